@@ -1,0 +1,5 @@
+"""``python -m imssim`` is the ``imssim`` command."""
+
+from imssim.cli import main
+
+main()

@@ -1,0 +1,141 @@
+"""Command line: ``imssim [key=value ...]`` runs one simulation (or a Hydra multirun).
+
+A thin layer: it composes the config with Hydra, checks it completely before
+anything runs (so a typo, a wrong type or an impossible value gives one line and
+exit code 2, and nothing is written), calls :func:`imssim.run.run` and hands the
+tables to the writer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import sys
+from pathlib import Path
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.errors import HydraException
+from hydra.types import RunMode
+from omegaconf import DictConfig
+from omegaconf.errors import OmegaConfBaseException
+
+from imssim.config import register_schema
+from imssim.errors import ConfigError, ImssimError
+
+EXIT_USAGE = 2
+
+
+def config_dir() -> Path:
+    """The repository's ``conf/`` (source checkout) or the copy shipped in the package."""
+    repo = Path(__file__).resolve().parents[2] / "conf"
+    if (repo / "config.yaml").is_file():
+        return repo
+    return Path(__file__).resolve().parent / "conf"
+
+
+CONF_DIR = config_dir()
+register_schema()
+
+
+def _fail(message: str) -> None:
+    print(f"imssim: error: {message}", file=sys.stderr)
+    raise SystemExit(EXIT_USAGE)
+
+
+def _override_variants(args: list[str]) -> list[list[str]]:
+    """Override lists to check: the first value of every sweep, then each value once."""
+    parser = OverridesParser.create()
+    try:
+        parsed = parser.parse_overrides(args)
+    except HydraException as exc:
+        _fail(str(exc).strip().splitlines()[0])
+    choices: list[list[str]] = []
+    for ov in parsed:
+        key = ov.get_key_element()
+        if key.lstrip("+~").startswith("hydra"):
+            continue
+        if ov.is_sweep_override():
+            values = list(ov.sweep_string_iterator())
+            choices.append([f"{key}={v}" for v in values])
+        else:
+            choices.append([ov.input_line])
+    first = [c[0] for c in choices]
+    variants = [first]
+    for pos, options in enumerate(choices):
+        for option in options[1:]:
+            variants.append([*first[:pos], option, *first[pos + 1 :]])
+    return variants
+
+
+def preflight(args: list[str]) -> None:
+    """Compose and fully check the config for the given overrides; exit 2 on a problem."""
+    from hydra import compose, initialize_config_dir
+
+    from imssim.run import check
+
+    overrides = [a for a in args if not a.startswith("-")]
+    for variant in itertools.islice(_override_variants(overrides), 200):
+        try:
+            with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+                cfg = compose(config_name="config", overrides=variant)
+            check(cfg)
+        except (HydraException, OmegaConfBaseException) as exc:
+            _fail(_first_line(exc))
+        except ImssimError as exc:
+            _fail(str(exc))
+
+
+def _first_line(exc: Exception) -> str:
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    if not lines:
+        return type(exc).__name__
+    text = lines[0]
+    if "Could not override" in text or "Could not append" in text:
+        detail = next((line for line in lines[1:] if "Key" in line or "Value" in line), "")
+        text = f"{text} {detail}".strip()
+    return text
+
+
+@hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
+def _task(cfg: DictConfig) -> None:
+    from imssim.results import write_run
+    from imssim.run import run
+    from imssim.summary import summarise
+
+    try:
+        result = run(cfg)
+    except ConfigError as exc:
+        _fail(str(exc))
+    hc = HydraConfig.get()
+    root = Path(result.config.output.root)
+    name = None
+    if hc.mode == RunMode.MULTIRUN:
+        job_dir = Path(hc.runtime.output_dir)
+        root = job_dir.parent
+        from imssim.results import run_folder_name
+
+        name = f"{hc.job.num:03d}_" + run_folder_name(result.config).split("_", 1)[1]
+        extra = {"sweep": str(root), "job": hc.job.num, "overrides": list(hc.overrides.task)}
+    else:
+        extra = {"overrides": list(hc.overrides.task)}
+    path = write_run(result, root, name=name, extra=extra)
+    if hc.mode == RunMode.MULTIRUN:
+        with contextlib.suppress(OSError):
+            job_dir.rmdir()  # Hydra's own (empty) job folder
+    sc = result.config
+    print(
+        f"imssim: {sc.scenario.name} / {sc.policy.name}, seed {sc.seed}, "
+        f"{sc.start_year}-{sc.end_year}: {result.wall_seconds:.2f} s"
+    )
+    print(f"results: {path}")
+    print(summarise(result.tables, sc.focal))
+
+
+def main() -> None:
+    """Entry point of the ``imssim`` command."""
+    args = sys.argv[1:]
+    if not any(a in ("-h", "--help", "--hydra-help", "--info", "-i", "--cfg", "-c") for a in args):
+        preflight(args)
+    _task()

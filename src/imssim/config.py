@@ -1,0 +1,372 @@
+"""Typed configuration schemas.
+
+The dataclasses below are the single definition of every setting of a run: Hydra
+registers them in its ConfigStore so that a typo or a wrong type in an override is
+rejected with the key's name, and :func:`to_config` turns any mapping (a Hydra
+``DictConfig``, a plain ``dict``) into a validated :class:`Config` without Hydra.
+
+Every mechanism parameter has a default here; ``docs/model.md`` gives each one its
+justification (a passage of the 2012 note, a published finding or a stated judgement).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
+
+from imssim.errors import ConfigError
+
+N_FORMS = 7  # form 0 (no cooperation) .. form 6 (role and task specialisation)
+
+
+@dataclass
+class BudgetChange:
+    """A cut or a rise of the defence budget, phased in linearly from `start` to `end`.
+
+    `who` names the states it applies to: ``all``, a region (north, west, south, east,
+    north_america, other), a membership (nato, eu) or regional group (northern_group,
+    benelux, nordic, visegrad, weimar, baltic, nb8), or ISO 3166 alpha-3 codes.
+    The budget multiplier reaches ``1 - cut`` (or ``1 + rise``) in `end` and stays there.
+    """
+
+    who: list[str] = field(default_factory=lambda: ["all"])
+    start: int = 2012
+    end: int = 2015
+    cut: float = 0.0
+    rise: float = 0.0
+
+
+@dataclass
+class GrowthChange:
+    """Real GDP growth per year for `who` during the years `start`..`end` (inclusive)."""
+
+    who: list[str] = field(default_factory=lambda: ["all"])
+    start: int = 2012
+    end: int = 2013
+    growth: float = 0.0
+
+
+@dataclass
+class ScenarioConfig:
+    """An austerity scenario: GDP growth and a path of budget cuts and rises."""
+
+    name: str = "baseline"
+    description: str = ""
+    gdp_growth: float = 0.015
+    growth_changes: list[GrowthChange] = field(default_factory=list)
+    budget_changes: list[BudgetChange] = field(default_factory=list)
+
+
+@dataclass
+class PolicyConfig:
+    """A cooperation policy, applied to the focal state or to all states."""
+
+    name: str = "default"
+    description: str = ""
+    applies_to: str = "focal"  # "focal" or "all"
+    max_form: int = 6
+    max_form_core: int = 5
+    max_priority_partners: int = 0  # 0: no limit on partners with deep (>=4) forms
+    deepen_bonus: float = 0.0
+    new_partner_penalty: float = 0.0
+    autonomy_weight: float = 1.0
+
+
+@dataclass
+class ModelParams:
+    """Mechanism parameters (see docs/model.md for the justification of each)."""
+
+    # economy and budget
+    upkeep_cost: float = 1.0
+    acquisition_years: float = 3.0
+    pressure_memory: int = 4
+    pressure_smoothing: float = 0.5
+    # the six forms (index 0 = no cooperation)
+    form_saving: list[float] = field(
+        default_factory=lambda: [0.0, 0.03, 0.08, 0.15, 0.22, 0.30, 0.40]
+    )
+    form_overhead: list[float] = field(
+        default_factory=lambda: [0.0, 0.02, 0.03, 0.04, 0.05, 0.06, 0.06]
+    )
+    form_access: list[float] = field(
+        default_factory=lambda: [0.0, 0.05, 0.10, 0.20, 0.35, 0.50, 0.90]
+    )
+    form_constraint: list[float] = field(
+        default_factory=lambda: [0.0, 0.02, 0.05, 0.10, 0.20, 0.35, 0.60]
+    )
+    form_trust_required: list[float] = field(
+        default_factory=lambda: [0.0, 0.0, 0.15, 0.30, 0.45, 0.60, 0.75]
+    )
+    form_fit_required: list[float] = field(
+        default_factory=lambda: [0.0, 0.30, 0.40, 0.45, 0.55, 0.60, 0.65]
+    )
+    # partner criteria (weights of the fit score) and distance
+    weight_distance: float = 0.3
+    weight_culture: float = 0.3
+    weight_synergy: float = 0.2
+    weight_goals: float = 0.2
+    distance_scale_km: float = 3000.0
+    distance_geo_share: float = 0.5
+    # goal categories
+    goal_weight_political: float = 1.0
+    goal_weight_military: float = 0.3
+    goal_weight_economic: float = 1.0
+    economic_base: float = 0.1
+    economic_pressure: float = 15.0
+    political_base: float = 0.05
+    transaction_cost: float = 0.04
+    benefit_scale: float = 1.0
+    core_weight: float = 3.0
+    # trust and reliability
+    trust_gain: float = 0.08
+    trust_decay: float = 0.05
+    trust_noise: float = 0.03
+    trust_shock: float = 0.15
+    trust_base_member: float = 0.2
+    trust_base_other: float = 0.05
+    trust_initial_margin: float = 0.1
+    reliability_floor: float = 0.5
+    # cooperation dynamics
+    initiatives_per_year: int = 2
+    choice_temperature: float = 0.02
+    cut_tolerance: float = 0.15
+    trust_margin: float = 0.05
+    fit_margin: float = 0.05
+    hire_duration: float = 4.0
+    framework_join_rate: float = 0.1
+    thematic_rate: float = 1.0
+    coordination_strength: float = 2.0
+    core_protection: float = 0.8
+    # rings
+    strategic_min_form: int = 4
+    strategic_min_areas: int = 3
+    strategic_min_years: int = 3
+    strategic_min_bilateral: int = 1
+    ring_duration_form: int = 3
+    ring_hysteresis: float = 0.25
+    ring_exit_delay: int = 2
+
+
+@dataclass
+class WorldConfig:
+    """Where the world data come from (``null``: the data shipped in the package)."""
+
+    data_dir: str | None = None
+
+
+@dataclass
+class OutputConfig:
+    """Where results go: each run writes a new folder under `root`."""
+
+    root: str = "results"
+
+
+@dataclass
+class Config:
+    """The whole configuration of one run."""
+
+    seed: int = 42
+    start_year: int = 2012
+    end_year: int = 2035
+    focal: str = "NLD"
+    catalyst: float = 0.5
+    coordinated_cuts: bool = False
+    scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
+    params: ModelParams = field(default_factory=ModelParams)
+    world: WorldConfig = field(default_factory=WorldConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+
+
+FIRST_YEAR = 2012  # the world data describe 2012 (2011 economic figures, 2012 cooperation record)
+LAST_YEAR = 2100
+
+
+def to_config(cfg: Any = None) -> Config:
+    """Validate `cfg` (a nested mapping, DictConfig, Config or None) against the schema.
+
+    Unknown keys, wrong types and impossible values raise :class:`ConfigError` with
+    a one-line message naming the key; None gives the defaults.
+    """
+    schema = OmegaConf.structured(Config)
+    try:
+        if cfg is None:
+            merged = schema
+        elif isinstance(cfg, Config):
+            merged = OmegaConf.merge(schema, OmegaConf.structured(cfg))
+        else:
+            if isinstance(cfg, DictConfig):
+                cfg = OmegaConf.to_container(cfg, resolve=True)
+            if isinstance(cfg, dict):
+                cfg = {k: v for k, v in cfg.items() if k != "hydra"}
+            merged = OmegaConf.merge(schema, cfg)
+        config: Config = OmegaConf.to_object(merged)  # type: ignore[assignment]
+    except OmegaConfBaseException as exc:
+        raise ConfigError(_omegaconf_message(exc)) from None
+    check_values(config)
+    return config
+
+
+def _omegaconf_message(exc: OmegaConfBaseException) -> str:
+    """One line from an OmegaConf error: what went wrong and at which key."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    key = getattr(exc, "full_key", None)
+    if key and key not in first:
+        return f"{first} (key: {key})"
+    return first
+
+
+def _require(ok: bool, key: str, message: str) -> None:
+    if not ok:
+        raise ConfigError(f"{key}: {message}")
+
+
+def check_values(config: Config) -> None:
+    """Reject impossible values that the types alone admit (one-line ConfigError)."""
+    _require(
+        config.start_year == FIRST_YEAR,
+        "start_year",
+        f"must be {FIRST_YEAR}: the world data describe {FIRST_YEAR} (got {config.start_year})",
+    )
+    _require(
+        config.start_year < config.end_year <= LAST_YEAR,
+        "end_year",
+        f"must lie after start_year {config.start_year} and not after {LAST_YEAR} "
+        f"(got {config.end_year})",
+    )
+    _require(
+        0.0 <= config.catalyst <= 1.0, "catalyst", f"must be in [0, 1] (got {config.catalyst})"
+    )
+    _require(config.seed >= 0, "seed", f"must be a non-negative integer (got {config.seed})")
+    _check_scenario(config)
+    _check_policy(config.policy)
+    _check_params(config.params)
+
+
+def _check_scenario(config: Config) -> None:
+    sc = config.scenario
+    _require(-0.5 < sc.gdp_growth < 0.5, "scenario.gdp_growth", f"implausible ({sc.gdp_growth})")
+    for k, ch in enumerate(sc.budget_changes):
+        key = f"scenario.budget_changes[{k}]"
+        _require(0.0 <= ch.cut < 1.0, f"{key}.cut", f"must be in [0, 1) (got {ch.cut})")
+        _require(ch.rise >= 0.0, f"{key}.rise", f"must be >= 0 (got {ch.rise})")
+        _require(ch.start <= ch.end, f"{key}.end", f"must not lie before start {ch.start}")
+        _require(len(ch.who) > 0, f"{key}.who", "names no state")
+    for k, gc in enumerate(sc.growth_changes):
+        key = f"scenario.growth_changes[{k}]"
+        _require(-0.5 < gc.growth < 0.5, f"{key}.growth", f"implausible ({gc.growth})")
+        _require(gc.start <= gc.end, f"{key}.end", f"must not lie before start {gc.start}")
+        _require(len(gc.who) > 0, f"{key}.who", "names no state")
+
+
+def _check_policy(policy: PolicyConfig) -> None:
+    _require(
+        policy.applies_to in ("focal", "all"),
+        "policy.applies_to",
+        f"must be 'focal' or 'all' (got {policy.applies_to!r})",
+    )
+    _require(1 <= policy.max_form <= 6, "policy.max_form", f"must be 1..6 (got {policy.max_form})")
+    _require(
+        1 <= policy.max_form_core <= policy.max_form,
+        "policy.max_form_core",
+        f"must be 1..max_form ({policy.max_form}) (got {policy.max_form_core})",
+    )
+    _require(policy.max_priority_partners >= 0, "policy.max_priority_partners", "must be >= 0")
+    _require(policy.autonomy_weight >= 0, "policy.autonomy_weight", "must be >= 0")
+    _require(policy.deepen_bonus >= 0, "policy.deepen_bonus", "must be >= 0")
+    _require(policy.new_partner_penalty >= 0, "policy.new_partner_penalty", "must be >= 0")
+
+
+_UNIT_INTERVAL = (
+    "pressure_smoothing",
+    "weight_distance",
+    "weight_culture",
+    "weight_synergy",
+    "weight_goals",
+    "distance_geo_share",
+    "trust_gain",
+    "trust_decay",
+    "trust_noise",
+    "trust_shock",
+    "trust_base_member",
+    "trust_base_other",
+    "trust_initial_margin",
+    "reliability_floor",
+    "cut_tolerance",
+    "trust_margin",
+    "fit_margin",
+    "framework_join_rate",
+    "core_protection",
+    "ring_hysteresis",
+)
+_NON_NEGATIVE = (
+    "upkeep_cost",
+    "acquisition_years",
+    "goal_weight_political",
+    "goal_weight_military",
+    "goal_weight_economic",
+    "economic_base",
+    "economic_pressure",
+    "political_base",
+    "transaction_cost",
+    "benefit_scale",
+    "core_weight",
+    "choice_temperature",
+    "coordination_strength",
+    "thematic_rate",
+)
+
+
+def _check_params(p: ModelParams) -> None:
+    for name in _UNIT_INTERVAL:
+        v = getattr(p, name)
+        _require(0.0 <= v <= 1.0, f"params.{name}", f"must be in [0, 1] (got {v})")
+    for name in _NON_NEGATIVE:
+        v = getattr(p, name)
+        _require(v >= 0.0, f"params.{name}", f"must be >= 0 (got {v})")
+    _require(p.upkeep_cost > 0, "params.upkeep_cost", "must be > 0")
+    _require(p.acquisition_years > 0, "params.acquisition_years", "must be > 0")
+    _require(p.distance_scale_km > 0, "params.distance_scale_km", "must be > 0")
+    _require(p.hire_duration >= 1, "params.hire_duration", "must be >= 1 year")
+    for name in ("pressure_memory", "initiatives_per_year", "strategic_min_years"):
+        v = getattr(p, name)
+        _require(v >= 1, f"params.{name}", f"must be >= 1 (got {v})")
+    _require(p.ring_exit_delay >= 0, "params.ring_exit_delay", "must be >= 0")
+    _require(1 <= p.strategic_min_form <= 6, "params.strategic_min_form", "must be 1..6")
+    _require(1 <= p.ring_duration_form <= 6, "params.ring_duration_form", "must be 1..6")
+    _require(p.strategic_min_areas >= 1, "params.strategic_min_areas", "must be >= 1")
+    _require(p.strategic_min_bilateral >= 0, "params.strategic_min_bilateral", "must be >= 0")
+    weights = p.weight_distance + p.weight_culture + p.weight_synergy + p.weight_goals
+    _require(weights > 0, "params.weight_*", "the four partner-criteria weights are all zero")
+    for f in fields(p):
+        if f.name.startswith("form_"):
+            values = getattr(p, f.name)
+            key = f"params.{f.name}"
+            _require(len(values) == N_FORMS, key, f"needs {N_FORMS} values, forms 0..6")
+            _require(all(0.0 <= v <= 1.0 for v in values), key, "values must be in [0, 1]")
+            _require(values[0] == 0.0, key, "form 0 (no cooperation) must be 0")
+            if f.name != "form_overhead":
+                _require(
+                    all(a <= b for a, b in itertools.pairwise(values)),
+                    key,
+                    "must not decrease with the form",
+                )
+    _require(
+        all(s >= o for s, o in zip(p.form_saving, p.form_overhead, strict=True)),
+        "params.form_overhead",
+        "must not exceed form_saving at any form",
+    )
+
+
+def register_schema() -> None:
+    """Register :class:`Config` as ``config_schema`` in Hydra's ConfigStore (idempotent)."""
+    from hydra.core.config_store import ConfigStore
+
+    ConfigStore.instance().store(name="config_schema", node=Config)
+
+
+register_schema()

@@ -1,0 +1,466 @@
+"""Forming, deepening, downgrading and abandoning cooperation; multilateral frameworks.
+
+Cooperation is held per unordered pair of states and capability area at a form 0..6
+(``bilateral``, symmetric), plus memberships of multilateral frameworks, each of
+which ties all its members in one area at one form. The effective form of a pair in
+an area is the deeper of the two. Every change is returned as an :class:`Event`.
+
+The rules follow the note:
+- goals come in three categories (p. 3): political-strategic, military
+  (effectiveness) and economic (efficiency); the value of a step deeper to a state is
+  their weighted sum, scaled by partner fit, minus the autonomy it costs and the
+  transaction cost, which the NATO/EU catalyst lowers between co-members ("de NAVO
+  en de EU veeleer als katalysator en facilitator", p. 9);
+- deeper forms need more fit and more trust (p. 5: deep forms succeed with partners
+  at small distance and with a similar political culture) and go one level a step
+  ("bottom-up"); both sides must gain;
+- ties are downgraded when the partner cuts the shared capability, when trust falls
+  or when the fit no longer holds; joint hire (form 1) is temporary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from imssim.config import ModelParams
+from imssim.forms import Form, FormTable
+from imssim.world import Framework
+
+EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Event:
+    """One change of the cooperation record (indices into the world's tuples)."""
+
+    kind: str  # formed, deepened, downgraded, abandoned, joined, left
+    country: int
+    partner: int  # a state index, or -1 for a framework
+    framework: str  # framework id for joined/left, else ""
+    area: int
+    from_form: int
+    to_form: int
+    reason: str
+
+
+@dataclass
+class CoopState:
+    """The mutable cooperation record of a run."""
+
+    bilateral: np.ndarray  # int8[N, N, A], symmetric
+    since: np.ndarray  # int16[N, N, A]: year the bilateral tie reached its current form
+    dependent: np.ndarray  # bool[N, N, A]: i relies on j in area a (form 6)
+    members: np.ndarray  # bool[F, N]
+    trust: np.ndarray  # float[N, N]: i's trust in j
+
+
+def framework_forms(
+    members: np.ndarray, frameworks: tuple[Framework, ...], n_areas: int
+) -> np.ndarray:
+    """int8[N, N, A]: the deepest framework form each pair shares in each area."""
+    n = members.shape[1]
+    fw = np.zeros((n, n, n_areas), dtype=np.int8)
+    for f, framework in enumerate(frameworks):
+        m = members[f]
+        both = np.outer(m, m)
+        layer = fw[:, :, framework.area]
+        np.maximum(layer, np.where(both, framework.form, 0).astype(np.int8), out=layer)
+    idx = np.arange(n)
+    fw[idx, idx, :] = 0
+    return fw
+
+
+def priority_partners(eff: np.ndarray, trust: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """bool[N, N]: each state's top-`limit` partners by cooperation (all when limit is 0).
+
+    Partners are ranked by the sum of forms over areas, trust breaking ties; this is
+    the "fewer partners, more intensively" policy (p. 9: "met minder partners, maar
+    wel intensiever").
+    """
+    n = eff.shape[0]
+    out = np.ones((n, n), dtype=bool)
+    limited = np.flatnonzero(limit > 0)
+    if limited.size == 0:
+        return out
+    strength = eff.sum(axis=2).astype(float) + trust
+    for i in limited:
+        row = strength[i].copy()
+        row[i] = -np.inf
+        top = np.argsort(-row, kind="stable")[: int(limit[i])]
+        out[i] = False
+        out[i, top] = True
+    return out
+
+
+class CooperationRules:
+    """The decision rules, with the run's parameters and static pair attributes."""
+
+    def __init__(
+        self,
+        params: ModelParams,
+        forms: FormTable,
+        distance: np.ndarray,
+        comember: np.ndarray,
+        core: np.ndarray,
+        catalyst: float,
+    ) -> None:
+        self.p = params
+        self.forms = forms
+        self.distance = distance
+        self.comember = comember
+        self.core = core
+        self.relief = catalyst * comember.astype(float)  # [N, N]
+
+    # --- values -------------------------------------------------------------------
+
+    def _side_value(
+        self,
+        cur: np.ndarray,
+        new: np.ndarray,
+        area_form: np.ndarray,
+        pressure: np.ndarray,
+        ratio: np.ndarray,
+        reliability: np.ndarray,
+        fit: np.ndarray,
+        autonomy_weight: np.ndarray,
+        bonus: np.ndarray,
+        drops: np.ndarray,
+    ) -> np.ndarray:
+        """Value to state i of moving the tie (i, j, a) from `cur` to `new` (all [N, N, A]).
+
+        `area_form` is i's deepest form in the area over all partners; `drops` marks
+        the side that would give up the capability at form 6.
+        """
+        p, fm = self.p, self.forms
+        relief = self.relief[:, :, None]
+        base = fm.net_saving(area_form, relief)
+        gain = np.where(new > area_form, fm.net_saving(new, relief) - base, 0.0)
+        gain = np.where(drops, 1.0 - base, gain)
+        econ = gain * (p.economic_base + p.economic_pressure * pressure[:, None, None])
+        mil = (fm.access[new] - fm.access[cur]) * reliability[:, :, None] * np.minimum(1.0, ratio)
+        pol = p.political_base * (1.0 - self.distance)[:, :, None]
+        benefit = (
+            p.benefit_scale
+            * fit[:, :, None]
+            * (
+                p.goal_weight_economic * econ
+                + p.goal_weight_military * mil
+                + p.goal_weight_political * pol
+            )
+        )
+        d_con = np.where(drops, 1.0 - fm.constraint[cur], fm.constraint[new] - fm.constraint[cur])
+        core_factor = np.where(self.core[:, None, :], p.core_weight, 1.0)
+        cost = autonomy_weight[:, None, None] * d_con * core_factor
+        cost = cost + p.transaction_cost * (1.0 - relief)
+        return benefit - cost + bonus
+
+    def propose(
+        self,
+        state: CoopState,
+        eff: np.ndarray,
+        area_form: np.ndarray,
+        k: np.ndarray,
+        ref: np.ndarray,
+        pressure: np.ndarray,
+        fit: np.ndarray,
+        reliability: np.ndarray,
+        allowed: np.ndarray,
+        priority: np.ndarray,
+        autonomy_weight: np.ndarray,
+        deepen_bonus: np.ndarray,
+        new_partner_penalty: np.ndarray,
+        year: int,
+        rng: np.random.Generator,
+    ) -> list[tuple[int, int, int, int, int]]:
+        """Mutually beneficial one-level moves each state initiates this year.
+
+        Returns (initiator, partner, area, from_form, to_form) tuples, one per pair
+        and area. Each state initiates at most ``initiatives_per_year`` moves, chosen
+        among its positive ones with Gumbel noise of scale ``choice_temperature``.
+        """
+        p, fm = self.p, self.forms
+        n, _, a = eff.shape
+        cur = eff.astype(np.int64)
+        new = np.minimum(cur + 1, int(Form.SPECIALISATION))
+        holds = k > EPS
+        both_hold = holds[:, None, :] & holds[None, :, :]
+        pair_allowed = np.minimum(allowed[:, None, :], allowed[None, :, :])
+        deep_ok = priority & priority.T
+        pair_allowed = np.where(deep_ok[:, :, None], pair_allowed, np.minimum(pair_allowed, 3))
+        trust_min = np.minimum(state.trust, state.trust.T)
+        feasible = (
+            (state.since < year)  # no second change to a tie in the same year
+            & (cur < new)
+            & (new <= pair_allowed)
+            & both_hold
+            & (fit[:, :, None] >= fm.fit_required[new])
+            & (trust_min[:, :, None] >= fm.trust_required[new])
+        )
+        idx = np.arange(n)
+        feasible[idx, idx, :] = False
+        # form 6: the state holding less becomes dependent on the other
+        spec = new == Form.SPECIALISATION
+        smaller = (k[:, None, :] < k[None, :, :]) | (
+            (k[:, None, :] == k[None, :, :]) & (idx[:, None, None] > idx[None, :, None])
+        )
+        drops = spec & smaller
+        ratio = np.divide(
+            k[None, :, :], ref[:, None, :], out=np.zeros(eff.shape), where=ref[:, None, :] > EPS
+        )
+        existing = (state.bilateral > 0).any(axis=2)
+        bonus = np.where(existing, deepen_bonus[:, None], -new_partner_penalty[:, None])[:, :, None]
+        value = self._side_value(
+            cur, new, area_form, pressure, ratio, reliability, fit, autonomy_weight, bonus, drops
+        )
+        mutual = feasible & (value > 0) & (value.transpose(1, 0, 2) > 0)
+        if not mutual.any():
+            return []
+        score = np.where(mutual, value, -np.inf).reshape(n, -1)
+        noise = rng.gumbel(size=score.shape) * p.choice_temperature
+        score = score + noise
+        kmax = min(p.initiatives_per_year, score.shape[1])
+        top = np.argpartition(-score, kmax - 1, axis=1)[:, :kmax]
+        moves: dict[tuple[int, int, int], tuple[int, int, int, int, int]] = {}
+        for i in range(n):
+            for flat in top[i]:
+                if not np.isfinite(score[i, flat]):
+                    continue
+                j, ar = divmod(int(flat), a)
+                key = (min(i, j), max(i, j), ar)
+                if key not in moves:
+                    moves[key] = (i, j, ar, int(cur[i, j, ar]), int(new[i, j, ar]))
+        return [moves[key] for key in sorted(moves)]
+
+    def apply_moves(
+        self,
+        state: CoopState,
+        moves: list[tuple[int, int, int, int, int]],
+        k: np.ndarray,
+        handed: np.ndarray,
+        year: int,
+    ) -> list[Event]:
+        """Write the moves into the record; at form 6 the smaller holder drops the area."""
+        events = []
+        for i, j, ar, old, new in moves:
+            bil_old = int(state.bilateral[i, j, ar])
+            state.bilateral[i, j, ar] = state.bilateral[j, i, ar] = new
+            state.since[i, j, ar] = state.since[j, i, ar] = year
+            if new == Form.SPECIALISATION:
+                d, prov = (i, j) if (k[i, ar], j) < (k[j, ar], i) else (j, i)
+                state.dependent[d, prov, ar] = True
+                handed[d, ar] = max(handed[d, ar], k[d, ar])
+                k[d, ar] = 0.0
+            kind = "formed" if bil_old == 0 else "deepened"
+            reason = "specialisation" if new == Form.SPECIALISATION else "mutual_gain"
+            events.append(Event(kind, i, j, "", ar, old, new, reason))
+        return events
+
+    def thematic(
+        self,
+        state: CoopState,
+        k: np.ndarray,
+        expeditionary: np.ndarray,
+        year: int,
+        rng: np.random.Generator,
+    ) -> list[Event]:
+        """Temporary thematic ties (joint hire) with states outside one's alliances.
+
+        The note's opportunity partners come from operations, counter-piracy,
+        training abroad and materiel sales (p. 13: "vaak tijdelijke bilaterale
+        relaties met landen rondom specifieke thema's"), not from budget pressure:
+        each NATO or EU member starts on average ``thematic_rate`` x its expeditionary
+        culture such ties a year, with a partner outside NATO and the EU, in an area
+        both hold, nearer partners being likelier.
+        """
+        p = self.p
+        n = k.shape[0]
+        initiates = self.comember.any(axis=1)
+        counts = rng.poisson(p.thematic_rate * expeditionary * initiates)
+        holds = k > EPS
+        events = []
+        for i in np.flatnonzero(counts):
+            weight = np.where(self.comember[i] | initiates, 0.0, 1.0 - 0.5 * self.distance[i])
+            weight[i] = 0.0
+            free = holds[i][None, :] & holds & (state.bilateral[i] == 0) & (state.since[i] < year)
+            weight = weight * free.any(axis=1)
+            for _ in range(int(counts[i])):
+                if weight.sum() <= 0:
+                    break
+                j = int(rng.choice(n, p=weight / weight.sum()))
+                areas = np.flatnonzero(free[j])
+                ar = int(rng.choice(areas))
+                state.bilateral[i, j, ar] = state.bilateral[j, i, ar] = Form.JOINT_HIRE
+                state.since[i, j, ar] = state.since[j, i, ar] = year
+                free[j, ar] = False
+                if not free[j].any():
+                    weight[j] = 0.0
+                events.append(Event("formed", int(i), j, "", ar, 0, 1, "thematic"))
+        return events
+
+    # --- downgrades ---------------------------------------------------------------
+
+    def downgrade(
+        self,
+        state: CoopState,
+        k: np.ndarray,
+        cut_fraction: np.ndarray,
+        fit: np.ndarray,
+        allowed: np.ndarray,
+        priority: np.ndarray,
+        handed: np.ndarray,
+        year: int,
+        rng: np.random.Generator,
+    ) -> list[Event]:
+        """Downgrade or abandon bilateral ties whose conditions no longer hold.
+
+        Reasons, checked in this order (one per tie and year): ``policy`` (above what
+        a policy allows), ``partner_cut`` (a side no longer holds the capability, or
+        cut it by more than ``cut_tolerance`` this year: one level down), ``trust_fell``
+        (trust below the form's requirement minus ``trust_margin``), ``fit_lost`` (fit
+        below the requirement minus ``fit_margin``) and ``expired`` (joint hire ends
+        with probability 1 / ``hire_duration`` a year).
+        """
+        p, fm = self.p, self.forms
+        bil = state.bilateral
+        iu, ju, au = np.nonzero(
+            np.triu(np.ones(bil.shape[:2], dtype=bool), 1)[:, :, None] & (bil > 0)
+        )
+        if iu.size == 0:
+            return []
+        f = bil[iu, ju, au].astype(np.int64)
+        limit = np.minimum(allowed[iu, au], allowed[ju, au])
+        limit = np.where(priority[iu, ju] & priority[ju, iu], limit, np.minimum(limit, 3))
+        dep_ij = state.dependent[iu, ju, au]
+        dep_ji = state.dependent[ju, iu, au]
+        # a dependent legitimately holds nothing; its provider must hold the capability
+        gone_i = (k[iu, au] <= EPS) & ~dep_ij
+        gone_j = (k[ju, au] <= EPS) & ~dep_ji
+        cut_i = (cut_fraction[iu, au] > p.cut_tolerance) & ~dep_ij
+        cut_j = (cut_fraction[ju, au] > p.cut_tolerance) & ~dep_ji
+        trust_min = np.minimum(state.trust[iu, ju], state.trust[ju, iu])
+        expire_draw = rng.random(iu.size)
+        events = []
+        for t in range(iu.size):
+            i, j, ar, form = int(iu[t]), int(ju[t]), int(au[t]), int(f[t])
+            to, reason, who, other = None, "", i, j
+            if form > limit[t]:
+                to, reason = int(limit[t]), "policy"
+            elif gone_i[t] or gone_j[t]:
+                to, reason = 0, "partner_cut"
+                who, other = (j, i) if gone_i[t] else (i, j)
+            elif cut_i[t] or cut_j[t]:
+                to, reason = form - 1, "partner_cut"
+                who, other = (j, i) if cut_i[t] else (i, j)
+            elif trust_min[t] < fm.trust_required[form] - p.trust_margin:
+                to, reason = form - 1, "trust_fell"
+                if state.trust[j, i] < state.trust[i, j]:
+                    who, other = j, i
+            elif fit[i, j] < fm.fit_required[form] - p.fit_margin:
+                to, reason = form - 1, "fit_lost"
+            elif form == Form.JOINT_HIRE and expire_draw[t] < 1.0 / p.hire_duration:
+                to, reason = 0, "expired"
+            if to is None:
+                continue
+            bil[i, j, ar] = bil[j, i, ar] = to
+            state.since[i, j, ar] = state.since[j, i, ar] = year
+            if form == Form.SPECIALISATION:
+                state.dependent[i, j, ar] = state.dependent[j, i, ar] = False
+            kind = "abandoned" if to == 0 else "downgraded"
+            events.append(Event(kind, who, other, "", ar, form, to, reason))
+        return events
+
+    # --- frameworks ---------------------------------------------------------------
+
+    def frameworks_step(
+        self,
+        state: CoopState,
+        frameworks: tuple[Framework, ...],
+        eligible: np.ndarray,
+        eff: np.ndarray,
+        area_form: np.ndarray,
+        k: np.ndarray,
+        handed: np.ndarray,
+        pressure: np.ndarray,
+        fit: np.ndarray,
+        allowed: np.ndarray,
+        autonomy_weight: np.ndarray,
+        rng: np.random.Generator,
+    ) -> list[Event]:
+        """States leave frameworks whose area they no longer hold or whose members they
+        no longer trust, and join those that pay off, with probability
+        ``framework_join_rate`` a year (joining takes negotiation)."""
+        p, fm = self.p, self.forms
+        events = []
+        draws = rng.random((len(frameworks), k.shape[0]))
+        for f, fw in enumerate(frameworks):
+            if fw.fixed:
+                continue
+            m = state.members[f]
+            ar = fw.area
+            level = fw.form
+            others = m[None, :] & ~np.eye(len(m), dtype=bool)
+            count = np.maximum(others.sum(axis=1), 1)
+            mean_trust = (state.trust * others).sum(axis=1) / count
+            mean_fit = (fit * others).sum(axis=1) / count
+            holds = (k[:, ar] > EPS) | (handed[:, ar] > EPS)
+            leave = m & (
+                ~holds
+                | (mean_trust < fm.trust_required[level] - p.trust_margin)
+                | (allowed[:, ar] < level)
+            )
+            for i in np.flatnonzero(leave):
+                m[i] = False
+                reason = (
+                    "no_capability"
+                    if not holds[i]
+                    else "policy"
+                    if allowed[i, ar] < level
+                    else "trust_fell"
+                )
+                events.append(Event("left", int(i), -1, fw.id, ar, level, 0, reason))
+            if not m.any():
+                continue
+            candidates = (
+                eligible[f]
+                & ~m
+                & (k[:, ar] > EPS)
+                & (allowed[:, ar] >= level)
+                & (mean_fit >= fm.fit_required[level])
+                & (mean_trust >= fm.trust_required[level])
+            )
+            if not candidates.any():
+                continue
+            relief = self.relief[:, m].mean(axis=1)
+            base = fm.net_saving(area_form[:, ar], relief)
+            gain = np.where(
+                level > area_form[:, ar], fm.net_saving(np.array(level), relief) - base, 0.0
+            )
+            econ = gain * (p.economic_base + p.economic_pressure * pressure)
+            cur_access = fm.access[eff[:, :, ar]]
+            d_access = np.clip(fm.access[level] - cur_access, 0.0, None)
+            mil = (d_access * m[None, :]).max(axis=1)
+            pol = p.political_base * (1.0 - (self.distance * m[None, :]).sum(1) / max(m.sum(), 1))
+            benefit = (
+                p.benefit_scale
+                * mean_fit
+                * (
+                    p.goal_weight_economic * econ
+                    + p.goal_weight_military * mil
+                    + p.goal_weight_political * pol
+                )
+            )
+            d_con = np.where(
+                level > area_form[:, ar],
+                fm.constraint[level] - fm.constraint[area_form[:, ar]],
+                0.0,
+            )
+            core_factor = np.where(self.core[:, ar], p.core_weight, 1.0)
+            cost = autonomy_weight * d_con * core_factor + p.transaction_cost * (1.0 - relief)
+            value = benefit - cost
+            join = candidates & (value > 0) & (draws[f] < p.framework_join_rate)
+            for i in np.flatnonzero(join):
+                m[i] = True
+                events.append(Event("joined", int(i), -1, fw.id, ar, 0, level, "mutual_gain"))
+        return events

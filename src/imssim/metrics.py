@@ -1,0 +1,76 @@
+"""Outcomes: capacity to act, autonomy, efficiency and alliance shortfalls.
+
+Capacity to act (*handelingsvermogen*) is a state's own capability plus what its
+partners make available; the note and the AIV count it as part of sovereignty
+(p. 3: "Vormen van samenwerking die het handelingsvermogen van staten vergroten,
+maken geen inbreuk op de nationale soevereiniteit"). Autonomy is the share of a
+state's capability base it can use at its sole discretion, which each deeper form
+reduces (p. 5: the forms "de (soevereine) vrijheid van handelen steeds verder
+inperken").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from imssim.forms import FormTable
+
+EPS = 1e-9
+
+
+def reference_level(k: np.ndarray, handed: np.ndarray) -> np.ndarray:
+    """The capability a state needs in each area: what it holds or handed to a partner."""
+    return np.maximum(k, handed)
+
+
+def contribution(
+    k: np.ndarray,
+    handed: np.ndarray,
+    eff: np.ndarray,
+    reliability: np.ndarray,
+    forms: FormTable,
+) -> np.ndarray:
+    """Capability partners make available to each state per area, float[N, A].
+
+    Each partner j offers a share x = access[form] x reliability x min(1, k_j / ref_i)
+    of the state's own reference level; offers combine like independent chances
+    (1 - prod(1 - x)), so a state can at most double its reference level in an area
+    and many shallow ties do not add up to more than one deep tie.
+    """
+    ref = reference_level(k, handed)  # [N, A]
+    ratio = np.divide(
+        k[None, :, :], ref[:, None, :], out=np.zeros(eff.shape), where=ref[:, None, :] > EPS
+    )
+    x = forms.access[eff] * reliability[:, :, None] * np.minimum(1.0, ratio)
+    x = np.clip(x, 0.0, 1.0 - 1e-12)
+    none = np.exp(np.log1p(-x).sum(axis=1))  # [N, A]
+    return ref * (1.0 - none)
+
+
+def autonomy(
+    k: np.ndarray,
+    handed: np.ndarray,
+    area_form: np.ndarray,
+    dependent: np.ndarray,
+    forms: FormTable,
+) -> np.ndarray:
+    """Share of the reference capability a state may use at its sole discretion, float[N]."""
+    ref = reference_level(k, handed)
+    constraint = forms.constraint[area_form]
+    constraint = np.where(dependent, 1.0, constraint)
+    total = ref.sum(axis=1)
+    free = (ref * (1.0 - constraint)).sum(axis=1)
+    return np.divide(free, total, out=np.ones_like(total), where=total > EPS)
+
+
+def shortfall_surplus(
+    k: np.ndarray, requirement: np.ndarray, members: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Alliance aggregate per area and its shortfall and surplus as fractions of need.
+
+    `requirement` is the need per area in capability units; the aggregate is the sum
+    of the members' own capability (cooperation re-uses capability, it adds none).
+    """
+    aggregate = k[members].sum(axis=0)
+    gap = (requirement - aggregate) / requirement
+    return aggregate, np.clip(gap, 0.0, None), np.clip(-gap, 0.0, None)

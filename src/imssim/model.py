@@ -1,0 +1,410 @@
+"""The Mesa model: what happens in a year, in which order.
+
+One step is one year. In order:
+
+1. economy: GDP grows by the scenario's rate; the budget is GDP x the 2011 share of
+   GDP x the scenario's multiplier;
+2. pressure: how far the budget fell below its recent peak plus the share of the
+   upkeep it cannot pay (smoothed);
+3. capabilities: a budget that cannot carry the upkeep forces cuts (coordinated cuts
+   spare areas the alliance lacks); a surplus buys capability;
+4. trust: grows with cooperation at form >= 2, decays without it, and drops when a
+   partner cuts a shared capability;
+5. cooperation: ties that no longer hold are downgraded or abandoned; states leave
+   and join frameworks; each state initiates up to ``initiatives_per_year``
+   mutually beneficial steps one form deeper;
+6. rings are recomputed with hysteresis and the year's outcomes are recorded.
+
+The model knows nothing of Hydra, files or plots: :func:`imssim.run.run` builds it
+from a :class:`~imssim.config.Config` and returns its tables.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from imssim.agents import StateAgent
+from imssim.austerity import build_paths
+from imssim.config import Config, PolicyConfig, to_config
+from imssim.cooperation import (
+    CooperationRules,
+    CoopState,
+    Event,
+    framework_forms,
+    priority_partners,
+)
+from imssim.errors import ConfigError, WorldDataError
+from imssim.forms import Form, FormTable
+from imssim.metrics import autonomy, contribution, reference_level, shortfall_surplus
+from imssim.partners import fit as partner_fit
+from imssim.partners import static_criteria
+from imssim.recorder import Recorder, Tables
+from imssim.rings import target_rings, update_rings
+from imssim.world import World, load_world
+from imssim.world.loader import CULTURE_COLUMNS, LEVEL_WEIGHT
+
+EPS = 1e-9
+CULTURE_EXPEDITIONARY = CULTURE_COLUMNS.index("culture_expeditionary")
+
+
+class CooperationModel(mesa.Model):
+    """States that form, deepen and abandon military cooperation under austerity."""
+
+    def __init__(self, config: Config | None = None, world: World | None = None) -> None:
+        config = to_config(config)
+        super().__init__(rng=config.seed)
+        self.config = config
+        self.world = world if world is not None else load_world(config.world.data_dir)
+        w = self.world
+        p = self.params = config.params
+        self.forms = FormTable.from_params(p)
+        try:
+            self.focal = w.index(config.focal)
+        except WorldDataError:
+            raise ConfigError(f"focal: unknown state code {config.focal!r}") from None
+        self.year = config.start_year
+        self.paths = build_paths(config.scenario, w, config.start_year, config.end_year)
+        n, a = w.n_states, w.n_areas
+
+        # static pair attributes and per-state policy
+        self.criteria = static_criteria(w, p)
+        self._set_policy(config.policy)
+        self.rules = CooperationRules(
+            p, self.forms, self.criteria.distance, self.criteria.comember, w.core, config.catalyst
+        )
+        self.alliance = (w.nato | w.eu) & (w.region != "north_america")
+        self.eligible = np.array([self._eligible(fw.eligibility) for fw in w.frameworks]).reshape(
+            len(w.frameworks), n
+        )
+
+        # economy
+        self.gdp = w.gdp.copy()
+        self.share = w.milex_share.copy()
+        self.budget = self.gdp * self.share * self.paths.budget_multiplier[0]
+        self.budget_history = [self.budget.copy()]
+        self.pressure = np.zeros(n)
+
+        # the 2012 cooperation record
+        bil = np.zeros((n, n, a), dtype=np.int8)
+        since = np.zeros((n, n, a), dtype=np.int16)
+        bil[w.tie_a, w.tie_b, w.tie_area] = w.tie_form
+        bil[w.tie_b, w.tie_a, w.tie_area] = w.tie_form
+        since[w.tie_a, w.tie_b, w.tie_area] = w.tie_since
+        since[w.tie_b, w.tie_a, w.tie_area] = w.tie_since
+        members = np.array([fw.members for fw in w.frameworks]).reshape(len(w.frameworks), n).copy()
+        self.coop = CoopState(
+            bilateral=bil,
+            since=since,
+            dependent=np.zeros((n, n, a), dtype=bool),
+            members=members,
+            trust=np.zeros((n, n)),
+        )
+
+        # capabilities: the 2011 budget exactly carries the 2012 holdings
+        weight = LEVEL_WEIGHT[w.level]
+        self.profile = weight / weight.sum(axis=1, keepdims=True)
+        eff, area_form = self.effective_forms()
+        unit = self._unit_cost(eff, area_form)
+        self.k = self.budget[:, None] * self.profile / unit
+        self.handed = np.zeros((n, a))
+        for i, j, ar in zip(*np.nonzero(np.triu(bil == Form.SPECIALISATION)), strict=True):
+            d, prov = (i, j) if self.k[i, ar] <= self.k[j, ar] else (j, i)
+            self.coop.dependent[d, prov, ar] = True
+            self.handed[d, ar] = self.k[d, ar]
+            self.k[d, ar] = 0.0
+        self.k_prev = self.k.copy()
+        self.requirement = w.requirement * self.k[self.alliance].sum(axis=0)
+        self.alliance_gap = np.zeros(a)
+
+        # trust: enough for the forms already held, otherwise a base by membership
+        base = np.where(self.criteria.comember, p.trust_base_member, p.trust_base_other)
+        np.fill_diagonal(base, 0.0)
+        self.trust_base = base
+        held = self.forms.trust_required[eff.max(axis=2)] + p.trust_initial_margin
+        self.coop.trust = np.clip(np.maximum(base, np.where(eff.max(axis=2) > 0, held, 0.0)), 0, 1)
+        np.fill_diagonal(self.coop.trust, 0.0)
+
+        # how long each pair has cooperated at form >= ring_duration_form
+        self.deep_years = self._initial_deep_years(eff)
+        self.ring = np.zeros((n, n), dtype=np.int8)
+        self.ring_below = np.zeros((n, n), dtype=np.int16)
+        self.ring = target_rings(eff, bil, self.deep_years, self.criteria.comember, self.ring, p)
+
+        for i in range(n):
+            StateAgent(self, i)
+        self.events: list[tuple[int, Event]] = []
+        self.recorder = Recorder(w)
+        self._record(eff, area_form)
+
+    # --- helpers ------------------------------------------------------------------
+
+    def _eligible(self, eligibility: str) -> np.ndarray:
+        w = self.world
+        return {
+            "nato": w.nato,
+            "eu": w.eu,
+            "nato_or_eu": w.nato | w.eu,
+            "any": np.ones(w.n_states, dtype=bool),
+        }[eligibility]
+
+    def _set_policy(self, policy: PolicyConfig) -> None:
+        n = self.world.n_states
+        default = PolicyConfig()
+        applies = np.zeros(n, dtype=bool)
+        if policy.applies_to == "all":
+            applies[:] = True
+        else:
+            applies[self.focal] = True
+
+        def per_state(name: str) -> np.ndarray:
+            return np.where(applies, getattr(policy, name), getattr(default, name))
+
+        self.max_form = per_state("max_form").astype(int)
+        self.max_form_core = per_state("max_form_core").astype(int)
+        self.allowed = np.where(
+            self.world.core, self.max_form_core[:, None], self.max_form[:, None]
+        )
+        self.priority_limit = per_state("max_priority_partners").astype(int)
+        self.deepen_bonus = per_state("deepen_bonus").astype(float)
+        self.new_partner_penalty = per_state("new_partner_penalty").astype(float)
+        self.autonomy_weight = per_state("autonomy_weight").astype(float)
+
+    def _initial_deep_years(self, eff: np.ndarray) -> np.ndarray:
+        w, p = self.world, self.params
+        years = np.zeros(eff.shape[:2])
+        start = self.config.start_year
+        deep = w.tie_form >= p.ring_duration_form
+        for i, j, s in zip(w.tie_a[deep], w.tie_b[deep], w.tie_since[deep], strict=True):
+            years[i, j] = years[j, i] = max(years[i, j], start - s)
+        for fw in w.frameworks:
+            if fw.form >= p.ring_duration_form:
+                both = np.outer(fw.members, fw.members)
+                years = np.where(both, np.maximum(years, start - fw.since), years)
+        np.fill_diagonal(years, 0)
+        return years
+
+    def effective_forms(self) -> tuple[np.ndarray, np.ndarray]:
+        """Effective form per pair and area (bilateral or framework), and per state
+        and area the deepest form over all partners."""
+        fw = framework_forms(self.coop.members, self.world.frameworks, self.world.n_areas)
+        eff = np.maximum(self.coop.bilateral, fw)
+        return eff, eff.max(axis=1)
+
+    def _relief(self, eff: np.ndarray, area_form: np.ndarray) -> np.ndarray:
+        """Catalyst relief per state and area: applies when the deepest tie is with a co-member."""
+        with_member = (self.criteria.comember[:, :, None] & (eff == area_form[:, None, :])).any(
+            axis=1
+        )
+        return self.config.catalyst * with_member
+
+    def _unit_cost(self, eff: np.ndarray, area_form: np.ndarray) -> np.ndarray:
+        saving = self.forms.net_saving(area_form, self._relief(eff, area_form))
+        return self.params.upkeep_cost * (1.0 - saving)
+
+    def reliability(self) -> np.ndarray:
+        p = self.params
+        return p.reliability_floor + (1.0 - p.reliability_floor) * self.coop.trust
+
+    def partner_fit(self, eff: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        holds = (self.k > EPS) | (self.handed > EPS)
+        breadth = (eff > 0).mean(axis=2)
+        return partner_fit(self.criteria, holds, breadth, self.params)
+
+    # --- the year -----------------------------------------------------------------
+
+    def step(self) -> None:
+        """Advance one year."""
+        if self.year >= self.config.end_year:
+            self.running = False
+            return
+        self.year += 1
+        t = self.year - self.config.start_year
+        p = self.params
+
+        # 1 economy
+        self.gdp = self.gdp * (1.0 + self.paths.growth[t])
+        self.budget = self.gdp * self.share * self.paths.budget_multiplier[t]
+
+        # 2 pressure
+        eff, area_form = self.effective_forms()
+        unit = self._unit_cost(eff, area_form)
+        upkeep = (unit * self.k).sum(axis=1)
+        gap = self.budget - upkeep
+        peak = np.max(self.budget_history[-p.pressure_memory :], axis=0)
+        raw = np.clip(1.0 - self.budget / peak, 0.0, None) + np.clip(-gap / self.budget, 0.0, None)
+        self.pressure = (1 - p.pressure_smoothing) * self.pressure + p.pressure_smoothing * np.clip(
+            raw, 0.0, 1.0
+        )
+        self.budget_history.append(self.budget.copy())
+
+        # 3 capabilities
+        self.k_prev = self.k.copy()
+        self._adjust_capabilities(gap, unit)
+        cut_fraction = np.divide(
+            self.k_prev - self.k, self.k_prev, out=np.zeros_like(self.k), where=self.k_prev > EPS
+        )
+
+        # 4 trust
+        self._update_trust(eff, cut_fraction)
+
+        # 5 cooperation
+        fit, _ = self.partner_fit(eff)
+        priority = priority_partners(eff, self.coop.trust, self.priority_limit)
+        events = self.rules.downgrade(
+            self.coop,
+            self.k,
+            cut_fraction,
+            fit,
+            self.allowed,
+            priority,
+            self.handed,
+            self.year,
+            self.rng,
+        )
+        eff, area_form = self.effective_forms()
+        events += self.rules.frameworks_step(
+            self.coop,
+            self.world.frameworks,
+            self.eligible,
+            eff,
+            area_form,
+            self.k,
+            self.handed,
+            self.pressure,
+            fit,
+            self.allowed,
+            self.autonomy_weight,
+            self.rng,
+        )
+        eff, area_form = self.effective_forms()
+        moves = self.rules.propose(
+            self.coop,
+            eff,
+            area_form,
+            self.k,
+            reference_level(self.k, self.handed),
+            self.pressure,
+            fit,
+            self.reliability(),
+            self.allowed,
+            priority,
+            self.autonomy_weight,
+            self.deepen_bonus,
+            self.new_partner_penalty,
+            self.year,
+            self.rng,
+        )
+        events += self.rules.apply_moves(self.coop, moves, self.k, self.handed, self.year)
+        events += self.rules.thematic(
+            self.coop, self.k, self.world.culture[:, CULTURE_EXPEDITIONARY], self.year, self.rng
+        )
+        self.events.extend((self.year, e) for e in events)
+
+        # 6 rings and outcomes
+        eff, area_form = self.effective_forms()
+        deep = eff.max(axis=2) >= p.ring_duration_form
+        self.deep_years = np.where(deep, self.deep_years + 1, 0)
+        target = target_rings(
+            eff, self.coop.bilateral, self.deep_years, self.criteria.comember, self.ring, p
+        )
+        self.ring, self.ring_below = update_rings(self.ring, self.ring_below, target, p)
+        self._record(eff, area_form)
+        if self.year >= self.config.end_year:
+            self.running = False
+
+    def _adjust_capabilities(self, gap: np.ndarray, unit: np.ndarray) -> None:
+        """Cut capability when the budget cannot carry it; invest a surplus."""
+        p = self.params
+        relying = self.coop.dependent.any(axis=1)  # [N, A]
+        tilt = np.ones(self.world.n_areas)
+        if self.config.coordinated_cuts:
+            tilt = np.exp(p.coordination_strength * self.alliance_gap)
+        # invest: along the state's own profile (tilted towards alliance shortfalls)
+        alloc = self.profile * tilt[None, :] * ~relying
+        alloc_sum = alloc.sum(axis=1, keepdims=True)
+        alloc = np.divide(alloc, alloc_sum, out=np.zeros_like(alloc), where=alloc_sum > 0)
+        surplus = np.clip(gap, 0.0, None)
+        self.k += surplus[:, None] * alloc / (p.upkeep_cost * p.acquisition_years)
+        # cut: spread over areas by upkeep, sparing the sovereign core (and shortfalls)
+        deficit = np.clip(-gap, 0.0, None)
+        cost = unit * self.k
+        weight = cost * np.where(self.world.core, 1.0 - p.core_protection, 1.0) / tilt[None, :]
+        money = np.zeros_like(cost)
+        remaining = deficit.copy()
+        for _ in range(self.world.n_areas):
+            room = cost - money
+            w = np.where(room > EPS, weight, 0.0)
+            total = w.sum(axis=1)
+            active = (remaining > EPS) & (total > 0)
+            if not active.any():
+                break
+            share = np.divide(w, total[:, None], out=np.zeros_like(w), where=total[:, None] > 0)
+            take = np.minimum(room, remaining[:, None] * share)
+            take[~active] = 0.0
+            money += take
+            remaining -= take.sum(axis=1)
+        self.k = np.clip(
+            self.k - np.divide(money, unit, out=np.zeros_like(money), where=unit > 0), 0.0, None
+        )
+
+    def _update_trust(self, eff: np.ndarray, cut_fraction: np.ndarray) -> None:
+        p = self.params
+        trust = self.coop.trust
+        max_form = eff.max(axis=2)
+        depth = np.clip((max_form - 1) / 5.0, 0.0, 1.0)
+        grown = trust + p.trust_gain * depth * (1.0 - trust)
+        decayed = trust + p.trust_decay * (self.trust_base - trust)
+        trust = np.where(max_form >= Form.POOLING, grown, decayed)
+        n = trust.shape[0]
+        noise = (
+            self.rng.normal(0.0, p.trust_noise, size=(n, n))
+            if p.trust_noise > 0
+            else np.zeros((n, n))
+        )
+        noise = np.triu(noise, 1)
+        noise = noise + noise.T
+        trust = trust + np.where(max_form > 0, noise, 0.0)
+        # a partner that cuts a capability we share loses some of our trust
+        partner_cut = ((cut_fraction[None, :, :] > p.cut_tolerance) & (eff > 0)).any(axis=2)
+        trust = trust - p.trust_shock * partner_cut
+        trust = np.clip(trust, 0.0, 1.0)
+        np.fill_diagonal(trust, 0.0)
+        self.coop.trust = trust
+
+    # --- outcomes -----------------------------------------------------------------
+
+    def _record(self, eff: np.ndarray, area_form: np.ndarray) -> None:
+        relying = self.coop.dependent.any(axis=1)
+        contrib = contribution(self.k, self.handed, eff, self.reliability(), self.forms)
+        capability = self.k.sum(axis=1)
+        capacity = capability + contrib.sum(axis=1)
+        auton = autonomy(self.k, self.handed, area_form, relying, self.forms)
+        aggregate, shortfall, surplus = shortfall_surplus(self.k, self.requirement, self.alliance)
+        self.alliance_gap = (self.requirement - aggregate) / self.requirement
+        self.recorder.record(
+            year=self.year,
+            gdp=self.gdp,
+            budget=self.budget,
+            pressure=self.pressure,
+            capability=capability,
+            capacity=capacity,
+            autonomy=auton,
+            ring=self.ring,
+            eff=eff,
+            bilateral=self.coop.bilateral,
+            trust=self.coop.trust,
+            aggregate=aggregate,
+            requirement=self.requirement,
+            shortfall=shortfall,
+            surplus=surplus,
+            alliance_capability=float(capability[self.alliance].sum()),
+        )
+
+    def run(self) -> None:
+        """Run from the current year to the configured end year."""
+        self.run_for(self.config.end_year - self.year)
+
+    def tables(self) -> Tables:
+        """The run's tidy tables so far (countries, pairs, events, alliance)."""
+        return self.recorder.tables(self.events)

@@ -1,0 +1,108 @@
+"""The note's four partner criteria, scored for every pair of states.
+
+"De meer verdiepte vormen van samenwerking [hebben] de grootste kans van slagen met
+partners tot wie de (geo)politiek-strategische afstand gering is en die een met
+Nederland vergelijkbare politieke cultuur kennen ... het criterium van operationele
+synergie ... Ten slotte neemt het belang van een partner uiteraard toe, naarmate met
+die partner bottom-up meer (concrete) samenwerkingsdoelen kunnen worden
+gerealiseerd." (note, p. 5)
+
+1. geopolitical-strategic distance: great-circle distance between capitals, scaled,
+   mixed with institutional distance (shared NATO, EU and regional-group memberships);
+2. political-culture gap: Euclidean distance of the culture vectors, scaled to [0, 1];
+3. operational synergy: shared equipment families and what the pair already does;
+4. concrete goals: the areas where both hold capability and could cooperate.
+All scores are in [0, 1] and the fit is their weighted mean (distance and culture
+gap enter as 1 - value).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from imssim.config import ModelParams
+from imssim.world import World
+
+EARTH_RADIUS_KM = 6371.0
+
+
+@dataclass(frozen=True)
+class StaticCriteria:
+    """The parts of the criteria that do not change during a run."""
+
+    distance: np.ndarray  # float[N, N] in [0, 1]
+    culture_gap: np.ndarray  # float[N, N] in [0, 1]
+    equipment_synergy: np.ndarray  # float[N, N] in [0, 1]
+    area_equipment: np.ndarray  # bool[N, N, A]: a shared family in that area
+    comember: np.ndarray  # bool[N, N]: both in NATO or both in the EU
+
+
+def great_circle_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Pairwise great-circle distances (haversine), km."""
+    phi = np.radians(lat)
+    lam = np.radians(lon)
+    dphi = phi[:, None] - phi[None, :]
+    dlam = lam[:, None] - lam[None, :]
+    h = np.sin(dphi / 2) ** 2 + np.cos(phi)[:, None] * np.cos(phi)[None, :] * np.sin(dlam / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def membership_matrix(world: World) -> np.ndarray:
+    """bool[N, M]: NATO, EU and each regional group as columns."""
+    cols = [world.nato, world.eu, *(world.groups[g] for g in sorted(world.groups))]
+    return np.column_stack(cols)
+
+
+def static_criteria(world: World, p: ModelParams) -> StaticCriteria:
+    """Distance, culture gap and equipment synergy for every pair."""
+    geo = np.clip(great_circle_km(world.lat, world.lon) / p.distance_scale_km, 0.0, 1.0)
+    m = membership_matrix(world).astype(float)
+    shared = m @ m.T
+    union = m.sum(1)[:, None] + m.sum(1)[None, :] - shared
+    jaccard = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+    distance = p.distance_geo_share * geo + (1.0 - p.distance_geo_share) * (1.0 - jaccard)
+    diff = world.culture[:, None, :] - world.culture[None, :, :]
+    culture_gap = np.sqrt((diff**2).sum(-1) / world.culture.shape[1])
+    eq = world.equipment.astype(float)
+    eq_shared = eq @ eq.T
+    eq_union = eq.sum(1)[:, None] + eq.sum(1)[None, :] - eq_shared
+    eq_syn = np.divide(eq_shared, eq_union, out=np.zeros_like(eq_shared), where=eq_union > 0)
+    # per area: does the pair share an equipment family in that area?
+    onehot = np.zeros((len(world.families), world.n_areas))
+    onehot[np.arange(len(world.families)), world.family_area] = 1.0
+    area_eq = np.einsum("ie,je,ea->ija", eq, eq, onehot) > 0
+    comember = (world.nato[:, None] & world.nato[None, :]) | (world.eu[:, None] & world.eu[None, :])
+    for arr in (distance, culture_gap, eq_syn):
+        np.fill_diagonal(arr, 0.0)
+    np.fill_diagonal(comember, False)
+    area_eq[np.arange(world.n_states), np.arange(world.n_states), :] = False
+    return StaticCriteria(distance, culture_gap, eq_syn, area_eq, comember)
+
+
+def fit(
+    crit: StaticCriteria,
+    holds: np.ndarray,
+    breadth: np.ndarray,
+    p: ModelParams,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Partner fit float[N, N] in [0, 1] and the number of concrete goals int[N, N].
+
+    `holds` is bool[N, A] (the state holds capability in the area, or relies on a
+    partner for it); `breadth` is float[N, N], the share of areas in which the pair
+    already cooperates (operational synergy: "wat doen we al met deze partner").
+    """
+    goals = holds.astype(float) @ holds.T.astype(float)  # areas where both are active
+    n_areas = holds.shape[1]
+    goals_score = goals / n_areas
+    synergy = 0.5 * crit.equipment_synergy + 0.5 * breadth
+    w = np.array([p.weight_distance, p.weight_culture, p.weight_synergy, p.weight_goals])
+    score = (
+        w[0] * (1.0 - crit.distance)
+        + w[1] * (1.0 - crit.culture_gap)
+        + w[2] * synergy
+        + w[3] * goals_score
+    ) / w.sum()
+    np.fill_diagonal(score, 0.0)
+    return score, goals.astype(int)

@@ -1,0 +1,160 @@
+"""Collecting the model's outcomes year by year into tidy tables.
+
+Per year the model hands over its arrays; the recorder keeps compact copies and
+builds the four tables of the output contract at the end:
+``countries`` (year x state), ``pairs`` (year x ordered pair with any relation),
+``events`` (one row per change) and ``alliance`` (one row per year).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from imssim.rings import RING_NAMES, Ring
+from imssim.world import World
+
+EVENT_KINDS = ("formed", "deepened", "downgraded", "abandoned", "joined", "left")
+
+
+@dataclass
+class Tables:
+    """The tidy results of one run."""
+
+    countries: pd.DataFrame
+    pairs: pd.DataFrame
+    events: pd.DataFrame
+    alliance: pd.DataFrame
+
+    def items(self) -> list[tuple[str, pd.DataFrame]]:
+        return [
+            ("countries", self.countries),
+            ("pairs", self.pairs),
+            ("events", self.events),
+            ("alliance", self.alliance),
+        ]
+
+
+class Recorder:
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self._countries: list[dict[str, np.ndarray]] = []
+        self._pairs: list[pd.DataFrame] = []
+        self._alliance: list[dict[str, float]] = []
+
+    def record(
+        self,
+        *,
+        year: int,
+        gdp: np.ndarray,
+        budget: np.ndarray,
+        pressure: np.ndarray,
+        capability: np.ndarray,
+        capacity: np.ndarray,
+        autonomy: np.ndarray,
+        ring: np.ndarray,
+        eff: np.ndarray,
+        bilateral: np.ndarray,
+        trust: np.ndarray,
+        aggregate: np.ndarray,
+        requirement: np.ndarray,
+        shortfall: np.ndarray,
+        surplus: np.ndarray,
+        alliance_capability: float,
+    ) -> None:
+        w = self.world
+        n = w.n_states
+        self._countries.append(
+            {
+                "year": np.full(n, year),
+                "gdp": gdp.copy(),
+                "budget": budget.copy(),
+                "pressure": pressure.copy(),
+                "capability": capability.copy(),
+                "capacity_to_act": capacity.copy(),
+                "autonomy": autonomy.copy(),
+                "efficiency": np.divide(
+                    capacity, budget, out=np.zeros_like(capacity), where=budget > 0
+                ),
+                "n_strategic": (ring == Ring.STRATEGIC).sum(axis=1),
+                "n_affiliated": (ring == Ring.AFFILIATED).sum(axis=1),
+                "n_opportunity": (ring == Ring.OPPORTUNITY).sum(axis=1),
+                "n_partners_bilateral": (bilateral > 0).any(axis=2).sum(axis=1),
+            }
+        )
+        max_form = eff.max(axis=2)
+        rows, cols = np.nonzero((ring > 0) | (max_form > 0))
+        self._pairs.append(
+            pd.DataFrame(
+                {
+                    "year": np.full(rows.size, year, dtype=np.int32),
+                    "country_idx": rows,
+                    "partner_idx": cols,
+                    "ring_idx": ring[rows, cols],
+                    "max_form": max_form[rows, cols].astype(np.int8),
+                    "bilateral_form": bilateral.max(axis=2)[rows, cols].astype(np.int8),
+                    "n_areas": (eff > 0).sum(axis=2)[rows, cols].astype(np.int16),
+                    "n_deep_areas": (eff >= 4).sum(axis=2)[rows, cols].astype(np.int16),
+                    "trust": trust[rows, cols],
+                }
+            )
+        )
+        upper = np.triu(np.ones((n, n), dtype=bool), 1)
+        bil_upper = bilateral[upper]  # [pairs, A]
+        eff_upper = eff[upper]
+        ties = bil_upper[bil_upper > 0]
+        row: dict[str, float] = {
+            "year": year,
+            "capability": alliance_capability,
+            "n_pairs_bilateral": int((bil_upper > 0).any(axis=1).sum()),
+            "n_ties_bilateral": int(ties.size),
+            "mean_form_bilateral": float(ties.mean()) if ties.size else 0.0,
+            "n_pairs_effective": int((eff_upper > 0).any(axis=1).sum()),
+            "mean_form_effective": float(eff_upper[eff_upper > 0].mean())
+            if (eff_upper > 0).any()
+            else 0.0,
+        }
+        for form in range(1, 7):
+            row[f"n_form_{form}"] = int((eff_upper == form).sum())
+        row["shortfall_total"] = float((shortfall * requirement).sum() / requirement.sum())
+        row["n_shortfall_areas"] = int((shortfall > 0).sum())
+        for a, area in enumerate(w.areas):
+            row[f"capability_{area}"] = float(aggregate[a])
+            row[f"shortfall_{area}"] = float(shortfall[a])
+            row[f"surplus_{area}"] = float(surplus[a])
+        self._alliance.append(row)
+
+    def tables(self, events: list) -> Tables:
+        w = self.world
+        iso = np.array(w.iso3)
+        countries = pd.DataFrame(
+            {k: np.concatenate([c[k] for c in self._countries]) for k in self._countries[0]}
+        )
+        n_years = len(self._countries)
+        countries.insert(1, "country", np.tile(iso, n_years))
+        countries.insert(2, "region", np.tile(w.region, n_years))
+        countries["year"] = countries["year"].astype(np.int32)
+        pairs = pd.concat(self._pairs, ignore_index=True)
+        pairs.insert(1, "country", iso[pairs.pop("country_idx").to_numpy()])
+        pairs.insert(2, "partner", iso[pairs.pop("partner_idx").to_numpy()])
+        ring_idx = pairs.pop("ring_idx").to_numpy()
+        pairs.insert(
+            3, "ring", pd.Categorical(np.array(RING_NAMES)[ring_idx], categories=RING_NAMES)
+        )
+        events_df = pd.DataFrame(
+            {
+                "year": np.array([y for y, _ in events], dtype=np.int32),
+                "kind": pd.Categorical([e.kind for _, e in events], categories=EVENT_KINDS),
+                "country": [w.iso3[e.country] for _, e in events],
+                "partner": [e.framework if e.partner < 0 else w.iso3[e.partner] for _, e in events],
+                "area": [w.areas[e.area] for _, e in events],
+                "from_form": np.array([e.from_form for _, e in events], dtype=np.int8),
+                "to_form": np.array([e.to_form for _, e in events], dtype=np.int8),
+                "reason": [e.reason for _, e in events],
+            }
+        )
+        alliance = pd.DataFrame(self._alliance)
+        alliance["year"] = alliance["year"].astype(np.int32)
+        return Tables(countries=countries, pairs=pairs, events=events_df, alliance=alliance)

@@ -1,0 +1,155 @@
+"""Writing and reading run folders: Parquet tables, resolved config and manifest.
+
+A run folder is written under a temporary name and renamed into place only when
+complete, so a crash or a bad input never leaves a half-written folder, and an
+existing folder is never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import uuid
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from omegaconf import OmegaConf
+
+from imssim.config import Config, to_config
+from imssim.errors import ImssimError
+from imssim.recorder import Tables
+from imssim.run import Result
+
+PACKAGES = ("imssim", "mesa", "hydra-core", "omegaconf", "numpy", "pandas", "pyarrow", "matplotlib")
+TABLES = ("countries", "pairs", "events", "alliance")
+MANIFEST = "manifest.json"
+CONFIG_FILE = "config.yaml"
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def code_revision() -> str:
+    """The git commit of the source tree ('+dirty' with uncommitted changes), or 'unknown'."""
+    here = Path(__file__).resolve().parent
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=10
+        )
+        if rev.returncode != 0:
+            return "unknown"
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        return rev.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def manifest(result: Result, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    cfg = result.config
+    return {
+        "seed": cfg.seed,
+        "scenario": cfg.scenario.name,
+        "policy": cfg.policy.name,
+        "focal": cfg.focal,
+        "start_year": cfg.start_year,
+        "end_year": cfg.end_year,
+        "coordinated_cuts": cfg.coordinated_cuts,
+        "catalyst": cfg.catalyst,
+        "versions": package_versions(),
+        "code_revision": code_revision(),
+        "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "wall_seconds": round(result.wall_seconds, 4),
+        "status": "completed",
+        "tables": {name: len(frame) for name, frame in result.tables.items()},
+        **(extra or {}),
+    }
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "run"
+
+
+def run_folder_name(cfg: Config, stamp: str | None = None) -> str:
+    stamp = stamp or datetime.now().strftime("%Y%m%d-%H%M%S")
+    return _slug(f"{stamp}_{cfg.scenario.name}_{cfg.policy.name}_s{cfg.seed}")
+
+
+def write_run(
+    result: Result, root: str | Path, name: str | None = None, extra: dict[str, Any] | None = None
+) -> Path:
+    """Write a run folder under `root` and return its path (a new folder every time)."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    base = name or run_folder_name(result.config)
+    final = root / base
+    suffix = 1
+    while final.exists():
+        suffix += 1
+        final = root / f"{base}-{suffix}"
+    tmp = root / f".tmp-{base}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    try:
+        info = manifest(result, extra)
+        container = OmegaConf.to_container(OmegaConf.structured(result.config))
+        (tmp / CONFIG_FILE).write_text(OmegaConf.to_yaml(container))
+        meta = {b"imssim": json.dumps({"manifest": info, "config": container}).encode()}
+        for table_name, frame in result.tables.items():
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            table = table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
+            pq.write_table(table, tmp / f"{table_name}.parquet")
+        (tmp / MANIFEST).write_text(json.dumps(info, indent=2) + "\n")
+        while True:
+            try:
+                os.rename(tmp, final)
+                break
+            except OSError:
+                if not final.exists():
+                    raise
+                suffix += 1
+                final = root / f"{base}-{suffix}"
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final
+
+
+class RunFolder:
+    """A run folder read back: tables, config and manifest."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if not (self.path / MANIFEST).is_file():
+            raise ImssimError(f"not a run folder (no {MANIFEST}): {self.path}")
+        self.manifest: dict[str, Any] = json.loads((self.path / MANIFEST).read_text())
+        self.config: Config = to_config(OmegaConf.load(self.path / CONFIG_FILE))
+        self.tables = Tables(**{t: pd.read_parquet(self.path / f"{t}.parquet") for t in TABLES})
+
+    def __repr__(self) -> str:
+        return f"RunFolder({str(self.path)!r})"
+
+
+def load_results(path: str | Path) -> RunFolder:
+    """Read a run folder written by :func:`write_run`."""
+    return RunFolder(path)

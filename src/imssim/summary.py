@@ -1,0 +1,77 @@
+"""A short text summary of a run: the focal state's rings at the start and the end."""
+
+from __future__ import annotations
+
+import itertools
+
+import pandas as pd
+
+from imssim.recorder import Tables
+
+RING_ORDER = ("strategic", "affiliated", "opportunity")
+
+
+def ring_members(pairs: pd.DataFrame, country: str, year: int) -> dict[str, list[str]]:
+    """Partners of `country` per ring in `year`, sorted by code."""
+    view = pairs[(pairs["year"] == year) & (pairs["country"] == country)]
+    return {ring: sorted(view.loc[view["ring"] == ring, "partner"]) for ring in RING_ORDER}
+
+
+def ring_transitions(pairs: pd.DataFrame, country: str) -> pd.DataFrame:
+    """Every change of ring seen from `country`: year, partner, from, to."""
+    view = pairs[pairs["country"] == country][["year", "partner", "ring"]]
+    years = sorted(view["year"].unique())
+    wide = (
+        view.assign(ring=view["ring"].astype(str))
+        .pivot(index="partner", columns="year", values="ring")
+        .reindex(columns=years)
+        .fillna("none")
+    )
+    rows = []
+    for prev, year in itertools.pairwise(years):
+        changed = wide[prev] != wide[year]
+        for partner in wide.index[changed]:
+            rows.append((year, partner, wide.at[partner, prev], wide.at[partner, year]))
+    return pd.DataFrame(rows, columns=["year", "partner", "from_ring", "to_ring"])
+
+
+def _line(country: str, year: int, rings: dict[str, list[str]]) -> str:
+    strategic = " ".join(rings["strategic"]) or "-"
+    return (
+        f"{country} {year}: strategic {strategic} | affiliated {len(rings['affiliated'])}"
+        f" | opportunity {len(rings['opportunity'])}"
+    )
+
+
+def summarise(tables: Tables, focal: str, max_transitions: int = 12) -> str:
+    c = tables.countries
+    first, last = int(c["year"].min()), int(c["year"].max())
+    lines = [
+        _line(focal, first, ring_members(tables.pairs, focal, first)),
+        _line(focal, last, ring_members(tables.pairs, focal, last)),
+    ]
+    moves = ring_transitions(tables.pairs, focal)
+    if len(moves):
+        shown = [f"{r.partner} {r.from_ring}->{r.to_ring} ({r.year})" for r in moves.itertuples()]
+        extra = (
+            f" ... and {len(shown) - max_transitions} more" if len(shown) > max_transitions else ""
+        )
+        lines.append("ring moves: " + "; ".join(shown[:max_transitions]) + extra)
+    else:
+        lines.append("ring moves: none")
+    f = c[c["country"] == focal].set_index("year")[
+        ["budget", "capability", "capacity_to_act", "autonomy"]
+    ]
+    index = 100.0 * f.loc[last] / f.loc[first]
+    lines.append(
+        f"{focal} {last} (index {first} = 100): budget {index['budget']:.0f}, capability "
+        f"{index['capability']:.0f}, capacity to act {index['capacity_to_act']:.0f}; "
+        f"autonomy {f.loc[first, 'autonomy']:.2f} -> {f.loc[last, 'autonomy']:.2f}"
+    )
+    e = tables.events
+    counts = e["kind"].value_counts()
+    lines.append(
+        "events: "
+        + ", ".join(f"{kind} {int(counts.get(kind, 0))}" for kind in e["kind"].cat.categories)
+    )
+    return "\n".join(lines)

@@ -1,0 +1,391 @@
+"""Reading and validating the world data files into arrays the model computes with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from imssim.errors import WorldDataError
+
+DATA_DIR = Path(__file__).with_name("data")
+ECONOMY_YEAR = 2011  # the latest full year of figures when the note was written (2012)
+
+REGIONS = ("north", "west", "south", "east", "north_america", "other")
+CULTURE_COLUMNS = (
+    "culture_atlanticism",
+    "culture_expeditionary",
+    "culture_integration",
+    "culture_governance",
+)
+ELIGIBILITIES = ("nato", "eu", "nato_or_eu", "any")
+# relative weight of capability levels 0-5 when a state's budget is spread over areas
+LEVEL_WEIGHT = np.array([0.0, 1.0, 2.0, 3.5, 5.5, 8.0])
+
+_REQUIRED = {
+    "areas.csv": ("area", "label", "alliance_requirement"),
+    "equipment.csv": ("family", "area", "label"),
+    "states.csv": (
+        "iso3",
+        "name",
+        "region",
+        "nato",
+        "eu",
+        "groups",
+        "capital",
+        "lat",
+        "lon",
+        *CULTURE_COLUMNS,
+        "equipment",
+        "sovereign_core",
+    ),
+    "capabilities.csv": ("iso3",),
+    "ties_2012.csv": ("a", "b", "area", "form", "since"),
+    "frameworks.csv": ("id", "name", "area", "form", "eligibility", "members", "since", "fixed"),
+    "reference_2005_2017.csv": (
+        "iso3",
+        "year",
+        "gdp_current_usd",
+        "milex_pct_gdp",
+        "population",
+        "cow_milex_thousand_usd",
+        "cow_milper_thousand",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Framework:
+    """A multilateral framework (EATC, the C-17 consortium ...) in one capability area."""
+
+    id: str
+    name: str
+    area: int
+    form: int
+    eligibility: str
+    members: np.ndarray  # bool[N], membership in 2012
+    since: int
+    fixed: bool  # membership never changes (the NATO and EU baseline frameworks)
+
+
+@dataclass(frozen=True)
+class World:
+    """The default world as arrays indexed by state (N) and capability area (A)."""
+
+    iso3: tuple[str, ...]
+    names: tuple[str, ...]
+    region: np.ndarray  # str[N]
+    nato: np.ndarray  # bool[N]
+    eu: np.ndarray  # bool[N]
+    groups: dict[str, np.ndarray]  # group -> bool[N]
+    lat: np.ndarray
+    lon: np.ndarray
+    culture: np.ndarray  # float[N, 4] in [0, 1]
+    gdp: np.ndarray  # 2011 GDP, billion current US$
+    milex_share: np.ndarray  # 2011 military expenditure as a fraction of GDP
+    milex_share_source: tuple[str, ...]
+    population: np.ndarray
+    personnel: np.ndarray  # thousands (COW), NaN where missing
+    areas: tuple[str, ...]
+    area_labels: tuple[str, ...]
+    requirement: np.ndarray  # float[A], alliance need as a ratio to 2011 holdings
+    level: np.ndarray  # int[N, A], capability levels 0-5
+    families: tuple[str, ...]
+    family_area: np.ndarray  # int[E]
+    equipment: np.ndarray  # bool[N, E]
+    core: np.ndarray  # bool[N, A], the sovereign core
+    tie_a: np.ndarray  # int[T]
+    tie_b: np.ndarray
+    tie_area: np.ndarray
+    tie_form: np.ndarray
+    tie_since: np.ndarray
+    frameworks: tuple[Framework, ...]
+    reference: pd.DataFrame  # the 2005-2017 figures the economy is taken from
+
+    @property
+    def n_states(self) -> int:
+        return len(self.iso3)
+
+    @property
+    def n_areas(self) -> int:
+        return len(self.areas)
+
+    @property
+    def budget(self) -> np.ndarray:
+        """2011 defence budget, billion current US$ (GDP x military expenditure share)."""
+        return self.gdp * self.milex_share
+
+    def index(self, iso3: str) -> int:
+        """Position of a state; unknown codes raise a one-line error."""
+        try:
+            return self.iso3.index(iso3)
+        except ValueError:
+            raise WorldDataError(f"unknown state code {iso3!r}") from None
+
+    def selector(self, names: list[str] | tuple[str, ...] | str) -> np.ndarray:
+        """bool[N] for 'all', a region, nato/eu, a regional group or ISO3 codes."""
+        if isinstance(names, str):
+            names = [names]
+        mask = np.zeros(self.n_states, dtype=bool)
+        for name in names:
+            if name == "all":
+                mask[:] = True
+            elif name in REGIONS:
+                mask |= self.region == name
+            elif name == "nato":
+                mask |= self.nato
+            elif name == "eu":
+                mask |= self.eu
+            elif name in self.groups:
+                mask |= self.groups[name]
+            elif name in self.iso3:
+                mask[self.iso3.index(name)] = True
+            else:
+                known = ", ".join(("all", *REGIONS, "nato", "eu", *sorted(self.groups)))
+                raise WorldDataError(
+                    f"unknown state or group {name!r} (use ISO3 codes or one of: {known})"
+                )
+        return mask
+
+
+def _read(data_dir: Path, name: str) -> pd.DataFrame:
+    path = data_dir / name
+    if not path.is_file():
+        raise WorldDataError(f"world data file missing: {path}")
+    try:
+        frame = pd.read_csv(path, keep_default_na=False, na_values=[""], comment=None)
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise WorldDataError(f"{path.name}: cannot be read as CSV ({first})") from None
+    missing = [c for c in _REQUIRED[name] if c not in frame.columns]
+    if missing:
+        raise WorldDataError(f"{path.name}: missing column(s) {', '.join(missing)}")
+    return frame
+
+
+def _split(cell: object) -> list[str]:
+    if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+        return []
+    return [part.strip() for part in str(cell).split(";") if part.strip()]
+
+
+def _numeric(frame: pd.DataFrame, column: str, file: str, *, allow_nan: bool = False) -> np.ndarray:
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    bad = np.isnan(values) & (~frame[column].isna().to_numpy() | (not allow_nan))
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise WorldDataError(
+            f"{file}: column {column} row {row + 2} is not a number ({frame[column].iloc[row]!r})"
+        )
+    return values
+
+
+def _check_codes(values: list[str], known: tuple[str, ...], what: str, file: str) -> None:
+    for v in values:
+        if v not in known:
+            raise WorldDataError(f"{file}: unknown {what} {v!r}")
+
+
+@lru_cache(maxsize=8)
+def load_world(data_dir: str | Path | None = None) -> World:
+    """Load and validate the world data (the packaged default when `data_dir` is None)."""
+    data_dir = DATA_DIR if data_dir is None else Path(data_dir)
+    if not data_dir.is_dir():
+        raise WorldDataError(f"world data folder not found: {data_dir}")
+
+    areas_df = _read(data_dir, "areas.csv")
+    areas = tuple(str(a) for a in areas_df["area"])
+    if len(set(areas)) != len(areas):
+        raise WorldDataError("areas.csv: duplicate area ids")
+    requirement = _numeric(areas_df, "alliance_requirement", "areas.csv")
+    if (requirement <= 0).any():
+        raise WorldDataError("areas.csv: alliance_requirement must be > 0")
+
+    eq_df = _read(data_dir, "equipment.csv")
+    families = tuple(str(f) for f in eq_df["family"])
+    _check_codes(list(eq_df["area"].astype(str)), areas, "area", "equipment.csv")
+    family_area = np.array([areas.index(str(a)) for a in eq_df["area"]], dtype=int)
+
+    st = _read(data_dir, "states.csv")
+    iso3 = tuple(str(c) for c in st["iso3"])
+    if len(set(iso3)) != len(iso3):
+        raise WorldDataError("states.csv: duplicate iso3 codes")
+    for code in iso3:
+        if len(code) != 3 or not code.isalpha() or not code.isupper():
+            raise WorldDataError(f"states.csv: {code!r} is not an ISO 3166 alpha-3 code")
+    region = st["region"].astype(str).to_numpy()
+    _check_codes(list(region), REGIONS, "region", "states.csv")
+    nato = _numeric(st, "nato", "states.csv").astype(bool)
+    eu = _numeric(st, "eu", "states.csv").astype(bool)
+    group_names = sorted({g for cell in st["groups"] for g in _split(cell)})
+    groups = {g: np.array([g in _split(c) for c in st["groups"]]) for g in group_names}
+    lat = _numeric(st, "lat", "states.csv")
+    lon = _numeric(st, "lon", "states.csv")
+    if (np.abs(lat) > 90).any() or (np.abs(lon) > 180).any():
+        raise WorldDataError("states.csv: lat/lon out of range")
+    culture = np.column_stack([_numeric(st, c, "states.csv") for c in CULTURE_COLUMNS])
+    if ((culture < 0) | (culture > 1)).any():
+        raise WorldDataError("states.csv: culture values must be in [0, 1]")
+    equipment = np.zeros((len(iso3), len(families)), dtype=bool)
+    core = np.zeros((len(iso3), len(areas)), dtype=bool)
+    for i, (eq_cell, core_cell) in enumerate(
+        zip(st["equipment"], st["sovereign_core"], strict=True)
+    ):
+        eq = _split(eq_cell)
+        _check_codes(eq, families, "equipment family", "states.csv")
+        equipment[i, [families.index(f) for f in eq]] = True
+        cr = _split(core_cell)
+        _check_codes(cr, areas, "area", "states.csv")
+        core[i, [areas.index(a) for a in cr]] = True
+
+    cap = _read(data_dir, "capabilities.csv")
+    missing_areas = [a for a in areas if a not in cap.columns]
+    if missing_areas:
+        raise WorldDataError(f"capabilities.csv: missing area column(s) {', '.join(missing_areas)}")
+    cap_codes = [str(c) for c in cap["iso3"]]
+    _check_codes(cap_codes, iso3, "state", "capabilities.csv")
+    if sorted(cap_codes) != sorted(iso3):
+        absent = sorted(set(iso3) - set(cap_codes))
+        raise WorldDataError(f"capabilities.csv: no row for {', '.join(absent) or 'a duplicate'}")
+    cap = cap.set_index("iso3").loc[list(iso3)].reset_index()
+    level = np.column_stack([_numeric(cap, a, "capabilities.csv") for a in areas])
+    if ((level < 0) | (level > 5) | (level != np.round(level))).any():
+        raise WorldDataError("capabilities.csv: levels must be integers 0-5")
+    level = level.astype(int)
+    if (level.sum(axis=1) == 0).any():
+        empty = [iso3[i] for i in np.flatnonzero(level.sum(axis=1) == 0)]
+        raise WorldDataError(f"capabilities.csv: {', '.join(empty)} hold no capability at all")
+
+    ties = _read(data_dir, "ties_2012.csv")
+    for col in ("a", "b"):
+        _check_codes(list(ties[col].astype(str)), iso3, "state", "ties_2012.csv")
+    _check_codes(list(ties["area"].astype(str)), areas, "area", "ties_2012.csv")
+    tie_form = _numeric(ties, "form", "ties_2012.csv")
+    if ((tie_form < 1) | (tie_form > 6) | (tie_form != np.round(tie_form))).any():
+        raise WorldDataError("ties_2012.csv: form must be an integer 1-6")
+    tie_a = np.array([iso3.index(c) for c in ties["a"].astype(str)], dtype=int)
+    tie_b = np.array([iso3.index(c) for c in ties["b"].astype(str)], dtype=int)
+    if (tie_a == tie_b).any():
+        raise WorldDataError("ties_2012.csv: a state cannot cooperate with itself")
+    tie_area = np.array([areas.index(a) for a in ties["area"].astype(str)], dtype=int)
+    keys = set()
+    for a, b, ar in zip(tie_a, tie_b, tie_area, strict=True):
+        key = (min(a, b), max(a, b), ar)
+        if key in keys:
+            raise WorldDataError(f"ties_2012.csv: duplicate tie {iso3[a]}-{iso3[b]} in {areas[ar]}")
+        keys.add(key)
+    tie_since = _numeric(ties, "since", "ties_2012.csv").astype(int)
+
+    fw_df = _read(data_dir, "frameworks.csv")
+    frameworks = []
+    for row in fw_df.itertuples(index=False):
+        fid = str(row.id)
+        _check_codes([str(row.area)], areas, "area", f"frameworks.csv ({fid})")
+        if str(row.eligibility) not in ELIGIBILITIES:
+            raise WorldDataError(f"frameworks.csv ({fid}): unknown eligibility {row.eligibility!r}")
+        members = _split(row.members)
+        _check_codes(members, iso3, "state", f"frameworks.csv ({fid})")
+        mask = np.zeros(len(iso3), dtype=bool)
+        mask[[iso3.index(m) for m in members]] = True
+        try:
+            form = int(row.form)
+            since = int(row.since)
+            fixed = bool(int(row.fixed))
+        except (TypeError, ValueError):
+            raise WorldDataError(
+                f"frameworks.csv ({fid}): form, since and fixed must be integers"
+            ) from None
+        if not 1 <= form <= 6:
+            raise WorldDataError(f"frameworks.csv ({fid}): form must be 1-6")
+        frameworks.append(
+            Framework(
+                fid,
+                str(row.name),
+                areas.index(str(row.area)),
+                form,
+                str(row.eligibility),
+                mask,
+                since,
+                fixed,
+            )
+        )
+
+    ref = _read(data_dir, "reference_2005_2017.csv")
+    gdp, share, share_source, population, personnel = _economy(ref, iso3)
+
+    return World(
+        iso3=iso3,
+        names=tuple(str(n) for n in st["name"]),
+        region=region,
+        nato=nato,
+        eu=eu,
+        groups=groups,
+        lat=lat,
+        lon=lon,
+        culture=culture,
+        gdp=gdp,
+        milex_share=share,
+        milex_share_source=share_source,
+        population=population,
+        personnel=personnel,
+        areas=areas,
+        area_labels=tuple(str(x) for x in areas_df["label"]),
+        requirement=requirement,
+        level=level,
+        families=families,
+        family_area=family_area,
+        equipment=equipment,
+        core=core,
+        tie_a=tie_a,
+        tie_b=tie_b,
+        tie_area=tie_area,
+        tie_form=tie_form.astype(int),
+        tie_since=tie_since,
+        frameworks=tuple(frameworks),
+        reference=ref,
+    )
+
+
+def _economy(
+    ref: pd.DataFrame, iso3: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], np.ndarray, np.ndarray]:
+    """2011 GDP (bn US$), military expenditure share, population and personnel per state.
+
+    The share is the World Bank's (SIPRI) figure; where it is missing, the Correlates of
+    War expenditure divided by GDP is used and the source says so.
+    """
+    year = ref[pd.to_numeric(ref["year"], errors="coerce") == ECONOMY_YEAR].set_index("iso3")
+    gdp = np.empty(len(iso3))
+    share = np.empty(len(iso3))
+    population = np.empty(len(iso3))
+    personnel = np.empty(len(iso3))
+    sources = []
+    for i, code in enumerate(iso3):
+        if code not in year.index:
+            raise WorldDataError(f"reference_2005_2017.csv: no {ECONOMY_YEAR} row for {code}")
+        row = year.loc[code]
+        g = pd.to_numeric(row["gdp_current_usd"], errors="coerce")
+        if not np.isfinite(g) or g <= 0:
+            raise WorldDataError(f"reference_2005_2017.csv: no {ECONOMY_YEAR} GDP for {code}")
+        gdp[i] = g / 1e9
+        s = pd.to_numeric(row["milex_pct_gdp"], errors="coerce")
+        if np.isfinite(s):
+            share[i] = s / 100.0
+            sources.append("World Bank MS.MIL.XPND.GD.ZS (SIPRI)")
+        else:
+            cow = pd.to_numeric(row["cow_milex_thousand_usd"], errors="coerce")
+            if not np.isfinite(cow) or cow < 0:  # COW codes missing values as -9
+                raise WorldDataError(
+                    f"reference_2005_2017.csv: no {ECONOMY_YEAR} military expenditure for {code}"
+                )
+            share[i] = cow * 1e3 / g
+            sources.append("Correlates of War expenditure / World Bank GDP")
+        population[i] = float(pd.to_numeric(row["population"], errors="coerce"))
+        milper = float(pd.to_numeric(row["cow_milper_thousand"], errors="coerce"))
+        personnel[i] = milper if milper >= 0 else np.nan  # COW codes missing values as -9
+    if (share < 0).any():
+        raise WorldDataError("reference_2005_2017.csv: negative military expenditure")
+    return gdp, share, tuple(sources), population, personnel

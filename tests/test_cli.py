@@ -1,0 +1,93 @@
+"""The command line as a user runs it: folders, messages, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from imssim.results import TABLES
+
+
+def imssim(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "imssim", f"output.root={tmp_path / 'results'}", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def run_folders(tmp_path: Path) -> list[Path]:
+    root = tmp_path / "results"
+    return sorted(p for p in root.rglob("manifest.json")) if root.exists() else []
+
+
+def test_run_writes_a_complete_folder_and_prints_its_path(tmp_path):
+    out = imssim(tmp_path, "end_year=2016", "seed=3")
+    assert out.returncode == 0, out.stderr
+    folders = run_folders(tmp_path)
+    assert len(folders) == 1
+    folder = folders[0].parent
+    assert f"results: {folder}" in out.stdout
+    assert "NLD 2012: strategic" in out.stdout
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["seed"] == 3 and manifest["scenario"] == "austerity_2012"
+    assert manifest["status"] == "completed"
+    assert {"mesa", "hydra-core", "numpy", "python"} <= set(manifest["versions"])
+    assert manifest["code_revision"]
+    assert (folder / "config.yaml").read_text().count("seed: 3") == 1
+    for table in TABLES:
+        frame = pd.read_parquet(folder / f"{table}.parquet")
+        assert len(frame) > 0 or table == "events"
+    # the hidden Hydra artefacts are not left in the working directory
+    assert not (tmp_path / ".hydra").exists()
+    assert not list(tmp_path.glob("*.log"))
+
+
+def test_a_second_run_never_overwrites_the_first(tmp_path):
+    for _ in range(2):
+        assert imssim(tmp_path, "end_year=2014").returncode == 0
+    assert len(run_folders(tmp_path)) == 2
+
+
+@pytest.mark.parametrize(
+    ("override", "needle"),
+    [
+        ("scenario.cutt=0.1", "cutt"),
+        ("+scenario.cutt=0.1", "cutt"),
+        ("seed=abc", "seed"),
+        ("end_year=2000", "end_year"),
+        ("focal=XYZ", "XYZ"),
+        ("scenario=no_such_scenario", "no_such_scenario"),
+        ("catalyst=-1", "catalyst"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, override, needle):
+    out = imssim(tmp_path, override)
+    assert out.returncode == 2, out.stdout + out.stderr
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, out.stderr
+    assert needle in lines[0]
+    assert not (tmp_path / "results").exists()
+
+
+def test_a_bad_value_inside_a_sweep_stops_the_whole_sweep(tmp_path):
+    out = imssim(tmp_path, "-m", "seed=1,2", "end_year=2014,2000")
+    assert out.returncode == 2
+    assert not run_folders(tmp_path)
+
+
+def test_multirun_writes_one_folder_per_job_under_one_sweep_folder(tmp_path):
+    out = imssim(tmp_path, "-m", "seed=1,2", "end_year=2014")
+    assert out.returncode == 0, out.stderr
+    folders = [m.parent for m in run_folders(tmp_path)]
+    assert len(folders) == 2
+    assert folders[0].parent == folders[1].parent
+    seeds = sorted(json.loads((f / "manifest.json").read_text())["seed"] for f in folders)
+    assert seeds == [1, 2]

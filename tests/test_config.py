@@ -1,0 +1,66 @@
+"""Bad input fails before the run with one line naming the problem."""
+
+from __future__ import annotations
+
+import pytest
+
+from imssim import ConfigError, check, to_config
+from imssim.config import Config
+
+
+def test_defaults_validate():
+    cfg = to_config(None)
+    assert isinstance(cfg, Config)
+    assert cfg.focal == "NLD" and cfg.start_year == 2012 and cfg.end_year == 2035
+
+
+@pytest.mark.parametrize(
+    ("cfg", "key"),
+    [
+        ({"scenario": {"cutt": 0.1}}, "cutt"),
+        ({"seeed": 1}, "seeed"),
+        ({"seed": "many"}, "seed"),
+        ({"end_year": 2010}, "end_year"),
+        ({"catalyst": 1.5}, "catalyst"),
+        ({"scenario": {"budget_changes": [{"who": ["all"], "cut": -0.1}]}}, "cut"),
+        ({"scenario": {"budget_changes": [{"who": ["all"], "cut": 1.2}]}}, "cut"),
+        ({"scenario": {"budget_changes": [{"who": ["all"], "start": 2020, "end": 2015}]}}, "end"),
+        ({"policy": {"max_form": 9}}, "max_form"),
+        ({"policy": {"applies_to": "everyone"}}, "applies_to"),
+        ({"params": {"form_access": [0.0, 0.1]}}, "form_access"),
+        ({"params": {"trust_gain": 2.0}}, "trust_gain"),
+        ({"start_year": 2015}, "start_year"),
+    ],
+)
+def test_bad_config_is_one_line_naming_the_key(cfg, key):
+    with pytest.raises(ConfigError) as info:
+        to_config(cfg)
+    message = str(info.value)
+    assert key in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("cfg", "needle"),
+    [
+        ({"focal": "XYZ"}, "XYZ"),
+        ({"scenario": {"budget_changes": [{"who": ["NLD", "ATLANTIS"], "cut": 0.1}]}}, "ATLANTIS"),
+        ({"scenario": {"growth_changes": [{"who": ["QQQ"], "growth": 0.0}]}}, "QQQ"),
+    ],
+)
+def test_unknown_state_codes_are_refused(cfg, needle):
+    with pytest.raises(ConfigError) as info:
+        check(cfg)
+    assert needle in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_groups_and_regions_are_accepted():
+    cfg = check(
+        {
+            "scenario": {
+                "budget_changes": [{"who": ["south", "visegrad", "nato", "DEU"], "cut": 0.1}]
+            }
+        }
+    )
+    assert cfg.scenario.budget_changes[0].who == ["south", "visegrad", "nato", "DEU"]
