@@ -15,7 +15,7 @@ from imssim.results import TABLES
 
 def imssim(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "imssim", f"output.root={tmp_path / 'results'}", *args],
+        [sys.executable, "-m", "imssim", *args, f"output.root={tmp_path / 'results'}"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -73,7 +73,8 @@ class PolicyConfig:
     max_priority_partners: int = 0  # 0: no limit on partners with deep (>=4) forms
     deepen_bonus: float = 0.0
     new_partner_penalty: float = 0.0
-    autonomy_weight: float = 1.0
+    thematic_factor: float = 1.0  # scales the rate of new thematic (opportunity) ties
+    autonomy_weight: float = 0.5
 
 
 @dataclass
@@ -194,10 +195,11 @@ def to_config(cfg: Any = None) -> Config:
     """
     schema = OmegaConf.structured(Config)
     try:
+        if isinstance(cfg, Config):
+            check_values(cfg)  # built in Python: the types are the dataclass's own
+            return cfg
         if cfg is None:
             merged = schema
-        elif isinstance(cfg, Config):
-            merged = OmegaConf.merge(schema, OmegaConf.structured(cfg))
         else:
             if isinstance(cfg, DictConfig):
                 cfg = OmegaConf.to_container(cfg, resolve=True)
@@ -279,6 +281,7 @@ def _check_policy(policy: PolicyConfig) -> None:
     _require(policy.autonomy_weight >= 0, "policy.autonomy_weight", "must be >= 0")
     _require(policy.deepen_bonus >= 0, "policy.deepen_bonus", "must be >= 0")
     _require(policy.new_partner_penalty >= 0, "policy.new_partner_penalty", "must be >= 0")
+    _require(policy.thematic_factor >= 0, "policy.thematic_factor", "must be >= 0")
 
 
 _UNIT_INTERVAL = (

@@ -72,19 +72,20 @@ def framework_forms(
     return fw
 
 
-def priority_partners(eff: np.ndarray, trust: np.ndarray, limit: np.ndarray) -> np.ndarray:
+def priority_partners(bilateral: np.ndarray, trust: np.ndarray, limit: np.ndarray) -> np.ndarray:
     """bool[N, N]: each state's top-`limit` partners by cooperation (all when limit is 0).
 
-    Partners are ranked by the sum of forms over areas, trust breaking ties; this is
+    Partners are ranked by the sum of bilateral forms over areas (the pair's own
+    initiative, not shared frameworks), trust breaking ties; this is
     the "fewer partners, more intensively" policy (p. 9: "met minder partners, maar
     wel intensiever").
     """
-    n = eff.shape[0]
+    n = bilateral.shape[0]
     out = np.ones((n, n), dtype=bool)
     limited = np.flatnonzero(limit > 0)
     if limited.size == 0:
         return out
-    strength = eff.sum(axis=2).astype(float) + trust
+    strength = bilateral.sum(axis=2).astype(float) + trust
     for i in limited:
         row = strength[i].copy()
         row[i] = -np.inf
@@ -209,8 +210,9 @@ class CooperationRules:
         ratio = np.divide(
             k[None, :, :], ref[:, None, :], out=np.zeros(eff.shape), where=ref[:, None, :] > EPS
         )
-        existing = (state.bilateral > 0).any(axis=2)
-        bonus = np.where(existing, deepen_bonus[:, None], -new_partner_penalty[:, None])[:, :, None]
+        partner = (state.bilateral > 0).any(axis=2)[:, :, None]
+        bonus = np.where(state.bilateral > 0, deepen_bonus[:, None, None], 0.0)
+        bonus = bonus - np.where(partner, 0.0, new_partner_penalty[:, None, None])
         value = self._side_value(
             cur, new, area_form, pressure, ratio, reliability, fit, autonomy_weight, bonus, drops
         )
@@ -271,13 +273,13 @@ class CooperationRules:
         training abroad and materiel sales (p. 13: "vaak tijdelijke bilaterale
         relaties met landen rondom specifieke thema's"), not from budget pressure:
         each NATO or EU member starts on average ``thematic_rate`` x its expeditionary
-        culture such ties a year, with a partner outside NATO and the EU, in an area
-        both hold, nearer partners being likelier.
+        culture (x ``benefit_scale``) such ties a year, with a partner outside NATO
+        and the EU, in an area both hold, nearer partners being likelier.
         """
         p = self.p
         n = k.shape[0]
         initiates = self.comember.any(axis=1)
-        counts = rng.poisson(p.thematic_rate * expeditionary * initiates)
+        counts = rng.poisson(p.thematic_rate * p.benefit_scale * expeditionary * initiates)
         holds = k > EPS
         events = []
         for i in np.flatnonzero(counts):
@@ -390,77 +392,82 @@ class CooperationRules:
     ) -> list[Event]:
         """States leave frameworks whose area they no longer hold or whose members they
         no longer trust, and join those that pay off, with probability
-        ``framework_join_rate`` a year (joining takes negotiation)."""
+        ``framework_join_rate`` a year (joining takes negotiation).
+
+        Computed for all frameworks at once: arrays are [N, F] (state x framework).
+        """
         p, fm = self.p, self.forms
-        events = []
-        draws = rng.random((len(frameworks), k.shape[0]))
-        for f, fw in enumerate(frameworks):
-            if fw.fixed:
-                continue
-            m = state.members[f]
-            ar = fw.area
-            level = fw.form
-            others = m[None, :] & ~np.eye(len(m), dtype=bool)
-            count = np.maximum(others.sum(axis=1), 1)
-            mean_trust = (state.trust * others).sum(axis=1) / count
-            mean_fit = (fit * others).sum(axis=1) / count
-            holds = (k[:, ar] > EPS) | (handed[:, ar] > EPS)
-            leave = m & (
-                ~holds
-                | (mean_trust < fm.trust_required[level] - p.trust_margin)
-                | (allowed[:, ar] < level)
+        if not frameworks:
+            return []
+        m = state.members.T.astype(float)  # [N, F]
+        area = np.array([fw.area for fw in frameworks])
+        level = np.array([fw.form for fw in frameworks])
+        fixed = np.array([fw.fixed for fw in frameworks])
+        others = m.sum(axis=0)[None, :] - m  # members other than i
+        count = np.maximum(others, 1.0)
+        # the diagonals of trust, fit, distance and relief are 0: i itself adds nothing
+        mean_trust = state.trust @ m / count
+        mean_fit = fit @ m / count
+        mean_distance = self.distance @ m / count
+        relief = self.relief @ m / count
+        k_f = k[:, area]
+        holds = (k_f > EPS) | (handed[:, area] > EPS)
+        allowed_f = allowed[:, area]
+        member = state.members.T & ~fixed[None, :]
+        trust_low = mean_trust < fm.trust_required[level][None, :] - p.trust_margin
+        leave = member & (~holds | trust_low | (allowed_f < level[None, :]))
+        # joining: the value of the framework's form with its members
+        form_now = area_form[:, area]  # [N, F]
+        base = fm.net_saving(form_now, relief)
+        deeper = level[None, :] > form_now
+        gain = np.where(
+            deeper, fm.net_saving(np.broadcast_to(level, form_now.shape), relief) - base, 0.0
+        )
+        econ = gain * (p.economic_base + p.economic_pressure * pressure[:, None])
+        cur_access = fm.access[eff[:, :, area]]  # [N, N, F]
+        d_access = np.clip(fm.access[level][None, None, :] - cur_access, 0.0, None)
+        mil = (d_access * m[None, :, :]).max(axis=1)
+        pol = p.political_base * (1.0 - mean_distance)
+        benefit = (
+            p.benefit_scale
+            * mean_fit
+            * (
+                p.goal_weight_economic * econ
+                + p.goal_weight_military * mil
+                + p.goal_weight_political * pol
             )
-            for i in np.flatnonzero(leave):
-                m[i] = False
+        )
+        d_con = np.where(deeper, fm.constraint[level][None, :] - fm.constraint[form_now], 0.0)
+        core_factor = np.where(self.core[:, area], p.core_weight, 1.0)
+        cost = autonomy_weight[:, None] * d_con * core_factor + p.transaction_cost * (1.0 - relief)
+        draws = rng.random(m.shape)
+        join = (
+            eligible.T
+            & ~state.members.T
+            & ~fixed[None, :]
+            & (m.sum(axis=0) > 0)[None, :]
+            & (k_f > EPS)
+            & (allowed_f >= level[None, :])
+            & (mean_fit >= fm.fit_required[level][None, :])
+            & (mean_trust >= fm.trust_required[level][None, :])
+            & (benefit - cost > 0)
+            & (draws < p.framework_join_rate)
+        )
+        events = []
+        for f, fw in enumerate(frameworks):
+            for i in np.flatnonzero(leave[:, f]):
                 reason = (
                     "no_capability"
-                    if not holds[i]
+                    if not holds[i, f]
                     else "policy"
-                    if allowed[i, ar] < level
+                    if allowed_f[i, f] < fw.form
                     else "trust_fell"
                 )
-                events.append(Event("left", int(i), -1, fw.id, ar, level, 0, reason))
-            if not m.any():
-                continue
-            candidates = (
-                eligible[f]
-                & ~m
-                & (k[:, ar] > EPS)
-                & (allowed[:, ar] >= level)
-                & (mean_fit >= fm.fit_required[level])
-                & (mean_trust >= fm.trust_required[level])
-            )
-            if not candidates.any():
-                continue
-            relief = self.relief[:, m].mean(axis=1)
-            base = fm.net_saving(area_form[:, ar], relief)
-            gain = np.where(
-                level > area_form[:, ar], fm.net_saving(np.array(level), relief) - base, 0.0
-            )
-            econ = gain * (p.economic_base + p.economic_pressure * pressure)
-            cur_access = fm.access[eff[:, :, ar]]
-            d_access = np.clip(fm.access[level] - cur_access, 0.0, None)
-            mil = (d_access * m[None, :]).max(axis=1)
-            pol = p.political_base * (1.0 - (self.distance * m[None, :]).sum(1) / max(m.sum(), 1))
-            benefit = (
-                p.benefit_scale
-                * mean_fit
-                * (
-                    p.goal_weight_economic * econ
-                    + p.goal_weight_military * mil
-                    + p.goal_weight_political * pol
+                events.append(Event("left", int(i), -1, fw.id, fw.area, fw.form, 0, reason))
+            for i in np.flatnonzero(join[:, f]):
+                events.append(
+                    Event("joined", int(i), -1, fw.id, fw.area, 0, fw.form, "mutual_gain")
                 )
-            )
-            d_con = np.where(
-                level > area_form[:, ar],
-                fm.constraint[level] - fm.constraint[area_form[:, ar]],
-                0.0,
-            )
-            core_factor = np.where(self.core[:, ar], p.core_weight, 1.0)
-            cost = autonomy_weight * d_con * core_factor + p.transaction_cost * (1.0 - relief)
-            value = benefit - cost
-            join = candidates & (value > 0) & (draws[f] < p.framework_join_rate)
-            for i in np.flatnonzero(join):
-                m[i] = True
-                events.append(Event("joined", int(i), -1, fw.id, ar, 0, level, "mutual_gain"))
+        state.members[leave.T] = False
+        state.members[join.T] = True
         return events

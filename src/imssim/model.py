@@ -101,6 +101,8 @@ class CooperationModel(mesa.Model):
             trust=np.zeros((n, n)),
         )
 
+        self._fw_cache: tuple[bytes, np.ndarray] | None = None
+
         # capabilities: the 2011 budget exactly carries the 2012 holdings
         weight = LEVEL_WEIGHT[w.level]
         self.profile = weight / weight.sum(axis=1, keepdims=True)
@@ -169,6 +171,7 @@ class CooperationModel(mesa.Model):
         self.deepen_bonus = per_state("deepen_bonus").astype(float)
         self.new_partner_penalty = per_state("new_partner_penalty").astype(float)
         self.autonomy_weight = per_state("autonomy_weight").astype(float)
+        self.thematic_factor = per_state("thematic_factor").astype(float)
 
     def _initial_deep_years(self, eff: np.ndarray) -> np.ndarray:
         w, p = self.world, self.params
@@ -187,8 +190,11 @@ class CooperationModel(mesa.Model):
     def effective_forms(self) -> tuple[np.ndarray, np.ndarray]:
         """Effective form per pair and area (bilateral or framework), and per state
         and area the deepest form over all partners."""
-        fw = framework_forms(self.coop.members, self.world.frameworks, self.world.n_areas)
-        eff = np.maximum(self.coop.bilateral, fw)
+        key = self.coop.members.tobytes()
+        if self._fw_cache is None or self._fw_cache[0] != key:
+            fw = framework_forms(self.coop.members, self.world.frameworks, self.world.n_areas)
+            self._fw_cache = (key, fw)
+        eff = np.maximum(self.coop.bilateral, self._fw_cache[1])
         return eff, eff.max(axis=1)
 
     def _relief(self, eff: np.ndarray, area_form: np.ndarray) -> np.ndarray:
@@ -250,7 +256,7 @@ class CooperationModel(mesa.Model):
 
         # 5 cooperation
         fit, _ = self.partner_fit(eff)
-        priority = priority_partners(eff, self.coop.trust, self.priority_limit)
+        priority = priority_partners(self.coop.bilateral, self.coop.trust, self.priority_limit)
         events = self.rules.downgrade(
             self.coop,
             self.k,
@@ -297,7 +303,11 @@ class CooperationModel(mesa.Model):
         )
         events += self.rules.apply_moves(self.coop, moves, self.k, self.handed, self.year)
         events += self.rules.thematic(
-            self.coop, self.k, self.world.culture[:, CULTURE_EXPEDITIONARY], self.year, self.rng
+            self.coop,
+            self.k,
+            self.world.culture[:, CULTURE_EXPEDITIONARY] * self.thematic_factor,
+            self.year,
+            self.rng,
         )
         self.events.extend((self.year, e) for e in events)
 

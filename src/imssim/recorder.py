@@ -41,7 +41,7 @@ class Recorder:
     def __init__(self, world: World) -> None:
         self.world = world
         self._countries: list[dict[str, np.ndarray]] = []
-        self._pairs: list[pd.DataFrame] = []
+        self._pairs: list[dict[str, np.ndarray]] = []
         self._alliance: list[dict[str, float]] = []
 
     def record(
@@ -87,19 +87,17 @@ class Recorder:
         max_form = eff.max(axis=2)
         rows, cols = np.nonzero((ring > 0) | (max_form > 0))
         self._pairs.append(
-            pd.DataFrame(
-                {
-                    "year": np.full(rows.size, year, dtype=np.int32),
-                    "country_idx": rows,
-                    "partner_idx": cols,
-                    "ring_idx": ring[rows, cols],
-                    "max_form": max_form[rows, cols].astype(np.int8),
-                    "bilateral_form": bilateral.max(axis=2)[rows, cols].astype(np.int8),
-                    "n_areas": (eff > 0).sum(axis=2)[rows, cols].astype(np.int16),
-                    "n_deep_areas": (eff >= 4).sum(axis=2)[rows, cols].astype(np.int16),
-                    "trust": trust[rows, cols],
-                }
-            )
+            {
+                "year": np.full(rows.size, year, dtype=np.int32),
+                "country_idx": rows,
+                "partner_idx": cols,
+                "ring_idx": ring[rows, cols],
+                "max_form": max_form[rows, cols].astype(np.int8),
+                "bilateral_form": bilateral.max(axis=2)[rows, cols].astype(np.int8),
+                "n_areas": (eff > 0).sum(axis=2)[rows, cols].astype(np.int16),
+                "n_deep_areas": (eff >= 4).sum(axis=2)[rows, cols].astype(np.int16),
+                "trust": trust[rows, cols],
+            }
         )
         upper = np.triu(np.ones((n, n), dtype=bool), 1)
         bil_upper = bilateral[upper]  # [pairs, A]
@@ -136,7 +134,9 @@ class Recorder:
         countries.insert(1, "country", np.tile(iso, n_years))
         countries.insert(2, "region", np.tile(w.region, n_years))
         countries["year"] = countries["year"].astype(np.int32)
-        pairs = pd.concat(self._pairs, ignore_index=True)
+        pairs = pd.DataFrame(
+            {k: np.concatenate([p[k] for p in self._pairs]) for k in self._pairs[0]}
+        )
         pairs.insert(1, "country", iso[pairs.pop("country_idx").to_numpy()])
         pairs.insert(2, "partner", iso[pairs.pop("partner_idx").to_numpy()])
         ring_idx = pairs.pop("ring_idx").to_numpy()

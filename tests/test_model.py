@@ -1,0 +1,290 @@
+"""The model's behaviour: composition of every config, reproducibility, invariants,
+known answers and the Netherlands' 2012 rings as the note states them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hydra import compose, initialize_config_dir
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from imssim import run, to_config
+from imssim.cli import CONF_DIR
+from imssim.forms import FormTable
+from imssim.metrics import contribution
+from imssim.model import CooperationModel
+from imssim.world import load_world
+from tests.conftest import write_tiny_world
+
+SCENARIOS = sorted(p.stem for p in (CONF_DIR / "scenario").glob("*.yaml"))
+POLICIES = sorted(p.stem for p in (CONF_DIR / "policy").glob("*.yaml"))
+
+
+def composed(*overrides: str):
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        return compose(config_name="config", overrides=list(overrides))
+
+
+def test_the_config_groups_hold_the_issue_s_scenarios_and_policies():
+    assert {
+        "baseline",
+        "austerity_2012",
+        "deep_cuts",
+        "prolonged",
+        "uneven",
+        "rebound_2014",
+    } <= set(SCENARIOS)
+    assert {"default", "fewer_partners_more_intensive", "autonomy_test"} <= set(POLICIES)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("policy", POLICIES)
+def test_every_scenario_and_policy_composes_and_runs(scenario, policy):
+    cfg = composed(f"scenario={scenario}", f"policy={policy}", "end_year=2015")
+    result = run(cfg)
+    assert result.config.scenario.name == scenario
+    assert result.config.policy.name == policy
+    countries = result.tables.countries
+    assert sorted(countries["year"].unique()) == [2012, 2013, 2014, 2015]
+    assert countries.groupby("year").size().eq(49).all()
+
+
+@pytest.mark.parametrize("coordinated", ["true", "false"])
+def test_cut_coordination_switch_composes_and_runs(coordinated):
+    result = run(composed(f"coordinated_cuts={coordinated}", "end_year=2014"))
+    assert result.config.coordinated_cuts is (coordinated == "true")
+
+
+def test_scenarios_move_budgets_as_written():
+    """austerity_2012 cuts the Netherlands ~12 % against what its GDP would carry."""
+    base = run(composed("scenario=baseline", "end_year=2016")).tables.countries
+    cut = run(composed("scenario=austerity_2012", "end_year=2016")).tables.countries
+
+    def nl(frame, year):
+        return frame[(frame.country == "NLD") & (frame.year == year)].iloc[0]
+
+    assert nl(base, 2012)["budget"] == pytest.approx(nl(cut, 2012)["budget"])
+    ratio = (
+        nl(cut, 2016)["budget"]
+        / nl(cut, 2016)["gdp"]
+        / (nl(base, 2016)["budget"] / nl(base, 2016)["gdp"])
+    )
+    assert ratio == pytest.approx((1 - 0.08) * (1 - 0.04))
+    # outside Europe (and the US) no cuts: India's budget share is untouched
+    ind = cut[(cut.country == "IND")]
+    shares = ind["budget"] / ind["gdp"]
+    assert np.allclose(shares, shares.iloc[0])
+
+
+def test_same_seed_same_tables_other_seed_other_history():
+    a = run({"seed": 11, "end_year": 2022}).tables
+    b = run({"seed": 11, "end_year": 2022}).tables
+    c = run({"seed": 12, "end_year": 2022}).tables
+    for name, frame in a.items():
+        pd.testing.assert_frame_equal(frame, getattr(b, name))
+    assert not a.events.equals(c.events)
+
+
+def test_initial_state_reproduces_the_2011_figures_exactly(short_run):
+    ref = load_world().reference
+    ref = ref[ref["year"] == 2011].set_index("iso3")
+    first = short_run.tables.countries.query("year == 2012").set_index("country")
+    assert len(first) == 49
+    gdp = ref.loc[first.index, "gdp_current_usd"] / 1e9
+    np.testing.assert_allclose(first["gdp"], gdp, rtol=1e-12)
+    has_share = ref.loc[first.index, "milex_pct_gdp"].notna()
+    share = ref.loc[first.index[has_share], "milex_pct_gdp"] / 100
+    np.testing.assert_allclose(first.loc[has_share, "budget"], gdp[has_share] * share, rtol=1e-12)
+
+
+def test_netherlands_rings_in_2012_as_the_note_states(short_run):
+    world = load_world()
+    pairs = short_run.tables.pairs
+    view = pairs[(pairs.year == 2012) & (pairs.country == "NLD")].set_index("partner")["ring"]
+    strategic = set(view[view == "strategic"].index)
+    assert {"BEL", "LUX", "DEU", "GBR", "FRA", "USA"} <= strategic
+    # beyond the six, only the Northern Group partners the note singles out may be strategic
+    assert strategic - {"BEL", "LUX", "DEU", "GBR", "FRA", "USA"} <= {"NOR", "DNK"}
+    members = [c for c in world.iso3 if c != "NLD" and (world.nato | world.eu)[world.index(c)]]
+    for code in members:
+        if code not in strategic:
+            assert view.get(code) == "affiliated", code
+    thematic = [
+        "AFG",
+        "BIH",
+        "ARE",
+        "BDI",
+        "SGP",
+        "KEN",
+        "IND",
+        "IDN",
+        "ZAF",
+        "GAB",
+        "BRN",
+        "JOR",
+        "MAR",
+        "VNM",
+        "CHL",
+    ]
+    for code in thematic:
+        assert view.get(code) == "opportunity", code
+
+
+def test_no_benefit_and_no_austerity_means_no_new_cooperation():
+    cfg = composed("scenario=baseline", "params.benefit_scale=0")
+    events = run(cfg).tables.events
+    assert not events["kind"].isin(["formed", "deepened", "joined"]).any()
+
+
+def test_with_benefit_cooperation_does_form():
+    events = run(composed("scenario=baseline")).tables.events
+    assert events["kind"].isin(["formed", "deepened"]).sum() > 0
+
+
+def test_a_state_without_partners_has_capacity_equal_to_capability(short_run):
+    tables = short_run.tables
+    active = tables.pairs[tables.pairs.max_form > 0][["year", "country"]].drop_duplicates()
+    merged = tables.countries.merge(active.assign(has=True), on=["year", "country"], how="left")
+    alone = merged[merged["has"].isna()]
+    with_partners = merged[merged["has"].notna()]
+    np.testing.assert_allclose(alone["capacity_to_act"], alone["capability"])
+    assert (with_partners["capacity_to_act"] >= with_partners["capability"] - 1e-9).all()
+
+
+def test_contribution_is_zero_without_ties_and_bounded_by_own_level():
+    forms = FormTable.from_params(to_config(None).params)
+    rng = np.random.default_rng(0)
+    k = rng.uniform(0, 5, size=(6, 4))
+    handed = np.zeros_like(k)
+    eff = np.zeros((6, 6, 4), dtype=np.int8)
+    rel = np.ones((6, 6))
+    assert np.all(contribution(k, handed, eff, rel, forms) == 0)
+    eff[:] = 6
+    eff[np.arange(6), np.arange(6)] = 0
+    c = contribution(k, handed, eff, rel, forms)
+    assert np.all(c <= k + 1e-12) and np.all(c > 0)
+
+
+def _check_invariants(model: CooperationModel) -> None:
+    bil = model.coop.bilateral
+    assert bil.min() >= 0 and bil.max() <= 6
+    assert np.array_equal(bil, bil.transpose(1, 0, 2)), "a pair's form differs between sides"
+    idx = np.arange(bil.shape[0])
+    assert not bil[idx, idx].any(), "self-cooperation"
+    assert (model.k >= 0).all() and (model.budget >= 0).all()
+    assert (model.coop.trust >= 0).all() and (model.coop.trust <= 1).all()
+    # form 6 only outside the dependent's sovereign core, and the dependent holds nothing there
+    dep_i, _, dep_a = np.nonzero(model.coop.dependent)
+    assert not model.world.core[dep_i, dep_a].any()
+    assert np.all(model.k[dep_i, dep_a] == 0)
+    # a dependent relation is always a form-6 tie
+    assert np.all(bil[model.coop.dependent] == 6)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    cut=st.floats(0.0, 0.6),
+    catalyst=st.floats(0.0, 1.0),
+    coordinated=st.booleans(),
+    trust_noise=st.floats(0.0, 0.2),
+)
+def test_invariants_hold_every_year(seed, cut, catalyst, coordinated, trust_noise):
+    cfg = to_config(
+        {
+            "seed": seed,
+            "end_year": 2024,
+            "catalyst": catalyst,
+            "coordinated_cuts": coordinated,
+            "scenario": {
+                "name": "prop",
+                "budget_changes": [{"who": ["all"], "start": 2012, "end": 2016, "cut": cut}],
+            },
+            "params": {"trust_noise": trust_noise},
+        }
+    )
+    model = CooperationModel(cfg)
+    _check_invariants(model)
+    for _ in range(cfg.end_year - cfg.start_year):
+        model.step()
+        _check_invariants(model)
+    tables = model.tables()
+    pairs = tables.pairs
+    assert (pairs["country"] != pairs["partner"]).all()
+    assert pairs["max_form"].between(0, 6).all()
+    both = pairs.merge(
+        pairs,
+        left_on=["year", "country", "partner"],
+        right_on=["year", "partner", "country"],
+        suffixes=("", "_r"),
+    )
+    assert len(both) == len(pairs), "every pair row has its mirror"
+    assert (both["max_form"] == both["max_form_r"]).all()
+    assert (tables.countries[["budget", "capability", "capacity_to_act"]] >= 0).all().all()
+    assert tables.countries["autonomy"].between(0, 1).all()
+
+
+def test_events_are_consistent(default_run):
+    e = default_run.tables.events
+    assert set(e["kind"].unique()) <= {
+        "formed",
+        "deepened",
+        "downgraded",
+        "abandoned",
+        "joined",
+        "left",
+    }
+    deepened = e[e.kind == "deepened"]
+    assert (deepened.to_form == deepened.from_form + 1).all()
+    formed = e[e.kind == "formed"]
+    assert (formed.to_form >= 1).all()
+    down = e[e.kind.isin(["downgraded", "abandoned"])]
+    assert (down.to_form < down.from_form).all()
+    assert (e[e.kind == "abandoned"].to_form == 0).all()
+    assert e["reason"].ne("").all()
+    assert e["year"].between(2013, 2035).all()
+
+
+def test_autonomy_test_policy_keeps_the_focal_state_within_its_limits():
+    result = run(composed("policy=autonomy_test"))
+    world = load_world()
+    nl = world.index("NLD")
+    core = {world.areas[a] for a in np.flatnonzero(world.core[nl])}
+    events = result.tables.events
+    mine = events[
+        ((events.country == "NLD") | (events.partner == "NLD"))
+        & events.kind.isin(["formed", "deepened"])
+    ]
+    assert (mine.to_form <= 4).all()
+    assert (mine[mine.area.isin(core)].to_form <= 3).all()
+    pairs = result.tables.pairs
+    later = pairs[(pairs.country == "NLD") & (pairs.year > 2012)]
+    assert (later.bilateral_form <= 4).all()
+
+
+def test_tiny_world_known_answer(tiny_world_dir: Path):
+    """The tiny world: no cuts, thematic ties off: DDD (outside NATO, far away) stays alone
+    and its capacity equals its capability; AAA-BBB, integrated at sea, pooling armour and
+    sharing an airlift pool (three areas at form >= 2), are strategic partners."""
+    write_tiny_world(
+        tiny_world_dir,
+        ties=[("AAA", "BBB", "surface_fleet", 5, 1996), ("AAA", "BBB", "armour", 2, 2005)],
+    )
+    result = run(
+        {
+            "world": {"data_dir": str(tiny_world_dir)},
+            "focal": "AAA",
+            "end_year": 2020,
+            "params": {"thematic_rate": 0.0},
+        }
+    )
+    c = result.tables.countries
+    d = c[c.country == "DDD"]
+    np.testing.assert_allclose(d["capacity_to_act"], d["capability"])
+    p = result.tables.pairs
+    first = p[(p.year == 2012) & (p.country == "AAA") & (p.partner == "BBB")].iloc[0]
+    assert first["max_form"] == 5 and first["ring"] == "strategic"

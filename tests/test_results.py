@@ -1,0 +1,80 @@
+"""The output contract: folders, Parquet tables and their columns, manifest, read-back."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+from imssim import load_results, run
+from imssim.results import write_run
+
+CONTRACT = {
+    "countries": {
+        "year",
+        "country",
+        "gdp",
+        "budget",
+        "capability",
+        "capacity_to_act",
+        "autonomy",
+        "efficiency",
+        "n_strategic",
+        "n_affiliated",
+        "n_opportunity",
+    },
+    "pairs": {"year", "country", "partner", "ring", "max_form", "n_areas", "trust"},
+    "events": {"year", "kind", "country", "partner", "area", "from_form", "to_form", "reason"},
+    "alliance": {"year", "capability", "shortfall_total", *(f"n_form_{f}" for f in range(1, 7))},
+}
+
+
+@pytest.fixture(scope="module")
+def small():
+    return run({"end_year": 2016, "seed": 5})
+
+
+def test_tables_carry_the_contract_columns(small):
+    for name, columns in CONTRACT.items():
+        frame = getattr(small.tables, name)
+        assert columns <= set(frame.columns), name
+    assert set(small.tables.pairs["ring"].astype(str)) <= {
+        "strategic",
+        "affiliated",
+        "opportunity",
+        "none",
+    }
+    alliance = small.tables.alliance
+    assert len(alliance) == 5  # one row per year
+    assert {"shortfall_air_refuelling", "surplus_armour"} <= set(alliance.columns)
+
+
+def test_write_and_read_back(tmp_path, small):
+    path = write_run(small, tmp_path)
+    again = write_run(small, tmp_path)
+    assert path != again and path.exists() and again.exists()
+    assert not list(tmp_path.glob(".tmp-*"))
+    back = load_results(path)
+    assert back.config == small.config
+    assert back.manifest["seed"] == 5
+    assert back.manifest["status"] == "completed"
+    for name, frame in small.tables.items():
+        got = getattr(back.tables, name)
+        assert len(got) == len(frame)
+        assert list(got.columns) == list(frame.columns)
+    meta = json.loads(pq.read_schema(path / "countries.parquet").metadata[b"imssim"])
+    assert meta["manifest"]["seed"] == 5 and meta["config"]["seed"] == 5
+    assert meta["manifest"]["versions"]["mesa"].startswith("3.")
+
+
+def test_a_failed_write_leaves_nothing(tmp_path, small, monkeypatch):
+    import imssim.results as results
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(results.pq, "write_table", boom)
+    with pytest.raises(OSError):
+        write_run(small, tmp_path)
+    assert list(tmp_path.iterdir()) == []
