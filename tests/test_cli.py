@@ -36,6 +36,7 @@ def test_run_writes_a_complete_folder_and_prints_its_path(tmp_path):
     folder = folders[0].parent
     assert f"results: {folder}" in out.stdout
     assert "NLD 2012: strategic" in out.stdout
+    assert "Step " not in out.stdout + out.stderr  # no per-step log chatter
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["seed"] == 3 and manifest["scenario"] == "austerity_2012"
     assert manifest["status"] == "completed"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import sys
 from pathlib import Path
 
@@ -104,6 +105,7 @@ def _task(cfg: DictConfig) -> None:
     from imssim.run import run
     from imssim.summary import summarise
 
+    logging.getLogger("MESA").setLevel(logging.WARNING)  # no per-step chatter
     try:
         result = run(cfg)
     except ConfigError as exc:
