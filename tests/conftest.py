@@ -22,7 +22,8 @@ def short_run():
 
 @pytest.fixture(scope="session")
 def default_run():
-    """The default configuration, 2012-2035."""
+    """The Python defaults, 2012-2035 (no cuts: the command line's default scenario,
+    austerity_2012, comes from conf/)."""
     return run()
 
 

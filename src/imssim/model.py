@@ -376,7 +376,8 @@ class CooperationModel(mesa.Model):
         noise = noise + noise.T
         trust = trust + np.where(max_form > 0, noise, 0.0)
         # a partner that cuts a capability we share loses some of our trust
-        partner_cut = ((cut_fraction[None, :, :] > p.cut_tolerance) & (eff > 0)).any(axis=2)
+        shared = self.coop.bilateral > 0  # the pair's own ties, not the NATO/EU baseline
+        partner_cut = ((cut_fraction[None, :, :] > p.cut_tolerance) & shared).any(axis=2)
         trust = trust - p.trust_shock * partner_cut
         trust = np.clip(trust, 0.0, 1.0)
         np.fill_diagonal(trust, 0.0)

@@ -25,7 +25,8 @@ def run(config: Any = None, world: World | None = None) -> Result:
     """Run one simulation: config (mapping, DictConfig, Config or None) -> tables.
 
     Pure: it reads the world data but writes nothing; the same config and seed give
-    identical tables.
+    identical tables. Keys not given take the schema's defaults, whose scenario has
+    no cuts; the command line's default scenario (austerity_2012) comes from conf/.
     """
     cfg = to_config(config)
     started = time.perf_counter()
