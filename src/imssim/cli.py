@@ -88,14 +88,17 @@ def preflight(args: list[str]) -> None:
             _fail(str(exc))
 
 
-def _first_line(exc: Exception) -> str:
+def _first_line(exc: BaseException) -> str:
+    """One line: the error's first line and, for a failed override, its cause's."""
     lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
-    if not lines:
-        return type(exc).__name__
-    text = lines[0]
-    if "Could not override" in text or "Could not append" in text:
-        detail = next((line for line in lines[1:] if "Key" in line or "Value" in line), "")
-        text = f"{text} {detail}".strip()
+    text = lines[0] if lines else type(exc).__name__
+    cause = exc.__cause__
+    if cause is not None and str(cause).strip():
+        reason = str(cause).strip().splitlines()[0].strip()
+        full_key = getattr(cause, "full_key", None)
+        if full_key and full_key not in reason:
+            reason = f"{reason} (key: {full_key})"
+        text = f"{text.rstrip('.')}: {reason}"
     return text
 
 
