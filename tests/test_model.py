@@ -288,3 +288,16 @@ def test_tiny_world_known_answer(tiny_world_dir: Path):
     p = result.tables.pairs
     first = p[(p.year == 2012) & (p.country == "AAA") & (p.partner == "BBB")].iloc[0]
     assert first["max_form"] == 5 and first["ring"] == "strategic"
+
+
+def test_golden_values_of_the_default_run_at_seed_42():
+    """Fixed figures of the command line's default run: a change here must be deliberate
+    (update them, and docs/model.md's calibration notes, in the same commit)."""
+    result = run(composed("seed=42"))
+    a = result.tables.alliance.set_index("year")
+    c = result.tables.countries.set_index(["year", "country"])
+    assert int(a.loc[2020, "n_ties_bilateral"]) == 317
+    assert a.loc[2035, "mean_form_bilateral"] == pytest.approx(2.4277620396600565, rel=1e-9)
+    assert c.loc[(2035, "NLD"), "capacity_to_act"] == pytest.approx(27.214576986252034, rel=1e-9)
+    assert c.loc[(2035, "NLD"), "autonomy"] == pytest.approx(0.7372696600662257, rel=1e-9)
+    assert len(result.tables.events) == 1837

@@ -311,7 +311,6 @@ class CooperationRules:
         fit: np.ndarray,
         allowed: np.ndarray,
         priority: np.ndarray,
-        handed: np.ndarray,
         year: int,
         rng: np.random.Generator,
     ) -> list[Event]:

@@ -264,7 +264,6 @@ class CooperationModel(mesa.Model):
             fit,
             self.allowed,
             priority,
-            self.handed,
             self.year,
             self.rng,
         )
