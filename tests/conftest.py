@@ -12,6 +12,26 @@ from imssim import run
 from imssim.world import DATA_DIR
 
 AREAS = ["armour", "surface_fleet", "combat_air", "air_transport"]
+# the note's partners for specific themes, none of them in NATO or the EU (p. 13)
+THEMATIC = frozenset(
+    (
+        "AFG",
+        "BIH",
+        "ARE",
+        "BDI",
+        "SGP",
+        "KEN",
+        "IND",
+        "IDN",
+        "ZAF",
+        "GAB",
+        "BRN",
+        "JOR",
+        "MAR",
+        "VNM",
+        "CHL",
+    )
+)
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from imssim.forms import FormTable
 from imssim.metrics import contribution
 from imssim.model import CooperationModel
 from imssim.world import load_world
-from tests.conftest import write_tiny_world
+from tests.conftest import THEMATIC, write_tiny_world
 
 SCENARIOS = sorted(p.stem for p in (CONF_DIR / "scenario").glob("*.yaml"))
 POLICIES = sorted(p.stem for p in (CONF_DIR / "policy").glob("*.yaml"))
@@ -113,24 +113,7 @@ def test_netherlands_rings_in_2012_as_the_note_states(short_run):
     for code in members:
         if code not in strategic:
             assert view.get(code) == "affiliated", code
-    thematic = [
-        "AFG",
-        "BIH",
-        "ARE",
-        "BDI",
-        "SGP",
-        "KEN",
-        "IND",
-        "IDN",
-        "ZAF",
-        "GAB",
-        "BRN",
-        "JOR",
-        "MAR",
-        "VNM",
-        "CHL",
-    ]
-    for code in thematic:
+    for code in sorted(THEMATIC):
         assert view.get(code) == "opportunity", code
 
 

@@ -8,24 +8,7 @@ import pytest
 
 from imssim import WorldDataError, check, run
 from imssim.world import load_world
-
-THEMATIC = {
-    "AFG",
-    "BIH",
-    "ARE",
-    "BDI",
-    "SGP",
-    "KEN",
-    "IND",
-    "IDN",
-    "ZAF",
-    "GAB",
-    "BRN",
-    "JOR",
-    "MAR",
-    "VNM",
-    "CHL",
-}
+from tests.conftest import THEMATIC
 
 
 def test_default_world_holds_nato_eu_and_the_thematic_partners():
