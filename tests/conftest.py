@@ -139,3 +139,41 @@ def broken_world(tmp_path: Path):
     target = tmp_path / "data"
     shutil.copytree(DATA_DIR, target)
     return target
+
+
+def _cli_config(scenario: str = "austerity_2012", policy: str = "default", **overrides):
+    """A config composed from conf/ the way the command line composes it."""
+    from hydra import compose, initialize_config_dir
+
+    from imssim.cli import CONF_DIR
+
+    args = [f"scenario={scenario}", f"policy={policy}"]
+    args += [f"{k}={v}" for k, v in overrides.items()]
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        return compose(config_name="config", overrides=args)
+
+
+@pytest.fixture(scope="session")
+def run_folder(tmp_path_factory):
+    """One written run folder: the command line's default (austerity_2012), seed 42."""
+    from imssim.results import write_run
+
+    root = tmp_path_factory.mktemp("runs")
+    return write_run(run(_cli_config()), root)
+
+
+@pytest.fixture(scope="session")
+def sweep_folder(tmp_path_factory):
+    """A sweep-like folder: 2 scenarios x 2 policies x 2 seeds, one job folder each."""
+    from imssim.results import run_folder_name, write_run
+
+    root = tmp_path_factory.mktemp("sweep")
+    job = 0
+    for scenario in ("baseline", "austerity_2012"):
+        for policy in ("default", "fewer_partners_more_intensive"):
+            for seed in (1, 2):
+                result = run(_cli_config(scenario, policy, seed=seed, end_year=2025))
+                name = f"{job:03d}_" + run_folder_name(result.config).split("_", 1)[1]
+                write_run(result, root, name=name, extra={"sweep": str(root), "job": job})
+                job += 1
+    return root
