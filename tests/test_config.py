@@ -27,6 +27,9 @@ def test_defaults_validate():
         ({"scenario": {"budget_changes": [{"who": ["all"], "start": 2020, "end": 2015}]}}, "end"),
         ({"policy": {"max_form": 9}}, "max_form"),
         ({"policy": {"applies_to": "everyone"}}, "applies_to"),
+        ({"policy": {"prune_rate": 1.5, "max_priority_partners": 6}}, "prune_rate"),
+        ({"policy": {"prune_rate": 0.2}}, "prune_rate"),  # prunes need a priority list
+        ({"policy": {"prune_max_form": 5}}, "prune_max_form"),
         ({"params": {"form_access": [0.0, 0.1]}}, "form_access"),
         ({"params": {"trust_gain": 2.0}}, "trust_gain"),
         ({"start_year": 2015}, "start_year"),

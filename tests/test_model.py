@@ -284,3 +284,19 @@ def test_golden_values_of_the_default_run_at_seed_42():
     assert c.loc[(2035, "NLD"), "capacity_to_act"] == pytest.approx(27.214576986252034, rel=1e-9)
     assert c.loc[(2035, "NLD"), "autonomy"] == pytest.approx(0.7372696600662257, rel=1e-9)
     assert len(result.tables.events) == 1837
+
+
+def test_pruning_ends_only_the_policy_states_shallow_ties():
+    """Under "fewer partners, more intensively" the focal state ends hire and pooling ties
+    with non-priority partners (reason `policy`); without pruning no tie ends that way."""
+    pruned = run(composed("policy=fewer_partners_more_intensive", "end_year=2025"))
+    kept = run(
+        composed("policy=fewer_partners_more_intensive", "policy.prune_rate=0", "end_year=2025")
+    )
+    e = pruned.tables.events
+    ended = e[(e.kind == "abandoned") & (e.reason == "policy")]
+    assert len(ended) >= 5
+    assert (ended.country == "NLD").all()
+    assert (ended.from_form <= 2).all()
+    e0 = kept.tables.events
+    assert not ((e0.kind == "abandoned") & (e0.reason == "policy")).any()

@@ -74,6 +74,8 @@ class PolicyConfig:
     deepen_bonus: float = 0.0
     new_partner_penalty: float = 0.0
     thematic_factor: float = 1.0  # scales the rate of new thematic (opportunity) ties
+    prune_rate: float = 0.0  # yearly chance of ending a shallow tie with a non-priority partner
+    prune_max_form: int = 2  # "shallow" for pruning: forms up to this one
     autonomy_weight: float = 0.5
 
 
@@ -282,6 +284,21 @@ def _check_policy(policy: PolicyConfig) -> None:
     _require(policy.deepen_bonus >= 0, "policy.deepen_bonus", "must be >= 0")
     _require(policy.new_partner_penalty >= 0, "policy.new_partner_penalty", "must be >= 0")
     _require(policy.thematic_factor >= 0, "policy.thematic_factor", "must be >= 0")
+    _require(
+        0 <= policy.prune_rate <= 1,
+        "policy.prune_rate",
+        f"must be in [0, 1] (got {policy.prune_rate})",
+    )
+    _require(
+        1 <= policy.prune_max_form <= 3,
+        "policy.prune_max_form",
+        f"must be 1..3 (got {policy.prune_max_form})",
+    )
+    _require(
+        policy.prune_rate == 0 or policy.max_priority_partners > 0,
+        "policy.prune_rate",
+        "needs policy.max_priority_partners > 0 (pruning ends ties with non-priority partners)",
+    )
 
 
 _UNIT_INTERVAL = (

@@ -313,12 +313,17 @@ class CooperationRules:
         priority: np.ndarray,
         year: int,
         rng: np.random.Generator,
+        prune_rate: np.ndarray | None = None,
+        prune_max_form: np.ndarray | None = None,
     ) -> list[Event]:
         """Downgrade or abandon bilateral ties whose conditions no longer hold.
 
         Reasons, checked in this order (one per tie and year): ``policy`` (above what
-        a policy allows), ``partner_cut`` (a side no longer holds the capability, or
-        cut it by more than ``cut_tolerance`` this year: one level down), ``trust_fell``
+        a policy allows, or a shallow tie, up to ``prune_max_form``, with a partner
+        outside a side's priority list, ended with probability ``prune_rate`` a
+        year under "fewer partners, more intensively"), ``partner_cut`` (a side no
+        longer holds the capability, or cut it by more than ``cut_tolerance`` this year:
+        one level down), ``trust_fell``
         (trust below the form's requirement minus ``trust_margin``), ``fit_lost`` (fit
         below the requirement minus ``fit_margin``) and ``expired`` (joint hire ends
         with probability 1 / ``hire_duration`` a year).
@@ -341,6 +346,12 @@ class CooperationRules:
         cut_i = (cut_fraction[iu, au] > p.cut_tolerance) & ~dep_ij
         cut_j = (cut_fraction[ju, au] > p.cut_tolerance) & ~dep_ji
         trust_min = np.minimum(state.trust[iu, ju], state.trust[ju, iu])
+        prune_i = prune_j = np.zeros(iu.size, dtype=bool)
+        if prune_rate is not None and prune_max_form is not None and (prune_rate > 0).any():
+            # only policies that prune draw: other runs keep their random stream
+            draw = rng.random((2, iu.size))
+            prune_i = ~priority[iu, ju] & (f <= prune_max_form[iu]) & (draw[0] < prune_rate[iu])
+            prune_j = ~priority[ju, iu] & (f <= prune_max_form[ju]) & (draw[1] < prune_rate[ju])
         expire_draw = rng.random(iu.size)
         events = []
         for t in range(iu.size):
@@ -348,6 +359,9 @@ class CooperationRules:
             to, reason, who, other = None, "", i, j
             if form > limit[t]:
                 to, reason = int(limit[t]), "policy"
+            elif prune_i[t] or prune_j[t]:
+                to, reason = 0, "policy"
+                who, other = (i, j) if prune_i[t] else (j, i)
             elif gone_i[t] or gone_j[t]:
                 to, reason = 0, "partner_cut"
                 who, other = (j, i) if gone_i[t] else (i, j)

@@ -172,6 +172,8 @@ class CooperationModel(mesa.Model):
         self.new_partner_penalty = per_state("new_partner_penalty").astype(float)
         self.autonomy_weight = per_state("autonomy_weight").astype(float)
         self.thematic_factor = per_state("thematic_factor").astype(float)
+        self.prune_rate = per_state("prune_rate").astype(float)
+        self.prune_max_form = per_state("prune_max_form").astype(int)
 
     def _initial_deep_years(self, eff: np.ndarray) -> np.ndarray:
         w, p = self.world, self.params
@@ -266,6 +268,8 @@ class CooperationModel(mesa.Model):
             priority,
             self.year,
             self.rng,
+            prune_rate=self.prune_rate,
+            prune_max_form=self.prune_max_form,
         )
         eff, area_form = self.effective_forms()
         events += self.rules.frameworks_step(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pandas as pd
 
 from imssim.recorder import Tables
+from imssim.rings import RING_NAMES
 
 RING_ORDER = ("strategic", "affiliated", "opportunity")
 
@@ -33,6 +35,28 @@ def ring_transitions(pairs: pd.DataFrame, country: str) -> pd.DataFrame:
         for partner in wide.index[changed]:
             rows.append((year, partner, wide.at[partner, prev], wide.at[partner, year]))
     return pd.DataFrame(rows, columns=["year", "partner", "from_ring", "to_ring"])
+
+
+def ring_flicker(pairs: pd.DataFrame, window: int = 2) -> tuple[int, int]:
+    """Ring changes over all ordered pairs, and how many of them are flicker.
+
+    A change is flicker when the partner leaves a ring and is back in it within
+    `window` years (left in year y, back by y + window). Returns (changes, flicker).
+    """
+    years = np.sort(pairs["year"].unique())
+    codes = pairs["ring"].cat.codes.to_numpy() + 1  # 0: no relation that year
+    keys = pd.MultiIndex.from_arrays([pairs["country"], pairs["partner"]])
+    pair_id, _ = keys.factorize()
+    grid = np.zeros((pair_id.max() + 1, years.size), dtype=np.int8)
+    grid[pair_id, np.searchsorted(years, pairs["year"].to_numpy())] = codes
+    grid = np.where(grid == RING_NAMES.index("none") + 1, 0, grid)
+    left = grid[:, :-1] != grid[:, 1:]  # a change between column t and t + 1
+    back = np.zeros_like(left)
+    for lag in range(1, window + 1):
+        later = np.zeros_like(left)
+        later[:, : left.shape[1] - lag] = grid[:, 1 + lag :] == grid[:, : -1 - lag]
+        back |= later
+    return int(left.sum()), int((left & back).sum())
 
 
 def _line(country: str, year: int, rings: dict[str, list[str]]) -> str:

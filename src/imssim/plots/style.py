@@ -21,11 +21,11 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only; never needs a display
 
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.colors import ListedColormap  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
 
-from imssim.forms import FORM_LABELS, Form  # noqa: E402
+from imssim.forms import FORM_LABELS, Form
 
 # Okabe & Ito (2008), "Color Universal Design": black first, then the seven colours.
 OKABE_ITO = (
