@@ -223,7 +223,7 @@ def test_f_hysteresis_is_what_keeps_flicker_rare():
 
 @pytest.mark.parametrize("scenario", ["austerity_2012", "deep_cuts"])
 def test_g_coordinated_cuts_leave_smaller_shortfalls(scenario):
-    """p. 4: cuts coordinated with partners (taking account of their cuts and of the
+    """p. 5: cuts coordinated with partners (taking account of their cuts and of the
     alliance's shortfalls) keep the alliance's capability more complete than the same
     cuts made alone."""
     for seed in SEEDS:

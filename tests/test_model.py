@@ -275,7 +275,7 @@ def test_tiny_world_known_answer(tiny_world_dir: Path):
 
 def test_golden_values_of_the_default_run_at_seed_42():
     """Fixed figures of the command line's default run: a change here must be deliberate
-    (update them, and docs/model.md's calibration notes, in the same commit)."""
+    (update them, and docs/ODD.md's calibration notes, in the same commit)."""
     result = run(composed("seed=42"))
     a = result.tables.alliance.set_index("year")
     c = result.tables.countries.set_index(["year", "country"])

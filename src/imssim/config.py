@@ -5,7 +5,7 @@ registers them in its ConfigStore so that a typo or a wrong type in an override 
 rejected with the key's name, and :func:`to_config` turns any mapping (a Hydra
 ``DictConfig``, a plain ``dict``) into a validated :class:`Config` without Hydra.
 
-Every mechanism parameter has a default here; ``docs/model.md`` gives each one its
+Every mechanism parameter has a default here; ``docs/ODD.md`` gives each one its
 justification (a passage of the 2012 note, a published finding or a stated judgement).
 """
 
@@ -81,7 +81,7 @@ class PolicyConfig:
 
 @dataclass
 class ModelParams:
-    """Mechanism parameters (see docs/model.md for the justification of each)."""
+    """Mechanism parameters (see docs/ODD.md for the justification of each)."""
 
     # economy and budget
     upkeep_cost: float = 1.0
@@ -163,9 +163,15 @@ class WorldConfig:
 
 @dataclass
 class OutputConfig:
-    """Where results go: each run writes a new folder under `root`."""
+    """Where results go: each run writes a new folder under `root`.
+
+    With `figures`, a single run also writes its key figures into ``<run>/figures``
+    and a sweep writes the comparison figures into ``<sweep>/figures`` once all its
+    jobs are done (sweep jobs write no per-run figures: ``imssim-plot`` makes them).
+    """
 
     root: str = "results"
+    figures: bool = True
 
 
 @dataclass
