@@ -10,6 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from imssim.plots.compare import COMPARE_FIGURES
+from imssim.plots.run_figures import RUN_FIGURES
 from imssim.results import TABLES
 
 
@@ -49,12 +51,21 @@ def test_run_writes_a_complete_folder_and_prints_its_path(tmp_path):
     # the hidden Hydra artefacts are not left in the working directory
     assert not (tmp_path / ".hydra").exists()
     assert not list(tmp_path.glob("*.log"))
+    # the key figures come with the run, as PNG and SVG
+    assert f"figures: {folder / 'figures'}" in out.stdout
+    for name in RUN_FIGURES:
+        for fmt in ("png", "svg"):
+            assert (folder / "figures" / f"{name}.{fmt}").stat().st_size > 1000, name
 
 
 def test_a_second_run_never_overwrites_the_first(tmp_path):
     for _ in range(2):
-        assert imssim(tmp_path, "end_year=2014").returncode == 0
-    assert len(run_folders(tmp_path)) == 2
+        out = imssim(tmp_path, "end_year=2014", "output.figures=false")
+        assert out.returncode == 0, out.stderr
+    folders = run_folders(tmp_path)
+    assert len(folders) == 2
+    assert not any((m.parent / "figures").exists() for m in folders), "figures switched off"
+    assert "figures:" not in out.stdout
 
 
 @pytest.mark.parametrize(
@@ -92,3 +103,9 @@ def test_multirun_writes_one_folder_per_job_under_one_sweep_folder(tmp_path):
     assert folders[0].parent == folders[1].parent
     seeds = sorted(json.loads((f / "manifest.json").read_text())["seed"] for f in folders)
     assert seeds == [1, 2]
+    # jobs write no figures of their own; the sweep gets its comparison figures
+    assert not any((f / "figures").exists() for f in folders)
+    sweep = folders[0].parent
+    for name in COMPARE_FIGURES:
+        assert (sweep / "figures" / f"{name}.png").stat().st_size > 1000, name
+    assert f"figures: {sweep / 'figures'}" in out.stdout

@@ -18,6 +18,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
+from hydra.experimental.callback import Callback
 from hydra.types import RunMode
 from omegaconf import DictConfig
 from omegaconf.errors import OmegaConfBaseException
@@ -136,6 +137,45 @@ def _task(cfg: DictConfig) -> None:
     )
     print(f"results: {path}")
     print(summarise(result.tables, sc.focal))
+    if sc.output.figures and hc.mode != RunMode.MULTIRUN:
+        _figures(lambda: _run_figures(path))
+
+
+def _run_figures(path: Path) -> Path:
+    from imssim.plots.run_figures import make_run_figures
+    from imssim.results import RunFolder
+
+    written = make_run_figures(RunFolder(path))
+    return next(iter(written.values())).parent
+
+
+def _figures(make) -> None:
+    """Make figures after the results are safely written; a failure here exits 1 but
+    leaves the results in place."""
+    try:
+        folder = make()
+    except (ImssimError, OSError, ValueError) as exc:
+        print(f"imssim: error: figures not written: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    print(f"figures: {folder}")
+
+
+class SweepFigures(Callback):
+    """After a sweep: the comparison figures of all its jobs into ``<sweep>/figures``."""
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: object) -> None:
+        if not config.output.figures:
+            return
+        sweep = Path(config.hydra.sweep.dir)
+
+        def make() -> Path:
+            from imssim.plots.compare import find_runs, make_compare_figures
+
+            written = make_compare_figures(find_runs([sweep]), sweep / "figures")
+            return next(iter(written.values())).parent
+
+        if sweep.is_dir():
+            _figures(make)
 
 
 def main() -> None:
