@@ -26,7 +26,7 @@ from imssim.errors import ImssimError
 from imssim.forms import FORM_LABELS, Form
 from imssim.plots import compare, run_figures
 from imssim.results import CONFIG_FILE, RunFolder
-from imssim.summary import RING_ORDER, ring_members, ring_transitions
+from imssim.summary import RING_ORDER, ring_members, ring_transitions, state_name
 from imssim.world.loader import REGIONS
 
 REPORT_FILE = "report.html"
@@ -79,14 +79,6 @@ details summary { cursor: pointer; color: #0072B2; }
 
 def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
-
-
-def state_name(code: str, names: dict[str, str], *, start: bool = False) -> str:
-    """A state's name as used in a sentence ('the Netherlands', 'Spain')."""
-    name = names.get(code, code)
-    if name.startswith("United ") or name in ("Netherlands", "Czech Republic"):
-        name = f"{'The' if start else 'the'} {name}"
-    return name
 
 
 def _sort_key(name: str) -> str:

@@ -13,6 +13,14 @@ from imssim.rings import RING_NAMES
 RING_ORDER = ("strategic", "affiliated", "opportunity")
 
 
+def state_name(code: str, names: dict[str, str], *, start: bool = False) -> str:
+    """A state's name as used in a sentence ('the Netherlands', 'Spain')."""
+    name = names.get(code, code)
+    if name.startswith("United ") or name in ("Netherlands", "Czech Republic"):
+        name = f"{'The' if start else 'the'} {name}"
+    return name
+
+
 def ring_members(pairs: pd.DataFrame, country: str, year: int) -> dict[str, list[str]]:
     """Partners of `country` per ring in `year`, sorted by code."""
     view = pairs[(pairs["year"] == year) & (pairs["country"] == country)]

@@ -43,7 +43,7 @@ from imssim.plots.style import (
 )
 from imssim.recorder import Tables
 from imssim.results import RunFolder
-from imssim.summary import ring_transitions
+from imssim.summary import ring_transitions, state_name
 from imssim.world import load_world
 from imssim.world.loader import REGIONS
 
@@ -153,9 +153,12 @@ def _area_labels(config: Config) -> dict[str, str]:
     return dict(zip(world.areas, world.area_labels, strict=True))
 
 
-def _display(code: str, names: dict[str, str]) -> str:
-    name = names.get(code)
-    return f"{name} ({code})" if name and name != code else code
+def _display(code: str, names: dict[str, str], *, sentence: bool = False) -> str:
+    """'Spain (ESP)'; in a sentence 'the Netherlands (NLD)'."""
+    if code not in names or names[code] == code:
+        return code
+    name = state_name(code, names) if sentence else names[code]
+    return f"{name} ({code})"
 
 
 def _region_order(tables: Tables) -> pd.DataFrame:
@@ -280,7 +283,8 @@ def ring_diagram(
                 fontsize=9,
             )
         fig.suptitle(
-            f"Partner rings of {_display(focal, names)}\n{_run_label(config)}", fontsize=14
+            f"Partner rings of {_display(focal, names, sentence=True)}\n{_run_label(config)}",
+            fontsize=14,
         )
         form_handles = [
             Line2D(
@@ -470,7 +474,8 @@ def ring_timeline(
         ax = fig.add_subplot()
         ax.grid(False)
         ax.set_title(
-            f"Partners of {_display(focal, names)} that changed ring\n{_run_label(config)}"
+            f"Partners of {_display(focal, names, sentence=True)} that changed ring\n"
+            f"{_run_label(config)}"
         )
         ax.set_xlabel("year")
         ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
@@ -636,8 +641,8 @@ def index_chart(
         for ax in axes[2:]:
             ax.set_xlabel("year")
         fig.suptitle(
-            f"Budget, capability, capacity to act and autonomy of {_display(focal, names)} "
-            f"and other states\n{_run_label(config)}",
+            "Budget, capability, capacity to act and autonomy of "
+            f"{_display(focal, names, sentence=True)} and other states\n{_run_label(config)}",
             fontsize=14,
         )
         handles, labels = axes[0].get_legend_handles_labels()
@@ -857,7 +862,7 @@ def cooperation_network(
             f"Cooperation network in {year}, {_run_label(config)}\n"
             f"{len(data)} cooperating pairs among {len(nodes)} states"
             + (f"; {len(isolated)} without any tie (grey outline)" if isolated else "")
-            + f"; {_display(focal, names)} in black",
+            + f"; {_display(focal, names, sentence=True)} in black",
             fontsize=12,
         )
         handles = [
@@ -996,7 +1001,7 @@ def caption(
     _check_which([name])
     focal = _focal(tables, config, focal)
     names = _names(config)
-    who = _display(focal, names)
+    who = _display(focal, names, sentence=True)
     run_years = _run_years(tables)
     span = f"{run_years[0]}-{run_years[-1]}"
     year = run_years[-1] if network_year is None else _check_year(tables, network_year, "year")
