@@ -21,12 +21,10 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import shutil
 import sys
 import textwrap
 import time
-import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,7 +46,7 @@ from imssim.calibration import (
 from imssim.cli import CONF_DIR
 from imssim.config import LAST_YEAR
 from imssim.plots.style import OKABE_ITO, line_style, save_figure, style
-from imssim.results import code_revision, package_versions
+from imssim.results import code_revision, new_folder, package_versions, publish
 from imssim.world import load_world
 
 PROG = "calibrate_burden"
@@ -327,36 +325,6 @@ def data_note(table: pd.DataFrame) -> str:
     return note + "."
 
 
-def new_folder(root: Path, stamp: str) -> tuple[Path, Path]:
-    """A fresh temporary folder under `root` and the final name it will get."""
-    root.mkdir(parents=True, exist_ok=True)
-    base = f"{stamp}_{NAME}"
-    final = root / base
-    suffix = 1
-    while final.exists():
-        suffix += 1
-        final = root / f"{base}-{suffix}"
-    tmp = root / f".tmp-{base}-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
-    return tmp, final
-
-
-def publish(tmp: Path, final: Path) -> Path:
-    """Rename the finished temporary folder into place, never over an existing one."""
-    base, suffix = final.name, 1
-    while True:
-        try:
-            if final.exists():
-                raise FileExistsError(final)
-            os.rename(tmp, final)
-            return final
-        except OSError:
-            if not final.exists():
-                raise
-            suffix += 1
-            final = final.with_name(f"{base}-{suffix}")
-
-
 def summary_lines(table: pd.DataFrame, end_year: int) -> list[str]:
     """A short table for the terminal: data by year, the model at a few years."""
     lines = ["data (NATO members of each year): year n rho [90 % interval] p"]
@@ -401,7 +369,7 @@ def main(argv: Sequence[str] | None = None) -> Path:
     table = combined_table(data, per_seed)
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    tmp, final = new_folder(Path(args.out), stamp)
+    tmp, final = new_folder(Path(args.out), f"{stamp}_{NAME}")
     try:
         table.to_csv(tmp / f"{NAME}.csv", index=False, float_format="%.6g")
         per_seed.to_csv(tmp / f"{NAME}_by_seed.csv", index=False, float_format="%.6g")

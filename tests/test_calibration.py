@@ -27,6 +27,7 @@ from imssim.calibration import (
     spearman,
     summarise_seeds,
 )
+from imssim.results import new_folder, publish
 from imssim.world import load_world
 from tests.conftest import _cli_config
 
@@ -251,14 +252,14 @@ def test_script_writes_table_chart_and_manifest(script, tmp_path, capsys):
     assert str(folder) in printed and "model:austerity_2012" in printed
 
 
-def test_script_never_overwrites_a_folder(script, tmp_path):
+def test_output_folders_are_never_overwritten(tmp_path):
     root = tmp_path / "out"
-    tmp, final = script.new_folder(root, "20260101-000000")
-    first = script.publish(tmp, final)
-    tmp2, final2 = script.new_folder(root, "20260101-000000")
+    tmp, final = new_folder(root, "20260101-000000_burden_correlation")
+    first = publish(tmp, final)
+    tmp2, final2 = new_folder(root, "20260101-000000_burden_correlation")
     assert final2 != first
     (first / "keep").write_text("x")
-    second = script.publish(tmp2, first)  # even when told to use the taken name
+    second = publish(tmp2, first)  # even when told to use the taken name
     assert second != first and (first / "keep").is_file()
 
 

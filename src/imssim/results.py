@@ -96,13 +96,11 @@ def run_folder_name(cfg: Config, stamp: str | None = None) -> str:
     return _slug(f"{stamp}_{cfg.scenario.name}_{cfg.policy.name}_s{cfg.seed}")
 
 
-def write_run(
-    result: Result, root: str | Path, name: str | None = None, extra: dict[str, Any] | None = None
-) -> Path:
-    """Write a run folder under `root` and return its path (a new folder every time)."""
+def new_folder(root: str | Path, base: str) -> tuple[Path, Path]:
+    """A fresh hidden temporary folder under `root`, and the name it will get: `base`,
+    or `base-2`, `base-3` ... when that is taken."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    base = name or run_folder_name(result.config)
     final = root / base
     suffix = 1
     while final.exists():
@@ -110,6 +108,31 @@ def write_run(
         final = root / f"{base}-{suffix}"
     tmp = root / f".tmp-{base}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
+    return tmp, final
+
+
+def publish(tmp: Path, final: Path) -> Path:
+    """Rename the finished `tmp` folder to `final`, or to the next free `-N` name if
+    another writer took it meanwhile; never over an existing folder."""
+    base, suffix = final.name, 1
+    while True:
+        try:
+            if final.exists():
+                raise FileExistsError(final)
+            os.rename(tmp, final)
+            return final
+        except OSError:
+            if not final.exists():
+                raise
+            suffix += 1
+            final = final.with_name(f"{base}-{suffix}")
+
+
+def write_run(
+    result: Result, root: str | Path, name: str | None = None, extra: dict[str, Any] | None = None
+) -> Path:
+    """Write a run folder under `root` and return its path (a new folder every time)."""
+    tmp, final = new_folder(root, name or run_folder_name(result.config))
     try:
         info = manifest(result, extra)
         container = OmegaConf.to_container(OmegaConf.structured(result.config))
@@ -120,15 +143,7 @@ def write_run(
             table = table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
             pq.write_table(table, tmp / f"{table_name}.parquet")
         (tmp / MANIFEST).write_text(json.dumps(info, indent=2) + "\n")
-        while True:
-            try:
-                os.rename(tmp, final)
-                break
-            except OSError:
-                if not final.exists():
-                    raise
-                suffix += 1
-                final = root / f"{base}-{suffix}"
+        final = publish(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
