@@ -109,3 +109,14 @@ def test_multirun_writes_one_folder_per_job_under_one_sweep_folder(tmp_path):
     for name in COMPARE_FIGURES:
         assert (sweep / "figures" / f"{name}.png").stat().st_size > 1000, name
     assert f"figures: {sweep / 'figures'}" in out.stdout
+
+
+def test_bench_prints_its_figures():
+    out = subprocess.run(
+        [sys.executable, "-c", "from imssim.bench import main; main(['--repeats', '1'])"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "whole run" in out.stdout and "runs per core-hour" in out.stdout
