@@ -90,15 +90,20 @@ def test_b_austerity_broadens_and_deepens_cooperation(seed):
     assert cut["mean_form_effective"] > base["mean_form_effective"]
 
 
-def test_b_deeper_cuts_broaden_cooperation_further():
-    """The dose-response: deep cuts give more ties than the announced cuts, in median."""
+def test_b_deeper_cuts_broaden_and_deepen_cooperation_further():
+    """The dose-response, in median over seeds: deep cuts give more cooperating pairs and
+    a deeper mean form than the announced cuts. (Not more pair-area ties: under deep cuts
+    states give up whole areas, and the ties in them, see ODD 7.3.)"""
 
-    def ties(scenario: str) -> float:
-        return np.median(
-            [at(tables(scenario, seed=s).alliance, 2020)["n_ties_bilateral"] for s in SEEDS]
-        )
+    def median(scenario: str, column: str) -> float:
+        return np.median([at(tables(scenario, seed=s).alliance, 2020)[column] for s in SEEDS])
 
-    assert ties("baseline") < ties("austerity_2012") < ties("deep_cuts")
+    for column in ("n_pairs_bilateral", "mean_form_bilateral"):
+        assert (
+            median("baseline", column)
+            < median("austerity_2012", column)
+            < median("deep_cuts", column)
+        ), column
 
 
 # c ------------------------------------------------------------------------------------
@@ -226,10 +231,17 @@ def test_g_coordinated_cuts_leave_smaller_shortfalls(scenario):
     """p. 5: cuts coordinated with partners (taking account of their cuts and of the
     alliance's shortfalls) keep the alliance's capability more complete than the same
     cuts made alone."""
+    alone, joint = [], []
     for seed in SEEDS:
-        alone = tables(scenario, seed=seed).alliance.set_index("year")["shortfall_total"]
-        joint = tables(scenario, seed=seed, coordinated_cuts=True).alliance.set_index("year")
-        joint = joint["shortfall_total"]
-        assert joint.mean() < alone.mean(), seed
-        assert joint.loc[2035] < alone.loc[2035], seed
-        assert (joint.loc[2016:] <= alone.loc[2016:] + 1e-9).mean() >= 0.9, seed
+        alone.append(tables(scenario, seed=seed).alliance.set_index("year")["shortfall_total"])
+        joint.append(
+            tables(scenario, seed=seed, coordinated_cuts=True).alliance.set_index("year")[
+                "shortfall_total"
+            ]
+        )
+        assert joint[-1].mean() < alone[-1].mean(), seed
+        assert joint[-1].loc[2035] < alone[-1].loc[2035], seed
+    # year by year, once the cuts are in, over the seeds' median
+    alone_median = pd.concat(alone, axis=1).median(axis=1).loc[2016:]
+    joint_median = pd.concat(joint, axis=1).median(axis=1).loc[2016:]
+    assert (joint_median <= alone_median + 1e-9).all(), (joint_median - alone_median).max()

@@ -279,11 +279,12 @@ def test_golden_values_of_the_default_run_at_seed_42():
     result = run(composed("seed=42"))
     a = result.tables.alliance.set_index("year")
     c = result.tables.countries.set_index(["year", "country"])
-    assert int(a.loc[2020, "n_ties_bilateral"]) == 317
-    assert a.loc[2035, "mean_form_bilateral"] == pytest.approx(2.4277620396600565, rel=1e-9)
-    assert c.loc[(2035, "NLD"), "capacity_to_act"] == pytest.approx(27.214576986252034, rel=1e-9)
-    assert c.loc[(2035, "NLD"), "autonomy"] == pytest.approx(0.7372696600662257, rel=1e-9)
-    assert len(result.tables.events) == 1837
+    assert int(a.loc[2020, "n_ties_bilateral"]) == 304
+    assert a.loc[2035, "mean_form_bilateral"] == pytest.approx(2.3947368421052633, rel=1e-9)
+    assert c.loc[(2035, "NLD"), "capacity_to_act"] == pytest.approx(27.566969407470538, rel=1e-9)
+    assert c.loc[(2035, "NLD"), "autonomy"] == pytest.approx(0.7783922009457444, rel=1e-9)
+    assert c.loc[(2035, "NLD"), "n_areas_dropped"] == 1
+    assert len(result.tables.events) == 1638
 
 
 def test_pruning_ends_only_the_policy_states_shallow_ties():

@@ -144,6 +144,7 @@ class ModelParams:
     thematic_rate: float = 1.0
     coordination_strength: float = 2.0
     core_protection: float = 0.8
+    drop_step: float = 0.05  # a non-core area given up for each such fall below the peak budget
     # rings
     strategic_min_form: int = 4
     strategic_min_areas: int = 3
@@ -327,6 +328,7 @@ _UNIT_INTERVAL = (
     "fit_margin",
     "framework_join_rate",
     "core_protection",
+    "drop_step",
     "ring_hysteresis",
 )
 _NON_NEGATIVE = (

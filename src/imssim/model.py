@@ -110,6 +110,8 @@ class CooperationModel(mesa.Model):
         unit = self._unit_cost(eff, area_form)
         self.k = self.budget[:, None] * self.profile / unit
         self.handed = np.zeros((n, a))
+        self.dropped = np.zeros((n, a), dtype=bool)  # areas given up under cuts
+        self.peak_budget = self.budget.copy()
         for i, j, ar in zip(*np.nonzero(np.triu(bil == Form.SPECIALISATION)), strict=True):
             d, prov = (i, j) if self.k[i, ar] <= self.k[j, ar] else (j, i)
             self.coop.dependent[d, prov, ar] = True
@@ -326,15 +328,49 @@ class CooperationModel(mesa.Model):
         if self.year >= self.config.end_year:
             self.running = False
 
+    def _drop_areas(self, gap: np.ndarray, unit: np.ndarray, tilt: np.ndarray) -> np.ndarray:
+        """Give up whole areas under deep cuts; return the gap with their upkeep saved.
+
+        A state whose budget has fallen `drop_step` or more below its peak, and which
+        must still cut this year, gives up one non-core area for every full step it
+        has not yet answered: the one it holds least of, never an area a partner depends
+        on and, with coordinated cuts, never one the alliance lacks (among the rest, the
+        one the alliance has most to spare of).
+        """
+        p = self.params
+        self.peak_budget = np.maximum(self.peak_budget, self.budget)
+        if p.drop_step <= 0:
+            return gap
+        depth = 1.0 - self.budget / self.peak_budget
+        owed = np.floor(depth / p.drop_step + 1e-9).astype(int) - self.dropped.sum(axis=1)
+        provider = self.coop.dependent.any(axis=0)  # [N, A]: someone relies on me here
+        candidate = (self.k > EPS) & ~self.world.core & ~provider & ~self.dropped
+        if self.config.coordinated_cuts:  # never give up an area the alliance lacks
+            candidate &= (self.alliance_gap <= 0)[None, :]
+        cutting = (owed > 0) & (gap < 0) & candidate.any(axis=1)
+        if not cutting.any():
+            return gap
+        share = self.k / np.maximum(self.k.sum(axis=1, keepdims=True), EPS)
+        rank = np.where(candidate, share * tilt[None, :], np.inf)
+        rows = np.flatnonzero(cutting)
+        cols = np.argmin(rank[rows], axis=1)
+        saved = np.zeros_like(gap)
+        saved[rows] = unit[rows, cols] * self.k[rows, cols]
+        self.k[rows, cols] = 0.0
+        self.dropped[rows, cols] = True
+        return gap + saved
+
     def _adjust_capabilities(self, gap: np.ndarray, unit: np.ndarray) -> None:
-        """Cut capability when the budget cannot carry it; invest a surplus."""
+        """Give up areas under deep cuts, cut capability when the budget cannot carry it
+        and invest a surplus."""
         p = self.params
         relying = self.coop.dependent.any(axis=1)  # [N, A]
         tilt = np.ones(self.world.n_areas)
         if self.config.coordinated_cuts:
             tilt = np.exp(p.coordination_strength * self.alliance_gap)
+        gap = self._drop_areas(gap, unit, tilt)
         # invest: along the state's own profile (tilted towards alliance shortfalls)
-        alloc = self.profile * tilt[None, :] * ~relying
+        alloc = self.profile * tilt[None, :] * ~relying * ~self.dropped
         alloc_sum = alloc.sum(axis=1, keepdims=True)
         alloc = np.divide(alloc, alloc_sum, out=np.zeros_like(alloc), where=alloc_sum > 0)
         surplus = np.clip(gap, 0.0, None)
@@ -404,6 +440,8 @@ class CooperationModel(mesa.Model):
             capability=capability,
             capacity=capacity,
             autonomy=auton,
+            areas_held=(self.k > EPS).sum(axis=1),
+            areas_dropped=self.dropped.sum(axis=1),
             ring=self.ring,
             eff=eff,
             bilateral=self.coop.bilateral,

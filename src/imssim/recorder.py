@@ -54,6 +54,8 @@ class Recorder:
         capability: np.ndarray,
         capacity: np.ndarray,
         autonomy: np.ndarray,
+        areas_held: np.ndarray,
+        areas_dropped: np.ndarray,
         ring: np.ndarray,
         eff: np.ndarray,
         bilateral: np.ndarray,
@@ -82,6 +84,8 @@ class Recorder:
                 "n_affiliated": (ring == Ring.AFFILIATED).sum(axis=1),
                 "n_opportunity": (ring == Ring.OPPORTUNITY).sum(axis=1),
                 "n_partners_bilateral": (bilateral > 0).any(axis=2).sum(axis=1),
+                "n_areas_held": areas_held.copy(),
+                "n_areas_dropped": areas_dropped.copy(),
             }
         )
         max_form = eff.max(axis=2)
