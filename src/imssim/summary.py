@@ -84,6 +84,12 @@ def summarise(tables: Tables, focal: str, max_transitions: int = 12) -> str:
     ]
     moves = ring_transitions(tables.pairs, focal)
     if len(moves):
+        # the inner rings first: a new strategic partner matters more than a lapsed hire
+        inner = {"strategic": 0, "affiliated": 1}
+        weight = [
+            min(inner.get(r.from_ring, 2), inner.get(r.to_ring, 2)) for r in moves.itertuples()
+        ]
+        moves = moves.assign(_w=weight).sort_values(["_w", "year"], kind="stable")
         shown = [f"{r.partner} {r.from_ring}->{r.to_ring} ({r.year})" for r in moves.itertuples()]
         extra = (
             f" ... and {len(shown) - max_transitions} more" if len(shown) > max_transitions else ""
