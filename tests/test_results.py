@@ -78,3 +78,21 @@ def test_a_failed_write_leaves_nothing(tmp_path, small, monkeypatch):
     with pytest.raises(OSError):
         write_run(small, tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_summary_lists_inner_ring_moves_first(run_folder):
+    """The command's summary shows moves into or out of the strategic ring before lapsed
+    opportunity ties, and counts what it leaves out."""
+    from imssim.results import RunFolder
+    from imssim.summary import ring_transitions, summarise
+
+    run = RunFolder(run_folder)
+    moves = ring_transitions(run.tables.pairs, "NLD")
+    strategic = moves[(moves.to_ring == "strategic") | (moves.from_ring == "strategic")]
+    assert len(strategic) >= 1
+    line = next(x for x in summarise(run.tables, "NLD").splitlines() if x.startswith("ring moves:"))
+    shown = line.removeprefix("ring moves: ").split(" ... ")[0].split("; ")
+    assert all("strategic" in item for item in shown[: len(strategic)]), shown
+    assert len(shown) == min(len(moves), 12)
+    if len(moves) > 12:
+        assert f"and {len(moves) - 12} more" in line
