@@ -364,10 +364,7 @@ def _world_labels(data_dir: str | None) -> tuple[dict[str, str], dict[str, str]]
         world = load_world(data_dir)
     except (OSError, ImssimError):
         return {}, {}
-    return (
-        dict(zip(world.iso3, world.names, strict=True)),
-        dict(zip(world.areas, world.area_labels, strict=True)),
-    )
+    return world.name_of, world.area_label_of
 
 
 def country_names(run: RunFolder | None = None) -> dict[str, str]:

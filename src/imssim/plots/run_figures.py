@@ -144,13 +144,11 @@ def _others(tables: Tables, focal: str, others: Sequence[str] | None) -> list[st
 
 def _names(config: Config) -> dict[str, str]:
     """State names by ISO3 code, from the run's world data."""
-    world = load_world(config.world.data_dir)
-    return dict(zip(world.iso3, world.names, strict=True))
+    return load_world(config.world.data_dir).name_of
 
 
 def _area_labels(config: Config) -> dict[str, str]:
-    world = load_world(config.world.data_dir)
-    return dict(zip(world.areas, world.area_labels, strict=True))
+    return load_world(config.world.data_dir).area_label_of
 
 
 def _display(code: str, names: dict[str, str], *, sentence: bool = False) -> str:

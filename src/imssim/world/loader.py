@@ -110,6 +110,16 @@ class World:
         return len(self.iso3)
 
     @property
+    def name_of(self) -> dict[str, str]:
+        """State name by ISO3 code."""
+        return dict(zip(self.iso3, self.names, strict=True))
+
+    @property
+    def area_label_of(self) -> dict[str, str]:
+        """Capability area label by area id."""
+        return dict(zip(self.areas, self.area_labels, strict=True))
+
+    @property
     def n_areas(self) -> int:
         return len(self.areas)
 
