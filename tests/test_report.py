@@ -265,3 +265,14 @@ def test_report_command_on_a_missing_folder_exits_2_with_one_line(tmp_path, caps
     err = capsys.readouterr().err
     assert err == f"imssim-report: error: no such folder: {tmp_path / 'gone'}\n"
     assert report_main([]) == 2
+
+
+def test_run_report_shows_the_areas_the_focal_state_holds(single):
+    run, _, page = single
+    c = RunFolder(run).tables.countries
+    held = c[c.country == "NLD"].set_index("year")["n_areas_held"]
+    row = (
+        "<tr><td>capability areas held (of 17)</td>"
+        f'<td class="num">{held.iloc[0]}</td><td class="num">{held.iloc[-1]}</td></tr>'
+    )
+    assert row in page

@@ -360,6 +360,11 @@ def run_facts(run: RunFolder) -> dict[str, object]:
         "rings_last": ring_members(t.pairs, focal, last),
         "index": index,
         "autonomy": (float(c.loc[first, "autonomy"]), float(c.loc[last, "autonomy"])),
+        # runs written before the area counts existed lack the column
+        "areas_held": (int(c.loc[first, "n_areas_held"]), int(c.loc[last, "n_areas_held"]))
+        if "n_areas_held" in c.columns
+        else None,
+        "n_areas": sum(1 for col in a.columns if col.startswith("capability_")),
         "events": {k: int(counts.get(k, 0)) for k in order},
         "alliance": {
             col: (float(a.loc[first, col]), float(a.loc[last, col]))
@@ -534,6 +539,9 @@ def _key_numbers_html(run: RunFolder, facts: dict[str, object], names: dict[str,
         (f"capacity to act (index, {first} = 100)", "100", f"{ix['capacity_to_act']:.0f}"),
         ("autonomy (share of capability at own disposal, 0-1)", f"{a0:.2f}", f"{a1:.2f}"),
     ]
+    if facts["areas_held"] is not None:
+        h0, h1 = facts["areas_held"]
+        focal_rows.append((f"capability areas held (of {facts['n_areas']})", str(h0), str(h1)))
     al = facts["alliance"]
     alliance_rows = [
         (
