@@ -276,3 +276,12 @@ def test_run_report_shows_the_areas_the_focal_state_holds(single):
         f'<td class="num">{held.iloc[0]}</td><td class="num">{held.iloc[-1]}</td></tr>'
     )
     assert row in page
+
+
+def test_run_report_gives_the_reasons_ties_ended(single):
+    run, _, page = single
+    e = RunFolder(run).tables.events
+    ended = e[e.kind.isin(["downgraded", "abandoned", "left"])]
+    assert len(ended) > 0
+    for (kind, reason), n in ended.groupby(["kind", "reason"], observed=True).size().items():
+        assert f'<td>{kind}</td><td>{reason}</td><td class="num">{n}</td>' in page

@@ -366,6 +366,13 @@ def run_facts(run: RunFolder) -> dict[str, object]:
         else None,
         "n_areas": sum(1 for col in a.columns if col.startswith("capability_")),
         "events": {k: int(counts.get(k, 0)) for k in order},
+        "endings": (
+            t.events[t.events["kind"].isin(["downgraded", "abandoned", "left"])]
+            .astype({"kind": str, "reason": str})
+            .groupby(["kind", "reason"])
+            .size()
+            .sort_values(ascending=False, kind="stable")
+        ),
         "alliance": {
             col: (float(a.loc[first, col]), float(a.loc[last, col]))
             for col in (
@@ -583,6 +590,12 @@ def _key_numbers_html(run: RunFolder, facts: dict[str, object], names: dict[str,
         + _table(("measure", str(first), str(last)), focal_rows, numeric=(1, 2))
         + "<h3>Changes of the cooperation record (events)</h3>"
         + _table(("kind", "count"), list(facts["events"].items()), numeric=(1,))
+        + "<h3>Why ties weakened or ended (downgrades, abandonments, frameworks left)</h3>"
+        + _table(
+            ("kind", "reason", "count"),
+            [(kind, reason, int(n)) for (kind, reason), n in facts["endings"].items()],
+            numeric=(2,),
+        )
         + "<h3>The alliance</h3>"
         + _table(("measure", str(first), str(last)), alliance_rows, numeric=(1, 2))
     )
