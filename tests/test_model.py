@@ -301,3 +301,36 @@ def test_pruning_ends_only_the_policy_states_shallow_ties():
     assert (ended.from_form <= 2).all()
     e0 = kept.tables.events
     assert not ((e0.kind == "abandoned") & (e0.reason == "policy")).any()
+
+
+@pytest.mark.parametrize("coordinated", [False, True])
+def test_areas_given_up_follow_the_rules(coordinated):
+    """Deep cuts: only non-core areas are given up, never rebuilt, at most one a year per
+    state and no more than the budget's fall below its peak allows."""
+    config = to_config(
+        composed("scenario=deep_cuts", f"coordinated_cuts={str(coordinated).lower()}")
+    )
+    model = CooperationModel(config)
+    step = config.params.drop_step
+    before = model.dropped.copy()
+    while model.running:
+        model.step()
+        new = model.dropped & ~before
+        assert not (new & model.world.core).any(), "a sovereign-core area was given up"
+        assert (new.sum(axis=1) <= 1).all(), "more than one area in a year"
+        assert (before <= model.dropped).all(), "a given-up area came back"
+        assert (model.k[model.dropped] == 0).all(), "capability in a given-up area"
+        depth = 1 - model.budget / model.peak_budget
+        owed = np.floor(depth / step + 1e-9)
+        dropping = new.any(axis=1)
+        assert (model.dropped.sum(axis=1)[dropping] <= owed[dropping]).all()
+        before = model.dropped.copy()
+    assert model.dropped.sum() > 0, "deep cuts give up some areas"
+    c = model.tables().countries
+    per_state = c.sort_values("year").groupby("country")["n_areas_dropped"]
+    assert per_state.apply(lambda s: s.is_monotonic_increasing).all()
+
+
+def test_no_cuts_no_areas_given_up():
+    c = run(composed("scenario=baseline")).tables.countries
+    assert (c["n_areas_dropped"] == 0).all()
