@@ -314,9 +314,12 @@ def test_areas_given_up_follow_the_rules(coordinated):
     step = config.params.drop_step
     before = model.dropped.copy()
     while model.running:
+        gap = model.alliance_gap.copy()  # what the alliance lacked when states decided
         model.step()
         new = model.dropped & ~before
         assert not (new & model.world.core).any(), "a sovereign-core area was given up"
+        if coordinated:
+            assert (gap[np.nonzero(new)[1]] <= 0).all(), "gave up an area the alliance lacks"
         assert (new.sum(axis=1) <= 1).all(), "more than one area in a year"
         assert (before <= model.dropped).all(), "a given-up area came back"
         assert (model.k[model.dropped] == 0).all(), "capability in a given-up area"
