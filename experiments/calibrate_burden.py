@@ -31,7 +31,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from hydra import compose, initialize_config_dir
 from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
@@ -44,6 +43,7 @@ from imssim.calibration import (
     model_burden_correlation,
 )
 from imssim.cli import CONF_DIR
+from imssim.cli import compose_config as cli_config
 from imssim.config import LAST_YEAR
 from imssim.plots.style import OKABE_ITO, line_style, save_figure, style
 from imssim.results import code_revision, new_folder, package_versions, publish
@@ -147,9 +147,7 @@ def preflight(scenarios: Sequence[str], end_year: int) -> None:
 
 def compose_config(scenario: str, seed: int, end_year: int):
     """The config the command line would build for `imssim scenario=... seed=... end_year=...`."""
-    overrides = [f"scenario={scenario}", f"seed={seed}", f"end_year={end_year}"]
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        return compose(config_name="config", overrides=overrides)
+    return cli_config([f"scenario={scenario}", f"seed={seed}", f"end_year={end_year}"])
 
 
 def run_model(scenarios: Sequence[str], seeds: Sequence[int], end_year: int) -> pd.DataFrame:

@@ -16,24 +16,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-from hydra import compose, initialize_config_dir
 
 from imssim import run
-from imssim.cli import CONF_DIR
+from imssim.cli import CONF_DIR, compose_config
 
 
 def outcomes(scenario: str, policy: str, seed: int, end_year: int) -> dict[str, float]:
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        cfg = compose(
-            config_name="config",
-            overrides=[
-                f"scenario={scenario}",
-                f"policy={policy}",
-                f"seed={seed}",
-                f"end_year={end_year}",
-            ],
-        )
-    result = run(cfg)
+    overrides = [f"scenario={scenario}", f"policy={policy}", f"seed={seed}"]
+    result = run(compose_config([*overrides, f"end_year={end_year}"]))
     t = result.tables
     focal = result.config.focal
     first, mid, last = 2012, min(2020, end_year), end_year

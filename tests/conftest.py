@@ -143,14 +143,10 @@ def broken_world(tmp_path: Path):
 
 def _cli_config(scenario: str = "austerity_2012", policy: str = "default", **overrides):
     """A config composed from conf/ the way the command line composes it."""
-    from hydra import compose, initialize_config_dir
-
-    from imssim.cli import CONF_DIR
+    from imssim.cli import compose_config
 
     args = [f"scenario={scenario}", f"policy={policy}"]
-    args += [f"{k}={v}" for k, v in overrides.items()]
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        return compose(config_name="config", overrides=args)
+    return compose_config(args + [f"{k}={v}" for k, v in overrides.items()])
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hydra import compose, initialize_config_dir
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from imssim import run, to_config
-from imssim.cli import CONF_DIR
+from imssim.cli import CONF_DIR, compose_config
 from imssim.forms import FormTable
 from imssim.metrics import contribution
 from imssim.model import CooperationModel
@@ -25,8 +24,7 @@ POLICIES = sorted(p.stem for p in (CONF_DIR / "policy").glob("*.yaml"))
 
 
 def composed(*overrides: str):
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        return compose(config_name="config", overrides=list(overrides))
+    return compose_config(overrides)
 
 
 def test_the_config_groups_hold_the_issue_s_scenarios_and_policies():

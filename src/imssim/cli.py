@@ -12,6 +12,7 @@ import contextlib
 import itertools
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import hydra
@@ -71,18 +72,22 @@ def _override_variants(args: list[str]) -> list[list[str]]:
     return variants
 
 
-def preflight(args: list[str]) -> None:
-    """Compose and fully check the config for the given overrides; exit 2 on a problem."""
+def compose_config(overrides: Sequence[str] = ()) -> DictConfig:
+    """The config the command line builds for ``imssim <overrides>`` (not yet checked)."""
     from hydra import compose, initialize_config_dir
 
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        return compose(config_name="config", overrides=list(overrides))
+
+
+def preflight(args: list[str]) -> None:
+    """Compose and fully check the config for the given overrides; exit 2 on a problem."""
     from imssim.run import check
 
     overrides = [a for a in args if not a.startswith("-")]
     for variant in itertools.islice(_override_variants(overrides), 200):
         try:
-            with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-                cfg = compose(config_name="config", overrides=variant)
-            check(cfg)
+            check(compose_config(variant))
         except (HydraException, OmegaConfBaseException) as exc:
             _fail(_first_line(exc))
         except ImssimError as exc:

@@ -111,7 +111,6 @@ class CooperationModel(mesa.Model):
         self.k = self.budget[:, None] * self.profile / unit
         self.handed = np.zeros((n, a))
         self.dropped = np.zeros((n, a), dtype=bool)  # areas given up under cuts
-        self.peak_budget = self.budget.copy()
         for i, j, ar in zip(*np.nonzero(np.triu(bil == Form.SPECIALISATION)), strict=True):
             d, prov = (i, j) if self.k[i, ar] <= self.k[j, ar] else (j, i)
             self.coop.dependent[d, prov, ar] = True
@@ -328,6 +327,11 @@ class CooperationModel(mesa.Model):
         if self.year >= self.config.end_year:
             self.running = False
 
+    @property
+    def peak_budget(self) -> np.ndarray:
+        """Each state's highest budget so far, this year's included."""
+        return np.max(self.budget_history, axis=0)
+
     def _drop_areas(self, gap: np.ndarray, unit: np.ndarray, tilt: np.ndarray) -> np.ndarray:
         """Give up whole areas under deep cuts; return the gap with their upkeep saved.
 
@@ -338,7 +342,6 @@ class CooperationModel(mesa.Model):
         one the alliance has most to spare of).
         """
         p = self.params
-        self.peak_budget = np.maximum(self.peak_budget, self.budget)
         if p.drop_step <= 0:
             return gap
         depth = 1.0 - self.budget / self.peak_budget

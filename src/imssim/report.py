@@ -26,12 +26,12 @@ from imssim.errors import ImssimError
 from imssim.forms import FORM_LABELS, Form
 from imssim.plots import compare, run_figures
 from imssim.results import CONFIG_FILE, RunFolder
+from imssim.rings import RING_LEVEL
 from imssim.summary import RING_ORDER, ring_members, ring_transitions, state_name
 from imssim.world.loader import REGIONS
 
 REPORT_FILE = "report.html"
 EMBED_MAX_WIDTH = 1800  # pixels: figures are reduced to at most this width for the page
-RING_LEVEL = {"strategic": 3, "affiliated": 2, "opportunity": 1, "none": 0}
 REGION_WORDS = {
     "north": "north",
     "west": "west",

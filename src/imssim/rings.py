@@ -35,6 +35,7 @@ class Ring(IntEnum):
 
 
 RING_NAMES = ("none", "opportunity", "affiliated", "strategic")
+RING_LEVEL = {name: level for level, name in enumerate(RING_NAMES)}  # 3: strategic
 
 
 def strategic_score(

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from imssim.recorder import Tables
-from imssim.rings import RING_NAMES
+from imssim.rings import RING_LEVEL, RING_NAMES
 
 RING_ORDER = ("strategic", "affiliated", "opportunity")
 
@@ -85,11 +85,8 @@ def summarise(tables: Tables, focal: str, max_transitions: int = 12) -> str:
     moves = ring_transitions(tables.pairs, focal)
     if len(moves):
         # the inner rings first: a new strategic partner matters more than a lapsed hire
-        inner = {"strategic": 0, "affiliated": 1}
-        weight = [
-            min(inner.get(r.from_ring, 2), inner.get(r.to_ring, 2)) for r in moves.itertuples()
-        ]
-        moves = moves.assign(_w=weight).sort_values(["_w", "year"], kind="stable")
+        level = np.maximum(moves["from_ring"].map(RING_LEVEL), moves["to_ring"].map(RING_LEVEL))
+        moves = moves.assign(_w=-level).sort_values(["_w", "year"], kind="stable")
         shown = [f"{r.partner} {r.from_ring}->{r.to_ring} ({r.year})" for r in moves.itertuples()]
         extra = (
             f" ... and {len(shown) - max_transitions} more" if len(shown) > max_transitions else ""

@@ -10,7 +10,6 @@ same source as the chart.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import math
 import os
 import textwrap
@@ -356,8 +355,9 @@ def summarise_groups(frame: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- figures
 
 
-@functools.lru_cache(maxsize=8)
 def _world_labels(data_dir: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """Names and area labels of a run's world (loaded once: load_world caches), or none
+    when the world data are gone, so old runs can still be compared by code."""
     from imssim.world import load_world
 
     try:
@@ -369,12 +369,12 @@ def _world_labels(data_dir: str | None) -> tuple[dict[str, str], dict[str, str]]
 
 def country_names(run: RunFolder | None = None) -> dict[str, str]:
     """ISO3 code -> name of the states of the run's world (the shipped world by default)."""
-    return dict(_world_labels(run.config.world.data_dir if run is not None else None)[0])
+    return _world_labels(run.config.world.data_dir if run is not None else None)[0]
 
 
 def area_labels(run: RunFolder | None = None) -> dict[str, str]:
     """Capability area id -> label in the run's world (the shipped world by default)."""
-    return dict(_world_labels(run.config.world.data_dir if run is not None else None)[1])
+    return _world_labels(run.config.world.data_dir if run is not None else None)[1]
 
 
 def measure_title(key: str, focal: str | None, names: dict[str, str] | None = None) -> str:
