@@ -277,12 +277,14 @@ def test_golden_values_of_the_default_run_at_seed_42():
     result = run(composed("seed=42"))
     a = result.tables.alliance.set_index("year")
     c = result.tables.countries.set_index(["year", "country"])
-    assert int(a.loc[2020, "n_ties_bilateral"]) == 304
-    assert a.loc[2035, "mean_form_bilateral"] == pytest.approx(2.3947368421052633, rel=1e-9)
-    assert c.loc[(2035, "NLD"), "capacity_to_act"] == pytest.approx(27.566969407470538, rel=1e-9)
-    assert c.loc[(2035, "NLD"), "autonomy"] == pytest.approx(0.7783922009457444, rel=1e-9)
+    assert int(a.loc[2020, "n_ties_bilateral"]) == 346
+    assert a.loc[2035, "mean_form_bilateral"] == pytest.approx(2.4531645569620255, rel=1e-9)
+    assert c.loc[(2035, "NLD"), "capacity_to_act"] == pytest.approx(21.31992803325086, rel=1e-9)
+    assert c.loc[(2035, "NLD"), "autonomy"] == pytest.approx(0.6668210137592175, rel=1e-9)
     assert c.loc[(2035, "NLD"), "n_areas_dropped"] == 1
-    assert len(result.tables.events) == 1638
+    assert a.loc[2035, "worst_shortfall"] == pytest.approx(0.482737697939586, rel=1e-9)
+    assert a.loc[2035, "worst_shortfall_area"] == "air_refuelling"
+    assert len(result.tables.events) == 2083
 
 
 def test_pruning_ends_only_the_policy_states_shallow_ties():
@@ -303,8 +305,9 @@ def test_pruning_ends_only_the_policy_states_shallow_ties():
 
 @pytest.mark.parametrize("coordinated", [False, True])
 def test_areas_given_up_follow_the_rules(coordinated):
-    """Deep cuts: only non-core areas are given up, never rebuilt, at most one a year per
-    state and no more than the budget's fall below its peak allows."""
+    """Deep cuts: only non-core areas are given up, at most one a year per state and no
+    more than the real budget's fall below its peak allows (one per drop_step x threat);
+    the budget never recovers, so none comes back."""
     config = to_config(
         composed("scenario=deep_cuts", f"coordinated_cuts={str(coordinated).lower()}")
     )
@@ -321,8 +324,8 @@ def test_areas_given_up_follow_the_rules(coordinated):
         assert (new.sum(axis=1) <= 1).all(), "more than one area in a year"
         assert (before <= model.dropped).all(), "a given-up area came back"
         assert (model.k[model.dropped] == 0).all(), "capability in a given-up area"
-        depth = 1 - model.budget / model.peak_budget
-        owed = np.floor(depth / step + 1e-9)
+        depth = 1 - model.budget / model.cost_index / model.peak_budget
+        owed = np.floor(depth / (step * np.maximum(model.threat, 1.0)) + 1e-9)
         dropping = new.any(axis=1)
         assert (model.dropped.sum(axis=1)[dropping] <= owed[dropping]).all()
         before = model.dropped.copy()

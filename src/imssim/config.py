@@ -50,15 +50,60 @@ class GrowthChange:
     growth: float = 0.0
 
 
+BUDGET_RULES = ("target_share", "threat", "observed")
+
+
+@dataclass
+class BudgetRule:
+    """How `who` sets its share of GDP for defence from `start` on (instead of its 2011 share).
+
+    - ``target_share``: the share moves linearly from its value in ``start - 1`` to
+      `share` in `end` and is held there; a state already above `share` keeps its own
+      (the 2014 Wales pledge: 2 % of GDP within a decade);
+    - ``threat``: the share follows the state's threat level (``params.threat_budget_response``),
+      closing ``params.budget_adjust_rate`` of the distance each year;
+    - ``observed``: the observed share of GDP (world data ``milex_shares.csv``) for the
+      years `start`..`end`, held at its last value afterwards.
+
+    The scenario's budget changes (cuts and rises) multiply the budget on top.
+    """
+
+    who: list[str] = field(default_factory=lambda: ["all"])
+    rule: str = "target_share"
+    start: int = 2015
+    end: int = 2024
+    share: float = 0.02
+
+
+@dataclass
+class ThreatEvent:
+    """A rise of the threat level in `year`, for the states `who` names.
+
+    Every such state's threat level rises by `rise`, plus `near_rise` x
+    ``exp(-d / params.threat_distance_km)``, where d is the great-circle distance from
+    its capital to the origin (`origin_lat`, `origin_lon`; the default is Moscow), so
+    the states nearest the source (and on its border) feel it most.
+    """
+
+    who: list[str] = field(default_factory=lambda: ["all"])
+    year: int = 2014
+    rise: float = 0.0
+    near_rise: float = 0.0
+    origin_lat: float = 55.75
+    origin_lon: float = 37.62
+
+
 @dataclass
 class ScenarioConfig:
-    """An austerity scenario: GDP growth and a path of budget cuts and rises."""
+    """A scenario: GDP growth, budget rules, budget cuts and rises, and threat events."""
 
     name: str = "baseline"
     description: str = ""
     gdp_growth: float = 0.015
     growth_changes: list[GrowthChange] = field(default_factory=list)
+    budget_rules: list[BudgetRule] = field(default_factory=list)
     budget_changes: list[BudgetChange] = field(default_factory=list)
+    threat_events: list[ThreatEvent] = field(default_factory=list)
 
 
 @dataclass
@@ -83,9 +128,16 @@ class PolicyConfig:
 class ModelParams:
     """Mechanism parameters (see docs/ODD.md for the justification of each)."""
 
-    # economy and budget
+    # economy, threat and budget
     upkeep_cost: float = 1.0
+    cost_growth_excess: float = 0.0  # growth a year of the cost of capability beyond GDP growth
     acquisition_years: float = 3.0
+    threat_distance_km: float = 1500.0
+    threat_budget_response: float = 0.5
+    budget_adjust_rate: float = 0.3
+    threat_requirement: float = 1.0
+    threat_military_goal: float = 1.0
+    need_weight: float = 1.0
     pressure_memory: int = 4
     pressure_smoothing: float = 0.5
     # the six forms (index 0 = no cooperation)
@@ -144,7 +196,10 @@ class ModelParams:
     thematic_rate: float = 1.0
     coordination_strength: float = 2.0
     core_protection: float = 0.8
-    drop_step: float = 0.05  # a non-core area given up for each such fall below the peak budget
+    drop_step: float = 0.1  # a non-core area given up for each such fall below the peak budget
+    rebuild_years: int = 4
+    rebuild_premium: float = 0.08
+    rebuild_share: float = 0.5
     # rings
     strategic_min_form: int = 4
     strategic_min_areas: int = 3
@@ -267,6 +322,37 @@ def _check_scenario(config: Config) -> None:
         _require(ch.rise >= 0.0, f"{key}.rise", f"must be >= 0 (got {ch.rise})")
         _require(ch.start <= ch.end, f"{key}.end", f"must not lie before start {ch.start}")
         _require(len(ch.who) > 0, f"{key}.who", "names no state")
+    for k, rule in enumerate(sc.budget_rules):
+        key = f"scenario.budget_rules[{k}]"
+        _require(
+            rule.rule in BUDGET_RULES,
+            f"{key}.rule",
+            f"must be one of {', '.join(BUDGET_RULES)} (got {rule.rule!r})",
+        )
+        _require(
+            FIRST_YEAR < rule.start <= LAST_YEAR,
+            f"{key}.start",
+            f"must lie in {FIRST_YEAR + 1}..{LAST_YEAR} (got {rule.start})",
+        )
+        _require(rule.start <= rule.end, f"{key}.end", f"must not lie before start {rule.start}")
+        _require(0.0 < rule.share < 0.2, f"{key}.share", f"must be in (0, 0.2) (got {rule.share})")
+        _require(len(rule.who) > 0, f"{key}.who", "names no state")
+    for k, ev in enumerate(sc.threat_events):
+        key = f"scenario.threat_events[{k}]"
+        _require(
+            FIRST_YEAR < ev.year <= LAST_YEAR,
+            f"{key}.year",
+            f"must lie in {FIRST_YEAR + 1}..{LAST_YEAR} (got {ev.year})",
+        )
+        _require(-1.0 < ev.rise <= 5.0, f"{key}.rise", f"must be in (-1, 5] (got {ev.rise})")
+        _require(
+            0.0 <= ev.near_rise <= 5.0,
+            f"{key}.near_rise",
+            f"must be in [0, 5] (got {ev.near_rise})",
+        )
+        _require(abs(ev.origin_lat) <= 90, f"{key}.origin_lat", "must be in [-90, 90]")
+        _require(abs(ev.origin_lon) <= 180, f"{key}.origin_lon", "must be in [-180, 180]")
+        _require(len(ev.who) > 0, f"{key}.who", "names no state")
     for k, gc in enumerate(sc.growth_changes):
         key = f"scenario.growth_changes[{k}]"
         _require(-0.5 < gc.growth < 0.5, f"{key}.growth", f"implausible ({gc.growth})")
@@ -330,6 +416,8 @@ _UNIT_INTERVAL = (
     "core_protection",
     "drop_step",
     "ring_hysteresis",
+    "budget_adjust_rate",
+    "rebuild_share",
 )
 _NON_NEGATIVE = (
     "upkeep_cost",
@@ -346,6 +434,11 @@ _NON_NEGATIVE = (
     "choice_temperature",
     "coordination_strength",
     "thematic_rate",
+    "threat_budget_response",
+    "threat_requirement",
+    "threat_military_goal",
+    "need_weight",
+    "rebuild_premium",
 )
 
 
@@ -359,6 +452,13 @@ def _check_params(p: ModelParams) -> None:
     _require(p.upkeep_cost > 0, "params.upkeep_cost", "must be > 0")
     _require(p.acquisition_years > 0, "params.acquisition_years", "must be > 0")
     _require(p.distance_scale_km > 0, "params.distance_scale_km", "must be > 0")
+    _require(
+        -0.05 <= p.cost_growth_excess <= 0.1,
+        "params.cost_growth_excess",
+        f"must be in [-0.05, 0.1] (got {p.cost_growth_excess})",
+    )
+    _require(p.threat_distance_km > 0, "params.threat_distance_km", "must be > 0")
+    _require(p.rebuild_years >= 0, "params.rebuild_years", "must be >= 0")
     _require(p.hire_duration >= 1, "params.hire_duration", "must be >= 1 year")
     for name in ("pressure_memory", "initiatives_per_year", "strategic_min_years"):
         v = getattr(p, name)

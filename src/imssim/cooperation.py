@@ -72,6 +72,26 @@ def framework_forms(
     return fw
 
 
+def thematic_rates(
+    bilateral: np.ndarray,
+    comember: np.ndarray,
+    expeditionary: np.ndarray,
+    factor: np.ndarray,
+    p: ModelParams,
+) -> np.ndarray:
+    """float[N]: new thematic ties a year per state.
+
+    ``thematic_rate`` x the expeditionary culture, but at least the rate that keeps the
+    state's 2012 number of opportunity ties (joint hire with states outside its
+    alliances) steady, since each lasts ``hire_duration`` years on average; times
+    ``benefit_scale`` and the policy's ``thematic_factor``.
+    """
+    outside = ~comember & ~np.eye(comember.shape[0], dtype=bool)
+    held = ((bilateral == Form.JOINT_HIRE).any(axis=2) & outside).sum(axis=1)
+    rate = np.maximum(p.thematic_rate * expeditionary, held / p.hire_duration)
+    return rate * p.benefit_scale * factor
+
+
 def priority_partners(bilateral: np.ndarray, trust: np.ndarray, limit: np.ndarray) -> np.ndarray:
     """bool[N, N]: each state's top-`limit` partners by cooperation (all when limit is 0).
 
@@ -128,11 +148,15 @@ class CooperationRules:
         autonomy_weight: np.ndarray,
         bonus: np.ndarray,
         drops: np.ndarray,
+        military_weight: np.ndarray,
+        need_gap: np.ndarray,
     ) -> np.ndarray:
         """Value to state i of moving the tie (i, j, a) from `cur` to `new` (all [N, N, A]).
 
         `area_form` is i's deepest form in the area over all partners; `drops` marks
-        the side that would give up the capability at form 6.
+        the side that would give up the capability at form 6; `military_weight` [N] is
+        i's weight of the military goal (raised by its threat level) and `need_gap`
+        [N, A] how far i's own capability falls short of what it needs.
         """
         p, fm = self.p, self.forms
         relief = self.relief[:, :, None]
@@ -141,13 +165,14 @@ class CooperationRules:
         gain = np.where(drops, 1.0 - base, gain)
         econ = gain * (p.economic_base + p.economic_pressure * pressure[:, None, None])
         mil = (fm.access[new] - fm.access[cur]) * reliability[:, :, None] * np.minimum(1.0, ratio)
+        mil = mil * (1.0 + p.need_weight * need_gap[:, None, :])
         pol = p.political_base * (1.0 - self.distance)[:, :, None]
         benefit = (
             p.benefit_scale
             * fit[:, :, None]
             * (
                 p.goal_weight_economic * econ
-                + p.goal_weight_military * mil
+                + military_weight[:, None, None] * mil
                 + p.goal_weight_political * pol
             )
         )
@@ -172,6 +197,8 @@ class CooperationRules:
         autonomy_weight: np.ndarray,
         deepen_bonus: np.ndarray,
         new_partner_penalty: np.ndarray,
+        military_weight: np.ndarray,
+        need_gap: np.ndarray,
         year: int,
         rng: np.random.Generator,
     ) -> list[tuple[int, int, int, int, int]]:
@@ -214,7 +241,18 @@ class CooperationRules:
         bonus = np.where(state.bilateral > 0, deepen_bonus[:, None, None], 0.0)
         bonus = bonus - np.where(partner, 0.0, new_partner_penalty[:, None, None])
         value = self._side_value(
-            cur, new, area_form, pressure, ratio, reliability, fit, autonomy_weight, bonus, drops
+            cur,
+            new,
+            area_form,
+            pressure,
+            ratio,
+            reliability,
+            fit,
+            autonomy_weight,
+            bonus,
+            drops,
+            military_weight,
+            need_gap,
         )
         mutual = feasible & (value > 0) & (value.transpose(1, 0, 2) > 0)
         if not mutual.any():
@@ -263,7 +301,7 @@ class CooperationRules:
         self,
         state: CoopState,
         k: np.ndarray,
-        expeditionary: np.ndarray,
+        rate: np.ndarray,
         year: int,
         rng: np.random.Generator,
     ) -> list[Event]:
@@ -272,14 +310,13 @@ class CooperationRules:
         The note's opportunity partners come from operations, counter-piracy,
         training abroad and materiel sales (p. 13: "vaak tijdelijke bilaterale
         relaties met landen rondom specifieke thema's"), not from budget pressure:
-        each NATO or EU member starts on average ``thematic_rate`` x its expeditionary
-        culture (x ``benefit_scale``) such ties a year, with a partner outside NATO
-        and the EU, in an area both hold, nearer partners being likelier.
+        each NATO or EU member starts on average `rate` [N] such ties a year
+        (:func:`thematic_rates`), with a partner outside NATO and the EU, in an area
+        both hold, nearer partners being likelier.
         """
-        p = self.p
         n = k.shape[0]
         initiates = self.comember.any(axis=1)
-        counts = rng.poisson(p.thematic_rate * p.benefit_scale * expeditionary * initiates)
+        counts = rng.poisson(rate * initiates)
         holds = k > EPS
         events = []
         for i in np.flatnonzero(counts):
@@ -324,9 +361,11 @@ class CooperationRules:
         year under "fewer partners, more intensively"), ``partner_cut`` (a side no
         longer holds the capability, or cut it by more than ``cut_tolerance`` this year:
         one level down), ``trust_fell``
-        (trust below the form's requirement minus ``trust_margin``), ``fit_lost`` (fit
-        below the requirement minus ``fit_margin``) and ``expired`` (joint hire ends
-        with probability 1 / ``hire_duration`` a year).
+        (trust below what the form below requires, minus ``trust_margin``), ``fit_lost``
+        (fit below what the form below requires, minus ``fit_margin``) and ``expired``
+        (joint hire ends with probability 1 / ``hire_duration`` a year). A tie is thus
+        formed at its form's requirement but kept down to the requirement of the form
+        below: a band of one form against flicker at the threshold.
         """
         p, fm = self.p, self.forms
         bil = state.bilateral
@@ -368,11 +407,11 @@ class CooperationRules:
             elif cut_i[t] or cut_j[t]:
                 to, reason = form - 1, "partner_cut"
                 who, other = (j, i) if cut_i[t] else (i, j)
-            elif trust_min[t] < fm.trust_required[form] - p.trust_margin:
+            elif trust_min[t] < fm.trust_required[form - 1] - p.trust_margin:
                 to, reason = form - 1, "trust_fell"
                 if state.trust[j, i] < state.trust[i, j]:
                     who, other = j, i
-            elif fit[i, j] < fm.fit_required[form] - p.fit_margin:
+            elif fit[i, j] < fm.fit_required[form - 1] - p.fit_margin:
                 to, reason = form - 1, "fit_lost"
             elif form == Form.JOINT_HIRE and expire_draw[t] < 1.0 / p.hire_duration:
                 to, reason = 0, "expired"
@@ -401,6 +440,7 @@ class CooperationRules:
         fit: np.ndarray,
         allowed: np.ndarray,
         autonomy_weight: np.ndarray,
+        military_weight: np.ndarray,
         rng: np.random.Generator,
     ) -> list[Event]:
         """States leave frameworks whose area they no longer hold or whose members they
@@ -446,7 +486,7 @@ class CooperationRules:
             * mean_fit
             * (
                 p.goal_weight_economic * econ
-                + p.goal_weight_military * mil
+                + military_weight[:, None] * mil
                 + p.goal_weight_political * pol
             )
         )

@@ -23,6 +23,18 @@ def reference_level(k: np.ndarray, handed: np.ndarray) -> np.ndarray:
     return np.maximum(k, handed)
 
 
+def threat_factor(threat: np.ndarray, elasticity: float) -> np.ndarray:
+    """How much a threat level scales a need: 1 at the 2012 level (threat 1)."""
+    return np.maximum(1.0 + elasticity * (threat - 1.0), 0.0)
+
+
+def need_gap(k: np.ndarray, handed: np.ndarray, need: np.ndarray) -> np.ndarray:
+    """float[N, A] in [0, 1]: how far what a state holds (or handed to a partner) falls
+    short of what it needs in each area (its 2012 holding, scaled by its threat)."""
+    ref = reference_level(k, handed)
+    return np.clip(np.divide(need - ref, need, out=np.zeros_like(need), where=need > EPS), 0, 1)
+
+
 def contribution(
     k: np.ndarray,
     handed: np.ndarray,

@@ -2,18 +2,22 @@
 
 One step is one year. In order:
 
-1. economy: GDP grows by the scenario's rate; the budget is GDP x the 2011 share of
-   GDP x the scenario's multiplier;
-2. pressure: how far the budget fell below its recent peak plus the share of the
+1. economy and threat: GDP grows by the scenario's rate; the threat level and the
+   budget follow the scenario's paths (:mod:`imssim.economy`); the alliance
+   requirement and each state's need scale with threat;
+2. pressure: how far the real budget fell below its recent peak plus the share of the
    upkeep it cannot pay (smoothed);
-3. capabilities: a budget that cannot carry the upkeep forces cuts (coordinated cuts
-   spare areas the alliance lacks); a surplus buys capability;
+3. capabilities: areas given up under deep cuts or rebuilt after recovery; a budget
+   that cannot carry the upkeep forces cuts, a surplus buys capability
+   (:mod:`imssim.capabilities`);
 4. trust: grows with cooperation at form >= 2, decays without it, and drops when a
-   partner cuts a shared capability;
+   partner cuts a shared capability (:mod:`imssim.trust`);
 5. cooperation: ties that no longer hold are downgraded or abandoned; states leave
    and join frameworks; each state initiates up to ``initiatives_per_year``
-   mutually beneficial steps one form deeper;
-6. rings are recomputed with hysteresis and the year's outcomes are recorded.
+   mutually beneficial steps one form deeper; thematic ties
+   (:mod:`imssim.cooperation`);
+6. rings are recomputed with hysteresis (:mod:`imssim.rings`) and the year's outcomes
+   are recorded (:mod:`imssim.metrics`, :mod:`imssim.recorder`).
 
 The model knows nothing of Hydra, files or plots: :func:`imssim.run.run` builds it
 from a :class:`~imssim.config.Config` and returns its tables.
@@ -24,8 +28,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from imssim import capabilities
 from imssim.agents import StateAgent
-from imssim.austerity import build_paths
 from imssim.config import Config, PolicyConfig, to_config
 from imssim.cooperation import (
     CooperationRules,
@@ -33,14 +37,24 @@ from imssim.cooperation import (
     Event,
     framework_forms,
     priority_partners,
+    thematic_rates,
 )
+from imssim.economy import build_paths
 from imssim.errors import ConfigError, WorldDataError
 from imssim.forms import Form, FormTable
-from imssim.metrics import autonomy, contribution, reference_level, shortfall_surplus
+from imssim.metrics import (
+    autonomy,
+    contribution,
+    need_gap,
+    reference_level,
+    shortfall_surplus,
+    threat_factor,
+)
 from imssim.partners import fit as partner_fit
 from imssim.partners import static_criteria
 from imssim.recorder import Recorder, Tables
 from imssim.rings import target_rings, update_rings
+from imssim.trust import reliability, update_trust
 from imssim.world import World, load_world
 from imssim.world.loader import CULTURE_COLUMNS, LEVEL_WEIGHT
 
@@ -64,7 +78,7 @@ class CooperationModel(mesa.Model):
         except WorldDataError:
             raise ConfigError(f"focal: unknown state code {config.focal!r}") from None
         self.year = config.start_year
-        self.paths = build_paths(config.scenario, w, config.start_year, config.end_year)
+        self.paths = build_paths(config.scenario, w, config.start_year, config.end_year, p)
         n, a = w.n_states, w.n_areas
 
         # static pair attributes and per-state policy
@@ -78,12 +92,14 @@ class CooperationModel(mesa.Model):
             len(w.frameworks), n
         )
 
-        # economy
+        # economy and threat
         self.gdp = w.gdp.copy()
-        self.share = w.milex_share.copy()
-        self.budget = self.gdp * self.share * self.paths.budget_multiplier[0]
-        self.budget_history = [self.budget.copy()]
+        self.share = self.paths.share[0] * self.paths.budget_multiplier[0]
+        self.budget = self.gdp * self.share
+        self.cost_index = 1.0  # what a unit of capability costs, relative to 2012
+        self.budget_history = [self.budget.copy()]  # real budgets (budget / cost_index)
         self.pressure = np.zeros(n)
+        self.threat = self.paths.threat[0].copy()
 
         # the 2012 cooperation record
         bil = np.zeros((n, n, a), dtype=np.int8)
@@ -111,13 +127,23 @@ class CooperationModel(mesa.Model):
         self.k = self.budget[:, None] * self.profile / unit
         self.handed = np.zeros((n, a))
         self.dropped = np.zeros((n, a), dtype=bool)  # areas given up under cuts
+        self.dropped_level = np.zeros((n, a))  # the holding when given up
+        self.dropped_year = np.zeros((n, a), dtype=np.int32)
+        self.rebuild_left = np.zeros((n, a), dtype=np.int32)  # years to a national rebuild
+        self.rebuild_cost = np.zeros((n, a))  # paid each year of the lead time
+        self.rebuilt = np.zeros(n, dtype=np.int32)
         for i, j, ar in zip(*np.nonzero(np.triu(bil == Form.SPECIALISATION)), strict=True):
             d, prov = (i, j) if self.k[i, ar] <= self.k[j, ar] else (j, i)
             self.coop.dependent[d, prov, ar] = True
             self.handed[d, ar] = self.k[d, ar]
             self.k[d, ar] = 0.0
         self.k_prev = self.k.copy()
-        self.requirement = w.requirement * self.k[self.alliance].sum(axis=0)
+        self.need_2012 = reference_level(self.k, self.handed)
+        self.need = self.need_2012.copy()
+        self.requirement_2012 = w.requirement * self.k[self.alliance].sum(axis=0)
+        self.requirement = self.requirement_2012.copy()
+        stake = self.budget * self.alliance
+        self.alliance_weight = stake / stake.sum()  # each member's share of the 2012 budgets
         self.alliance_gap = np.zeros(a)
 
         # trust: enough for the forms already held, otherwise a base by membership
@@ -133,6 +159,13 @@ class CooperationModel(mesa.Model):
         self.ring = np.zeros((n, n), dtype=np.int8)
         self.ring_below = np.zeros((n, n), dtype=np.int16)
         self.ring = target_rings(eff, bil, self.deep_years, self.criteria.comember, self.ring, p)
+        self.thematic_rate = thematic_rates(
+            bil,
+            self.criteria.comember,
+            w.culture[:, CULTURE_EXPEDITIONARY],
+            self.thematic_factor,
+            p,
+        )
 
         for i in range(n):
             StateAgent(self, i)
@@ -209,11 +242,16 @@ class CooperationModel(mesa.Model):
 
     def _unit_cost(self, eff: np.ndarray, area_form: np.ndarray) -> np.ndarray:
         saving = self.forms.net_saving(area_form, self._relief(eff, area_form))
-        return self.params.upkeep_cost * (1.0 - saving)
+        return self.params.upkeep_cost * self.cost_index * (1.0 - saving)
 
     def reliability(self) -> np.ndarray:
+        return reliability(self.coop.trust, self.params)
+
+    @property
+    def military_weight(self) -> np.ndarray:
+        """float[N]: each state's weight of the military goal, raised by its threat level."""
         p = self.params
-        return p.reliability_floor + (1.0 - p.reliability_floor) * self.coop.trust
+        return p.goal_weight_military * threat_factor(self.threat, p.threat_military_goal)
 
     def partner_fit(self, eff: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         holds = (self.k > EPS) | (self.handed > EPS)
@@ -231,36 +269,53 @@ class CooperationModel(mesa.Model):
         t = self.year - self.config.start_year
         p = self.params
 
-        # 1 economy
+        # 1 economy and threat
         self.gdp = self.gdp * (1.0 + self.paths.growth[t])
-        self.budget = self.gdp * self.share * self.paths.budget_multiplier[t]
+        self.share = self.paths.share[t] * self.paths.budget_multiplier[t]
+        self.budget = self.gdp * self.share
+        self.cost_index = (1.0 + self.config.scenario.gdp_growth + p.cost_growth_excess) ** t
+        self.threat = self.paths.threat[t]
+        self.need = self.need_2012 * threat_factor(self.threat, p.threat_requirement)[:, None]
+        alliance_threat = float(self.alliance_weight @ self.threat)
+        self.requirement = self.requirement_2012 * threat_factor(
+            np.array(alliance_threat), p.threat_requirement
+        )
 
         # 2 pressure
         eff, area_form = self.effective_forms()
         unit = self._unit_cost(eff, area_form)
         upkeep = (unit * self.k).sum(axis=1)
         gap = self.budget - upkeep
+        real = self.budget / self.cost_index
         peak = np.max(self.budget_history[-p.pressure_memory :], axis=0)
-        raw = np.clip(1.0 - self.budget / peak, 0.0, None) + np.clip(-gap / self.budget, 0.0, None)
+        raw = np.clip(1.0 - real / peak, 0.0, None) + np.clip(-gap / self.budget, 0.0, None)
         self.pressure = (1 - p.pressure_smoothing) * self.pressure + p.pressure_smoothing * np.clip(
             raw, 0.0, 1.0
         )
-        self.budget_history.append(self.budget.copy())
+        self.budget_history.append(real)
 
         # 3 capabilities
         self.k_prev = self.k.copy()
-        self._adjust_capabilities(gap, unit)
+        events = capabilities.adjust(self, gap, unit, eff)
         cut_fraction = np.divide(
             self.k_prev - self.k, self.k_prev, out=np.zeros_like(self.k), where=self.k_prev > EPS
         )
 
         # 4 trust
-        self._update_trust(eff, cut_fraction)
+        self.coop.trust = update_trust(
+            self.coop.trust,
+            self.trust_base,
+            eff,
+            self.coop.bilateral,
+            cut_fraction,
+            p,
+            self.rng,
+        )
 
         # 5 cooperation
         fit, _ = self.partner_fit(eff)
         priority = priority_partners(self.coop.bilateral, self.coop.trust, self.priority_limit)
-        events = self.rules.downgrade(
+        events += self.rules.downgrade(
             self.coop,
             self.k,
             cut_fraction,
@@ -285,6 +340,7 @@ class CooperationModel(mesa.Model):
             fit,
             self.allowed,
             self.autonomy_weight,
+            self.military_weight,
             self.rng,
         )
         eff, area_form = self.effective_forms()
@@ -302,6 +358,8 @@ class CooperationModel(mesa.Model):
             self.autonomy_weight,
             self.deepen_bonus,
             self.new_partner_penalty,
+            self.military_weight,
+            need_gap(self.k, self.handed, self.need),
             self.year,
             self.rng,
         )
@@ -309,7 +367,7 @@ class CooperationModel(mesa.Model):
         events += self.rules.thematic(
             self.coop,
             self.k,
-            self.world.culture[:, CULTURE_EXPEDITIONARY] * self.thematic_factor,
+            self.thematic_rate,
             self.year,
             self.rng,
         )
@@ -328,102 +386,14 @@ class CooperationModel(mesa.Model):
             self.running = False
 
     @property
+    def real_budget(self) -> np.ndarray:
+        """This year's budget in 2012 prices of capability (budget / cost_index)."""
+        return self.budget / self.cost_index
+
+    @property
     def peak_budget(self) -> np.ndarray:
-        """Each state's highest budget so far, this year's included."""
+        """Each state's highest real budget so far, this year's included."""
         return np.max(self.budget_history, axis=0)
-
-    def _drop_areas(self, gap: np.ndarray, unit: np.ndarray, tilt: np.ndarray) -> np.ndarray:
-        """Give up whole areas under deep cuts; return the gap with their upkeep saved.
-
-        A state whose budget has fallen `drop_step` or more below its peak, and which
-        must still cut this year, gives up one non-core area for every full step it
-        has not yet answered: the one it holds least of, never an area a partner depends
-        on and, with coordinated cuts, never one the alliance lacks (among the rest, the
-        one the alliance has most to spare of).
-        """
-        p = self.params
-        if p.drop_step <= 0:
-            return gap
-        depth = 1.0 - self.budget / self.peak_budget
-        owed = np.floor(depth / p.drop_step + 1e-9).astype(int) - self.dropped.sum(axis=1)
-        provider = self.coop.dependent.any(axis=0)  # [N, A]: someone relies on me here
-        candidate = (self.k > EPS) & ~self.world.core & ~provider & ~self.dropped
-        if self.config.coordinated_cuts:  # never give up an area the alliance lacks
-            candidate &= (self.alliance_gap <= 0)[None, :]
-        cutting = (owed > 0) & (gap < 0) & candidate.any(axis=1)
-        if not cutting.any():
-            return gap
-        share = self.k / np.maximum(self.k.sum(axis=1, keepdims=True), EPS)
-        rank = np.where(candidate, share * tilt[None, :], np.inf)
-        rows = np.flatnonzero(cutting)
-        cols = np.argmin(rank[rows], axis=1)
-        saved = np.zeros_like(gap)
-        saved[rows] = unit[rows, cols] * self.k[rows, cols]
-        self.k[rows, cols] = 0.0
-        self.dropped[rows, cols] = True
-        return gap + saved
-
-    def _adjust_capabilities(self, gap: np.ndarray, unit: np.ndarray) -> None:
-        """Give up areas under deep cuts, cut capability when the budget cannot carry it
-        and invest a surplus."""
-        p = self.params
-        relying = self.coop.dependent.any(axis=1)  # [N, A]
-        tilt = np.ones(self.world.n_areas)
-        if self.config.coordinated_cuts:
-            tilt = np.exp(p.coordination_strength * self.alliance_gap)
-        gap = self._drop_areas(gap, unit, tilt)
-        # invest: along the state's own profile (tilted towards alliance shortfalls)
-        alloc = self.profile * tilt[None, :] * ~relying * ~self.dropped
-        alloc_sum = alloc.sum(axis=1, keepdims=True)
-        alloc = np.divide(alloc, alloc_sum, out=np.zeros_like(alloc), where=alloc_sum > 0)
-        surplus = np.clip(gap, 0.0, None)
-        self.k += surplus[:, None] * alloc / (p.upkeep_cost * p.acquisition_years)
-        # cut: spread over areas by upkeep, sparing the sovereign core (and shortfalls)
-        deficit = np.clip(-gap, 0.0, None)
-        cost = unit * self.k
-        weight = cost * np.where(self.world.core, 1.0 - p.core_protection, 1.0) / tilt[None, :]
-        money = np.zeros_like(cost)
-        remaining = deficit.copy()
-        for _ in range(self.world.n_areas):
-            room = cost - money
-            w = np.where(room > EPS, weight, 0.0)
-            total = w.sum(axis=1)
-            active = (remaining > EPS) & (total > 0)
-            if not active.any():
-                break
-            share = np.divide(w, total[:, None], out=np.zeros_like(w), where=total[:, None] > 0)
-            take = np.minimum(room, remaining[:, None] * share)
-            take[~active] = 0.0
-            money += take
-            remaining -= take.sum(axis=1)
-        self.k = np.clip(
-            self.k - np.divide(money, unit, out=np.zeros_like(money), where=unit > 0), 0.0, None
-        )
-
-    def _update_trust(self, eff: np.ndarray, cut_fraction: np.ndarray) -> None:
-        p = self.params
-        trust = self.coop.trust
-        max_form = eff.max(axis=2)
-        depth = np.clip((max_form - 1) / 5.0, 0.0, 1.0)
-        grown = trust + p.trust_gain * depth * (1.0 - trust)
-        decayed = trust + p.trust_decay * (self.trust_base - trust)
-        trust = np.where(max_form >= Form.POOLING, grown, decayed)
-        n = trust.shape[0]
-        noise = (
-            self.rng.normal(0.0, p.trust_noise, size=(n, n))
-            if p.trust_noise > 0
-            else np.zeros((n, n))
-        )
-        noise = np.triu(noise, 1)
-        noise = noise + noise.T
-        trust = trust + np.where(max_form > 0, noise, 0.0)
-        # a partner that cuts a capability we share loses some of our trust
-        shared = self.coop.bilateral > 0  # the pair's own ties, not the NATO/EU baseline
-        partner_cut = ((cut_fraction[None, :, :] > p.cut_tolerance) & shared).any(axis=2)
-        trust = trust - p.trust_shock * partner_cut
-        trust = np.clip(trust, 0.0, 1.0)
-        np.fill_diagonal(trust, 0.0)
-        self.coop.trust = trust
 
     # --- outcomes -----------------------------------------------------------------
 
@@ -439,12 +409,15 @@ class CooperationModel(mesa.Model):
             year=self.year,
             gdp=self.gdp,
             budget=self.budget,
+            share=self.share,
+            threat=self.threat,
             pressure=self.pressure,
             capability=capability,
             capacity=capacity,
             autonomy=auton,
             areas_held=(self.k > EPS).sum(axis=1),
             areas_dropped=self.dropped.sum(axis=1),
+            areas_rebuilt=self.rebuilt,
             ring=self.ring,
             eff=eff,
             bilateral=self.coop.bilateral,
@@ -454,6 +427,7 @@ class CooperationModel(mesa.Model):
             shortfall=shortfall,
             surplus=surplus,
             alliance_capability=float(capability[self.alliance].sum()),
+            alliance_threat=float(self.alliance_weight @ self.threat),
         )
 
     def run(self) -> None:

@@ -16,7 +16,16 @@ import pandas as pd
 from imssim.rings import RING_NAMES, Ring
 from imssim.world import World
 
-EVENT_KINDS = ("formed", "deepened", "downgraded", "abandoned", "joined", "left")
+EVENT_KINDS = (
+    "formed",
+    "deepened",
+    "downgraded",
+    "abandoned",
+    "joined",
+    "left",
+    "gave_up",
+    "rebuilt",
+)
 
 
 @dataclass
@@ -50,12 +59,15 @@ class Recorder:
         year: int,
         gdp: np.ndarray,
         budget: np.ndarray,
+        share: np.ndarray,
+        threat: np.ndarray,
         pressure: np.ndarray,
         capability: np.ndarray,
         capacity: np.ndarray,
         autonomy: np.ndarray,
         areas_held: np.ndarray,
         areas_dropped: np.ndarray,
+        areas_rebuilt: np.ndarray,
         ring: np.ndarray,
         eff: np.ndarray,
         bilateral: np.ndarray,
@@ -65,6 +77,7 @@ class Recorder:
         shortfall: np.ndarray,
         surplus: np.ndarray,
         alliance_capability: float,
+        alliance_threat: float,
     ) -> None:
         w = self.world
         n = w.n_states
@@ -73,6 +86,8 @@ class Recorder:
                 "year": np.full(n, year),
                 "gdp": gdp.copy(),
                 "budget": budget.copy(),
+                "defence_share": share.copy(),
+                "threat": threat.copy(),
                 "pressure": pressure.copy(),
                 "capability": capability.copy(),
                 "capacity_to_act": capacity.copy(),
@@ -86,6 +101,7 @@ class Recorder:
                 "n_partners_bilateral": (bilateral > 0).any(axis=2).sum(axis=1),
                 "n_areas_held": areas_held.copy(),
                 "n_areas_dropped": areas_dropped.copy(),
+                "n_areas_rebuilt": areas_rebuilt.copy(),
             }
         )
         max_form = eff.max(axis=2)
@@ -109,6 +125,7 @@ class Recorder:
         ties = bil_upper[bil_upper > 0]
         row: dict[str, float] = {
             "year": year,
+            "threat": alliance_threat,
             "capability": alliance_capability,
             "n_pairs_bilateral": int((bil_upper > 0).any(axis=1).sum()),
             "n_ties_bilateral": int(ties.size),
@@ -122,7 +139,11 @@ class Recorder:
             row[f"n_form_{form}"] = int((eff_upper == form).sum())
         row["shortfall_total"] = float((shortfall * requirement).sum() / requirement.sum())
         row["n_shortfall_areas"] = int((shortfall > 0).sum())
+        worst = int(np.argmax(shortfall))
+        row["worst_shortfall"] = float(shortfall[worst])
+        row["worst_shortfall_area"] = w.areas[worst] if shortfall[worst] > 0 else ""
         for a, area in enumerate(w.areas):
+            row[f"requirement_{area}"] = float(requirement[a])
             row[f"capability_{area}"] = float(aggregate[a])
             row[f"shortfall_{area}"] = float(shortfall[a])
             row[f"surplus_{area}"] = float(surplus[a])

@@ -43,7 +43,7 @@ def check(config: Any) -> Config:
     types, impossible values, an unknown focal state or an unknown state or group in
     a scenario; :class:`~imssim.errors.WorldDataError` for broken world data.
     """
-    from imssim.austerity import build_paths
+    from imssim.economy import build_paths
     from imssim.errors import ConfigError, WorldDataError
     from imssim.world import load_world
 
@@ -53,5 +53,5 @@ def check(config: Any) -> Config:
         world.index(cfg.focal)
     except WorldDataError:
         raise ConfigError(f"focal: unknown state code {cfg.focal!r}") from None
-    build_paths(cfg.scenario, world, cfg.start_year, cfg.end_year)
+    build_paths(cfg.scenario, world, cfg.start_year, cfg.end_year, cfg.params)
     return cfg

@@ -7,8 +7,10 @@ import itertools
 import numpy as np
 import pandas as pd
 
+from imssim.forms import Form
 from imssim.recorder import Tables
 from imssim.rings import RING_LEVEL, RING_NAMES
+from imssim.world import World
 
 RING_ORDER = ("strategic", "affiliated", "opportunity")
 
@@ -110,3 +112,36 @@ def summarise(tables: Tables, focal: str, max_transitions: int = 12) -> str:
         + ", ".join(f"{kind} {int(counts.get(kind, 0))}" for kind in e["kind"].cat.categories)
     )
     return "\n".join(lines)
+
+
+def record_unravelling(
+    events: pd.DataFrame,
+    world: World,
+    first: int = 2013,
+    last: int = 2015,
+    min_form: int = Form.POOLING,
+) -> float:
+    """Share of the 2012 record's lasting ties (pair and area, form >= `min_form`) that
+    were downgraded or abandoned in `first`..`last`: the start's stability measure.
+
+    Joint hire (form 1) is left out by default: it is temporary by design and turns
+    over at 1 / ``hire_duration`` a year. Under ``baseline`` nothing in the scenario
+    causes a tie to weaken, so the measure should be near 0 (docs/ODD.md, 5.1).
+    """
+    lasting = world.tie_form >= min_form
+    record = {
+        frozenset((world.iso3[a], world.iso3[b])) | {world.areas[ar]}
+        for a, b, ar in zip(
+            world.tie_a[lasting], world.tie_b[lasting], world.tie_area[lasting], strict=True
+        )
+    }
+    if not record:
+        return 0.0
+    weakened = events[
+        events["kind"].isin(["downgraded", "abandoned"]) & events["year"].between(first, last)
+    ]
+    hit = {
+        frozenset((c, p)) | {ar}
+        for c, p, ar in zip(weakened["country"], weakened["partner"], weakened["area"], strict=True)
+    }
+    return len(record & hit) / len(record)

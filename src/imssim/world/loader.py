@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,6 +45,7 @@ _REQUIRED = {
     "capabilities.csv": ("iso3",),
     "ties_2012.csv": ("a", "b", "area", "form", "since"),
     "frameworks.csv": ("id", "name", "area", "form", "eligibility", "members", "since", "fixed"),
+    "milex_shares.csv": ("iso3", "year", "milex_pct_gdp"),
     "reference_2005_2017.csv": (
         "iso3",
         "year",
@@ -104,6 +105,10 @@ class World:
     tie_since: np.ndarray
     frameworks: tuple[Framework, ...]
     reference: pd.DataFrame  # the 2005-2017 figures the economy is taken from
+    # observed defence shares of GDP (fractions) by year, NaN where not observed;
+    # rows: observed_years, columns: states (empty when the world has no milex_shares.csv)
+    observed_years: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    observed_share: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
     @property
     def n_states(self) -> int:
@@ -325,6 +330,7 @@ def load_world(data_dir: str | Path | None = None) -> World:
 
     ref = _read(data_dir, "reference_2005_2017.csv")
     gdp, share, share_source, population, personnel = _economy(ref, iso3)
+    observed_years, observed_share = _observed_shares(data_dir, iso3)
 
     return World(
         iso3=iso3,
@@ -356,7 +362,31 @@ def load_world(data_dir: str | Path | None = None) -> World:
         tie_since=tie_since,
         frameworks=tuple(frameworks),
         reference=ref,
+        observed_years=observed_years,
+        observed_share=observed_share,
     )
+
+
+def _observed_shares(data_dir: Path, iso3: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Observed defence shares of GDP by year and state (optional file milex_shares.csv)."""
+    if not (data_dir / "milex_shares.csv").is_file():
+        return np.zeros(0, dtype=int), np.zeros((0, len(iso3)))
+    frame = _read(data_dir, "milex_shares.csv")
+    _check_codes(list(frame["iso3"].astype(str)), iso3, "state", "milex_shares.csv")
+    years_col = _numeric(frame, "year", "milex_shares.csv")
+    values = _numeric(frame, "milex_pct_gdp", "milex_shares.csv")
+    if (values < 0).any() or (values > 20).any():
+        raise WorldDataError("milex_shares.csv: milex_pct_gdp must be in [0, 20] (per cent)")
+    if (years_col != np.round(years_col)).any():
+        raise WorldDataError("milex_shares.csv: year must be an integer")
+    if frame.duplicated(["iso3", "year"]).any():
+        raise WorldDataError("milex_shares.csv: duplicate state and year")
+    years = np.unique(years_col.astype(int))
+    table = np.full((years.size, len(iso3)), np.nan)
+    rows = np.searchsorted(years, years_col.astype(int))
+    cols = np.array([iso3.index(str(c)) for c in frame["iso3"]], dtype=int)
+    table[rows, cols] = values / 100.0
+    return years, table
 
 
 def _economy(
