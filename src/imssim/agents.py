@@ -48,6 +48,11 @@ class StateAgent(mesa.Agent):
         return float(self.model.k[self.index].sum())
 
     @property
+    def threat(self) -> float:
+        """Threat level (1 = the 2012 level)."""
+        return float(self.model.threat[self.index])
+
+    @property
     def pressure(self) -> float:
         return float(self.model.pressure[self.index])
 

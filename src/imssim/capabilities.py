@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from imssim.cooperation import Event
-from imssim.forms import Form
+from imssim.forms import DEEP, Form
 
 if TYPE_CHECKING:
     from imssim.model import CooperationModel
@@ -145,7 +145,7 @@ def rebuild_areas(
     if starting.size == 0:
         return gap, events
     short = np.clip(model.alliance_gap, 0.0, None)
-    deep = eff.max(axis=2) >= Form.OPERATIONAL  # [N, N]
+    deep = eff.max(axis=2) >= DEEP  # [N, N]
     trust_ok = (
         np.minimum(model.coop.trust, model.coop.trust.T)
         >= model.forms.trust_required[Form.INTEGRATED]

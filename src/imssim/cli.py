@@ -141,7 +141,9 @@ def _task(cfg: DictConfig) -> None:
         f"{sc.start_year}-{sc.end_year}: {result.wall_seconds:.2f} s"
     )
     print(f"results: {path}")
-    print(summarise(result.tables, sc.focal))
+    from imssim.world import load_world
+
+    print(summarise(result.tables, sc.focal, world=load_world(sc.world.data_dir)))
     if sc.output.figures and hc.mode != RunMode.MULTIRUN:
         _figures(lambda: _run_figures(path))
 

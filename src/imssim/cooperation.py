@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from imssim.config import ModelParams
-from imssim.forms import Form, FormTable
+from imssim.forms import SHALLOW_LIMIT, Form, FormTable
 from imssim.world import Framework
 
 EPS = 1e-9
@@ -216,7 +216,9 @@ class CooperationRules:
         both_hold = holds[:, None, :] & holds[None, :, :]
         pair_allowed = np.minimum(allowed[:, None, :], allowed[None, :, :])
         deep_ok = priority & priority.T
-        pair_allowed = np.where(deep_ok[:, :, None], pair_allowed, np.minimum(pair_allowed, 3))
+        pair_allowed = np.where(
+            deep_ok[:, :, None], pair_allowed, np.minimum(pair_allowed, SHALLOW_LIMIT)
+        )
         trust_min = np.minimum(state.trust, state.trust.T)
         feasible = (
             (state.since < year)  # no second change to a tie in the same year
@@ -376,7 +378,9 @@ class CooperationRules:
             return []
         f = bil[iu, ju, au].astype(np.int64)
         limit = np.minimum(allowed[iu, au], allowed[ju, au])
-        limit = np.where(priority[iu, ju] & priority[ju, iu], limit, np.minimum(limit, 3))
+        limit = np.where(
+            priority[iu, ju] & priority[ju, iu], limit, np.minimum(limit, SHALLOW_LIMIT)
+        )
         dep_ij = state.dependent[iu, ju, au]
         dep_ji = state.dependent[ju, iu, au]
         # a dependent legitimately holds nothing; its provider must hold the capability

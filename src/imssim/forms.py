@@ -42,6 +42,8 @@ FORM_LABELS = {
 }
 
 DEEP = Form.OPERATIONAL  # forms 4-6 count as deep
+LASTING = Form.POOLING  # forms 2-6: a lasting tie (joint hire, form 1, is temporary)
+SHALLOW_LIMIT = Form.JOINT_PROCUREMENT  # deepest form with a non-priority partner
 
 
 @dataclass(frozen=True)

@@ -428,6 +428,11 @@ class CooperationModel(mesa.Model):
             surplus=surplus,
             alliance_capability=float(capability[self.alliance].sum()),
             alliance_threat=float(self.alliance_weight @ self.threat),
+            k=self.k,
+            need=self.need,
+            dropped=self.dropped,
+            rebuilding=self.rebuild_left > 0,
+            relying=relying,
         )
 
     def run(self) -> None:

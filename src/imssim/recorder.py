@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from imssim.forms import DEEP
 from imssim.rings import RING_NAMES, Ring
 from imssim.world import World
 
@@ -36,6 +37,7 @@ class Tables:
     pairs: pd.DataFrame
     events: pd.DataFrame
     alliance: pd.DataFrame
+    holdings: pd.DataFrame
 
     def items(self) -> list[tuple[str, pd.DataFrame]]:
         return [
@@ -43,6 +45,7 @@ class Tables:
             ("pairs", self.pairs),
             ("events", self.events),
             ("alliance", self.alliance),
+            ("holdings", self.holdings),
         ]
 
 
@@ -52,6 +55,7 @@ class Recorder:
         self._countries: list[dict[str, np.ndarray]] = []
         self._pairs: list[dict[str, np.ndarray]] = []
         self._alliance: list[dict[str, float]] = []
+        self._holdings: list[dict[str, np.ndarray]] = []
 
     def record(
         self,
@@ -78,6 +82,11 @@ class Recorder:
         surplus: np.ndarray,
         alliance_capability: float,
         alliance_threat: float,
+        k: np.ndarray,
+        need: np.ndarray,
+        dropped: np.ndarray,
+        rebuilding: np.ndarray,
+        relying: np.ndarray,
     ) -> None:
         w = self.world
         n = w.n_states
@@ -115,8 +124,19 @@ class Recorder:
                 "max_form": max_form[rows, cols].astype(np.int8),
                 "bilateral_form": bilateral.max(axis=2)[rows, cols].astype(np.int8),
                 "n_areas": (eff > 0).sum(axis=2)[rows, cols].astype(np.int16),
-                "n_deep_areas": (eff >= 4).sum(axis=2)[rows, cols].astype(np.int16),
+                "n_deep_areas": (eff >= DEEP).sum(axis=2)[rows, cols].astype(np.int16),
                 "trust": trust[rows, cols],
+            }
+        )
+        self._holdings.append(
+            {
+                "year": np.full(k.size, year, dtype=np.int32),
+                "capability": k.ravel().copy(),
+                "need": need.ravel().copy(),
+                "held": (k > 1e-9).ravel(),
+                "given_up": dropped.ravel().copy(),
+                "rebuilding": rebuilding.ravel().copy(),
+                "relies_on_partner": relying.ravel().copy(),
             }
         )
         upper = np.triu(np.ones((n, n), dtype=bool), 1)
@@ -182,4 +202,11 @@ class Recorder:
         )
         alliance = pd.DataFrame(self._alliance)
         alliance["year"] = alliance["year"].astype(np.int32)
-        return Tables(countries=countries, pairs=pairs, events=events_df, alliance=alliance)
+        holdings = pd.DataFrame(
+            {k: np.concatenate([h[k] for h in self._holdings]) for k in self._holdings[0]}
+        )
+        holdings.insert(1, "country", np.tile(np.repeat(iso, w.n_areas), n_years))
+        holdings.insert(2, "area", np.tile(np.array(w.areas), w.n_states * n_years))
+        return Tables(
+            countries=countries, pairs=pairs, events=events_df, alliance=alliance, holdings=holdings
+        )

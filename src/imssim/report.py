@@ -382,8 +382,15 @@ def run_facts(run: RunFolder) -> dict[str, object]:
                 "n_pairs_effective",
                 "mean_form_effective",
                 "shortfall_total",
+                "worst_shortfall",
+                "n_shortfall_areas",
+                "threat",
             )
         },
+        "worst_area": (
+            str(a.loc[first, "worst_shortfall_area"]),
+            str(a.loc[last, "worst_shortfall_area"]),
+        ),
     }
 
 
@@ -580,6 +587,23 @@ def _key_numbers_html(run: RunFolder, facts: dict[str, object], names: dict[str,
             "shortfall (% of requirement)",
             _pct(al["shortfall_total"][0], 1),
             _pct(al["shortfall_total"][1], 1),
+        ),
+        (
+            "worst area's shortfall (% of its requirement)",
+            *(
+                f"{_pct(al['worst_shortfall'][k], 1)} {facts['worst_area'][k]}".strip()
+                for k in (0, 1)
+            ),
+        ),
+        (
+            f"areas short (of {len(run.tables.holdings['area'].unique())})",
+            f"{al['n_shortfall_areas'][0]:.0f}",
+            f"{al['n_shortfall_areas'][1]:.0f}",
+        ),
+        (
+            "threat level (2012 = 1, budget-weighted)",
+            f"{al['threat'][0]:.2f}",
+            f"{al['threat'][1]:.2f}",
         ),
     ]
     focal = state_name(facts["focal"], names)

@@ -25,6 +25,7 @@ from enum import IntEnum
 import numpy as np
 
 from imssim.config import ModelParams
+from imssim.forms import LASTING
 
 
 class Ring(IntEnum):
@@ -43,11 +44,11 @@ def strategic_score(
 ) -> np.ndarray:
     """float[N, N]: the least-met strategic criterion as a ratio (>= 1: all met)."""
     depth = eff.max(axis=2) / p.strategic_min_form
-    breadth = (eff >= 2).sum(axis=2) / p.strategic_min_areas
+    breadth = (eff >= LASTING).sum(axis=2) / p.strategic_min_areas
     duration = deep_years / p.strategic_min_years
     score = np.minimum(np.minimum(depth, breadth), duration)
     if p.strategic_min_bilateral > 0:
-        initiative = (bilateral >= 2).sum(axis=2) / p.strategic_min_bilateral
+        initiative = (bilateral >= LASTING).sum(axis=2) / p.strategic_min_bilateral
         score = np.minimum(score, initiative)
     return score
 

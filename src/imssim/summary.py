@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from imssim.forms import Form
+from imssim.forms import LASTING
 from imssim.recorder import Tables
 from imssim.rings import RING_LEVEL, RING_NAMES
 from imssim.world import World
@@ -77,7 +77,9 @@ def _line(country: str, year: int, rings: dict[str, list[str]]) -> str:
     )
 
 
-def summarise(tables: Tables, focal: str, max_transitions: int = 12) -> str:
+def summarise(
+    tables: Tables, focal: str, max_transitions: int = 12, world: World | None = None
+) -> str:
     c = tables.countries
     first, last = int(c["year"].min()), int(c["year"].max())
     lines = [
@@ -105,6 +107,22 @@ def summarise(tables: Tables, focal: str, max_transitions: int = 12) -> str:
         f"{index['capability']:.0f}, capacity to act {index['capacity_to_act']:.0f}; "
         f"autonomy {f.loc[first, 'autonomy']:.2f} -> {f.loc[last, 'autonomy']:.2f}"
     )
+    a = tables.alliance.set_index("year")
+    areas_given = int(tables.countries.loc[c["year"] == last, "n_areas_dropped"].sum())
+    rebuilt = int(tables.countries.loc[c["year"] == last, "n_areas_rebuilt"].sum())
+    worst = a.loc[last, "worst_shortfall_area"] or "none"
+    lines.append(
+        f"alliance {last}: threat {a.loc[last, 'threat']:.2f} ({first} = 1); "
+        f"{int(a.loc[last, 'n_shortfall_areas'])} areas short, the worst {worst} "
+        f"({100 * a.loc[last, 'worst_shortfall']:.0f} % of its requirement unmet); "
+        f"all states: areas given up {areas_given} (held so in {last}), rebuilt {rebuilt}"
+    )
+    if world is not None and last >= 2015:
+        share = record_unravelling(tables.events, world)
+        lines.append(
+            f"2012 record: {100 * share:.1f} % of its lasting ties (form >= 2) weakened "
+            "or ended in 2013-2015"
+        )
     e = tables.events
     counts = e["kind"].value_counts()
     lines.append(
@@ -119,7 +137,7 @@ def record_unravelling(
     world: World,
     first: int = 2013,
     last: int = 2015,
-    min_form: int = Form.POOLING,
+    min_form: int = LASTING,
 ) -> float:
     """Share of the 2012 record's lasting ties (pair and area, form >= `min_form`) that
     were downgraded or abandoned in `first`..`last`: the start's stability measure.
