@@ -117,7 +117,7 @@ def rebuild_areas(
     A state that holds fewer areas than its budget now carries (:func:`areas_owed` below
     the number given up) and has a surplus starts to rebuild one area a year, the one it
     needs most (the alliance's shortfall first). Where a deep partner (a form of 4 or
-    more in some area, and the trust integration needs) holds the area, the state regains
+    more in some area, with the trust and fit integration needs) holds the area, the state regains
     it at once by integrating a stake of ``rebuild_share`` of its former holding into the
     partner's units (a form-5 tie in the area, event ``regained``): the partner provides
     structure and equipment. Otherwise it rebuilds nationally: the stake appears after
@@ -146,15 +146,15 @@ def rebuild_areas(
         return gap, events
     short = np.clip(model.alliance_gap, 0.0, None)
     deep = eff.max(axis=2) >= DEEP  # [N, N]
-    trust_ok = (
-        np.minimum(model.coop.trust, model.coop.trust.T)
-        >= model.forms.trust_required[Form.INTEGRATED]
-    )
+    fm, integrated = model.forms, Form.INTEGRATED
+    fit, _ = model.partner_fit(eff)
+    trust = np.minimum(model.coop.trust, model.coop.trust.T)
+    able = (trust >= fm.trust_required[integrated]) & (fit >= fm.fit_required[integrated])
     for i in starting:
         value = np.where(open_[i], model.dropped_level[i] * (1.0 + short), -np.inf)
         a = int(np.argmax(value))
         stake = p.rebuild_share * model.dropped_level[i, a]
-        hosts = np.flatnonzero(deep[i] & trust_ok[i] & (model.k[:, a] > stake))
+        hosts = np.flatnonzero(deep[i] & able[i] & (model.k[:, a] > stake))
         if hosts.size:  # regained through the partner with the most in the area
             j = int(hosts[np.argmax(model.k[hosts, a])])
             model.k[i, a] = stake

@@ -1,0 +1,188 @@
+"""Areas given up and rebuilt, and a start near the model's own steady state
+(imssim.capabilities, docs/ODD.md 5 and 7.3)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pytest
+from omegaconf import OmegaConf
+
+from imssim import run, to_config
+from imssim.capabilities import keep_value
+from imssim.forms import Form
+from imssim.model import CooperationModel
+from imssim.summary import record_unravelling
+from imssim.world import load_world
+from tests.conftest import _cli_config
+
+SEEDS = (1, 2, 3, 4)
+# a deep cut to 2014, then a recovery well above the 2012 budgets
+CUT_AND_RECOVER = {
+    "name": "cut_and_recover",
+    "gdp_growth": 0.015,
+    "budget_changes": [
+        {"who": ["north", "west", "south", "east"], "start": 2012, "end": 2014, "cut": 0.25},
+        {"who": ["north", "west", "south", "east"], "start": 2016, "end": 2020, "rise": 0.6},
+    ],
+}
+
+
+@cache
+def tables(scenario: str, seed: int, **overrides):
+    return run(_cli_config(scenario, seed=seed, **overrides)).tables
+
+
+def with_threat(scenario: str, seed: int, events: list[dict]) -> dict:
+    """The composed scenario with threat events added."""
+    cfg = OmegaConf.to_container(_cli_config(scenario, seed=seed), resolve=True)
+    cfg["scenario"]["threat_events"] = events
+    return cfg
+
+
+def recover_model(seed: int = 1, **params) -> CooperationModel:
+    return CooperationModel(
+        to_config({"seed": seed, "scenario": CUT_AND_RECOVER, "params": params})
+    )
+
+
+def test_areas_come_back_when_budgets_recover():
+    """Every area given up under the cut is rebuilt once budgets recover: nationally after
+    the lead time at rebuild_share of its former holding, or at once through a deep
+    partner, with a form-5 tie in the area."""
+    model = recover_model()
+    p = model.params
+    started: dict[tuple[int, int], int] = {}
+    while model.running:
+        before_dropped = model.dropped.copy()
+        before_left = model.rebuild_left.copy()
+        model.step()
+        # a rebuild under way holds nothing yet
+        assert (model.k[model.rebuild_left > 0] == 0).all()
+        for i, a in zip(*np.nonzero((model.rebuild_left > 0) & (before_left == 0)), strict=True):
+            started[(i, a)] = model.year
+        back = before_dropped & ~model.dropped
+        for i, a in zip(*np.nonzero(back), strict=True):
+            stake = p.rebuild_share * model.dropped_level[i, a]
+            if (i, a) in started:  # national: after the lead time
+                assert model.year - started[(i, a)] == p.rebuild_years
+                assert model.k[i, a] == pytest.approx(stake, rel=0.6)
+            else:  # through a partner, a form-5 tie the same year
+                partners = np.flatnonzero(model.coop.bilateral[i, :, a] >= Form.INTEGRATED)
+                assert partners.size >= 1
+    events = model.tables().events
+    gave_up = events[events["kind"] == "gave_up"]
+    rebuilt = events[events["kind"] == "rebuilt"]
+    assert len(gave_up) >= 20
+    assert set(zip(rebuilt["country"], rebuilt["area"], strict=True)) == set(
+        zip(gave_up["country"], gave_up["area"], strict=True)
+    )
+    assert {"national", "through_partner"} <= set(rebuilt["reason"])
+    assert (rebuilt["year"] >= 2016).all(), "not before the budgets recover"
+    regained = events[(events["kind"] == "formed") & (events["reason"] == "regained")]
+    assert (regained["to_form"] == Form.INTEGRATED).all()
+    assert len(regained) == (rebuilt["reason"] == "through_partner").sum()
+
+
+def test_a_national_rebuild_costs_a_premium_for_every_year_away():
+    fast = recover_model(rebuild_premium=0.0)
+    dear = recover_model(rebuild_premium=0.08)
+    for model in (fast, dear):
+        while model.running and not (model.rebuild_left > 0).any():
+            model.step()
+    assert fast.year == dear.year, "the same path up to the first rebuild"
+    both = (fast.rebuild_left > 0) & (dear.rebuild_left > 0)
+    assert both.any()
+    i, a = (int(x[0]) for x in np.nonzero(both))
+    away = dear.year - dear.dropped_year[i, a]
+    assert away >= 1
+    assert dear.rebuild_cost[i, a] == pytest.approx(fast.rebuild_cost[i, a] * 1.08**away)
+
+
+def test_areas_pooled_with_partners_are_kept_longer():
+    model = CooperationModel(to_config({"end_year": 2013}))
+    eff, _ = model.effective_forms()
+    base = keep_value(model, np.ones(model.world.n_areas), eff)
+    nld, bel, a = model.focal, model.world.index("BEL"), model.world.areas.index("medical")
+    eff = eff.copy()
+    eff[nld, :, a] = 0
+    alone = keep_value(model, np.ones(model.world.n_areas), eff)[nld, a]
+    eff[nld, bel, a] = Form.POOLING
+    pooled = keep_value(model, np.ones(model.world.n_areas), eff)[nld, a]
+    assert pooled == pytest.approx(2 * alone)
+    assert base[nld, a] >= alone
+
+
+def test_a_threatened_state_gives_up_fewer_areas_under_the_same_cuts():
+    calm = tables("deep_cuts", 1).events
+    tense = run(with_threat("deep_cuts", 1, [{"year": 2013, "rise": 0.5}])).tables.events
+    assert (tense["kind"] == "gave_up").sum() < 0.6 * (calm["kind"] == "gave_up").sum()
+
+
+# a start near the model's own steady state ------------------------------------------
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_2012_record_does_not_unravel_under_baseline(seed):
+    """No lasting tie of the 2012 record weakens in 2013-2015 without a cause."""
+    share = record_unravelling(tables("baseline", seed).events, load_world())
+    assert share == 0.0
+
+
+def test_cuts_do_weaken_some_of_the_record():
+    """The measure can see a cause: deep cuts weaken some 2012 ties (a partner cut)."""
+    shares = [record_unravelling(tables("deep_cuts", s).events, load_world()) for s in SEEDS]
+    assert max(shares) > 0.0
+
+
+def test_the_opportunity_ring_keeps_its_size_while_its_members_turn_over():
+    rows = []
+    for seed in SEEDS:
+        c = tables("baseline", seed).countries
+        nl = c[c["country"] == "NLD"].set_index("year")["n_opportunity"]
+        p = tables("baseline", seed).pairs
+        members = {
+            y: set(p[(p.year == y) & (p.country == "NLD") & (p.ring == "opportunity")].partner)
+            for y in (2012, 2024)
+        }
+        rows.append((nl[2012], nl[2024], nl[2035], len(members[2012] - members[2024])))
+    frame = pd.DataFrame(rows, columns=["y2012", "y2024", "y2035", "left"])
+    start = frame["y2012"].median()
+    for year in ("y2024", "y2035"):
+        assert 0.5 * start <= frame[year].median() <= 1.5 * start, frame
+    assert (frame["left"] >= 1).all() and frame["left"].median() >= 3, "members turn over"
+
+
+# cooperation deepens while budgets rise ----------------------------------------------
+
+
+def deepenings(events: pd.DataFrame, first: int, last: int) -> float:
+    """Bilateral ties formed or deepened to pooling or deeper, a year on average."""
+    e = events[
+        events["kind"].isin(["formed", "deepened"])
+        & (events["to_form"] >= Form.POOLING)
+        & events["year"].between(first, last)
+    ]
+    return len(e) / (last - first + 1)
+
+
+def test_history_keeps_deepening_through_rising_budgets():
+    rates = [
+        (deepenings(t.events, 2013, 2015), deepenings(t.events, 2016, 2024))
+        for t in (tables("history_2012_2024", s) for s in SEEDS[:2])
+    ]
+    for early, late in rates:
+        assert late >= 0.5 * early > 0, rates
+
+
+def test_threat_raises_cooperation_under_the_same_budgets():
+    """The military goal scales with threat: a threat alone (no cuts) brings more
+    deepening than the baseline."""
+    calm, tense = [], []
+    for seed in SEEDS[:3]:
+        calm.append(deepenings(tables("baseline", seed).events, 2015, 2030))
+        cfg = with_threat("baseline", seed, [{"year": 2014, "rise": 0.3, "near_rise": 0.6}])
+        tense.append(deepenings(run(cfg).tables.events, 2015, 2030))
+    assert np.median(tense) > 1.2 * np.median(calm), (calm, tense)
