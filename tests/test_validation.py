@@ -1,0 +1,224 @@
+"""The validation against 2013-2017: the record's rules, the rank score's known answers,
+and the study's core function on one short run."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from imssim.world import load_world
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "experiments" / "validate_history.py"
+RECORD = ROOT / "experiments" / "record" / "record_2012_2017.csv"
+
+
+@pytest.fixture(scope="module")
+def study():
+    spec = importlib.util.spec_from_file_location("validate_history", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def world():
+    return load_world()
+
+
+@pytest.fixture(scope="module")
+def record():
+    return pd.read_csv(RECORD, dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def short_run(study):
+    """Seed 1 of rebound_2014 to 2014: what the study keeps of it."""
+    return study.run_seed("rebound_2014", 1, last_year=2014)
+
+
+# --- the record is well formed -----------------------------------------------------
+
+
+def test_the_record_names_only_known_states_and_areas(record, world):
+    known, areas = set(world.iso3), set(world.areas)
+    named = set(record["a"]) | set(record["b"])
+    for column in ("members", "movers", "lead"):
+        named |= {c for cell in record[column] for c in cell.split(";")}
+    named.discard("")
+    assert named <= known, f"unknown state codes: {sorted(named - known)}"
+    assert set(record["area"]) <= areas, f"unknown areas: {sorted(set(record['area']) - areas)}"
+
+
+def test_the_record_keeps_to_2013_2017_and_the_note_s_forms(record):
+    years = record["year"].astype(int)
+    assert years.between(2013, 2017).all(), sorted(set(years) - set(range(2013, 2018)))
+    before, after = record["form_before"].astype(int), record["form_after"].astype(int)
+    assert before.between(0, 6).all() and after.between(0, 6).all()
+    deepening = record["change"].isin(["began", "deepened", "joined"])
+    assert (after[deepening] > before[deepening]).all()
+    assert after[deepening].between(1, 6).all()
+
+
+def test_every_fact_has_a_source_a_lead_and_a_certainty(record):
+    for column in ("fact", "source", "lead", "led_by"):
+        empty = record.loc[record[column].str.strip() == "", "fact"].tolist()
+        assert not empty, f"facts without {column}: {empty}"
+    urls = [u for cell in record["url"] for u in cell.split(";") if u]
+    assert all(u.startswith(("http://", "https://")) for u in urls)
+    assert set(record["certainty"]) <= {"certain", "form judged", "uncertain"}
+    assert record["fact"].is_unique
+
+
+def test_the_study_finds_no_problem_in_the_record(study, world):
+    assert study.record_problems(study.read_record(RECORD), world) == []
+
+
+def test_the_record_starts_from_the_2012_record(record, world):
+    """The first fact of a pair and area starts from the pair's 2012 tie (or none)."""
+    ties = {
+        (frozenset((world.iso3[a], world.iso3[b])), world.areas[x]): int(f)
+        for a, b, x, f in zip(world.tie_a, world.tie_b, world.tie_area, world.tie_form, strict=True)
+    }
+    bilateral = record[record["a"] != ""].copy()
+    bilateral["key"] = [
+        (frozenset((a, b)), x)
+        for a, b, x in zip(bilateral["a"], bilateral["b"], bilateral["area"], strict=True)
+    ]
+    first = bilateral.sort_values("year", kind="stable").drop_duplicates("key")
+    wrong = [
+        f"{r.fact}: {r.form_before} (2012: {ties.get(r.key, 0)})"
+        for r in first.itertuples(index=False)
+        if int(r.form_before) != ties.get(r.key, 0)
+    ]
+    assert not wrong, wrong
+
+
+def test_the_record_checker_catches_broken_rows(study, world):
+    good = study.read_record(RECORD)
+    bad = good.copy()
+    bad.loc[0, "year"] = 2018
+    bad.loc[1, "source"] = " "
+    bad.loc[2, "area"] = "space"
+    bad.loc[3, "members"] = "NLD;XXX"
+    bad.loc[4, "form_after"] = 7
+    problems = " | ".join(study.record_problems(bad, world))
+    for expected in ("outside 2013-2017", "no source", "unknown area", "XXX", "outside 0-6"):
+        assert expected in problems
+
+
+def test_framework_facts_pair_each_mover_with_every_member(study, world):
+    row = pd.Series({"a": "", "b": "", "members": "GBR;FIN;SWE;NOR", "movers": "FIN;SWE"})
+    pairs = {frozenset((world.iso3[i], world.iso3[j])) for i, j in study.fact_pairs(row, world)}
+    expected = {("FIN", "GBR"), ("FIN", "SWE"), ("FIN", "NOR"), ("SWE", "GBR"), ("SWE", "NOR")}
+    assert pairs == {frozenset(p) for p in expected}
+    everyone = pd.Series({"a": "", "b": "", "members": "POL;CZE;HUN", "movers": ""})
+    assert len(study.fact_pairs(everyone, world)) == 3
+
+
+# --- the rank score -------------------------------------------------------------------
+
+
+def test_auc_of_a_perfect_ranking_is_one(study):
+    assert study.roc_auc([0.1, 0.2, 0.3, 0.8, 0.9], [0, 0, 0, 1, 1]) == pytest.approx(1.0)
+
+
+def test_auc_of_a_reversed_ranking_is_zero(study):
+    assert study.roc_auc([0.9, 0.8, 0.3, 0.2, 0.1], [0, 0, 0, 1, 1]) == pytest.approx(0.0)
+
+
+def test_auc_of_all_ties_is_one_half(study):
+    assert study.roc_auc([1.0] * 6, [0, 1, 0, 1, 1, 0]) == pytest.approx(0.5)
+
+
+def test_auc_counts_a_tie_between_classes_as_one_half(study):
+    # positives 0.35 and 0.8 against negatives 0.1 and 0.35: 3 wins, 1 tie of 4 pairs
+    assert study.roc_auc([0.1, 0.35, 0.35, 0.8], [0, 0, 1, 1]) == pytest.approx(3.5 / 4)
+    # 0.35 beats 0.1 but loses to 0.4; 0.8 beats both: 3 of 4
+    assert study.roc_auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]) == pytest.approx(0.75)
+
+
+def test_auc_is_undefined_without_one_class(study):
+    assert np.isnan(study.roc_auc([0.1, 0.2], [1, 1]))
+
+
+def test_midranks_share_the_ranks_of_ties(study):
+    np.testing.assert_allclose(study.midranks([3.0, 1.0, 3.0, 2.0]), [3.5, 1.0, 3.5, 2.0])
+
+
+# --- the study on one short run ---------------------------------------------------------
+
+
+def test_run_seed_returns_the_pairs_and_years_it_promises(study, short_run, world):
+    pairs, years = short_run.pairs, short_run.by_year
+    assert list(pairs.columns) == list(study.PAIR_COLUMNS)
+    assert len(pairs) == world.n_states * (world.n_states - 1) // 2
+    assert list(years.columns) == list(study.YEAR_COLUMNS)
+    assert years["year"].tolist() == [2013, 2014]
+    assert pairs["deepened"].any() and not pairs["deepened"].all()
+    # deepened pairs include every pair whose deepest tie rose
+    rose = pairs["bilateral_form_last"] > pairs["bilateral_form_2012"]
+    assert pairs.loc[rose, "deepened"].all()
+    assert (pairs["deepened"] <= pairs["deepened_with_frameworks"]).all()
+
+
+def test_run_seed_is_deterministic(study, short_run):
+    again = study.run_seed("rebound_2014", 1, last_year=2014)
+    pd.testing.assert_frame_equal(short_run.pairs, again.pairs)
+    np.testing.assert_array_equal(short_run.effective_last, again.effective_last)
+
+
+def test_the_tables_of_the_comparison_have_their_columns(study, short_run, world):
+    record = study.read_record(RECORD)
+    pairs = study.pair_table([short_run], world, record)
+    auc, by_seed = study.auc_tables(pairs, [short_run], resamples=20)
+    assert set(auc["variant"]) == set(study.VARIANTS)
+    assert set(auc["predictor"]) == set(study.PREDICTORS)
+    assert auc["auc"].between(0, 1).all()
+    assert len(by_seed) == len(study.VARIANTS) * len(study.MODEL_PREDICTORS)
+    facts, _ = study.fact_tables(record, [short_run], world)
+    assert len(facts) == len(record)
+    assert set(facts["verdict"]) <= {
+        "hit",
+        "other area",
+        "miss",
+        "kept",
+        "not kept",
+        "reproduced",
+        "not reproduced",
+    }
+
+
+def test_an_unknown_scenario_stops_the_script_with_code_2(study, tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        study.main(["--scenario", "no_such_scenario", "--out", str(tmp_path)])
+    assert stop.value.code == study.EXIT_USAGE
+    assert "unknown scenario" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
+
+
+def test_the_script_writes_its_tables_report_and_figure(study, tmp_path):
+    out, report, figure = tmp_path / "out", tmp_path / "docs" / "v.md", tmp_path / "f" / "v.png"
+    args = ["--scenario", "rebound_2014", "--seeds", "1", "--jobs", "1", "--resamples", "0"]
+    args += ["--out", str(out), "--report", str(report), "--figure", str(figure)]
+    study.main(args)
+    names = {p.name for p in out.iterdir()}
+    assert names == {
+        f"{n}.csv" for n in ("pairs", "auc", "auc_by_seed", "facts", "fact_pairs", "by_year")
+    } | {"manifest.json"}
+    assert figure.is_file() and figure.stat().st_size > 10_000
+    text = report.read_text(encoding="utf-8")
+    for heading in (
+        "## What was compared",
+        "## Fact by fact",
+        "## What the comparison cannot show",
+    ):
+        assert heading in text
+    assert "(../f/v.png)" in text
+    assert not [p for p in tmp_path.rglob(".*") if p.is_file()], "temporary files left behind"
