@@ -362,6 +362,8 @@ def replay(world: World, events: pd.DataFrame, last_year: int) -> dict[str, np.n
         rows["to_form"].astype(int),
         strict=True,
     ):
+        if kind in ("gave_up", "rebuilt"):  # a state's own area; ties change by their own events
+            continue
         i, x = state[country], area[ar]
         if kind in ("joined", "left"):
             f = framework[partner]
