@@ -115,6 +115,27 @@ def test_areas_pooled_with_partners_are_kept_longer():
     assert base[nld, a] >= alone
 
 
+def test_scarce_enablers_are_pooled_rather_than_given_up_one_by_one():
+    """Deep cuts: the European holders of air-to-air refuelling (an area the alliance
+    lacks by a third) pool it with a partner instead of giving it up; without pooling
+    (pool_scarce_gap = 1) they give it up one by one."""
+
+    def refuelling(t) -> tuple[int, int]:
+        e = t.events
+        pooled = e[(e["reason"] == "pooled_instead") & (e["area"] == "air_refuelling")]
+        given = e[(e["kind"] == "gave_up") & (e["area"] == "air_refuelling")]
+        return len(pooled), len(given)
+
+    for seed in SEEDS[:2]:
+        pooled, given = refuelling(tables("deep_cuts", seed))
+        assert pooled >= 3 and given == 0, (pooled, given)
+        _, given_alone = refuelling(tables("deep_cuts", seed, **{"params.pool_scarce_gap": 1.0}))
+        assert given_alone >= 4
+        e = tables("deep_cuts", seed).events
+        new = e[e["reason"] == "pooled_instead"]
+        assert (new["to_form"] == Form.POOLING).all() and (new["from_form"] < Form.POOLING).all()
+
+
 def test_a_threatened_state_gives_up_fewer_areas_under_the_same_cuts():
     calm = tables("deep_cuts", 1).events
     tense = run(with_threat("deep_cuts", 1, [{"year": 2013, "rise": 0.5}])).tables.events

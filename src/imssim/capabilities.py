@@ -17,6 +17,8 @@ import numpy as np
 from imssim.cooperation import Event
 from imssim.forms import DEEP, Form
 
+POOLING = Form.POOLING
+
 if TYPE_CHECKING:
     from imssim.model import CooperationModel
 
@@ -80,10 +82,19 @@ def drop_areas(
     if coordinated:  # states decide in turn and see each other's choices
         cutting = model.rng.permutation(cutting)
     rows, cols = [], []
+    pooling = PoolOffers(model, eff)
+    events: list[Event] = []
     for i in cutting:
         options = rank[i]
         if coordinated:  # never give up an area the alliance lacks, others' choices included
             options = np.where(balance <= 0, options, np.inf)
+        while np.isfinite(options).any():  # a scarce enabler is pooled, not given up
+            a = int(np.argmin(options))
+            pooled = pooling.offer(int(i), a)
+            if pooled is None:
+                break
+            events.append(pooled)
+            options = np.where(np.arange(options.size) == a, np.inf, options)
         if not np.isfinite(options).any():
             continue
         a = int(np.argmin(options))
@@ -92,7 +103,7 @@ def drop_areas(
         rows.append(int(i))
         cols.append(a)
     if not rows:
-        return gap, []
+        return gap, events
     rows, cols = np.array(rows), np.array(cols)
     order = np.argsort(rows, kind="stable")
     rows, cols = rows[order], cols[order]
@@ -102,11 +113,54 @@ def drop_areas(
     model.dropped_year[rows, cols] = model.year
     model.k[rows, cols] = 0.0
     model.dropped[rows, cols] = True
-    events = [
+    events += [
         Event("gave_up", int(i), -1, "", int(a), 0, 0, "budget_fall")
         for i, a in zip(rows, cols, strict=True)
     ]
     return gap + saved, events
+
+
+class PoolOffers:
+    """Pooling a scarce enabler instead of giving it up.
+
+    An area the alliance lacks by ``pool_scarce_gap`` or more (air-to-air refuelling,
+    strategic ISR and cyber in 2012) is a scarce, expensive enabler. A state about to give
+    one up pools it instead (form 2, event reason ``pooled_instead``) with the NATO or EU
+    co-member that holds it and fits it best, if their fit and trust allow pooling and
+    they do not pool or share it already; it then gives up its next-least valued area.
+    """
+
+    def __init__(self, model: CooperationModel, eff: np.ndarray) -> None:
+        self.model = model
+        self.scarce = model.alliance_gap >= model.params.pool_scarce_gap
+        self.fit: np.ndarray | None = None
+        self.eff = eff
+
+    def offer(self, i: int, a: int) -> Event | None:
+        """Pool area `a` of state `i` with a partner, or None when none can."""
+        if not self.scarce[a]:
+            return None
+        m, fm = self.model, self.model.forms
+        if self.fit is None:
+            self.fit, _ = m.partner_fit(self.eff)
+        trust = np.minimum(m.coop.trust[i], m.coop.trust[:, i])
+        able = (
+            m.criteria.comember[i]
+            & (m.k[:, a] > EPS)
+            & (self.fit[i] >= fm.fit_required[POOLING])
+            & (trust >= fm.trust_required[POOLING])
+            & (m.coop.bilateral[i, :, a] < POOLING)
+            & (m.coop.since[i, :, a] < m.year)
+        )
+        hosts = np.flatnonzero(able)
+        if hosts.size == 0:
+            return None
+        j = int(hosts[np.argmax(self.fit[i, hosts])])
+        old = int(m.coop.bilateral[i, j, a])
+        m.coop.bilateral[i, j, a] = m.coop.bilateral[j, i, a] = POOLING
+        m.coop.since[i, j, a] = m.coop.since[j, i, a] = m.year
+        kind = "formed" if old == 0 else "deepened"
+        return Event(kind, i, j, "", a, old, int(POOLING), "pooled_instead")
 
 
 def rebuild_areas(

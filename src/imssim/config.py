@@ -200,6 +200,7 @@ class ModelParams:
     rebuild_years: int = 4
     rebuild_premium: float = 0.08
     rebuild_share: float = 0.5
+    pool_scarce_gap: float = 0.25
     # rings
     strategic_min_form: int = 4
     strategic_min_areas: int = 3
@@ -418,6 +419,7 @@ _UNIT_INTERVAL = (
     "ring_hysteresis",
     "budget_adjust_rate",
     "rebuild_share",
+    "pool_scarce_gap",
 )
 _NON_NEGATIVE = (
     "upkeep_cost",
