@@ -15,7 +15,7 @@ figures for 2014, 2023 and 2024). The result, one row per state and year:
   linearly, and marked so.
 
 States with no NATO figure (the non-NATO EU members and the thematic partners) have rows
-up to 2017 only; a budget rule holds the last observed share.
+up to their last observed year (2016 at the latest); a budget rule holds that share.
 """
 
 from __future__ import annotations

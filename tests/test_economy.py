@@ -79,6 +79,10 @@ def test_the_threat_rule_follows_the_threat_with_a_lag():
     np.testing.assert_allclose(share[row(2015)], first)
     assert (np.diff(share[row(2015) :], axis=0) >= -1e-15).all(), "rises, never overshoots"
     np.testing.assert_allclose(share[-1], goal, rtol=1e-3)
+    held = paths(
+        threat_events=[event], budget_rules=[BudgetRule(rule="threat", start=2015, end=2017)]
+    ).share
+    np.testing.assert_allclose(held[row(2017) :], np.tile(held[row(2017)], (19, 1)))
 
 
 def test_the_observed_rule_replays_the_data_and_holds_its_last_value():
@@ -115,7 +119,9 @@ def test_target_share_is_monotone_and_ends_at_the_higher_of_target_and_own(start
         )
 
 
-def test_the_model_budget_is_gdp_times_share_times_the_cuts():
+def test_the_model_budget_is_gdp_times_the_share_cuts_included():
+    """A rule starts from the share the cuts left: a 10 % cut in 2013, then 2 % of GDP
+    by 2024 (the rule's target is the share actually spent)."""
     cfg = to_config(
         {
             "end_year": 2025,
@@ -127,12 +133,26 @@ def test_the_model_budget_is_gdp_times_share_times_the_cuts():
     )
     model = CooperationModel(cfg)
     nld = model.focal
+    share = model.paths.share[:, nld]
+    assert share[row(2013)] == pytest.approx(0.9 * WORLD.milex_share[nld])
+    assert share[row(2024)] == pytest.approx(0.02)
     while model.running:
         model.step()
-        t = model.year - 2012
-        expected = model.gdp[nld] * model.paths.share[t, nld] * 0.9
-        assert model.budget[nld] == pytest.approx(expected)
-    assert model.paths.share[-1, nld] == pytest.approx(0.02)
+        assert model.budget[nld] == pytest.approx(model.gdp[nld] * share[model.year - 2012])
+
+
+def test_cuts_after_a_rule_starts_apply_on_top_of_it():
+    rule = {"who": ["DEU"], "rule": "target_share", "start": 2015, "end": 2020, "share": 0.02}
+    cut = {"who": ["DEU"], "start": 2022, "end": 2022, "cut": 0.25}
+    p = build_paths(
+        to_config({"scenario": {"budget_rules": [rule], "budget_changes": [cut]}}).scenario,
+        WORLD,
+        *YEARS,
+        ModelParams(),
+    )
+    deu = WORLD.index("DEU")
+    assert p.share[row(2021), deu] == pytest.approx(0.02)
+    assert p.share[row(2022), deu] == pytest.approx(0.015)
 
 
 def test_the_requirement_and_the_need_scale_with_threat():

@@ -158,10 +158,13 @@ def _check_invariants(model: CooperationModel) -> None:
     assert not bil[idx, idx].any(), "self-cooperation"
     assert (model.k >= 0).all() and (model.budget >= 0).all()
     assert (model.coop.trust >= 0).all() and (model.coop.trust <= 1).all()
-    # form 6 only outside the dependent's sovereign core, and the dependent holds nothing there
+    # form 6 only outside the dependent's sovereign core; the dependent has handed part of
+    # the area (all of it with specialisation_share = 1) to its provider
     dep_i, _, dep_a = np.nonzero(model.coop.dependent)
     assert not model.world.core[dep_i, dep_a].any()
-    assert np.all(model.k[dep_i, dep_a] == 0)
+    assert np.all(model.handed[dep_i, dep_a] > 0)
+    if model.params.specialisation_share == 1.0:
+        assert np.all(model.k[dep_i, dep_a] == 0)
     # a dependent relation is always a form-6 tie
     assert np.all(bil[model.coop.dependent] == 6)
 
@@ -173,8 +176,9 @@ def _check_invariants(model: CooperationModel) -> None:
     catalyst=st.floats(0.0, 1.0),
     coordinated=st.booleans(),
     trust_noise=st.floats(0.0, 0.2),
+    share=st.sampled_from([0.25, 0.5, 1.0]),
 )
-def test_invariants_hold_every_year(seed, cut, catalyst, coordinated, trust_noise):
+def test_invariants_hold_every_year(seed, cut, catalyst, coordinated, trust_noise, share):
     cfg = to_config(
         {
             "seed": seed,
@@ -185,7 +189,7 @@ def test_invariants_hold_every_year(seed, cut, catalyst, coordinated, trust_nois
                 "name": "prop",
                 "budget_changes": [{"who": ["all"], "start": 2012, "end": 2016, "cut": cut}],
             },
-            "params": {"trust_noise": trust_noise},
+            "params": {"trust_noise": trust_noise, "specialisation_share": share},
         }
     )
     model = CooperationModel(cfg)
@@ -277,14 +281,14 @@ def test_golden_values_of_the_default_run_at_seed_42():
     result = run(composed("seed=42"))
     a = result.tables.alliance.set_index("year")
     c = result.tables.countries.set_index(["year", "country"])
-    assert int(a.loc[2020, "n_ties_bilateral"]) == 326
-    assert a.loc[2035, "mean_form_bilateral"] == pytest.approx(2.490566037735849, rel=1e-9)
-    assert c.loc[(2035, "NLD"), "capacity_to_act"] == pytest.approx(21.174636369617623, rel=1e-9)
-    assert c.loc[(2035, "NLD"), "autonomy"] == pytest.approx(0.6686155195689255, rel=1e-9)
+    assert int(a.loc[2020, "n_ties_bilateral"]) == 333
+    assert a.loc[2035, "mean_form_bilateral"] == pytest.approx(2.463917525773196, rel=1e-9)
+    assert c.loc[(2035, "NLD"), "capacity_to_act"] == pytest.approx(22.035694107453075, rel=1e-9)
+    assert c.loc[(2035, "NLD"), "autonomy"] == pytest.approx(0.6801165553509766, rel=1e-9)
     assert c.loc[(2035, "NLD"), "n_areas_dropped"] == 1
-    assert a.loc[2035, "worst_shortfall"] == pytest.approx(0.3562917199087074, rel=1e-9)
-    assert a.loc[2035, "worst_shortfall_area"] == "helicopters"
-    assert len(result.tables.events) == 1921
+    assert a.loc[2035, "worst_shortfall"] == pytest.approx(0.34686240059919693, rel=1e-9)
+    assert a.loc[2035, "worst_shortfall_area"] == "air_refuelling"
+    assert len(result.tables.events) == 1986
 
 
 def test_pruning_ends_only_the_policy_states_shallow_ties():

@@ -126,8 +126,11 @@ class PoolOffers:
     An area the alliance lacks by ``pool_scarce_gap`` or more (air-to-air refuelling,
     strategic ISR and cyber in 2012) is a scarce, expensive enabler. A state about to give
     one up pools it instead (form 2, event reason ``pooled_instead``) with the NATO or EU
-    co-member that holds it and fits it best, if their fit and trust allow pooling and
-    they do not pool or share it already; it then gives up its next-least valued area.
+    co-member that holds it and fits it best, if their fit and trust allow pooling, both
+    policies allow it and they do not pool or share it already (bilaterally or in a
+    framework); it then gives up its next-least valued area. The partner gains a pool
+    in an area the alliance lacks at no cost to itself, so its consent is taken as given
+    once fit, trust and policy allow. The pool's saving counts from the next year.
     """
 
     def __init__(self, model: CooperationModel, eff: np.ndarray) -> None:
@@ -149,8 +152,10 @@ class PoolOffers:
             & (m.k[:, a] > EPS)
             & (self.fit[i] >= fm.fit_required[POOLING])
             & (trust >= fm.trust_required[POOLING])
-            & (m.coop.bilateral[i, :, a] < POOLING)
+            & (self.eff[i, :, a] < POOLING)  # no pool or deeper tie, frameworks included
             & (m.coop.since[i, :, a] < m.year)
+            & (m.allowed[i, a] >= POOLING)
+            & (m.allowed[:, a] >= POOLING)  # the partner's policy allows it too
         )
         hosts = np.flatnonzero(able)
         if hosts.size == 0:
@@ -171,10 +176,11 @@ def rebuild_areas(
     A state that holds fewer areas than its budget now carries (:func:`areas_owed` below
     the number given up) and has a surplus starts to rebuild one area a year, the one it
     needs most (the alliance's shortfall first). Where a deep partner (a form of 4 or
-    more in some area, with the trust and fit integration needs) holds the area, the state regains
-    it at once by integrating a stake of ``rebuild_share`` of its former holding into the
-    partner's units (a form-5 tie in the area, event ``regained``): the partner provides
-    structure and equipment. Otherwise it rebuilds nationally: the stake appears after
+    more in some area, with the trust and fit integration needs, and both policies
+    allowing form 5 in the area) holds the area, the state regains it at once by
+    integrating a stake of ``rebuild_share`` of its former holding into the partner's
+    units (a form-5 tie in the area, event ``regained``): the partner provides structure
+    and equipment. Otherwise it rebuilds nationally: the stake appears after
     ``rebuild_years``, and the purchase, ``acquisition_years`` of upkeep with a premium of
     ``(1 + rebuild_premium)`` for every year the area was gone, is paid in equal parts
     over the lead time.
@@ -184,9 +190,9 @@ def rebuild_areas(
     # pay for the rebuilds under way, and finish those whose lead time is over
     building = model.rebuild_left > 0
     if building.any():
-        gap = gap - model.rebuild_cost.sum(axis=1)
         model.rebuild_left = np.where(building, model.rebuild_left - 1, 0)
         done = building & (model.rebuild_left == 0)
+        gap = gap - np.where(done, 0.0, model.rebuild_cost).sum(axis=1)
         for i, a in zip(*np.nonzero(done), strict=True):
             model.k[i, a] = p.rebuild_share * model.dropped_level[i, a]
             model.dropped[i, a] = False
@@ -208,17 +214,24 @@ def rebuild_areas(
         value = np.where(open_[i], model.dropped_level[i] * (1.0 + short), -np.inf)
         a = int(np.argmax(value))
         stake = p.rebuild_share * model.dropped_level[i, a]
-        hosts = np.flatnonzero(deep[i] & able[i] & (model.k[:, a] > stake))
+        hosts = np.flatnonzero(
+            deep[i]
+            & able[i]
+            & (model.k[:, a] > stake)
+            & (model.allowed[:, a] >= integrated)
+            & (model.allowed[i, a] >= integrated)
+        )
         if hosts.size:  # regained through the partner with the most in the area
             j = int(hosts[np.argmax(model.k[hosts, a])])
             model.k[i, a] = stake
             model.dropped[i, a] = False
             model.rebuilt[i] += 1
             old = int(model.coop.bilateral[i, j, a])
-            model.coop.bilateral[i, j, a] = model.coop.bilateral[j, i, a] = Form.INTEGRATED
+            model.coop.bilateral[i, j, a] = model.coop.bilateral[j, i, a] = integrated
             model.coop.since[i, j, a] = model.coop.since[j, i, a] = model.year
             events.append(Event("rebuilt", int(i), j, "", a, 0, 0, "through_partner"))
-            events.append(Event("formed", int(i), j, "", a, old, int(Form.INTEGRATED), "regained"))
+            kind = "formed" if old == 0 else "deepened"
+            events.append(Event(kind, int(i), j, "", a, old, int(integrated), "regained"))
             gap[i] -= unit[i, a] * stake
             continue
         years_away = model.year - model.dropped_year[i, a]

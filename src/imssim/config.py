@@ -61,11 +61,12 @@ class BudgetRule:
       `share` in `end` and is held there; a state already above `share` keeps its own
       (the 2014 Wales pledge: 2 % of GDP within a decade);
     - ``threat``: the share follows the state's threat level (``params.threat_budget_response``),
-      closing ``params.budget_adjust_rate`` of the distance each year;
+      closing ``params.budget_adjust_rate`` of the distance each year up to `end`, then held;
     - ``observed``: the observed share of GDP (world data ``milex_shares.csv``) for the
       years `start`..`end`, held at its last value afterwards.
 
-    The scenario's budget changes (cuts and rises) multiply the budget on top.
+    A rule starts from the share of the year before, cuts and rises included; budget
+    changes still phasing in after its start multiply on top.
     """
 
     who: list[str] = field(default_factory=lambda: ["all"])
@@ -201,6 +202,7 @@ class ModelParams:
     rebuild_premium: float = 0.08
     rebuild_share: float = 0.5
     pool_scarce_gap: float = 0.25
+    specialisation_share: float = 0.5
     # rings
     strategic_min_form: int = 4
     strategic_min_areas: int = 3
@@ -420,6 +422,7 @@ _UNIT_INTERVAL = (
     "budget_adjust_rate",
     "rebuild_share",
     "pool_scarce_gap",
+    "specialisation_share",
 )
 _NON_NEGATIVE = (
     "upkeep_cost",

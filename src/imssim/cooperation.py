@@ -56,6 +56,18 @@ class CoopState:
     trust: np.ndarray  # float[N, N]: i's trust in j
 
 
+def hand_over(k: np.ndarray, handed: np.ndarray, d: int, area: int, share: float) -> None:
+    """Form 6: state `d` hands `share` of its capability in `area` to its provider.
+
+    Role and task specialisation may cover part of an area (the Belgian and Dutch navies
+    each keep ships and share one school and one maintenance base), so the dependent
+    keeps ``1 - share`` of its own and relies on the partner for the rest.
+    """
+    moved = share * k[d, area]
+    handed[d, area] += moved
+    k[d, area] -= moved
+
+
 def framework_forms(
     members: np.ndarray, frameworks: tuple[Framework, ...], n_areas: int
 ) -> np.ndarray:
@@ -86,8 +98,8 @@ def thematic_rates(
     alliances) steady, since each lasts ``hire_duration`` years on average; times
     ``benefit_scale`` and the policy's ``thematic_factor``.
     """
-    outside = ~comember & ~np.eye(comember.shape[0], dtype=bool)
-    held = ((bilateral == Form.JOINT_HIRE).any(axis=2) & outside).sum(axis=1)
+    outside = ~comember.any(axis=1)  # in neither NATO nor the EU: a thematic partner
+    held = ((bilateral == Form.JOINT_HIRE).any(axis=2) & outside[None, :]).sum(axis=1)
     rate = np.maximum(p.thematic_rate * expeditionary, held / p.hire_duration)
     return rate * p.benefit_scale * factor
 
@@ -162,7 +174,8 @@ class CooperationRules:
         relief = self.relief[:, :, None]
         base = fm.net_saving(area_form, relief)
         gain = np.where(new > area_form, fm.net_saving(new, relief) - base, 0.0)
-        gain = np.where(drops, 1.0 - base, gain)
+        s = p.specialisation_share  # the dependent saves the upkeep of what it hands over
+        gain = np.where(drops, s * (1.0 - base) + (1.0 - s) * gain, gain)
         econ = gain * (p.economic_base + p.economic_pressure * pressure[:, None, None])
         mil = (fm.access[new] - fm.access[cur]) * reliability[:, :, None] * np.minimum(1.0, ratio)
         mil = mil * (1.0 + p.need_weight * need_gap[:, None, :])
@@ -176,7 +189,8 @@ class CooperationRules:
                 + p.goal_weight_political * pol
             )
         )
-        d_con = np.where(drops, 1.0 - fm.constraint[cur], fm.constraint[new] - fm.constraint[cur])
+        d_con = fm.constraint[new] - fm.constraint[cur]
+        d_con = np.where(drops, s * (1.0 - fm.constraint[cur]) + (1.0 - s) * d_con, d_con)
         core_factor = np.where(self.core[:, None, :], p.core_weight, 1.0)
         cost = autonomy_weight[:, None, None] * d_con * core_factor
         cost = cost + p.transaction_cost * (1.0 - relief)
@@ -283,7 +297,8 @@ class CooperationRules:
         handed: np.ndarray,
         year: int,
     ) -> list[Event]:
-        """Write the moves into the record; at form 6 the smaller holder drops the area."""
+        """Write the moves into the record; at form 6 the smaller holder hands over
+        ``specialisation_share`` of its capability in the area (:func:`hand_over`)."""
         events = []
         for i, j, ar, old, new in moves:
             bil_old = int(state.bilateral[i, j, ar])
@@ -292,8 +307,7 @@ class CooperationRules:
             if new == Form.SPECIALISATION:
                 d, prov = (i, j) if (k[i, ar], j) < (k[j, ar], i) else (j, i)
                 state.dependent[d, prov, ar] = True
-                handed[d, ar] = max(handed[d, ar], k[d, ar])
-                k[d, ar] = 0.0
+                hand_over(k, handed, d, ar, self.p.specialisation_share)
             kind = "formed" if bil_old == 0 else "deepened"
             reason = "specialisation" if new == Form.SPECIALISATION else "mutual_gain"
             events.append(Event(kind, i, j, "", ar, old, new, reason))
@@ -354,6 +368,7 @@ class CooperationRules:
         rng: np.random.Generator,
         prune_rate: np.ndarray | None = None,
         prune_max_form: np.ndarray | None = None,
+        handed: np.ndarray | None = None,
     ) -> list[Event]:
         """Downgrade or abandon bilateral ties whose conditions no longer hold.
 
@@ -423,7 +438,10 @@ class CooperationRules:
                 continue
             bil[i, j, ar] = bil[j, i, ar] = to
             state.since[i, j, ar] = state.since[j, i, ar] = year
-            if form == Form.SPECIALISATION:
+            if form == Form.SPECIALISATION:  # what was handed over is lost with the tie
+                for d in (i, j):
+                    if state.dependent[d, i + j - d, ar] and handed is not None:
+                        handed[d, ar] = 0.0
                 state.dependent[i, j, ar] = state.dependent[j, i, ar] = False
             kind = "abandoned" if to == 0 else "downgraded"
             events.append(Event(kind, who, other, "", ar, form, to, reason))
@@ -471,7 +489,7 @@ class CooperationRules:
         holds = (k_f > EPS) | (handed[:, area] > EPS)
         allowed_f = allowed[:, area]
         member = state.members.T & ~fixed[None, :]
-        trust_low = mean_trust < fm.trust_required[level][None, :] - p.trust_margin
+        trust_low = mean_trust < fm.trust_required[level - 1][None, :] - p.trust_margin
         leave = member & (~holds | trust_low | (allowed_f < level[None, :]))
         # joining: the value of the framework's form with its members
         form_now = area_form[:, area]  # [N, F]

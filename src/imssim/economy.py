@@ -30,8 +30,8 @@ class Paths:
 
     years: np.ndarray  # int[T]
     growth: np.ndarray  # float[T, N], real GDP growth into that year (row 0 unused)
-    share: np.ndarray  # float[T, N], defence share of GDP before cuts and rises
-    budget_multiplier: np.ndarray  # float[T, N], the cuts and rises applied to GDP x share
+    share: np.ndarray  # float[T, N], defence share of GDP, cuts and rises included
+    budget_multiplier: np.ndarray  # float[T, N], the scenario's cuts and rises
     threat: np.ndarray  # float[T, N], threat level (1 = the 2012 level)
 
 
@@ -65,20 +65,25 @@ def share_path(
     world: World,
     years: np.ndarray,
     threat: np.ndarray,
+    multiplier: np.ndarray,
     p: ModelParams,
 ) -> np.ndarray:
-    """float[T, N]: each state's defence share of GDP, its 2011 share unless a rule applies.
+    """float[T, N]: each state's defence share of GDP, cuts and rises included.
 
-    Rules apply in the order given, each from its `start` on for the states it names,
-    starting from the share the earlier rules left in the year before.
+    Without a rule it is the 2011 share times the budget changes' multiplier. A rule sets
+    the share from its `start` on, for the states it names, starting from the share
+    (cuts included) of the year before; budget changes still phasing in after the rule's
+    start apply on top of it. Rules apply in the order given.
     """
-    share = np.tile(world.milex_share, (years.size, 1))
+    share = world.milex_share[None, :] * multiplier
     for k, rule in enumerate(scenario.budget_rules):
         who = _who(world, rule.who, f"scenario.budget_rules[{k}].who")
         rows = np.flatnonzero(years >= rule.start)
         if rows.size == 0 or not who.any():
             continue
-        before = share[rows[0] - 1] if rows[0] > 0 else world.milex_share
+        first = rows[0]  # > 0: a rule starts after the data year
+        before = share[first - 1]
+        later = multiplier[rows] / multiplier[first - 1]
         if rule.rule == "target_share":
             ramp = _ramp(years[rows], rule.start - 1, rule.end)[:, None]
             target = np.maximum(before, rule.share)  # a floor: those above keep theirs
@@ -87,12 +92,13 @@ def share_path(
             new = np.empty((rows.size, world.n_states))
             level = before.copy()
             for r, row in enumerate(rows):
-                goal = before * (1.0 + p.threat_budget_response * (threat[row] - 1.0))
-                level = level + p.budget_adjust_rate * (goal - level)
+                if years[row] <= rule.end:
+                    goal = before * (1.0 + p.threat_budget_response * (threat[row] - 1.0))
+                    level = level + p.budget_adjust_rate * (goal - level)
                 new[r] = level
         else:  # observed
             new = _observed(world, years[rows], before, rule.end)
-        share[rows] = np.where(who[None, :], new, share[rows])
+        share[rows] = np.where(who[None, :], new * later, share[rows])
     return share
 
 
@@ -132,7 +138,7 @@ def build_paths(
         factor = (1.0 - ch.cut * ramp) * (1.0 + ch.rise * ramp)
         mult[:, who] *= factor
     threat = threat_path(scenario, world, years, p)
-    share = share_path(scenario, world, years, threat, p)
+    share = share_path(scenario, world, years, threat, mult, p)
     return Paths(years=years, growth=growth, share=share, budget_multiplier=mult, threat=threat)
 
 

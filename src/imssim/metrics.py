@@ -19,8 +19,9 @@ EPS = 1e-9
 
 
 def reference_level(k: np.ndarray, handed: np.ndarray) -> np.ndarray:
-    """The capability a state needs in each area: what it holds or handed to a partner."""
-    return np.maximum(k, handed)
+    """A state's capability base in each area: what it holds plus what it handed to a
+    partner at form 6 (and relies on the partner for)."""
+    return k + handed
 
 
 def threat_factor(threat: np.ndarray, elasticity: float) -> np.ndarray:
@@ -63,15 +64,17 @@ def autonomy(
     k: np.ndarray,
     handed: np.ndarray,
     area_form: np.ndarray,
-    dependent: np.ndarray,
     forms: FormTable,
 ) -> np.ndarray:
-    """Share of the reference capability a state may use at its sole discretion, float[N]."""
+    """Share of the reference capability a state may use at its sole discretion, float[N].
+
+    What it handed to a partner at form 6 is not at its disposal at all; what it holds is,
+    less the constraint of its deepest form in the area.
+    """
     ref = reference_level(k, handed)
     constraint = forms.constraint[area_form]
-    constraint = np.where(dependent, 1.0, constraint)
     total = ref.sum(axis=1)
-    free = (ref * (1.0 - constraint)).sum(axis=1)
+    free = (k * (1.0 - constraint)).sum(axis=1)
     return np.divide(free, total, out=np.ones_like(total), where=total > EPS)
 
 

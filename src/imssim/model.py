@@ -36,6 +36,7 @@ from imssim.cooperation import (
     CoopState,
     Event,
     framework_forms,
+    hand_over,
     priority_partners,
     thematic_rates,
 )
@@ -94,7 +95,7 @@ class CooperationModel(mesa.Model):
 
         # economy and threat
         self.gdp = w.gdp.copy()
-        self.share = self.paths.share[0] * self.paths.budget_multiplier[0]
+        self.share = self.paths.share[0]
         self.budget = self.gdp * self.share
         self.cost_index = 1.0  # what a unit of capability costs, relative to 2012
         self.budget_history = [self.budget.copy()]  # real budgets (budget / cost_index)
@@ -135,8 +136,7 @@ class CooperationModel(mesa.Model):
         for i, j, ar in zip(*np.nonzero(np.triu(bil == Form.SPECIALISATION)), strict=True):
             d, prov = (i, j) if self.k[i, ar] <= self.k[j, ar] else (j, i)
             self.coop.dependent[d, prov, ar] = True
-            self.handed[d, ar] = self.k[d, ar]
-            self.k[d, ar] = 0.0
+            hand_over(self.k, self.handed, d, ar, p.specialisation_share)
         self.k_prev = self.k.copy()
         self.need_2012 = reference_level(self.k, self.handed)
         self.need = self.need_2012.copy()
@@ -271,7 +271,7 @@ class CooperationModel(mesa.Model):
 
         # 1 economy and threat
         self.gdp = self.gdp * (1.0 + self.paths.growth[t])
-        self.share = self.paths.share[t] * self.paths.budget_multiplier[t]
+        self.share = self.paths.share[t]
         self.budget = self.gdp * self.share
         self.cost_index = (1.0 + self.config.scenario.gdp_growth + p.cost_growth_excess) ** t
         self.threat = self.paths.threat[t]
@@ -326,6 +326,7 @@ class CooperationModel(mesa.Model):
             self.rng,
             prune_rate=self.prune_rate,
             prune_max_form=self.prune_max_form,
+            handed=self.handed,
         )
         eff, area_form = self.effective_forms()
         events += self.rules.frameworks_step(
@@ -402,13 +403,14 @@ class CooperationModel(mesa.Model):
         contrib = contribution(self.k, self.handed, eff, self.reliability(), self.forms)
         capability = self.k.sum(axis=1)
         capacity = capability + contrib.sum(axis=1)
-        auton = autonomy(self.k, self.handed, area_form, relying, self.forms)
+        auton = autonomy(self.k, self.handed, area_form, self.forms)
         aggregate, shortfall, surplus = shortfall_surplus(self.k, self.requirement, self.alliance)
         self.alliance_gap = (self.requirement - aggregate) / self.requirement
         self.recorder.record(
             year=self.year,
             gdp=self.gdp,
             budget=self.budget,
+            real_budget=self.real_budget,
             share=self.share,
             threat=self.threat,
             pressure=self.pressure,

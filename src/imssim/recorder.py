@@ -63,6 +63,7 @@ class Recorder:
         year: int,
         gdp: np.ndarray,
         budget: np.ndarray,
+        real_budget: np.ndarray,
         share: np.ndarray,
         threat: np.ndarray,
         pressure: np.ndarray,
@@ -102,7 +103,7 @@ class Recorder:
                 "capacity_to_act": capacity.copy(),
                 "autonomy": autonomy.copy(),
                 "efficiency": np.divide(
-                    capacity, budget, out=np.zeros_like(capacity), where=budget > 0
+                    capacity, real_budget, out=np.zeros_like(capacity), where=real_budget > 0
                 ),
                 "n_strategic": (ring == Ring.STRATEGIC).sum(axis=1),
                 "n_affiliated": (ring == Ring.AFFILIATED).sum(axis=1),
