@@ -260,11 +260,11 @@ def to_config(cfg: Any = None) -> Config:
     Unknown keys, wrong types and impossible values raise :class:`ConfigError` with
     a one-line message naming the key; None gives the defaults.
     """
-    schema = OmegaConf.structured(Config)
+    if isinstance(cfg, Config):
+        check_values(cfg)  # built in Python: the types are the dataclass's own
+        return cfg
     try:
-        if isinstance(cfg, Config):
-            check_values(cfg)  # built in Python: the types are the dataclass's own
-            return cfg
+        schema = OmegaConf.structured(Config)
         if cfg is None:
             merged = schema
         else:
