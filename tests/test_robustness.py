@@ -200,3 +200,36 @@ def test_results_do_not_depend_on_the_number_of_processes(robustness, quick_run,
     robustness.main([*TINY, "--workers", "1", "--out", str(tmp_path)])
     for name in ("claims_by_parameter.csv", "checks_by_parameter.csv", "screening.csv"):
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
+
+
+# --- the documents ---------------------------------------------------------------------
+
+
+def marks_of_the_study(text: str) -> dict[str, list[str]]:
+    """docs/robustness.md: parameter -> claim marks, low/default/high for each claim."""
+    rows: dict[str, list[list[str]]] = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) > 2 and cells[0].startswith("`") and cells[1].endswith(")"):
+            rows.setdefault(cells[0].strip("`"), []).append([c[0] for c in cells[2:]])
+    return {
+        key: [" ".join(col) for col in zip(*levels, strict=True)] for key, levels in rows.items()
+    }
+
+
+def marks_of_appendix_e(text: str) -> dict[str, list[str]]:
+    section = text.split("## Appendix E", 1)[1]
+    out = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 8 and cells[0].startswith("`") and ":" in cells[0]:
+            out[cells[0].split("`")[1]] = cells[1:]
+    return out
+
+
+def test_appendix_e_summarises_the_study_as_written():
+    """docs/ODD.md, Appendix E, shows the verdicts of docs/robustness.md (the study's own
+    output), parameter by parameter, claim by claim, at low, default and high."""
+    study = marks_of_the_study((ROOT / "docs" / "robustness.md").read_text(encoding="utf-8"))
+    summary = marks_of_appendix_e((ROOT / "docs" / "ODD.md").read_text(encoding="utf-8"))
+    assert len(study) == 5 and summary == study
