@@ -1,0 +1,235 @@
+"""The robustness study of the claims (experiments/robustness.py), in small.
+
+What the margins mean (known answers), that the candidate table is usable, that a claim
+is judged at a parameter's range ends as the study judges it, and that the script writes
+its outputs whole, with the expected columns, and the same whatever the number of
+processes.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from imssim import claims
+from imssim.claims import Check, Verdict
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "experiments" / "robustness.py"
+
+
+@pytest.fixture(scope="module")
+def robustness():
+    """experiments/robustness.py as a module (it is a script, not part of the package)."""
+    spec = importlib.util.spec_from_file_location("robustness", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["robustness"] = module  # dataclasses look their module up while loading
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.modules.pop("robustness", None)
+
+
+# --- margins ---------------------------------------------------------------------------
+
+
+def test_a_margin_is_the_relative_slack_of_the_comparison():
+    assert Check("x", 1.0, "<", 2.0).margin == pytest.approx(0.5)
+    assert Check("x", 3.0, ">", 2.0).margin == pytest.approx(1 / 3)
+    assert Check("x", 2.0, "<", 1.0).margin == pytest.approx(-0.5)
+    assert Check("x", 2.0, "<=", 2.0).holds and Check("x", 2.0, "<=", 2.0).margin == 0
+    assert not Check("x", 2.0, "<", 2.0).holds
+    assert Check("x", math.nan, "<", 1.0).margin == -1.0
+    assert not Check("x", math.nan, "<", 1.0).holds
+    assert math.isnan(Check("x", 4, "<=", 4, limit=True).margin)
+
+
+def test_a_verdict_is_decided_by_its_closest_or_worst_comparison():
+    ok = Check("ok", 1.0, "<", 2.0)  # margin 0.5
+    tight = Check("tight", 9.0, "<", 10.0)  # margin 0.1
+    bad = Check("bad", 3.0, "<", 2.0)  # margin -1/3
+    worse = Check("worse", 4.0, "<", 2.0)  # margin -0.5
+    holds = Verdict("b", (ok, tight))
+    assert holds.holds and holds.closest is tight and holds.margin == pytest.approx(0.1)
+    fails = Verdict("b", (ok, bad, worse))
+    assert not fails.holds and fails.failed == (bad, worse)
+    assert fails.closest is worse and fails.margin == pytest.approx(-0.5)
+    limit = Verdict("e", (ok, Check("cap", 5, "<=", 4, limit=True)))
+    assert not limit.holds and limit.margin == -1.0
+    assert (holds + fails).checks == (ok, tight, ok, bad, worse)
+
+
+def test_a_policy_key_scales_every_policy_alike():
+    """policy.autonomy_weight at 1.0 (the default policy's 0.5 doubled) doubles the
+    autonomy test's 1.5 too, so the test still weighs autonomy three times as much."""
+    args = claims.override_args(
+        "austerity_2012", "autonomy_test", 1, {"policy.autonomy_weight": 1.0}
+    )
+    assert "policy.autonomy_weight=3.0" in args
+    args = claims.override_args("austerity_2012", "default", 1, {"policy.autonomy_weight": 1.0})
+    assert "policy.autonomy_weight=1.0" in args
+
+
+# --- the candidates --------------------------------------------------------------------
+
+
+def test_every_candidate_is_a_setting_with_its_default_inside_its_range(robustness):
+    checked = robustness.checked_candidates()
+    assert len(checked) == len(robustness.CANDIDATES) >= robustness.TOP
+    assert len({c.key for c, _ in checked}) == len(checked), "a candidate is listed twice"
+    for candidate, default in checked:
+        assert candidate.low < default < candidate.high
+        assert candidate.why.strip().endswith("."), candidate.key
+
+
+def test_a_range_that_misses_the_default_is_refused(robustness, monkeypatch):
+    wrong = robustness.Candidate("params.trust_gain", 0.1, 0.2, "Wrong on purpose.")
+    monkeypatch.setattr(robustness, "CANDIDATES", (wrong,))
+    with pytest.raises(SystemExit, match=r"params\.trust_gain: the default 0\.08"):
+        robustness.checked_candidates()
+
+
+# --- claim b at the ends of its most influential parameter -----------------------------
+
+# The candidate that moved claim b most in the screening (docs/robustness.md).
+B_PARAMETER = "params.goal_weight_economic"
+
+
+@pytest.fixture(scope="module")
+def claim_b_at_the_ends(robustness):
+    """Claim b at the low and the high end of B_PARAMETER's range, seeds 1 and 2."""
+    (candidate,) = [c for c in robustness.CANDIDATES if c.key == B_PARAMETER]
+    return {
+        level: claims.run_claims({B_PARAMETER: value}, (1, 2), "b")["b"]
+        for level, value in (("low", candidate.low), ("high", candidate.high))
+    }
+
+
+def test_b_holds_when_savings_weigh_double(claim_b_at_the_ends):
+    verdict = claim_b_at_the_ends["high"]
+    assert verdict.holds, verdict
+
+
+def test_b_at_half_the_weight_of_savings_austerity_deepens_but_no_longer_broadens(
+    claim_b_at_the_ends,
+):
+    """A finding, not a wish: with savings weighing half, cuts still deepen cooperation
+    (a higher mean form in every seed and in median) but no longer broaden it (in median
+    no more cooperating pairs than without cuts), so claim b holds only in part there."""
+    verdict = claim_b_at_the_ends["low"]
+    assert not verdict.holds
+    deepening = [c for c in verdict.checks if "mean_form" in c.what]
+    assert len(deepening) == 2 * 2 + 2 and all(c.holds for c in deepening), verdict
+    (pairs,) = [
+        c
+        for c in verdict.checks
+        if c.what.startswith("median n_pairs_bilateral") and "baseline" in c.what
+    ]
+    assert not pairs.holds, pairs
+
+
+# --- the script ------------------------------------------------------------------------
+
+
+def test_write_atomic_leaves_the_old_file_whole_when_writing_fails(
+    robustness, tmp_path, monkeypatch
+):
+    target = tmp_path / "table.csv"
+    robustness.write_atomic(target, "old\n")
+
+    def broken(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(robustness.os, "replace", broken)
+    with pytest.raises(OSError, match="disk full"):
+        robustness.write_atomic(target, "new\n")
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["table.csv"], "a temporary file is left"
+
+
+TINY = ["--quick", "--candidates", "catalyst", "params.trust_gain", "--claims", "b"]
+TINY += ["--screen-seeds", "1", "--seeds", "1", "--top", "1"]
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    """The script's quick mode on a tiny subset, on 2 processes, as a command."""
+    out = tmp_path_factory.mktemp("quick")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), *TINY, "--workers", "2", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return out, done.stdout
+
+
+def test_quick_mode_writes_its_table_with_the_expected_columns(robustness, quick_run):
+    out, stdout = quick_run
+    table = pd.read_csv(out / "claims_by_parameter.csv")
+    assert list(table.columns) == robustness.CLAIM_COLUMNS
+    assert list(table["level"]) == ["low", "default", "high"]
+    assert set(table["claim"]) == {"b"}
+    assert table["holds"].dtype == bool
+    assert (table["n_checks"] == 4 + 4).all()  # one seed: 4 comparisons, and 4 medians
+    screening = pd.read_csv(out / "screening.csv")
+    assert list(screening["rank"]) == [1, 2]
+    assert screening["chosen"].tolist() == [True, False]
+    assert table["parameter"].unique().tolist() == screening["parameter"].head(1).tolist()
+    text = (out / "robustness.md").read_text()
+    assert "| parameter | value | (b) austerity broadens and deepens cooperation |" in text
+    assert (out / "robustness_claims.png").stat().st_size > 10_000
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], "temporary files left"
+    assert "wall time:" in stdout
+
+
+def test_results_do_not_depend_on_the_number_of_processes(robustness, quick_run, tmp_path):
+    out, _ = quick_run
+    robustness.main([*TINY, "--workers", "1", "--out", str(tmp_path)])
+    for name in ("claims_by_parameter.csv", "checks_by_parameter.csv", "screening.csv"):
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
+
+
+# --- the documents ---------------------------------------------------------------------
+
+
+def marks_of_the_study(text: str) -> dict[str, list[str]]:
+    """docs/robustness.md: parameter -> claim marks, low/default/high for each claim."""
+    rows: dict[str, list[list[str]]] = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) > 2 and cells[0].startswith("`") and cells[1].endswith(")"):
+            rows.setdefault(cells[0].strip("`"), []).append([c[0] for c in cells[2:]])
+    return {
+        key: [" ".join(col) for col in zip(*levels, strict=True)] for key, levels in rows.items()
+    }
+
+
+def marks_of_appendix_e(text: str) -> dict[str, list[str]]:
+    section = text.split("## Appendix E", 1)[1]
+    out = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 8 and cells[0].startswith("`") and ":" in cells[0]:
+            out[cells[0].split("`")[1]] = cells[1:]
+    return out
+
+
+def test_appendix_e_summarises_the_study_as_written():
+    """docs/ODD.md, Appendix E, shows the verdicts of docs/robustness.md (the study's own
+    output), parameter by parameter, claim by claim, at low, default and high."""
+    study = marks_of_the_study((ROOT / "docs" / "robustness.md").read_text(encoding="utf-8"))
+    summary = marks_of_appendix_e((ROOT / "docs" / "ODD.md").read_text(encoding="utf-8"))
+    assert len(study) == 5 and summary == study
