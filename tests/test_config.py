@@ -33,6 +33,16 @@ def test_defaults_validate():
         ({"params": {"form_access": [0.0, 0.1]}}, "form_access"),
         ({"params": {"trust_gain": 2.0}}, "trust_gain"),
         ({"start_year": 2015}, "start_year"),
+        ({"scenario": {"budget_rules": [{"rule": "wishful"}]}}, "rule"),
+        ({"scenario": {"budget_rules": [{"start": 2012}]}}, "start"),
+        ({"scenario": {"budget_rules": [{"start": 2020, "end": 2018}]}}, "end"),
+        ({"scenario": {"budget_rules": [{"share": 0.5}]}}, "share"),
+        ({"scenario": {"threat_events": [{"year": 1990}]}}, "year"),
+        ({"scenario": {"threat_events": [{"near_rise": -1}]}}, "near_rise"),
+        ({"scenario": {"threat_events": [{"origin_lat": 95}]}}, "origin_lat"),
+        ({"scenario": {"threat_events": [{"yeer": 2014}]}}, "yeer"),
+        ({"params": {"cost_growth_excess": 0.5}}, "cost_growth_excess"),
+        ({"params": {"rebuild_share": 2.0}}, "rebuild_share"),
     ],
 )
 def test_bad_config_is_one_line_naming_the_key(cfg, key):
@@ -49,6 +59,8 @@ def test_bad_config_is_one_line_naming_the_key(cfg, key):
         ({"focal": "XYZ"}, "XYZ"),
         ({"scenario": {"budget_changes": [{"who": ["NLD", "ATLANTIS"], "cut": 0.1}]}}, "ATLANTIS"),
         ({"scenario": {"growth_changes": [{"who": ["QQQ"], "growth": 0.0}]}}, "QQQ"),
+        ({"scenario": {"budget_rules": [{"who": ["NARNIA"]}]}}, "NARNIA"),
+        ({"scenario": {"threat_events": [{"who": ["NARNIA"], "rise": 0.1}]}}, "NARNIA"),
     ],
 )
 def test_unknown_state_codes_are_refused(cfg, needle):

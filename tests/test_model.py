@@ -16,6 +16,7 @@ from imssim.cli import CONF_DIR, compose_config
 from imssim.forms import FormTable
 from imssim.metrics import contribution
 from imssim.model import CooperationModel
+from imssim.recorder import EVENT_KINDS
 from imssim.world import load_world
 from tests.conftest import THEMATIC, write_tiny_world
 
@@ -215,14 +216,7 @@ def test_invariants_hold_every_year(seed, cut, catalyst, coordinated, trust_nois
 
 def test_events_are_consistent(default_run):
     e = default_run.tables.events
-    assert set(e["kind"].unique()) <= {
-        "formed",
-        "deepened",
-        "downgraded",
-        "abandoned",
-        "joined",
-        "left",
-    }
+    assert set(e["kind"].unique()) <= set(EVENT_KINDS)
     deepened = e[e.kind == "deepened"]
     assert (deepened.to_form == deepened.from_form + 1).all()
     formed = e[e.kind == "formed"]
