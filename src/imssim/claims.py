@@ -592,6 +592,7 @@ def coordinated_cuts_smaller_shortfalls(
                 given[1],
                 "<=",
                 given[0],
+                limit=True,  # a count: holds or not
             ),
         ]
         a = a_all["shortfall_total"]
