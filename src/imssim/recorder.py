@@ -96,6 +96,7 @@ class Recorder:
                 "year": np.full(n, year),
                 "gdp": gdp.copy(),
                 "budget": budget.copy(),
+                "real_budget": real_budget.copy(),
                 "defence_share": share.copy(),
                 "threat": threat.copy(),
                 "pressure": pressure.copy(),

@@ -99,11 +99,12 @@ def summarise(
     else:
         lines.append("ring moves: none")
     f = c[c["country"] == focal].set_index("year")[
-        ["budget", "capability", "capacity_to_act", "autonomy"]
+        ["budget", "real_budget", "capability", "capacity_to_act", "autonomy"]
     ]
     index = 100.0 * f.loc[last] / f.loc[first]
     lines.append(
-        f"{focal} {last} (index {first} = 100): budget {index['budget']:.0f}, capability "
+        f"{focal} {last} (index {first} = 100): budget {index['budget']:.0f} "
+        f"(real {index['real_budget']:.0f}), capability "
         f"{index['capability']:.0f}, capacity to act {index['capacity_to_act']:.0f}; "
         f"autonomy {f.loc[first, 'autonomy']:.2f} -> {f.loc[last, 'autonomy']:.2f}"
     )
