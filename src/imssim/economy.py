@@ -142,6 +142,26 @@ def build_paths(
     return Paths(years=years, growth=growth, share=share, budget_multiplier=mult, threat=threat)
 
 
+def budget_pressure(
+    pressure: np.ndarray,
+    budget: np.ndarray,
+    real_budget: np.ndarray,
+    gap: np.ndarray,
+    history: list[np.ndarray],
+    p: ModelParams,
+) -> np.ndarray:
+    """float[N]: this year's budget pressure (docs/ODD.md, 7.2).
+
+    How far the real budget fell below its peak of the last ``pressure_memory`` years
+    (`history`, real budgets, this year's not yet in it), plus the share of the upkeep
+    the budget cannot pay (`gap` < 0), clipped to [0, 1] and smoothed with
+    ``pressure_smoothing``.
+    """
+    peak = np.max(history[-p.pressure_memory :], axis=0)
+    raw = np.clip(1.0 - real_budget / peak, 0.0, None) + np.clip(-gap / budget, 0.0, None)
+    return (1 - p.pressure_smoothing) * pressure + p.pressure_smoothing * np.clip(raw, 0.0, 1.0)
+
+
 def _who(world: World, names: list[str], key: str) -> np.ndarray:
     try:
         return world.selector(list(names))

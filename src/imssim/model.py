@@ -40,7 +40,7 @@ from imssim.cooperation import (
     priority_partners,
     thematic_rates,
 )
-from imssim.economy import build_paths
+from imssim.economy import budget_pressure, build_paths
 from imssim.errors import ConfigError, WorldDataError
 from imssim.forms import Form, FormTable
 from imssim.metrics import (
@@ -286,13 +286,10 @@ class CooperationModel(mesa.Model):
         unit = self._unit_cost(eff, area_form)
         upkeep = (unit * self.k).sum(axis=1)
         gap = self.budget - upkeep
-        real = self.budget / self.cost_index
-        peak = np.max(self.budget_history[-p.pressure_memory :], axis=0)
-        raw = np.clip(1.0 - real / peak, 0.0, None) + np.clip(-gap / self.budget, 0.0, None)
-        self.pressure = (1 - p.pressure_smoothing) * self.pressure + p.pressure_smoothing * np.clip(
-            raw, 0.0, 1.0
+        self.pressure = budget_pressure(
+            self.pressure, self.budget, self.real_budget, gap, self.budget_history, p
         )
-        self.budget_history.append(real)
+        self.budget_history.append(self.real_budget)
 
         # 3 capabilities
         self.k_prev = self.k.copy()
