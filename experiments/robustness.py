@@ -39,7 +39,6 @@ import os
 import sys
 import textwrap
 import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -54,6 +53,7 @@ from imssim.claims import CLAIMS, SEEDS, TITLES, Verdict, run_claims
 from imssim.cli import compose_config
 from imssim.plots.robustness import cell_text, claims_heatmap
 from imssim.plots.style import save_figure
+from imssim.results import write_text_atomic as write_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -373,19 +373,6 @@ def study(
 
 
 # --- writing ----------------------------------------------------------------------------
-
-
-def write_atomic(path: Path, text: str) -> Path:
-    """Write `text` to a temporary file beside `path`, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(tmp, "x", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
 
 
 def markdown(found: Findings, figure: str) -> str:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -30,6 +29,7 @@ import pandas as pd
 
 from imssim import run
 from imssim.cli import CONF_DIR, compose_config
+from imssim.results import write_text_atomic
 from imssim.summary import record_unravelling
 from imssim.world import load_world
 
@@ -79,10 +79,7 @@ def main() -> None:
     with ProcessPoolExecutor(args.jobs) as pool:
         rows = list(pool.map(one_run, *zip(*jobs, strict=True)))
     frame = pd.DataFrame(rows)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=args.out.parent, suffix=".tmp", delete=False) as f:
-        frame.to_csv(f, index=False)
-    Path(f.name).replace(args.out)
+    write_text_atomic(args.out, frame.to_csv(index=False))
     numeric = frame.drop(columns=["seed", "worst_area_last"]).groupby("scenario")
     summary = numeric.median().round(3)
     spread = numeric.agg(["min", "max"]).round(3)

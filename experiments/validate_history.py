@@ -42,7 +42,6 @@ import multiprocessing
 import os
 import sys
 import textwrap
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +54,7 @@ from imssim.cli import CONF_DIR, compose_config
 from imssim.cooperation import framework_forms
 from imssim.partners import great_circle_km
 from imssim.recorder import Tables
-from imssim.results import code_revision, package_versions
+from imssim.results import code_revision, package_versions, write_text_atomic
 from imssim.world import World, load_world
 
 PROG = "validate_history"
@@ -708,20 +707,10 @@ def year_table(runs: list[SeedRun], record: pd.DataFrame, world: World) -> pd.Da
 # --- writing ---------------------------------------------------------------------------
 
 
-def write_atomic(path: Path, text: str) -> Path:
-    """Write `text` to `path` under a temporary name, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
-
-
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    return write_atomic(path, frame.to_csv(index=False, float_format="%.4g", lineterminator="\n"))
+    return write_text_atomic(
+        path, frame.to_csv(index=False, float_format="%.4g", lineterminator="\n")
+    )
 
 
 def _fmt(value: float, digits: int = 2) -> str:
@@ -1190,7 +1179,7 @@ def main(argv: Sequence[str] | None = None) -> Path:
     )
     plot(auc, auc_by_seed, years, figure, title)
     report_path = Path(args.report)
-    write_atomic(report_path, report(args, record, auc, facts, years, figure, report_path))
+    write_text_atomic(report_path, report(args, record, auc, facts, years, figure, report_path))
     digest = hashlib.sha256(Path(args.record).read_bytes()).hexdigest()
     manifest = {
         "script": "experiments/validate_history.py",
@@ -1202,7 +1191,7 @@ def main(argv: Sequence[str] | None = None) -> Path:
         "versions": package_versions(),
         "code_revision": code_revision(),
     }
-    write_atomic(out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+    write_text_atomic(out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
 
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         main_rows = auc[auc.variant == ALL_FACTS][

@@ -15,7 +15,6 @@ import html
 import io
 import math
 import os
-import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from imssim.config import BudgetChange, GrowthChange, PolicyConfig
 from imssim.errors import ImssimError
 from imssim.forms import FORM_LABELS, Form
 from imssim.plots import compare, run_figures
-from imssim.results import CONFIG_FILE, RunFolder
+from imssim.results import CONFIG_FILE, RunFolder, write_text_atomic
 from imssim.rings import RING_LEVEL
 from imssim.summary import RING_ORDER, ring_members, ring_transitions, state_name
 from imssim.world.loader import REGIONS
@@ -245,17 +244,6 @@ def _page(title: str, body: str) -> str:
         f"<title>{_e(title)}</title><style>{CSS}</style></head>\n"
         f"<body>\n{body}\n</body></html>\n"
     )
-
-
-def _write_atomically(text: str, out: Path) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.{uuid.uuid4().hex[:8]}.tmp"
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out
 
 
 # --------------------------------------------------------------------------- scenario text
@@ -907,4 +895,4 @@ def write_report(
     else:
         folder = default_output(runs).parent
         text = _compare_report(runs, folder, target, formats)
-    return _write_atomically(text, target)
+    return write_text_atomic(target, text)

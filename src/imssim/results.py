@@ -35,6 +35,22 @@ MANIFEST = "manifest.json"
 CONFIG_FILE = "config.yaml"
 
 
+def write_text_atomic(path: Path, text: str) -> Path:
+    """Write `text` (UTF-8, newlines as written) to a temporary file beside `path`, then
+    rename it into place: an interrupted write never leaves a half-written file, and the
+    earlier file stays whole."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        with open(tmp, "x", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
 def package_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for name in PACKAGES:
