@@ -120,3 +120,41 @@ def test_bench_prints_its_figures():
     )
     assert out.returncode == 0, out.stderr
     assert "whole run" in out.stdout and "runs per core-hour" in out.stdout
+
+
+@pytest.fixture
+def conf_copy(tmp_path, monkeypatch):
+    """A copy of conf/ that the command line reads instead of the repository's."""
+    import shutil
+
+    from imssim import cli
+
+    target = tmp_path / "conf"
+    shutil.copytree(cli.CONF_DIR, target)
+    monkeypatch.setattr(cli, "CONF_DIR", target)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("content", "needles"),
+    [
+        ("name: x\ncutt: 0.1\n", ["conf/scenario/broken.yaml", "cutt", "scenario.cutt"]),
+        ("name: x\ngdp_growth: lots\n", ["conf/scenario/broken.yaml", "'lots'", "gdp_growth"]),
+        ("name: x\n  gdp_growth: [\n", ["broken.yaml", "line 2", "YAML syntax error"]),
+        ("", ["scenario/broken.yaml", "empty"]),
+        ("# only a comment\n", ["scenario/broken.yaml", "empty"]),
+    ],
+)
+def test_a_broken_scenario_file_is_one_line_naming_file_key_and_reason(
+    conf_copy, capsys, content, needles
+):
+    from imssim.cli import preflight
+
+    (conf_copy / "scenario" / "broken.yaml").write_text(content)
+    with pytest.raises(SystemExit) as info:
+        preflight(["scenario=broken"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("imssim: error: ") and "\n" not in err, err
+    for needle in needles:
+        assert needle in err, (needle, err)

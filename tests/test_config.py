@@ -79,3 +79,30 @@ def test_groups_and_regions_are_accepted():
         }
     )
     assert cfg.scenario.budget_changes[0].who == ["south", "visegrad", "nato", "DEU"]
+
+
+def test_shipped_scenarios_and_policies_can_be_named_from_python():
+    cfg = to_config({"scenario": "deep_cuts", "policy": "autonomy_test", "end_year": 2016})
+    assert cfg.scenario.name == "deep_cuts" and cfg.policy.name == "autonomy_test"
+    assert cfg.scenario.budget_changes[0].cut == pytest.approx(0.20)
+    assert cfg.policy.max_form_core < cfg.policy.max_form
+
+
+def test_an_unknown_shipped_name_lists_the_shipped_ones():
+    with pytest.raises(ConfigError, match=r"no shipped scenario named 'nope'.*deep_cuts") as info:
+        to_config({"scenario": "nope"})
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("start", [1990, 2011, 2101])
+def test_a_change_dated_outside_the_model_s_years_is_refused(start):
+    """A change before the 2012 data year would silently alter it; one after 2100 lies
+    outside any run. (A change after a short run's end_year is allowed: shipped scenarios
+    run to any end year and simply do not reach it.)"""
+    change = {"who": ["all"], "start": start, "end": max(start, 2040), "cut": 0.1}
+    with pytest.raises(ConfigError, match=r"budget_changes\[0\]\.start") as info:
+        to_config({"scenario": {"budget_changes": [change]}})
+    assert "2012..2100" in str(info.value)
+    growth = {"who": ["all"], "start": start, "end": max(start, 2040), "growth": 0.0}
+    with pytest.raises(ConfigError, match=r"growth_changes\[0\]\.start"):
+        to_config({"scenario": {"growth_changes": [growth]}})

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import hydra
+import yaml
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
@@ -24,21 +25,13 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 from omegaconf.errors import OmegaConfBaseException
 
-from imssim.config import register_schema
+from imssim.config import conf_dir, register_schema
 from imssim.errors import ConfigError, ImssimError
 
 EXIT_USAGE = 2
 
 
-def config_dir() -> Path:
-    """The repository's ``conf/`` (source checkout) or the copy shipped in the package."""
-    repo = Path(__file__).resolve().parents[2] / "conf"
-    if (repo / "config.yaml").is_file():
-        return repo
-    return Path(__file__).resolve().parent / "conf"
-
-
-CONF_DIR = config_dir()
+CONF_DIR = conf_dir()
 register_schema()
 
 
@@ -86,18 +79,55 @@ def preflight(args: list[str]) -> None:
 
     overrides = [a for a in args if not a.startswith("-")]
     for variant in itertools.islice(_override_variants(overrides), 200):
+        _check_group_files(variant)
         try:
             check(compose_config(variant))
         except (HydraException, OmegaConfBaseException) as exc:
             _fail(_first_line(exc))
+        except yaml.YAMLError as exc:
+            _fail(_yaml_line(exc))
         except ImssimError as exc:
             _fail(str(exc))
+
+
+def _check_group_files(overrides: list[str]) -> None:
+    """A scenario or policy file that is empty (or holds no mapping) is refused by name:
+    composed, it would silently run with the schema's defaults."""
+    for group in ("scenario", "policy"):
+        name = next((o.split("=", 1)[1] for o in overrides if o.startswith(f"{group}=")), None)
+        if name is None:
+            continue
+        path = CONF_DIR / group / f"{name}.yaml"
+        if not path.is_file():
+            continue  # Hydra names the missing option and the ones there are
+        try:
+            content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            _fail(_yaml_line(exc, path))
+        if not isinstance(content, dict) or not content:
+            _fail(f"{group}/{name}.yaml ({path}): the file is empty or holds no settings")
+
+
+def _yaml_line(exc: yaml.YAMLError, path: Path | None = None) -> str:
+    """One line for a YAML syntax error: the file, the line and column, and the reason."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).strip().splitlines()[0]
+    where = str(path) if path is not None else getattr(mark, "name", "YAML")
+    if mark is None:
+        return f"{where}: YAML syntax error: {problem}"
+    return f"{where}: line {mark.line + 1}, column {mark.column + 1}: YAML syntax error: {problem}"
 
 
 def _first_line(exc: BaseException) -> str:
     """One line: the error's first line and, for a failed override, its cause's."""
     lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
     text = lines[0] if lines else type(exc).__name__
+    if text.endswith("raised while composing config:") and len(lines) > 1:
+        # "In 'scenario/x': ConfigKeyError raised while composing config:" + the reason
+        where = text.split(":", 1)[0]
+        key = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("full_key:")), "")
+        reason = lines[1] + (f" (key: {key})" if key and key not in lines[1] else "")
+        text = f"{where} (conf/{where.split(chr(39))[1]}.yaml): {reason}"
     cause = exc.__cause__
     if cause is not None and str(cause).strip():
         reason = str(cause).strip().splitlines()[0].strip()

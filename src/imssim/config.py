@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
@@ -271,13 +272,36 @@ def to_config(cfg: Any = None) -> Config:
             if isinstance(cfg, DictConfig):
                 cfg = OmegaConf.to_container(cfg, resolve=True)
             if isinstance(cfg, dict):
-                cfg = {k: v for k, v in cfg.items() if k != "hydra"}
+                cfg = {k: _shipped(k, v) for k, v in cfg.items() if k != "hydra"}
             merged = OmegaConf.merge(schema, cfg)
         config: Config = OmegaConf.to_object(merged)  # type: ignore[assignment]
     except OmegaConfBaseException as exc:
         raise ConfigError(_omegaconf_message(exc)) from None
     check_values(config)
     return config
+
+
+def conf_dir() -> Path:
+    """The repository's ``conf/`` (source checkout) or the copy shipped in the package."""
+    repo = Path(__file__).resolve().parents[2] / "conf"
+    if (repo / "config.yaml").is_file():
+        return repo
+    return Path(__file__).resolve().parent / "conf"
+
+
+def _shipped(key: str, value: Any) -> Any:
+    """A shipped scenario or policy named by its file (``"deep_cuts"``) as its settings."""
+    if key not in ("scenario", "policy") or not isinstance(value, str):
+        return value
+    folder = conf_dir() / key
+    path = folder / f"{value}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml")))
+        raise ConfigError(f"{key}: no shipped {key} named {value!r} (one of: {known})")
+    content = OmegaConf.to_container(OmegaConf.load(path), resolve=True)
+    if not isinstance(content, dict) or not content:
+        raise ConfigError(f"{key}: {path} is empty or holds no settings")
+    return content
 
 
 def _omegaconf_message(exc: OmegaConfBaseException) -> str:
@@ -321,6 +345,13 @@ def _check_scenario(config: Config) -> None:
     _require(-0.5 < sc.gdp_growth < 0.5, "scenario.gdp_growth", f"implausible ({sc.gdp_growth})")
     for k, ch in enumerate(sc.budget_changes):
         key = f"scenario.budget_changes[{k}]"
+        _require(
+            config.start_year <= ch.start <= LAST_YEAR,
+            f"{key}.start",
+            f"must lie in {config.start_year}..{LAST_YEAR}: the model starts from the "
+            f"{config.start_year} data (got {ch.start})",
+        )
+        _require(ch.end <= LAST_YEAR, f"{key}.end", f"must not lie after {LAST_YEAR}")
         _require(0.0 <= ch.cut < 1.0, f"{key}.cut", f"must be in [0, 1) (got {ch.cut})")
         _require(ch.rise >= 0.0, f"{key}.rise", f"must be >= 0 (got {ch.rise})")
         _require(ch.start <= ch.end, f"{key}.end", f"must not lie before start {ch.start}")
@@ -358,6 +389,12 @@ def _check_scenario(config: Config) -> None:
         _require(len(ev.who) > 0, f"{key}.who", "names no state")
     for k, gc in enumerate(sc.growth_changes):
         key = f"scenario.growth_changes[{k}]"
+        _require(
+            config.start_year <= gc.start <= LAST_YEAR,
+            f"{key}.start",
+            f"must lie in {config.start_year}..{LAST_YEAR}: the model starts from the "
+            f"{config.start_year} data (got {gc.start})",
+        )
         _require(-0.5 < gc.growth < 0.5, f"{key}.growth", f"implausible ({gc.growth})")
         _require(gc.start <= gc.end, f"{key}.end", f"must not lie before start {gc.start}")
         _require(len(gc.who) > 0, f"{key}.who", "names no state")
