@@ -158,3 +158,38 @@ def test_a_broken_scenario_file_is_one_line_naming_file_key_and_reason(
     assert err.startswith("imssim: error: ") and "\n" not in err, err
     for needle in needles:
         assert needle in err, (needle, err)
+
+
+@pytest.mark.parametrize("kind", ["file", "under_a_file"])
+def test_an_output_root_that_cannot_be_written_is_caught_before_the_run(
+    tmp_path, capsys, monkeypatch, kind
+):
+    from imssim import cli
+
+    blocker = tmp_path / "taken"
+    blocker.write_text("not a folder")
+    root = blocker if kind == "file" else blocker / "results"
+    ran = []
+    monkeypatch.setattr(cli, "_task", lambda: ran.append(True))
+    monkeypatch.setattr(sys, "argv", ["imssim", f"output.root={root}"])
+    with pytest.raises(SystemExit) as info:
+        cli.main()
+    assert info.value.code == 2 and not ran, "the model must not run"
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("imssim: error: output.root:") and "\n" not in err, err
+    assert str(root) in err
+    assert blocker.read_text() == "not a folder"
+
+
+def test_ctrl_c_ends_with_one_line_and_exit_code_130(tmp_path, capsys, monkeypatch):
+    from imssim import cli
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_task", interrupted)
+    monkeypatch.setattr(sys, "argv", ["imssim", f"output.root={tmp_path}"])
+    with pytest.raises(SystemExit) as info:
+        cli.main()
+    assert info.value.code == 130
+    assert capsys.readouterr().err.strip() == "imssim: interrupted"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,6 +30,7 @@ from imssim.config import conf_dir, register_schema
 from imssim.errors import ConfigError, ImssimError
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 CONF_DIR = conf_dir()
@@ -81,13 +83,27 @@ def preflight(args: list[str]) -> None:
     for variant in itertools.islice(_override_variants(overrides), 200):
         _check_group_files(variant)
         try:
-            check(compose_config(variant))
+            cfg = check(compose_config(variant))
         except (HydraException, OmegaConfBaseException) as exc:
             _fail(_first_line(exc))
         except yaml.YAMLError as exc:
             _fail(_yaml_line(exc))
         except ImssimError as exc:
             _fail(str(exc))
+        _check_output_root(Path(cfg.output.root))
+
+
+def _check_output_root(root: Path) -> None:
+    """The results folder must be a folder that can be written, before the model runs."""
+    if root.exists() and not root.is_dir():
+        _fail(f"output.root: {root} is a file, not a folder")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe = root / f".imssim-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        _fail(f"output.root: {root} cannot be written ({exc.strerror or exc})")
 
 
 def _check_group_files(overrides: list[str]) -> None:
@@ -218,6 +234,12 @@ class SweepFigures(Callback):
 def main() -> None:
     """Entry point of the ``imssim`` command."""
     args = sys.argv[1:]
-    if not any(a in ("-h", "--help", "--hydra-help", "--info", "-i", "--cfg", "-c") for a in args):
-        preflight(args)
-    _task()
+    try:
+        if not any(
+            a in ("-h", "--help", "--hydra-help", "--info", "-i", "--cfg", "-c") for a in args
+        ):
+            preflight(args)
+        _task()
+    except KeyboardInterrupt:
+        print("imssim: interrupted", file=sys.stderr)
+        raise SystemExit(EXIT_INTERRUPTED) from None
