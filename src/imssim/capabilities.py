@@ -194,10 +194,7 @@ def rebuild_areas(
         done = building & (model.rebuild_left == 0)
         gap = gap - np.where(done, 0.0, model.rebuild_cost).sum(axis=1)
         for i, a in zip(*np.nonzero(done), strict=True):
-            model.k[i, a] = p.rebuild_share * model.dropped_level[i, a]
-            model.dropped[i, a] = False
-            model.rebuilt[i] += 1
-            events.append(Event("rebuilt", int(i), -1, "", int(a), 0, 0, "national"))
+            events.append(_restore(model, int(i), int(a), "national"))
         model.rebuild_cost = np.where(done, 0.0, model.rebuild_cost)
     open_ = model.dropped & (model.rebuild_left == 0)
     room = model.dropped.sum(axis=1) - areas_owed(model)
@@ -223,13 +220,11 @@ def rebuild_areas(
         )
         if hosts.size:  # regained through the partner with the most in the area
             j = int(hosts[np.argmax(model.k[hosts, a])])
-            model.k[i, a] = stake
-            model.dropped[i, a] = False
-            model.rebuilt[i] += 1
+            restored = _restore(model, int(i), a, "through_partner", partner=j)
             old = int(model.coop.bilateral[i, j, a])
             model.coop.bilateral[i, j, a] = model.coop.bilateral[j, i, a] = integrated
             model.coop.since[i, j, a] = model.coop.since[j, i, a] = model.year
-            events.append(Event("rebuilt", int(i), j, "", a, 0, 0, "through_partner"))
+            events.append(restored)
             kind = "formed" if old == 0 else "deepened"
             events.append(Event(kind, int(i), j, "", a, old, int(integrated), "regained"))
             gap[i] -= unit[i, a] * stake
@@ -243,16 +238,21 @@ def rebuild_areas(
             * (1.0 + p.rebuild_premium) ** years_away
         )
         if p.rebuild_years == 0:
-            model.k[i, a] = stake
-            model.dropped[i, a] = False
-            model.rebuilt[i] += 1
             gap[i] -= price
-            events.append(Event("rebuilt", int(i), -1, "", a, 0, 0, "national"))
+            events.append(_restore(model, int(i), a, "national"))
             continue
         model.rebuild_left[i, a] = p.rebuild_years
         model.rebuild_cost[i, a] = price / p.rebuild_years
         gap[i] -= model.rebuild_cost[i, a]
     return gap, events
+
+
+def _restore(model: CooperationModel, i: int, a: int, reason: str, partner: int = -1) -> Event:
+    """State `i` holds area `a` again, at ``rebuild_share`` of its former holding."""
+    model.k[i, a] = model.params.rebuild_share * model.dropped_level[i, a]
+    model.dropped[i, a] = False
+    model.rebuilt[i] += 1
+    return Event("rebuilt", i, partner, "", a, 0, 0, reason)
 
 
 def adjust(

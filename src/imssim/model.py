@@ -144,6 +144,7 @@ class CooperationModel(mesa.Model):
         self.requirement = self.requirement_2012.copy()
         stake = self.budget * self.alliance
         self.alliance_weight = stake / stake.sum()  # each member's share of the 2012 budgets
+        self.alliance_threat = float(self.alliance_weight @ self.threat)
         self.alliance_gap = np.zeros(a)
 
         # trust: enough for the forms already held, otherwise a base by membership
@@ -276,9 +277,9 @@ class CooperationModel(mesa.Model):
         self.cost_index = (1.0 + self.config.scenario.gdp_growth + p.cost_growth_excess) ** t
         self.threat = self.paths.threat[t]
         self.need = self.need_2012 * threat_factor(self.threat, p.threat_requirement)[:, None]
-        alliance_threat = float(self.alliance_weight @ self.threat)
+        self.alliance_threat = float(self.alliance_weight @ self.threat)
         self.requirement = self.requirement_2012 * threat_factor(
-            np.array(alliance_threat), p.threat_requirement
+            np.array(self.alliance_threat), p.threat_requirement
         )
 
         # 2 pressure
@@ -426,7 +427,7 @@ class CooperationModel(mesa.Model):
             shortfall=shortfall,
             surplus=surplus,
             alliance_capability=float(capability[self.alliance].sum()),
-            alliance_threat=float(self.alliance_weight @ self.threat),
+            alliance_threat=self.alliance_threat,
             k=self.k,
             need=self.need,
             dropped=self.dropped,
