@@ -337,6 +337,7 @@ def run_facts(run: RunFolder) -> dict[str, object]:
         for col in ("budget", "capability", "capacity_to_act")
     }
     a = t.alliance.set_index("year")
+    labels = compare.area_labels(run)
     kinds = t.events["kind"]
     order = list(kinds.cat.categories) if hasattr(kinds, "cat") else sorted(kinds.unique())
     counts = kinds.value_counts()
@@ -375,9 +376,9 @@ def run_facts(run: RunFolder) -> dict[str, object]:
                 "threat",
             )
         },
-        "worst_area": (
-            str(a.loc[first, "worst_shortfall_area"]),
-            str(a.loc[last, "worst_shortfall_area"]),
+        "worst_area": tuple(
+            _lower_first(labels.get(area, area)) if area else ""
+            for area in (str(a.loc[y, "worst_shortfall_area"]) for y in (first, last))
         ),
     }
 
