@@ -51,11 +51,11 @@ import pandas as pd
 
 from imssim import run
 from imssim.cli import CONF_DIR, compose_config
-from imssim.cooperation import framework_forms
+from imssim.frameworks import framework_forms
 from imssim.partners import great_circle_km
 from imssim.recorder import Tables
 from imssim.results import code_revision, package_versions, write_text_atomic
-from imssim.world import World, load_world
+from imssim.world import Framework, World, load_world
 
 PROG = "validate_history"
 EXIT_USAGE = 2
@@ -352,6 +352,7 @@ def replay(world: World, events: pd.DataFrame, last_year: int) -> dict[str, np.n
     state = {c: k for k, c in enumerate(world.iso3)}
     area = {x: k for k, x in enumerate(world.areas)}
     framework = {fw.id: f for f, fw in enumerate(world.frameworks)}
+    frameworks = list(world.frameworks)  # then those founded in the run, in order
     rows = events[(events["year"] >= FIRST_YEAR) & (events["year"] <= last_year)]
     for kind, country, partner, ar, to in zip(
         rows["kind"].astype(str),
@@ -363,7 +364,21 @@ def replay(world: World, events: pd.DataFrame, last_year: int) -> dict[str, np.n
     ):
         if kind in ("gave_up", "rebuilt"):  # a state's own area; ties change by their own events
             continue
+        if kind == "ended":  # its remaining members' `left` events follow
+            continue
         i, x = state[country], area[ar]
+        if kind == "founded":
+            framework[partner] = len(frameworks)
+            frameworks.append(
+                Framework(partner, partner, x, to, "nato_or_eu", np.zeros(n, bool), 0, False)
+            )
+            add = np.zeros((1, n), dtype=bool)
+            add[0, i] = True
+            members, joined, left = (
+                np.vstack([m, z])
+                for m, z in ((members, add), (joined, add), (left, np.zeros_like(add)))
+            )
+            continue
         if kind in ("joined", "left"):
             f = framework[partner]
             members[f, i] = kind == "joined"
@@ -376,7 +391,7 @@ def replay(world: World, events: pd.DataFrame, last_year: int) -> dict[str, np.n
             weakened[i, j, x] = weakened[j, i, x] = True
         bil[i, j, x] = bil[j, i, x] = to
     eff_2012 = np.maximum(bil_2012, framework_forms(members_2012, world.frameworks, n_areas))
-    eff_last = np.maximum(bil, framework_forms(members, world.frameworks, n_areas))
+    eff_last = np.maximum(bil, framework_forms(members, frameworks, n_areas))
     return {
         "bilateral_2012": bil_2012,
         "bilateral_last": bil,

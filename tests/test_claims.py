@@ -140,8 +140,9 @@ def test_g_coordinated_cuts_leave_smaller_shortfalls(scenario):
     cuts made alone: in every seed the worst area's shortfall is smaller every year once
     the cuts are in, and no more areas are given up. Under the announced cuts the total
     shortfall is smaller too, year by year. Under deep cuts, where every area ends short,
-    the total is about equal: coordinated states keep sub-scale holdings that others give
-    up, which costs as much capability as the better spread saves (docs/ODD.md, D)."""
+    the total is no larger (smaller on average in every seed at the defaults, but not in
+    every year): coordinated states keep sub-scale holdings that others give up, which
+    costs about as much capability as the better spread saves (docs/ODD.md, D)."""
     verdict = claims.coordinated_cuts_smaller_shortfalls(
         by_seed(scenario=scenario),
         by_seed(scenario=scenario, coordinated_cuts=True),

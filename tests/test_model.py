@@ -101,19 +101,33 @@ def test_initial_state_reproduces_the_2011_figures_exactly(short_run):
 
 
 def test_netherlands_rings_in_2012_as_the_note_states(short_run):
+    """The note's priority partners are strategic; the other NATO and EU members with
+    which the Netherlands cooperates beyond the NATO and EU baseline are affiliated;
+    the thematic partners are opportunity partners; the 2012 views are mutual."""
     world = load_world()
     pairs = short_run.tables.pairs
-    view = pairs[(pairs.year == 2012) & (pairs.country == "NLD")].set_index("partner")["ring"]
-    strategic = set(view[view == "strategic"].index)
+    view = pairs[(pairs.year == 2012) & (pairs.country == "NLD")].set_index("partner")
+    ring = view["ring"]
+    strategic = set(ring[ring == "strategic"].index)
     assert {"BEL", "LUX", "DEU", "GBR", "FRA", "USA"} <= strategic
     # beyond the six, only the Northern Group partners the note singles out may be strategic
     assert strategic - {"BEL", "LUX", "DEU", "GBR", "FRA", "USA"} <= {"NOR", "DNK"}
+    nld = world.index("NLD")
+    beyond = np.zeros(world.n_states, dtype=bool)  # a tie or a framework beyond the baseline
+    beyond[world.tie_b[world.tie_a == nld]] = True
+    beyond[world.tie_a[world.tie_b == nld]] = True
+    for fw in world.frameworks:
+        if fw.purpose != "baseline" and fw.members[nld]:
+            beyond |= fw.members
     members = [c for c in world.iso3 if c != "NLD" and (world.nato | world.eu)[world.index(c)]]
     for code in members:
         if code not in strategic:
-            assert view.get(code) == "affiliated", code
+            expected = "affiliated" if beyond[world.index(code)] else "none"
+            assert str(ring.get(code, "none")) == expected, code
+    assert (ring == "affiliated").sum() >= 20
     for code in sorted(THEMATIC):
-        assert view.get(code) == "opportunity", code
+        assert ring.get(code) == "opportunity", code
+    assert (view["ring"] == view["partner_ring"]).all()
 
 
 def test_no_benefit_and_no_austerity_means_no_new_cooperation():

@@ -138,6 +138,7 @@ def test_ring_timeline_without_moves_says_so(run):
         events=t.events.iloc[:0],
         alliance=t.alliance[t.alliance["year"] == 2012],
         holdings=t.holdings[t.holdings["year"] == 2012],
+        frameworks=t.frameworks[t.frameworks["year"] == 2012],
     )
     fig, data = rf.ring_timeline(first, run.config)
     assert data.empty

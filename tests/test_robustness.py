@@ -119,24 +119,13 @@ def test_b_holds_when_pressure_weighs_double(claim_b_at_the_ends):
     assert verdict.holds, verdict
 
 
-def test_b_at_half_the_pressure_austerity_still_broadens_and_deepens_bilaterally(
-    claim_b_at_the_ends,
-):
-    """A finding, not a wish: with pressure weighing half, cuts still broaden cooperation
-    (more cooperating pairs and ties in every seed) and deepen the bilateral ties (a
-    higher mean bilateral form), since cuts also open gaps between what states hold and
-    what they need; what fails is the mean form with frameworks included, in one seed,
-    so claim b holds only in part there."""
+def test_b_holds_when_pressure_weighs_half(claim_b_at_the_ends):
+    """A finding: with pressure weighing half, cuts still broaden cooperation (more
+    cooperating pairs and ties in every seed) and deepen it (a higher mean form, with
+    and without frameworks), since cuts also open gaps between what states hold and what
+    they need, which frameworks founded by lead states help fill."""
     verdict = claim_b_at_the_ends["low"]
-    assert not verdict.holds
-    bilateral = [
-        c
-        for c in verdict.checks
-        if "austerity > baseline" in c.what
-        and any(m in c.what for m in ("n_pairs_bilateral", "n_ties_bilateral", "form_bilateral"))
-    ]
-    assert len(bilateral) == 2 * 3 and all(c.holds for c in bilateral), verdict
-    assert all("mean_form_effective" in c.what for c in verdict.failed), verdict.failed
+    assert verdict.holds, verdict
 
 
 # --- the script ------------------------------------------------------------------------

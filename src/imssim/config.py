@@ -95,9 +95,29 @@ class ThreatEvent:
     origin_lon: float = 37.62
 
 
+INSTITUTIONS = ("nato", "eu")
+MEMBERSHIP_CHANGES = ("join", "leave")
+
+
+@dataclass
+class MembershipChange:
+    """`who` joins or leaves NATO or the EU in `year` (an input: accessions, a departure).
+
+    From that year the state counts (or no longer counts) as a co-member of the
+    institution's members: for partner distance, the catalyst, trust, the affiliated
+    ring and the frameworks open to it. The alliance measure keeps its 2012 members.
+    """
+
+    who: list[str] = field(default_factory=list)
+    institution: str = "nato"
+    change: str = "join"
+    year: int = 2013
+
+
 @dataclass
 class ScenarioConfig:
-    """A scenario: GDP growth, budget rules, budget cuts and rises, and threat events."""
+    """A scenario: GDP growth, budget rules, budget cuts and rises, threat events and
+    membership changes."""
 
     name: str = "baseline"
     description: str = ""
@@ -106,6 +126,7 @@ class ScenarioConfig:
     budget_rules: list[BudgetRule] = field(default_factory=list)
     budget_changes: list[BudgetChange] = field(default_factory=list)
     threat_events: list[ThreatEvent] = field(default_factory=list)
+    membership_changes: list[MembershipChange] = field(default_factory=list)
 
 
 @dataclass
@@ -195,6 +216,13 @@ class ModelParams:
     fit_margin: float = 0.05
     hire_duration: float = 4.0
     framework_join_rate: float = 0.1
+    framework_consent: float = 1.0  # share of members whose trust must admit a newcomer
+    found_rate: float = 0.1  # yearly chance a lead with willing partners founds a framework
+    found_lead_rank: int = 5  # framework nations: the largest holders of the area
+    found_min_members: int = 3
+    found_max_members: int = 9
+    found_need_gap: float = 0.1  # an invitee's shortfall against its need in the area
+    found_expeditionary: float = 0.7  # a lead this expeditionary founds an expeditionary force
     thematic_rate: float = 1.0
     coordination_strength: float = 2.0
     core_protection: float = 0.8
@@ -205,10 +233,12 @@ class ModelParams:
     pool_scarce_gap: float = 0.25
     specialisation_share: float = 0.5
     # rings
-    strategic_min_form: int = 4
+    strategic_min_form: int = 3
     strategic_min_areas: int = 3
     strategic_min_years: int = 3
-    strategic_min_bilateral: int = 1
+    strategic_min_initiative: int = 1
+    strategic_max_partners: int = 8
+    ring_framework_weight: float = 1.0
     ring_duration_form: int = 3
     ring_hysteresis: float = 0.25
     ring_exit_delay: int = 2
@@ -387,6 +417,24 @@ def _check_scenario(config: Config) -> None:
         _require(abs(ev.origin_lat) <= 90, f"{key}.origin_lat", "must be in [-90, 90]")
         _require(abs(ev.origin_lon) <= 180, f"{key}.origin_lon", "must be in [-180, 180]")
         _require(len(ev.who) > 0, f"{key}.who", "names no state")
+    for k, mc in enumerate(sc.membership_changes):
+        key = f"scenario.membership_changes[{k}]"
+        _require(
+            mc.institution in INSTITUTIONS,
+            f"{key}.institution",
+            f"must be one of {', '.join(INSTITUTIONS)} (got {mc.institution!r})",
+        )
+        _require(
+            mc.change in MEMBERSHIP_CHANGES,
+            f"{key}.change",
+            f"must be one of {', '.join(MEMBERSHIP_CHANGES)} (got {mc.change!r})",
+        )
+        _require(
+            FIRST_YEAR < mc.year <= LAST_YEAR,
+            f"{key}.year",
+            f"must lie in {FIRST_YEAR + 1}..{LAST_YEAR} (got {mc.year})",
+        )
+        _require(len(mc.who) > 0, f"{key}.who", "names no state")
     for k, gc in enumerate(sc.growth_changes):
         key = f"scenario.growth_changes[{k}]"
         _require(
@@ -460,6 +508,11 @@ _UNIT_INTERVAL = (
     "rebuild_share",
     "pool_scarce_gap",
     "specialisation_share",
+    "framework_consent",
+    "found_rate",
+    "found_need_gap",
+    "found_expeditionary",
+    "ring_framework_weight",
 )
 _NON_NEGATIVE = (
     "upkeep_cost",
@@ -509,7 +562,15 @@ def _check_params(p: ModelParams) -> None:
     _require(1 <= p.strategic_min_form <= 6, "params.strategic_min_form", "must be 1..6")
     _require(1 <= p.ring_duration_form <= 6, "params.ring_duration_form", "must be 1..6")
     _require(p.strategic_min_areas >= 1, "params.strategic_min_areas", "must be >= 1")
-    _require(p.strategic_min_bilateral >= 0, "params.strategic_min_bilateral", "must be >= 0")
+    _require(p.strategic_min_initiative >= 0, "params.strategic_min_initiative", "must be >= 0")
+    _require(p.strategic_max_partners >= 1, "params.strategic_max_partners", "must be >= 1")
+    _require(p.found_lead_rank >= 1, "params.found_lead_rank", "must be >= 1")
+    _require(p.found_min_members >= 2, "params.found_min_members", "must be >= 2")
+    _require(
+        p.found_max_members >= p.found_min_members,
+        "params.found_max_members",
+        f"must be >= found_min_members ({p.found_min_members})",
+    )
     weights = p.weight_distance + p.weight_culture + p.weight_synergy + p.weight_goals
     _require(weights > 0, "params.weight_*", "the four partner-criteria weights are all zero")
     for f in fields(p):

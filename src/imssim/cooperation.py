@@ -26,7 +26,6 @@ import numpy as np
 
 from imssim.config import ModelParams
 from imssim.forms import SHALLOW_LIMIT, Form, FormTable
-from imssim.world import Framework
 
 EPS = 1e-9
 
@@ -35,10 +34,10 @@ EPS = 1e-9
 class Event:
     """One change of the cooperation record (indices into the world's tuples)."""
 
-    kind: str  # formed, deepened, downgraded, abandoned, joined, left
-    country: int
+    kind: str  # formed, deepened, downgraded, abandoned, joined, left, founded, ended, ...
+    country: int  # a state index (-1: none, for a framework that ended without members)
     partner: int  # a state index, or -1 for a framework
-    framework: str  # framework id for joined/left, else ""
+    framework: str  # framework id for joined, left, founded and ended, else ""
     area: int
     from_form: int
     to_form: int
@@ -54,6 +53,7 @@ class CoopState:
     dependent: np.ndarray  # bool[N, N, A]: i relies on j in area a (form 6)
     members: np.ndarray  # bool[F, N]
     trust: np.ndarray  # float[N, N]: i's trust in j
+    initiative: np.ndarray | None = None  # int[N, N]: bilateral ties i proposed to j
 
 
 def hand_over(k: np.ndarray, handed: np.ndarray, d: int, area: int, share: float) -> None:
@@ -66,22 +66,6 @@ def hand_over(k: np.ndarray, handed: np.ndarray, d: int, area: int, share: float
     moved = share * k[d, area]
     handed[d, area] += moved
     k[d, area] -= moved
-
-
-def framework_forms(
-    members: np.ndarray, frameworks: tuple[Framework, ...], n_areas: int
-) -> np.ndarray:
-    """int8[N, N, A]: the deepest framework form each pair shares in each area."""
-    n = members.shape[1]
-    fw = np.zeros((n, n, n_areas), dtype=np.int8)
-    for f, framework in enumerate(frameworks):
-        m = members[f]
-        both = np.outer(m, m)
-        layer = fw[:, :, framework.area]
-        np.maximum(layer, np.where(both, framework.form, 0).astype(np.int8), out=layer)
-    idx = np.arange(n)
-    fw[idx, idx, :] = 0
-    return fw
 
 
 def thematic_rates(
@@ -196,6 +180,42 @@ class CooperationRules:
         cost = cost + p.transaction_cost * (1.0 - relief)
         return benefit - cost + bonus
 
+    def form_value(
+        self,
+        eff: np.ndarray,
+        form: int,
+        area_form: np.ndarray,
+        k: np.ndarray,
+        ref: np.ndarray,
+        pressure: np.ndarray,
+        reliability: np.ndarray,
+        fit: np.ndarray,
+        autonomy_weight: np.ndarray,
+        military_weight: np.ndarray,
+        need_gap: np.ndarray,
+    ) -> np.ndarray:
+        """float[N, N, A]: i's value of cooperating with j in each area at `form` (or
+        its current form, if deeper); what a state weighs when invited to a framework."""
+        cur = eff.astype(np.int64)
+        new = np.maximum(cur, int(form))
+        ratio = np.divide(
+            k[None, :, :], ref[:, None, :], out=np.zeros(eff.shape), where=ref[:, None, :] > EPS
+        )
+        return self._side_value(
+            cur,
+            new,
+            area_form,
+            pressure,
+            ratio,
+            reliability,
+            fit,
+            autonomy_weight,
+            np.zeros(eff.shape),
+            np.zeros(eff.shape, dtype=bool),
+            military_weight,
+            need_gap,
+        )
+
     def propose(
         self,
         state: CoopState,
@@ -308,6 +328,8 @@ class CooperationRules:
                 d, prov = (i, j) if (k[i, ar], j) < (k[j, ar], i) else (j, i)
                 state.dependent[d, prov, ar] = True
                 hand_over(k, handed, d, ar, self.p.specialisation_share)
+            if state.initiative is not None:
+                state.initiative[i, j] += 1
             kind = "formed" if bil_old == 0 else "deepened"
             reason = "specialisation" if new == Form.SPECIALISATION else "mutual_gain"
             events.append(Event(kind, i, j, "", ar, old, new, reason))
@@ -348,6 +370,8 @@ class CooperationRules:
                 ar = int(rng.choice(areas))
                 state.bilateral[i, j, ar] = state.bilateral[j, i, ar] = Form.JOINT_HIRE
                 state.since[i, j, ar] = state.since[j, i, ar] = year
+                if state.initiative is not None:
+                    state.initiative[i, j] += 1
                 free[j, ar] = False
                 if not free[j].any():
                     weight[j] = 0.0
@@ -445,104 +469,4 @@ class CooperationRules:
                 state.dependent[i, j, ar] = state.dependent[j, i, ar] = False
             kind = "abandoned" if to == 0 else "downgraded"
             events.append(Event(kind, who, other, "", ar, form, to, reason))
-        return events
-
-    # --- frameworks ---------------------------------------------------------------
-
-    def frameworks_step(
-        self,
-        state: CoopState,
-        frameworks: tuple[Framework, ...],
-        eligible: np.ndarray,
-        eff: np.ndarray,
-        area_form: np.ndarray,
-        k: np.ndarray,
-        handed: np.ndarray,
-        pressure: np.ndarray,
-        fit: np.ndarray,
-        allowed: np.ndarray,
-        autonomy_weight: np.ndarray,
-        military_weight: np.ndarray,
-        rng: np.random.Generator,
-    ) -> list[Event]:
-        """States leave frameworks whose area they no longer hold or whose members they
-        no longer trust, and join those that pay off, with probability
-        ``framework_join_rate`` a year (joining takes negotiation).
-
-        Computed for all frameworks at once: arrays are [N, F] (state x framework).
-        """
-        p, fm = self.p, self.forms
-        if not frameworks:
-            return []
-        m = state.members.T.astype(float)  # [N, F]
-        area = np.array([fw.area for fw in frameworks])
-        level = np.array([fw.form for fw in frameworks])
-        fixed = np.array([fw.fixed for fw in frameworks])
-        others = m.sum(axis=0)[None, :] - m  # members other than i
-        count = np.maximum(others, 1.0)
-        # the diagonals of trust, fit, distance and relief are 0: i itself adds nothing
-        mean_trust = state.trust @ m / count
-        mean_fit = fit @ m / count
-        mean_distance = self.distance @ m / count
-        relief = self.relief @ m / count
-        k_f = k[:, area]
-        holds = (k_f > EPS) | (handed[:, area] > EPS)
-        allowed_f = allowed[:, area]
-        member = state.members.T & ~fixed[None, :]
-        trust_low = mean_trust < fm.trust_required[level - 1][None, :] - p.trust_margin
-        leave = member & (~holds | trust_low | (allowed_f < level[None, :]))
-        # joining: the value of the framework's form with its members
-        form_now = area_form[:, area]  # [N, F]
-        base = fm.net_saving(form_now, relief)
-        deeper = level[None, :] > form_now
-        gain = np.where(
-            deeper, fm.net_saving(np.broadcast_to(level, form_now.shape), relief) - base, 0.0
-        )
-        econ = gain * (p.economic_base + p.economic_pressure * pressure[:, None])
-        cur_access = fm.access[eff[:, :, area]]  # [N, N, F]
-        d_access = np.clip(fm.access[level][None, None, :] - cur_access, 0.0, None)
-        mil = (d_access * m[None, :, :]).max(axis=1)
-        pol = p.political_base * (1.0 - mean_distance)
-        benefit = (
-            p.benefit_scale
-            * mean_fit
-            * (
-                p.goal_weight_economic * econ
-                + military_weight[:, None] * mil
-                + p.goal_weight_political * pol
-            )
-        )
-        d_con = np.where(deeper, fm.constraint[level][None, :] - fm.constraint[form_now], 0.0)
-        core_factor = np.where(self.core[:, area], p.core_weight, 1.0)
-        cost = autonomy_weight[:, None] * d_con * core_factor + p.transaction_cost * (1.0 - relief)
-        draws = rng.random(m.shape)
-        join = (
-            eligible.T
-            & ~state.members.T
-            & ~fixed[None, :]
-            & (m.sum(axis=0) > 0)[None, :]
-            & (k_f > EPS)
-            & (allowed_f >= level[None, :])
-            & (mean_fit >= fm.fit_required[level][None, :])
-            & (mean_trust >= fm.trust_required[level][None, :])
-            & (benefit - cost > 0)
-            & (draws < p.framework_join_rate)
-        )
-        events = []
-        for f, fw in enumerate(frameworks):
-            for i in np.flatnonzero(leave[:, f]):
-                reason = (
-                    "no_capability"
-                    if not holds[i, f]
-                    else "policy"
-                    if allowed_f[i, f] < fw.form
-                    else "trust_fell"
-                )
-                events.append(Event("left", int(i), -1, fw.id, fw.area, fw.form, 0, reason))
-            for i in np.flatnonzero(join[:, f]):
-                events.append(
-                    Event("joined", int(i), -1, fw.id, fw.area, 0, fw.form, "mutual_gain")
-                )
-        state.members[leave.T] = False
-        state.members[join.T] = True
         return events

@@ -60,6 +60,26 @@ def contribution(
     return ref * (1.0 - none)
 
 
+def partner_offer(
+    k: np.ndarray,
+    handed: np.ndarray,
+    eff: np.ndarray,
+    reliability: np.ndarray,
+    forms: FormTable,
+) -> np.ndarray:
+    """float[N, N]: the capability j offers i over all areas (before offers combine).
+
+    Each area counts x = access[form] x reliability x min(1, k_j / ref_i) of i's
+    reference level, as in :func:`contribution`: what i depends on j for.
+    """
+    ref = reference_level(k, handed)
+    ratio = np.divide(
+        k[None, :, :], ref[:, None, :], out=np.zeros(eff.shape), where=ref[:, None, :] > EPS
+    )
+    x = forms.access[eff] * reliability[:, :, None] * np.minimum(1.0, ratio)
+    return (x * ref[:, None, :]).sum(axis=2)
+
+
 def autonomy(
     k: np.ndarray,
     handed: np.ndarray,

@@ -25,17 +25,19 @@ from a :class:`~imssim.config.Config` and returns its tables.
 
 from __future__ import annotations
 
+import dataclasses
+
 import mesa
 import numpy as np
 
 from imssim import capabilities
+from imssim import frameworks as fwk
 from imssim.agents import StateAgent
 from imssim.config import Config, PolicyConfig, to_config
 from imssim.cooperation import (
     CooperationRules,
     CoopState,
     Event,
-    framework_forms,
     hand_over,
     priority_partners,
     thematic_rates,
@@ -47,6 +49,7 @@ from imssim.metrics import (
     autonomy,
     contribution,
     need_gap,
+    partner_offer,
     reference_level,
     shortfall_surplus,
     threat_factor,
@@ -88,10 +91,11 @@ class CooperationModel(mesa.Model):
         self.rules = CooperationRules(
             p, self.forms, self.criteria.distance, self.criteria.comember, w.core, config.catalyst
         )
-        self.alliance = (w.nato | w.eu) & (w.region != "north_america")
-        self.eligible = np.array([self._eligible(fw.eligibility) for fw in w.frameworks]).reshape(
-            len(w.frameworks), n
-        )
+        self.alliance = (w.nato | w.eu) & (w.region != "north_america")  # the 2012 members
+        self.nato, self.eu = w.nato.copy(), w.eu.copy()  # this year's memberships
+        self.membership_steps = fwk.membership_schedule(config.scenario, w)
+        self.frameworks = list(w.frameworks)  # the record's, then those founded
+        self.fw_ended = np.zeros(len(self.frameworks), dtype=np.int32)  # year it ended
 
         # economy and threat
         self.gdp = w.gdp.copy()
@@ -116,9 +120,10 @@ class CooperationModel(mesa.Model):
             dependent=np.zeros((n, n, a), dtype=bool),
             members=members,
             trust=np.zeros((n, n)),
+            initiative=(bil > 0).any(axis=2).astype(np.int16),  # the record's: both sides
         )
 
-        self._fw_cache: tuple[bytes, np.ndarray] | None = None
+        self._fw_cache: tuple[bytes, np.ndarray, np.ndarray] | None = None
 
         # capabilities: the 2011 budget exactly carries the 2012 holdings
         weight = LEVEL_WEIGHT[w.level]
@@ -159,7 +164,7 @@ class CooperationModel(mesa.Model):
         self.deep_years = self._initial_deep_years(eff)
         self.ring = np.zeros((n, n), dtype=np.int8)
         self.ring_below = np.zeros((n, n), dtype=np.int16)
-        self.ring = target_rings(eff, bil, self.deep_years, self.criteria.comember, self.ring, p)
+        self.ring = self._target_rings(eff)
         self.thematic_rate = thematic_rates(
             bil,
             self.criteria.comember,
@@ -175,15 +180,6 @@ class CooperationModel(mesa.Model):
         self._record(eff, area_form)
 
     # --- helpers ------------------------------------------------------------------
-
-    def _eligible(self, eligibility: str) -> np.ndarray:
-        w = self.world
-        return {
-            "nato": w.nato,
-            "eu": w.eu,
-            "nato_or_eu": w.nato | w.eu,
-            "any": np.ones(w.n_states, dtype=bool),
-        }[eligibility]
 
     def _set_policy(self, policy: PolicyConfig) -> None:
         n = self.world.n_states
@@ -211,28 +207,77 @@ class CooperationModel(mesa.Model):
         self.prune_max_form = per_state("prune_max_form").astype(int)
 
     def _initial_deep_years(self, eff: np.ndarray) -> np.ndarray:
+        """Years each pair has held a bilateral tie at form >= ring_duration_form."""
         w, p = self.world, self.params
         years = np.zeros(eff.shape[:2])
         start = self.config.start_year
         deep = w.tie_form >= p.ring_duration_form
         for i, j, s in zip(w.tie_a[deep], w.tie_b[deep], w.tie_since[deep], strict=True):
             years[i, j] = years[j, i] = max(years[i, j], start - s)
-        for fw in w.frameworks:
-            if fw.form >= p.ring_duration_form:
-                both = np.outer(fw.members, fw.members)
-                years = np.where(both, np.maximum(years, start - fw.since), years)
         np.fill_diagonal(years, 0)
         return years
+
+    def _framework_layers(self) -> tuple[np.ndarray, np.ndarray]:
+        """The forms pairs share through all frameworks, and through those beyond the
+        NATO and EU baseline (both int8[N, N, A]), cached on the memberships."""
+        key = self.coop.members.tobytes()
+        if self._fw_cache is None or self._fw_cache[0] != key:
+            a = self.world.n_areas
+            every = fwk.framework_forms(self.coop.members, self.frameworks, a)
+            beyond = (
+                self.coop.members
+                & np.array([fw.purpose != "baseline" for fw in self.frameworks])[:, None]
+            )
+            self._fw_cache = (key, every, fwk.framework_forms(beyond, self.frameworks, a))
+        return self._fw_cache[1], self._fw_cache[2]
 
     def effective_forms(self) -> tuple[np.ndarray, np.ndarray]:
         """Effective form per pair and area (bilateral or framework), and per state
         and area the deepest form over all partners."""
-        key = self.coop.members.tobytes()
-        if self._fw_cache is None or self._fw_cache[0] != key:
-            fw = framework_forms(self.coop.members, self.world.frameworks, self.world.n_areas)
-            self._fw_cache = (key, fw)
-        eff = np.maximum(self.coop.bilateral, self._fw_cache[1])
+        eff = np.maximum(self.coop.bilateral, self._framework_layers()[0])
         return eff, eff.max(axis=1)
+
+    def _target_rings(self, eff: np.ndarray) -> np.ndarray:
+        beyond = self._framework_layers()[1]
+        bil = self.coop.bilateral
+        any_coop = (bil > 0).any(axis=2) | (beyond > 0).any(axis=2)
+        offer = partner_offer(self.k, self.handed, eff, self.reliability(), self.forms)
+        return target_rings(
+            bil,
+            beyond,
+            any_coop,
+            self.deep_years,
+            self.coop.initiative,
+            offer,
+            self.criteria.comember,
+            self.ring,
+            self.params,
+            priority_partners(bil, self.coop.trust, self.priority_limit),
+        )
+
+    @property
+    def framework_open(self) -> np.ndarray:
+        """bool[F, N]: who may be a member of each framework under this year's memberships."""
+        return fwk.open_to(self.frameworks, self.nato, self.eu)
+
+    def _change_memberships(self) -> list[Event]:
+        """Apply this year's NATO and EU accessions and departures (scenario inputs)."""
+        steps = [s for s in self.membership_steps if s.year == self.year]
+        if not steps:
+            return []
+        for step in steps:
+            target = self.nato if step.institution == "nato" else self.eu
+            target[step.states] = step.join
+        w = dataclasses.replace(self.world, nato=self.nato.copy(), eu=self.eu.copy())
+        self.criteria = static_criteria(w, self.params)
+        self.rules.distance = self.criteria.distance
+        self.rules.comember = self.criteria.comember
+        self.rules.relief = self.config.catalyst * self.criteria.comember.astype(float)
+        p = self.params
+        base = np.where(self.criteria.comember, p.trust_base_member, p.trust_base_other)
+        np.fill_diagonal(base, 0.0)
+        self.trust_base = base
+        return fwk.follow_institutions(self.coop.members, self.frameworks, self.nato, self.eu)
 
     def _relief(self, eff: np.ndarray, area_form: np.ndarray) -> np.ndarray:
         """Catalyst relief per state and area: applies when the deepest tie is with a co-member."""
@@ -270,7 +315,8 @@ class CooperationModel(mesa.Model):
         t = self.year - self.config.start_year
         p = self.params
 
-        # 1 economy and threat
+        # 1 economy, threat and memberships
+        events = self._change_memberships()
         self.gdp = self.gdp * (1.0 + self.paths.growth[t])
         self.share = self.paths.share[t]
         self.budget = self.gdp * self.share
@@ -294,7 +340,7 @@ class CooperationModel(mesa.Model):
 
         # 3 capabilities
         self.k_prev = self.k.copy()
-        events = capabilities.adjust(self, gap, unit, eff)
+        events += capabilities.adjust(self, gap, unit, eff)
         cut_fraction = np.divide(
             self.k_prev - self.k, self.k_prev, out=np.zeros_like(self.k), where=self.k_prev > EPS
         )
@@ -326,22 +372,7 @@ class CooperationModel(mesa.Model):
             prune_max_form=self.prune_max_form,
             handed=self.handed,
         )
-        eff, area_form = self.effective_forms()
-        events += self.rules.frameworks_step(
-            self.coop,
-            self.world.frameworks,
-            self.eligible,
-            eff,
-            area_form,
-            self.k,
-            self.handed,
-            self.pressure,
-            fit,
-            self.allowed,
-            self.autonomy_weight,
-            self.military_weight,
-            self.rng,
-        )
+        events += self._frameworks_step(fit)
         eff, area_form = self.effective_forms()
         moves = self.rules.propose(
             self.coop,
@@ -374,15 +405,78 @@ class CooperationModel(mesa.Model):
 
         # 6 rings and outcomes
         eff, area_form = self.effective_forms()
-        deep = eff.max(axis=2) >= p.ring_duration_form
+        deep = self.coop.bilateral.max(axis=2) >= p.ring_duration_form
         self.deep_years = np.where(deep, self.deep_years + 1, 0)
-        target = target_rings(
-            eff, self.coop.bilateral, self.deep_years, self.criteria.comember, self.ring, p
-        )
+        target = self._target_rings(eff)
         self.ring, self.ring_below = update_rings(self.ring, self.ring_below, target, p)
         self._record(eff, area_form)
         if self.year >= self.config.end_year:
             self.running = False
+
+    def _frameworks_step(self, fit: np.ndarray) -> list[Event]:
+        """Frameworks end, states leave and join them, lead states found new ones
+        (:mod:`imssim.frameworks`)."""
+        events = fwk.end_frameworks(self.coop.members, self.frameworks, self.fw_ended, self.year)
+        eff, area_form = self.effective_forms()
+        events += fwk.join_and_leave(
+            self.rules,
+            self.coop,
+            self.frameworks,
+            self.framework_open,
+            eff,
+            area_form,
+            self.k,
+            self.handed,
+            self.pressure,
+            fit,
+            self.allowed,
+            self.autonomy_weight,
+            self.military_weight,
+            self.rng,
+        )
+        eff, area_form = self.effective_forms()
+        gap = need_gap(self.k, self.handed, self.need)
+        ref = reference_level(self.k, self.handed)
+        reliability = self.reliability()
+
+        def value(form: int) -> np.ndarray:
+            return self.rules.form_value(
+                eff,
+                form,
+                area_form,
+                self.k,
+                ref,
+                self.pressure,
+                reliability,
+                fit,
+                self.autonomy_weight,
+                self.military_weight,
+                gap,
+            )
+
+        new, found_events = fwk.found(
+            self.rules,
+            self.coop,
+            self.frameworks,
+            self.fw_ended,
+            self.world,
+            self.nato,
+            self.eu,
+            eff,
+            value,
+            self.k,
+            gap,
+            fit,
+            self.allowed,
+            self.autonomy_weight,
+            1.0 - self.k[self.alliance].sum(axis=0) / self.requirement,  # this year's gap
+            self.year,
+            self.rng,
+        )
+        if new:
+            self.frameworks.extend(new)
+            self.fw_ended = np.concatenate([self.fw_ended, np.zeros(len(new), dtype=np.int32)])
+        return events + found_events
 
     @property
     def real_budget(self) -> np.ndarray:
@@ -433,6 +527,9 @@ class CooperationModel(mesa.Model):
             dropped=self.dropped,
             rebuilding=self.rebuild_left > 0,
             relying=relying,
+        )
+        self.recorder.record_frameworks(
+            self.year, self.frameworks, self.coop.members, self.fw_ended
         )
 
     def run(self) -> None:

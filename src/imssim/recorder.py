@@ -1,9 +1,10 @@
 """Collecting the model's outcomes year by year into tidy tables.
 
 Per year the model hands over its arrays; the recorder keeps compact copies and
-builds the four tables of the output contract at the end:
-``countries`` (year x state), ``pairs`` (year x ordered pair with any relation),
-``events`` (one row per change) and ``alliance`` (one row per year).
+builds the tables of the output contract at the end: ``countries`` (year x state),
+``pairs`` (year x ordered pair with any relation: the first state's own view),
+``events`` (one row per change), ``alliance`` (one row per year), ``holdings`` (year x
+state x area) and ``frameworks`` (year x framework in force).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ EVENT_KINDS = (
     "left",
     "gave_up",
     "rebuilt",
+    "founded",
+    "ended",
 )
 
 
@@ -38,6 +41,7 @@ class Tables:
     events: pd.DataFrame
     alliance: pd.DataFrame
     holdings: pd.DataFrame
+    frameworks: pd.DataFrame
 
     def items(self) -> list[tuple[str, pd.DataFrame]]:
         return [
@@ -46,6 +50,7 @@ class Tables:
             ("events", self.events),
             ("alliance", self.alliance),
             ("holdings", self.holdings),
+            ("frameworks", self.frameworks),
         ]
 
 
@@ -56,6 +61,7 @@ class Recorder:
         self._pairs: list[dict[str, np.ndarray]] = []
         self._alliance: list[dict[str, float]] = []
         self._holdings: list[dict[str, np.ndarray]] = []
+        self._frameworks: list[dict[str, object]] = []
 
     def record(
         self,
@@ -123,6 +129,7 @@ class Recorder:
                 "country_idx": rows,
                 "partner_idx": cols,
                 "ring_idx": ring[rows, cols],
+                "partner_ring_idx": ring[cols, rows],
                 "max_form": max_form[rows, cols].astype(np.int8),
                 "bilateral_form": bilateral.max(axis=2)[rows, cols].astype(np.int8),
                 "n_areas": (eff > 0).sum(axis=2)[rows, cols].astype(np.int16),
@@ -171,6 +178,31 @@ class Recorder:
             row[f"surplus_{area}"] = float(surplus[a])
         self._alliance.append(row)
 
+    def record_frameworks(
+        self, year: int, frameworks: list, members: np.ndarray, ended: np.ndarray
+    ) -> None:
+        """One row per framework in force in `year` (members and lead by ISO3 code)."""
+        iso = self.world.iso3
+        for f, fw in enumerate(frameworks):
+            if ended[f] or not members[f].any():
+                continue
+            codes = [iso[i] for i in np.flatnonzero(members[f])]
+            self._frameworks.append(
+                {
+                    "year": year,
+                    "framework": fw.id,
+                    "name": fw.name,
+                    "purpose": fw.purpose,
+                    "area": self.world.areas[fw.area],
+                    "form": fw.form,
+                    "lead": iso[fw.lead] if fw.lead >= 0 else "",
+                    "since": fw.since,
+                    "origin": "founded" if f >= len(self.world.frameworks) else "record",
+                    "n_members": len(codes),
+                    "members": ";".join(codes),
+                }
+            )
+
     def tables(self, events: list) -> Tables:
         w = self.world
         iso = np.array(w.iso3)
@@ -190,11 +222,17 @@ class Recorder:
         pairs.insert(
             3, "ring", pd.Categorical(np.array(RING_NAMES)[ring_idx], categories=RING_NAMES)
         )
+        partner_ring = pairs.pop("partner_ring_idx").to_numpy()
+        pairs.insert(
+            4,
+            "partner_ring",
+            pd.Categorical(np.array(RING_NAMES)[partner_ring], categories=RING_NAMES),
+        )
         events_df = pd.DataFrame(
             {
                 "year": np.array([y for y, _ in events], dtype=np.int32),
                 "kind": pd.Categorical([e.kind for _, e in events], categories=EVENT_KINDS),
-                "country": [w.iso3[e.country] for _, e in events],
+                "country": [w.iso3[e.country] if e.country >= 0 else "" for _, e in events],
                 "partner": [e.framework if e.partner < 0 else w.iso3[e.partner] for _, e in events],
                 "area": [w.areas[e.area] for _, e in events],
                 "from_form": np.array([e.from_form for _, e in events], dtype=np.int8),
@@ -209,6 +247,27 @@ class Recorder:
         )
         holdings.insert(1, "country", np.tile(np.repeat(iso, w.n_areas), n_years))
         holdings.insert(2, "area", np.tile(np.array(w.areas), w.n_states * n_years))
+        columns = [
+            "year",
+            "framework",
+            "name",
+            "purpose",
+            "area",
+            "form",
+            "lead",
+            "since",
+            "origin",
+            "n_members",
+            "members",
+        ]
+        frameworks = pd.DataFrame(self._frameworks, columns=columns)
+        for col in ("year", "form", "since", "n_members"):
+            frameworks[col] = frameworks[col].astype(np.int32)
         return Tables(
-            countries=countries, pairs=pairs, events=events_df, alliance=alliance, holdings=holdings
+            countries=countries,
+            pairs=pairs,
+            events=events_df,
+            alliance=alliance,
+            holdings=holdings,
+            frameworks=frameworks,
         )

@@ -30,7 +30,7 @@ from imssim.recorder import Tables
 from imssim.run import Result
 
 PACKAGES = ("imssim", "mesa", "hydra-core", "omegaconf", "numpy", "pandas", "pyarrow", "matplotlib")
-TABLES = ("countries", "pairs", "events", "alliance", "holdings")
+TABLES = ("countries", "pairs", "events", "alliance", "holdings", "frameworks")
 MANIFEST = "manifest.json"
 CONFIG_FILE = "config.yaml"
 

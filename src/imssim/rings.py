@@ -1,21 +1,31 @@
-"""Partner rings (*schillen*): every state's view of every other state.
+"""Partner rings (*schillen*): each state's own view of every other state.
 
 The note (p. 5-13) distinguishes strategic, affiliated (*gelieerde*) and opportunity
 (*gelegenheids*) partners "waarbij geldt dat partners door de tijd heen van de ene
-schil naar de andere kunnen bewegen". The rules, applied to the cooperation record:
+schil naar de andere kunnen bewegen". The rings are one state's view of its partners
+and need not be mutual: A may count B as strategic while B counts A as affiliated.
+The rules, applied to the cooperation record:
 
-- strategic: deep cooperation (some area at form >= ``strategic_min_form``), several
-  goals (``strategic_min_areas`` areas at form >= 2, pooling or deeper), lasting
-  (``strategic_min_years`` years of form >= ``ring_duration_form``), and an initiative
-  of the partners themselves (``strategic_min_bilateral`` bilateral areas, not only
-  shared frameworks);
-- affiliated: a NATO or EU co-member with any cooperation;
+- strategic for A: deep bilateral cooperation (some area at form >=
+  ``strategic_min_form``), several goals (``strategic_min_areas`` areas at form >= 2,
+  an area shared only through a framework counting ``ring_framework_weight``), lasting
+  (``strategic_min_years`` years of bilateral form >= ``ring_duration_form``), A's own
+  initiative (A proposed at least ``strategic_min_initiative`` of their bilateral ties,
+  or they date from before 2012: "initiatief ligt bij de partners zelf"), and priority:
+  B is among the ``strategic_max_partners`` partners meeting these criteria that make
+  the most capability available to A (A's dependence and goals: "met minder partners,
+  maar wel intensiever"); under a policy that names priority partners, only they;
+- affiliated: a NATO or EU co-member with cooperation beyond the NATO and EU baseline
+  (a bilateral tie or a shared framework): "Met diverse NAVO- en EU-partners bestaan
+  - buiten de multilaterale kaders - ook bilaterale samenwerkingsverbanden";
 - opportunity: any other cooperation (thematic, often temporary);
-- none: no cooperation.
+- none: no cooperation beyond the baseline.
 
-Hysteresis keeps partners from flickering: a strategic partner stays strategic until
-its score falls below ``1 - ring_hysteresis``, and a partner drops to a lower ring
-only after ``ring_exit_delay`` consecutive years below its current one.
+The depth, breadth and duration criteria are the pair's; initiative and priority are
+A's own, so only they make views differ. Hysteresis keeps partners from flickering: a
+strategic partner stays strategic until its score falls below ``1 - ring_hysteresis``,
+and a partner drops to a lower ring only after ``ring_exit_delay`` consecutive years
+below its current one.
 """
 
 from __future__ import annotations
@@ -40,33 +50,65 @@ RING_LEVEL = {name: level for level, name in enumerate(RING_NAMES)}  # 3: strate
 
 
 def strategic_score(
-    eff: np.ndarray, bilateral: np.ndarray, deep_years: np.ndarray, p: ModelParams
+    bilateral: np.ndarray, framework: np.ndarray, deep_years: np.ndarray, p: ModelParams
 ) -> np.ndarray:
-    """float[N, N]: the least-met strategic criterion as a ratio (>= 1: all met)."""
-    depth = eff.max(axis=2) / p.strategic_min_form
-    breadth = (eff >= LASTING).sum(axis=2) / p.strategic_min_areas
+    """float[N, N]: the pair's least-met strategic criterion as a ratio (>= 1: all met).
+
+    `framework` [N, N, A] is the form the pair shares through frameworks beyond the
+    baseline; `deep_years` counts years of bilateral form >= ``ring_duration_form``.
+    """
+    depth = bilateral.max(axis=2) / p.strategic_min_form
+    lasting = bilateral >= LASTING
+    through_frameworks = (framework >= LASTING) & ~lasting
+    breadth = (lasting.sum(axis=2) + p.ring_framework_weight * through_frameworks.sum(axis=2)) / (
+        p.strategic_min_areas
+    )
     duration = deep_years / p.strategic_min_years
-    score = np.minimum(np.minimum(depth, breadth), duration)
-    if p.strategic_min_bilateral > 0:
-        initiative = (bilateral >= LASTING).sum(axis=2) / p.strategic_min_bilateral
-        score = np.minimum(score, initiative)
-    return score
+    return np.minimum(np.minimum(depth, breadth), duration)
+
+
+def priority_rank(offer: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """int[N, N]: j's rank among i's candidates by what j makes available to i (0: most).
+
+    Ties go to the lower index; non-candidates rank after all candidates.
+    """
+    n = offer.shape[0]
+    key = np.where(candidates, offer, -np.inf)
+    order = np.argsort(-key, axis=1, kind="stable")
+    rank = np.empty((n, n), dtype=np.int64)
+    rank[np.arange(n)[:, None], order] = np.arange(n)[None, :]
+    return rank
 
 
 def target_rings(
-    eff: np.ndarray,
     bilateral: np.ndarray,
+    framework: np.ndarray,
+    any_coop: np.ndarray,
     deep_years: np.ndarray,
+    initiative: np.ndarray,
+    offer: np.ndarray,
     comember: np.ndarray,
     current: np.ndarray,
     p: ModelParams,
+    priority: np.ndarray | None = None,
 ) -> np.ndarray:
-    """int[N, N]: the ring each pair qualifies for now (strategic with hysteresis)."""
-    score = strategic_score(eff, bilateral, deep_years, p)
+    """int[N, N]: the ring each state's view of each other qualifies for now.
+
+    `any_coop` [N, N] marks pairs cooperating beyond the NATO and EU baseline,
+    `initiative` [N, N] counts the bilateral ties i proposed to j (ties of the 2012
+    record count for both) and `offer` [N, N] is the capability j makes available to i;
+    `priority` [N, N] (optional) marks the partners a policy of few partners lets i
+    treat as priorities: only they can be strategic in i's view. Row i is i's view.
+    """
+    score = strategic_score(bilateral, framework, deep_years, p)
     threshold = np.where(current == Ring.STRATEGIC, 1.0 - p.ring_hysteresis, 1.0)
-    any_coop = eff.max(axis=2) > 0
+    candidates = any_coop & (score >= threshold) & (initiative >= p.strategic_min_initiative)
+    if priority is not None:
+        candidates &= priority
+    np.fill_diagonal(candidates, False)
+    strategic = candidates & (priority_rank(offer, candidates) < p.strategic_max_partners)
     ring = np.where(any_coop, np.where(comember, Ring.AFFILIATED, Ring.OPPORTUNITY), Ring.NONE)
-    ring = np.where(any_coop & (score >= threshold), Ring.STRATEGIC, ring)
+    ring = np.where(strategic, Ring.STRATEGIC, ring)
     np.fill_diagonal(ring, Ring.NONE)
     return ring.astype(np.int8)
 

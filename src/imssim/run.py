@@ -45,6 +45,7 @@ def check(config: Any) -> Config:
     """
     from imssim.economy import build_paths
     from imssim.errors import ConfigError, WorldDataError
+    from imssim.frameworks import membership_schedule
     from imssim.world import load_world
 
     cfg = to_config(config)
@@ -54,4 +55,5 @@ def check(config: Any) -> Config:
     except WorldDataError:
         raise ConfigError(f"focal: unknown state code {cfg.focal!r}") from None
     build_paths(cfg.scenario, world, cfg.start_year, cfg.end_year, cfg.params)
+    membership_schedule(cfg.scenario, world)
     return cfg

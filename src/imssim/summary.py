@@ -69,8 +69,65 @@ def ring_flicker(pairs: pd.DataFrame, window: int = 2) -> tuple[int, int]:
     return int(left.sum()), int((left & back).sum())
 
 
-def _line(country: str, year: int, rings: dict[str, list[str]]) -> str:
-    strategic = " ".join(rings["strategic"]) or "-"
+def one_sided(pairs: pd.DataFrame, country: str, year: int) -> set[str]:
+    """`country`'s strategic partners in `year` that do not count it strategic."""
+    view = pairs[(pairs["year"] == year) & (pairs["country"] == country)]
+    strategic = view[view["ring"] == "strategic"]
+    return set(strategic.loc[strategic["partner_ring"] != "strategic", "partner"])
+
+
+def mutuality(pairs: pd.DataFrame, year: int, ring: str = "strategic") -> tuple[int, int]:
+    """Views placing a partner in `ring` in `year`, and how many are not returned."""
+    view = pairs[(pairs["year"] == year) & (pairs["ring"] == ring)]
+    return len(view), int((view["partner_ring"] != ring).sum())
+
+
+def frameworks_founded(tables: Tables) -> pd.DataFrame:
+    """One row per framework founded in the run: id, purpose, area, form, lead, year
+    founded, last year in force, founding members and members in its last year."""
+    f = tables.frameworks
+    f = f[f["origin"] == "founded"]
+    columns = ["framework", "purpose", "area", "form", "lead", "founded", "last_year"]
+    if f.empty:
+        return pd.DataFrame(columns=[*columns, "founding_members", "last_members"])
+    rows = []
+    for fid, part in f.sort_values("year").groupby("framework", sort=False):
+        first, last = part.iloc[0], part.iloc[-1]
+        rows.append(
+            {
+                "framework": fid,
+                "purpose": first["purpose"],
+                "area": first["area"],
+                "form": int(first["form"]),
+                "lead": first["lead"],
+                "founded": int(first["since"]),
+                "last_year": int(last["year"]),
+                "founding_members": first["members"],
+                "last_members": last["members"],
+            }
+        )
+    return pd.DataFrame(rows).sort_values(["founded", "framework"], kind="stable")
+
+
+def _founded_line(tables: Tables, focal: str, last: int, shown: int = 4) -> str:
+    founded = frameworks_founded(tables)
+    if founded.empty:
+        return "frameworks founded: none"
+    parts = []
+    for r in founded.head(shown).itertuples():
+        members = [m for m in r.founding_members.split(";") if m != r.lead]
+        until = "" if r.last_year == last else f"{r.last_year}"
+        flag = f", {focal} a member" if focal in r.last_members.split(";") else ""
+        parts.append(
+            f"{r.framework} ({r.lead} with {' '.join(members)}; {r.founded}-{until}{flag})"
+        )
+    extra = f" ... and {len(founded) - shown} more" if len(founded) > shown else ""
+    return f"frameworks founded: {len(founded)}: " + "; ".join(parts) + extra
+
+
+def _line(country: str, year: int, rings: dict[str, list[str]], pairs: pd.DataFrame) -> str:
+    lone = one_sided(pairs, country, year)
+    strategic = " ".join(p + ("*" if p in lone else "") for p in rings["strategic"]) or "-"
     return (
         f"{country} {year}: strategic {strategic} | affiliated {len(rings['affiliated'])}"
         f" | opportunity {len(rings['opportunity'])}"
@@ -83,9 +140,14 @@ def summarise(
     c = tables.countries
     first, last = int(c["year"].min()), int(c["year"].max())
     lines = [
-        _line(focal, first, ring_members(tables.pairs, focal, first)),
-        _line(focal, last, ring_members(tables.pairs, focal, last)),
+        _line(focal, first, ring_members(tables.pairs, focal, first), tables.pairs),
+        _line(focal, last, ring_members(tables.pairs, focal, last), tables.pairs),
     ]
+    views, lone = mutuality(tables.pairs, last)
+    lines.append(
+        f"rings are each state's own view (* above: the partner does not count {focal} "
+        f"strategic); all states {last}: {lone} of {views} strategic views not returned"
+    )
     moves = ring_transitions(tables.pairs, focal)
     if len(moves):
         # the inner rings first: a new strategic partner matters more than a lapsed hire
@@ -124,6 +186,7 @@ def summarise(
             f"2012 record: {100 * share:.1f} % of its lasting ties (form >= 2) weakened "
             "or ended in 2013-2015"
         )
+    lines.append(_founded_line(tables, focal, last))
     e = tables.events
     counts = e["kind"].value_counts()
     lines.append(

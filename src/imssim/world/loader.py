@@ -22,6 +22,18 @@ CULTURE_COLUMNS = (
     "culture_governance",
 )
 ELIGIBILITIES = ("nato", "eu", "nato_or_eu", "any")
+# what a framework is for: the record's kinds and the three a lead state can found
+PURPOSES = (
+    "baseline",  # NATO and the EU's CSDP themselves: common exercises and standards
+    "command",  # a common command or coordination centre (EATC, MCCE)
+    "pooled_fleet",  # a co-owned or pooled fleet of a scarce enabler (SAC C-17, MMF)
+    "procurement",  # a joint programme for one equipment family (NAHEMA, NETMA, A400M)
+    "exchange",  # training, exercises, information and stock sharing (EDA and Smart Defence)
+    "standing_force",  # a multinational force or unit (EGF, the amphibious initiative)
+    "rotation",  # a force for a set period (an NRF rotation): ends after `until`
+    "expeditionary_force",  # founded: a force around an expeditionary lead (the JEF)
+    "framework_cluster",  # founded: smaller states' units around a lead's formations (FNC)
+)
 # relative weight of capability levels 0-5 when a state's budget is spread over areas
 LEVEL_WEIGHT = np.array([0.0, 1.0, 2.0, 3.5, 5.5, 8.0])
 
@@ -69,7 +81,18 @@ class Framework:
     eligibility: str
     members: np.ndarray  # bool[N], membership in 2012
     since: int
-    fixed: bool  # membership never changes (the NATO and EU baseline frameworks)
+    fixed: bool  # membership follows NATO or the EU (the baseline frameworks): no choice
+    purpose: str = "cooperation"  # see PURPOSES
+    lead: int = -1  # the lead (framework) nation, -1: none
+    until: int = 0  # last year of a rotation or fixed lifetime; 0: open-ended
+    capable: np.ndarray | None = None  # bool[N]: states able to take part (None: all)
+
+    def open_to(self, nato: np.ndarray, eu: np.ndarray) -> np.ndarray:
+        """bool[N]: the states that may be members, given this year's memberships."""
+        ok = {"nato": nato, "eu": eu, "nato_or_eu": nato | eu}.get(
+            self.eligibility, np.ones_like(nato)
+        )
+        return ok if self.capable is None else ok & self.capable
 
 
 @dataclass(frozen=True)
@@ -179,6 +202,33 @@ def _read(data_dir: Path, name: str) -> pd.DataFrame:
     if missing:
         raise WorldDataError(f"{path.name}: missing column(s) {', '.join(missing)}")
     return frame
+
+
+def _cell(row: object, column: str) -> str:
+    """An optional column's value as stripped text ('' when absent or empty)."""
+    value = getattr(row, column, None)
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _capable(
+    requires: list[str],
+    fid: str,
+    iso3: tuple[str, ...],
+    families: tuple[str, ...],
+    equipment: np.ndarray,
+) -> np.ndarray | None:
+    """bool[N] from a framework's `requires`: an equipment family (the states that field
+    it) or a list of state codes (e.g. those with a gendarmerie); None: no requirement."""
+    if not requires:
+        return None
+    if all(r in families for r in requires):
+        return equipment[:, [families.index(r) for r in requires]].any(axis=1)
+    _check_codes(requires, iso3, "state or equipment family", f"frameworks.csv ({fid}) requires")
+    mask = np.zeros(len(iso3), dtype=bool)
+    mask[[iso3.index(r) for r in requires]] = True
+    return mask
 
 
 def _split(cell: object) -> list[str]:
@@ -315,6 +365,28 @@ def load_world(data_dir: str | Path | None = None) -> World:
             ) from None
         if not 1 <= form <= 6:
             raise WorldDataError(f"frameworks.csv ({fid}): form must be 1-6")
+        purpose = _cell(row, "purpose") or "cooperation"
+        if purpose not in (*PURPOSES, "cooperation"):
+            raise WorldDataError(f"frameworks.csv ({fid}): unknown purpose {purpose!r}")
+        lead_code = _cell(row, "lead")
+        if lead_code:
+            _check_codes([lead_code], iso3, "lead state", f"frameworks.csv ({fid})")
+            if lead_code not in members:
+                raise WorldDataError(f"frameworks.csv ({fid}): lead {lead_code} is not a member")
+        until_cell = _cell(row, "until")
+        try:
+            until = int(float(until_cell)) if until_cell else 0
+        except ValueError:
+            raise WorldDataError(
+                f"frameworks.csv ({fid}): until must be a year (got {until_cell!r})"
+            ) from None
+        if until and until < since:
+            raise WorldDataError(f"frameworks.csv ({fid}): until {until} lies before since")
+        capable = _capable(_split(_cell(row, "requires")), fid, iso3, families, equipment)
+        if capable is not None:
+            # the record's members stay able (Portugal kept its NAHEMA seat after
+            # cancelling its NH90 order in 2012); the requirement binds newcomers
+            capable = capable | mask
         frameworks.append(
             Framework(
                 fid,
@@ -325,6 +397,10 @@ def load_world(data_dir: str | Path | None = None) -> World:
                 mask,
                 since,
                 fixed,
+                purpose=purpose,
+                lead=iso3.index(lead_code) if lead_code else -1,
+                until=until,
+                capable=capable,
             )
         )
 
