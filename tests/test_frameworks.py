@@ -132,9 +132,14 @@ def test_an_expeditionary_lead_founds_an_expeditionary_force(tmp_path):
 
 
 def test_where_the_alliance_lacks_the_area_the_lead_founds_a_pooled_fleet(tmp_path):
-    """A rise of 0.5 leaves the alliance a third short of armour, over pool_scarce_gap."""
+    """An alliance requirement of 1.5 times the 2012 holdings leaves the alliance a third
+    short of armour from the start (over pool_scarce_gap): a pooled fleet, even around
+    an expeditionary lead."""
     folder = write_lead_world(tmp_path / "world", expeditionary=0.9)
-    t = run(lead_config(folder, rise=0.5)).tables
+    areas = pd.read_csv(folder / "areas.csv")
+    areas.loc[areas["area"] == "armour", "alliance_requirement"] = 1.5
+    areas.to_csv(folder / "areas.csv", index=False)
+    t = run(lead_config(folder)).tables
     founded = t.events[(t.events["kind"] == "founded") & (t.events["area"] == "armour")]
     assert list(zip(founded["reason"], founded["to_form"], strict=True)) == [("pooled_fleet", 3)]
     assert founded["partner"].iloc[0].startswith("FLEET_LLL_ARMOUR_")
@@ -226,10 +231,11 @@ def test_a_state_that_leaves_the_eu_stops_counting_as_an_eu_co_member_from_that_
     f = model.tables().frameworks
     later = f[(f["year"] >= 2020) & f["framework"].isin(eu_only)]
     assert not later["members"].str.contains("GBR").any()
-    # and an EU-only state is no longer affiliated with it for being an EU co-member
+    # and an EU-only state is no longer affiliated with it for being an EU co-member, once
+    # the ring's exit delay (ring_exit_delay = 2 years below its ring) has passed
     pairs = model.tables().pairs
     view = pairs[
-        (pairs["year"] == 2021) & (pairs["country"] == "GBR") & (pairs["partner"] == "AUT")
+        (pairs["year"] == 2023) & (pairs["country"] == "GBR") & (pairs["partner"] == "AUT")
     ]
     assert view.empty or view["ring"].iloc[0] != "affiliated"
 

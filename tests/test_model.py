@@ -289,14 +289,31 @@ def test_golden_values_of_the_default_run_at_seed_42():
     result = run(composed("seed=42"))
     a = result.tables.alliance.set_index("year")
     c = result.tables.countries.set_index(["year", "country"])
-    assert int(a.loc[2020, "n_ties_bilateral"]) == 333
-    assert a.loc[2035, "mean_form_bilateral"] == pytest.approx(2.463917525773196, rel=1e-9)
-    assert c.loc[(2035, "NLD"), "capacity_to_act"] == pytest.approx(22.035694107453075, rel=1e-9)
-    assert c.loc[(2035, "NLD"), "autonomy"] == pytest.approx(0.6801165553509766, rel=1e-9)
+    assert int(a.loc[2020, "n_ties_bilateral"]) == 326
+    assert a.loc[2035, "mean_form_bilateral"] == pytest.approx(2.451776649746193, rel=1e-9)
+    assert c.loc[(2035, "NLD"), "capacity_to_act"] == pytest.approx(21.03415969687317, rel=1e-9)
+    assert c.loc[(2035, "NLD"), "autonomy"] == pytest.approx(0.6913255466490317, rel=1e-9)
     assert c.loc[(2035, "NLD"), "n_areas_dropped"] == 1
-    assert a.loc[2035, "worst_shortfall"] == pytest.approx(0.34686240059919693, rel=1e-9)
+    assert c.loc[(2035, "NLD"), "n_strategic"] == 6
+    assert a.loc[2035, "worst_shortfall"] == pytest.approx(0.3547650344943885, rel=1e-9)
     assert a.loc[2035, "worst_shortfall_area"] == "air_refuelling"
-    assert len(result.tables.events) == 1986
+    assert len(result.tables.events) == 2038
+
+
+def test_golden_frameworks_and_views_of_the_history_at_seed_1():
+    """The frameworks lead states found under history_2012_2024 at seed 1, with their
+    founding members, and the strategic views not returned in 2035."""
+    from imssim.summary import frameworks_founded, mutuality
+
+    t = run(composed("scenario=history_2012_2024", "seed=1")).tables
+    founded = frameworks_founded(t)
+    assert founded[["framework", "founding_members"]].values.tolist() == [
+        ["FLEET_DEU_AIR_REFUELLING_2014", "FRA;DEU;ITA;NLD;ESP;TUR;GBR"],
+        ["FLEET_FRA_CYBER_2015", "BEL;FRA;DEU;ITA;NLD;PRT;IRL"],
+        ["FLEET_ITA_ISR_2015", "BEL;DEU;ITA;NLD;PRT;IRL"],
+        ["CLUSTER_ITA_ISTAR_2018", "BEL;ITA;ESP;GBR"],
+    ]
+    assert mutuality(t.pairs, 2035) == (122, 8)
 
 
 def test_pruning_ends_only_the_policy_states_shallow_ties():

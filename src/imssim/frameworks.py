@@ -264,6 +264,67 @@ def join_and_leave(
     return events
 
 
+def _invite(
+    rules,
+    lead: int,
+    ar: int,
+    purpose: str,
+    elig: np.ndarray,
+    holds: np.ndarray,
+    need_gap: np.ndarray,
+    local_eff: np.ndarray,
+    allowed: np.ndarray,
+    fit: np.ndarray,
+    trust: np.ndarray,
+    values: dict[int, np.ndarray],
+    value: Callable[[int], np.ndarray],
+    lead_form: np.ndarray,
+    autonomy_weight: np.ndarray,
+) -> tuple[list[int], float]:
+    """The members a lead would found a framework with in area `ar` (lead first), and
+    its own gain; an empty list when too few would join."""
+    p, fm = rules.p, rules.forms
+    form = int(FOUNDABLE[purpose][0])
+    need_t = fm.trust_required[form]
+    candidates = (
+        elig
+        & holds[:, ar]
+        & (need_gap[:, ar] >= p.found_need_gap)
+        & (local_eff[:, lead, ar] < form)
+        & (allowed[:, ar] >= form)
+        & (fit[:, lead] >= fm.fit_required[form])
+        & (trust[:, lead] >= need_t)
+        & (trust[lead, :] >= need_t)
+    )
+    candidates[lead] = False
+    if candidates.sum() + 1 < p.found_min_members:  # before the costlier values
+        return [], 0.0
+    if form not in values:
+        values[form] = value(form)
+    v = values[form]
+    candidates &= v[:, lead, ar] > 0
+    chosen = [lead]
+    for j in np.argsort(-np.where(candidates, v[:, lead, ar], -np.inf), kind="stable"):
+        if not candidates[j] or len(chosen) >= p.found_max_members:
+            break
+        others = chosen[1:]
+        if all(trust[m, j] >= need_t - p.trust_margin for m in others) and all(
+            trust[j, m] >= need_t - p.trust_margin for m in others
+        ):
+            chosen.append(int(j))
+    if len(chosen) < p.found_min_members:
+        return [], 0.0
+    # the lead must gain too: what each member offers it, its autonomy given up once
+    # for the area (each pair's value counts it, so all but one are added back)
+    once = (
+        autonomy_weight[lead]
+        * (fm.constraint[form] - fm.constraint[min(int(lead_form[lead, ar]), form)])
+        * (p.core_weight if rules.core[lead, ar] else 1.0)
+    )
+    gain = float(v[lead, chosen[1:], ar].sum() + (len(chosen) - 2) * once)
+    return (chosen, gain) if gain > 0 else ([], 0.0)
+
+
 def found(
     rules,
     state,
@@ -279,17 +340,21 @@ def found(
     fit: np.ndarray,
     allowed: np.ndarray,
     autonomy_weight: np.ndarray,
-    alliance_gap: np.ndarray,
+    scarcity: np.ndarray,
     year: int,
     rng: np.random.Generator,
 ) -> tuple[list[Framework], list]:
     """Lead states found frameworks; returns the new frameworks (their members are
     appended to ``state.members``) and the events.
 
-    A lead is one of the ``found_lead_rank`` largest holders of an area among NATO and
-    EU members. Its purpose follows from the area and the lead: a pooled fleet (form 3)
-    where the alliance lacks the area by ``pool_scarce_gap`` or more, an expeditionary
-    force (form 4) around a lead with an expeditionary culture of at least
+    A possible lead of an area is one of its ``found_lead_rank`` largest holders among
+    NATO and EU members that leads no framework in the area yet. Each possible lead
+    proposes with probability ``found_rate`` a year, in the one area where it would
+    gather the most members (then: its largest gain). The purpose follows from the
+    area and the lead: a pooled fleet (form 3) where the alliance lacks the area
+    against its 2012 requirement by ``pool_scarce_gap`` or more (`scarcity` [A]: a
+    structural shortfall, not one a threat opens in every area), an expeditionary force
+    (form 4) around a lead with an expeditionary culture of at least
     ``found_expeditionary``, otherwise a framework-nation cluster (form 4, NATO). It
     invites eligible states that hold the area, fall short of their need in it by
     ``found_need_gap`` or more (a shared need), meet the form's fit and mutual trust
@@ -297,11 +362,9 @@ def found(
     the form with the other); each invitee is admitted only if every member so far
     trusts it enough for the form (consent), up to ``found_max_members``. With at least
     ``found_min_members`` members and a gain for the lead (its values with the members
-    summed, the autonomy it gives up for the area counted once), it is founded with
-    probability ``found_rate`` a year; a lead founds at most one a year and leads at
-    most one framework per area.
+    summed, the autonomy it gives up for the area counted once), it is founded.
     """
-    p, fm = rules.p, rules.forms
+    p = rules.p
     n, a = k.shape
     members_now = nato | eu
     holds = k > EPS
@@ -309,85 +372,68 @@ def found(
     ranked = np.where(members_now[:, None], k, -np.inf)
     order = np.argsort(-ranked, axis=0, kind="stable")
     lead_ok = np.zeros((n, a), dtype=bool)
-    top = order[: p.found_lead_rank]
-    lead_ok[top, np.arange(a)[None, :]] = True
+    lead_ok[order[: p.found_lead_rank], np.arange(a)[None, :]] = True
     lead_ok &= holds & members_now[:, None]
     for f, fw in enumerate(frameworks):  # one framework per lead and area
         if fw.lead >= 0 and not ended[f] and not fw.fixed:
             lead_ok[fw.lead, fw.area] = False
-    draws = rng.random((n, a))
-    lead_ok &= draws < p.found_rate
+    proposes = rng.random(n) < p.found_rate
+    lead_ok &= proposes[:, None]
     if not lead_ok.any():
         return [], []
     expeditionary = world.culture[:, 1]
-    trust = state.trust
     local_eff = eff.copy()
     lead_form = eff.max(axis=1)  # [N, A]: each state's deepest form in each area
+    eligible = {"nato": nato, "eu": eu, "nato_or_eu": nato | eu}
+    values: dict[int, np.ndarray] = {}
     new_frameworks: list[Framework] = []
     events = []
-    founded_by: set[int] = set()
-    values: dict[int, np.ndarray] = {}
-    for lead, ar in sorted(zip(*np.nonzero(lead_ok), strict=True), key=lambda t: (t[0], t[1])):
-        lead, ar = int(lead), int(ar)
-        if lead in founded_by:
+    for lead in np.flatnonzero(lead_ok.any(axis=1)):
+        lead = int(lead)
+        best: tuple[int, float, int, str, list[int]] | None = None
+        for ar in np.flatnonzero(lead_ok[lead]):
+            ar = int(ar)
+            if scarcity[ar] >= p.pool_scarce_gap:
+                purpose = "pooled_fleet"
+            elif expeditionary[lead] >= p.found_expeditionary:
+                purpose = "expeditionary_force"
+            else:
+                purpose = "framework_cluster"
+            form, elig_name = int(FOUNDABLE[purpose][0]), FOUNDABLE[purpose][1]
+            elig = eligible[elig_name]
+            if not elig[lead] or allowed[lead, ar] < form:
+                continue
+            chosen, gain = _invite(
+                rules,
+                lead,
+                ar,
+                purpose,
+                elig,
+                holds,
+                need_gap,
+                local_eff,
+                allowed,
+                fit,
+                state.trust,
+                values,
+                value,
+                lead_form,
+                autonomy_weight,
+            )
+            if chosen and (best is None or (len(chosen), gain) > (best[0], best[1])):
+                best = (len(chosen), gain, ar, purpose, chosen)
+        if best is None:
             continue
-        if alliance_gap[ar] >= p.pool_scarce_gap:
-            purpose = "pooled_fleet"
-        elif expeditionary[lead] >= p.found_expeditionary:
-            purpose = "expeditionary_force"
-        else:
-            purpose = "framework_cluster"
-        form, eligibility, short, label = FOUNDABLE[purpose]
-        elig = {"nato": nato, "eu": eu, "nato_or_eu": nato | eu}[eligibility]
-        if not elig[lead] or allowed[lead, ar] < form:
-            continue
-        need_t = fm.trust_required[form]
-        candidates = (
-            elig
-            & holds[:, ar]
-            & (need_gap[:, ar] >= p.found_need_gap)
-            & (local_eff[:, lead, ar] < form)
-            & (allowed[:, ar] >= form)
-            & (fit[:, lead] >= fm.fit_required[form])
-            & (trust[:, lead] >= need_t)
-            & (trust[lead, :] >= need_t)
-        )
-        candidates[lead] = False
-        if candidates.sum() + 1 < p.found_min_members:  # before the costlier values
-            continue
-        if int(form) not in values:
-            values[int(form)] = value(int(form))
-        v = values[int(form)]
-        candidates &= v[:, lead, ar] > 0
-        chosen = [lead]
-        for j in np.argsort(-np.where(candidates, v[:, lead, ar], -np.inf), kind="stable"):
-            if not candidates[j] or len(chosen) >= p.found_max_members:
-                break
-            others = chosen[1:]
-            if all(trust[m, j] >= need_t - p.trust_margin for m in others) and all(
-                trust[j, m] >= need_t - p.trust_margin for m in others
-            ):
-                chosen.append(int(j))
-        if len(chosen) < p.found_min_members:
-            continue
-        # the lead must gain too: what each member offers it, its autonomy given up once
-        # for the area (each pair's value counts it, so all but one are added back)
-        once = (
-            autonomy_weight[lead]
-            * (fm.constraint[form] - fm.constraint[min(int(lead_form[lead, ar]), int(form))])
-            * (p.core_weight if rules.core[lead, ar] else 1.0)
-        )
-        if v[lead, chosen[1:], ar].sum() + (len(chosen) - 2) * once <= 0:
-            continue
+        _, _, ar, purpose, chosen = best
+        form, elig_name, short, label = FOUNDABLE[purpose]
         mask = np.zeros(n, dtype=bool)
         mask[chosen] = True
-        fid = f"{short}_{world.iso3[lead]}_{world.areas[ar].upper()}_{year}"
         fw = Framework(
-            id=fid,
+            id=f"{short}_{world.iso3[lead]}_{world.areas[ar].upper()}_{year}",
             name=f"{label} led by {world.names[lead]} ({world.area_labels[ar]})",
             area=ar,
             form=int(form),
-            eligibility=eligibility,
+            eligibility=elig_name,
             members=mask,
             since=year,
             fixed=False,
@@ -395,11 +441,9 @@ def found(
             lead=lead,
         )
         new_frameworks.append(fw)
-        founded_by.add(lead)
         both = np.outer(mask, mask)
-        local_eff[:, :, ar] = np.where(
-            both, np.maximum(local_eff[:, :, ar], form), local_eff[:, :, ar]
-        )
+        layer = local_eff[:, :, ar]
+        local_eff[:, :, ar] = np.where(both, np.maximum(layer, form), layer)
         events.append(_event("founded", lead, fw, int(form), purpose, from_form=0))
         for j in chosen[1:]:
             events.append(_event("joined", j, fw, int(form), "founding_member", from_form=0))

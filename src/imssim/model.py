@@ -469,7 +469,7 @@ class CooperationModel(mesa.Model):
             fit,
             self.allowed,
             self.autonomy_weight,
-            1.0 - self.k[self.alliance].sum(axis=0) / self.requirement,  # this year's gap
+            1.0 - self.k[self.alliance].sum(axis=0) / self.requirement_2012,  # structural
             self.year,
             self.rng,
         )
