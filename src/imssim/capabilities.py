@@ -68,6 +68,9 @@ def drop_areas(
     taking account of the other states' cuts.
     """
     p = model.params
+    # the order of coordinated cuts is drawn every year, cuts or not, so that runs with
+    # the same seed share it (common random numbers)
+    order = model.streams["cuts"].permutation(model.world.n_states)
     if p.drop_step <= 0:
         return gap, []
     owed = areas_owed(model) - model.dropped.sum(axis=1)
@@ -80,7 +83,7 @@ def drop_areas(
     coordinated = model.config.coordinated_cuts
     balance = model.alliance_gap.copy()  # seen by each state in turn when coordinated
     if coordinated:  # states decide in turn and see each other's choices
-        cutting = model.rng.permutation(cutting)
+        cutting = order[np.isin(order, cutting)]
     rows, cols = [], []
     pooling = PoolOffers(model, eff)
     events: list[Event] = []
@@ -222,11 +225,12 @@ def rebuild_areas(
             j = int(hosts[np.argmax(model.k[hosts, a])])
             restored = _restore(model, int(i), a, "through_partner", partner=j)
             old = int(model.coop.bilateral[i, j, a])
-            model.coop.bilateral[i, j, a] = model.coop.bilateral[j, i, a] = integrated
-            model.coop.since[i, j, a] = model.coop.since[j, i, a] = model.year
             events.append(restored)
-            kind = "formed" if old == 0 else "deepened"
-            events.append(Event(kind, int(i), j, "", a, old, int(integrated), "regained"))
+            if old < integrated:  # a tie already at form 6 (it relies on j) is kept as it is
+                model.coop.bilateral[i, j, a] = model.coop.bilateral[j, i, a] = integrated
+                model.coop.since[i, j, a] = model.coop.since[j, i, a] = model.year
+                kind = "formed" if old == 0 else "deepened"
+                events.append(Event(kind, int(i), j, "", a, old, int(integrated), "regained"))
             gap[i] -= unit[i, a] * stake
             continue
         years_away = model.year - model.dropped_year[i, a]

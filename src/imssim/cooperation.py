@@ -291,10 +291,10 @@ class CooperationRules:
             need_gap,
         )
         mutual = feasible & (value > 0) & (value.transpose(1, 0, 2) > 0)
+        noise = rng.gumbel(size=(n, n * a)) * p.choice_temperature  # drawn every year
         if not mutual.any():
             return []
         score = np.where(mutual, value, -np.inf).reshape(n, -1)
-        noise = rng.gumbel(size=score.shape) * p.choice_temperature
         score = score + noise
         kmax = min(p.initiatives_per_year, score.shape[1])
         top = np.argpartition(-score, kmax - 1, axis=1)[:, :kmax]
@@ -342,6 +342,7 @@ class CooperationRules:
         rate: np.ndarray,
         year: int,
         rng: np.random.Generator,
+        choice_rng: np.random.Generator | None = None,
     ) -> list[Event]:
         """Temporary thematic ties (joint hire) with states outside one's alliances.
 
@@ -355,6 +356,7 @@ class CooperationRules:
         n = k.shape[0]
         initiates = self.comember.any(axis=1)
         counts = rng.poisson(rate * initiates)
+        choice_rng = rng if choice_rng is None else choice_rng
         holds = k > EPS
         events = []
         for i in np.flatnonzero(counts):
@@ -365,9 +367,9 @@ class CooperationRules:
             for _ in range(int(counts[i])):
                 if weight.sum() <= 0:
                     break
-                j = int(rng.choice(n, p=weight / weight.sum()))
+                j = int(choice_rng.choice(n, p=weight / weight.sum()))
                 areas = np.flatnonzero(free[j])
-                ar = int(rng.choice(areas))
+                ar = int(choice_rng.choice(areas))
                 state.bilateral[i, j, ar] = state.bilateral[j, i, ar] = Form.JOINT_HIRE
                 state.since[i, j, ar] = state.since[j, i, ar] = year
                 if state.initiative is not None:
@@ -413,6 +415,9 @@ class CooperationRules:
         iu, ju, au = np.nonzero(
             np.triu(np.ones(bil.shape[:2], dtype=bool), 1)[:, :, None] & (bil > 0)
         )
+        # one draw per pair and area whether or not a tie exists there, so that two runs
+        # with the same seed draw the same number for the same tie (common random numbers)
+        expire_all = rng.random(bil.shape)
         if iu.size == 0:
             return []
         f = bil[iu, ju, au].astype(np.int64)
@@ -431,10 +436,10 @@ class CooperationRules:
         prune_i = prune_j = np.zeros(iu.size, dtype=bool)
         if prune_rate is not None and prune_max_form is not None and (prune_rate > 0).any():
             # only policies that prune draw: other runs keep their random stream
-            draw = rng.random((2, iu.size))
+            draw = rng.random((2, *bil.shape))[:, iu, ju, au]
             prune_i = ~priority[iu, ju] & (f <= prune_max_form[iu]) & (draw[0] < prune_rate[iu])
             prune_j = ~priority[ju, iu] & (f <= prune_max_form[ju]) & (draw[1] < prune_rate[ju])
-        expire_draw = rng.random(iu.size)
+        expire_draw = expire_all[iu, ju, au]
         events = []
         for t in range(iu.size):
             i, j, ar, form = int(iu[t]), int(ju[t]), int(au[t]), int(f[t])

@@ -172,6 +172,8 @@ def join_and_leave(
     autonomy_weight: np.ndarray,
     military_weight: np.ndarray,
     rng: np.random.Generator,
+    founded_rng: np.random.Generator | None = None,
+    n_record: int | None = None,
 ) -> list:
     """States leave frameworks they are no longer eligible for, whose area they no
     longer hold or whose members they no longer trust; they join those that pay off,
@@ -230,7 +232,12 @@ def join_and_leave(
     # consent: the share of members whose trust in i meets the form's requirement
     admits = state.trust.T[:, :, None] >= (fm.trust_required[level] - p.trust_margin)[None, None]
     consent = (admits * m[None, :, :]).sum(axis=1) / np.maximum(n_members, 1.0)[None, :]
-    draws = rng.random(m.shape)
+    # the record's frameworks draw from `rng`, those founded in the run from
+    # `founded_rng`: a framework founded in one run only leaves the others' draws alone
+    n_record = m.shape[1] if n_record is None or founded_rng is None else n_record
+    draws = rng.random((m.shape[0], n_record))
+    if m.shape[1] > n_record:
+        draws = np.hstack([draws, founded_rng.random((m.shape[0], m.shape[1] - n_record))])
     join = (
         elig
         & ~state.members.T

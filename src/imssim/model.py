@@ -63,6 +63,28 @@ from imssim.world import World, load_world
 from imssim.world.loader import CULTURE_COLUMNS, LEVEL_WEIGHT
 
 EPS = 1e-9
+# one random stream per mechanism, each spawned from the seed: a scenario that changes
+# how often one mechanism draws leaves the others' draws as they were, so a run and its
+# counterfactual share them (common random numbers)
+STREAMS = (
+    "cuts",
+    "trust",
+    "downgrades",
+    "frameworks",
+    "founding",
+    "moves",
+    "thematic",
+    "thematic_choice",
+    "frameworks_founded",
+)
+
+
+def random_streams(seed: int) -> dict[str, np.random.Generator]:
+    """Independent generators per mechanism, spawned from `seed`."""
+    children = np.random.SeedSequence(seed).spawn(len(STREAMS))
+    return {name: np.random.default_rng(c) for name, c in zip(STREAMS, children, strict=True)}
+
+
 CULTURE_EXPEDITIONARY = CULTURE_COLUMNS.index("culture_expeditionary")
 
 
@@ -73,6 +95,7 @@ class CooperationModel(mesa.Model):
         config = to_config(config)
         super().__init__(rng=config.seed)
         self.config = config
+        self.streams = random_streams(config.seed)
         self.world = world if world is not None else load_world(config.world.data_dir)
         w = self.world
         p = self.params = config.params
@@ -353,7 +376,7 @@ class CooperationModel(mesa.Model):
             self.coop.bilateral,
             cut_fraction,
             p,
-            self.rng,
+            self.streams["trust"],
         )
 
         # 5 cooperation
@@ -367,7 +390,7 @@ class CooperationModel(mesa.Model):
             self.allowed,
             priority,
             self.year,
-            self.rng,
+            self.streams["downgrades"],
             prune_rate=self.prune_rate,
             prune_max_form=self.prune_max_form,
             handed=self.handed,
@@ -391,7 +414,7 @@ class CooperationModel(mesa.Model):
             self.military_weight,
             need_gap(self.k, self.handed, self.need),
             self.year,
-            self.rng,
+            self.streams["moves"],
         )
         events += self.rules.apply_moves(self.coop, moves, self.k, self.handed, self.year)
         events += self.rules.thematic(
@@ -399,7 +422,8 @@ class CooperationModel(mesa.Model):
             self.k,
             self.thematic_rate,
             self.year,
-            self.rng,
+            self.streams["thematic"],
+            self.streams["thematic_choice"],
         )
         self.events.extend((self.year, e) for e in events)
 
@@ -432,7 +456,9 @@ class CooperationModel(mesa.Model):
             self.allowed,
             self.autonomy_weight,
             self.military_weight,
-            self.rng,
+            self.streams["frameworks"],
+            self.streams["frameworks_founded"],
+            len(self.world.frameworks),
         )
         eff, area_form = self.effective_forms()
         gap = need_gap(self.k, self.handed, self.need)
@@ -471,7 +497,7 @@ class CooperationModel(mesa.Model):
             self.autonomy_weight,
             1.0 - self.k[self.alliance].sum(axis=0) / self.requirement_2012,  # structural
             self.year,
-            self.rng,
+            self.streams["founding"],
         )
         if new:
             self.frameworks.extend(new)
