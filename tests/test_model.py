@@ -307,7 +307,7 @@ def test_golden_frameworks_and_views_of_the_history_at_seed_1():
 
     t = run(composed("scenario=history_2012_2024", "seed=1")).tables
     founded = frameworks_founded(t)
-    assert founded[["framework", "founding_members"]].values.tolist() == [
+    assert founded[["framework", "founding_members"]].to_numpy().tolist() == [
         ["FLEET_CAN_CYBER_2015", "CAN;TUR;GBR;USA"],
         ["FLEET_GBR_AIR_REFUELLING_2018", "FRA;DEU;ITA;NLD;ESP;TUR;GBR"],
         ["EXF_FRA_MINE_COUNTERMEASURES_2022", "BEL;FRA;DEU;ITA;NLD;GBR"],

@@ -5,11 +5,13 @@ Public API::
     from imssim import run, load_results
     result = run({"scenario": {...}, "seed": 7})   # or run() for the defaults
     result.tables.countries                         # tidy pandas tables
+    pair = run_pair({"scenario": "deep_cuts"})      # and its counterfactual
+    pair.counterfactual.tables                      # the same run without the cuts
 """
 
 from imssim.config import Config, to_config
 from imssim.errors import ConfigError, ImssimError, WorldDataError
-from imssim.run import Result, check, run
+from imssim.run import Result, check, run, run_pair
 
 __all__ = [
     "Config",
@@ -20,6 +22,7 @@ __all__ = [
     "check",
     "load_results",
     "run",
+    "run_pair",
     "to_config",
 ]
 __version__ = "0.1.0"

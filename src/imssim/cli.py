@@ -157,12 +157,12 @@ def _first_line(exc: BaseException) -> str:
 @hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
 def _task(cfg: DictConfig) -> None:
     from imssim.results import write_run
-    from imssim.run import run
-    from imssim.summary import summarise
+    from imssim.run import run_pair
+    from imssim.summary import summarise, without_text
 
     logging.getLogger("MESA").setLevel(logging.WARNING)  # no per-step chatter
     try:
-        result = run(cfg)
+        result = run_pair(cfg)
     except ConfigError as exc:
         _fail(str(exc))
     hc = HydraConfig.get()
@@ -182,14 +182,27 @@ def _task(cfg: DictConfig) -> None:
         with contextlib.suppress(OSError):
             job_dir.rmdir()  # Hydra's own (empty) job folder
     sc = result.config
+    cf = result.counterfactual
+    seconds = result.wall_seconds + (cf.wall_seconds if cf is not None else 0.0)
     print(
         f"imssim: {sc.scenario.name} / {sc.policy.name}, seed {sc.seed}, "
-        f"{sc.start_year}-{sc.end_year}: {result.wall_seconds:.2f} s"
+        f"{sc.start_year}-{sc.end_year}"
+        + (f", with its counterfactual ({cf.config.scenario.name})" if cf is not None else "")
+        + f": {seconds:.2f} s"
     )
     print(f"results: {path}")
     from imssim.world import load_world
 
-    print(summarise(result.tables, sc.focal, world=load_world(sc.world.data_dir)))
+    print(
+        summarise(
+            result.tables,
+            sc.focal,
+            world=load_world(sc.world.data_dir),
+            counterfactual=cf.tables if cf is not None else None,
+            scenario=sc.scenario.name,
+            without=without_text(sc.counterfactual),
+        )
+    )
     if sc.output.figures and hc.mode != RunMode.MULTIRUN:
         _figures(lambda: _run_figures(path))
 

@@ -11,6 +11,7 @@ justification (a passage of the 2012 note, a published finding or a stated judge
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -274,6 +275,9 @@ class Config:
     focal: str = "NLD"
     catalyst: float = 0.5
     coordinated_cuts: bool = False
+    # what the run is compared with: "baseline" (the scenario without its budget
+    # changes and rules), "none", or the name of a shipped scenario
+    counterfactual: str = "baseline"
     scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
     policy: PolicyConfig = field(default_factory=PolicyConfig)
     params: ModelParams = field(default_factory=ModelParams)
@@ -309,6 +313,28 @@ def to_config(cfg: Any = None) -> Config:
         raise ConfigError(_omegaconf_message(exc)) from None
     check_values(config)
     return config
+
+
+def counterfactual_config(config: Config) -> Config | None:
+    """The configuration of `config`'s counterfactual, or None (``counterfactual: none``).
+
+    ``baseline``: the same world, seed, policy and settings, and the same scenario
+    without its budget changes and budget rules (its growth, threats and memberships
+    kept): what would have happened without the cuts or rises. A shipped scenario's
+    name: that scenario instead, all else the same.
+    """
+    if config.counterfactual == "none":
+        return None
+    if config.counterfactual == "baseline":
+        scenario = dataclasses.replace(
+            config.scenario,
+            name=f"{config.scenario.name} without its budget changes",
+            budget_changes=[],
+            budget_rules=[],
+        )
+    else:
+        scenario = to_config({"scenario": config.counterfactual}).scenario
+    return dataclasses.replace(config, scenario=scenario, counterfactual="none")
 
 
 def conf_dir() -> Path:
@@ -365,6 +391,14 @@ def check_values(config: Config) -> None:
         0.0 <= config.catalyst <= 1.0, "catalyst", f"must be in [0, 1] (got {config.catalyst})"
     )
     _require(config.seed >= 0, "seed", f"must be a non-negative integer (got {config.seed})")
+    if config.counterfactual not in ("baseline", "none"):
+        known = sorted(p.stem for p in (conf_dir() / "scenario").glob("*.yaml"))
+        _require(
+            config.counterfactual in known,
+            "counterfactual",
+            f"must be baseline, none or a shipped scenario ({', '.join(known)}); "
+            f"got {config.counterfactual!r}",
+        )
     _check_scenario(config)
     _check_policy(config.policy)
     _check_params(config.params)

@@ -32,6 +32,7 @@ from imssim.run import Result
 PACKAGES = ("imssim", "mesa", "hydra-core", "omegaconf", "numpy", "pandas", "pyarrow", "matplotlib")
 TABLES = ("countries", "pairs", "events", "alliance", "holdings", "frameworks")
 MANIFEST = "manifest.json"
+COUNTERFACTUAL = "counterfactual"  # the subfolder holding a run's counterfactual
 CONFIG_FILE = "config.yaml"
 
 
@@ -150,15 +151,19 @@ def write_run(
     """Write a run folder under `root` and return its path (a new folder every time)."""
     tmp, final = new_folder(root, name or run_folder_name(result.config))
     try:
-        info = manifest(result, extra)
-        container = OmegaConf.to_container(OmegaConf.structured(result.config))
-        (tmp / CONFIG_FILE).write_text(OmegaConf.to_yaml(container))
-        meta = {b"imssim": json.dumps({"manifest": info, "config": container}).encode()}
-        for table_name, frame in result.tables.items():
-            table = pa.Table.from_pandas(frame, preserve_index=False)
-            table = table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
-            pq.write_table(table, tmp / f"{table_name}.parquet")
-        (tmp / MANIFEST).write_text(json.dumps(info, indent=2) + "\n")
+        extra = dict(extra or {})
+        cf = result.counterfactual
+        if cf is not None:
+            extra["counterfactual"] = {
+                "kind": result.config.counterfactual,
+                "scenario": cf.config.scenario.name,
+                "folder": COUNTERFACTUAL,
+            }
+        _write_tables(tmp, result, manifest(result, extra))
+        if cf is not None:
+            (tmp / COUNTERFACTUAL).mkdir()
+            info = manifest(cf, {"variant": "counterfactual", "of": final.name})
+            _write_tables(tmp / COUNTERFACTUAL, cf, info)
         final = publish(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -166,8 +171,22 @@ def write_run(
     return final
 
 
+def _write_tables(folder: Path, result: Result, info: dict[str, Any]) -> None:
+    """The config, the tables (each carrying manifest and config) and the manifest."""
+    container = OmegaConf.to_container(OmegaConf.structured(result.config))
+    (folder / CONFIG_FILE).write_text(OmegaConf.to_yaml(container))
+    meta = {b"imssim": json.dumps({"manifest": info, "config": container}).encode()}
+    for table_name, frame in result.tables.items():
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
+        pq.write_table(table, folder / f"{table_name}.parquet")
+    (folder / MANIFEST).write_text(json.dumps(info, indent=2) + "\n")
+
+
 class RunFolder:
-    """A run folder read back: tables, config and manifest."""
+    """A run folder read back: tables, config and manifest, and, when the run was written
+    with its counterfactual, ``counterfactual`` (that run's folder, read back; else None).
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -176,6 +195,10 @@ class RunFolder:
         self.manifest: dict[str, Any] = json.loads((self.path / MANIFEST).read_text())
         self.config: Config = to_config(OmegaConf.load(self.path / CONFIG_FILE))
         self.tables = Tables(**{t: pd.read_parquet(self.path / f"{t}.parquet") for t in TABLES})
+        sub = self.path / COUNTERFACTUAL
+        self.counterfactual: RunFolder | None = (
+            RunFolder(sub) if (sub / MANIFEST).is_file() else None
+        )
 
     def __repr__(self) -> str:
         return f"RunFolder({str(self.path)!r})"

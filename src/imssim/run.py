@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from imssim.config import Config, to_config
+from imssim.config import Config, counterfactual_config, to_config
 from imssim.model import CooperationModel
 from imssim.recorder import Tables
 from imssim.world import World
@@ -14,11 +14,13 @@ from imssim.world import World
 
 @dataclass
 class Result:
-    """Tables of one run with the validated config and the wall time of the run."""
+    """Tables of one run with the validated config and the wall time of the run; with
+    :func:`run_pair`, also its counterfactual's result."""
 
     config: Config
     tables: Tables
     wall_seconds: float
+    counterfactual: Result | None = None
 
 
 def run(config: Any = None, world: World | None = None) -> Result:
@@ -34,6 +36,25 @@ def run(config: Any = None, world: World | None = None) -> Result:
     model.run()
     tables = model.tables()
     return Result(config=cfg, tables=tables, wall_seconds=time.perf_counter() - started)
+
+
+def run_pair(config: Any = None, world: World | None = None) -> Result:
+    """Run a simulation and its counterfactual (``config.counterfactual``), as the
+    command line does: the same world, seed and policy, the scenario's budget changes
+    removed (or another scenario). Both draw from the same random streams, so that the
+    difference is the scenario's effect (docs/ODD.md, common random numbers). The
+    counterfactual's result is ``result.counterfactual`` (None with ``none``).
+    """
+    cfg = to_config(config)
+    if world is None:
+        from imssim.world import load_world
+
+        world = load_world(cfg.world.data_dir)
+    result = run(cfg, world=world)
+    other = counterfactual_config(cfg)
+    if other is not None:
+        result.counterfactual = run(other, world=world)
+    return result
 
 
 def check(config: Any) -> Config:

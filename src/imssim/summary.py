@@ -134,12 +134,32 @@ def _line(country: str, year: int, rings: dict[str, list[str]], pairs: pd.DataFr
     )
 
 
+def without_text(kind: str) -> str:
+    """How the summary names a counterfactual: ``baseline`` is the run without its budget
+    changes; a named scenario is that scenario."""
+    return "without the budget changes" if kind == "baseline" else f"under {kind}"
+
+
 def summarise(
-    tables: Tables, focal: str, max_transitions: int = 12, world: World | None = None
+    tables: Tables,
+    focal: str,
+    max_transitions: int = 12,
+    world: World | None = None,
+    counterfactual: Tables | None = None,
+    scenario: str = "the scenario",
+    without: str = "without the budget changes",
 ) -> str:
+    """The text summary: with a counterfactual, first what the scenario changes
+    (:func:`imssim.effects.effect_lines`), then the run itself."""
     c = tables.countries
     first, last = int(c["year"].min()), int(c["year"].max())
-    lines = [
+    lines = []
+    if counterfactual is not None:
+        from imssim.effects import effect_lines
+
+        lines += effect_lines(tables, counterfactual, focal, scenario, without)
+        lines.append(f"the run itself ({scenario}):")
+    lines += [
         _line(focal, first, ring_members(tables.pairs, focal, first), tables.pairs),
         _line(focal, last, ring_members(tables.pairs, focal, last), tables.pairs),
     ]
@@ -188,11 +208,16 @@ def summarise(
         )
     lines.append(_founded_line(tables, focal, last))
     e = tables.events
-    counts = e["kind"].value_counts()
-    lines.append(
-        "events: "
-        + ", ".join(f"{kind} {int(counts.get(kind, 0))}" for kind in e["kind"].cat.categories)
-    )
+    n_states = c["country"].nunique()
+    for who, part in (
+        (f"{focal}'s events", e[(e["country"] == focal) | (e["partner"] == focal)]),
+        (f"events of all {n_states} states", e),
+    ):
+        counts = part["kind"].value_counts()
+        lines.append(
+            f"{who}: "
+            + ", ".join(f"{kind} {int(counts.get(kind, 0))}" for kind in e["kind"].cat.categories)
+        )
     return "\n".join(lines)
 
 

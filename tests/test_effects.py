@@ -1,0 +1,117 @@
+"""What a scenario changes: every run beside its counterfactual."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from imssim import ConfigError, run_pair, to_config
+from imssim.config import counterfactual_config
+from imssim.effects import Difference, effect_lines, focal_differences
+from imssim.results import COUNTERFACTUAL, RunFolder, write_run
+from tests.conftest import _cli_config
+
+
+def _same(a, b) -> None:
+    for (name, x), (_, y) in zip(a.items(), b.items(), strict=True):
+        pd.testing.assert_frame_equal(x, y, check_exact=True, obj=name)
+
+
+def test_the_baseline_counterfactual_of_the_baseline_changes_nothing():
+    """Under `baseline` (no budget changes) the counterfactual is the same run, computed
+    again: every table is identical, and the summary says so."""
+    result = run_pair(_cli_config("baseline", end_year=2025))
+    assert result.counterfactual is not None
+    _same(result.tables, result.counterfactual.tables)
+    lines = effect_lines(
+        result.tables, result.counterfactual.tables, "NLD", "baseline", "without it"
+    )
+    assert all("the same without it" in x for x in lines[1:10]), lines
+
+
+def test_a_cut_lowers_what_the_state_cut_keeps_against_its_counterfactual():
+    """The Netherlands alone cuts 30 %: against the same run without the cut its real
+    budget and capability are lower, every year once the cut is in, and its effect on
+    the others is small."""
+    cfg = _cli_config(
+        "baseline",
+        end_year=2025,
+        **{"scenario.budget_changes": "[{who: [NLD], start: 2013, end: 2015, cut: 0.3}]"},
+    )
+    result = run_pair(cfg)
+    cf = result.counterfactual
+    assert cf.config.scenario.budget_changes == []
+    mine = result.tables.countries.set_index(["country", "year"])
+    theirs = cf.tables.countries.set_index(["country", "year"])
+    for year in range(2015, 2026):
+        assert mine.loc[("NLD", year), "real_budget"] < theirs.loc[("NLD", year), "real_budget"]
+        assert mine.loc[("NLD", year), "capability"] < theirs.loc[("NLD", year), "capability"]
+    assert mine.loc[("NLD", 2012), "capability"] == theirs.loc[("NLD", 2012), "capability"]
+    # the other states' budgets are untouched
+    others = mine.index.get_level_values(0) != "NLD"
+    pd.testing.assert_series_equal(
+        mine.loc[others, "real_budget"], theirs.loc[others, "real_budget"]
+    )
+    diffs = {
+        d.label.split(" (")[0]: d for d in focal_differences(result.tables, cf.tables, "NLD", 2025)
+    }
+    assert diffs["real budget"].difference < 0 and diffs["own capability"].difference < 0
+
+
+def test_the_counterfactual_keeps_threats_growth_and_memberships_and_drops_budgets():
+    cfg = to_config(_cli_config("history_2012_2024"))
+    cf = counterfactual_config(cfg)
+    assert cf.scenario.budget_rules == [] and cf.scenario.budget_changes == []
+    assert cf.scenario.threat_events == cfg.scenario.threat_events
+    assert cf.scenario.membership_changes == cfg.scenario.membership_changes
+    assert cf.scenario.growth_changes == cfg.scenario.growth_changes
+    assert (cf.seed, cf.policy, cf.params) == (cfg.seed, cfg.policy, cfg.params)
+    assert cf.counterfactual == "none"
+
+
+def test_a_named_counterfactual_and_none():
+    cfg = to_config(_cli_config("deep_cuts", counterfactual="austerity_2012"))
+    assert counterfactual_config(cfg).scenario.name == "austerity_2012"
+    assert counterfactual_config(to_config(_cli_config(counterfactual="none"))) is None
+    with pytest.raises(ConfigError, match="counterfactual: must be baseline, none or a shipped"):
+        to_config(_cli_config(counterfactual="nonsense"))
+
+
+def test_differences_never_claim_what_rounding_erases():
+    same = Difference("autonomy", 2035, 0.7912, 0.7908, 2)
+    assert not same.shown and "the same" in same.text("without")
+    apart = Difference("autonomy", 2035, 0.70, 0.79, 2)
+    assert apart.shown and "(-0.09)" in apart.text("without")
+    # the difference shown is that of the values shown
+    index = Difference("capability", 2035, 92.4, 99.6, 0)
+    assert "92 against 100 without (-8)" in index.text("without")
+    share = Difference("shortfall", 2035, 0.124, 0.095, 1, percent=True)
+    assert "12.4 % against 9.5 % without (+2.9 points)" in share.text("without")
+
+
+def test_the_run_folder_holds_the_counterfactual_and_reads_it_back(tmp_path):
+    result = run_pair(_cli_config("austerity_2012", end_year=2016))
+    path = write_run(result, tmp_path)
+    manifest = json.loads((path / "manifest.json").read_text())
+    assert manifest["counterfactual"]["folder"] == COUNTERFACTUAL
+    assert manifest["counterfactual"]["kind"] == "baseline"
+    sub = json.loads((path / COUNTERFACTUAL / "manifest.json").read_text())
+    assert sub["variant"] == "counterfactual" and sub["scenario"].endswith("budget changes")
+    folder = RunFolder(path)
+    assert folder.counterfactual is not None and folder.counterfactual.counterfactual is None
+    _same(folder.counterfactual.tables, result.counterfactual.tables)
+    # the contract of the run's own tables is unchanged
+    assert sorted(p.name for p in path.glob("*.parquet")) == sorted(
+        f"{name}.parquet" for name, _ in result.tables.items()
+    )
+
+
+def test_without_a_counterfactual_nothing_extra_is_written(tmp_path):
+    result = run_pair(_cli_config("austerity_2012", end_year=2014, counterfactual="none"))
+    assert result.counterfactual is None
+    path = write_run(result, tmp_path)
+    assert not (path / COUNTERFACTUAL).exists()
+    assert "counterfactual" not in json.loads((path / "manifest.json").read_text())
+    assert RunFolder(path).counterfactual is None
