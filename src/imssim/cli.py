@@ -165,6 +165,10 @@ def _task(cfg: DictConfig) -> None:
         result = run_pair(cfg)
     except ConfigError as exc:
         _fail(str(exc))
+    from imssim.config import unused_changes
+
+    for note in unused_changes(result.config):
+        print(f"imssim: note: {note}", file=sys.stderr)
     hc = HydraConfig.get()
     root = Path(result.config.output.root)
     name = None

@@ -337,6 +337,24 @@ def counterfactual_config(config: Config) -> Config | None:
     return dataclasses.replace(config, scenario=scenario, counterfactual="none")
 
 
+def unused_changes(config: Config) -> list[str]:
+    """Scenario entries dated after `end_year`, which a run never reaches (one line each):
+    legitimate in a short run of a longer scenario, so reported rather than refused."""
+    sc, end = config.scenario, config.end_year
+    dated = [
+        *(("budget_changes", k, ch.start) for k, ch in enumerate(sc.budget_changes)),
+        *(("budget_rules", k, r.start) for k, r in enumerate(sc.budget_rules)),
+        *(("growth_changes", k, g.start) for k, g in enumerate(sc.growth_changes)),
+        *(("threat_events", k, e.year) for k, e in enumerate(sc.threat_events)),
+        *(("membership_changes", k, m.year) for k, m in enumerate(sc.membership_changes)),
+    ]
+    return [
+        f"scenario.{group}[{k}] starts in {year}, after end_year {end}: no effect in this run"
+        for group, k, year in dated
+        if year > end
+    ]
+
+
 def conf_dir() -> Path:
     """The repository's ``conf/`` (source checkout) or the copy shipped in the package."""
     repo = Path(__file__).resolve().parents[2] / "conf"
