@@ -106,3 +106,27 @@ def test_a_change_dated_outside_the_model_s_years_is_refused(start):
     growth = {"who": ["all"], "start": start, "end": max(start, 2040), "growth": 0.0}
     with pytest.raises(ConfigError, match=r"growth_changes\[0\]\.start"):
         to_config({"scenario": {"growth_changes": [growth]}})
+
+
+def test_entries_dated_after_the_end_year_are_reported_not_refused():
+    """A short run of a longer scenario is legitimate: each entry it never reaches gets
+    one line (the command line prints them as notes), and the config is accepted."""
+    from imssim.config import unused_changes
+
+    cfg = to_config(
+        {
+            "end_year": 2015,
+            "scenario": {
+                "budget_changes": [
+                    {"start": 2013, "end": 2014, "cut": 0.1},
+                    {"start": 2016, "end": 2018},
+                ],
+                "threat_events": [{"year": 2020, "rise": 0.1}],
+            },
+        }
+    )
+    assert unused_changes(cfg) == [
+        "scenario.budget_changes[1] starts in 2016, after end_year 2015: no effect in this run",
+        "scenario.threat_events[0] starts in 2020, after end_year 2015: no effect in this run",
+    ]
+    assert unused_changes(to_config({"end_year": 2035})) == []
