@@ -13,7 +13,6 @@ import itertools
 import logging
 import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import hydra
@@ -27,6 +26,7 @@ from omegaconf import DictConfig
 from omegaconf.errors import OmegaConfBaseException
 
 from imssim.config import conf_dir, register_schema
+from imssim.config_compose import compose_config
 from imssim.errors import ConfigError, ImssimError
 
 EXIT_USAGE = 2
@@ -67,14 +67,6 @@ def _override_variants(args: list[str]) -> list[list[str]]:
     return variants
 
 
-def compose_config(overrides: Sequence[str] = ()) -> DictConfig:
-    """The config the command line builds for ``imssim <overrides>`` (not yet checked)."""
-    from hydra import compose, initialize_config_dir
-
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        return compose(config_name="config", overrides=list(overrides))
-
-
 def preflight(args: list[str]) -> None:
     """Compose and fully check the config for the given overrides; exit 2 on a problem."""
     from imssim.run import check
@@ -83,7 +75,7 @@ def preflight(args: list[str]) -> None:
     for variant in itertools.islice(_override_variants(overrides), 200):
         _check_group_files(variant)
         try:
-            cfg = check(compose_config(variant))
+            cfg = check(compose_config(variant, CONF_DIR))
         except (HydraException, OmegaConfBaseException) as exc:
             _fail(_first_line(exc))
         except yaml.YAMLError as exc:
