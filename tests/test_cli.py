@@ -10,8 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from imssim.plots.compare import COMPARE_FIGURES
-from imssim.plots.run_figures import RUN_FIGURES
+from imssim.plots.registry import COMPARE_FIGURES, RUN_FIGURES
 from imssim.results import TABLES
 
 
@@ -51,11 +50,12 @@ def test_run_writes_a_complete_folder_and_prints_its_path(tmp_path):
     # the hidden Hydra artefacts are not left in the working directory
     assert not (tmp_path / ".hydra").exists()
     assert not list(tmp_path.glob("*.log"))
-    # the key figures come with the run, as PNG and SVG
+    # the key figures come with the run, as PNG (SVG and PDF on request)
     assert f"figures: {folder / 'figures'}" in out.stdout
     for name in RUN_FIGURES:
-        for fmt in ("png", "svg"):
-            assert (folder / "figures" / f"{name}.{fmt}").stat().st_size > 1000, name
+        assert (folder / "figures" / f"{name}.png").stat().st_size > 1000, name
+        assert not (folder / "figures" / f"{name}.svg").exists()
+    assert manifest["figures"] == list(RUN_FIGURES)
 
 
 def test_a_second_run_never_overwrites_the_first(tmp_path):

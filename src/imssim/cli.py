@@ -169,7 +169,14 @@ def _task(cfg: DictConfig) -> None:
         extra = {"sweep": str(root), "job": hc.job.num, "overrides": list(hc.overrides.task)}
     else:
         extra = {"overrides": list(hc.overrides.task)}
-    path = write_run(result, root, name=name, extra=extra)
+    figures = result.config.output.figures and hc.mode != RunMode.MULTIRUN
+    path = write_run(
+        result,
+        root,
+        name=name,
+        extra=extra,
+        status="drawing figures" if figures else "completed",
+    )
     if hc.mode == RunMode.MULTIRUN:
         with contextlib.suppress(OSError):
             job_dir.rmdir()  # Hydra's own (empty) job folder
@@ -182,16 +189,36 @@ def _task(cfg: DictConfig) -> None:
     from imssim.world import load_world
 
     print(summarise(result.tables, sc.focal, world=load_world(sc.world.data_dir)))
-    if sc.output.figures and hc.mode != RunMode.MULTIRUN:
-        _figures(lambda: _run_figures(path))
+    if figures:
+        _run_figures(path, result)
 
 
-def _run_figures(path: Path) -> Path:
-    from imssim.plots.run_figures import make_run_figures
-    from imssim.results import RunFolder
+def _run_figures(path: Path, result) -> None:
+    """Draw the run's figures into ``<run>/figures`` and record in the manifest how far
+    that got: "completed" with every figure, "interrupted" after Ctrl-C (which then ends
+    the command with exit code 130), "figures failed" after an error (exit code 1; the
+    results stay in place). ``figures`` lists the figures written."""
+    from imssim.plots.writer import make_run_figures
+    from imssim.results import RunFolder, update_manifest
 
-    written = make_run_figures(RunFolder(path))
-    return next(iter(written.values())).parent
+    written: list[str] = []
+    try:
+        paths = make_run_figures(
+            RunFolder(path, config=result.config, tables=result.tables),
+            on_written=lambda name, _: written.append(name),
+        )
+    except KeyboardInterrupt:
+        update_manifest(path, status="interrupted", figures=written)
+        raise
+    except (ImssimError, OSError, ValueError) as exc:
+        update_manifest(path, status="figures failed", figures=written)
+        print(f"imssim: error: figures not written: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    except BaseException:
+        update_manifest(path, status="figures failed", figures=written)
+        raise
+    update_manifest(path, status="completed", figures=written)
+    print(f"figures: {next(iter(paths.values())).parent}")
 
 
 def _figures(make) -> None:
@@ -214,9 +241,14 @@ class SweepFigures(Callback):
         sweep = Path(config.hydra.sweep.dir)
 
         def make() -> Path:
-            from imssim.plots.compare import find_runs, make_compare_figures
+            from imssim.analysis import find_runs
+            from imssim.plots.writer import make_compare_figures
 
-            written = make_compare_figures(find_runs([sweep]), sweep / "figures")
+            runs = find_runs([sweep])
+            cfg = runs[0].config.output
+            written = make_compare_figures(
+                runs, sweep / "figures", formats=cfg.formats, dpi=cfg.dpi
+            )
             return next(iter(written.values())).parent
 
         if sweep.is_dir():
