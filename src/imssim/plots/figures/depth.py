@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
+from matplotlib.transforms import ScaledTranslation
 
 from imssim.analysis import RunChoices, check_year, choose_focal, region_order, run_years
 from imssim.config import Config
@@ -60,37 +61,58 @@ def depth_matrix(
         ax.set_aspect("equal")
         ax.set_xlim(-0.5, n - 0.5)
         ax.set_ylim(n - 0.5, -0.5)
-        ax.set_xticks(range(n), order, rotation=90, fontsize=7)
-        ax.set_yticks(range(n), order, fontsize=7)
-        for label in [*ax.get_xticklabels(), *ax.get_yticklabels()]:
-            if label.get_text() == focal:
-                label.set_fontweight("bold")
-        ax.tick_params(length=0)
+        # The state codes and region names are texts beside the matrix, not tick labels
+        # and secondary axes: 98 tick objects and two more axes made this chart the
+        # slowest to lay out, and the codes sit at fixed places anyway.
+        ax.set_xticks([])
+        ax.set_yticks([])
+        pad = 3.5 / 72.0  # inches, as a tick label's
+        below = ax.get_xaxis_transform() + ScaledTranslation(0, -pad, fig.dpi_scale_trans)
+        left = ax.get_yaxis_transform() + ScaledTranslation(-pad, 0, fig.dpi_scale_trans)
+        above = ax.get_xaxis_transform() + ScaledTranslation(0, pad, fig.dpi_scale_trans)
+        right = ax.get_yaxis_transform() + ScaledTranslation(pad, 0, fig.dpi_scale_trans)
+        # the axis labels keep room for the codes (labelpad below), so the layout need
+        # not measure the codes themselves
+        for i, code in enumerate(order):
+            look = {"fontsize": 7, "fontweight": "bold" if code == focal else "normal"}
+            ax.text(
+                i,
+                0,
+                code,
+                transform=below,
+                rotation=90,
+                ha="center",
+                va="top",
+                in_layout=False,
+                **look,
+            )
+            ax.text(0, i, code, transform=left, ha="right", va="center", in_layout=False, **look)
         for spine in ax.spines.values():
             spine.set_visible(True)
-        ax.set_xlabel("partner (grouped by region)")
-        ax.set_ylabel("state (grouped by region)")
-        centres, labels = [], []
+        # pad + the widest code (capitals are at most 0.9 em wide in DejaVu Sans) + gap
+        code_points = 3.5 + 0.9 * 7 * max(len(c) for c in order) + 3.0
+        ax.set_xlabel("partner (grouped by region)", labelpad=code_points)
+        ax.set_ylabel("state (grouped by region)", labelpad=code_points)
         regions = states["region"].tolist()
-        start = 0
+        start, lines = 0, 1
         for i in range(1, n + 1):
             if i == n or regions[i] != regions[start]:
                 if i < n:
                     ax.axhline(i - 0.5, color="black", linewidth=0.9)
                     ax.axvline(i - 0.5, color="black", linewidth=0.9)
-                centres.append((start + i - 1) / 2.0)
+                centre = (start + i - 1) / 2.0
                 label = REGION_LABELS.get(regions[start], regions[start])
-                labels.append(label.replace(" ", "\n") if i - start < 4 else label)
+                label = label.replace(" ", "\n") if i - start < 4 else label
+                lines = max(lines, label.count("\n") + 1)
+                ax.text(centre, 1, label, transform=above, ha="center", va="bottom", fontsize=9)
+                ax.text(1, centre, label, transform=right, ha="left", va="center", fontsize=9)
                 start = i
-        top = ax.secondary_xaxis("top")
-        top.set_xticks(centres, labels, fontsize=9)
-        top.tick_params(length=0)
-        right = ax.secondary_yaxis("right")
-        right.set_yticks(centres, labels, fontsize=9)
-        right.tick_params(length=0)
         bar = fig.colorbar(image, ax=ax, ticks=range(len(FORM_COLOURS)), shrink=0.7, pad=0.02)
         bar.ax.set_yticklabels([FORM_NAMES[f] for f in range(len(FORM_COLOURS))])
         bar.set_label("deepest form of cooperation over all capability areas")
         bar.ax.grid(False)
-        ax.set_title(f"Deepest form of cooperation between states in {year}\n{run_label(config)}")
+        ax.set_title(
+            f"Deepest form of cooperation between states in {year}\n{run_label(config)}",
+            pad=3.5 + 9 * 1.25 * lines + 6,  # above the region names (points)
+        )
     return fig, data

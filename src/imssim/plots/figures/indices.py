@@ -81,7 +81,7 @@ def index_chart(
                 )
             ax.set_title(title)
             ax.set_ylabel(ylabel)
-            year_ticks(ax.xaxis, run_years(tables))
+            year_ticks(ax, run_years(tables))
         for ax in axes[2:]:
             ax.set_xlabel("year")
         fig.suptitle(

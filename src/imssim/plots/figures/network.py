@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib.collections import LineCollection
@@ -54,22 +53,65 @@ def network_edges(tables: Tables, year: int) -> pd.DataFrame:
 def network_layout(
     nodes: tuple[str, ...], edges: tuple[tuple[str, str, int], ...]
 ) -> dict[str, tuple[float, float]]:
-    """Deterministic node positions: deeper ties ask for shorter distances (Kamada-Kawai).
+    """Deterministic node positions: deeper ties ask for shorter distances.
 
-    `edges` are (state, state, deepest form). Pairs without a path between them are
-    asked to sit one step further apart than the farthest connected pair, so that
-    separate groups and lone states stay in view. Starts from a circle, uses no
-    random numbers.
+    `edges` are (state, state, deepest form). Each pair of states is asked to sit at
+    the length of the shortest path between them (edge lengths by form,
+    EDGE_DISTANCE); pairs without a path are asked to sit one step further apart than
+    the farthest connected pair, so that separate groups and lone states stay in view.
+    The positions minimise the Kamada-Kawai energy (the squared misfit of each
+    distance relative to its target) by stress majorization, starting from a circle:
+    no random numbers, the same picture every time. Positions are centred and scaled
+    to fit [-1, 1].
     """
-    graph = nx.Graph()
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from((a, b, {"distance": EDGE_DISTANCE[form]}) for a, b, form in edges)
-    lengths = dict(nx.all_pairs_dijkstra_path_length(graph, weight="distance"))
-    finite = [d for row in lengths.values() for d in row.values()]
-    far = (max(finite) if finite else 1.0) + 1.0
-    dist = {a: {b: lengths[a].get(b, far) for b in nodes} for a in nodes}
-    pos = nx.kamada_kawai_layout(graph, dist=dist, pos=nx.circular_layout(list(nodes)))
-    return {str(n): (float(p[0]), float(p[1])) for n, p in pos.items()}
+    n = len(nodes)
+    if n == 0:
+        return {}
+    where = {code: i for i, code in enumerate(nodes)}
+    dist = np.full((n, n), np.inf)
+    np.fill_diagonal(dist, 0.0)
+    for a, b, form in edges:
+        i, j = where[a], where[b]
+        dist[i, j] = dist[j, i] = min(dist[i, j], EDGE_DISTANCE[form])
+    for k in range(n):  # shortest paths (Floyd-Warshall)
+        np.minimum(dist, dist[:, k : k + 1] + dist[k : k + 1, :], out=dist)
+    finite = dist[np.isfinite(dist)]
+    dist[~np.isfinite(dist)] = finite.max() + 1.0
+    angles = 2.0 * np.pi * np.arange(n) / n
+    start = np.column_stack([np.cos(angles), np.sin(angles)])
+    xy = _majorize_stress(dist, start)
+    xy -= xy.mean(axis=0)
+    largest = np.abs(xy).max()
+    if largest > 0:
+        xy /= largest
+    return {code: (float(xy[i, 0]), float(xy[i, 1])) for code, i in where.items()}
+
+
+def _majorize_stress(
+    dist: np.ndarray, xy: np.ndarray, iterations: int = 1000, tolerance: float = 1e-4
+) -> np.ndarray:
+    """Positions minimising sum over pairs of (|x_i - x_j| - d_ij)^2 / d_ij^2 (SMACOF,
+    Gansner, Koren and North 2004: Graph drawing by stress majorization), until a step
+    lowers it by less than `tolerance` of its value."""
+    with np.errstate(divide="ignore"):
+        weight = np.where(dist > 0, dist**-2.0, 0.0)
+    laplacian = -weight
+    np.fill_diagonal(laplacian, weight.sum(axis=1))
+    inverse = np.linalg.pinv(laplacian)
+    target = weight * dist
+    before = None
+    for _ in range(iterations):
+        gap = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+        stress = float((weight * (gap - dist) ** 2).sum()) / 2.0
+        if before is not None and before - stress <= tolerance * before:
+            break
+        before = stress
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pull = np.where(gap > 0, -target / gap, 0.0)
+        np.fill_diagonal(pull, 0.0)
+        np.fill_diagonal(pull, -pull.sum(axis=1))
+        xy = inverse @ (pull @ xy)
+    return xy
 
 
 def cooperation_network(

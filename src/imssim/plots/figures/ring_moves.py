@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -14,7 +15,7 @@ from imssim.plots.style import RING_COLOURS, RING_MARKERS, RING_ORDER, style
 from imssim.recorder import Tables
 from imssim.summary import ring_transitions
 
-RING_HATCHES = {"strategic": "", "affiliated": "////", "opportunity": "...."}
+RING_HATCHES = {"strategic": "", "affiliated": "////", "opportunity": "xx"}  # dots draw slowly
 
 
 def draw(tables: Tables, config: Config, choices: RunChoices) -> tuple[Figure, pd.DataFrame]:
@@ -85,37 +86,55 @@ def ring_timeline(
             )
             ax.set_yticks([])
             return fig, data
+        # one collection per ring and one per marker shape, not one per spell and move:
+        # each collection costs about as much to lay out and draw as all its bars
+        ax.hlines(
+            range(len(partners)),
+            years[0] - 0.5,
+            years[-1] + 0.5,
+            color="#bbbbbb",
+            linewidth=0.8,
+            zorder=0,
+        )
+        bars: dict[str, list] = {ring: [] for ring in RING_ORDER}
+        moves: dict[str, list[tuple[int, int]]] = {}
         for i, partner in enumerate(partners):
             rows = data[data["partner"] == partner]
-            ax.axhline(i, color="#bbbbbb", linewidth=0.8, zorder=0)
             for ring, first, last in _spells(rows["year"].tolist(), rows["ring"].tolist()):
-                if ring == "none":
-                    continue
-                ax.broken_barh(
-                    [(first - 0.5, last - first + 1)],
-                    (i - 0.36, 0.72),
-                    facecolors=RING_COLOURS[ring],
-                    edgecolor="white",
-                    linewidth=0.0,
-                    hatch=RING_HATCHES[ring],
-                    zorder=1,
-                )
+                if ring != "none":
+                    x0, x1, y0, y1 = first - 0.5, last + 0.5, i - 0.36, i + 0.36
+                    bars[ring].append([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
             for row in rows[rows["moved"]].itertuples(index=False):
-                ax.scatter(
-                    [row.year],
-                    [i],
-                    marker=RING_MARKERS.get(row.ring, "X"),
-                    s=60,
-                    facecolors="white" if row.ring != "none" else "black",
-                    edgecolors="black",
-                    linewidths=1.0,
-                    zorder=3,
+                moves.setdefault(row.ring, []).append((row.year, i))
+        for ring, rects in bars.items():
+            if rects:
+                ax.add_collection(
+                    PolyCollection(
+                        rects,
+                        facecolors=RING_COLOURS[ring],
+                        edgecolors="white",
+                        linewidths=0.0,
+                        hatch=RING_HATCHES[ring],
+                        zorder=1,
+                    ),
+                    autolim=False,
                 )
+        for ring, points in moves.items():
+            ax.scatter(
+                [x for x, _ in points],
+                [y for _, y in points],
+                marker=RING_MARKERS.get(ring, "X"),
+                s=60,
+                facecolors="white" if ring != "none" else "black",
+                edgecolors="black",
+                linewidths=1.0,
+                zorder=3,
+            )
         ax.set_yticks(range(len(partners)), [display(p, names) for p in partners])
         ax.set_ylim(len(partners) - 0.5, -0.5)
         ax.set_ylabel("partner (by year of first move)")
         ax.grid(True, axis="x", which="major")
-        year_ticks(ax.xaxis, years)
+        year_ticks(ax, years)
         handles = [
             Patch(
                 facecolor=RING_COLOURS[ring],

@@ -101,7 +101,7 @@ def shortfall_heatmap(tables: Tables, config: Config) -> tuple[Figure, pd.DataFr
         ax.set_yticks(range(len(areas)), [labels.get(a, a) for a in areas])
         ax.set_xlabel("year")
         ax.set_ylabel("capability area")
-        year_ticks(ax.xaxis, [int(y) for y in years])
+        year_ticks(ax, [int(y) for y in years])
         for spine in ax.spines.values():
             spine.set_visible(False)
         bar = fig.colorbar(mesh, ax=ax, pad=0.02, shrink=0.9)
