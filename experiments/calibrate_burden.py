@@ -290,7 +290,7 @@ def plot(table: pd.DataFrame, out_dir: Path, end_year: int) -> Path:
             ha="left",
             va="top",
         )
-        return save_figure(fig, out_dir, NAME)
+        return save_figure(fig, out_dir, NAME, ("png", "svg"), dpi=300)  # for print
 
 
 def _years(years: list[int]) -> str:

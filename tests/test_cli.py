@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -78,6 +79,8 @@ def test_a_second_run_never_overwrites_the_first(tmp_path):
         ("focal=XYZ", "XYZ"),
         ("scenario=no_such_scenario", "no_such_scenario"),
         ("catalyst=-1", "catalyst"),
+        ("output.formats=[png,jpg]", "output.formats"),
+        ("output.dpi=10", "output.dpi"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, override, needle):
@@ -113,13 +116,23 @@ def test_multirun_writes_one_folder_per_job_under_one_sweep_folder(tmp_path):
 
 def test_bench_prints_its_figures():
     out = subprocess.run(
-        [sys.executable, "-c", "from imssim.bench import main; main(['--repeats', '1'])"],
+        [
+            sys.executable,
+            "-c",
+            "from imssim.bench import main; main(['--repeats', '1', '--figures'])",
+        ],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert out.returncode == 0, out.stderr
     assert "whole run" in out.stdout and "runs per core-hour" in out.stdout
+    # every figure of the registry, its time and its multiple of a whole run; the total;
+    # the report reusing them
+    for name in RUN_FIGURES:
+        assert re.search(rf"^ +{name} +\d+ +\d+\.\d$", out.stdout, re.M), name
+    assert re.search(rf"^ +all {len(RUN_FIGURES)} +\d+ +\d+\.\d$", out.stdout, re.M)
+    assert re.search(r"^ +report, figures reused +\d+ +\d+\.\d$", out.stdout, re.M)
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from imssim.config import FIGURE_FORMATS as FORMATS
 from imssim.errors import ImssimError
 
 EXIT_USAGE = 2
-FORMATS = ("png", "svg", "pdf")  # imssim.config.FIGURE_FORMATS, without importing it for --help
 
 
 class _Parser(argparse.ArgumentParser):

@@ -72,7 +72,7 @@ FORM_NAMES = {int(f): f"{int(f)} {FORM_LABELS[f]}" for f in Form}
 DPI = OutputConfig().dpi  # screen resolution (120): the default of every PNG
 FORMATS = tuple(OutputConfig().formats)  # PNG; SVG, PDF and print resolution on request
 PAD_INCHES = 0.08  # white margin kept around the drawing when a file is cut to it
-PNG_COMPRESSION = 1  # zlib level: files within a few per cent of level 6 in a third less time
+PNG_COMPRESSION = 1  # zlib level: files ~7 % larger than at level 6, written in 2/3 the time
 
 RC = {
     "font.size": 11,

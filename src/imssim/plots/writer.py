@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -177,23 +178,6 @@ def _run_entry(name: str, stamp: str, choices: RunChoices, dpi: int) -> dict[str
     return {**what, "key": _digest(what)}
 
 
-def run_figures_current(
-    run: RunFolder, out_dir: str | Path | None = None, *, formats: Sequence[str] = ("png",)
-) -> list[str]:
-    """The run figures whose files (in `formats`) are current for the run's defaults."""
-    out = Path(run.path) / "figures" if out_dir is None else Path(out_dir)
-    choices = resolve_choices(run.tables, run.config)
-    stamp, index = run_stamp(run), read_index(out)
-    dpi = run.config.output.dpi
-    return [
-        name
-        for name in RUN_FIGURES
-        if _current(
-            out, index, FIGURES[name].stem, formats, _run_entry(name, stamp, choices, dpi)["key"]
-        )
-    ]
-
-
 def make_compare_figures(
     runs: Sequence[RunFolder | str | Path] | str | Path,
     out_dir: str | Path,
@@ -217,7 +201,11 @@ def make_compare_figures(
     formats = check_formats(formats)
     dpi = check_dpi(dpi)
     out = Path(out_dir)
-    stamp = _digest(sorted((str(r.path.resolve()), run_stamp(r)) for r in runs))
+    # runs named by their place relative to the figures, so a sweep copied or moved with
+    # its figures keeps them
+    stamp = _digest(
+        sorted((os.path.relpath(r.path.resolve(), out.resolve()), run_stamp(r)) for r in runs)
+    )
     index = read_index(out)
     for name in names:
         what = {
