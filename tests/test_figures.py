@@ -136,18 +136,22 @@ def test_the_report_draws_only_a_missing_figure(run_copy, drawn):
     assert page.count("data:image/png;base64,") == len(RUN_FIGURES)
 
 
-def test_a_figure_drawn_from_other_choices_or_at_another_resolution_is_drawn_again(run_copy, drawn):
+def test_a_figure_drawn_from_other_choices_is_drawn_again_one_at_another_dpi_is_not(
+    run_copy, drawn
+):
     run = RunFolder(run_copy)
-    make_run_figures(run, which=["indices", "rings"], others=["POL"], dpi=80)
-    make_run_figures(run, which=["network", "shortfalls"])
+    make_run_figures(run, which=["indices"], others=["POL"])  # indices show other states
+    make_run_figures(run, which=["rings", "shortfalls"], others=["POL"], dpi=80)
+    make_run_figures(run, which=["network"], years=[2016])  # network does not show years
     drawn.clear()
     write_report(run_copy)
-    # indices and rings were drawn with other states and at another resolution than
-    # the report's defaults; two are missing; network and shortfalls are reused
-    assert drawn == ["rings", "ring_transitions", "indices", "depth_matrix"]
+    # rings and shortfalls do not depend on the other states, and any resolution will
+    # do for the page; indices drew other states; two figures are missing
+    assert drawn == ["ring_transitions", "indices", "depth_matrix"]
     index = read_index(run_copy / "figures")
     assert index["indices.png"]["choices"]["others"] == ["DEU", "FRA", "GBR", "BEL"]
-    assert index["rings.png"]["dpi"] == run.config.output.dpi
+    assert index["rings.png"]["dpi"] == 80
+    assert index["depth_matrix.png"]["dpi"] == run.config.output.dpi
 
 
 def test_the_comparison_report_reuses_the_sweep_s_figures(tmp_path, sweep_folder, drawn):

@@ -33,8 +33,9 @@ COMPARE = "compare"
 @dataclasses.dataclass(frozen=True)
 class FigureSpec:
     """One figure: `name` (as given to ``imssim-plot --figures``), the file `stem`
-    (``<stem>.png``), the report's `title`, the `caption` saying what is drawn, and
-    `draw`, the drawing function as ``module:function``."""
+    (``<stem>.png``), the report's `title`, the `caption` saying what is drawn, `draw`,
+    the drawing function as ``module:function``, and `uses`, the choices of a run's
+    figures (:class:`imssim.analysis.RunChoices` fields) the picture depends on."""
 
     name: str
     kind: str  # RUN or COMPARE
@@ -42,6 +43,7 @@ class FigureSpec:
     title: str
     draw: str
     caption: Callable[..., str]
+    uses: tuple[str, ...] = ()
 
     @property
     def module(self) -> str:
@@ -134,63 +136,73 @@ def _headline_caption() -> str:
 
 _SPECS = (
     FigureSpec(
-        "rings", RUN, "rings", "Partner rings", "imssim.plots.figures.rings:draw", _rings_caption
+        name="rings",
+        kind=RUN,
+        stem="rings",
+        title="Partner rings",
+        draw="imssim.plots.figures.rings:draw",
+        caption=_rings_caption,
+        uses=("years", "focal"),
     ),
     FigureSpec(
-        "ring_transitions",
-        RUN,
-        "ring_transitions",
-        "Ring moves",
-        "imssim.plots.figures.ring_moves:draw",
-        _moves_caption,
+        name="ring_transitions",
+        kind=RUN,
+        stem="ring_transitions",
+        title="Ring moves",
+        draw="imssim.plots.figures.ring_moves:draw",
+        caption=_moves_caption,
+        uses=("focal",),
     ),
     FigureSpec(
-        "indices",
-        RUN,
-        "indices",
-        "Budget, capability, capacity to act and autonomy",
-        "imssim.plots.figures.indices:draw",
-        _indices_caption,
+        name="indices",
+        kind=RUN,
+        stem="indices",
+        title="Budget, capability, capacity to act and autonomy",
+        draw="imssim.plots.figures.indices:draw",
+        caption=_indices_caption,
+        uses=("focal", "others"),
     ),
     FigureSpec(
-        "depth_matrix",
-        RUN,
-        "depth_matrix",
-        "Depth of cooperation between states",
-        "imssim.plots.figures.depth:draw",
-        _depth_caption,
+        name="depth_matrix",
+        kind=RUN,
+        stem="depth_matrix",
+        title="Depth of cooperation between states",
+        draw="imssim.plots.figures.depth:draw",
+        caption=_depth_caption,
+        uses=("network_year", "focal"),
     ),
     FigureSpec(
-        "network",
-        RUN,
-        "network",
-        "Cooperation network",
-        "imssim.plots.figures.network:draw",
-        _network_caption,
+        name="network",
+        kind=RUN,
+        stem="network",
+        title="Cooperation network",
+        draw="imssim.plots.figures.network:draw",
+        caption=_network_caption,
+        uses=("network_year", "focal"),
     ),
     FigureSpec(
-        "shortfalls",
-        RUN,
-        "shortfalls",
-        "Alliance shortfalls and surpluses",
-        "imssim.plots.figures.shortfalls:draw",
-        _shortfalls_caption,
+        name="shortfalls",
+        kind=RUN,
+        stem="shortfalls",
+        title="Alliance shortfalls and surpluses",
+        draw="imssim.plots.figures.shortfalls:draw",
+        caption=_shortfalls_caption,
     ),
     FigureSpec(
-        "outcomes_over_time",
-        COMPARE,
-        "outcomes_over_time",
-        "Outcomes over time",
-        "imssim.plots.compare:outcomes_over_time",
-        _over_time_caption,
+        name="outcomes_over_time",
+        kind=COMPARE,
+        stem="outcomes_over_time",
+        title="Outcomes over time",
+        draw="imssim.plots.compare:outcomes_over_time",
+        caption=_over_time_caption,
     ),
     FigureSpec(
-        "headline_outcomes",
-        COMPARE,
-        "headline_outcomes",
-        "Outcomes at the end",
-        "imssim.plots.compare:headline_outcomes",
-        _headline_caption,
+        name="headline_outcomes",
+        kind=COMPARE,
+        stem="headline_outcomes",
+        title="Outcomes at the end",
+        draw="imssim.plots.compare:headline_outcomes",
+        caption=_headline_caption,
     ),
 )
 FIGURES: dict[str, FigureSpec] = {spec.name: spec for spec in _SPECS}

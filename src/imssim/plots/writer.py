@@ -2,12 +2,14 @@
 
 :func:`make_run_figures` draws the figures of one run (default: into
 ``<run>/figures``), :func:`make_compare_figures` those comparing several runs. Beside
-the files each folder holds ``figures.json``, which records for every file the key of
-what it was drawn from: the run's data (or the runs'), the choices (years, focal
-state, ...) and the resolution. With ``reuse=True`` a figure whose files all exist
-with the key they would get now is not drawn again; this is how ``imssim-report``
-uses the figures a run already drew. Only the figures needed are drawn, and
-matplotlib is imported only when one is.
+the files each folder holds ``figures.json``, which records for every file what it
+was drawn from: the run's data (or the runs'), the choices the figure depends on
+(years, focal state, ...; the registry's ``uses``) and, apart from that, the
+resolution. A file is current when its key, the hash of the first two, is the one it
+would get now; at whatever resolution it was written. With ``reuse=True`` a figure
+whose files are all current is not drawn again; this is how ``imssim-report`` uses the
+figures a run already drew. Only the figures needed are drawn, and matplotlib is
+imported only when one is.
 """
 
 from __future__ import annotations
@@ -174,8 +176,9 @@ def make_run_figures(
 
 
 def _run_entry(name: str, stamp: str, choices: RunChoices, dpi: int) -> dict[str, Any]:
-    what = {"figure": name, "run": stamp, "choices": choices.as_dict(), "dpi": dpi}
-    return {**what, "key": _digest(what)}
+    chosen = choices.as_dict()
+    what = {"figure": name, "run": stamp, "choices": {k: chosen[k] for k in FIGURES[name].uses}}
+    return {**what, "key": _digest(what), "dpi": dpi}
 
 
 def make_compare_figures(
@@ -208,14 +211,8 @@ def make_compare_figures(
     )
     index = read_index(out)
     for name in names:
-        what = {
-            "figure": name,
-            "runs": stamp,
-            "measures": list(measures),
-            "focal": focal,
-            "dpi": dpi,
-        }
-        entry = {**what, "key": _digest(what)}
+        what = {"figure": name, "runs": stamp, "measures": list(measures), "focal": focal}
+        entry = {**what, "key": _digest(what), "dpi": dpi}
         if reuse and _current(out, index, FIGURES[name].stem, formats, entry["key"]):
             continue
         draw = FIGURES[name].function()

@@ -439,15 +439,14 @@ def write_report(
 
     One run gives the run report, several runs (or a sweep folder) the comparison
     report. The figures are those already in ``<run>/figures`` (or ``<common
-    folder>/figures``) when they are current; a missing or stale one is drawn there, in
-    `formats` (default: PNG and the run's ``output.formats``), which must include PNG,
-    the format embedded in the page. The default output is ``report.html`` in the run
-    folder or the runs' common folder.
+    folder>/figures``) when they are current (drawn from the same data and choices, at
+    any resolution); a missing or stale one is drawn there, at the run's
+    ``output.dpi``, in `formats` (default: PNG, the format embedded in the page, which
+    `formats` must include). The default output is ``report.html`` in the run folder or
+    the runs' common folder.
     """
     runs = find_runs(paths)
-    if formats is None:
-        formats = ("png", *runs[0].config.output.formats)
-    formats = check_formats(formats)
+    formats = check_formats(("png",) if formats is None else formats)
     if "png" not in formats:
         raise ImssimError("the report embeds PNG figures: formats must include png")
     target = Path(out) if out is not None else default_output(runs)
