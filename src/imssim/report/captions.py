@@ -14,13 +14,14 @@ from imssim.analysis import (
     DEFAULT_OTHERS,
     MEASURES,
     area_labels,
+    country_names,
     format_value,
     outcomes,
     summarise_groups,
 )
 from imssim.config import BudgetChange, GrowthChange
 from imssim.forms import FORM_LABELS, Form
-from imssim.report.facts import largest_ring_moves, lower_first, names_of, run_facts
+from imssim.report.facts import largest_ring_moves, lower_first, run_facts
 from imssim.results import RunFolder
 from imssim.summary import RING_ORDER, ring_transitions, state_name
 from imssim.world.loader import REGIONS
@@ -172,7 +173,7 @@ def _focal_deepest(run: RunFolder, year: int, names: dict[str, str], n: int = 3)
 def run_captions(run: RunFolder) -> dict[str, str]:
     """Data sentences for each per-run figure, computed from the run's tables."""
     t = run.tables
-    names = names_of(run)
+    names = country_names(run)
     facts = run_facts(run)
     focal, first, last = facts["focal"], facts["first"], facts["last"]
     who = state_name(focal, names)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from imssim.analysis import area_labels, country_names
+from imssim.analysis import area_labels
 from imssim.errors import ImssimError
 from imssim.results import RunFolder
 from imssim.rings import RING_LEVEL
@@ -16,10 +16,6 @@ def lower_first(label: str) -> str:
     if len(label) > 1 and label[0].isupper() and label[1].islower():
         return label[0].lower() + label[1:]
     return label
-
-
-def names_of(run: RunFolder) -> dict[str, str]:
-    return country_names(run)
 
 
 def run_span(run: RunFolder) -> tuple[int, int]:

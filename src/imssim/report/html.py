@@ -19,7 +19,14 @@ import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from imssim.analysis import common_folder, find_runs, group_labels, outcomes, resolve_choices
+from imssim.analysis import (
+    common_folder,
+    country_names,
+    find_runs,
+    group_labels,
+    outcomes,
+    resolve_choices,
+)
 from imssim.config import FIGURE_FORMATS, PolicyConfig, check_formats
 from imssim.errors import ImssimError
 from imssim.plots.registry import FIGURES
@@ -33,7 +40,7 @@ from imssim.report.captions import (
     sort_key,
     who_words,
 )
-from imssim.report.facts import names_of, run_facts, run_span
+from imssim.report.facts import run_facts, run_span
 from imssim.results import CONFIG_FILE, RunFolder, write_text_atomic
 from imssim.summary import RING_ORDER, state_name
 
@@ -300,7 +307,7 @@ def _key_numbers_html(run: RunFolder, facts: dict[str, object], names: dict[str,
 
 
 def _single_report(run: RunFolder, out: Path, formats: Sequence[str]) -> str:
-    names = names_of(run)
+    names = country_names(run)
     cfg = run.config
     facts = run_facts(run)
     captions = run_captions(run)
@@ -346,7 +353,7 @@ def _compare_report(
     figures = make_compare_figures(runs, folder / "figures", formats=formats, dpi=dpi, reuse=True)
     frame = outcomes(runs)
     years = frame.attrs["years"]
-    names = names_of(runs[0])
+    names = country_names(runs[0])
     labels = group_labels(runs)
     n_groups = len(set(labels))
     title = f"imssim: {len(runs)} runs compared"
