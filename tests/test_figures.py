@@ -231,6 +231,28 @@ def test_formats_and_dpi_chosen_are_the_files_written(run_copy):
     assert (out / "indices.pdf").read_bytes().startswith(b"%PDF")
 
 
+def test_a_note_beyond_the_figure_s_edge_is_in_every_file(tmp_path):
+    from matplotlib.figure import Figure
+
+    from imssim.plots.style import save_figure, style
+
+    with style():
+        fig = Figure(figsize=(4.0, 3.0))
+        ax = fig.add_subplot()
+        ax.plot([0, 1], [0, 1])
+        ax.text(0.0, -0.45, "a note under the axes", transform=ax.transAxes, va="top")
+        save_figure(fig, tmp_path, "noted", ("png", "svg"), dpi=100)
+    with Image.open(tmp_path / "noted.png") as image:
+        height = image.height
+        pixels = image.convert("L").load()
+        bottom_ink = min(
+            pixels[x, y] for x in range(image.width) for y in range(height - 24, height)
+        )
+    assert height > 3.0 * 100  # taller than the figure: the note is in the file
+    assert bottom_ink < 128  # ink near the bottom: the note's text
+    assert "a note under the axes" in (tmp_path / "noted.svg").read_text()
+
+
 def test_a_bad_format_or_dpi_on_the_command_line_writes_nothing(run_copy, capsys):
     assert plot_main([str(run_copy), "--dpi", "7"]) == 2
     assert "dpi" in capsys.readouterr().err

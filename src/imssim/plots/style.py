@@ -124,8 +124,8 @@ def save_figure(
     The figure is laid out and rendered once, at `dpi`: its layout engine (constrained
     layout) runs during that one drawing and is then fixed, so every format shows the
     same positions whether or not the others are written. Each file is cut to the
-    drawing plus a margin of PAD_INCHES, found on the rendered image, so the PNG and
-    the vector files share one frame. Each file is written under a temporary name and
+    drawing plus a margin of PAD_INCHES (see :func:`_render`), so the PNG and the
+    vector files share one frame. Each file is written under a temporary name and
     renamed into place, so a failure never leaves a truncated figure.
     """
     formats = check_formats(formats)
@@ -149,38 +149,58 @@ def _save(fig: Figure, out: Path, name: str, formats: tuple[str, ...], dpi: floa
             final = out / f"{name}.{fmt}"
             tmp = out / f".{name}.{uuid.uuid4().hex[:8]}.{fmt}"
             try:
-                if fmt == "png":
+                if fmt == "png" and image is not None:
                     _write_png(image, box, dpi, tmp)
                 else:
-                    inches = Bbox.from_extents(*(v / dpi for v in box.extents))
+                    extra = (
+                        {"pil_kwargs": {"compress_level": PNG_COMPRESSION}} if fmt == "png" else {}
+                    )
                     fig.savefig(
-                        tmp, dpi=dpi, format=fmt, bbox_inches=inches, metadata=_metadata(fmt)
+                        tmp, dpi=dpi, format=fmt, bbox_inches=box, metadata=_metadata(fmt), **extra
                     )
                 os.replace(tmp, final)
             finally:
                 tmp.unlink(missing_ok=True)
 
 
-def _render(fig: Figure, dpi: float) -> tuple[np.ndarray, Bbox]:
-    """Draw `fig` once at `dpi` and fix its layout; return the RGBA image and the box
-    (in pixels from the lower left, as matplotlib counts) of the drawing plus margin."""
+def _render(fig: Figure, dpi: float) -> tuple[np.ndarray | None, Bbox]:
+    """Draw `fig` once at `dpi` and fix its layout; return the RGBA image and the frame
+    of every file (inches from the lower left): the drawing plus PAD_INCHES.
+
+    The frame is found on the rendered image, where the ink is. A figure with text
+    or artists beyond its own edges (a note under the axes, say) is framed by its
+    tight bounding box instead, and its PNG drawn again in that frame (no image is
+    returned): the one drawing covers only the figure itself.
+    """
     canvas = FigureCanvasAgg(fig)
     fig.set_dpi(dpi)
     canvas.draw()  # the layout engine runs here, once
     fixed = {"figure.constrained_layout.use": False, "figure.autolayout": False}
     with matplotlib.rc_context(fixed):
         fig.set_layout_engine(None)  # keep the positions just drawn for every format
+    tight = fig.get_tightbbox(canvas.get_renderer())  # text extents are cached by now
+    width_in, height_in = fig.get_size_inches()
+    slack = 0.5 / dpi  # half a pixel
+    if (
+        tight.x0 < -slack
+        or tight.y0 < -slack
+        or tight.x1 > width_in + slack
+        or tight.y1 > height_in + slack
+    ):
+        return None, tight.padded(PAD_INCHES)
     image = np.asarray(canvas.buffer_rgba())
     height, width = image.shape[:2]
     # a pixel is ink unless it is opaque white: compare each as one 32-bit number
     ink = image.view(np.uint32).reshape(height, width) != np.uint32(0xFFFFFFFF)
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     if rows.size == 0:
-        return image, Bbox.from_extents(0, 0, width, height)
+        return image, Bbox.from_extents(0, 0, width_in, height_in)
     pad = round(PAD_INCHES * dpi)
     x0, x1 = max(cols[0] - pad, 0), min(cols[-1] + 1 + pad, width)
     top, bottom = max(rows[0] - pad, 0), min(rows[-1] + 1 + pad, height)
-    return image, Bbox.from_extents(x0, height - bottom, x1, height - top)
+    return image, Bbox.from_extents(
+        x0 / dpi, (height - bottom) / dpi, x1 / dpi, (height - top) / dpi
+    )
 
 
 def _write_png(image: np.ndarray, box: Bbox, dpi: float, path: Path) -> None:
@@ -188,7 +208,7 @@ def _write_png(image: np.ndarray, box: Bbox, dpi: float, path: Path) -> None:
     from PIL.PngImagePlugin import PngInfo
 
     height = image.shape[0]
-    x0, y0, x1, y1 = (int(v) for v in box.extents)
+    x0, y0, x1, y1 = (round(v * dpi) for v in box.extents)
     rgb = Image.fromarray(image).crop((x0, height - y1, x1, height - y0)).convert("RGB")
     info = PngInfo()
     for key, value in _metadata("png").items():
