@@ -29,6 +29,51 @@ def display(code: str, names: dict[str, str], *, sentence: bool = False) -> str:
     return f"{name} ({code})"
 
 
+def frame(fig, *, left: float, right: float, top: float, bottom: float) -> tuple[float, ...]:
+    """The rectangle (figure fractions, for ``fig.add_axes`` or ``add_gridspec``) inside
+    margins given in inches.
+
+    The figures of a run are laid out by hand, with margins wide enough for their
+    longest labels, not by a layout engine: constrained layout measured every text and
+    tick of a chart three times before drawing it, a fifth of the time of a chart.
+    Margins to spare cost nothing, since a file is cut to its ink when written.
+    """
+    width, height = fig.get_size_inches()
+    return (left / width, bottom / height, 1 - (left + right) / width, 1 - (top + bottom) / height)
+
+
+def grid(
+    fig,
+    rows: int,
+    cols: int,
+    *,
+    left: float,
+    right: float,
+    top: float,
+    bottom: float,
+    wgap: float = 0.0,
+    hgap: float = 0.0,
+    **kwargs,
+):
+    """A GridSpec inside margins given in inches, with gaps in inches between cells
+    (see :func:`frame`)."""
+    x, y, w, h = frame(fig, left=left, right=right, top=top, bottom=bottom)
+    width, height = fig.get_size_inches()
+    cell_w = (w * width - (cols - 1) * wgap) / cols
+    cell_h = (h * height - (rows - 1) * hgap) / rows
+    return fig.add_gridspec(
+        rows,
+        cols,
+        left=x,
+        right=x + w,
+        bottom=y,
+        top=y + h,
+        wspace=wgap / cell_w if cols > 1 else None,
+        hspace=hgap / cell_h if rows > 1 else None,
+        **kwargs,
+    )
+
+
 def run_label(config: Config) -> str:
     return f"scenario {config.scenario.name}, policy {config.policy.name}"
 

@@ -167,10 +167,10 @@ def _render(fig: Figure, dpi: float) -> tuple[np.ndarray | None, Bbox]:
     """Draw `fig` once at `dpi` and fix its layout; return the RGBA image and the frame
     of every file (inches from the lower left): the drawing plus PAD_INCHES.
 
-    The frame is found on the rendered image, where the ink is. A figure with text
-    or artists beyond its own edges (a note under the axes, say) is framed by its
-    tight bounding box instead, and its PNG drawn again in that frame (no image is
-    returned): the one drawing covers only the figure itself.
+    The frame is found on the rendered image, where the ink is. When ink touches the
+    image's edge and the figure's tight bounding box reaches beyond it (a note under
+    the axes, say), the figure is framed by that box instead, and its PNG drawn again
+    in that frame (no image is returned): the one drawing covers only the figure.
     """
     canvas = FigureCanvasAgg(fig)
     fig.set_dpi(dpi)
@@ -178,16 +178,7 @@ def _render(fig: Figure, dpi: float) -> tuple[np.ndarray | None, Bbox]:
     fixed = {"figure.constrained_layout.use": False, "figure.autolayout": False}
     with matplotlib.rc_context(fixed):
         fig.set_layout_engine(None)  # keep the positions just drawn for every format
-    tight = fig.get_tightbbox(canvas.get_renderer())  # text extents are cached by now
     width_in, height_in = fig.get_size_inches()
-    slack = 0.5 / dpi  # half a pixel
-    if (
-        tight.x0 < -slack
-        or tight.y0 < -slack
-        or tight.x1 > width_in + slack
-        or tight.y1 > height_in + slack
-    ):
-        return None, tight.padded(PAD_INCHES)
     image = np.asarray(canvas.buffer_rgba())
     height, width = image.shape[:2]
     # a pixel is ink unless it is opaque white: compare each as one 32-bit number
@@ -195,6 +186,17 @@ def _render(fig: Figure, dpi: float) -> tuple[np.ndarray | None, Bbox]:
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     if rows.size == 0:
         return image, Bbox.from_extents(0, 0, width_in, height_in)
+    if rows[0] == 0 or cols[0] == 0 or rows[-1] == height - 1 or cols[-1] == width - 1:
+        # ink at the edge: something may reach beyond it (text extents are cached now)
+        tight = fig.get_tightbbox(canvas.get_renderer())
+        slack = 0.5 / dpi  # half a pixel
+        if (
+            tight.x0 < -slack
+            or tight.y0 < -slack
+            or tight.x1 > width_in + slack
+            or tight.y1 > height_in + slack
+        ):
+            return None, tight.padded(PAD_INCHES)
     pad = round(PAD_INCHES * dpi)
     x0, x1 = max(cols[0] - pad, 0), min(cols[-1] + 1 + pad, width)
     top, bottom = max(rows[0] - pad, 0), min(rows[-1] + 1 + pad, height)

@@ -10,7 +10,7 @@ from matplotlib.transforms import ScaledTranslation
 
 from imssim.analysis import RunChoices, check_year, choose_focal, region_order, run_years
 from imssim.config import Config
-from imssim.plots.common import REGION_LABELS, run_label
+from imssim.plots.common import REGION_LABELS, frame, run_label
 from imssim.plots.style import FORM_CMAP, FORM_COLOURS, FORM_NAMES, style
 from imssim.recorder import Tables
 
@@ -48,9 +48,14 @@ def depth_matrix(
 
     with style():
         n = len(order)
-        side = max(6.0, 0.165 * n + 2.0)
-        fig = Figure(figsize=(side + 2.6, side + 0.8))
-        ax = fig.add_subplot()
+        side = max(4.5, 0.16 * n + 0.2)  # inches of the square matrix
+        # margins: codes and axis label left and below; region names, title above;
+        # region names and the colour bar with its form names and label to the right
+        margin = {"left": 0.9, "bottom": 0.85, "top": 1.2, "right": 4.0}
+        width = margin["left"] + side + margin["right"]
+        height = margin["bottom"] + side + margin["top"]
+        fig = Figure(figsize=(width, height), layout="none")
+        ax = fig.add_axes(frame(fig, **margin))
         ax.grid(False)
         cmap = FORM_CMAP.with_extremes(bad="white")
         norm = BoundaryNorm(np.arange(-0.5, len(FORM_COLOURS) + 0.5), cmap.N)
@@ -107,7 +112,13 @@ def depth_matrix(
                 ax.text(centre, 1, label, transform=above, ha="center", va="bottom", fontsize=9)
                 ax.text(1, centre, label, transform=right, ha="left", va="center", fontsize=9)
                 start = i
-        bar = fig.colorbar(image, ax=ax, ticks=range(len(FORM_COLOURS)), shrink=0.7, pad=0.02)
+        bar_box = (
+            (margin["left"] + side + 0.9) / width,
+            (margin["bottom"] + 0.15 * side) / height,
+            0.3 / width,
+            0.7 * side / height,
+        )
+        bar = fig.colorbar(image, cax=fig.add_axes(bar_box), ticks=range(len(FORM_COLOURS)))
         bar.ax.set_yticklabels([FORM_NAMES[f] for f in range(len(FORM_COLOURS))])
         bar.set_label("deepest form of cooperation over all capability areas")
         bar.ax.grid(False)

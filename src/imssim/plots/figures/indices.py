@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from imssim.analysis import RunChoices, choose_focal, choose_others, run_years, world_names
 from imssim.config import Config
-from imssim.plots.common import display, run_label, year_ticks
+from imssim.plots.common import display, grid, run_label, year_ticks
 from imssim.plots.style import line_style, style
 from imssim.recorder import Tables
 
@@ -56,8 +56,9 @@ def index_chart(
     data = pd.concat(frames, ignore_index=True)
 
     with style():
-        fig = Figure(figsize=(11.0, 8.0))
-        axes = fig.subplots(2, 2, sharex=True).ravel()
+        fig = Figure(figsize=(11.4, 8.3), layout="none")
+        cells = grid(fig, 2, 2, left=0.9, right=0.2, top=1.0, bottom=1.0, wgap=1.0, hgap=0.45)
+        axes = cells.subplots(sharex=True).ravel()
         panels = [
             (f"{column}_index", title, f"index, {first_year} = 100")
             for column, title in INDEX_MEASURES
@@ -93,7 +94,8 @@ def index_chart(
         fig.legend(
             handles,
             labels,
-            loc="outside lower center",
+            loc="lower center",
+            bbox_to_anchor=(0.5 + (0.9 - 0.2) / 2 / fig.get_figwidth(), 0.0),
             ncol=min(len(states), 5),
             frameon=False,
         )

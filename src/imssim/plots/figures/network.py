@@ -19,7 +19,7 @@ from imssim.analysis import (
     world_names,
 )
 from imssim.config import Config
-from imssim.plots.common import display, run_label
+from imssim.plots.common import display, frame, run_label
 from imssim.plots.style import FORM_COLOURS, FORM_NAMES, style
 from imssim.recorder import Tables
 
@@ -146,8 +146,8 @@ def cooperation_network(
     )
 
     with style():
-        fig = Figure(figsize=(11.0, 9.5))
-        ax = fig.add_subplot()
+        fig = Figure(figsize=(11.0, 9.5), layout="none")
+        ax = fig.add_axes(frame(fig, left=0.1, right=0.1, top=0.65, bottom=0.85))
         ax.set_aspect("equal")
         ax.axis("off")
         for form in range(1, len(FORM_COLOURS)):
@@ -212,7 +212,8 @@ def cooperation_network(
         ]
         fig.legend(
             handles=handles,
-            loc="outside lower center",
+            loc="lower center",
+            bbox_to_anchor=(0.5, 0.0),
             ncol=3,
             title="Line colour and width: deepest form of cooperation between the two states",
             frameon=False,

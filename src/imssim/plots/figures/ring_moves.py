@@ -10,7 +10,7 @@ from matplotlib.patches import Patch
 
 from imssim.analysis import RunChoices, choose_focal, run_years, world_names
 from imssim.config import Config
-from imssim.plots.common import display, run_label, year_ticks
+from imssim.plots.common import display, frame, run_label, year_ticks
 from imssim.plots.style import RING_COLOURS, RING_MARKERS, RING_ORDER, style
 from imssim.recorder import Tables
 from imssim.summary import ring_transitions
@@ -66,8 +66,10 @@ def ring_timeline(
     with style():
         partners = list(dict.fromkeys(data["partner"]))
         height = max(4.0, 0.34 * len(partners) + 2.4)
-        fig = Figure(figsize=(10.0, height))
-        ax = fig.add_subplot()
+        fig = Figure(figsize=(10.6, height), layout="none")
+        # left: room for the longest names ("Bosnia and Herzegovina (BIH)") and the label
+        box = frame(fig, left=3.0, right=0.3, top=0.75, bottom=1.05)
+        ax = fig.add_axes(box)
         ax.grid(False)
         ax.set_title(
             f"Partners of {display(focal, names, sentence=True)} that changed ring\n"
@@ -170,7 +172,13 @@ def ring_timeline(
                 label="left the rings",
             )
         )
-        fig.legend(handles=handles, loc="outside lower center", ncol=4, frameon=False)
+        fig.legend(
+            handles=handles,
+            loc="lower center",
+            bbox_to_anchor=(0.5, 0.0),  # under the names and the bars: it is wider than the bars
+            ncol=4,
+            frameon=False,
+        )
     return fig, data
 
 

@@ -28,6 +28,10 @@ from imssim.recorder import Tables
 # ring diagram geometry, in data units: the focal state sits at (0, 0)
 RING_RADII = {"strategic": 2.0, "affiliated": 3.0, "opportunity": 4.0}
 RING_GAP_DEG = 40.0  # empty sector at the bottom of each panel where the rings are named
+# a panel's limits (see _draw_rings): x within outer + 1.6, y from -(outer + 0.9) to
+# outer + 1.9; height over width of a panel drawn at equal aspect
+_OUTER = max(RING_RADII.values())
+_PANEL_ASPECT = (2 * _OUTER + 2.8) / (2 * _OUTER + 3.2)
 
 
 def draw(tables: Tables, config: Config, choices: RunChoices) -> tuple[Figure, pd.DataFrame]:
@@ -105,11 +109,26 @@ def ring_diagram(
 
     with style():
         n = len(years)
-        fig = Figure(figsize=(max(5.0 * n, 6.5), 6.6 if n > 1 else 8.0), layout="constrained")
-        fig.get_layout_engine().set(h_pad=0.08)
-        grid = fig.add_gridspec(2, n, height_ratios=[5.2, 1.4 if n > 1 else 2.2])
-        axes = [fig.add_subplot(grid[0, i]) for i in range(n)]
-        legend_ax = fig.add_subplot(grid[1, :])
+        # panels of a fixed size side by side (the gaps hold the region names that reach
+        # past a panel), the suptitle and the years above, the legends below
+        panel, gap, top = 4.7, 0.6, 1.05
+        legends = 1.4 if n > 1 else 2.5  # side by side, or one above the other
+        width = max(n * panel + (n - 1) * gap + 0.6, 6.5)
+        height = legends + panel * _PANEL_ASPECT + top
+        fig = Figure(figsize=(width, height), layout="none")
+        x0 = (width - n * panel - (n - 1) * gap) / 2
+        axes = [
+            fig.add_axes(
+                (
+                    (x0 + i * (panel + gap)) / width,
+                    legends / height,
+                    panel / width,
+                    panel * _PANEL_ASPECT / height,
+                )
+            )
+            for i in range(n)
+        ]
+        legend_ax = fig.add_axes((0.0, 0.0, 1.0, (legends - 0.1) / height))
         legend_ax.axis("off")
         for ax, year in zip(axes, years, strict=True):
             _draw_rings(ax, data[data["year"] == year], focal, sectors)

@@ -10,7 +10,7 @@ from matplotlib.patches import Rectangle
 
 from imssim.analysis import RunChoices, world_area_labels
 from imssim.config import Config
-from imssim.plots.common import run_label, year_ticks
+from imssim.plots.common import frame, run_label, year_ticks
 from imssim.plots.style import style
 from imssim.recorder import Tables
 
@@ -58,8 +58,11 @@ def shortfall_heatmap(tables: Tables, config: Config) -> tuple[Figure, pd.DataFr
     values = grid.to_numpy()
 
     with style():
-        fig = Figure(figsize=(11.0, 0.36 * len(areas) + 2.6))
-        ax = fig.add_subplot()
+        fig = Figure(figsize=(11.8, 0.36 * len(areas) + 1.6), layout="none")
+        # left: the longest area names ("Education, training and ranges"); right: the
+        # colour bar, its numbers and its two-line label
+        box = frame(fig, left=3.3, right=1.6, top=0.75, bottom=0.6)
+        ax = fig.add_axes(box)
         ax.grid(False)
         limit = float(np.nanmax(np.abs(values))) if values.size else 1.0
         limit = max(limit, 1e-6)
@@ -104,7 +107,14 @@ def shortfall_heatmap(tables: Tables, config: Config) -> tuple[Figure, pd.DataFr
         year_ticks(ax, [int(y) for y in years])
         for spine in ax.spines.values():
             spine.set_visible(False)
-        bar = fig.colorbar(mesh, ax=ax, pad=0.02, shrink=0.9)
+        width = fig.get_figwidth()
+        bar_box = (
+            box[0] + box[2] + 0.2 / width,
+            box[1] + 0.05 * box[3],
+            0.25 / width,
+            0.9 * box[3],
+        )
+        bar = fig.colorbar(mesh, cax=fig.add_axes(bar_box))
         bar.set_label(
             "shortfall (-, hatched) or surplus (+)\nas a fraction of the alliance requirement"
         )
