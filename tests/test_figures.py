@@ -123,6 +123,16 @@ def test_the_report_reuses_the_figures_the_run_drew(run_copy, drawn):
     assert drawn == []
 
 
+def test_the_report_embeds_screen_resolution_files_as_they_are(run_copy):
+    import base64
+
+    make_run_figures(RunFolder(run_copy))
+    page = write_report(run_copy).read_text(encoding="utf-8")
+    for name in RUN_FIGURES:
+        data = (run_copy / "figures" / f"{FIGURES[name].stem}.png").read_bytes()
+        assert base64.b64encode(data).decode("ascii") in page, name
+
+
 def test_the_report_draws_only_a_missing_figure(run_copy, drawn):
     make_run_figures(RunFolder(run_copy))
     (run_copy / "figures" / "network.png").unlink()

@@ -47,7 +47,7 @@ from imssim.summary import RING_ORDER, state_name
 REPORT_FILE = "report.html"
 
 
-EMBED_MAX_WIDTH = 1800  # pixels: figures are reduced to at most this width for the page
+EMBED_MAX_WIDTH = 2400  # pixels: wider figures (print resolution) are reduced for the page
 
 
 CSS = """
