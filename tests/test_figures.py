@@ -19,6 +19,7 @@ from imssim.config import DPI_RANGE, FIGURE_FORMATS
 from imssim.errors import ConfigError, ImssimError
 from imssim.plot_cli import plot_main, plot_parser
 from imssim.plots import registry
+from imssim.plots.helper import SHARE, start
 from imssim.plots.registry import COMPARE_FIGURES, FIGURES, RUN_FIGURES
 from imssim.plots.writer import INDEX_FILE, make_run_figures, read_index
 from imssim.report import write_report
@@ -318,9 +319,13 @@ def test_ctrl_c_while_drawing_figures_leaves_an_interrupted_run(tmp_path):
     assert out.returncode == 130, out.stderr
     assert out.stderr.strip().splitlines()[-1] == "imssim: interrupted"
     assert manifest["status"] == "interrupted"
-    assert manifest["figures"] == ["rings", "ring_transitions"]  # drawn before indices
-    written = sorted(p.name for p in (folder / "figures").glob("*.png"))
-    assert written == ["ring_transitions.png", "rings.png"]
+    # drawn here before indices; the second process's share may or may not be done
+    listed = manifest["figures"]
+    assert listed[:2] == ["rings", "ring_transitions"] and "indices" not in listed
+    assert set(listed) <= {"rings", "ring_transitions", *SHARE}
+    written = {p.stem for p in (folder / "figures").glob("*.png")}
+    assert set(listed) <= written and "indices" not in written
+    assert set(read_index(folder / "figures")) == {f"{n}.png" for n in listed}
     assert "figures:" not in out.stdout
 
 
@@ -329,5 +334,49 @@ def test_a_failing_figure_leaves_the_results_and_says_so(tmp_path):
     assert out.returncode == 1
     assert "figures not written: no" in out.stderr
     assert manifest["status"] == "figures failed"
-    assert manifest["figures"] == ["rings", "ring_transitions", "indices", "depth_matrix"]
+    drawn_here = ["rings", "ring_transitions", "indices"]
+    assert [n for n in manifest["figures"] if n not in SHARE] == drawn_here
+    assert "network" not in manifest["figures"]
     assert (folder / "countries.parquet").is_file()
+
+
+def test_the_second_process_draws_its_share(run_copy):
+    helper = start()
+    assert helper is not None
+    assert helper.draw(run_copy, ["shortfalls"], ["png"], 120)
+    results = helper.results()
+    assert list(results) == ["shortfalls"]
+    assert results["shortfalls"]["files"] == ["shortfalls.png"]
+    assert (run_copy / "figures" / "shortfalls.png").stat().st_size > 10_000
+    assert not (run_copy / "figures" / INDEX_FILE).exists()  # the command line records it
+    assert helper.process.returncode == 0
+
+
+def test_figures_the_second_process_does_not_deliver_are_drawn_by_the_command(tmp_path):
+    # a "second process" that reads the request and exits without drawing anything
+    driver = """
+import subprocess, sys
+import imssim.plots.helper as helper
+
+def lazy():
+    code = "import sys; sys.stdin.readline()"
+    process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    return helper.Helper(process)
+
+helper.start = lazy
+from imssim.cli import main
+main()
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", driver, "end_year=2015", f"output.root={tmp_path / 'r'}"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    folder = next((tmp_path / "r").glob("*/manifest.json")).parent
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["status"] == "completed" and manifest["figures"] == list(RUN_FIGURES)
+    assert set(read_index(folder / "figures")) == {f"{n}.png" for n in RUN_FIGURES}

@@ -197,28 +197,63 @@ def _run_figures(path: Path, result) -> None:
     """Draw the run's figures into ``<run>/figures`` and record in the manifest how far
     that got: "completed" with every figure, "interrupted" after Ctrl-C (which then ends
     the command with exit code 130), "figures failed" after an error (exit code 1; the
-    results stay in place). ``figures`` lists the figures written."""
-    from imssim.plots.writer import make_run_figures
+    results stay in place). ``figures`` lists the figures written.
+
+    A share of the figures goes to the second process started with the command
+    (:mod:`imssim.plots.helper`), when there is one; what it does not deliver is drawn
+    here."""
+    from imssim.plots.registry import RUN_FIGURES
+    from imssim.plots.writer import make_run_figures, record_figures
     from imssim.results import RunFolder, update_manifest
 
+    global _HELPER
+    helper, _HELPER = _HELPER, None
+    run = RunFolder(path, config=result.config, tables=result.tables)
+    out = path / "figures"
+    output = result.config.output
+    share: list[str] = []
+    if helper is not None:
+        share = [n for n in helper_share() if n in RUN_FIGURES]
+        if not helper.draw(path, share, list(output.formats), output.dpi):
+            helper.close()
+            helper, share = None, []
     written: list[str] = []
+
+    def note(name, *_) -> None:
+        written.append(name)
+
+    def collect(results: dict) -> None:
+        record_figures(out, {f: r["entry"] for r in results.values() for f in r["files"]})
+        written.extend(results)
+
+    def manifest(status: str) -> None:
+        update_manifest(path, status=status, figures=[n for n in RUN_FIGURES if n in written])
+
     try:
-        paths = make_run_figures(
-            RunFolder(path, config=result.config, tables=result.tables),
-            on_written=lambda name, _: written.append(name),
-        )
-    except KeyboardInterrupt:
-        update_manifest(path, status="interrupted", figures=written)
+        make_run_figures(run, which=[n for n in RUN_FIGURES if n not in share], on_written=note)
+        if helper is not None:
+            collect(helper.results())
+            helper = None
+            missing = [n for n in share if n not in written]
+            if missing:  # the second process failed: draw its share here
+                make_run_figures(run, which=missing, on_written=note)
+    except BaseException as exc:
+        if helper is not None:
+            collect(helper.stop())
+        interrupted = isinstance(exc, KeyboardInterrupt)
+        manifest("interrupted" if interrupted else "figures failed")
+        if isinstance(exc, ImssimError | OSError | ValueError):
+            print(f"imssim: error: figures not written: {exc}", file=sys.stderr)
+            raise SystemExit(1) from None
         raise
-    except (ImssimError, OSError, ValueError) as exc:
-        update_manifest(path, status="figures failed", figures=written)
-        print(f"imssim: error: figures not written: {exc}", file=sys.stderr)
-        raise SystemExit(1) from None
-    except BaseException:
-        update_manifest(path, status="figures failed", figures=written)
-        raise
-    update_manifest(path, status="completed", figures=written)
-    print(f"figures: {next(iter(paths.values())).parent}")
+    manifest("completed")
+    print(f"figures: {out}")
+
+
+def helper_share() -> tuple[str, ...]:
+    from imssim.plots.helper import SHARE
+
+    return SHARE
 
 
 def _figures(make) -> None:
@@ -255,15 +290,36 @@ class SweepFigures(Callback):
             _figures(make)
 
 
+_HELPER = None  # the second process drawing figures (imssim.plots.helper), if any
+
+
+def _draws_figures(args: list[str]) -> bool:
+    """Whether this command will probably draw a run's figures: one run, figures on."""
+    multirun = any(a in ("-m", "--multirun") for a in args)
+    off = any(
+        a.replace(" ", "").lower() in ("output.figures=false", "output.figures=0") for a in args
+    )
+    return not multirun and not off
+
+
 def main() -> None:
     """Entry point of the ``imssim`` command."""
+    global _HELPER
     args = sys.argv[1:]
     try:
         if not any(
             a in ("-h", "--help", "--hydra-help", "--info", "-i", "--cfg", "-c") for a in args
         ):
+            if _draws_figures(args):
+                from imssim.plots.helper import start
+
+                _HELPER = start()  # loads matplotlib while the model runs
             preflight(args)
         _task()
     except KeyboardInterrupt:
         print("imssim: interrupted", file=sys.stderr)
         raise SystemExit(EXIT_INTERRUPTED) from None
+    finally:
+        helper, _HELPER = _HELPER, None
+        if helper is not None:  # not used: figures off, a bad input, an error
+            helper.stop()

@@ -39,7 +39,7 @@ DPI = OutputConfig().dpi  # the default resolution of a comparison's PNG files
 # got), and so are no part of what the figures are drawn from
 _MUTABLE = ("status", "figures")
 
-Written = Callable[[str, list[Path]], None]
+Written = Callable[[str, list[Path], dict[str, Any]], None]  # name, files, their entry
 
 
 # --------------------------------------------------------------------------- keys
@@ -102,7 +102,7 @@ def _draw_and_save(
     formats: tuple[str, ...],
     dpi: int,
     entry: dict[str, Any],
-    index: dict[str, dict[str, Any]],
+    index: dict[str, dict[str, Any]] | None,
 ) -> list[Path]:
     from imssim.plots.style import save_figure, style
 
@@ -111,10 +111,19 @@ def _draw_and_save(
         fig, _ = build()
         save_figure(fig, out, stem, formats, dpi=dpi)
     paths = [out / f"{stem}.{fmt}" for fmt in formats]
-    for path in paths:
-        index[path.name] = entry
-    _write_index(out, index)
+    if index is not None:
+        for path in paths:
+            index[path.name] = entry
+        _write_index(out, index)
     return paths
+
+
+def record_figures(out_dir: str | Path, written: dict[str, dict[str, Any]]) -> None:
+    """Add {file name: entry} of figures written by another process to the folder's
+    ``figures.json`` (which only one process writes)."""
+    index = read_index(Path(out_dir))
+    index.update(written)
+    _write_index(Path(out_dir), index)
 
 
 def _result(out: Path, names: Sequence[str], formats: Sequence[str]) -> dict[str, Path]:
@@ -135,6 +144,7 @@ def make_run_figures(
     dpi: int | None = None,
     reuse: bool = False,
     on_written: Written | None = None,
+    record: bool = True,
 ) -> dict[str, Path]:
     """Write the figures of a run into out_dir (default: <run folder>/figures) and
     return {figure name: PNG path (or the first format's)}, in the registry's order.
@@ -144,7 +154,8 @@ def make_run_figures(
     network (default: the last year). `formats` and `dpi` default to the run's
     ``output.formats`` and ``output.dpi``. Every choice is checked before anything is
     drawn. With `reuse`, a figure whose files are current is left as it is.
-    `on_written(name, paths)` is called after each figure drawn.
+    `on_written(name, paths, entry)` is called after each figure drawn; without
+    `record`, ``figures.json`` is left to the caller (see :func:`record_figures`).
     """
     names = check_figures(which, RUN)
     cfg = run.config
@@ -168,10 +179,10 @@ def make_run_figures(
             formats,
             dpi,
             entry,
-            index,
+            index if record else None,
         )
         if on_written is not None:
-            on_written(name, paths)
+            on_written(name, paths, entry)
     return _result(out, names, formats)
 
 
