@@ -215,7 +215,7 @@ def _run_figures(path: Path, result) -> None:
     if helper is not None:
         share = [n for n in helper_share() if n in RUN_FIGURES]
         if not helper.draw(path, share, list(output.formats), output.dpi):
-            helper.close()
+            helper.stop()
             helper, share = None, []
     written: list[str] = []
 

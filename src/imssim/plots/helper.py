@@ -35,6 +35,8 @@ SHARE = ("depth_matrix", "shortfalls")  # about a third of the drawing time, as 
 class Helper:
     """The command line's end of the second process."""
 
+    WAIT = 300.0  # seconds; a process that takes longer is stopped, its share drawn here
+
     def __init__(self, process: subprocess.Popen) -> None:
         self.process = process
         self.asked: list[str] = []
@@ -47,39 +49,37 @@ class Helper:
             self.process.stdin.close()
         except (OSError, ValueError):
             return False
+        finally:
+            self.process.stdin = None  # closed: nothing more to send
         self.asked = list(figures)
         return True
 
     def results(self) -> dict[str, dict[str, Any]]:
-        """{figure: {"files": [...], "entry": {...}}} of the figures it wrote; waits for
-        the process to finish. Figures it did not report are missing."""
+        """{figure: {"files": [...], "entry": {...}}} of the figures it wrote, once it has
+        finished. Figures it did not report are missing."""
+        try:
+            out, _ = self.process.communicate(timeout=self.WAIT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            out, _ = self.process.communicate()
         written: dict[str, dict[str, Any]] = {}
-        for line in self.process.stdout:
+        for line in (out or "").splitlines():
             try:
                 message = json.loads(line)
             except ValueError:
                 continue
-            if "figure" in message and message["figure"] in self.asked:
+            if isinstance(message, dict) and message.get("figure") in self.asked:
                 written[message["figure"]] = message
-        self.close()
         return written
 
-    def close(self) -> None:
-        """End the process (it exits by itself once its input is closed)."""
-        with contextlib.suppress(OSError, ValueError):
-            self.process.stdin.close()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        with contextlib.suppress(OSError, ValueError):
-            self.process.stdout.close()
-
     def stop(self) -> dict[str, dict[str, Any]]:
-        """Stop at once (Ctrl-C, an error); return what it reported until then."""
+        """Stop at once (Ctrl-C, an error, not needed); return what it reported."""
         with contextlib.suppress(OSError):
             self.process.kill()
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self.process.stdin.close()
+            self.process.stdin = None
         return self.results()
 
 
