@@ -43,8 +43,8 @@ from imssim.calibration import (
     model_burden_correlation,
 )
 from imssim.cli import CONF_DIR
-from imssim.cli import compose_config as cli_config
 from imssim.config import LAST_YEAR
+from imssim.config_compose import compose_config as cli_config
 from imssim.plots.style import OKABE_ITO, line_style, save_figure, style
 from imssim.results import code_revision, new_folder, package_versions, publish
 from imssim.world import load_world
@@ -290,7 +290,7 @@ def plot(table: pd.DataFrame, out_dir: Path, end_year: int) -> Path:
             ha="left",
             va="top",
         )
-        return save_figure(fig, out_dir, NAME)
+        return save_figure(fig, out_dir, NAME, ("png", "svg"), dpi=300)  # for print
 
 
 def _years(years: list[int]) -> str:

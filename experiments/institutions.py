@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from imssim import run
-from imssim.cli import compose_config
+from imssim.config_compose import compose_config
 from imssim.results import code_revision, package_versions, write_text_atomic
 from imssim.summary import frameworks_founded, mutuality
 

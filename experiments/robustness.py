@@ -50,7 +50,7 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from imssim.claims import CLAIMS, SEEDS, TITLES, Verdict, run_claims
-from imssim.cli import compose_config
+from imssim.config_compose import compose_config
 from imssim.plots.robustness import cell_text, claims_heatmap
 from imssim.plots.style import save_figure
 from imssim.results import write_text_atomic as write_atomic

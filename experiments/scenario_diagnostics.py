@@ -28,7 +28,8 @@ from pathlib import Path
 import pandas as pd
 
 from imssim import run
-from imssim.cli import CONF_DIR, compose_config
+from imssim.cli import CONF_DIR
+from imssim.config_compose import compose_config
 from imssim.results import write_text_atomic
 from imssim.summary import record_unravelling
 from imssim.world import load_world

@@ -50,7 +50,8 @@ import numpy as np
 import pandas as pd
 
 from imssim import run
-from imssim.cli import CONF_DIR, compose_config
+from imssim.cli import CONF_DIR
+from imssim.config_compose import compose_config
 from imssim.frameworks import framework_forms
 from imssim.partners import great_circle_km
 from imssim.recorder import Tables

@@ -143,7 +143,7 @@ def broken_world(tmp_path: Path):
 
 def _cli_config(scenario: str = "austerity_2012", policy: str = "default", **overrides):
     """A config composed from conf/ the way the command line composes it."""
-    from imssim.cli import compose_config
+    from imssim.config_compose import compose_config
 
     args = [f"scenario={scenario}", f"policy={policy}"]
     return compose_config(args + [f"{k}={v}" for k, v in overrides.items()])

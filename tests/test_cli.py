@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,8 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from imssim.plots.compare import COMPARE_FIGURES
-from imssim.plots.run_figures import RUN_FIGURES
+from imssim.plots.registry import COMPARE_FIGURES, RUN_FIGURES
 from imssim.results import TABLES
 
 
@@ -27,7 +27,10 @@ def imssim(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
 
 def run_folders(tmp_path: Path) -> list[Path]:
     root = tmp_path / "results"
-    return sorted(p for p in root.rglob("manifest.json")) if root.exists() else []
+    if not root.exists():
+        return []
+    # a run's counterfactual sits in its folder: not a run of its own
+    return sorted(p for p in root.rglob("manifest.json") if p.parent.name != "counterfactual")
 
 
 def test_run_writes_a_complete_folder_and_prints_its_path(tmp_path):
@@ -51,11 +54,12 @@ def test_run_writes_a_complete_folder_and_prints_its_path(tmp_path):
     # the hidden Hydra artefacts are not left in the working directory
     assert not (tmp_path / ".hydra").exists()
     assert not list(tmp_path.glob("*.log"))
-    # the key figures come with the run, as PNG and SVG
+    # the key figures come with the run, as PNG (SVG and PDF on request)
     assert f"figures: {folder / 'figures'}" in out.stdout
     for name in RUN_FIGURES:
-        for fmt in ("png", "svg"):
-            assert (folder / "figures" / f"{name}.{fmt}").stat().st_size > 1000, name
+        assert (folder / "figures" / f"{name}.png").stat().st_size > 1000, name
+        assert not (folder / "figures" / f"{name}.svg").exists()
+    assert manifest["figures"] == list(RUN_FIGURES)
 
 
 def test_a_second_run_never_overwrites_the_first(tmp_path):
@@ -78,6 +82,8 @@ def test_a_second_run_never_overwrites_the_first(tmp_path):
         ("focal=XYZ", "XYZ"),
         ("scenario=no_such_scenario", "no_such_scenario"),
         ("catalyst=-1", "catalyst"),
+        ("output.formats=[png,jpg]", "output.formats"),
+        ("output.dpi=10", "output.dpi"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, override, needle):
@@ -113,13 +119,23 @@ def test_multirun_writes_one_folder_per_job_under_one_sweep_folder(tmp_path):
 
 def test_bench_prints_its_figures():
     out = subprocess.run(
-        [sys.executable, "-c", "from imssim.bench import main; main(['--repeats', '1'])"],
+        [
+            sys.executable,
+            "-c",
+            "from imssim.bench import main; main(['--repeats', '1', '--figures'])",
+        ],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert out.returncode == 0, out.stderr
     assert "whole run" in out.stdout and "runs per core-hour" in out.stdout
+    # every figure of the registry, its time and its multiple of a whole run; the total;
+    # the report reusing them
+    for name in RUN_FIGURES:
+        assert re.search(rf"^ +{name} +\d+ +\d+\.\d$", out.stdout, re.M), name
+    assert re.search(rf"^ +all {len(RUN_FIGURES)} +\d+ +\d+\.\d$", out.stdout, re.M)
+    assert re.search(r"^ +report, figures reused +\d+ +\d+\.\d$", out.stdout, re.M)
 
 
 @pytest.fixture

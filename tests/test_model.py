@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from imssim import run, to_config
-from imssim.cli import CONF_DIR, compose_config
+from imssim.cli import CONF_DIR
+from imssim.config_compose import compose_config
 from imssim.forms import FormTable
 from imssim.metrics import contribution
 from imssim.model import CooperationModel

@@ -11,16 +11,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from imssim.analysis import find_runs, outcomes
 from imssim.errors import ImssimError
 from imssim.plot_cli import plot_main
-from imssim.plots.compare import (
-    COMPARE_FIGURES,
-    find_runs,
-    headline_outcomes,
-    make_compare_figures,
-    outcomes,
-    outcomes_over_time,
-)
+from imssim.plots.compare import headline_outcomes, outcomes_over_time
+from imssim.plots.registry import COMPARE_FIGURES
+from imssim.plots.writer import make_compare_figures
 from imssim.results import RunFolder
 
 
@@ -194,7 +190,7 @@ def test_another_focal_state_is_measured_in_every_run(sweep_runs):
 
 
 def test_compare_figures_are_written_as_png_and_svg(tmp_path, sweep_runs):
-    written = make_compare_figures(sweep_runs, tmp_path / "figures")
+    written = make_compare_figures(sweep_runs, tmp_path / "figures", formats=("png", "svg"))
     assert list(written) == list(COMPARE_FIGURES)
     for name, png in written.items():
         assert png == tmp_path / "figures" / f"{name}.png"

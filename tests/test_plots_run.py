@@ -11,10 +11,13 @@ import pytest
 from matplotlib.collections import LineCollection, PathCollection, QuadMesh
 from matplotlib.text import Annotation
 
+from imssim.analysis import resolve_choices
 from imssim.errors import ImssimError
-from imssim.plots import run_figures as rf
-from imssim.plots.run_figures import RUN_FIGURES, make_run_figures
+from imssim.plots import registry
+from imssim.plots.figures import depth, indices, network, ring_moves, rings, shortfalls
+from imssim.plots.registry import RUN_FIGURES
 from imssim.plots.style import RING_ORDER
+from imssim.plots.writer import INDEX_FILE, make_run_figures
 from imssim.recorder import Tables
 from imssim.results import RunFolder
 from imssim.summary import ring_members, ring_transitions
@@ -31,11 +34,11 @@ def written(run_folder, tmp_path_factory):
     """All figures of a copy of the run, written to the default place (PNG and SVG)."""
     copy = tmp_path_factory.mktemp("plotted") / run_folder.name
     shutil.copytree(run_folder, copy)
-    return copy, make_run_figures(RunFolder(copy))
+    return copy, make_run_figures(RunFolder(copy), formats=("png", "svg"))
 
 
 def _ring_of(radius: float) -> str:
-    return min(RING_ORDER, key=lambda ring: abs(rf.RING_RADII[ring] - radius))
+    return min(RING_ORDER, key=lambda ring: abs(rings.RING_RADII[ring] - radius))
 
 
 def test_every_figure_is_written_as_png_and_svg_in_order(written):
@@ -46,13 +49,14 @@ def test_every_figure_is_written_as_png_and_svg_in_order(written):
         image = mpimg.imread(png)
         height, width = image.shape[:2]
         assert image.shape[2] in (3, 4)
-        # 300 dpi: every figure is at least about 5 x 4 inches
-        assert width >= 1500 and height >= 1200, (name, image.shape)
+        # 120 dpi: every figure is at least about 5 x 4 inches, and cut to its drawing
+        assert width >= 600 and height >= 450, (name, image.shape)
         assert image.std() > 0.05  # not blank
+        assert (image[0, :, :3] == 1).all() and (image[:, -1, :3] == 1).all()  # white margin
         svg = png.with_suffix(".svg").read_text()
         assert "<svg" in svg and svg.rstrip().endswith("</svg>")
     assert sorted(p.name for p in (copy / "figures").iterdir()) == sorted(
-        f"{n}.{fmt}" for n in RUN_FIGURES for fmt in ("png", "svg")
+        [INDEX_FILE, *(f"{n}.{fmt}" for n in RUN_FIGURES for fmt in ("png", "svg"))]
     )
 
 
@@ -61,19 +65,21 @@ def test_same_run_gives_byte_identical_svg(run, written, tmp_path):
     # a mesh with secondary axes (the others are plain lines, bars and one mesh)
     copy, _ = written
     which = ("network", "rings", "depth_matrix")
-    rf.network_layout.cache_clear()  # lay the network out afresh
+    network.network_layout.cache_clear()  # lay the network out afresh
     again = make_run_figures(run, tmp_path, which=which, formats=("svg",))
     assert list(again) == ["rings", "depth_matrix", "network"]
     for name in which:
         first = (copy / "figures" / f"{name}.svg").read_bytes()
         second = (tmp_path / f"{name}.svg").read_bytes()
         assert first == second, name
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.svg" for n in which)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [INDEX_FILE, *(f"{n}.svg" for n in which)]
+    )
 
 
 def test_ring_diagram_places_each_partner_on_its_ring(run):
     tables, config = run.tables, run.config
-    fig, data = rf.ring_diagram(tables, config)
+    fig, data = rings.ring_diagram(tables, config)
     assert sorted(data["year"].unique()) == [2012, 2020, 2035]
     panels = [ax for ax in fig.axes if ax.get_title().isdigit()]
     assert [int(ax.get_title()) for ax in panels] == [2012, 2020, 2035]
@@ -94,7 +100,7 @@ def test_ring_diagram_places_each_partner_on_its_ring(run):
             [np.hypot(*c.get_offsets().T) for c in ax.collections if isinstance(c, PathCollection)]
         )
         for ring in RING_ORDER:
-            on_ring = np.isclose(radii, rf.RING_RADII[ring]).sum()
+            on_ring = np.isclose(radii, rings.RING_RADII[ring]).sum()
             assert on_ring == len(expected[ring])
     # a partner keeps its angle in every panel, and no two partners share one
     angles = data[["partner", "angle"]].drop_duplicates()
@@ -102,7 +108,7 @@ def test_ring_diagram_places_each_partner_on_its_ring(run):
 
 
 def test_ring_diagram_for_another_state_and_one_year(run):
-    _, data = rf.ring_diagram(run.tables, run.config, years=[2016], focal="DEU")
+    _, data = rings.ring_diagram(run.tables, run.config, years=[2016], focal="DEU")
     assert data["year"].unique().tolist() == [2016]
     view = data.groupby("ring")["partner"].apply(sorted).to_dict()
     expected = ring_members(run.tables.pairs, "DEU", 2016)
@@ -112,7 +118,7 @@ def test_ring_diagram_for_another_state_and_one_year(run):
 
 def test_ring_timeline_marks_every_move(run):
     tables, config = run.tables, run.config
-    fig, data = rf.ring_timeline(tables, config)
+    fig, data = ring_moves.ring_timeline(tables, config)
     moves = ring_transitions(tables.pairs, config.focal)
     assert set(data.loc[data["moved"], ["year", "partner"]].itertuples(index=False)) == set(
         moves[["year", "partner"]].itertuples(index=False)
@@ -140,14 +146,14 @@ def test_ring_timeline_without_moves_says_so(run):
         holdings=t.holdings[t.holdings["year"] == 2012],
         frameworks=t.frameworks[t.frameworks["year"] == 2012],
     )
-    fig, data = rf.ring_timeline(first, run.config)
+    fig, data = ring_moves.ring_timeline(first, run.config)
     assert data.empty
     assert any("No partner changed ring" in x.get_text() for x in fig.axes[0].texts)
 
 
 def test_indices_start_at_100_and_follow_the_budget(run):
     tables, config = run.tables, run.config
-    fig, data = rf.index_chart(tables, config)
+    fig, data = indices.index_chart(tables, config)
     assert list(dict.fromkeys(data["country"])) == [config.focal, "DEU", "FRA", "GBR", "BEL"]
     first = data[data["year"] == data["year"].min()]
     for column in ("budget_index", "capability_index", "capacity_to_act_index"):
@@ -167,7 +173,7 @@ def test_indices_start_at_100_and_follow_the_budget(run):
 
 def test_depth_matrix_is_max_form_pivoted_from_pairs(run):
     tables, config = run.tables, run.config
-    fig, matrix = rf.depth_matrix(tables, config, year=2020)
+    fig, matrix = depth.depth_matrix(tables, config, year=2020)
     view = tables.pairs[tables.pairs["year"] == 2020]
     states = matrix.index.tolist()
     assert states == matrix.columns.tolist()
@@ -191,7 +197,7 @@ def test_depth_matrix_is_max_form_pivoted_from_pairs(run):
 
 def test_network_draws_one_edge_per_cooperating_pair(run):
     tables, config = run.tables, run.config
-    fig, edges = rf.cooperation_network(tables, config, year=2020)
+    fig, edges = network.cooperation_network(tables, config, year=2020)
     view = tables.pairs[(tables.pairs["year"] == 2020) & (tables.pairs["max_form"] > 0)]
     pairs = {frozenset(p) for p in zip(view["country"], view["partner"], strict=True)}
     assert {frozenset(p) for p in zip(edges["country"], edges["partner"], strict=True)} == pairs
@@ -210,7 +216,7 @@ def test_network_draws_one_edge_per_cooperating_pair(run):
 
 def test_shortfalls_equal_the_alliance_table(run):
     tables, config = run.tables, run.config
-    fig, data = rf.shortfall_heatmap(tables, config)
+    fig, data = shortfalls.shortfall_heatmap(tables, config)
     alliance = tables.alliance.set_index("year")
     areas = list(dict.fromkeys(data["area"]))
     assert len(areas) == sum(c.startswith("surplus_") for c in alliance.columns)
@@ -247,14 +253,18 @@ def test_bad_choices_stop_before_anything_is_drawn(run, tmp_path, kwargs, bad):
 
 def test_figure_functions_check_their_input(run):
     with pytest.raises(ImssimError, match="2050"):
-        rf.depth_matrix(run.tables, run.config, year=2050)
+        depth.depth_matrix(run.tables, run.config, year=2050)
     with pytest.raises(ImssimError, match="ABC"):
-        rf.ring_timeline(run.tables, run.config, focal="ABC")
+        ring_moves.ring_timeline(run.tables, run.config, focal="ABC")
 
 
 def test_captions_name_what_is_drawn(run):
-    text = rf.caption("rings", run.tables, run.config)
+    choices = resolve_choices(run.tables, run.config)
+    text = registry.caption("rings", run.tables, run.config, choices)
     assert "2012, 2020, 2035" in text and "NLD" in text
-    assert "2035" in rf.caption("network", run.tables, run.config)
+    assert "2035" in registry.caption("network", run.tables, run.config, choices)
+    other = resolve_choices(run.tables, run.config, network_year=2016, others=["POL"])
+    assert "2016" in registry.caption("depth_matrix", run.tables, run.config, other)
+    assert "and POL," in registry.caption("indices", run.tables, run.config, other)
     with pytest.raises(ImssimError, match="bogus"):
-        rf.caption("bogus", run.tables, run.config)
+        registry.caption("bogus", run.tables, run.config, choices)

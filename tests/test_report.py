@@ -11,8 +11,7 @@ import pytest
 
 from imssim.errors import ImssimError
 from imssim.plot_cli import report_main
-from imssim.plots import compare
-from imssim.plots.run_figures import RUN_FIGURES
+from imssim.plots.registry import COMPARE_FIGURES, RUN_FIGURES
 from imssim.report import write_report
 from imssim.results import RunFolder
 from imssim.summary import ring_members, ring_transitions
@@ -168,8 +167,8 @@ def test_sweep_report_compares_the_runs(sweep_report):
     root, path, page = sweep_report
     assert path == root.resolve() / "report.html"
     _assert_self_contained(page)
-    assert page.count(IMG) == len(compare.COMPARE_FIGURES)
-    for name in compare.COMPARE_FIGURES:
+    assert page.count(IMG) == len(COMPARE_FIGURES)
+    for name in COMPARE_FIGURES:
         assert (root / "figures" / f"{name}.png").stat().st_size > 0
     text = _text(page)
     for job in _jobs(root):
@@ -220,7 +219,7 @@ def test_a_failing_figure_leaves_no_report(tmp_path, sweep_folder, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("drawing failed")
 
-    monkeypatch.setitem(compare.FIGURE_FUNCTIONS, "outcomes_over_time", broken)
+    monkeypatch.setattr("imssim.plots.compare.outcomes_over_time", broken)
     with pytest.raises(RuntimeError, match="drawing failed"):
         write_report(root)
     assert not (root / "report.html").exists()
@@ -235,7 +234,7 @@ def test_a_failing_write_keeps_the_old_report(tmp_path, sweep_folder, monkeypatc
     def no_rename(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr("imssim.report.os.replace", no_rename)
+    monkeypatch.setattr("imssim.results.os.replace", no_rename)
     with pytest.raises(OSError, match="disk full"):
         write_report(root, formats=("png",))
     assert old.read_text() == "old report"
@@ -256,7 +255,7 @@ def test_report_command_writes_the_file_it_prints(tmp_path, sweep_folder, capsys
     assert report_main([str(root), "--out", str(out)]) == 0
     assert capsys.readouterr().out == f"{out}\n"
     page = out.read_text(encoding="utf-8")
-    assert page.count(IMG) == len(compare.COMPARE_FIGURES)
+    assert page.count(IMG) == len(COMPARE_FIGURES)
     assert "2 runs compared" in page
 
 

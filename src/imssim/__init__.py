@@ -9,9 +9,15 @@ Public API::
     pair.counterfactual.tables                      # the same run without the cuts
 """
 
+import sys
+import types
+from typing import TYPE_CHECKING
+
 from imssim.config import Config, to_config
 from imssim.errors import ConfigError, ImssimError, WorldDataError
-from imssim.run import Result, check, run, run_pair
+
+if TYPE_CHECKING:
+    from imssim.run import Result, check, run, run_pair
 
 __all__ = [
     "Config",
@@ -33,3 +39,43 @@ def load_results(path):
     from imssim.results import load_results as _load
 
     return _load(path)
+
+
+class _Package(types.ModuleType):
+    """The package, with run, run_pair, check and Result loaded when first used.
+
+    They import the model and Mesa (about a second), which reading run folders back
+    (imssim-report, imssim-plot) never needs. As before, ``imssim.run`` is the function:
+    loading the submodule of the same name leaves it so.
+    """
+
+    @property
+    def run(self):
+        from imssim.run import run
+
+        return run
+
+    @run.setter
+    def run(self, submodule) -> None:
+        pass  # the import system records the submodule imssim.run here; run stays the function
+
+    @property
+    def run_pair(self):
+        from imssim.run import run_pair
+
+        return run_pair
+
+    @property
+    def check(self):
+        from imssim.run import check
+
+        return check
+
+    @property
+    def Result(self):
+        from imssim.run import Result
+
+        return Result
+
+
+sys.modules[__name__].__class__ = _Package

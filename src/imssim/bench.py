@@ -2,8 +2,12 @@
 
 Prints the median of several repeats for model construction, one year, a whole
 run and table building; with ``--figures``, also the time to draw and write each
-figure of a run (once, PNG and SVG). Machines are noisy: compare figures from the same run of
-this command (for instance a per-year cost against the whole run), not across runs.
+figure of a run (the figures of the registry, once each, in the default formats and
+resolution unless ``--formats``/``--dpi`` say otherwise), each as a multiple of one
+whole run, their total, and the time of ``imssim-report`` on the run once its figures
+exist (they are reused, not drawn again). Machines are noisy: compare figures from the
+same run of this command (for instance a per-year cost against the whole run), not
+across runs.
 """
 
 from __future__ import annotations
@@ -31,6 +35,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=7, help="repeats per figure (median)")
     parser.add_argument(
         "--figures", action="store_true", help="also time the figures of a run (slower)"
+    )
+    parser.add_argument(
+        "--formats",
+        nargs="+",
+        metavar="FMT",
+        help="file formats of the timed figures (default: output.formats, png)",
+    )
+    parser.add_argument(
+        "--dpi", type=int, metavar="N", help="PNG resolution (default: output.dpi, 120)"
     )
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -70,26 +83,39 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  runs per core-hour        {3600 / run_s:8.0f}")
     print(f"  whole run / median step   {run_s / statistics.median(step_times):8.1f}")
     if args.figures:
-        _bench_figures(cfg, run_s)
+        _bench_figures(cfg, run_s, args.formats, args.dpi)
 
 
-def _bench_figures(cfg, run_s: float) -> None:
-    """Draw and write every figure of one default run once, into a throw-away folder."""
+def _bench_figures(cfg, run_s: float, formats: list[str] | None, dpi: int | None) -> None:
+    """Draw and write every figure of one default run once, into a throw-away folder;
+    then write the run's report, which reuses them."""
     import tempfile
 
-    from imssim.plots.run_figures import RUN_FIGURES, make_run_figures
+    from imssim.config import check_dpi, check_formats
+    from imssim.plots.registry import FIGURES, RUN_FIGURES
+    from imssim.plots.writer import make_run_figures
+    from imssim.report import write_report
     from imssim.results import RunFolder, write_run
     from imssim.run import run
 
+    formats = check_formats(formats or cfg.output.formats)
+    dpi = check_dpi(dpi or cfg.output.dpi)
     with tempfile.TemporaryDirectory() as tmp:
         folder = RunFolder(write_run(run(cfg), tmp))
-        make_run_figures(folder, tmp, which=("shortfalls",))  # warm up fonts and caches
-        print("  figures (PNG 300 dpi + SVG, once each):")
+        warm = f"{tmp}/warm-up"
+        make_run_figures(folder, warm, which=("shortfalls",), formats=formats, dpi=dpi)
+        print(f"  figures ({' + '.join(f.upper() for f in formats)}, {dpi} dpi, once each):")
+        print(f"    {'figure':<22}  {'ms':>8}  {'x a whole run':>13}")
         total = 0.0
         for name in RUN_FIGURES:
             started = time.perf_counter()
-            make_run_figures(folder, tmp, which=(name,))
+            make_run_figures(folder, which=(name,), formats=formats, dpi=dpi)
             took = time.perf_counter() - started
             total += took
-            print(f"    {name:<22}  {took * 1e3:8.0f} ms")
-        print(f"    {'all six':<22}  {total * 1e3:8.0f} ms  ({total / run_s:.0f} x a whole run)")
+            print(f"    {FIGURES[name].stem:<22}  {took * 1e3:8.0f}  {took / run_s:13.1f}")
+        label = f"all {len(RUN_FIGURES)}"
+        print(f"    {label:<22}  {total * 1e3:8.0f}  {total / run_s:13.1f}")
+        started = time.perf_counter()
+        write_report(folder.path, formats=("png", *formats))
+        took = time.perf_counter() - started
+        print(f"  report, figures reused      {took * 1e3:8.0f}  {took / run_s:13.1f}")

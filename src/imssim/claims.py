@@ -47,8 +47,8 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from imssim.cli import compose_config
 from imssim.config import to_config
+from imssim.config_compose import compose_config
 from imssim.model import CooperationModel
 from imssim.partners import great_circle_km
 from imssim.recorder import Tables

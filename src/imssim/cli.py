@@ -13,7 +13,6 @@ import itertools
 import logging
 import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import hydra
@@ -27,6 +26,7 @@ from omegaconf import DictConfig
 from omegaconf.errors import OmegaConfBaseException
 
 from imssim.config import conf_dir, register_schema
+from imssim.config_compose import compose_config
 from imssim.errors import ConfigError, ImssimError
 
 EXIT_USAGE = 2
@@ -67,14 +67,6 @@ def _override_variants(args: list[str]) -> list[list[str]]:
     return variants
 
 
-def compose_config(overrides: Sequence[str] = ()) -> DictConfig:
-    """The config the command line builds for ``imssim <overrides>`` (not yet checked)."""
-    from hydra import compose, initialize_config_dir
-
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        return compose(config_name="config", overrides=list(overrides))
-
-
 def preflight(args: list[str]) -> None:
     """Compose and fully check the config for the given overrides; exit 2 on a problem."""
     from imssim.run import check
@@ -83,7 +75,7 @@ def preflight(args: list[str]) -> None:
     for variant in itertools.islice(_override_variants(overrides), 200):
         _check_group_files(variant)
         try:
-            cfg = check(compose_config(variant))
+            cfg = check(compose_config(variant, CONF_DIR))
         except (HydraException, OmegaConfBaseException) as exc:
             _fail(_first_line(exc))
         except yaml.YAMLError as exc:
@@ -181,7 +173,14 @@ def _task(cfg: DictConfig) -> None:
         extra = {"sweep": str(root), "job": hc.job.num, "overrides": list(hc.overrides.task)}
     else:
         extra = {"overrides": list(hc.overrides.task)}
-    path = write_run(result, root, name=name, extra=extra)
+    figures = result.config.output.figures and hc.mode != RunMode.MULTIRUN
+    path = write_run(
+        result,
+        root,
+        name=name,
+        extra=extra,
+        status="drawing figures" if figures else "completed",
+    )
     if hc.mode == RunMode.MULTIRUN:
         with contextlib.suppress(OSError):
             job_dir.rmdir()  # Hydra's own (empty) job folder
@@ -207,16 +206,71 @@ def _task(cfg: DictConfig) -> None:
             without=without_text(sc.counterfactual),
         )
     )
-    if sc.output.figures and hc.mode != RunMode.MULTIRUN:
-        _figures(lambda: _run_figures(path))
+    if figures:
+        _run_figures(path, result)
 
 
-def _run_figures(path: Path) -> Path:
-    from imssim.plots.run_figures import make_run_figures
-    from imssim.results import RunFolder
+def _run_figures(path: Path, result) -> None:
+    """Draw the run's figures into ``<run>/figures`` and record in the manifest how far
+    that got: "completed" with every figure, "interrupted" after Ctrl-C (which then ends
+    the command with exit code 130), "figures failed" after an error (exit code 1; the
+    results stay in place). ``figures`` lists the figures written.
 
-    written = make_run_figures(RunFolder(path))
-    return next(iter(written.values())).parent
+    A share of the figures goes to the second process started with the command
+    (:mod:`imssim.plots.helper`), when there is one; what it does not deliver is drawn
+    here."""
+    from imssim.plots.registry import RUN_FIGURES
+    from imssim.plots.writer import make_run_figures, record_figures
+    from imssim.results import RunFolder, update_manifest
+
+    global _HELPER
+    helper, _HELPER = _HELPER, None
+    run = RunFolder(path, config=result.config, tables=result.tables)
+    out = path / "figures"
+    output = result.config.output
+    share: list[str] = []
+    if helper is not None:
+        share = [n for n in helper_share() if n in RUN_FIGURES]
+        if not helper.draw(path, share, list(output.formats), output.dpi):
+            helper.stop()
+            helper, share = None, []
+    written: list[str] = []
+
+    def note(name, *_) -> None:
+        written.append(name)
+
+    def collect(results: dict) -> None:
+        record_figures(out, {f: r["entry"] for r in results.values() for f in r["files"]})
+        written.extend(results)
+
+    def manifest(status: str) -> None:
+        update_manifest(path, status=status, figures=[n for n in RUN_FIGURES if n in written])
+
+    try:
+        make_run_figures(run, which=[n for n in RUN_FIGURES if n not in share], on_written=note)
+        if helper is not None:
+            collect(helper.results())
+            helper = None
+            missing = [n for n in share if n not in written]
+            if missing:  # the second process failed: draw its share here
+                make_run_figures(run, which=missing, on_written=note)
+    except BaseException as exc:
+        if helper is not None:
+            collect(helper.stop())
+        interrupted = isinstance(exc, KeyboardInterrupt)
+        manifest("interrupted" if interrupted else "figures failed")
+        if isinstance(exc, ImssimError | OSError | ValueError):
+            print(f"imssim: error: figures not written: {exc}", file=sys.stderr)
+            raise SystemExit(1) from None
+        raise
+    manifest("completed")
+    print(f"figures: {out}")
+
+
+def helper_share() -> tuple[str, ...]:
+    from imssim.plots.helper import SHARE
+
+    return SHARE
 
 
 def _figures(make) -> None:
@@ -239,24 +293,50 @@ class SweepFigures(Callback):
         sweep = Path(config.hydra.sweep.dir)
 
         def make() -> Path:
-            from imssim.plots.compare import find_runs, make_compare_figures
+            from imssim.analysis import find_runs
+            from imssim.plots.writer import make_compare_figures
 
-            written = make_compare_figures(find_runs([sweep]), sweep / "figures")
+            runs = find_runs([sweep])
+            cfg = runs[0].config.output
+            written = make_compare_figures(
+                runs, sweep / "figures", formats=cfg.formats, dpi=cfg.dpi
+            )
             return next(iter(written.values())).parent
 
         if sweep.is_dir():
             _figures(make)
 
 
+_HELPER = None  # the second process drawing figures (imssim.plots.helper), if any
+
+
+def _draws_figures(args: list[str]) -> bool:
+    """Whether this command will probably draw a run's figures: one run, figures on."""
+    multirun = any(a in ("-m", "--multirun") for a in args)
+    off = any(
+        a.replace(" ", "").lower() in ("output.figures=false", "output.figures=0") for a in args
+    )
+    return not multirun and not off
+
+
 def main() -> None:
     """Entry point of the ``imssim`` command."""
+    global _HELPER
     args = sys.argv[1:]
     try:
         if not any(
             a in ("-h", "--help", "--hydra-help", "--info", "-i", "--cfg", "-c") for a in args
         ):
+            if _draws_figures(args):
+                from imssim.plots.helper import start
+
+                _HELPER = start()  # loads matplotlib while the model runs
             preflight(args)
         _task()
     except KeyboardInterrupt:
         print("imssim: interrupted", file=sys.stderr)
         raise SystemExit(EXIT_INTERRUPTED) from None
+    finally:
+        helper, _HELPER = _HELPER, None
+        if helper is not None:  # not used: figures off, a bad input, an error
+            helper.stop()

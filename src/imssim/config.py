@@ -252,6 +252,10 @@ class WorldConfig:
     data_dir: str | None = None
 
 
+FIGURE_FORMATS = ("png", "svg", "pdf")
+DPI_RANGE = (50, 600)
+
+
 @dataclass
 class OutputConfig:
     """Where results go: each run writes a new folder under `root`.
@@ -259,10 +263,13 @@ class OutputConfig:
     With `figures`, a single run also writes its key figures into ``<run>/figures``
     and a sweep writes the comparison figures into ``<sweep>/figures`` once all its
     jobs are done (sweep jobs write no per-run figures: ``imssim-plot`` makes them).
+    Figures are written in `formats` (png, svg, pdf), PNG at `dpi` dots per inch.
     """
 
     root: str = "results"
     figures: bool = True
+    formats: list[str] = field(default_factory=lambda: ["png"])
+    dpi: int = 120
 
 
 @dataclass
@@ -420,6 +427,33 @@ def check_values(config: Config) -> None:
     _check_scenario(config)
     _check_policy(config.policy)
     _check_params(config.params)
+    check_formats(config.output.formats, "output.formats")
+    check_dpi(config.output.dpi, "output.dpi")
+
+
+def check_formats(formats: Any, key: str = "formats") -> tuple[str, ...]:
+    """File formats of figures without repeats, each one of png, svg, pdf (ConfigError)."""
+    if isinstance(formats, str):
+        formats = [formats]
+    chosen = tuple(dict.fromkeys(formats))
+    _require(len(chosen) > 0, key, f"give at least one of {', '.join(FIGURE_FORMATS)}")
+    for fmt in chosen:
+        _require(
+            fmt in FIGURE_FORMATS,
+            key,
+            f"unknown format {fmt!r} (choose from {', '.join(FIGURE_FORMATS)})",
+        )
+    return chosen
+
+
+def check_dpi(dpi: Any, key: str = "dpi") -> int:
+    """Dots per inch of PNG figures: a whole number from 50 to 600 (ConfigError)."""
+    low, high = DPI_RANGE
+    whole = isinstance(dpi, int) and not isinstance(dpi, bool)
+    _require(
+        whole and low <= dpi <= high, key, f"must be a whole number {low}-{high} (got {dpi!r})"
+    )
+    return dpi
 
 
 def _check_scenario(config: Config) -> None:

@@ -15,10 +15,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from imssim.config import FIGURE_FORMATS as FORMATS
 from imssim.errors import ImssimError
 
 EXIT_USAGE = 2
-FORMATS = ("png", "svg", "pdf")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,7 +37,7 @@ def _fail(prog: str, message: str) -> int:
 def _written(paths: dict[str, Path], formats: Sequence[str]) -> list[Path]:
     out = []
     for png in paths.values():
-        out += [png.with_suffix(f".{fmt}") for fmt in formats]
+        out += [png.with_suffix(f".{fmt}") for fmt in dict.fromkeys(formats)]
     return out
 
 
@@ -45,8 +45,8 @@ def _written(paths: dict[str, Path], formats: Sequence[str]) -> list[Path]:
 
 
 def plot_parser() -> argparse.ArgumentParser:
-    from imssim.plots.compare import COMPARE_FIGURES, MEASURES
-    from imssim.plots.run_figures import RUN_FIGURES
+    from imssim.analysis import MEASURES
+    from imssim.plots.registry import COMPARE_FIGURES, RUN_FIGURES
 
     parser = _Parser(
         prog="imssim-plot",
@@ -93,46 +93,44 @@ def plot_parser() -> argparse.ArgumentParser:
         "--formats",
         nargs="+",
         choices=FORMATS,
-        default=["png", "svg"],
         metavar="FMT",
-        help=f"file formats ({', '.join(FORMATS)}; default: png svg)",
+        help=(
+            f"file formats ({', '.join(FORMATS)}; default: the run's output.formats, "
+            "png for a comparison)"
+        ),
+    )
+    parser.add_argument(
+        "--dpi",
+        type=int,
+        metavar="N",
+        help="resolution of PNG files (default: the run's output.dpi, 120 for a comparison)",
     )
     parser.add_argument("--out", metavar="DIR", help="folder for the figures")
     return parser
 
 
 def _plot(args: argparse.Namespace) -> list[Path]:
-    from imssim.plots import compare
+    from imssim.analysis import common_folder, find_runs
+    from imssim.plots import writer
 
-    formats = tuple(dict.fromkeys(args.formats))
-    runs = compare.find_runs(args.paths)
-    single = len(runs) == 1
-    if single:
-        from imssim.plots.run_figures import RUN_FIGURES, make_run_figures
-
+    formats = tuple(dict.fromkeys(args.formats)) if args.formats else None
+    runs = find_runs(args.paths)
+    if len(runs) == 1:
         if args.measures:
             raise ImssimError("--measures applies when comparing several runs")
-        which = tuple(args.figures) if args.figures else RUN_FIGURES
-        for name in which:
-            if name not in RUN_FIGURES:
-                hint = (
-                    " (a figure comparing several runs)" if name in compare.COMPARE_FIGURES else ""
-                )
-                raise ImssimError(
-                    f"unknown figure {name!r}{hint}: choose from {', '.join(RUN_FIGURES)}"
-                )
-        out = Path(args.out) if args.out else None
-        written = make_run_figures(
-            runs[0],
-            out,
+        run = runs[0]
+        written = writer.make_run_figures(
+            run,
+            Path(args.out) if args.out else None,
             years=args.years,
             focal=args.focal,
             others=args.others,
             network_year=args.network_year,
-            which=which,
+            which=tuple(args.figures) if args.figures else writer.RUN_FIGURES,
             formats=formats,
+            dpi=args.dpi,
         )
-        return _written(written, formats)
+        return _written(written, formats or run.config.output.formats)
     for option, value in (
         ("--years", args.years),
         ("--others", args.others),
@@ -140,20 +138,17 @@ def _plot(args: argparse.Namespace) -> list[Path]:
     ):
         if value is not None:
             raise ImssimError(f"{option} applies to the figures of one run, not to a comparison")
-    which = tuple(args.figures) if args.figures else compare.COMPARE_FIGURES
-    for name in which:
-        if name not in compare.COMPARE_FIGURES:
-            raise ImssimError(
-                f"unknown figure {name!r} for a comparison of {len(runs)} runs: "
-                f"choose from {', '.join(compare.COMPARE_FIGURES)}"
-            )
-    from imssim.report import common_folder
-
     out = Path(args.out) if args.out else common_folder(runs) / "figures"
-    written = compare.make_compare_figures(
-        runs, out, measure=args.measures, focal=args.focal, which=which, formats=formats
+    written = writer.make_compare_figures(
+        runs,
+        out,
+        measure=args.measures,
+        focal=args.focal,
+        which=tuple(args.figures) if args.figures else writer.COMPARE_FIGURES,
+        formats=formats or ("png",),
+        dpi=writer.DPI if args.dpi is None else args.dpi,
     )
-    return _written(written, formats)
+    return _written(written, formats or ("png",))
 
 
 def plot_main(argv: Sequence[str] | None = None) -> int:

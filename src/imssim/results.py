@@ -7,6 +7,7 @@ existing folder is never overwritten.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import platform
@@ -17,7 +18,7 @@ import uuid
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
@@ -27,7 +28,9 @@ from omegaconf import OmegaConf
 from imssim.config import Config, to_config
 from imssim.errors import ImssimError
 from imssim.recorder import Tables
-from imssim.run import Result
+
+if TYPE_CHECKING:  # the model (and Mesa) is not needed to read a run folder back
+    from imssim.run import Result
 
 PACKAGES = ("imssim", "mesa", "hydra-core", "omegaconf", "numpy", "pandas", "pyarrow", "matplotlib")
 TABLES = ("countries", "pairs", "events", "alliance", "holdings", "frameworks")
@@ -83,7 +86,21 @@ def code_revision() -> str:
         return "unknown"
 
 
-def manifest(result: Result, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+STATUSES = ("completed", "drawing figures", "interrupted", "figures failed")
+
+
+def manifest(
+    result: Result, extra: dict[str, Any] | None = None, status: str = "completed"
+) -> dict[str, Any]:
+    """The run's record: settings, versions, code revision, time, status, table sizes.
+
+    `status` is "completed" when everything the command was asked for is done, "drawing
+    figures" while the run's figures are being drawn (a run killed then keeps it),
+    "interrupted" when Ctrl-C stopped the figures and "figures failed" when drawing
+    them failed; ``figures`` lists the figures written.
+    """
+    if status not in STATUSES:
+        raise ValueError(f"unknown run status {status!r}")
     cfg = result.config
     return {
         "seed": cfg.seed,
@@ -98,7 +115,8 @@ def manifest(result: Result, extra: dict[str, Any] | None = None) -> dict[str, A
         "code_revision": code_revision(),
         "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "wall_seconds": round(result.wall_seconds, 4),
-        "status": "completed",
+        "status": status,
+        "figures": [],
         "tables": {name: len(frame) for name, frame in result.tables.items()},
         **(extra or {}),
     }
@@ -146,9 +164,17 @@ def publish(tmp: Path, final: Path) -> Path:
 
 
 def write_run(
-    result: Result, root: str | Path, name: str | None = None, extra: dict[str, Any] | None = None
+    result: Result,
+    root: str | Path,
+    name: str | None = None,
+    extra: dict[str, Any] | None = None,
+    status: str = "completed",
 ) -> Path:
-    """Write a run folder under `root` and return its path (a new folder every time)."""
+    """Write a run folder under `root` and return its path (a new folder every time).
+
+    `status` goes into the manifest: "drawing figures" when the caller draws the run's
+    figures next (see :func:`update_manifest`).
+    """
     tmp, final = new_folder(root, name or run_folder_name(result.config))
     try:
         extra = dict(extra or {})
@@ -159,7 +185,7 @@ def write_run(
                 "scenario": cf.config.scenario.name,
                 "folder": COUNTERFACTUAL,
             }
-        _write_tables(tmp, result, manifest(result, extra))
+        _write_tables(tmp, result, manifest(result, extra, status))
         if cf is not None:
             (tmp / COUNTERFACTUAL).mkdir()
             info = manifest(cf, {"variant": "counterfactual", "of": final.name})
@@ -183,22 +209,47 @@ def _write_tables(folder: Path, result: Result, info: dict[str, Any]) -> None:
     (folder / MANIFEST).write_text(json.dumps(info, indent=2) + "\n")
 
 
+def update_manifest(path: str | Path, **changes: Any) -> dict[str, Any]:
+    """Change entries of a run folder's manifest (status, figures) in place, atomically;
+    return the new manifest. The tables' metadata keep the manifest as first written."""
+    file = Path(path) / MANIFEST
+    info = json.loads(file.read_text())
+    if "status" in changes and changes["status"] not in STATUSES:
+        raise ValueError(f"unknown run status {changes['status']!r}")
+    info.update(changes)
+    write_text_atomic(file, json.dumps(info, indent=2) + "\n")
+    return info
+
+
 class RunFolder:
     """A run folder read back: tables, config and manifest, and, when the run was written
-    with its counterfactual, ``counterfactual`` (that run's folder, read back; else None).
+    with its counterfactual, ``counterfactual`` (that run's folder, read back when first
+    asked for; else None).
+
+    `config` and `tables` may be handed over by a caller that has them in memory (the
+    command line, right after writing the folder) instead of being read again.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(
+        self, path: str | Path, *, config: Config | None = None, tables: Tables | None = None
+    ) -> None:
         self.path = Path(path)
         if not (self.path / MANIFEST).is_file():
             raise ImssimError(f"not a run folder (no {MANIFEST}): {self.path}")
         self.manifest: dict[str, Any] = json.loads((self.path / MANIFEST).read_text())
-        self.config: Config = to_config(OmegaConf.load(self.path / CONFIG_FILE))
-        self.tables = Tables(**{t: pd.read_parquet(self.path / f"{t}.parquet") for t in TABLES})
-        sub = self.path / COUNTERFACTUAL
-        self.counterfactual: RunFolder | None = (
-            RunFolder(sub) if (sub / MANIFEST).is_file() else None
+        self.config: Config = (
+            config if config is not None else to_config(OmegaConf.load(self.path / CONFIG_FILE))
         )
+        self.tables = (
+            tables
+            if tables is not None
+            else Tables(**{t: pd.read_parquet(self.path / f"{t}.parquet") for t in TABLES})
+        )
+
+    @functools.cached_property
+    def counterfactual(self) -> RunFolder | None:
+        sub = self.path / COUNTERFACTUAL
+        return RunFolder(sub) if (sub / MANIFEST).is_file() else None
 
     def __repr__(self) -> str:
         return f"RunFolder({str(self.path)!r})"
