@@ -151,11 +151,13 @@ def _cli_config(scenario: str = "austerity_2012", policy: str = "default", **ove
 
 @pytest.fixture(scope="session")
 def run_folder(tmp_path_factory):
-    """One written run folder: the command line's default (austerity_2012), seed 42."""
+    """One written run folder: the command line's default (austerity_2012), seed 42, with
+    its counterfactual, as the command line writes it."""
     from imssim.results import write_run
+    from imssim.run import run_pair
 
     root = tmp_path_factory.mktemp("runs")
-    return write_run(run(_cli_config()), root)
+    return write_run(run_pair(_cli_config()), root)
 
 
 @pytest.fixture(scope="session")

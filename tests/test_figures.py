@@ -157,8 +157,8 @@ def test_a_figure_drawn_from_other_choices_is_drawn_again_one_at_another_dpi_is_
     drawn.clear()
     write_report(run_copy)
     # rings and shortfalls do not depend on the other states, and any resolution will
-    # do for the page; indices drew other states; two figures are missing
-    assert drawn == ["ring_transitions", "indices", "depth_matrix"]
+    # do for the page; indices drew other states; three figures are missing
+    assert drawn == ["effects", "ring_transitions", "indices", "depth_matrix"]
     index = read_index(run_copy / "figures")
     assert index["indices.png"]["choices"]["others"] == ["DEU", "FRA", "GBR", "BEL"]
     assert index["rings.png"]["dpi"] == 80
@@ -321,8 +321,8 @@ def test_ctrl_c_while_drawing_figures_leaves_an_interrupted_run(tmp_path):
     assert manifest["status"] == "interrupted"
     # drawn here before indices; the second process's share may or may not be done
     listed = manifest["figures"]
-    assert listed[:2] == ["rings", "ring_transitions"] and "indices" not in listed
-    assert set(listed) <= {"rings", "ring_transitions", *SHARE}
+    assert listed[:3] == ["effects", "rings", "ring_transitions"] and "indices" not in listed
+    assert set(listed) <= {"effects", "rings", "ring_transitions", *SHARE}
     written = {p.stem for p in (folder / "figures").glob("*.png")}
     assert set(listed) <= written and "indices" not in written
     assert set(read_index(folder / "figures")) == {f"{n}.png" for n in listed}
@@ -334,7 +334,7 @@ def test_a_failing_figure_leaves_the_results_and_says_so(tmp_path):
     assert out.returncode == 1
     assert "figures not written: no" in out.stderr
     assert manifest["status"] == "figures failed"
-    drawn_here = ["rings", "ring_transitions", "indices"]
+    drawn_here = ["effects", "rings", "ring_transitions", "indices"]
     assert [n for n in manifest["figures"] if n not in SHARE] == drawn_here
     assert "network" not in manifest["figures"]
     assert (folder / "countries.parquet").is_file()

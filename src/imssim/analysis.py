@@ -279,6 +279,9 @@ class Measure:
     scale: float = 1.0
     decimals: int = 2
     suffix: str = ""  # after a number in a sentence
+    # the axis range that does not magnify noise: a share on its whole range (0, 1), a
+    # count or shortfall from 0 (upper None: the data's); None: fitted to the data
+    axis: tuple[float, float | None] | None = None
 
 
 MEASURES: dict[str, Measure] = {
@@ -311,6 +314,7 @@ MEASURES: dict[str, Measure] = {
             "the autonomy of {focal} (0-1)",
             "countries",
             "autonomy",
+            axis=(0.0, 1.0),
         ),
         Measure(
             "mean_form",
@@ -328,6 +332,7 @@ MEASURES: dict[str, Measure] = {
             "alliance",
             "n_pairs_bilateral",
             decimals=0,
+            axis=(0.0, None),
         ),
         Measure(
             "shortfall",
@@ -339,6 +344,7 @@ MEASURES: dict[str, Measure] = {
             scale=100.0,
             decimals=1,
             suffix=" %",
+            axis=(0.0, None),
         ),
     )
 }

@@ -96,12 +96,12 @@ def _bench_figures(cfg, run_s: float, formats: list[str] | None, dpi: int | None
     from imssim.plots.writer import make_run_figures
     from imssim.report import write_report
     from imssim.results import RunFolder, write_run
-    from imssim.run import run
+    from imssim.run import run_pair
 
     formats = check_formats(formats or cfg.output.formats)
     dpi = check_dpi(dpi or cfg.output.dpi)
     with tempfile.TemporaryDirectory() as tmp:
-        folder = RunFolder(write_run(run(cfg), tmp))
+        folder = RunFolder(write_run(run_pair(cfg), tmp))  # with its counterfactual
         warm = f"{tmp}/warm-up"
         make_run_figures(folder, warm, which=("shortfalls",), formats=formats, dpi=dpi)
         print(f"  figures ({' + '.join(f.upper() for f in formats)}, {dpi} dpi, once each):")

@@ -226,6 +226,11 @@ def _run_figures(path: Path, result) -> None:
     global _HELPER
     helper, _HELPER = _HELPER, None
     run = RunFolder(path, config=result.config, tables=result.tables)
+    cf = result.counterfactual
+    if cf is not None:  # in memory already: not read back
+        from imssim.results import COUNTERFACTUAL
+
+        run.counterfactual = RunFolder(path / COUNTERFACTUAL, config=cf.config, tables=cf.tables)
     out = path / "figures"
     output = result.config.output
     share: list[str] = []

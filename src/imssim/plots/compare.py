@@ -61,6 +61,18 @@ def _title(fig: Figure, title: str, notes: Sequence[str], width: int) -> None:
     fig.suptitle("\n".join(lines), fontsize=12)
 
 
+def _honest_range(ax, key: str, which: str) -> None:
+    """An axis that does not magnify noise: a share on 0-1, a count or a shortfall from
+    0 (the measure's ``axis``); other measures keep the range fitted to the data."""
+    bounds = MEASURES[key].axis
+    if bounds is None:
+        return
+    low, high = bounds
+    get, put = (ax.get_ylim, ax.set_ylim) if which == "y" else (ax.get_xlim, ax.set_xlim)
+    top = get()[1] if high is None else high
+    put(low, max(top, low + 1e-9))
+
+
 def _runs_per_group(n_runs: pd.Series) -> str:
     sizes = sorted(set(int(n) for n in n_runs))
     if sizes == [1]:
@@ -123,6 +135,7 @@ def outcomes_over_time(
                 )
             ax.set_title(measure_title(key, frame.attrs["focal"], frame.attrs["names"]), loc="left")
             ax.set_ylabel(measure_unit(key, years[0]))
+            _honest_range(ax, key, "y")
         for ax in axes[-1]:
             ax.set_xlabel("year")
             step = max(1, math.ceil(len(years) / 8))
@@ -221,6 +234,7 @@ def headline_outcomes(
             ax.grid(axis="y", visible=False)
             ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
             ax.margins(x=0.08)
+            _honest_range(ax, key, "x")
             ax.set_ylim(-0.6, len(groups) - 0.4)
         for ax in axes[:, 0]:
             ax.set_yticks([ypos[g] for g in groups], [g.replace(" / ", "\n", 1) for g in groups])

@@ -44,6 +44,7 @@ class FigureSpec:
     draw: str
     caption: Callable[..., str]
     uses: tuple[str, ...] = ()
+    counterfactual: bool = False  # drawn with the run's counterfactual (skipped without one)
 
     @property
     def module(self) -> str:
@@ -65,6 +66,21 @@ def _who(config: Config, choices: RunChoices) -> str:
 def _span(tables: Tables) -> str:
     years = run_years(tables)
     return f"{years[0]}-{years[-1]}"
+
+
+def _effects_caption(tables: Tables, config: Config, choices: RunChoices) -> str:
+    other = (
+        "the same run without the scenario's budget changes"
+        if config.counterfactual == "baseline"
+        else f"the same run under {config.counterfactual}"
+    )
+    return (
+        f"What {config.scenario.name} changes, {_span(tables)}: each panel gives the run "
+        f"(solid) and {other} (dashed), with the same seed and random draws, the gap "
+        f"between them shaded: capacity to act and real budget of {_who(config, choices)} "
+        "(first year = 100), its autonomy (0-1), and the alliance's total shortfall "
+        "(% of its requirement, all areas)."
+    )
 
 
 def _rings_caption(tables: Tables, config: Config, choices: RunChoices) -> str:
@@ -135,6 +151,16 @@ def _headline_caption() -> str:
 # --------------------------------------------------------------------------- the registry
 
 _SPECS = (
+    FigureSpec(
+        name="effects",
+        kind=RUN,
+        stem="effects",
+        title="What the scenario changes",
+        draw="imssim.plots.figures.effects:draw",
+        caption=_effects_caption,
+        uses=("focal",),
+        counterfactual=True,
+    ),
     FigureSpec(
         name="rings",
         kind=RUN,

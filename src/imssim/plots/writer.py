@@ -14,6 +14,7 @@ imported only when one is.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -158,6 +159,8 @@ def make_run_figures(
     `record`, ``figures.json`` is left to the caller (see :func:`record_figures`).
     """
     names = check_figures(which, RUN)
+    cf = run.counterfactual
+    names = [n for n in names if cf is not None or not FIGURES[n].counterfactual]
     cfg = run.config
     formats = check_formats(cfg.output.formats if formats is None else formats)
     dpi = check_dpi(cfg.output.dpi if dpi is None else dpi)
@@ -172,6 +175,8 @@ def make_run_figures(
         if reuse and _current(out, index, FIGURES[name].stem, formats, entry["key"]):
             continue
         draw = FIGURES[name].function()
+        if FIGURES[name].counterfactual:
+            draw = functools.partial(draw, counterfactual=cf.tables)
         paths = _draw_and_save(
             out,
             name,

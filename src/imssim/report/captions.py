@@ -180,6 +180,19 @@ def run_captions(run: RunFolder) -> dict[str, str]:
     cap_who = state_name(focal, names, start=True)
     out: dict[str, str] = {}
 
+    cf = run.counterfactual
+    if cf is not None:
+        ct = cf.tables.countries
+        mine = c0 = ct[(ct["country"] == focal)].set_index("year")["capacity_to_act"]
+        own = t.countries[t.countries["country"] == focal].set_index("year")["capacity_to_act"]
+        with_it = round(100.0 * own.loc[last] / own.loc[first])
+        without = round(100.0 * mine.loc[last] / c0.loc[first])
+        if with_it == without:
+            change = f"the same as without it ({with_it})"
+        else:
+            change = f"{with_it} against {without} without it ({with_it - without:+d})"
+        out["effects"] = f"{cap_who}'s capacity to act in {last} (index {first} = 100): {change}."
+
     r0, r1 = facts["rings_first"], facts["rings_last"]
     strategic = sorted((state_name(c, names) for c in r1["strategic"]), key=sort_key)
     out["rings"] = (
@@ -284,7 +297,7 @@ def _group_range(part: pd.DataFrame, key: str) -> str:
     if part["n_runs"] > 1:
         lo = format_value(key, part["min"])
         hi = format_value(key, part["max"])
-        return f"{value}; runs {lo} to {hi}"
+        return f"{value}; runs {lo} to {hi}" if lo != hi else f"{value} in every run"
     return value
 
 
@@ -302,7 +315,14 @@ def compare_captions(runs: Sequence[RunFolder]) -> dict[str, str]:
         cap_phrase = phrase[0].upper() + phrase[1:]
         part = end[end["measure"] == key].sort_values("median", kind="stable")
         hi, lo = part.iloc[-1], part.iloc[0]
-        if len(part) > 1:
+        if len(part) > 1 and format_value(key, hi["median"]) == format_value(key, lo["median"]):
+            # no ranking that rounding erases
+            head.append(
+                f"{cap_phrase} was {format_value(key, hi['median'])} under every scenario "
+                "and policy, no difference at the precision shown."
+            )
+            ended = f"ended at {format_value(key, hi['median'])} under every one"
+        elif len(part) > 1:
             head.append(
                 f"{cap_phrase} was highest under {hi['group']} ({_group_range(hi, key)}) and "
                 f"lowest under {lo['group']} ({_group_range(lo, key)})."

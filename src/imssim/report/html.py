@@ -42,7 +42,7 @@ from imssim.report.captions import (
 )
 from imssim.report.facts import run_facts, run_span
 from imssim.results import CONFIG_FILE, RunFolder, write_text_atomic
-from imssim.summary import RING_ORDER, state_name
+from imssim.summary import RING_ORDER, frameworks_founded, mutuality, state_name, without_text
 
 REPORT_FILE = "report.html"
 
@@ -306,6 +306,111 @@ def _key_numbers_html(run: RunFolder, facts: dict[str, object], names: dict[str,
     )
 
 
+def _effects_html(run: RunFolder, names: dict[str, str]) -> str:
+    """What the scenario changes: the run beside its counterfactual, in the last year."""
+    from imssim import effects
+
+    cf = run.counterfactual
+    cfg = run.config
+    without = without_text(cfg.counterfactual)
+    last = int(run.tables.countries["year"].max())
+    diffs = effects.focal_differences(run.tables, cf.tables, cfg.focal, last)
+    rows = []
+    for d in diffs:
+        scale = 100.0 if d.percent else 1.0
+        unit = " %" if d.percent else ""
+        shown = round(scale * d.scenario, d.decimals) - round(scale * d.counterfactual, d.decimals)
+        rows.append(
+            (
+                d.label,
+                f"{scale * d.counterfactual:.{d.decimals}f}{unit}",
+                f"{scale * d.scenario:.{d.decimals}f}{unit}",
+                f"{shown:+.{d.decimals}f}" if d.shown else "the same",
+            )
+        )
+    rings = effects.ring_differences(run.tables, cf.tables, cfg.focal, last)
+    forms = effects.form_differences(run.tables, cf.tables, cfg.focal, last)
+    gave = effects.areas_given_up(run.tables, cfg.focal)
+    gave_cf = effects.areas_given_up(cf.tables, cfg.focal)
+    focal = state_name(cfg.focal, names)
+    other = cf.config.scenario.name
+
+    def listed(items: list[str]) -> str:
+        return ", ".join(items) if items else "none"
+
+    return (
+        f"<p>Against the same run {_e(without)} ({_e(other)}): the same world, seed, policy "
+        "and random draws, so that a difference is the scenario's effect, not noise. "
+        f"Values in {last}; a difference that rounds to zero at the precision shown is "
+        "given as the same.</p>"
+        + _table(
+            ("measure", _e(without), "with the scenario", "difference"), rows, numeric=(1, 2, 3)
+        )
+        + "<p>"
+        + f"Partners {_e(focal)} places in another ring in {last} ({_e(without)} &rarr; with "
+        + "it): "
+        + _e(listed([f"{r.partner} {r.ring_without} -> {r.ring}" for r in rings.itertuples()]))
+        + ". Deepest bilateral form that differs: "
+        + _e(listed([f"{r.partner} {r.form_without} -> {r.form}" for r in forms.itertuples()]))
+        + f". Areas {_e(focal)} gave up: "
+        + _e(listed([f"{a} ({y})" for a, y in gave]))
+        + f"; {_e(without)}: "
+        + _e(listed([f"{a} ({y})" for a, y in gave_cf]))
+        + ".</p>"
+    )
+
+
+def _frameworks_html(run: RunFolder, names: dict[str, str]) -> str:
+    """Frameworks founded during the run, with their lead states and members, and how
+    often strategic views are not returned."""
+    founded = frameworks_founded(run.tables)
+    last = int(run.tables.countries["year"].max())
+    views, lone = mutuality(run.tables.pairs, last)
+    text = (
+        f"<p>Rings are each state's own view: in {last}, {lone} of the {views} strategic "
+        "views (a state counting a partner strategic) were not returned by the partner. "
+    )
+    if founded.empty:
+        return text + "No framework was founded during the run.</p>"
+    text += (
+        f"{len(founded)} framework(s) were founded during the run by lead states, for a "
+        "purpose, with the partners that shared the need and consented (docs/ODD.md, "
+        "7.9).</p>"
+    )
+    rows = []
+    for r in founded.itertuples():
+        members = [m for m in r.founding_members.split(";") if m != r.lead]
+        lasted = f"to {r.last_year}" if r.last_year < last else f"in force in {last}"
+        rows.append(
+            (
+                r.framework,
+                r.purpose.replace("_", " "),
+                r.area,
+                r.form,
+                names.get(r.lead, r.lead),
+                r.founded,
+                ", ".join(members),
+                lasted,
+                len(r.last_members.split(";")),
+            )
+        )
+    return text + _table(
+        (
+            "framework",
+            "purpose",
+            "area",
+            "form",
+            "lead",
+            "founded",
+            "founding members",
+            "lasted",
+            "members at the end",
+        ),
+        rows,
+        numeric=(3, 5, 8),
+    )
+
+
 def _single_report(run: RunFolder, out: Path, formats: Sequence[str]) -> str:
     names = country_names(run)
     cfg = run.config
@@ -335,8 +440,12 @@ def _single_report(run: RunFolder, out: Path, formats: Sequence[str]) -> str:
         ),
         "<h2>Key numbers</h2>",
         _key_numbers_html(run, facts, names),
+        "<h2>Frameworks founded and rings not returned</h2>",
+        _frameworks_html(run, names),
         "<h2>Figures</h2>",
     ]
+    if run.counterfactual is not None:  # the report opens with what the scenario changes
+        body[2:2] = ["<h2>What the scenario changes</h2>", _effects_html(run, names)]
     for name, path in figures.items():
         spec = FIGURES[name]
         text = f"{captions[name]} {spec.caption(run.tables, cfg, choices)}".strip()

@@ -80,6 +80,8 @@ def index_chart(
                     zorder=3 if code == focal else 2,
                     **spec,
                 )
+            if column == "autonomy":  # a share: on its whole range, so noise is not magnified
+                ax.set_ylim(0.0, 1.0)
             ax.set_title(title)
             ax.set_ylabel(ylabel)
             year_ticks(ax, run_years(tables))
