@@ -28,8 +28,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-SHARE = ("depth_matrix", "shortfalls")  # about a third of the drawing time, as it
-# starts drawing about that much later than the command line: it must read the tables
+SHARE = ("effects", "depth_matrix", "shortfalls")  # about two fifths of the drawing time,
+# as it starts drawing later than the command line: it must read the tables (and the
+# counterfactual's, for the effects)
 
 
 class Helper:
