@@ -209,3 +209,23 @@ def test_ctrl_c_ends_with_one_line_and_exit_code_130(tmp_path, capsys, monkeypat
         cli.main()
     assert info.value.code == 130
     assert capsys.readouterr().err.strip() == "imssim: interrupted"
+
+
+def test_a_scenario_file_kept_outside_conf_runs_through_the_search_path(tmp_path):
+    """The README's way: a folder with a scenario/ subfolder, named in hydra.searchpath;
+    an empty file there is refused by name like one in conf/."""
+    mine = tmp_path / "myconf" / "scenario"
+    mine.mkdir(parents=True)
+    (mine / "my_cuts.yaml").write_text(
+        "name: my_cuts\nbudget_changes:\n  - who: [DEU]\n    start: 2012\n    end: 2014\n"
+        "    cut: 0.3\n"
+    )
+    search = f"hydra.searchpath=[file://{tmp_path / 'myconf'}]"
+    out = imssim(tmp_path, "scenario=my_cuts", search, "end_year=2015", "output.figures=false")
+    assert out.returncode == 0, out.stderr
+    assert "what my_cuts changes for NLD" in out.stdout
+    (mine / "empty.yaml").write_text("")
+    out = imssim(tmp_path, "scenario=empty", search, "end_year=2015", "output.figures=false")
+    assert out.returncode == 2
+    assert "empty.yaml" in out.stderr and "empty or holds no settings" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1

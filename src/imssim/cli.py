@@ -72,10 +72,12 @@ def preflight(args: list[str]) -> None:
     from imssim.run import check
 
     overrides = [a for a in args if not a.startswith("-")]
+    # scenario and policy files kept outside conf/: hydra.searchpath=[file:///my/conf]
+    search = [a for a in overrides if a.lstrip("+").startswith("hydra.searchpath=")]
     for variant in itertools.islice(_override_variants(overrides), 200):
-        _check_group_files(variant)
+        _check_group_files(variant, _search_dirs(search))
         try:
-            cfg = check(compose_config(variant, CONF_DIR))
+            cfg = check(compose_config([*variant, *search], CONF_DIR))
         except (HydraException, OmegaConfBaseException) as exc:
             _fail(_first_line(exc))
         except yaml.YAMLError as exc:
@@ -98,14 +100,27 @@ def _check_output_root(root: Path) -> None:
         _fail(f"output.root: {root} cannot be written ({exc.strerror or exc})")
 
 
-def _check_group_files(overrides: list[str]) -> None:
+def _search_dirs(search: list[str]) -> list[Path]:
+    """The local folders of ``hydra.searchpath=[file:///a, file:///b]`` overrides."""
+    dirs = []
+    for item in search:
+        value = item.split("=", 1)[1].strip().strip("[]")
+        for part in value.split(","):
+            part = part.strip().strip("'\"")
+            if part.startswith("file://"):
+                dirs.append(Path(part[len("file://") :]))
+    return dirs
+
+
+def _check_group_files(overrides: list[str], extra: tuple[Path, ...] | list[Path] = ()) -> None:
     """A scenario or policy file that is empty (or holds no mapping) is refused by name:
     composed, it would silently run with the schema's defaults."""
     for group in ("scenario", "policy"):
         name = next((o.split("=", 1)[1] for o in overrides if o.startswith(f"{group}=")), None)
         if name is None:
             continue
-        path = CONF_DIR / group / f"{name}.yaml"
+        found = [d / group / f"{name}.yaml" for d in (CONF_DIR, *extra)]
+        path = next((f for f in found if f.is_file()), found[0])
         if not path.is_file():
             continue  # Hydra names the missing option and the ones there are
         try:
