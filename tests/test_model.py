@@ -181,8 +181,13 @@ def _check_invariants(model: CooperationModel) -> None:
     assert np.all(model.handed[dep_i, dep_a] > 0)
     if model.params.specialisation_share == 1.0:
         assert np.all(model.k[dep_i, dep_a] == 0)
-    # a dependent relation is always a form-6 tie
+    # a dependent relation is always a form-6 tie, with one provider per state and area,
+    # and a provider does not itself rely on a partner in that area
     assert np.all(bil[model.coop.dependent] == 6)
+    providers = model.coop.dependent.sum(axis=1)  # [N, A]
+    assert providers.max(initial=0) <= 1
+    relying = providers > 0
+    assert not (model.coop.dependent & relying[None, :, :]).any()
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -321,6 +321,13 @@ class CooperationRules:
         ``specialisation_share`` of its capability in the area (:func:`hand_over`)."""
         events = []
         for i, j, ar, old, new in moves:
+            if new == Form.SPECIALISATION and (
+                state.dependent[i, :, ar].any() or state.dependent[j, :, ar].any()
+            ):
+                # one provider per area: a state that already relies on a partner in
+                # the area (another move of this year included) neither takes a second
+                # provider nor provides for others what it has handed over
+                continue
             bil_old = int(state.bilateral[i, j, ar])
             state.bilateral[i, j, ar] = state.bilateral[j, i, ar] = new
             state.since[i, j, ar] = state.since[j, i, ar] = year
@@ -468,10 +475,12 @@ class CooperationRules:
             bil[i, j, ar] = bil[j, i, ar] = to
             state.since[i, j, ar] = state.since[j, i, ar] = year
             if form == Form.SPECIALISATION:  # what was handed over is lost with the tie
-                for d in (i, j):
-                    if state.dependent[d, i + j - d, ar] and handed is not None:
-                        handed[d, ar] = 0.0
+                was = (state.dependent[i, j, ar], state.dependent[j, i, ar])
                 state.dependent[i, j, ar] = state.dependent[j, i, ar] = False
+                for d, dep in zip((i, j), was, strict=True):
+                    # only when it relied on this partner and on no other in the area
+                    if dep and handed is not None and not state.dependent[d, :, ar].any():
+                        handed[d, ar] = 0.0
             kind = "abandoned" if to == 0 else "downgraded"
             events.append(Event(kind, who, other, "", ar, form, to, reason))
         return events

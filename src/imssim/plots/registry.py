@@ -86,8 +86,10 @@ def _effects_caption(tables: Tables, config: Config, choices: RunChoices) -> str
 def _rings_caption(tables: Tables, config: Config, choices: RunChoices) -> str:
     chosen = ", ".join(str(y) for y in choices.years)
     return (
-        f"Partner rings of {_who(config, choices)} in {chosen}: strategic partners on the "
-        "inner ring, affiliated partners in the middle, partners of opportunity outside. "
+        f"Partner rings of {_who(config, choices)} in {chosen}, as it sees them (the rings "
+        "are each state's own view): strategic partners on the inner ring, affiliated "
+        "partners in the middle, partners of opportunity outside; a * marks a partner that "
+        "places it in another ring. "
         "Each marker is coloured by the deepest form of cooperation with the partner; "
         "partners keep their angle (by region, then code) in every panel."
     )

@@ -69,9 +69,10 @@ def ring_diagram(
     """The note's picture: the focal state amid its three rings of partners, per year.
 
     Each partner is a marker on its ring (shape by ring), coloured by the deepest form
-    of cooperation with the focal state and labelled with its code. The frame has one
-    row per partner and year: year, partner, name, region, ring, max_form, angle,
-    radius, x, y.
+    of cooperation with the focal state and labelled with its code, with a * where the
+    partner places the focal state in another ring (the rings are each state's own
+    view). The frame has one row per partner and year: year, partner, name, region,
+    ring, max_form, returned, angle, radius, x, y.
     """
     focal = choose_focal(tables, config, focal)
     years = choose_years(tables, years)
@@ -87,7 +88,12 @@ def ring_diagram(
         one = view[view["year"] == year]
         for ring in RING_ORDER:
             part = one[one["ring"].astype(str) == ring].sort_values("partner")
-            for code, form in zip(part["partner"], part["max_form"], strict=True):
+            returned = (
+                part["partner_ring"].astype(str) == ring
+                if "partner_ring" in part
+                else pd.Series(True, index=part.index)
+            )
+            for code, form, back in zip(part["partner"], part["max_form"], returned, strict=True):
                 angle = angles[str(code)]
                 radius = RING_RADII[ring]
                 rows.append(
@@ -98,13 +104,16 @@ def ring_diagram(
                         "region": regions.get(str(code), ""),
                         "ring": ring,
                         "max_form": int(form),
+                        # the partner places the focal state in the same ring (the rings
+                        # are each state's own view: a partner may see it otherwise)
+                        "returned": bool(back),
                         "angle": angle,
                         "radius": radius,
                         "x": radius * math.cos(math.radians(angle)),
                         "y": radius * math.sin(math.radians(angle)),
                     }
                 )
-    columns = ["year", "partner", "name", "region", "ring", "max_form"]
+    columns = ["year", "partner", "name", "region", "ring", "max_form", "returned"]
     data = pd.DataFrame(rows, columns=[*columns, "angle", "radius", "x", "y"])
 
     with style():
@@ -146,7 +155,8 @@ def ring_diagram(
                 fontsize=9,
             )
         fig.suptitle(
-            f"Partner rings of {display(focal, names, sentence=True)}\n{run_label(config)}",
+            f"Partner rings of {display(focal, names, sentence=True)}, as it sees them\n"
+            f"{run_label(config)}; * the partner places {focal} in another ring",
             fontsize=14,
         )
         form_handles = [
@@ -273,7 +283,7 @@ def _draw_rings(
             flip = 90.0 < a < 270.0
             t = math.radians(row.angle)
             ax.annotate(
-                row.partner,
+                row.partner if row.returned else f"{row.partner}*",
                 xy=(row.x, row.y),
                 xytext=(6.0 * math.cos(t), 6.0 * math.sin(t)),
                 textcoords="offset points",
