@@ -93,28 +93,31 @@ def focal_differences(run: Tables, cf: Tables, focal: str, year: int) -> list[Di
     return out
 
 
+def _view_differences(
+    run: Tables, cf: Tables, focal: str, year: int, column: str, fill: object
+) -> pd.DataFrame:
+    """The focal state's partners whose `column` in the pairs table differs in `year`
+    between the run and its counterfactual: partner, <column>, <column>_without."""
+    values = []
+    for t in (run, cf):
+        p = t.pairs[(t.pairs["year"] == year) & (t.pairs["country"] == focal)]
+        values.append(p.set_index("partner")[column].astype(type(fill)))
+    both = pd.concat(values, axis=1, keys=[column, f"{column}_without"]).fillna(fill)
+    both = both.astype(type(fill))
+    differ = both[both[column] != both[f"{column}_without"]]
+    return differ.reset_index(names="partner").sort_values("partner", ignore_index=True)
+
+
 def ring_differences(run: Tables, cf: Tables, focal: str, year: int) -> pd.DataFrame:
     """Partners the focal state places in another ring than without the scenario:
     partner, ring (in the run), ring_without."""
-    rings = []
-    for t in (run, cf):
-        p = t.pairs[(t.pairs["year"] == year) & (t.pairs["country"] == focal)]
-        rings.append(p.set_index("partner")["ring"].astype(str))
-    both = pd.concat(rings, axis=1, keys=["ring", "ring_without"]).fillna("none")
-    differ = both[both["ring"] != both["ring_without"]]
-    return differ.reset_index(names="partner").sort_values("partner", ignore_index=True)
+    return _view_differences(run, cf, focal, year, "ring", "none")
 
 
 def form_differences(run: Tables, cf: Tables, focal: str, year: int) -> pd.DataFrame:
     """Partners with which the focal state's deepest bilateral form in `year` differs:
-    partner, form (in the run), form_without."""
-    forms = []
-    for t in (run, cf):
-        p = t.pairs[(t.pairs["year"] == year) & (t.pairs["country"] == focal)]
-        forms.append(p.set_index("partner")["bilateral_form"].astype(int))
-    both = pd.concat(forms, axis=1, keys=["form", "form_without"]).fillna(0).astype(int)
-    differ = both[both["form"] != both["form_without"]]
-    return differ.reset_index(names="partner").sort_values("partner", ignore_index=True)
+    partner, bilateral_form (in the run), bilateral_form_without."""
+    return _view_differences(run, cf, focal, year, "bilateral_form", 0)
 
 
 def step_counts(t: Tables, focal: str) -> tuple[int, int]:
@@ -157,7 +160,9 @@ def effect_lines(run: Tables, cf: Tables, focal: str, scenario: str, without: st
     moved = [f"{r.partner} {r.ring_without}->{r.ring}" for r in rings.itertuples()]
     lines.append(f"  {focal}'s rings {last} that differ ({without} -> with it): {_list(moved)}")
     forms = form_differences(run, cf, focal, last)
-    deeper = [f"{r.partner} {r.form_without}->{r.form}" for r in forms.itertuples()]
+    deeper = [
+        f"{r.partner} {r.bilateral_form_without}->{r.bilateral_form}" for r in forms.itertuples()
+    ]
     lines.append(
         f"  {focal}'s deepest bilateral form {last} that differs ({without} -> with it): "
         f"{_list(deeper)}"

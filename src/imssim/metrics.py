@@ -36,6 +36,22 @@ def need_gap(k: np.ndarray, handed: np.ndarray, need: np.ndarray) -> np.ndarray:
     return np.clip(np.divide(need - ref, need, out=np.zeros_like(need), where=need > EPS), 0, 1)
 
 
+def offers(
+    k: np.ndarray,
+    handed: np.ndarray,
+    eff: np.ndarray,
+    reliability: np.ndarray,
+    forms: FormTable,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each state's reference level float[N, A] and the share x float[N, N, A] of it that
+    each partner j offers: x = access[form] x reliability x min(1, k_j / ref_i)."""
+    ref = reference_level(k, handed)  # [N, A]
+    ratio = np.divide(
+        k[None, :, :], ref[:, None, :], out=np.zeros(eff.shape), where=ref[:, None, :] > EPS
+    )
+    return ref, forms.access[eff] * reliability[:, :, None] * np.minimum(1.0, ratio)
+
+
 def contribution(
     k: np.ndarray,
     handed: np.ndarray,
@@ -45,16 +61,12 @@ def contribution(
 ) -> np.ndarray:
     """Capability partners make available to each state per area, float[N, A].
 
-    Each partner j offers a share x = access[form] x reliability x min(1, k_j / ref_i)
-    of the state's own reference level; offers combine like independent chances
-    (1 - prod(1 - x)), so a state can at most double its reference level in an area
-    and many shallow ties do not add up to more than one deep tie.
+    Each partner j offers a share x of the state's own reference level (:func:`offers`);
+    offers combine like independent chances (1 - prod(1 - x)), so a state can at most
+    double its reference level in an area and many shallow ties do not add up to more
+    than one deep tie.
     """
-    ref = reference_level(k, handed)  # [N, A]
-    ratio = np.divide(
-        k[None, :, :], ref[:, None, :], out=np.zeros(eff.shape), where=ref[:, None, :] > EPS
-    )
-    x = forms.access[eff] * reliability[:, :, None] * np.minimum(1.0, ratio)
+    ref, x = offers(k, handed, eff, reliability, forms)
     x = np.clip(x, 0.0, 1.0 - 1e-12)
     none = np.exp(np.log1p(-x).sum(axis=1))  # [N, A]
     return ref * (1.0 - none)
@@ -67,16 +79,9 @@ def partner_offer(
     reliability: np.ndarray,
     forms: FormTable,
 ) -> np.ndarray:
-    """float[N, N]: the capability j offers i over all areas (before offers combine).
-
-    Each area counts x = access[form] x reliability x min(1, k_j / ref_i) of i's
-    reference level, as in :func:`contribution`: what i depends on j for.
-    """
-    ref = reference_level(k, handed)
-    ratio = np.divide(
-        k[None, :, :], ref[:, None, :], out=np.zeros(eff.shape), where=ref[:, None, :] > EPS
-    )
-    x = forms.access[eff] * reliability[:, :, None] * np.minimum(1.0, ratio)
+    """float[N, N]: the capability j offers i over all areas (before offers combine,
+    :func:`offers`): what i depends on j for."""
+    ref, x = offers(k, handed, eff, reliability, forms)
     return (x * ref[:, None, :]).sum(axis=2)
 
 

@@ -351,7 +351,14 @@ def _effects_html(run: RunFolder, names: dict[str, str]) -> str:
         + "it): "
         + _e(listed([f"{r.partner} {r.ring_without} -> {r.ring}" for r in rings.itertuples()]))
         + ". Deepest bilateral form that differs: "
-        + _e(listed([f"{r.partner} {r.form_without} -> {r.form}" for r in forms.itertuples()]))
+        + _e(
+            listed(
+                [
+                    f"{r.partner} {r.bilateral_form_without} -> {r.bilateral_form}"
+                    for r in forms.itertuples()
+                ]
+            )
+        )
         + f". Areas {_e(focal)} gave up: "
         + _e(listed([f"{a} ({y})" for a, y in gave]))
         + f"; {_e(without)}: "
