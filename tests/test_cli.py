@@ -203,7 +203,7 @@ def test_ctrl_c_ends_with_one_line_and_exit_code_130(tmp_path, capsys, monkeypat
     def interrupted() -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "_task", interrupted)
+    monkeypatch.setattr(cli, "_execute", lambda *a, **k: interrupted())
     monkeypatch.setattr(sys, "argv", ["imssim", f"output.root={tmp_path}"])
     with pytest.raises(SystemExit) as info:
         cli.main()

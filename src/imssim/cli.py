@@ -67,13 +67,14 @@ def _override_variants(args: list[str]) -> list[list[str]]:
     return variants
 
 
-def preflight(args: list[str]) -> None:
+def preflight(args: list[str]):
     """Compose and fully check the config for the given overrides; exit 2 on a problem."""
     from imssim.run import check
 
     overrides = [a for a in args if not a.startswith("-")]
     # scenario and policy files kept outside conf/: hydra.searchpath=[file:///my/conf]
     search = [a for a in overrides if a.lstrip("+").startswith("hydra.searchpath=")]
+    first = None
     for variant in itertools.islice(_override_variants(overrides), 200):
         _check_group_files(variant, _search_dirs(search))
         try:
@@ -85,6 +86,8 @@ def preflight(args: list[str]) -> None:
         except ImssimError as exc:
             _fail(str(exc))
         _check_output_root(Path(cfg.output.root))
+        first = cfg if first is None else first
+    return first
 
 
 def _check_output_root(root: Path) -> None:
@@ -163,6 +166,17 @@ def _first_line(exc: BaseException) -> str:
 
 @hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
 def _task(cfg: DictConfig) -> None:
+    hc = HydraConfig.get()
+    if hc.mode == RunMode.MULTIRUN:
+        job = (Path(hc.runtime.output_dir), hc.job.num)
+        _execute(cfg, list(hc.overrides.task), job)
+    else:
+        _execute(cfg, list(hc.overrides.task))
+
+
+def _execute(cfg, overrides: list[str], job: tuple[Path, int] | None = None) -> None:
+    """Run the simulation and its counterfactual, write the folder, print the summary and
+    draw the figures; `job` is (Hydra's job folder, job number) in a sweep."""
     from imssim.results import write_run
     from imssim.run import run_pair
     from imssim.summary import summarise, without_text
@@ -176,19 +190,18 @@ def _task(cfg: DictConfig) -> None:
 
     for note in unused_changes(result.config):
         print(f"imssim: note: {note}", file=sys.stderr)
-    hc = HydraConfig.get()
     root = Path(result.config.output.root)
     name = None
-    if hc.mode == RunMode.MULTIRUN:
-        job_dir = Path(hc.runtime.output_dir)
+    if job is not None:
+        job_dir, num = job
         root = job_dir.parent
         from imssim.results import run_folder_name
 
-        name = f"{hc.job.num:03d}_" + run_folder_name(result.config).split("_", 1)[1]
-        extra = {"sweep": str(root), "job": hc.job.num, "overrides": list(hc.overrides.task)}
+        name = f"{num:03d}_" + run_folder_name(result.config).split("_", 1)[1]
+        extra = {"sweep": str(root), "job": num, "overrides": overrides}
     else:
-        extra = {"overrides": list(hc.overrides.task)}
-    figures = result.config.output.figures and hc.mode != RunMode.MULTIRUN
+        extra = {"overrides": overrides}
+    figures = result.config.output.figures and job is None
     path = write_run(
         result,
         root,
@@ -196,7 +209,7 @@ def _task(cfg: DictConfig) -> None:
         extra=extra,
         status="drawing figures" if figures else "completed",
     )
-    if hc.mode == RunMode.MULTIRUN:
+    if job is not None:
         with contextlib.suppress(OSError):
             job_dir.rmdir()  # Hydra's own (empty) job folder
     sc = result.config
@@ -351,7 +364,14 @@ def main() -> None:
                 from imssim.plots.helper import start
 
                 _HELPER = start()  # loads matplotlib while the model runs
-            preflight(args)
+            cfg = preflight(args)
+            plain = [a for a in args if not a.startswith("-")]
+            single = len(_override_variants(plain)) == 1 and len(plain) == len(args)
+            if cfg is not None and single:
+                # one run, nothing but key=value overrides: the config just checked is
+                # the one to run; Hydra need not compose it again
+                _execute(cfg, [a for a in args if not a.lstrip("+~").startswith("hydra")])
+                return
         _task()
     except KeyboardInterrupt:
         print("imssim: interrupted", file=sys.stderr)
