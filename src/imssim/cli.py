@@ -2,8 +2,10 @@
 
 A thin layer: it composes the config with Hydra, checks it completely before
 anything runs (so a typo, a wrong type or an impossible value gives one line and
-exit code 2, and nothing is written), calls :func:`imssim.run.run` and hands the
-tables to the writer.
+exit code 2, and nothing is written), calls :func:`imssim.run.run_pair` (the run and
+its counterfactual) and hands the tables to the writer, the summary and the figures.
+A single run goes on with the config the check composed; a sweep (``-m``) and other
+flags go through Hydra.
 """
 
 from __future__ import annotations
