@@ -112,3 +112,17 @@ def year_ticks(ax, years: Sequence[int], *, minor: bool = True) -> None:
         label="_year marks",
         gid="year-marks",
     )
+
+
+def legend_below(fig, ax, ncol: int, *, left: float = 0.9, right: float = 0.2) -> None:
+    """The legend of `ax`, centred under the panels of a figure laid out with `left`
+    and `right` margins (inches) by :func:`grid`."""
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(
+        handles,
+        labels,
+        loc="lower center",
+        bbox_to_anchor=(0.5 + (left - right) / 2 / fig.get_figwidth(), 0.0),
+        ncol=ncol,
+        frameon=False,
+    )

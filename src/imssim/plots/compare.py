@@ -69,8 +69,10 @@ def _honest_range(ax, key: str, which: str) -> None:
         return
     low, high = bounds
     get, put = (ax.get_ylim, ax.set_ylim) if which == "y" else (ax.get_xlim, ax.set_xlim)
-    top = get()[1] if high is None else high
-    put(low, max(top, low + 1e-9))
+    if high is None:  # from 0 to the data's top, with room for its markers
+        top = get()[1]
+        high = top + 0.06 * (top - low)
+    put(low, max(high, low + 1e-9))
 
 
 def _runs_per_group(n_runs: pd.Series) -> str:

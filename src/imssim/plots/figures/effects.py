@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from imssim.analysis import RunChoices, run_years, world_names
 from imssim.config import Config
-from imssim.plots.common import display, grid, run_label, year_ticks
+from imssim.plots.common import display, grid, legend_below, run_label, year_ticks
 from imssim.plots.style import LINE_COLOURS, style
 from imssim.recorder import Tables
 
@@ -103,17 +103,9 @@ def effects_chart(
         for ax in axes[2:]:
             ax.set_xlabel("year")
         fig.suptitle(
-            f"What {scenario} changes for {display(focal, names, sentence=False)} and the "
+            f"What {scenario} changes for {display(focal, names, sentence=True)} and the "
             f"alliance\n{run_label(config)}; against the same seed and random draws",
             fontsize=14,
         )
-        handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(
-            handles,
-            labels,
-            loc="lower center",
-            bbox_to_anchor=(0.5 + (0.9 - 0.2) / 2 / fig.get_figwidth(), 0.0),
-            ncol=3,
-            frameon=False,
-        )
+        legend_below(fig, axes[0], ncol=3)
     return fig, data

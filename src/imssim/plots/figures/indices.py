@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from imssim.analysis import RunChoices, choose_focal, choose_others, run_years, world_names
 from imssim.config import Config
-from imssim.plots.common import display, grid, run_label, year_ticks
+from imssim.plots.common import display, grid, legend_below, run_label, year_ticks
 from imssim.plots.style import line_style, style
 from imssim.recorder import Tables
 
@@ -92,13 +92,5 @@ def index_chart(
             f"{display(focal, names, sentence=True)} and other states\n{run_label(config)}",
             fontsize=14,
         )
-        handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(
-            handles,
-            labels,
-            loc="lower center",
-            bbox_to_anchor=(0.5 + (0.9 - 0.2) / 2 / fig.get_figwidth(), 0.0),
-            ncol=min(len(states), 5),
-            frameon=False,
-        )
+        legend_below(fig, axes[0], ncol=min(len(states), 5))
     return fig, data
