@@ -331,13 +331,13 @@ def test_ctrl_c_while_drawing_figures_leaves_an_interrupted_run(tmp_path):
 
 
 def test_a_failing_figure_leaves_the_results_and_says_so(tmp_path):
-    out, manifest, folder = _run_with_broken_figure(tmp_path, "network", "ValueError('no')")
+    out, manifest, folder = _run_with_broken_figure(tmp_path, "indices", "ValueError('no')")
     assert out.returncode == 1
     assert "figures not written: no" in out.stderr
     assert manifest["status"] == "figures failed"
-    drawn_here = ["rings", "ring_transitions", "indices"]
+    drawn_here = ["rings", "ring_transitions"]
     assert [n for n in manifest["figures"] if n not in SHARE] == drawn_here
-    assert "network" not in manifest["figures"]
+    assert "indices" not in manifest["figures"]
     assert (folder / "countries.parquet").is_file()
 
 

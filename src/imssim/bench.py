@@ -45,6 +45,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--dpi", type=int, metavar="N", help="PNG resolution (default: output.dpi, 120)"
     )
+    parser.add_argument(
+        "--command",
+        action="store_true",
+        help="also time the whole imssim command (run, counterfactual, summary, figures)"
+        " after its imports",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     world = load_world()
@@ -84,6 +90,44 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  whole run / median step   {run_s / statistics.median(step_times):8.1f}")
     if args.figures:
         _bench_figures(cfg, run_s, args.formats, args.dpi)
+    if args.command:
+        _bench_command(run_s, max(3, args.repeats // 2))
+
+
+def _bench_command(run_s: float, repeats: int) -> None:
+    """The default ``imssim`` command in this process, its modules already imported (a
+    user's first command also pays the imports, about 2 s here): check, run and
+    counterfactual, results written, summary, figures (with the second process) and
+    manifest. The summary goes to a throw-away stream."""
+    import contextlib
+    import io
+    import sys
+    import tempfile
+
+    from imssim import cli
+    from imssim.plots.registry import FIGURES, RUN_FIGURES
+
+    for name in RUN_FIGURES:
+        FIGURES[name].function()  # matplotlib and the figure modules, imported once
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        argv = sys.argv
+        try:
+            for _ in range(repeats + 1):  # the first one warms up
+                sys.argv = ["imssim", f"output.root={tmp}"]
+                started = time.perf_counter()
+                with contextlib.redirect_stdout(io.StringIO()):
+                    cli.main()
+                times.append(time.perf_counter() - started)
+        finally:
+            sys.argv = argv
+    times = times[1:]
+    took = statistics.median(times)
+    print(
+        f"  imssim command, after imports (median of {repeats}; range"
+        f" {min(times):.2f}-{max(times):.2f} s)"
+    )
+    print(f"    run + counterfactual + figures  {took:6.2f} s  {took / run_s:6.1f} x a whole run")
 
 
 def _bench_figures(cfg, run_s: float, formats: list[str] | None, dpi: int | None) -> None:

@@ -28,9 +28,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-SHARE = ("effects", "depth_matrix", "shortfalls")  # about two fifths of the drawing time,
-# as it starts drawing later than the command line: it must read the tables (and the
-# counterfactual's, for the effects)
+SHARE = ("effects", "depth_matrix", "network", "shortfalls")  # about two fifths of the
+# drawing time (imssim-bench --figures), as it starts later than the command line: it
+# must read the tables (and the counterfactual's, for the effects)
 
 
 class Helper:
@@ -113,6 +113,26 @@ def _say(message: dict[str, Any]) -> None:
     print(json.dumps(message), flush=True)
 
 
+def _warm_up() -> None:
+    """Draw a small chart with text into memory while the model runs: a process's first
+    chart pays for loading fonts and the renderer's caches, which then need not delay the
+    figures asked for."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from imssim.plots.style import style
+
+    with style():
+        fig, ax = plt.subplots(figsize=(3, 2))
+        ax.plot([0, 1], [0, 1], label="warm-up")
+        ax.set_xlabel("year")
+        ax.set_title("warm-up", fontweight="bold")
+        ax.legend()
+        fig.savefig(io.BytesIO(), format="png", dpi=72)
+        plt.close(fig)
+
+
 def main() -> int:
     """The second process: load what drawing needs, wait for a request, draw."""
     with contextlib.suppress(OSError, AttributeError):
@@ -124,6 +144,7 @@ def main() -> int:
 
         for name in RUN_FIGURES:
             FIGURES[name].function()  # imports matplotlib and the figure modules
+        _warm_up()
         line = sys.stdin.readline()
         if not line.strip():
             return 0
