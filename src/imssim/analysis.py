@@ -15,6 +15,7 @@ Nothing here draws; matplotlib is not imported.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -46,11 +47,19 @@ def _load(path: Path) -> RunFolder:
         raise ImssimError(f"cannot read run folder {path}: {reason}") from None
 
 
+def _status(folder: Path) -> str | None:
+    try:
+        return json.loads((folder / MANIFEST).read_text()).get("status")
+    except (OSError, ValueError):
+        return None
+
+
 def _run_dirs(root: Path) -> list[Path]:
     found = []
     for here, dirs, files in os.walk(root):
         if MANIFEST in files:
-            found.append(Path(here))
+            if _status(Path(here)) != "failed":  # a failed sweep run holds no tables
+                found.append(Path(here))
             dirs.clear()  # a run folder holds no further runs
             continue
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))  # .tmp-* and the like

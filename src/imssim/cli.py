@@ -184,6 +184,9 @@ def _execute(cfg, overrides: list[str], job: tuple[Path, int] | None = None) -> 
     from imssim.summary import summarise, without_text
 
     logging.getLogger("MESA").setLevel(logging.WARNING)  # no per-step chatter
+    if job is not None:
+        _execute_job(cfg, overrides, *job)
+        return
     try:
         result = run_pair(cfg)
     except ConfigError as exc:
@@ -193,27 +196,13 @@ def _execute(cfg, overrides: list[str], job: tuple[Path, int] | None = None) -> 
     for note in unused_changes(result.config):
         print(f"imssim: note: {note}", file=sys.stderr)
     root = Path(result.config.output.root)
-    name = None
-    if job is not None:
-        job_dir, num = job
-        root = job_dir.parent
-        from imssim.results import run_folder_name
-
-        name = f"{num:03d}_" + run_folder_name(result.config).split("_", 1)[1]
-        extra = {"sweep": str(root), "job": num, "overrides": overrides}
-    else:
-        extra = {"overrides": overrides}
-    figures = result.config.output.figures and job is None
+    figures = result.config.output.figures
     path = write_run(
         result,
         root,
-        name=name,
-        extra=extra,
+        extra={"overrides": overrides},
         status="drawing figures" if figures else "completed",
     )
-    if job is not None:
-        with contextlib.suppress(OSError):
-            job_dir.rmdir()  # Hydra's own (empty) job folder
     sc = result.config
     cf = result.counterfactual
     seconds = result.wall_seconds + (cf.wall_seconds if cf is not None else 0.0)
@@ -238,6 +227,20 @@ def _execute(cfg, overrides: list[str], job: tuple[Path, int] | None = None) -> 
     )
     if figures:
         _run_figures(path, result)
+
+
+def _execute_job(cfg, overrides: list[str], job_dir: Path, num: int) -> None:
+    """A sweep job: its replicates into the sweep folder, one line each (skipped when
+    complete already, recorded when they fail)."""
+    from imssim.sweep import execute_job
+
+    sweep = job_dir.parent.parent  # <sweep>/.jobs/<num>
+    try:
+        execute_job(cfg, overrides, sweep, num)
+    finally:
+        with contextlib.suppress(OSError):
+            job_dir.rmdir()  # Hydra's own (empty) job folder
+            job_dir.parent.rmdir()  # .jobs, once no job is left
 
 
 def _run_figures(path: Path, result) -> None:
@@ -319,29 +322,68 @@ def _figures(make) -> None:
     print(f"figures: {folder}")
 
 
-class SweepFigures(Callback):
-    """After a sweep: the comparison figures of all its jobs into ``<sweep>/figures``."""
+class SweepEnd(Callback):
+    """Around a sweep: progress while its jobs run; when they are done, the sweep
+    collected into ``runs.parquet`` and ``tables/`` (:mod:`imssim.collect`) and the
+    comparison figures of its runs into ``<sweep>/figures`` (up to
+    :data:`FIGURE_RUNS` runs; ``imssim-plot`` draws any selection)."""
+
+    FIGURE_RUNS = 60
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: object) -> None:
+        from imssim.sweep import Progress, count_runs
+
+        sweep = Path(config.hydra.sweep.dir)
+        total = count_runs(list(config.hydra.overrides.task), int(config.replicates))
+        print(f"imssim: sweep of {total} runs into {sweep}", file=sys.stderr, flush=True)
+        global _PROGRESS  # not an attribute: the callback is sent to the job processes
+        _PROGRESS = Progress(sweep, total).start()
 
     def on_multirun_end(self, config: DictConfig, **kwargs: object) -> None:
-        if not config.output.figures:
-            return
+        global _PROGRESS
+        if _PROGRESS is not None:
+            _PROGRESS.stop()
+            _PROGRESS = None
         sweep = Path(config.hydra.sweep.dir)
+        if not sweep.is_dir():
+            return
+        from imssim.collect import collect
+        from imssim.sweep import run_folders
+
+        try:
+            path = collect(sweep, progress=len(run_folders(sweep)) > 50)
+        except ImssimError as exc:
+            print(f"imssim: error: sweep not collected: {exc}", file=sys.stderr)
+            raise SystemExit(1) from None
+        import pandas as pd
+
+        runs = pd.read_parquet(path, columns=["status"])
+        failed = int((runs["status"] == "failed").sum())
+        print(f"sweep: {len(runs)} runs" + (f", {failed} failed" if failed else "") + f": {path}")
+        if not config.output.figures or failed == len(runs):
+            return
+        if len(runs) > self.FIGURE_RUNS:
+            print(
+                f"figures: not drawn for {len(runs)} runs (at most {self.FIGURE_RUNS}); "
+                f"imssim-plot draws a selection"
+            )
+            return
 
         def make() -> Path:
             from imssim.analysis import find_runs
             from imssim.plots.writer import make_compare_figures
 
-            runs = find_runs([sweep])
-            cfg = runs[0].config.output
+            found = find_runs([sweep])
+            cfg = found[0].config.output
             written = make_compare_figures(
-                runs, sweep / "figures", formats=cfg.formats, dpi=cfg.dpi
+                found, sweep / "figures", formats=cfg.formats, dpi=cfg.dpi
             )
             return next(iter(written.values())).parent
 
-        if sweep.is_dir():
-            _figures(make)
+        _figures(make)
 
 
+_PROGRESS = None  # a sweep's progress bar (imssim.sweep.Progress) while its jobs run
 _HELPER = None  # the second process drawing figures (imssim.plots.helper), if any
 
 
@@ -352,6 +394,19 @@ def _draws_figures(args: list[str]) -> bool:
         a.replace(" ", "").lower() in ("output.figures=false", "output.figures=0") for a in args
     )
     return not multirun and not off
+
+
+def _as_sweep(args: list[str], cfg) -> list[str]:
+    """The arguments of a sweep: ``-m`` added, and with ``sweep.name`` the sweep folder
+    ``<output.root>/<name>`` (unless ``hydra.sweep.dir`` is given)."""
+    out = list(args)
+    if not any(a in ("-m", "--multirun") for a in out):
+        out.insert(0, "-m")
+    if cfg.sweep.name is not None and not any(
+        a.lstrip("+").startswith("hydra.sweep.dir=") for a in out
+    ):
+        out.append(f"hydra.sweep.dir={Path(cfg.output.root) / cfg.sweep.name}")
+    return out
 
 
 def main() -> None:
@@ -369,6 +424,11 @@ def main() -> None:
             cfg = preflight(args)
             plain = [a for a in args if not a.startswith("-")]
             single = len(_override_variants(plain)) == 1 and len(plain) == len(args)
+            if cfg is not None and (cfg.replicates > 1 or cfg.sweep.name is not None):
+                # several runs, or a named sweep folder: a sweep (of one job, maybe)
+                args = _as_sweep(args, cfg)
+                sys.argv = [sys.argv[0], *args]
+                single = False
             if cfg is not None and single:
                 # one run, nothing but key=value overrides: the config just checked is
                 # the one to run; Hydra need not compose it again

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -270,6 +271,17 @@ class OutputConfig:
     figures: bool = True
     formats: list[str] = field(default_factory=lambda: ["png"])
     dpi: int = 120
+    # False: a sweep's run folders keep their manifest (with the headline outcomes) and
+    # config but no tables, for studies of thousands of runs
+    tables: bool = True
+
+
+@dataclass
+class SweepConfig:
+    """A sweep's folder: ``name`` gives it a fixed name under ``output.root`` (null: a
+    new time-stamped folder), so that running the same command again resumes it."""
+
+    name: str | None = None
 
 
 @dataclass
@@ -285,11 +297,14 @@ class Config:
     # what the run is compared with: "baseline" (the scenario without its budget
     # changes and rules), "none", or the name of a shipped scenario
     counterfactual: str = "baseline"
+    # runs per job, seeded from `seed` by numpy's SeedSequence.spawn (1: `seed` itself)
+    replicates: int = 1
     scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
     policy: PolicyConfig = field(default_factory=PolicyConfig)
     params: ModelParams = field(default_factory=ModelParams)
     world: WorldConfig = field(default_factory=WorldConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    sweep: SweepConfig = field(default_factory=SweepConfig)
 
 
 FIRST_YEAR = 2012  # the world data describe 2012 (2011 economic figures, 2012 cooperation record)
@@ -416,6 +431,17 @@ def check_values(config: Config) -> None:
         0.0 <= config.catalyst <= 1.0, "catalyst", f"must be in [0, 1] (got {config.catalyst})"
     )
     _require(config.seed >= 0, "seed", f"must be a non-negative integer (got {config.seed})")
+    _require(
+        1 <= config.replicates <= 100_000,
+        "replicates",
+        f"must be an integer from 1 to 100000 (got {config.replicates})",
+    )
+    name = config.sweep.name
+    _require(
+        name is None or (name not in ("", ".", "..") and re.fullmatch(r"[A-Za-z0-9_.-]+", name)),
+        "sweep.name",
+        f"must be a folder name of letters, digits, '_', '.' and '-' (got {name!r})",
+    )
     if config.counterfactual not in ("baseline", "none"):
         known = sorted(p.stem for p in (conf_dir() / "scenario").glob("*.yaml"))
         _require(

@@ -86,7 +86,7 @@ def code_revision() -> str:
         return "unknown"
 
 
-STATUSES = ("completed", "drawing figures", "interrupted", "figures failed")
+STATUSES = ("completed", "drawing figures", "interrupted", "figures failed", "failed")
 
 
 def manifest(
@@ -255,6 +255,11 @@ class RunFolder:
         return f"RunFolder({str(self.path)!r})"
 
 
-def load_results(path: str | Path) -> RunFolder:
-    """Read a run folder written by :func:`write_run`."""
+def load_results(path: str | Path):
+    """Read a run folder written by :func:`write_run` (a :class:`RunFolder`), or a sweep
+    folder (a :class:`imssim.collect.Sweep`: ``runs``, ``table(name)``, ``run(id)``)."""
+    from imssim.collect import is_sweep, load_sweep
+
+    if is_sweep(path):
+        return load_sweep(path)
     return RunFolder(path)
