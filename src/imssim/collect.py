@@ -227,3 +227,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("imssim-collect: interrupted", file=sys.stderr)
         raise SystemExit(130) from None
+
+
+if __name__ == "__main__":
+    main()
