@@ -15,6 +15,8 @@ sweep folder:
   is a Parquet dataset with one schema, read as is by ``pandas.read_parquet``,
   ``pyarrow.dataset.dataset`` and DuckDB (``read_parquet('tables/pairs/*.parquet')``).
 
+Each sweep job writes its runs' dataset files itself, from the tables in memory;
+collection writes those missing (a run of an older sweep, a job killed in between).
 Collection streams: it holds one run's tables at a time, and a run's dataset files,
 once written, are not written again, so collecting a sweep still running (or
 interrupted, or resumed) only adds what is new. Files appear under a temporary name
@@ -24,9 +26,7 @@ and are renamed into place.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -36,23 +36,19 @@ import pyarrow.parquet as pq
 
 from imssim.errors import ImssimError
 from imssim.results import MANIFEST, TABLES
-from imssim.sweep import COMPARED, OUTCOMES, run_folders
+from imssim.sweep import (
+    COMPARED,
+    OUTCOMES,
+    RUNS_FILE,
+    TABLES_DIR,
+    atomic_parquet,
+    run_folders,
+    with_columns,
+)
 
-RUNS_FILE = "runs.parquet"
-TABLES_DIR = "tables"
 # the columns of runs.parquet before the parameters and after them
 _FIRST = ("run_id",)
 _AFTER = ("seed", "replicate", "job_seed", "status", "error", "wall_seconds")
-
-
-def _atomic_parquet(table: pa.Table, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        pq.write_table(table, tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _row(folder: Path, info: dict[str, Any]) -> dict[str, Any]:
@@ -75,22 +71,6 @@ def _row(folder: Path, info: dict[str, Any]) -> dict[str, Any]:
         row[f"{name}_diff"] = head.get(f"{name}_diff")
     row.update({k: v for k, v in head.items() if k not in row})  # <outcome>@<year>
     return row
-
-
-def _with_columns(frame: pd.DataFrame, row: dict[str, Any], params: list[str]) -> pa.Table:
-    """A run's table with its run id, parameters, seed and replicate in front."""
-    front = {"run_id": row["run_id"]}
-    for key in params:
-        name = key if key not in frame.columns else f"param:{key}"
-        front[name] = row.get(key)
-    front["seed"] = row["seed"]
-    front["replicate"] = row["replicate"]
-    extra = pd.DataFrame({k: [v] * len(frame) for k, v in front.items()}, index=frame.index)
-    for key, value in front.items():
-        if value is None or isinstance(value, str):
-            extra[key] = extra[key].astype("string")
-    table = pa.Table.from_pandas(pd.concat([extra, frame], axis=1), preserve_index=False)
-    return table.replace_schema_metadata(None)
 
 
 def collect(sweep: str | Path, *, progress: bool = True, tables: bool = True) -> Path:
@@ -124,13 +104,13 @@ def collect(sweep: str | Path, *, progress: bool = True, tables: bool = True) ->
             row = _row(folder, info)
             rows.append(row)
             if tables and row["status"] == "completed" and info.get("tables_kept", True):
-                for name in TABLES:
+                for name in TABLES:  # written by the job already, as a rule
                     part = sweep / TABLES_DIR / name / f"{folder.name}.parquet"
                     source = folder / f"{name}.parquet"
                     if part.exists() or not source.is_file():
                         continue
                     frame = pd.read_parquet(source)
-                    _atomic_parquet(_with_columns(frame, row, params), part)
+                    atomic_parquet(with_columns(frame, row, params), part)
             if bar is not None:
                 bar.update(1)
     finally:
@@ -147,7 +127,7 @@ def collect(sweep: str | Path, *, progress: bool = True, tables: bool = True) ->
     path = sweep / RUNS_FILE
     table = pa.Table.from_pandas(runs, preserve_index=False)
     meta = {b"imssim": json.dumps({"sweep": str(sweep), "parameters": params}).encode()}
-    _atomic_parquet(table.replace_schema_metadata(meta), path)
+    atomic_parquet(table.replace_schema_metadata(meta), path)
     return path
 
 

@@ -21,6 +21,7 @@ import contextlib
 import dataclasses
 import hashlib
 import json
+import os
 import shutil
 import sys
 import threading
@@ -32,9 +33,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from imssim.config import Config, to_config
 from imssim.results import MANIFEST, _slug, code_revision, package_versions
+
+RUNS_FILE = "runs.parquet"
+TABLES_DIR = "tables"
 
 # keys that say where and how results are written, not what is simulated: they are
 # not parameters of a run (and not part of its identity)
@@ -265,7 +272,9 @@ def execute_job(
                     result.counterfactual = dataclasses.replace(
                         result.counterfactual, tables=_no_tables(result.counterfactual.tables)
                     )
-            write_run(result, sweep_dir, name=name, extra=extra)
+            path = write_run(result, sweep_dir, name=name, extra=extra)
+            if cfg.output.tables and path.name == name:
+                write_parts(sweep_dir, name, result.tables, {**extra, "seed": seed})
             seconds = time.perf_counter() - started
             records.append(RunRecord(name, "completed", seconds))
             say(f"{name}: completed in {seconds:.2f} s")
@@ -281,6 +290,44 @@ def execute_job(
             if old is not None:
                 shutil.rmtree(old, ignore_errors=True)
     return records
+
+
+def atomic_parquet(table: pa.Table, path: Path) -> None:
+    """Write a Parquet file under a temporary name and rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def with_columns(frame: pd.DataFrame, row: dict[str, Any], params: Sequence[str]) -> pa.Table:
+    """A run's table with its run id, parameters, seed and replicate in front (a
+    parameter named like a column of the table becomes ``param:<key>``)."""
+    front: dict[str, Any] = {"run_id": row["run_id"]}
+    for key in params:
+        front[key if key not in frame.columns else f"param:{key}"] = row.get(key)
+    front["seed"] = row["seed"]
+    front["replicate"] = row["replicate"]
+    extra = pd.DataFrame({k: [v] * len(frame) for k, v in front.items()}, index=frame.index)
+    for key, value in front.items():
+        if value is None or isinstance(value, str):
+            extra[key] = extra[key].astype("string")
+    table = pa.Table.from_pandas(pd.concat([extra, frame], axis=1), preserve_index=False)
+    return table.replace_schema_metadata(None)
+
+
+def write_parts(sweep_dir: Path, name: str, tables, extra: dict[str, Any]) -> None:
+    """The run's per-year tables into the sweep's datasets (``tables/<table>/<run>``)."""
+    row = {"run_id": name, **extra["parameters"], "seed": extra["seed"]}
+    row["replicate"] = extra["replicate"]
+    params = list(extra["parameters"])
+    for table, frame in tables.items():
+        atomic_parquet(
+            with_columns(frame, row, params), sweep_dir / TABLES_DIR / table / f"{name}.parquet"
+        )
 
 
 def _no_tables(tables):
