@@ -289,3 +289,16 @@ def test_collect_refuses_a_folder_without_runs(tmp_path):
     assert (
         out.stderr.strip() == f"imssim-collect: error: no such sweep folder: {tmp_path / 'nowhere'}"
     )
+
+
+def test_a_refused_combination_is_recorded_as_a_failed_job(tmp_path):
+    records = execute_job({"end_year": 1990}, ["end_year=1990"], tmp_path, 4, say=print)
+    assert [r.status for r in records] == ["failed"]
+    assert "end_year" in records[0].error
+
+
+def test_sweeps_use_the_sweeper_that_composes_each_job_once(tmp_path):
+    out = imssim(tmp_path, "-m", "seed=1,2", "counterfactual=none", "hydra/launcher=basic")
+    assert out.returncode == 0, out.stderr[-3000:]
+    saved = (the_sweep(tmp_path) / "multirun.yaml").read_text()
+    assert "hydra_plugins.imssim_sweeper.imssim_sweeper.ImssimSweeper" in saved

@@ -38,6 +38,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from imssim.config import Config, to_config
+from imssim.errors import ImssimError
 from imssim.results import MANIFEST, _slug, code_revision, package_versions
 
 RUNS_FILE = "runs.parquet"
@@ -236,7 +237,12 @@ def execute_job(
     if runner is None:
         from imssim.run import run_pair as runner
     say = say or (lambda line: print(line, flush=True))
-    base = to_config(config)
+    try:
+        base = to_config(config)
+    except ImssimError as exc:  # a combination of swept values that is refused
+        say(f"job {job}: not run: {exc}")
+        print(f"imssim: job {job} ({' '.join(overrides)}) not run: {exc}", file=sys.stderr)
+        return [RunRecord(f"job {job}", "failed", error=str(exc))]
     seeds = replicate_seeds(base.seed, base.replicates)
     records = []
     for replicate, seed in enumerate(seeds):

@@ -1,0 +1,1 @@
+"""imssim's sweeper for Hydra (``hydra/sweeper=imssim``, the default of ``conf/``)."""
