@@ -311,6 +311,17 @@ def _wait_year(page, year: int) -> None:
     )
 
 
+def _wait_rings(page, text: str) -> None:
+    """Wait until the text under the ring diagram names `text` (the page may show the new
+    year a moment before the diagram's texts)."""
+    page.wait_for_function(
+        "t => { const e = document.querySelector('.imssim-rings-text');"
+        " return e && e.textContent.includes(t) }",
+        arg=text,
+        timeout=30_000,
+    )
+
+
 def _open(context, url: str):
     """A new tab on the dashboard, usable: the ring diagram drawn, Step enabled."""
     page = context.new_page()
@@ -351,9 +362,9 @@ def test_the_page_plays_a_scenario_offline_in_a_browser(dashboard, tmp_path):
                 steps.append(time.perf_counter() - clicked)
             timings["step_s"] = sorted(steps)[1]  # the median of three
             assert _year(page) == first + 3
+            _wait_rings(page, f"NLD {first + 3}: strategic")
             stepped = page.evaluate(IMAGE_PIXELS, ".imssim-rings")
             assert stepped and stepped != rings, "the ring diagram did not change over 3 steps"
-            assert f"NLD {first + 3}: strategic" in page.locator(".imssim-rings-text").inner_text()
 
             # another tab is another session: its own model, still in the first year
             other = _open(context, dashboard)
@@ -367,17 +378,18 @@ def test_the_page_plays_a_scenario_offline_in_a_browser(dashboard, tmp_path):
             changed = time.perf_counter()
             page.locator(".v-select").filter(has_text="Focal state").click()
             page.locator(".v-menu__content .v-list-item").filter(has_text="Germany (DEU)").click()
-            page.wait_for_function(
-                "t => document.querySelector('.imssim-rings-text').textContent.includes(t)",
-                arg=f"DEU {first + 3}: strategic",
-                timeout=30_000,
-            )
+            _wait_rings(page, f"DEU {first + 3}: strategic")
             timings["focal_change_s"] = time.perf_counter() - changed
             assert _year(page) == first + 3
             german = page.evaluate(IMAGE_PIXELS, ".imssim-rings")
             assert german and german != stepped, "the ring diagram did not follow the focal state"
             page.mouse.move(0, 0)
             page.screenshot(path=str(ARTIFACTS / "screenshot.png"))
+
+            # Reset: back to the first year, the settings kept
+            page.get_by_role("button", name="Reset").click()
+            _wait_year(page, first)
+            _wait_rings(page, f"DEU {first}: strategic")
         finally:
             context.close()
 

@@ -153,10 +153,10 @@ def Views(model: DashboardModel):
     solara.Style(CSS)
     with solara.Column(gap="12px", style={"padding": "12px"}):
         YearView(model, year)
-        with solara.Columns([5, 7], gutters_dense=True):
+        with solara.Columns([6, 6], gutters_dense=True):
             RingsView(model, year)
             TrendsView(model, year)
-        with solara.Columns([6, 6], gutters_dense=True):
+        with solara.Columns([5, 7], gutters_dense=True):
             EventsView(model, year)
             CooperationView(model, year)
 

@@ -9,6 +9,7 @@ builds once per browser session and steps with Mesa's controls.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -112,6 +113,9 @@ class DashboardModel(mesa.Model):
         assert other is not None  # the settings always ask for the baseline counterfactual
         self.counterfactual = CooperationModel(other, world=self.world)
         self._tables: tuple[int, Tables, Tables] | None = None
+        # Play steps the model in a thread of its own while the page may draw it: a step
+        # and the reading of the tables wait for each other
+        self._lock = threading.RLock()
 
     @property
     def year(self) -> int:
@@ -125,17 +129,25 @@ class DashboardModel(mesa.Model):
 
     def step(self) -> None:
         """Advance both runs one year; stop at the end year."""
-        self.run.step()
-        self.counterfactual.step()
-        self.running = self.run.running
+        with self._lock:
+            self.run.step()
+            self.counterfactual.step()
+            self.running = self.run.running
 
     def advance_to(self, year: int) -> None:
         """Step until `year` (or the end year, whichever comes first)."""
         while self.running and self.year < min(year, self.config.end_year):
             self.step()
 
+    def snapshot(self) -> tuple[int, Tables, Tables]:
+        """The year reached and the tables of the run and of its counterfactual up to it
+        (built once a year), taken together."""
+        with self._lock:
+            if self._tables is None or self._tables[0] != self.year:
+                self._tables = (self.year, self.run.tables(), self.counterfactual.tables())
+            return self._tables
+
     def tables(self) -> tuple[Tables, Tables]:
-        """The tables of the run and of its counterfactual so far (built once a year)."""
-        if self._tables is None or self._tables[0] != self.year:
-            self._tables = (self.year, self.run.tables(), self.counterfactual.tables())
-        return self._tables[1], self._tables[2]
+        """The tables of the run and of its counterfactual so far."""
+        _, run, counterfactual = self.snapshot()
+        return run, counterfactual

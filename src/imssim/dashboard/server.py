@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -89,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     os.environ.update(OFFLINE_ENVIRONMENT)
+    # plain http on this machine: Solara's advice for pages embedded over https is noise
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     os.environ["SERVER_NAME"] = args.host
     os.environ["SERVER_PORT"] = str(args.port)
 

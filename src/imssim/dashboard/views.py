@@ -76,17 +76,17 @@ def rings_png(model: DashboardModel) -> bytes:
     """The focal state's rings this year, as the static ring chart draws them."""
     from imssim.plots.figures.rings import ring_diagram
 
-    tables, _ = model.tables()
+    year, tables, _ = model.snapshot()
     return _png(
-        lambda: ring_diagram(tables, model.config, years=[model.year], focal=model.config.focal),
+        lambda: ring_diagram(tables, model.config, years=[year], focal=model.config.focal),
         RINGS_WIDTH,
     )
 
 
 def rings_text(model: DashboardModel) -> list[str]:
     """The ring chart's caption, who sits on each ring and who moved ring this year."""
-    tables, _ = model.tables()
-    config, year, focal = model.config, model.year, model.config.focal
+    year, tables, _ = model.snapshot()
+    config, focal = model.config, model.config.focal
     choices = resolve_choices(tables, config, years=[year], focal=focal, network_year=year)
     rings = ring_members(tables.pairs, focal, year)
     lone = one_sided(tables.pairs, focal, year)
@@ -113,7 +113,7 @@ def trends_png(model: DashboardModel) -> bytes:
     the scenario and without its budget changes, on the axis of the whole run."""
     from imssim.plots.figures.effects import effects_chart
 
-    tables, counterfactual = model.tables()
+    _, tables, counterfactual = model.snapshot()
     return _png(
         lambda: effects_chart(
             tables, counterfactual, model.config, focal=model.config.focal, span=model.years
@@ -124,11 +124,10 @@ def trends_png(model: DashboardModel) -> bytes:
 
 def headline(model: DashboardModel) -> list[str]:
     """The focal state's measures this year against the counterfactual, one line each."""
-    tables, counterfactual = model.tables()
+    year, tables, counterfactual = model.snapshot()
     without = without_text(model.config.counterfactual)
     return [
-        d.text(without)
-        for d in focal_differences(tables, counterfactual, model.config.focal, model.year)
+        d.text(without) for d in focal_differences(tables, counterfactual, model.config.focal, year)
     ]
 
 
@@ -139,10 +138,10 @@ def cooperation_png(model: DashboardModel, view: str = COOPERATION_VIEWS[0]) -> 
 
     if view not in COOPERATION_VIEWS:
         raise ValueError(f"unknown view {view!r}: one of {', '.join(COOPERATION_VIEWS)}")
-    tables, _ = model.tables()
+    year, tables, _ = model.snapshot()
     draw = depth_matrix if view == COOPERATION_VIEWS[0] else cooperation_network
     return _png(
-        lambda: draw(tables, model.config, year=model.year, focal=model.config.focal),
+        lambda: draw(tables, model.config, year=year, focal=model.config.focal),
         MATRIX_WIDTH,
     )
 
@@ -154,10 +153,10 @@ def _form(value: int) -> str:
 def year_events(model: DashboardModel, everyone: bool = False) -> pd.DataFrame:
     """This year's events of the focal state (or of all states), in plain words: event,
     state, with (partner or framework), area, form (from -> to) and why."""
-    tables, _ = model.tables()
+    year, tables, _ = model.snapshot()
     config, focal = model.config, model.config.focal
     names, areas = world_names(config), world_area_labels(config)
-    events = tables.events[tables.events["year"] == model.year]
+    events = tables.events[tables.events["year"] == year]
     if not everyone:
         events = events[(events["country"] == focal) | (events["partner"] == focal)]
     frameworks = dict(
@@ -192,8 +191,8 @@ def year_events(model: DashboardModel, everyone: bool = False) -> pd.DataFrame:
 
 def event_counts(model: DashboardModel) -> str:
     """This year's events of all states by kind, and of the focal state."""
-    tables, _ = model.tables()
-    events = tables.events[tables.events["year"] == model.year]
+    year, tables, _ = model.snapshot()
+    events = tables.events[tables.events["year"] == year]
     focal = model.config.focal
     mine = events[(events["country"] == focal) | (events["partner"] == focal)]
 
@@ -201,4 +200,4 @@ def event_counts(model: DashboardModel) -> str:
         found = frame["kind"].astype(str).value_counts()
         return ", ".join(f"{kind.replace('_', ' ')} {n}" for kind, n in found.items()) or "none"
 
-    return f"{model.year}, all states: {counts(events)}; {focal}: {counts(mine)}."
+    return f"{year}, all states: {counts(events)}; {focal}: {counts(mine)}."
