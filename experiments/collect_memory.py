@@ -66,7 +66,7 @@ def main() -> None:
             built = time.perf_counter() - started
             peak, took = measure(folder)
             rows.append((n, built, peak, took))
-            print(f"{n} runs: built in {built:.0f} s; collected in {took:.1f} s, peak {peak:.0f} MB")
+            print(f"{n} runs: built in {built:.0f} s; collected in {took:.1f} s, {peak:.0f} MB")
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)

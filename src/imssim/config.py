@@ -359,6 +359,42 @@ def counterfactual_config(config: Config) -> Config | None:
     return dataclasses.replace(config, scenario=scenario, counterfactual="none")
 
 
+def scale_budget_changes(scenario: ScenarioConfig, factor: float) -> ScenarioConfig:
+    """`scenario` with every budget change's cut and rise multiplied by `factor` (0: none,
+    1: as written, 2: twice as deep); its budget rules, growth, threats and memberships
+    are kept. The name says so unless `factor` is 1. A cut scaled to 100 % or more is
+    refused when the config is checked (:func:`check_values`)."""
+    if factor < 0:
+        raise ConfigError(f"budget changes: the scale must be >= 0 (got {factor})")
+    if factor == 1:
+        return scenario
+    changes = [
+        dataclasses.replace(ch, cut=ch.cut * factor, rise=ch.rise * factor)
+        for ch in scenario.budget_changes
+    ]
+    return dataclasses.replace(
+        scenario, name=f"{scenario.name} (budget changes x{factor:g})", budget_changes=changes
+    )
+
+
+def scale_threat_events(scenario: ScenarioConfig, factor: float) -> ScenarioConfig:
+    """`scenario` with every threat event's rise and near rise multiplied by `factor`
+    (0: no rise, 1: as written); all else kept, the name saying so unless `factor` is 1.
+    The model has no threat parameter of its own: threat levels move only through a
+    scenario's threat events (and budgets answer them only through budget rules)."""
+    if factor < 0:
+        raise ConfigError(f"threat events: the scale must be >= 0 (got {factor})")
+    if factor == 1:
+        return scenario
+    events = [
+        dataclasses.replace(ev, rise=ev.rise * factor, near_rise=ev.near_rise * factor)
+        for ev in scenario.threat_events
+    ]
+    return dataclasses.replace(
+        scenario, name=f"{scenario.name} (threat rises x{factor:g})", threat_events=events
+    )
+
+
 def unused_changes(config: Config) -> list[str]:
     """Scenario entries dated after `end_year`, which a run never reaches (one line each):
     legitimate in a short run of a longer scenario, so reported rather than refused."""

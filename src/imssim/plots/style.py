@@ -12,6 +12,7 @@ Palettes are chosen to survive colour-blindness and grayscale printing:
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import uuid
 from collections.abc import Iterator, Sequence
@@ -142,6 +143,26 @@ def save_figure(
     return out / f"{name}.{formats[0]}"
 
 
+def png_bytes(fig: Figure, dpi: float = DPI) -> bytes:
+    """`fig` as PNG bytes, laid out, rendered and cut to its ink as :func:`save_figure`
+    writes it: for a page that shows figures without writing files."""
+    buffer = io.BytesIO()
+    with style():
+        image, box = _render(fig, dpi)
+        if image is not None:
+            _write_png(image, box, dpi, buffer)
+        else:
+            fig.savefig(
+                buffer,
+                dpi=dpi,
+                format="png",
+                bbox_inches=box,
+                metadata=_metadata("png"),
+                pil_kwargs={"compress_level": PNG_COMPRESSION},
+            )
+    return buffer.getvalue()
+
+
 def _save(fig: Figure, out: Path, name: str, formats: tuple[str, ...], dpi: float) -> None:
     with style():
         image, box = _render(fig, dpi)
@@ -205,7 +226,7 @@ def _render(fig: Figure, dpi: float) -> tuple[np.ndarray | None, Bbox]:
     )
 
 
-def _write_png(image: np.ndarray, box: Bbox, dpi: float, path: Path) -> None:
+def _write_png(image: np.ndarray, box: Bbox, dpi: float, path: Path | io.BytesIO) -> None:
     from PIL import Image
     from PIL.PngImagePlugin import PngInfo
 

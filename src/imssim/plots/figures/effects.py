@@ -28,13 +28,19 @@ def draw(
 
 
 def effects_chart(
-    tables: Tables, counterfactual: Tables, config: Config, focal: str
+    tables: Tables,
+    counterfactual: Tables,
+    config: Config,
+    focal: str,
+    span: tuple[int, int] | None = None,
 ) -> tuple[Figure, pd.DataFrame]:
     """Four panels over the years, each with two lines, the scenario (solid) and its
     counterfactual (dashed), and the gap between them shaded: the focal state's capacity
     to act and real budget (first year = 100), its autonomy (on 0-1), and the alliance's
-    total shortfall (from 0). The frame has one row per variant and year: variant
-    (scenario or counterfactual), year and the four measures."""
+    total shortfall (from 0). The x axis covers `span` (first and last year; default:
+    the years of the run), so that a run still under way is drawn on the axis it will
+    fill. The frame has one row per variant and year: variant (scenario or
+    counterfactual), year and the four measures."""
     names = world_names(config)
     first = int(tables.countries["year"].min())
     frames = []
@@ -99,7 +105,11 @@ def effects_chart(
             who = names.get(focal, focal) if column != "shortfall_total" else "all areas"
             ax.set_title(f"{title}: {who}")
             ax.set_ylabel(ylabel.format(first=first))
-            year_ticks(ax, run_years(tables))
+            if span is None:
+                year_ticks(ax, run_years(tables))
+            else:
+                ax.set_xlim(span[0] - 0.5, span[1] + 0.5)
+                year_ticks(ax, range(span[0], span[1] + 1))
         for ax in axes[2:]:
             ax.set_xlabel("year")
         fig.suptitle(
