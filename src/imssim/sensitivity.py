@@ -72,6 +72,7 @@ METHODS = ("sobol", "morris")
 SAMPLES_FILE = "samples.parquet"
 INDICES_FILE = "indices.parquet"
 INDICES_CSV = "indices.csv"
+INDICES_MARKDOWN = "indices.md"
 SUMMARY_FILE = "summary.txt"
 STUDY_MANIFEST = "sensitivity.json"
 FIGURE_NAME = "indices"
@@ -104,7 +105,7 @@ MODEL_OUTCOMES = {
 # units of the outcomes, for axis labels
 UNITS = {
     "capacity_to_act": "index points",
-    "autonomy": "autonomy, 0-1",
+    "autonomy": "0-1 scale",
     "n_strategic": "partners",
     "pairs": "pairs",
     "mean_form": "form",
@@ -638,12 +639,6 @@ def sample_overrides(study: Study, values: Mapping[str, Any]) -> list[str]:
 
 
 @functools.lru_cache(maxsize=4)
-def _worker_base(base: tuple[str, ...], seed: int, replicates: int) -> Config:
-    """The base config, composed once per process (Hydra takes about 0.3 s)."""
-    return dataclasses.replace(compose_base(base), seed=seed, replicates=replicates)
-
-
-@functools.lru_cache(maxsize=4)
 def _worker_world(data_dir: str | None):
     from imssim.world import load_world
 
@@ -657,8 +652,11 @@ def _quiet(_line: str) -> None:
 @dataclasses.dataclass
 class ModelEvaluator(Evaluator):
     """Runs the model: every unit is a sweep job of :func:`imssim.sweep.execute_job`
-    (its replicates), written into `folder`; `runner` (default: the run and, where the
-    base asks for one, its counterfactual, :func:`imssim.run.run_pair`) may be replaced."""
+    (its replicates), written into `folder`. `base` is the study's base config, composed
+    once (:func:`check_model_study`); a worker sets each sample's values on it and checks
+    the result. `runner` (default: the run and, where the base asks for one, its
+    counterfactual, :func:`imssim.run.run_pair`, on the world loaded once per process)
+    may be replaced."""
 
     folder: Path
     base: Config
@@ -699,7 +697,7 @@ class ModelEvaluator(Evaluator):
                 continue
             first = rows.iloc[0]
             values = {k: _plain(first[k]) for k in study.keys}
-            units.append({"job": int(unit), "runs": len(rows), "values": values})
+            units.append({"job": int(unit), "runs": rows["run_id"].nunique(), "values": values})
         return units
 
     def evaluate(self, units: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -710,7 +708,7 @@ class ModelEvaluator(Evaluator):
 
         logging.getLogger("MESA").setLevel(logging.WARNING)
         study = self.study
-        base = _worker_base(study.base, study.seed, study.replicates)
+        base = self.base  # composed once, in the main process, and sent along
         runner = self.runner
         if runner is None:
             world = _worker_world(base.world.data_dir)
@@ -810,8 +808,6 @@ def run_study(
     """Sample, evaluate in parallel chunks, collect and analyse; write the study's files
     into `folder` (see the module's description). Raises :class:`StudyFailed` when runs
     failed."""
-    from joblib import Parallel, delayed
-
     from imssim.results import write_text_atomic
 
     started = time.perf_counter()
@@ -822,15 +818,66 @@ def run_study(
     plan = evaluator.plan(study, values)
     _write_parquet(plan, folder / SAMPLES_FILE)
     total = int(plan["run_id"].nunique())
-    _write_manifest(folder, study, evaluator, status="running", runs=total)
     units = evaluator.pending(study, plan)
     workers = min(n_workers(n_jobs), max(1, len(units)))
     todo = sum(unit["runs"] for unit in units)
+    # this call's record, kept in the study's manifest beside those of earlier calls
+    call: dict[str, Any] = {"started_utc": _utc(), "runs_to_run": todo, "workers": workers}
+    calls = [*_earlier_calls(folder), call]
+
+    def record(status: str) -> None:
+        call.update(status=status, wall_seconds=round(time.perf_counter() - started, 2))
+        _write_manifest(folder, study, evaluator, status=status, runs=total, calls=calls)
+
+    record("running")
     say(
         f"{len(plan) // study.replicates} samples, {total} runs: "
         f"{total - todo} complete already, {todo} to run"
         + (f" on {workers} process{'es' if workers > 1 else ''}" if todo else "")
     )
+    try:
+        records = _evaluate(evaluator, units, workers, folder, plan, total, progress)
+        call["run_seconds"] = round(time.perf_counter() - started, 2)
+        outputs = evaluator.outputs(study, plan, records)
+        y = _outcomes(study, plan, outputs, folder)
+    except StudyFailed:
+        record("failed")
+        raise
+    except KeyboardInterrupt:
+        record("interrupted")
+        raise
+    indices = analyse(study, x, y)
+    _write_parquet(indices, folder / INDICES_FILE)
+    write_text_atomic(folder / INDICES_CSV, indices.to_csv(index=False))
+    write_text_atomic(folder / INDICES_MARKDOWN, markdown(study, indices))
+    labels = getattr(evaluator, "labels", None)
+    summary = summarise(study, indices, y, labels=labels, runs=total)
+    write_text_atomic(folder / SUMMARY_FILE, summary + "\n")
+    path = None
+    if figure:
+        from imssim.plots.sensitivity import indices_figure
+        from imssim.plots.style import save_figure
+
+        title = chart_title(study, total, evaluator)
+        fig = indices_figure(indices, study, y, title=title)
+        path = save_figure(fig, folder / "figures", FIGURE_NAME, ("png",))
+    record("completed")
+    seconds = time.perf_counter() - started
+    return Outcome(folder, indices, len(values), total, todo, seconds, summary, path)
+
+
+def _evaluate(
+    evaluator: Evaluator,
+    units: list[dict[str, Any]],
+    workers: int,
+    folder: Path,
+    plan: pd.DataFrame,
+    total: int,
+    progress: bool,
+) -> list[dict[str, Any]]:
+    """Run the units in chunks, on `workers` processes (joblib) or in this one."""
+    from joblib import Parallel, delayed
+
     chunks = chunk_units(units, workers)
     records: list[dict[str, Any]] = []
     bar = _progress(folder, plan, total, evaluator) if progress and chunks else None
@@ -845,35 +892,20 @@ def run_study(
     finally:
         if bar is not None:
             bar.stop()
-    ran_seconds = time.perf_counter() - started
-    outputs = evaluator.outputs(study, plan, records)
-    y = _outcomes(study, plan, outputs, folder)
-    indices = analyse(study, x, y)
-    _write_parquet(indices, folder / INDICES_FILE)
-    write_text_atomic(folder / INDICES_CSV, indices.to_csv(index=False))
-    labels = getattr(evaluator, "labels", None)
-    summary = summarise(study, indices, y, labels=labels, runs=total)
-    write_text_atomic(folder / SUMMARY_FILE, summary + "\n")
-    path = None
-    if figure:
-        from imssim.plots.sensitivity import indices_figure
-        from imssim.plots.style import save_figure
+    return records
 
-        title = chart_title(study, total, evaluator)
-        fig = indices_figure(indices, study, y, title=title)
-        path = save_figure(fig, folder / "figures", FIGURE_NAME, ("png",))
-    seconds = time.perf_counter() - started
-    _write_manifest(
-        folder,
-        study,
-        evaluator,
-        status="completed",
-        runs=total,
-        ran=todo,
-        run_seconds=round(ran_seconds, 2),
-        wall_seconds=round(seconds, 2),
-    )
-    return Outcome(folder, indices, len(values), total, todo, seconds, summary, path)
+
+def _utc() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _earlier_calls(folder: Path) -> list[dict[str, Any]]:
+    """The calls recorded in the study's manifest by earlier runs of the study."""
+    try:
+        calls = json.loads((folder / STUDY_MANIFEST).read_text()).get("calls", [])
+    except (OSError, ValueError):
+        return []
+    return calls if isinstance(calls, list) else []
 
 
 def _progress(folder: Path, plan: pd.DataFrame, total: int, evaluator: Evaluator):
@@ -935,6 +967,7 @@ INDEX_COLUMNS = [
     "conf_low",
     "conf_high",
     "conf_level",
+    "rank_correlation",
     "outcome_mean",
     "outcome_sd",
     "samples",
@@ -952,10 +985,19 @@ INDEX_LABELS = {
 def analyse(study: Study, x: np.ndarray, y: pd.DataFrame) -> pd.DataFrame:
     """The indices of every outcome and year, tidy: one row per outcome, year,
     parameter and index, with the half-width of the confidence interval (``conf``) and
-    its ends. An outcome that does not vary across the samples gets NaN indices."""
+    its ends. An outcome that does not vary across the samples gets NaN indices.
+
+    ``rank_correlation`` is Spearman's correlation of the parameter with the outcome
+    across the samples: its sign says in which direction the parameter moves the
+    outcome (the indices say how much, not which way)."""
     rows: list[dict[str, Any]] = []
+    ranked = pd.DataFrame(x, columns=study.keys).rank()
     for outcome, year in study.targets():
         values = y[column(outcome, year)].to_numpy(dtype=float)
+        if values.std() > 0:
+            corr = ranked.corrwith(pd.Series(values).rank()).to_dict()
+        else:
+            corr = dict.fromkeys(study.keys, math.nan)
         common = {
             "method": study.method,
             "outcome": outcome,
@@ -966,7 +1008,7 @@ def analyse(study: Study, x: np.ndarray, y: pd.DataFrame) -> pd.DataFrame:
             "samples": len(values),
         }
         for row in _indices(study, x, values):
-            rows.append({**common, **row})
+            rows.append({**common, **row, "rank_correlation": float(corr[row["parameter"]])})
     frame = pd.DataFrame(rows)
     frame["year"] = frame["year"].astype("Int64")
     frame["other"] = frame["other"].astype("string")
@@ -1058,6 +1100,70 @@ SMALL_SHARE = 0.05  # Sobol: ST whose upper confidence end lies below this hardl
 MORRIS_SHARE = 0.1  # Morris: mu* below this share of the largest mu* hardly matters
 
 
+def markdown(study: Study, indices: pd.DataFrame, labels: Mapping[str, str] | None = None) -> str:
+    """The indices as Markdown tables, one per year: parameters (rows) by outcomes."""
+    pct = round(100 * study.conf_level)
+    if study.method == "sobol":
+        main, other = "ST", "S1"
+        legend = (
+            f"Each cell: the total index ST ± the half-width of its {pct} % confidence "
+            f"interval, and the first-order index S1 in brackets; in bold where ST >= "
+            f"{MAIN_SHARE}."
+        )
+    else:
+        main, other = "mu_star", "sigma"
+        legend = (
+            f"Each cell: mu* (in the outcome's units, for a move across the parameter's "
+            f"whole range) ± the half-width of its {pct} % confidence interval, and sigma "
+            f"in brackets; in bold where mu* >= {MORRIS_SHARE:g} x the largest of the column."
+        )
+    legend += (
+        " + or − before a value: the outcome rises or falls with the parameter "
+        "(Spearman's rank correlation across the samples, where it is at least 0.1 in size)."
+    )
+    ranges = {key: (lo, hi) for key, lo, hi in study.parameters}
+    out = [legend, ""]
+    for year in study.years or (None,):
+        if year is not None:
+            out += [f"**{year}**", ""]
+        names = [outcome_label(o, labels) for o in study.outcomes]
+        out.append("| parameter | range | " + " | ".join(names) + " |")
+        out.append("|---|---|" + "---|" * len(names))
+        cells: dict[str, list[str]] = {key: [] for key in study.keys}
+        spread = []
+        for outcome in study.outcomes:
+            part = indices[indices["outcome"] == outcome]
+            part = part[part["year"].isna()] if year is None else part[part["year"] == year]
+            first = part[part["index"] == main].set_index("parameter")
+            second = part[part["index"] == other].set_index("parameter")
+            top = float(first["value"].max()) if first["value"].notna().any() else math.nan
+            for key in study.keys:
+                value, conf = first.at[key, "value"], first.at[key, "conf"]
+                if math.isnan(value):
+                    cells[key].append("–")
+                    continue
+                strong = (
+                    value >= MAIN_SHARE if study.method == "sobol" else value >= MORRIS_SHARE * top
+                )
+                text = f"{value:.2f}" if study.method == "sobol" else f"{value:.3g}"
+                text = f"**{text}**" if strong else text
+                rho = first.at[key, "rank_correlation"]
+                text = ("+" if rho > 0 else "−") + text if abs(rho) >= 0.1 else text
+                width = f"{conf:.2f}" if study.method == "sobol" else f"{conf:.2g}"
+                extra = second.at[key, "value"]
+                extra = f"{extra:.2f}" if study.method == "sobol" else f"{extra:.3g}"
+                cells[key].append(f"{text} ± {width} ({extra})")
+            sd = float(part["outcome_sd"].iloc[0])
+            unit = UNITS.get(outcome.removesuffix("_diff"))
+            spread.append(f"{sd:.3g}" + (f" ({unit})" if unit else ""))
+        for key in study.keys:
+            lo, hi = ranges[key]
+            out.append(f"| `{key}` | {lo:g}-{hi:g} | " + " | ".join(cells[key]) + " |")
+        out.append("| *sd across the samples* | | " + " | ".join(spread) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
 def summarise(
     study: Study,
     indices: pd.DataFrame,
@@ -1084,6 +1190,7 @@ def summarise(
             + f"); mu* (outcome units for a move across the whole range) with {pct} % "
             f"confidence intervals; 'hardly' when mu* < {MORRIS_SHARE:g} x the largest"
         )
+    how += "; (+) or (-): the outcome rises or falls with the parameter (rank correlation)"
     lines = [f"{study.name}: {how}"]
     for outcome, year in study.targets():
         part = indices[(indices["outcome"] == outcome)]
@@ -1100,6 +1207,11 @@ def _verdict(study: Study, part: pd.DataFrame) -> str:
     def interval(row) -> str:
         return f"[{row['conf_low']:.3g}, {row['conf_high']:.3g}]"
 
+    def sign(row) -> str:
+        """(+) or (-): the direction of a clear rank correlation (|rho| >= 0.1)."""
+        rho = row["rank_correlation"]
+        return "" if not abs(rho) >= 0.1 else " (+)" if rho > 0 else " (-)"
+
     if study.method == "sobol":
         st = part[part["index"] == "ST"].set_index("parameter")
         s1 = part[part["index"] == "S1"].set_index("parameter")
@@ -1109,8 +1221,8 @@ def _verdict(study: Study, part: pd.DataFrame) -> str:
         main = [k for k in ranked.index if ranked.at[k, "value"] >= MAIN_SHARE]
         small = [k for k in ranked.index if ranked.at[k, "conf_high"] < SMALL_SHARE]
         said = ", ".join(
-            f"{short_name(k)} ST {st.at[k, 'value']:.2f} {interval(st.loc[k])} "
-            f"(S1 {s1.at[k, 'value']:.2f})"
+            f"{short_name(k)}{sign(st.loc[k])} ST {st.at[k, 'value']:.2f} "
+            f"{interval(st.loc[k])} (S1 {s1.at[k, 'value']:.2f})"
             for k in main
         )
         text = f"most {said}" if main else f"no parameter reaches ST {MAIN_SHARE}"
@@ -1125,7 +1237,9 @@ def _verdict(study: Study, part: pd.DataFrame) -> str:
     main = [k for k in ranked.index if ranked.at[k, "value"] >= MORRIS_SHARE * top]
     small = [k for k in ranked.index if ranked.at[k, "value"] < MORRIS_SHARE * top]
     said = ", ".join(
-        f"{short_name(k)} mu* {ranked.at[k, 'value']:.3g} {interval(ranked.loc[k])}" for k in main
+        f"{short_name(k)}{sign(ranked.loc[k])} mu* {ranked.at[k, 'value']:.3g} "
+        f"{interval(ranked.loc[k])}"
+        for k in main
     )
     return f"most {said}" + ("; hardly " + ", ".join(map(short_name, small)) if small else "")
 
@@ -1175,7 +1289,7 @@ def _write_manifest(
         "study": study.as_dict(),
         "status": status,
         "folder": str(folder),
-        "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "written_utc": _utc(),
         "versions": versions,
         "code_revision": code_revision(),
         "seeds": (
@@ -1237,7 +1351,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--dry-run", action="store_true", help="check and show the plan only")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     study_arg, overrides = args.study, list(args.overrides)
     if "=" in study_arg:  # no study named: the default, with overrides
         study_arg, overrides = "default", [study_arg, *overrides]
