@@ -178,6 +178,7 @@ def write_run(
     tmp, final = new_folder(root, name or run_folder_name(result.config))
     try:
         extra = dict(extra or {})
+        keep = extra.get("tables_kept", True)  # False: a sweep run without tables
         cf = result.counterfactual
         if cf is not None:
             extra["counterfactual"] = {
@@ -185,11 +186,13 @@ def write_run(
                 "scenario": cf.config.scenario.name,
                 "folder": COUNTERFACTUAL,
             }
-        _write_tables(tmp, result, manifest(result, extra, status))
+        _write_tables(tmp, result, manifest(result, extra, status), keep)
         if cf is not None:
             (tmp / COUNTERFACTUAL).mkdir()
             info = manifest(cf, {"variant": "counterfactual", "of": final.name})
-            _write_tables(tmp / COUNTERFACTUAL, cf, info)
+            if not keep:
+                info["tables_kept"] = False
+            _write_tables(tmp / COUNTERFACTUAL, cf, info, keep)
         final = publish(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -197,12 +200,13 @@ def write_run(
     return final
 
 
-def _write_tables(folder: Path, result: Result, info: dict[str, Any]) -> None:
-    """The config, the tables (each carrying manifest and config) and the manifest."""
+def _write_tables(folder: Path, result: Result, info: dict[str, Any], keep: bool = True) -> None:
+    """The config, the tables (each carrying manifest and config; none unless `keep`)
+    and the manifest."""
     container = OmegaConf.to_container(OmegaConf.structured(result.config))
     (folder / CONFIG_FILE).write_text(OmegaConf.to_yaml(container))
     meta = {b"imssim": json.dumps({"manifest": info, "config": container}).encode()}
-    for table_name, frame in result.tables.items():
+    for table_name, frame in result.tables.items() if keep else ():
         table = pa.Table.from_pandas(frame, preserve_index=False)
         table = table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
         pq.write_table(table, folder / f"{table_name}.parquet")
@@ -237,6 +241,11 @@ class RunFolder:
         if not (self.path / MANIFEST).is_file():
             raise ImssimError(f"not a run folder (no {MANIFEST}): {self.path}")
         self.manifest: dict[str, Any] = json.loads((self.path / MANIFEST).read_text())
+        if tables is None and self.manifest.get("tables_kept", True) is False:
+            raise ImssimError(
+                f"{self.path}: the run kept no tables (output.tables: false); its headline "
+                f"outcomes are in its {MANIFEST}"
+            )
         self.config: Config = (
             config if config is not None else to_config(OmegaConf.load(self.path / CONFIG_FILE))
         )

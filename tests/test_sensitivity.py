@@ -1,0 +1,299 @@
+"""Global sensitivity analysis: known indices recovered through the study's own code
+path (sampling, chunked parallel evaluation, analysis), a tiny study of the model that
+resumes, and the checks of a study file."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from imssim.sensitivity import (
+    INDICES_CSV,
+    INDICES_FILE,
+    SAMPLES_FILE,
+    STUDY_MANIFEST,
+    SUMMARY_FILE,
+    FunctionEvaluator,
+    ModelEvaluator,
+    StudyFailed,
+    load_study,
+    main,
+    parse_study,
+    run_study,
+)
+
+# --- a function with known indices: Ishigami and Homma (1990), a = 7, b = 0.1 -------
+
+A, B = 7.0, 0.1
+
+
+def ishigami(values: dict[str, float]) -> dict[str, float]:
+    x1, x2, x3 = values["x1"], values["x2"], values["x3"]
+    return {"y": math.sin(x1) + A * math.sin(x2) ** 2 + B * x3**4 * math.sin(x1)}
+
+
+def ishigami_indices() -> tuple[list[float], list[float]]:
+    """The analytic first-order and total indices of x1, x2, x3."""
+    pi4, pi8 = math.pi**4, math.pi**8
+    v1 = 0.5 * (1 + B * pi4 / 5) ** 2
+    v2 = A**2 / 8
+    v13 = 8 * B**2 * pi8 / 225
+    total = v1 + v2 + v13
+    return [v1 / total, v2 / total, 0.0], [(v1 + v13) / total, v2 / total, v13 / total]
+
+
+def values_of(indices: pd.DataFrame, index: str) -> list[float]:
+    part = indices[indices["index"] == index].set_index("parameter")
+    return [float(part.at[key, "value"]) for key in ("x1", "x2", "x3")]
+
+
+def test_sobol_recovers_the_ishigami_indices_through_the_study_code_path(tmp_path):
+    s1, st = ishigami_indices()
+    assert s1[:2] == pytest.approx([0.314, 0.442], abs=0.001)
+    assert st == pytest.approx([0.558, 0.442, 0.244], abs=0.001)
+    bounds = [-math.pi, math.pi]
+    study = parse_study(
+        {
+            "method": "sobol",
+            "n": 1024,
+            "seed": 7,
+            "parameters": {"x1": bounds, "x2": bounds, "x3": bounds},
+            "outcomes": ["y"],
+        },
+        "ishigami",
+        outcomes=["y"],
+    )
+    # two worker processes, chunks of samples: the path a model study takes
+    outcome = run_study(study, FunctionEvaluator(ishigami), tmp_path, n_jobs=2)
+    assert outcome.samples == outcome.runs == 1024 * 5
+    found = outcome.indices
+    assert values_of(found, "S1") == pytest.approx(s1, abs=0.06)
+    assert values_of(found, "ST") == pytest.approx(st, abs=0.06)
+    # confidence intervals are given and cover the analytic values
+    for index, truth in (("S1", s1), ("ST", st)):
+        part = found[found["index"] == index].set_index("parameter")
+        for key, value in zip(("x1", "x2", "x3"), truth, strict=True):
+            low, high = part.at[key, "conf_low"], part.at[key, "conf_high"]
+            assert 0 < high - low < 0.3
+            assert low - 0.03 <= value <= high + 0.03, (index, key, low, value, high)
+    # everything the command writes, the samples in SALib's order
+    samples = pd.read_parquet(tmp_path / SAMPLES_FILE)
+    assert list(samples["sample"]) == list(range(1024 * 5))
+    assert (samples[["x1", "x2", "x3"]].abs() <= math.pi).all().all()
+    assert pd.read_csv(tmp_path / INDICES_CSV).shape[0] == len(found) == 6
+    assert pd.read_parquet(tmp_path / INDICES_FILE).shape == found.shape
+    assert "): most x1 (+) ST 0.56" in (tmp_path / SUMMARY_FILE).read_text()  # ranked by ST
+    assert outcome.figure is not None and outcome.figure.stat().st_size > 10_000
+
+
+def test_morris_gives_the_exact_effects_of_a_linear_function(tmp_path):
+    study = parse_study(
+        {
+            "method": "morris",
+            "trajectories": 6,
+            "parameters": {"x1": [0.0, 1.0], "x2": [0.0, 5.0], "x3": [-1.0, 1.0]},
+            "outcomes": ["y"],
+        },
+        "linear",
+        outcomes=["y"],
+    )
+
+    outcome = run_study(study, FunctionEvaluator(linear), tmp_path, n_jobs=1, figure=False)
+    mu = outcome.indices[outcome.indices["index"] == "mu_star"].set_index("parameter")
+    sigma = outcome.indices[outcome.indices["index"] == "sigma"].set_index("parameter")
+    # an elementary effect is the change across the whole range: 2 x 1, 0 x 5, -3 x 2
+    assert mu["value"].to_dict() == pytest.approx({"x1": 2.0, "x2": 0.0, "x3": 6.0})
+    assert sigma["value"].to_numpy() == pytest.approx([0, 0, 0], abs=1e-9)
+    # the direction: the rank correlation's sign
+    assert mu.at["x1", "rank_correlation"] > 0.1 and mu.at["x3", "rank_correlation"] < -0.3
+    assert outcome.runs == 6 * 4
+
+
+def linear(values: dict[str, float]) -> dict[str, float]:
+    return {"y": 2.0 * values["x1"] - 3.0 * values["x3"]}
+
+
+# --- a tiny study of the model ------------------------------------------------------
+
+TINY = {
+    "method": "morris",
+    "trajectories": 2,
+    "levels": 4,
+    "seed": 3,
+    "base": ["scenario=austerity_2012", "counterfactual=none", "end_year=2015"],
+    "parameters": {"catalyst": [0.25, 0.75], "params.strategic_min_form": [2, 4]},
+    "outcomes": ["capacity_to_act", "pairs"],
+    "years": [2014, 2015],
+}
+
+
+def study_file(tmp_path: Path, changes: dict | None = None, drop: tuple = ()) -> Path:
+    data = {k: v for k, v in {**TINY, **(changes or {})}.items() if k not in drop}
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def run_folders(folder: Path) -> dict[str, float]:
+    return {
+        p.parent.name: p.stat().st_mtime_ns
+        for p in folder.glob("*/manifest.json")
+        if not p.parent.name.startswith(".")
+    }
+
+
+def test_a_tiny_model_study_runs_in_parallel_writes_its_indices_and_resumes(tmp_path, capsys):
+    path, out = study_file(tmp_path), tmp_path / "study"
+    main([str(path), "--out", str(out), "--jobs", "2", "-q"])
+    printed = capsys.readouterr().out
+    # seed 3 draws two trajectories through the same three points: three runs
+    assert "6 samples, 3 runs: 0 complete already, 3 to run" in printed
+    indices = pd.read_parquet(out / INDICES_FILE)
+    assert len(indices) == 2 * 2 * 2 * 3  # outcomes x years x parameters x (mu*, sigma, mu)
+    assert set(indices["index"]) == {"mu_star", "sigma", "mu"}
+    assert set(indices["year"]) == {2014, 2015}
+    assert set(indices["parameter"]) == {"catalyst", "params.strategic_min_form"}
+    # the whole-number key is rounded into its range; each sample names its run
+    samples = pd.read_parquet(out / SAMPLES_FILE)
+    assert len(samples) == 6
+    assert set(samples["params.strategic_min_form"]) <= {2, 3, 4}
+    folders = run_folders(out)
+    assert set(samples["run_id"]) == set(folders) and len(folders) == 3
+    runs = pd.read_parquet(out / "runs.parquet").set_index("run_id")
+    for row in samples.itertuples():
+        info = json.loads((out / row.run_id / "manifest.json").read_text())
+        assert info["status"] == "completed" and info["seed"] == 3  # the study's seed
+        assert info["parameters"]["params.strategic_min_form"] == row._3
+        assert info["parameters"]["catalyst"] == pytest.approx(row.catalyst)
+        assert not (out / row.run_id / "countries.parquet").exists()  # no tables kept
+        assert runs.at[row.run_id, "capacity_to_act@2014"] == pytest.approx(
+            info["headline"]["capacity_to_act@2014"]
+        )
+    manifest = json.loads((out / STUDY_MANIFEST).read_text())
+    assert manifest["status"] == "completed" and manifest["study"]["method"] == "morris"
+    assert manifest["study"]["integer_parameters"] == ["params.strategic_min_form"]
+    assert manifest["base_config"]["end_year"] == 2015 and manifest["code_revision"]
+    assert (out / "figures" / "indices.png").stat().st_size > 10_000
+    summary = (out / SUMMARY_FILE).read_text()
+    assert "capacity to act 2014" in summary and "cooperating pairs 2015" in summary
+    # the same command again: every run complete already, nothing run again
+    main([str(path), "--out", str(out), "--jobs", "2", "-q"])
+    printed = capsys.readouterr().out
+    assert f"{len(folders)} complete already, 0 to run" in printed
+    assert run_folders(out) == folders
+    again = pd.read_parquet(out / INDICES_FILE)
+    pd.testing.assert_frame_equal(again, indices)
+
+
+def broken(config):
+    raise RuntimeError("boom")
+
+
+def test_failed_runs_stop_the_analysis_with_their_number(tmp_path):
+    study, base = load_study(study_file(tmp_path))
+    out = tmp_path / "study"
+    evaluator = ModelEvaluator(folder=out, base=base, study=study, runner=broken)
+    # the six samples of seed 3 hold three distinct points (two trajectories, reversed)
+    with pytest.raises(StudyFailed, match=r"^3 of 3 runs failed.*boom.*running the study again"):
+        run_study(study, evaluator, out, n_jobs=1, figure=False)
+    assert not (out / INDICES_FILE).exists()
+    statuses = {json.loads(p.read_text())["status"] for p in out.glob("*/manifest.json")}
+    assert statuses == {"failed"}
+
+
+def test_the_shipped_studies_pass_their_checks(tmp_path, capsys):
+    for name in ("default", "quick"):
+        study, base = load_study(name)
+        assert study.outcomes == ("capacity_to_act", "autonomy", "pairs", "mean_form", "shortfall")
+        assert study.years == (2020, 2035) and base.counterfactual == "none"
+        assert base.scenario.name == "austerity_2012" and base.seed == study.seed
+    out = tmp_path / "study"
+    # options and overrides in any order
+    main(["default", "method=morris", "--dry-run", "trajectories=4", "--out", str(out)])
+    printed = capsys.readouterr().out
+    assert "morris, 9 parameters, 4 trajectories: 40 samples" in printed
+    assert not out.exists()  # a dry run writes nothing
+
+
+# --- the checks of a study ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "needle"),
+    [
+        ({"colour": "blue"}, "colour: unknown key"),
+        ({"method": "fast"}, "method: must be one of sobol, morris"),
+        ({"trajectories": "many"}, "trajectories: must be a whole number"),
+        ({"method": "sobol", "n": 100}, "n: must be a power of 2"),
+        ({"levels": 5}, "levels: must be even"),
+        ({"parameters": {"catalyst": [0.75, 0.25]}}, "parameters.catalyst: the low end"),
+        ({"parameters": {"catalyst": [0.1]}}, "parameters.catalyst: must be a range"),
+        ({"parameters": {"params.no_such": [0, 1]}}, "parameters.params.no_such: not a number"),
+        ({"parameters": {"trust_gain": [0.04, 0.16]}}, "did you mean params.trust_gain"),
+        ({"parameters": {"seed": [1, 5]}}, "parameters.seed: not a number"),
+        ({"parameters": {"params.trust_gain": [0.5, 1.5]}}, "params.trust_gain: must be in"),
+        ({"parameters": {"params.strategic_min_form": [1.5, 4]}}, "takes whole numbers"),
+        ({"outcomes": ["happiness"]}, "unknown outcome 'happiness'"),
+        ({"outcomes": ["autonomy_diff"]}, "needs a counterfactual"),
+        ({"years": [2040]}, "years: 2040 lies outside the run"),
+        ({"years": "soon"}, "years: must be a list of years"),
+        ({"base": ["scenario=no_such_scenario"]}, "no_such_scenario"),
+        ({"base": ["seed=3"]}, "base: sets seed"),
+        ({"base": ["counterfactual=none", "catalyst=0.5"]}, "base: sets catalyst"),
+        ({"conf_level": 1.5}, "conf_level: must be a number between 0 and 1"),
+    ],
+)
+def test_a_mistake_in_a_study_is_one_line_exit_2_and_writes_nothing(
+    tmp_path, capsys, changes, needle
+):
+    path, out = study_file(tmp_path, changes), tmp_path / "study"
+    with pytest.raises(SystemExit) as exit_:
+        main([str(path), "--out", str(out)])
+    assert exit_.value.code == 2
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("imssim-sensitivity: error: ")
+    assert needle in lines[0], lines[0]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["no_such_study"], "no study named 'no_such_study'"),
+        (["STUDY", "trajectories=abc"], "trajectories: must be a whole number"),
+        (["STUDY", "wobble=1"], "wobble: unknown key"),
+        (["STUDY", "parameters.catalyst=[0.2,0.1]"], "parameters.catalyst: the low end"),
+        (["STUDY", "--jobs", "0"], "--jobs"),
+        (["BROKEN"], "line 2, column 1: YAML syntax error"),
+    ],
+)
+def test_a_mistake_on_the_command_line_is_one_line_exit_2(tmp_path, capsys, args, needle):
+    broken_file = tmp_path / "broken.yaml"
+    broken_file.write_text("method: morris\n- x\n")
+    path = study_file(tmp_path)
+    args = [str(path) if a == "STUDY" else str(broken_file) if a == "BROKEN" else a for a in args]
+    out = tmp_path / "study"
+    with pytest.raises(SystemExit) as exit_:
+        main([*args, "--out", str(out)])
+    assert exit_.value.code == 2
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(lines) == 1 and needle in lines[0], lines
+    assert not out.exists()
+
+
+def test_overrides_change_the_study(tmp_path):
+    study, _ = load_study(
+        study_file(tmp_path),
+        ["method=sobol", "n=8", "parameters.params.trust_gain=[0.04,0.16]", "name=other"],
+    )
+    assert study.method == "sobol" and study.n == 8 and study.name == "other"
+    assert study.keys == ["catalyst", "params.strategic_min_form", "params.trust_gain"]
+    assert study.n_samples == 8 * 5
+    assert np.isclose(study.parameters[2][2], 0.16)
