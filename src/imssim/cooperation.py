@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from imssim.blocks import row_blocks
 from imssim.config import ModelParams
 from imssim.forms import SHALLOW_LIMIT, Form, FormTable
 
@@ -135,50 +136,73 @@ class CooperationRules:
     def _side_value(
         self,
         cur: np.ndarray,
-        new: np.ndarray,
+        to: np.ndarray,
         area_form: np.ndarray,
         pressure: np.ndarray,
         ratio: np.ndarray,
         reliability: np.ndarray,
         fit: np.ndarray,
         autonomy_weight: np.ndarray,
-        bonus: np.ndarray,
-        drops: np.ndarray,
+        bonus: np.ndarray | None,
+        drops: np.ndarray | None,
         military_weight: np.ndarray,
         need_gap: np.ndarray,
+        rows: slice = slice(None),
     ) -> np.ndarray:
-        """Value to state i of moving the tie (i, j, a) from `cur` to `new` (all [N, N, A]).
+        """Value to state i of moving the tie (i, j, a) from its form `cur` [N, N, A]
+        to the form ``to[cur]`` (`to` [7]: the form each form would move to).
 
-        `area_form` is i's deepest form in the area over all partners; `drops` marks
-        the side that would give up the capability at form 6; `military_weight` [N] is
-        i's weight of the military goal (raised by its threat level) and `need_gap`
-        [N, A] how far i's own capability falls short of what it needs.
+        `area_form` is the deepest form in the area over all partners; `drops` marks
+        the side that would give up the capability at form 6 (None: no side);
+        `military_weight` [N] is i's weight of the military goal (raised by its threat
+        level) and `need_gap` [N, A] how far i's own capability falls short of what it
+        needs; `bonus` (None: none) is added to the value.
+
+        With `rows`, the values of those states i only: `cur`, `ratio`,
+        `reliability`, `fit`, `bonus` and `drops` are then given for those rows, the
+        per-state arguments for all states.
         """
         p, fm = self.p, self.forms
-        relief = self.relief[:, :, None]
-        base = fm.net_saving(area_form, relief)
-        gain = np.where(new > area_form, fm.net_saving(new, relief) - base, 0.0)
+        # `area_form` [N, A] broadcasts against the pair axes as it always has (over j)
+        pressure, need_gap = pressure[rows], need_gap[rows]
+        autonomy_weight, military_weight = autonomy_weight[rows], military_weight[rows]
+        relief = self.relief[rows][:, :, None]
+        keep = 1.0 - relief  # the share of the coordination overhead that remains
+        forms = np.arange(len(to))
+        new = to[cur]
+        # base and gain as fm.net_saving(area_form) and fm.net_saving(new) - base
+        base = fm.saving[area_form] - fm.overhead[area_form] * keep
+        gain = fm.saving[to][cur] - fm.overhead[to][cur] * keep
+        gain -= base
+        gain[new <= area_form] = 0.0
         s = p.specialisation_share  # the dependent saves the upkeep of what it hands over
-        gain = np.where(drops, s * (1.0 - base) + (1.0 - s) * gain, gain)
-        econ = gain * (p.economic_base + p.economic_pressure * pressure[:, None, None])
-        mil = (fm.access[new] - fm.access[cur]) * reliability[:, :, None] * np.minimum(1.0, ratio)
-        mil = mil * (1.0 + p.need_weight * need_gap[:, None, :])
-        pol = p.political_base * (1.0 - self.distance)[:, :, None]
-        benefit = (
-            p.benefit_scale
-            * fit[:, :, None]
-            * (
-                p.goal_weight_economic * econ
-                + military_weight[:, None, None] * mil
-                + p.goal_weight_political * pol
-            )
-        )
-        d_con = fm.constraint[new] - fm.constraint[cur]
-        d_con = np.where(drops, s * (1.0 - fm.constraint[cur]) + (1.0 - s) * d_con, d_con)
-        core_factor = np.where(self.core[:, None, :], p.core_weight, 1.0)
-        cost = autonomy_weight[:, None, None] * d_con * core_factor
-        cost = cost + p.transaction_cost * (1.0 - relief)
-        return benefit - cost + bonus
+        if drops is not None and drops.any():
+            gain[drops] = s * (1.0 - base[drops]) + (1.0 - s) * gain[drops]
+        econ = gain
+        econ *= p.economic_base + p.economic_pressure * pressure[:, None, None]
+        # (fm.access[new] - fm.access[cur]), one difference per current form
+        mil = (fm.access[to] - fm.access[forms])[cur] * reliability[:, :, None]
+        mil *= np.minimum(1.0, ratio)
+        mil *= 1.0 + p.need_weight * need_gap[:, None, :]
+        pol = p.political_base * (1.0 - self.distance[rows])[:, :, None]
+        mixed = p.goal_weight_economic * econ
+        mixed += military_weight[:, None, None] * mil
+        mixed += p.goal_weight_political * pol
+        benefit = p.benefit_scale * fit[:, :, None] * mixed
+        d_con = (fm.constraint[to] - fm.constraint[forms])[cur]
+        if drops is not None and drops.any():
+            held = fm.constraint[cur[drops]]
+            d_con[drops] = s * (1.0 - held) + (1.0 - s) * d_con[drops]
+        core_factor = np.where(self.core[rows][:, None, :], p.core_weight, 1.0)
+        cost = autonomy_weight[:, None, None] * d_con
+        cost *= core_factor
+        cost += p.transaction_cost * keep
+        benefit -= cost
+        if bonus is None:
+            benefit += 0.0
+        else:
+            benefit += bonus
+        return benefit
 
     def form_value(
         self,
@@ -196,25 +220,33 @@ class CooperationRules:
     ) -> np.ndarray:
         """float[N, N, A]: i's value of cooperating with j in each area at `form` (or
         its current form, if deeper); what a state weighs when invited to a framework."""
-        cur = eff.astype(np.int64)
-        new = np.maximum(cur, int(form))
-        ratio = np.divide(
-            k[None, :, :], ref[:, None, :], out=np.zeros(eff.shape), where=ref[:, None, :] > EPS
-        )
-        return self._side_value(
-            cur,
-            new,
-            area_form,
-            pressure,
-            ratio,
-            reliability,
-            fit,
-            autonomy_weight,
-            np.zeros(eff.shape),
-            np.zeros(eff.shape, dtype=bool),
-            military_weight,
-            need_gap,
-        )
+        n, _, a = eff.shape
+        to = np.maximum(np.arange(int(Form.SPECIALISATION) + 1), int(form))
+        value = np.empty(eff.shape)
+        for rows in row_blocks(n, n * a):
+            cur = eff[rows].astype(np.intp)
+            ratio = np.divide(
+                k[None, :, :],
+                ref[rows][:, None, :],
+                out=np.zeros(cur.shape),
+                where=ref[rows][:, None, :] > EPS,
+            )
+            value[rows] = self._side_value(
+                cur,
+                to,
+                area_form,
+                pressure,
+                ratio,
+                reliability[rows],
+                fit[rows],
+                autonomy_weight,
+                None,
+                None,
+                military_weight,
+                need_gap,
+                rows,
+            )
+        return value
 
     def propose(
         self,
@@ -244,58 +276,73 @@ class CooperationRules:
         """
         p, fm = self.p, self.forms
         n, _, a = eff.shape
-        cur = eff.astype(np.int64)
-        new = np.minimum(cur + 1, int(Form.SPECIALISATION))
+        top_form = int(Form.SPECIALISATION)
+        to = np.minimum(np.arange(top_form + 1) + 1, top_form)  # one form deeper
+        fit_needed, trust_needed = fm.fit_required[to], fm.trust_required[to]
         holds = k > EPS
-        both_hold = holds[:, None, :] & holds[None, :, :]
-        pair_allowed = np.minimum(allowed[:, None, :], allowed[None, :, :])
         deep_ok = priority & priority.T
-        pair_allowed = np.where(
-            deep_ok[:, :, None], pair_allowed, np.minimum(pair_allowed, SHALLOW_LIMIT)
-        )
         trust_min = np.minimum(state.trust, state.trust.T)
-        feasible = (
-            (state.since < year)  # no second change to a tie in the same year
-            & (cur < new)
-            & (new <= pair_allowed)
-            & both_hold
-            & (fit[:, :, None] >= fm.fit_required[new])
-            & (trust_min[:, :, None] >= fm.trust_required[new])
-        )
+        partner = (state.bilateral > 0).any(axis=2)
         idx = np.arange(n)
-        feasible[idx, idx, :] = False
-        # form 6: the state holding less becomes dependent on the other
-        spec = new == Form.SPECIALISATION
-        smaller = (k[:, None, :] < k[None, :, :]) | (
-            (k[:, None, :] == k[None, :, :]) & (idx[:, None, None] > idx[None, :, None])
-        )
-        drops = spec & smaller
-        ratio = np.divide(
-            k[None, :, :], ref[:, None, :], out=np.zeros(eff.shape), where=ref[:, None, :] > EPS
-        )
-        partner = (state.bilateral > 0).any(axis=2)[:, :, None]
-        bonus = np.where(state.bilateral > 0, deepen_bonus[:, None, None], 0.0)
-        bonus = bonus - np.where(partner, 0.0, new_partner_penalty[:, None, None])
-        value = self._side_value(
-            cur,
-            new,
-            area_form,
-            pressure,
-            ratio,
-            reliability,
-            fit,
-            autonomy_weight,
-            bonus,
-            drops,
-            military_weight,
-            need_gap,
-        )
-        mutual = feasible & (value > 0) & (value.transpose(1, 0, 2) > 0)
+        feasible = np.empty(eff.shape, dtype=bool)
+        value = np.empty(eff.shape)
+        for rows in row_blocks(n, n * a):  # row by row block: identical, faster when large
+            cur = eff[rows].astype(np.intp)
+            new = to[cur]
+            pair_allowed = np.minimum(allowed[rows][:, None, :], allowed[None, :, :])
+            shallow = ~deep_ok[rows]
+            pair_allowed[shallow] = np.minimum(pair_allowed[shallow], SHALLOW_LIMIT)
+            block = state.since[rows] < year  # no second change to a tie in the same year
+            block &= cur < top_form
+            block &= new <= pair_allowed
+            block &= holds[rows][:, None, :]
+            block &= holds[None, :, :]
+            block &= fit[rows][:, :, None] >= fit_needed[cur]
+            block &= trust_min[rows][:, :, None] >= trust_needed[cur]
+            block[np.arange(block.shape[0]), idx[rows], :] = False
+            feasible[rows] = block
+            # form 6: the state holding less becomes dependent on the other
+            drops = None
+            spec = new == Form.SPECIALISATION
+            if spec.any():
+                k_i = k[rows][:, None, :]
+                smaller = (k_i < k[None, :, :]) | (
+                    (k_i == k[None, :, :]) & (idx[rows][:, None, None] > idx[None, :, None])
+                )
+                drops = spec & smaller
+            ratio = np.divide(
+                k[None, :, :],
+                ref[rows][:, None, :],
+                out=np.zeros(cur.shape),
+                where=ref[rows][:, None, :] > EPS,
+            )
+            bonus = np.where(state.bilateral[rows] > 0, deepen_bonus[rows][:, None, None], 0.0)
+            bonus -= np.where(
+                partner[rows][:, :, None], 0.0, new_partner_penalty[rows][:, None, None]
+            )
+            value[rows] = self._side_value(
+                cur,
+                to,
+                area_form,
+                pressure,
+                ratio,
+                reliability[rows],
+                fit[rows],
+                autonomy_weight,
+                bonus,
+                drops,
+                military_weight,
+                need_gap,
+                rows,
+            )
+        positive = value > 0
+        mutual = feasible & positive & positive.transpose(1, 0, 2)
         noise = rng.gumbel(size=(n, n * a)) * p.choice_temperature  # drawn every year
         if not mutual.any():
             return []
-        score = np.where(mutual, value, -np.inf).reshape(n, -1)
-        score = score + noise
+        value[~mutual] = -np.inf
+        score = value.reshape(n, -1)
+        score += noise
         kmax = min(p.initiatives_per_year, score.shape[1])
         top = np.argpartition(-score, kmax - 1, axis=1)[:, :kmax]
         moves: dict[tuple[int, int, int], tuple[int, int, int, int, int]] = {}
@@ -306,7 +353,8 @@ class CooperationRules:
                 j, ar = divmod(int(flat), a)
                 key = (min(i, j), max(i, j), ar)
                 if key not in moves:
-                    moves[key] = (i, j, ar, int(cur[i, j, ar]), int(new[i, j, ar]))
+                    now = int(eff[i, j, ar])
+                    moves[key] = (i, j, ar, now, min(now + 1, int(Form.SPECIALISATION)))
         return [moves[key] for key in sorted(moves)]
 
     def apply_moves(
@@ -419,9 +467,9 @@ class CooperationRules:
         """
         p, fm = self.p, self.forms
         bil = state.bilateral
-        iu, ju, au = np.nonzero(
-            np.triu(np.ones(bil.shape[:2], dtype=bool), 1)[:, :, None] & (bil > 0)
-        )
+        iu, ju, au = np.nonzero(bil > 0)
+        upper = iu < ju  # each pair once (the record is symmetric), in row-major order
+        iu, ju, au = iu[upper], ju[upper], au[upper]
         # one draw per pair and area whether or not a tie exists there, so that two runs
         # with the same seed draw the same number for the same tie (common random numbers)
         expire_all = rng.random(bil.shape)
@@ -439,7 +487,8 @@ class CooperationRules:
         gone_j = (k[ju, au] <= EPS) & ~dep_ji
         cut_i = (cut_fraction[iu, au] > p.cut_tolerance) & ~dep_ij
         cut_j = (cut_fraction[ju, au] > p.cut_tolerance) & ~dep_ji
-        trust_min = np.minimum(state.trust[iu, ju], state.trust[ju, iu])
+        trust_ij, trust_ji = state.trust[iu, ju], state.trust[ju, iu]
+        trust_min = np.minimum(trust_ij, trust_ji)
         prune_i = prune_j = np.zeros(iu.size, dtype=bool)
         if prune_rate is not None and prune_max_form is not None and (prune_rate > 0).any():
             # only policies that prune draw: other runs keep their random stream
@@ -447,33 +496,36 @@ class CooperationRules:
             prune_i = ~priority[iu, ju] & (f <= prune_max_form[iu]) & (draw[0] < prune_rate[iu])
             prune_j = ~priority[ju, iu] & (f <= prune_max_form[ju]) & (draw[1] < prune_rate[ju])
         expire_draw = expire_all[iu, ju, au]
+        # the reasons in their order of precedence: the first that holds applies
+        below = np.maximum(f - 1, 0)
+        conditions = [
+            f > limit,
+            prune_i | prune_j,
+            gone_i | gone_j,
+            cut_i | cut_j,
+            trust_min < fm.trust_required[below] - p.trust_margin,
+            fit[iu, ju] < fm.fit_required[below] - p.fit_margin,
+            (f == Form.JOINT_HIRE) & (expire_draw < 1.0 / p.hire_duration),
+        ]
+        reasons = ("policy", "policy", "partner_cut", "partner_cut", "trust_fell", "fit_lost")
+        reasons += ("expired",)
+        to = np.select(conditions, [limit, 0, 0, below, below, below, 0], default=-1)
+        which = np.select(conditions, np.arange(len(conditions)), default=-1)
+        # who ends or lowers the tie: the side that prunes, or the other side of the one
+        # that no longer holds or cut the capability, or the side that trusts less
+        first_is_i = np.select(
+            conditions,
+            [True, prune_i, ~gone_i, ~cut_i, ~(trust_ji < trust_ij), True, True],
+            default=True,
+        )
+        changed = np.flatnonzero(which >= 0)
+        bil[iu[changed], ju[changed], au[changed]] = to[changed]
+        bil[ju[changed], iu[changed], au[changed]] = to[changed]
+        state.since[iu[changed], ju[changed], au[changed]] = year
+        state.since[ju[changed], iu[changed], au[changed]] = year
         events = []
-        for t in range(iu.size):
-            i, j, ar, form = int(iu[t]), int(ju[t]), int(au[t]), int(f[t])
-            to, reason, who, other = None, "", i, j
-            if form > limit[t]:
-                to, reason = int(limit[t]), "policy"
-            elif prune_i[t] or prune_j[t]:
-                to, reason = 0, "policy"
-                who, other = (i, j) if prune_i[t] else (j, i)
-            elif gone_i[t] or gone_j[t]:
-                to, reason = 0, "partner_cut"
-                who, other = (j, i) if gone_i[t] else (i, j)
-            elif cut_i[t] or cut_j[t]:
-                to, reason = form - 1, "partner_cut"
-                who, other = (j, i) if cut_i[t] else (i, j)
-            elif trust_min[t] < fm.trust_required[form - 1] - p.trust_margin:
-                to, reason = form - 1, "trust_fell"
-                if state.trust[j, i] < state.trust[i, j]:
-                    who, other = j, i
-            elif fit[i, j] < fm.fit_required[form - 1] - p.fit_margin:
-                to, reason = form - 1, "fit_lost"
-            elif form == Form.JOINT_HIRE and expire_draw[t] < 1.0 / p.hire_duration:
-                to, reason = 0, "expired"
-            if to is None:
-                continue
-            bil[i, j, ar] = bil[j, i, ar] = to
-            state.since[i, j, ar] = state.since[j, i, ar] = year
+        for t in changed:
+            i, j, ar, form, new = int(iu[t]), int(ju[t]), int(au[t]), int(f[t]), int(to[t])
             if form == Form.SPECIALISATION:  # what was handed over is lost with the tie
                 was = (state.dependent[i, j, ar], state.dependent[j, i, ar])
                 state.dependent[i, j, ar] = state.dependent[j, i, ar] = False
@@ -481,6 +533,7 @@ class CooperationRules:
                     # only when it relied on this partner and on no other in the area
                     if dep and handed is not None and not state.dependent[d, :, ar].any():
                         handed[d, ar] = 0.0
-            kind = "abandoned" if to == 0 else "downgraded"
-            events.append(Event(kind, who, other, "", ar, form, to, reason))
+            who, other = (i, j) if first_is_i[t] else (j, i)
+            kind = "abandoned" if new == 0 else "downgraded"
+            events.append(Event(kind, who, other, "", ar, form, new, reasons[which[t]]))
         return events

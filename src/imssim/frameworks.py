@@ -89,12 +89,12 @@ def framework_forms(
     n = members.shape[1]
     fw = np.zeros((n, n, n_areas), dtype=np.int8)
     for f, framework in enumerate(frameworks):
-        m = members[f]
-        if not m.any():
+        who = np.flatnonzero(members[f])
+        if who.size == 0:
             continue
-        both = np.outer(m, m)
-        layer = fw[:, :, framework.area]
-        np.maximum(layer, np.where(both, framework.form, 0).astype(np.int8), out=layer)
+        # only the members' block changes: O(members^2), not O(N^2), per framework
+        block = np.ix_(who, who, [framework.area])
+        fw[block] = np.maximum(fw[block], np.int8(framework.form))
     idx = np.arange(n)
     fw[idx, idx, :] = 0
     return fw
@@ -213,9 +213,16 @@ def join_and_leave(
         deeper, fm.net_saving(np.broadcast_to(level, form_now.shape), relief) - base, 0.0
     )
     econ = gain * (p.economic_base + p.economic_pressure * pressure[:, None])
-    cur_access = fm.access[eff[:, :, area]]  # [N, N, F]
-    d_access = np.clip(fm.access[level][None, None, :] - cur_access, 0.0, None)
-    mil = (d_access * m[None, :, :]).max(axis=1)
+    # the most access the framework's form adds over i's current form with any member
+    # (the least access i has now with one): per framework over its members only
+    mil = np.zeros(m.shape)
+    for ar in np.unique(area):
+        access_now = fm.access[eff[:, :, ar]]  # [N, N]
+        for f in np.flatnonzero(area == ar):
+            who = np.flatnonzero(state.members[f])
+            if who.size:
+                least = access_now[:, who].min(axis=1)
+                mil[:, f] = np.clip(fm.access[level[f]] - least, 0.0, None)
     pol = p.political_base * (1.0 - mean_distance)
     benefit = (
         p.benefit_scale
@@ -230,8 +237,14 @@ def join_and_leave(
     core_factor = np.where(rules.core[:, area], p.core_weight, 1.0)
     cost = autonomy_weight[:, None] * d_con * core_factor + p.transaction_cost * (1.0 - relief)
     # consent: the share of members whose trust in i meets the form's requirement
-    admits = state.trust.T[:, :, None] >= (fm.trust_required[level] - p.trust_margin)[None, None]
-    consent = (admits * m[None, :, :]).sum(axis=1) / np.maximum(n_members, 1.0)[None, :]
+    # (counted per form level: one [N, N] comparison and one product per level)
+    needed = fm.trust_required[level] - p.trust_margin  # [F]
+    admitted = np.zeros(m.shape)
+    trusted_by = state.trust.T  # [i, j]: j's trust in i
+    for need in np.unique(needed):
+        fs = np.flatnonzero(needed == need)
+        admitted[:, fs] = (trusted_by >= need).astype(float) @ m[:, fs]
+    consent = admitted / np.maximum(n_members, 1.0)[None, :]
     # the record's frameworks draw from `rng`, those founded in the run from
     # `founded_rng`: a framework founded in one run only leaves the others' draws alone
     n_record = m.shape[1] if n_record is None or founded_rng is None else n_record

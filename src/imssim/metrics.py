@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from imssim.blocks import row_blocks
 from imssim.forms import FormTable
 
 EPS = 1e-9
@@ -52,6 +53,37 @@ def offers(
     return ref, forms.access[eff] * reliability[:, :, None] * np.minimum(1.0, ratio)
 
 
+def offer_totals(
+    k: np.ndarray,
+    handed: np.ndarray,
+    eff: np.ndarray,
+    reliability: np.ndarray,
+    forms: FormTable,
+) -> tuple[np.ndarray, np.ndarray]:
+    """What partners offer, summed both ways (:func:`offers`): over areas, what each
+    partner j offers state i, float[N, N] (:func:`partner_offer`), and over partners,
+    what they make available to i in each area, float[N, A] (:func:`contribution`).
+
+    Computed block by block of states i (:mod:`imssim.blocks`), each value by the same
+    operations as over the whole array.
+    """
+    n, _, a = eff.shape
+    ref = reference_level(k, handed)  # [N, A]
+    by_partner = np.empty((n, n))
+    log_none = np.empty((n, a))
+    for rows in row_blocks(n, n * a):
+        ref_i = ref[rows][:, None, :]
+        ratio = np.divide(
+            k[None, :, :], ref_i, out=np.zeros((ref_i.shape[0], n, a)), where=ref_i > EPS
+        )
+        x = forms.access[eff[rows]] * reliability[rows][:, :, None] * np.minimum(1.0, ratio)
+        by_partner[rows] = (x * ref_i).sum(axis=2)
+        # offers combine like independent chances: 1 - prod(1 - x)
+        x = np.clip(x, 0.0, 1.0 - 1e-12)
+        log_none[rows] = np.log1p(-x).sum(axis=1)
+    return by_partner, ref * (1.0 - np.exp(log_none))
+
+
 def contribution(
     k: np.ndarray,
     handed: np.ndarray,
@@ -66,10 +98,7 @@ def contribution(
     double its reference level in an area and many shallow ties do not add up to more
     than one deep tie.
     """
-    ref, x = offers(k, handed, eff, reliability, forms)
-    x = np.clip(x, 0.0, 1.0 - 1e-12)
-    none = np.exp(np.log1p(-x).sum(axis=1))  # [N, A]
-    return ref * (1.0 - none)
+    return offer_totals(k, handed, eff, reliability, forms)[1]
 
 
 def partner_offer(
@@ -81,8 +110,7 @@ def partner_offer(
 ) -> np.ndarray:
     """float[N, N]: the capability j offers i over all areas (before offers combine,
     :func:`offers`): what i depends on j for."""
-    ref, x = offers(k, handed, eff, reliability, forms)
-    return (x * ref[:, None, :]).sum(axis=2)
+    return offer_totals(k, handed, eff, reliability, forms)[0]
 
 
 def autonomy(

@@ -47,9 +47,8 @@ from imssim.errors import ConfigError, WorldDataError
 from imssim.forms import Form, FormTable
 from imssim.metrics import (
     autonomy,
-    contribution,
     need_gap,
-    partner_offer,
+    offer_totals,
     reference_level,
     shortfall_surplus,
     threat_factor,
@@ -187,7 +186,8 @@ class CooperationModel(mesa.Model):
         self.deep_years = self._initial_deep_years(eff)
         self.ring = np.zeros((n, n), dtype=np.int8)
         self.ring_below = np.zeros((n, n), dtype=np.int16)
-        self.ring = self._target_rings(eff)
+        offer, contrib = self._offers(eff)  # the rings and the record read the same state
+        self.ring = self._target_rings(eff, offer)
         self.thematic_rate = thematic_rates(
             bil,
             self.criteria.comember,
@@ -200,7 +200,7 @@ class CooperationModel(mesa.Model):
             StateAgent(self, i)
         self.events: list[tuple[int, Event]] = []
         self.recorder = Recorder(w)
-        self._record(eff, area_form)
+        self._record(eff, area_form, contrib)
 
     # --- helpers ------------------------------------------------------------------
 
@@ -260,11 +260,15 @@ class CooperationModel(mesa.Model):
         eff = np.maximum(self.coop.bilateral, self._framework_layers()[0])
         return eff, eff.max(axis=1)
 
-    def _target_rings(self, eff: np.ndarray) -> np.ndarray:
+    def _offers(self, eff: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """What each partner offers each state over all areas [N, N], and what partners
+        make available to each state per area [N, A] (:func:`imssim.metrics.offer_totals`)."""
+        return offer_totals(self.k, self.handed, eff, self.reliability(), self.forms)
+
+    def _target_rings(self, eff: np.ndarray, offer: np.ndarray) -> np.ndarray:
         beyond = self._framework_layers()[1]
         bil = self.coop.bilateral
         any_coop = (bil > 0).any(axis=2) | (beyond > 0).any(axis=2)
-        offer = partner_offer(self.k, self.handed, eff, self.reliability(), self.forms)
         return target_rings(
             bil,
             beyond,
@@ -431,9 +435,10 @@ class CooperationModel(mesa.Model):
         eff, area_form = self.effective_forms()
         deep = self.coop.bilateral.max(axis=2) >= p.ring_duration_form
         self.deep_years = np.where(deep, self.deep_years + 1, 0)
-        target = self._target_rings(eff)
+        offer, contrib = self._offers(eff)
+        target = self._target_rings(eff, offer)
         self.ring, self.ring_below = update_rings(self.ring, self.ring_below, target, p)
-        self._record(eff, area_form)
+        self._record(eff, area_form, contrib)
         if self.year >= self.config.end_year:
             self.running = False
 
@@ -516,9 +521,10 @@ class CooperationModel(mesa.Model):
 
     # --- outcomes -----------------------------------------------------------------
 
-    def _record(self, eff: np.ndarray, area_form: np.ndarray) -> None:
+    def _record(self, eff: np.ndarray, area_form: np.ndarray, contrib: np.ndarray) -> None:
+        """Record the year; `contrib` [N, A] is what partners make available to each
+        state (:meth:`_offers`)."""
         relying = self.coop.dependent.any(axis=1)
-        contrib = contribution(self.k, self.handed, eff, self.reliability(), self.forms)
         capability = self.k.sum(axis=1)
         capacity = capability + contrib.sum(axis=1)
         auton = autonomy(self.k, self.handed, area_form, self.forms)

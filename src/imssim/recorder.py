@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from imssim.blocks import row_blocks
 from imssim.forms import DEEP
 from imssim.rings import RING_NAMES, Ring
 from imssim.world import World
@@ -52,6 +53,33 @@ class Tables:
             ("holdings", self.holdings),
             ("frameworks", self.frameworks),
         ]
+
+
+def pair_counts(eff: np.ndarray, bilateral: np.ndarray) -> dict[str, np.ndarray]:
+    """Per ordered pair: the deepest effective and bilateral forms, the areas at any
+    form and at a deep form, whether there is a bilateral tie; and over all pairs and
+    areas, how many hold each form 0-6, effective and bilateral (counted block by block
+    of rows: :mod:`imssim.blocks`)."""
+    n, _, a = eff.shape
+    out = {
+        "max_form": np.empty((n, n), dtype=eff.dtype),
+        "bilateral_form": np.empty((n, n), dtype=bilateral.dtype),
+        "n_areas": np.empty((n, n), dtype=np.int64),
+        "n_deep_areas": np.empty((n, n), dtype=np.int64),
+        "bilateral_any": np.empty((n, n), dtype=bool),
+        "eff_count": np.zeros(7, dtype=np.int64),
+        "bil_count": np.zeros(7, dtype=np.int64),
+    }
+    for rows in row_blocks(n, n * a):
+        e, b = eff[rows], bilateral[rows]
+        out["max_form"][rows] = e.max(axis=2)
+        out["bilateral_form"][rows] = b.max(axis=2)
+        out["n_areas"][rows] = (e > 0).sum(axis=2)
+        out["n_deep_areas"][rows] = (e >= DEEP).sum(axis=2)
+        out["bilateral_any"][rows] = (b > 0).any(axis=2)
+        out["eff_count"] += np.bincount(e.ravel(), minlength=7)[:7]
+        out["bil_count"] += np.bincount(b.ravel(), minlength=7)[:7]
+    return out
 
 
 class Recorder:
@@ -97,6 +125,7 @@ class Recorder:
     ) -> None:
         w = self.world
         n = w.n_states
+        pair = pair_counts(eff, bilateral)
         self._countries.append(
             {
                 "year": np.full(n, year),
@@ -115,13 +144,13 @@ class Recorder:
                 "n_strategic": (ring == Ring.STRATEGIC).sum(axis=1),
                 "n_affiliated": (ring == Ring.AFFILIATED).sum(axis=1),
                 "n_opportunity": (ring == Ring.OPPORTUNITY).sum(axis=1),
-                "n_partners_bilateral": (bilateral > 0).any(axis=2).sum(axis=1),
+                "n_partners_bilateral": pair["bilateral_any"].sum(axis=1),
                 "n_areas_held": areas_held.copy(),
                 "n_areas_dropped": areas_dropped.copy(),
                 "n_areas_rebuilt": areas_rebuilt.copy(),
             }
         )
-        max_form = eff.max(axis=2)
+        max_form = pair["max_form"]
         rows, cols = np.nonzero((ring > 0) | (max_form > 0))
         self._pairs.append(
             {
@@ -131,9 +160,9 @@ class Recorder:
                 "ring_idx": ring[rows, cols],
                 "partner_ring_idx": ring[cols, rows],
                 "max_form": max_form[rows, cols].astype(np.int8),
-                "bilateral_form": bilateral.max(axis=2)[rows, cols].astype(np.int8),
-                "n_areas": (eff > 0).sum(axis=2)[rows, cols].astype(np.int16),
-                "n_deep_areas": (eff >= DEEP).sum(axis=2)[rows, cols].astype(np.int16),
+                "bilateral_form": pair["bilateral_form"][rows, cols].astype(np.int8),
+                "n_areas": pair["n_areas"][rows, cols].astype(np.int16),
+                "n_deep_areas": pair["n_deep_areas"][rows, cols].astype(np.int16),
                 "trust": trust[rows, cols],
             }
         )
@@ -148,24 +177,27 @@ class Recorder:
                 "relies_on_partner": relying.ravel().copy(),
             }
         )
-        upper = np.triu(np.ones((n, n), dtype=bool), 1)
-        bil_upper = bilateral[upper]  # [pairs, A]
-        eff_upper = eff[upper]
-        ties = bil_upper[bil_upper > 0]
+        # each unordered pair once: the record and the frameworks are symmetric, so
+        # every count over ordered pairs is twice the count over pairs
+        eff_count, bil_count = pair["eff_count"] // 2, pair["bil_count"] // 2
+        forms = np.arange(eff_count.size)
+        n_ties, n_effective = int(bil_count[1:].sum()), int(eff_count[1:].sum())
         row: dict[str, float] = {
             "year": year,
             "threat": alliance_threat,
             "capability": alliance_capability,
-            "n_pairs_bilateral": int((bil_upper > 0).any(axis=1).sum()),
-            "n_ties_bilateral": int(ties.size),
-            "mean_form_bilateral": float(ties.mean()) if ties.size else 0.0,
-            "n_pairs_effective": int((eff_upper > 0).any(axis=1).sum()),
-            "mean_form_effective": float(eff_upper[eff_upper > 0].mean())
-            if (eff_upper > 0).any()
+            "n_pairs_bilateral": int(pair["bilateral_any"].sum()) // 2,
+            "n_ties_bilateral": n_ties,
+            "mean_form_bilateral": float(np.float64((forms * bil_count).sum()) / n_ties)
+            if n_ties
+            else 0.0,
+            "n_pairs_effective": int((max_form > 0).sum()) // 2,
+            "mean_form_effective": float(np.float64((forms * eff_count).sum()) / n_effective)
+            if n_effective
             else 0.0,
         }
         for form in range(1, 7):
-            row[f"n_form_{form}"] = int((eff_upper == form).sum())
+            row[f"n_form_{form}"] = int(eff_count[form])
         row["shortfall_total"] = float((shortfall * requirement).sum() / requirement.sum())
         row["n_shortfall_areas"] = int((shortfall > 0).sum())
         worst = int(np.argmax(shortfall))
