@@ -20,6 +20,7 @@ The rules follow the note:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,6 +113,96 @@ def priority_partners(bilateral: np.ndarray, trust: np.ndarray, limit: np.ndarra
     return out
 
 
+BOUND_MARGIN = 1e-9  # far above rounding, far below any value that matters
+
+
+def any_over_areas(mask: np.ndarray) -> np.ndarray:
+    """bool[N, N]: ``mask.any(axis=2)`` for a bool[N, N, A], one area at a time (faster)."""
+    out = mask[:, :, 0].copy()
+    for area in range(1, mask.shape[2]):
+        out |= mask[:, :, area]
+    return out
+
+
+def choose_top(
+    rng: np.random.Generator,
+    shape: tuple[int, int],
+    row: np.ndarray,
+    col: np.ndarray,
+    value: np.ndarray,
+    temperature: float,
+    kmax: int,
+) -> list[tuple[int, int]]:
+    """The (row, column) pairs of the `kmax` best entries of each row, entry by entry
+    `value` plus Gumbel noise of scale `temperature`: exactly what
+
+        noise = rng.gumbel(size=shape) * temperature
+        score = np.full(shape, -np.inf); score[row, col] = value; score += noise
+        top = np.argpartition(-score, kmax - 1, axis=1)[:, :kmax]   # finite ones
+
+    picks, and the generator left as that leaves it, without transforming every draw.
+
+    The draws come from the same uniforms (``rng.random``) that ``rng.gumbel``
+    transforms; the noise of each listed entry is first estimated with numpy's
+    logarithm (within a few units in the last place of the C library's), the entries
+    that may be among a row's best (within a margin far above that error) are then
+    transformed exactly as ``rng.gumbel`` transforms them (the C library's logarithm,
+    math.log). Should a uniform be exactly 0 (``rng.gumbel`` then draws again), the
+    full call is made instead; a row whose kmax-th and next scores tie is handed to
+    argpartition with its exact scores.
+    """
+    saved = rng.bit_generator.state
+    uniform = rng.random(size=shape)  # drawn whether or not any entry is listed
+    if row.size == 0 and uniform.min() > 0.0:
+        return []
+    if uniform.min() == 0.0:
+        rng.bit_generator.state = saved
+        drawn = rng.gumbel(size=shape)[row, col]
+        if row.size == 0:
+            return []
+
+        def exact(idx: np.ndarray) -> np.ndarray:
+            return drawn[idx]
+
+        estimate = drawn
+    else:
+        picked = uniform[row, col]
+
+        def exact(idx: np.ndarray) -> np.ndarray:
+            return np.array(
+                [0.0 - math.log(-math.log(1.0 - u)) for u in picked[idx].tolist()], dtype=float
+            )
+
+        estimate = -np.log(-np.log(1.0 - picked))
+    # a row's best by the estimate, and every entry within the margin of its kmax-th
+    rough = value + estimate * temperature
+    order = np.lexsort((-rough, row))
+    sorted_row = row[order]
+    starts = np.flatnonzero(np.r_[True, sorted_row[1:] != sorted_row[:-1]])
+    counts = np.diff(np.r_[starts, row.size])
+    kth = np.where(counts > kmax, rough[order][starts + np.minimum(counts, kmax) - 1], -np.inf)
+    threshold = np.empty(row.size)
+    threshold[order] = np.repeat(kth - BOUND_MARGIN * max(1.0, temperature), counts)
+    maybe = np.flatnonzero(rough >= threshold)
+    score = np.full(row.size, -np.inf)
+    score[maybe] = value[maybe] + exact(maybe) * temperature
+    chosen: list[tuple[int, int]] = []
+    for start, count in zip(starts.tolist(), counts.tolist(), strict=True):
+        mine = order[start : start + count]  # this row's entries
+        mine = mine[np.isfinite(score[mine])]
+        best = mine[np.lexsort((-score[mine],))]
+        r = int(row[mine[0]])
+        if best.size > kmax and score[best[kmax - 1]] == score[best[kmax]]:
+            every = order[start : start + count]
+            full = np.full(shape[1], -np.inf)
+            full[col[every]] = value[every] + exact(every) * temperature
+            top = np.argpartition(-full, kmax - 1)[:kmax]
+            chosen += [(r, int(c)) for c in top if np.isfinite(full[c])]
+        else:
+            chosen += [(r, int(c)) for c in col[best[:kmax]]]
+    return chosen
+
+
 class CooperationRules:
     """The decision rules, with the run's parameters and static pair attributes."""
 
@@ -137,36 +228,35 @@ class CooperationRules:
         self,
         cur: np.ndarray,
         to: np.ndarray,
+        *,
         area_form: np.ndarray,
+        relief: np.ndarray,
+        distance: np.ndarray,
         pressure: np.ndarray,
-        ratio: np.ndarray,
+        need_gap: np.ndarray,
+        autonomy_weight: np.ndarray,
+        military_weight: np.ndarray,
+        core: np.ndarray,
         reliability: np.ndarray,
         fit: np.ndarray,
-        autonomy_weight: np.ndarray,
-        bonus: np.ndarray | None,
-        drops: np.ndarray | None,
-        military_weight: np.ndarray,
-        need_gap: np.ndarray,
-        rows: slice = slice(None),
+        ratio: np.ndarray,
+        bonus: np.ndarray | None = None,
+        drops: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Value to state i of moving the tie (i, j, a) from its form `cur` [N, N, A]
-        to the form ``to[cur]`` (`to` [7]: the form each form would move to).
+        """Value to state i of moving the tie (i, j, a) from its form `cur` to the form
+        ``to[cur]`` (`to` [7]: the form each form would move to).
 
-        `area_form` is the deepest form in the area over all partners; `drops` marks
-        the side that would give up the capability at form 6 (None: no side);
-        `military_weight` [N] is i's weight of the military goal (raised by its threat
-        level) and `need_gap` [N, A] how far i's own capability falls short of what it
-        needs; `bonus` (None: none) is added to the value.
-
-        With `rows`, the values of those states i only: `cur`, `ratio`,
-        `reliability`, `fit`, `bonus` and `drops` are then given for those rows, the
-        per-state arguments for all states.
+        Every argument is given per tie, or broadcastable to `cur`'s shape: the pair's
+        `relief` (the catalyst), `distance`, `reliability` (of j to i), `fit` and
+        `ratio` (j's capability to i's reference level); i's `pressure`, `need_gap`
+        (how far its own capability falls short of its need in the area),
+        `autonomy_weight`, `military_weight` (its weight of the military goal, raised by
+        its threat level) and `core` (the area is in its sovereign core); `area_form`,
+        the deepest form in the area over all partners (as the model has always passed
+        it: the partner j's); `drops` marks the side that would give up the capability
+        at form 6 (None: none) and `bonus` is added to the value (None: none).
         """
         p, fm = self.p, self.forms
-        # `area_form` [N, A] broadcasts against the pair axes as it always has (over j)
-        pressure, need_gap = pressure[rows], need_gap[rows]
-        autonomy_weight, military_weight = autonomy_weight[rows], military_weight[rows]
-        relief = self.relief[rows][:, :, None]
         keep = 1.0 - relief  # the share of the coordination overhead that remains
         forms = np.arange(len(to))
         new = to[cur]
@@ -176,26 +266,26 @@ class CooperationRules:
         gain -= base
         gain[new <= area_form] = 0.0
         s = p.specialisation_share  # the dependent saves the upkeep of what it hands over
-        if drops is not None and drops.any():
+        some_drop = drops is not None and bool(drops.any())
+        if some_drop:
             gain[drops] = s * (1.0 - base[drops]) + (1.0 - s) * gain[drops]
         econ = gain
-        econ *= p.economic_base + p.economic_pressure * pressure[:, None, None]
+        econ *= p.economic_base + p.economic_pressure * pressure
         # (fm.access[new] - fm.access[cur]), one difference per current form
-        mil = (fm.access[to] - fm.access[forms])[cur] * reliability[:, :, None]
+        mil = (fm.access[to] - fm.access[forms])[cur] * reliability
         mil *= np.minimum(1.0, ratio)
-        mil *= 1.0 + p.need_weight * need_gap[:, None, :]
-        pol = p.political_base * (1.0 - self.distance[rows])[:, :, None]
+        mil *= 1.0 + p.need_weight * need_gap
+        pol = p.political_base * (1.0 - distance)
         mixed = p.goal_weight_economic * econ
-        mixed += military_weight[:, None, None] * mil
+        mixed += military_weight * mil
         mixed += p.goal_weight_political * pol
-        benefit = p.benefit_scale * fit[:, :, None] * mixed
+        benefit = p.benefit_scale * fit * mixed
         d_con = (fm.constraint[to] - fm.constraint[forms])[cur]
-        if drops is not None and drops.any():
+        if some_drop:
             held = fm.constraint[cur[drops]]
             d_con[drops] = s * (1.0 - held) + (1.0 - s) * d_con[drops]
-        core_factor = np.where(self.core[rows][:, None, :], p.core_weight, 1.0)
-        cost = autonomy_weight[:, None, None] * d_con
-        cost *= core_factor
+        cost = autonomy_weight * d_con
+        cost *= np.where(core, p.core_weight, 1.0)
         cost += p.transaction_cost * keep
         benefit -= cost
         if bonus is None:
@@ -223,30 +313,91 @@ class CooperationRules:
         n, _, a = eff.shape
         to = np.maximum(np.arange(int(Form.SPECIALISATION) + 1), int(form))
         value = np.empty(eff.shape)
-        for rows in row_blocks(n, n * a):
+        for rows in row_blocks(n, n * a):  # block by block of rows: identical, faster
             cur = eff[rows].astype(np.intp)
-            ratio = np.divide(
-                k[None, :, :],
-                ref[rows][:, None, :],
-                out=np.zeros(cur.shape),
-                where=ref[rows][:, None, :] > EPS,
-            )
+            ref_i = ref[rows][:, None, :]
             value[rows] = self._side_value(
                 cur,
                 to,
-                area_form,
-                pressure,
-                ratio,
-                reliability[rows],
-                fit[rows],
-                autonomy_weight,
-                None,
-                None,
-                military_weight,
-                need_gap,
-                rows,
+                area_form=area_form[None, :, :],
+                relief=self.relief[rows][:, :, None],
+                distance=self.distance[rows][:, :, None],
+                pressure=pressure[rows][:, None, None],
+                need_gap=need_gap[rows][:, None, :],
+                autonomy_weight=autonomy_weight[rows][:, None, None],
+                military_weight=military_weight[rows][:, None, None],
+                core=self.core[rows][:, None, :],
+                reliability=reliability[rows][:, :, None],
+                fit=fit[rows][:, :, None],
+                ratio=np.divide(k[None, :, :], ref_i, out=np.zeros(cur.shape), where=ref_i > EPS),
             )
         return value
+
+    def first_tie_may_pay(
+        self,
+        pressure: np.ndarray,
+        reliability: np.ndarray,
+        fit: np.ndarray,
+        autonomy_weight: np.ndarray,
+        new_partner_penalty: np.ndarray,
+        military_weight: np.ndarray,
+        need_gap: np.ndarray,
+        partner: np.ndarray,
+    ) -> np.ndarray:
+        """bool[N, N]: the pairs for which a first tie (form 0 to 1) in some area may be
+        worth it to both sides.
+
+        An upper bound of :meth:`_side_value` over the areas in which the pair has no
+        form yet: the largest economic gain, the military gain at full access to the
+        partner's capability and i's largest need, the least autonomy cost; a pair whose
+        bound falls below zero (by a margin far above rounding) on either side cannot
+        agree on a first tie anywhere. Where a parameter's sign would void the bound
+        (the config checks exclude it), every pair may.
+        """
+        p, fm = self.p, self.forms
+        n = fit.shape[0]
+        d_access = fm.access[1] - fm.access[0]
+        d_constraint = fm.constraint[1] - fm.constraint[0]
+        signs_hold = (
+            min(
+                p.benefit_scale,
+                p.goal_weight_economic,
+                p.goal_weight_political,
+                p.need_weight,
+                d_access,
+                d_constraint,
+                p.core_weight,
+                float(military_weight.min(initial=0.0)),
+                float(autonomy_weight.min(initial=0.0)),
+                float(fit.min(initial=0.0)),
+                float(reliability.min(initial=0.0)),
+                float(need_gap.min(initial=0.0)),
+            )
+            >= 0.0
+        )
+        if not signs_hold:
+            return np.ones((n, n), dtype=bool)
+        keep = 1.0 - self.relief
+        gain = (fm.saving[1] - fm.overhead[1] * keep) - (fm.saving[0] - fm.overhead[0] * keep)
+        econ = np.maximum(0.0, gain * (p.economic_base + p.economic_pressure * pressure)[:, None])
+        mil = d_access * reliability * (1.0 + p.need_weight * need_gap.max(axis=1))[:, None]
+        pol = p.political_base * (1.0 - self.distance)
+        benefit = (
+            p.benefit_scale
+            * fit
+            * (
+                p.goal_weight_economic * econ
+                + military_weight[:, None] * mil
+                + p.goal_weight_political * pol
+            )
+        )
+        cost = autonomy_weight[:, None] * d_constraint * min(p.core_weight, 1.0)
+        cost = cost + p.transaction_cost * keep
+        bonus = np.where(partner, 0.0, -new_partner_penalty[:, None])
+        may = benefit - cost + bonus > -BOUND_MARGIN
+        may &= may.T
+        np.fill_diagonal(may, False)
+        return may
 
     def propose(
         self,
@@ -273,88 +424,94 @@ class CooperationRules:
         Returns (initiator, partner, area, from_form, to_form) tuples, one per pair
         and area. Each state initiates at most ``initiatives_per_year`` moves, chosen
         among its positive ones with Gumbel noise of scale ``choice_temperature``.
+
+        A move is weighed for every pair and area with a form already, and, for a first
+        tie, for the pairs where it may pay (:meth:`first_tie_may_pay`): no other can
+        be mutually beneficial. The result is that of weighing every pair and area.
         """
         p, fm = self.p, self.forms
         n, _, a = eff.shape
         top_form = int(Form.SPECIALISATION)
         to = np.minimum(np.arange(top_form + 1) + 1, top_form)  # one form deeper
-        fit_needed, trust_needed = fm.fit_required[to], fm.trust_required[to]
+        partner = any_over_areas(state.bilateral > 0)
+        first = self.first_tie_may_pay(
+            pressure,
+            reliability,
+            fit,
+            autonomy_weight,
+            new_partner_penalty,
+            military_weight,
+            need_gap,
+            partner,
+        )
+        # the candidates, one entry per (i, j, a) in row-major order; a symmetric set
+        ii, jj, aa = np.nonzero((eff > 0) | first[:, :, None])
+        cur = eff[ii, jj, aa].astype(np.intp)
+        new = to[cur]
+        pair_allowed = np.minimum(allowed[ii, aa], allowed[jj, aa])
+        shallow = ~(priority[ii, jj] & priority[jj, ii])
+        pair_allowed[shallow] = np.minimum(pair_allowed[shallow], SHALLOW_LIMIT)
         holds = k > EPS
-        deep_ok = priority & priority.T
-        trust_min = np.minimum(state.trust, state.trust.T)
-        partner = (state.bilateral > 0).any(axis=2)
-        idx = np.arange(n)
-        feasible = np.empty(eff.shape, dtype=bool)
-        value = np.empty(eff.shape)
-        for rows in row_blocks(n, n * a):  # row by row block: identical, faster when large
-            cur = eff[rows].astype(np.intp)
-            new = to[cur]
-            pair_allowed = np.minimum(allowed[rows][:, None, :], allowed[None, :, :])
-            shallow = ~deep_ok[rows]
-            pair_allowed[shallow] = np.minimum(pair_allowed[shallow], SHALLOW_LIMIT)
-            block = state.since[rows] < year  # no second change to a tie in the same year
-            block &= cur < top_form
-            block &= new <= pair_allowed
-            block &= holds[rows][:, None, :]
-            block &= holds[None, :, :]
-            block &= fit[rows][:, :, None] >= fit_needed[cur]
-            block &= trust_min[rows][:, :, None] >= trust_needed[cur]
-            block[np.arange(block.shape[0]), idx[rows], :] = False
-            feasible[rows] = block
-            # form 6: the state holding less becomes dependent on the other
-            drops = None
-            spec = new == Form.SPECIALISATION
-            if spec.any():
-                k_i = k[rows][:, None, :]
-                smaller = (k_i < k[None, :, :]) | (
-                    (k_i == k[None, :, :]) & (idx[rows][:, None, None] > idx[None, :, None])
-                )
-                drops = spec & smaller
-            ratio = np.divide(
-                k[None, :, :],
-                ref[rows][:, None, :],
-                out=np.zeros(cur.shape),
-                where=ref[rows][:, None, :] > EPS,
-            )
-            bonus = np.where(state.bilateral[rows] > 0, deepen_bonus[rows][:, None, None], 0.0)
-            bonus -= np.where(
-                partner[rows][:, :, None], 0.0, new_partner_penalty[rows][:, None, None]
-            )
-            value[rows] = self._side_value(
-                cur,
-                to,
-                area_form,
-                pressure,
-                ratio,
-                reliability[rows],
-                fit[rows],
-                autonomy_weight,
-                bonus,
-                drops,
-                military_weight,
-                need_gap,
-                rows,
-            )
-        positive = value > 0
-        mutual = feasible & positive & positive.transpose(1, 0, 2)
-        noise = rng.gumbel(size=(n, n * a)) * p.choice_temperature  # drawn every year
-        if not mutual.any():
-            return []
-        value[~mutual] = -np.inf
-        score = value.reshape(n, -1)
-        score += noise
-        kmax = min(p.initiatives_per_year, score.shape[1])
-        top = np.argpartition(-score, kmax - 1, axis=1)[:, :kmax]
+        feasible = state.since[ii, jj, aa] < year  # no second change to a tie in a year
+        feasible &= cur < top_form
+        feasible &= new <= pair_allowed
+        feasible &= holds[ii, aa]
+        feasible &= holds[jj, aa]
+        feasible &= fit[ii, jj] >= fm.fit_required[to][cur]
+        feasible &= (
+            np.minimum(state.trust[ii, jj], state.trust[jj, ii]) >= (fm.trust_required[to][cur])
+        )
+        feasible &= ii != jj
+        # a move is mutual when feasible and worth it to both: weigh (i, j, a) when it
+        # or (j, i, a) is feasible
+        seen = np.zeros(eff.shape, dtype=bool)
+        seen[ii, jj, aa] = feasible
+        weigh = np.flatnonzero(feasible | seen[jj, ii, aa])
+        i, j, ar, c = ii[weigh], jj[weigh], aa[weigh], cur[weigh]
+        drops = None
+        if (to[c] == top_form).any():  # form 6: the state holding less becomes dependent
+            smaller = (k[i, ar] < k[j, ar]) | ((k[i, ar] == k[j, ar]) & (i > j))
+            drops = (to[c] == top_form) & smaller
+        ref_i = ref[i, ar]
+        bonus = np.where(state.bilateral[i, j, ar] > 0, deepen_bonus[i], 0.0)
+        bonus -= np.where(partner[i, j], 0.0, new_partner_penalty[i])
+        value = self._side_value(
+            c,
+            to,
+            area_form=area_form[j, ar],
+            relief=self.relief[i, j],
+            distance=self.distance[i, j],
+            pressure=pressure[i],
+            need_gap=need_gap[i, ar],
+            autonomy_weight=autonomy_weight[i],
+            military_weight=military_weight[i],
+            core=self.core[i, ar],
+            reliability=reliability[i, j],
+            fit=fit[i, j],
+            ratio=np.divide(k[j, ar], ref_i, out=np.zeros(ref_i.shape), where=ref_i > EPS),
+            bonus=bonus,
+            drops=drops,
+        )
+        positive = np.zeros(eff.shape, dtype=bool)
+        positive[i, j, ar] = value > 0
+        mutual = feasible[weigh] & (value > 0) & positive[j, i, ar]
+        kmax = min(p.initiatives_per_year, n * a)
+        chosen = choose_top(
+            rng,
+            (n, n * a),
+            i[mutual],
+            j[mutual] * a + ar[mutual],
+            value[mutual],
+            p.choice_temperature,
+            kmax,
+        )
         moves: dict[tuple[int, int, int], tuple[int, int, int, int, int]] = {}
-        for i in range(n):
-            for flat in top[i]:
-                if not np.isfinite(score[i, flat]):
-                    continue
-                j, ar = divmod(int(flat), a)
-                key = (min(i, j), max(i, j), ar)
-                if key not in moves:
-                    now = int(eff[i, j, ar])
-                    moves[key] = (i, j, ar, now, min(now + 1, int(Form.SPECIALISATION)))
+        for r, f in chosen:
+            jj_, ar_ = divmod(f, a)
+            key = (min(r, jj_), max(r, jj_), ar_)
+            if key not in moves:
+                now = int(eff[r, jj_, ar_])
+                moves[key] = (r, jj_, ar_, now, min(now + 1, top_form))
         return [moves[key] for key in sorted(moves)]
 
     def apply_moves(
