@@ -9,6 +9,8 @@ element computed by the same operations, gives the identical result faster.
 
 from __future__ import annotations
 
+import numpy as np
+
 BLOCK_ELEMENTS = 1 << 16  # values per temporary array of one block (512 kB of float64)
 
 
@@ -17,3 +19,38 @@ def row_blocks(n: int, per_row: int) -> list[slice]:
     holds `per_row` values (one slice for a small world)."""
     step = max(1, BLOCK_ELEMENTS // max(per_row, 1))
     return [slice(start, min(start + step, n)) for start in range(0, n, step)]
+
+
+# Reductions over the last (area) axis of an [N, N, A] array: numpy reduces a short
+# contiguous axis slowly (one small inner loop per pair); taking one area at a time
+# runs over all pairs at once. Maxima, counts and "any" are exact in any order.
+
+
+def max_over_areas(x: np.ndarray) -> np.ndarray:
+    """``x.max(axis=2)`` for an integer [N, N, A] array."""
+    out = x[:, :, 0].copy()
+    for area in range(1, x.shape[2]):
+        np.maximum(out, x[:, :, area], out=out)
+    return out
+
+
+def any_over_areas(mask: np.ndarray) -> np.ndarray:
+    """``mask.any(axis=2)`` for a bool [N, N, A] array."""
+    out = mask[:, :, 0].copy()
+    for area in range(1, mask.shape[2]):
+        out |= mask[:, :, area]
+    return out
+
+
+def count_over_areas(mask: np.ndarray) -> np.ndarray:
+    """``mask.sum(axis=2)`` (int64) for a bool [N, N, A] array."""
+    out = np.zeros(mask.shape[:2], dtype=np.int16)
+    for area in range(mask.shape[2]):
+        out += mask[:, :, area]
+    return out.astype(np.int64)
+
+
+def max_over_partners(x: np.ndarray) -> np.ndarray:
+    """``x.max(axis=1)`` for an [N, N, A] array, reduced over a contiguous copy with the
+    partner axis first (numpy reduces the first axis fastest)."""
+    return np.ascontiguousarray(x.transpose(1, 0, 2)).max(axis=0)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from imssim.blocks import row_blocks
+from imssim.blocks import any_over_areas, row_blocks
 from imssim.config import ModelParams
 from imssim.forms import SHALLOW_LIMIT, Form, FormTable
 
@@ -114,14 +114,6 @@ def priority_partners(bilateral: np.ndarray, trust: np.ndarray, limit: np.ndarra
 
 
 BOUND_MARGIN = 1e-9  # far above rounding, far below any value that matters
-
-
-def any_over_areas(mask: np.ndarray) -> np.ndarray:
-    """bool[N, N]: ``mask.any(axis=2)`` for a bool[N, N, A], one area at a time (faster)."""
-    out = mask[:, :, 0].copy()
-    for area in range(1, mask.shape[2]):
-        out |= mask[:, :, area]
-    return out
 
 
 def choose_top(
@@ -333,53 +325,65 @@ class CooperationRules:
             )
         return value
 
-    def first_tie_may_pay(
+    def step_may_pay(
         self,
+        form: int,
         pressure: np.ndarray,
         reliability: np.ndarray,
         fit: np.ndarray,
+        trust_min: np.ndarray,
         autonomy_weight: np.ndarray,
+        deepen_bonus: np.ndarray,
         new_partner_penalty: np.ndarray,
         military_weight: np.ndarray,
         need_gap: np.ndarray,
         partner: np.ndarray,
     ) -> np.ndarray:
-        """bool[N, N]: the pairs for which a first tie (form 0 to 1) in some area may be
-        worth it to both sides.
+        """bool[N, N]: the pairs for which a move from `form` (0-4) one form deeper, in
+        an area where they hold `form`, may be feasible and worth it to both sides.
 
-        An upper bound of :meth:`_side_value` over the areas in which the pair has no
-        form yet: the largest economic gain, the military gain at full access to the
-        partner's capability and i's largest need, the least autonomy cost; a pair whose
-        bound falls below zero (by a margin far above rounding) on either side cannot
-        agree on a first tie anywhere. Where a parameter's sign would void the bound
-        (the config checks exclude it), every pair may.
+        An upper bound of :meth:`_side_value` over such areas: the largest economic
+        gain, the military gain at full access to the partner's capability and at i's
+        largest need, the least autonomy cost, the bonus for a tie held; a pair whose
+        bound falls below zero (by a margin far above rounding) on either side, or whose
+        fit or mutual trust is short of the deeper form's on both sides, cannot agree on
+        such a move. Where a parameter's sign would void the bound (the config checks
+        exclude it), every pair may.
         """
         p, fm = self.p, self.forms
-        n = fit.shape[0]
-        d_access = fm.access[1] - fm.access[0]
-        d_constraint = fm.constraint[1] - fm.constraint[0]
+        new = form + 1
+        d_access = fm.access[new] - fm.access[form]
+        d_constraint = fm.constraint[new] - fm.constraint[form]
         signs_hold = (
             min(
                 p.benefit_scale,
                 p.goal_weight_economic,
-                p.goal_weight_political,
                 p.need_weight,
                 d_access,
                 d_constraint,
                 p.core_weight,
                 float(military_weight.min(initial=0.0)),
                 float(autonomy_weight.min(initial=0.0)),
+                float(deepen_bonus.min(initial=0.0)),
                 float(fit.min(initial=0.0)),
                 float(reliability.min(initial=0.0)),
                 float(need_gap.min(initial=0.0)),
             )
             >= 0.0
         )
+        feasible = (fit >= fm.fit_required[new]) & (trust_min >= fm.trust_required[new])
+        feasible |= feasible.T
         if not signs_hold:
-            return np.ones((n, n), dtype=bool)
+            return feasible
         keep = 1.0 - self.relief
-        gain = (fm.saving[1] - fm.overhead[1] * keep) - (fm.saving[0] - fm.overhead[0] * keep)
-        econ = np.maximum(0.0, gain * (p.economic_base + p.economic_pressure * pressure)[:, None])
+        # the gain over the deepest form j holds in the area (at least `form`: j holds
+        # it with i), taken over every form up to `form` all the same
+        gains = [
+            (fm.saving[new] - fm.overhead[new] * keep) - (fm.saving[f] - fm.overhead[f] * keep)
+            for f in range(form + 1)
+        ]
+        scale = (p.economic_base + p.economic_pressure * pressure)[:, None]
+        econ = np.maximum(0.0, np.maximum.reduce([g * scale for g in gains]))
         mil = d_access * reliability * (1.0 + p.need_weight * need_gap.max(axis=1))[:, None]
         pol = p.political_base * (1.0 - self.distance)
         benefit = (
@@ -393,9 +397,13 @@ class CooperationRules:
         )
         cost = autonomy_weight[:, None] * d_constraint * min(p.core_weight, 1.0)
         cost = cost + p.transaction_cost * keep
-        bonus = np.where(partner, 0.0, -new_partner_penalty[:, None])
+        # a tie held (form >= 1 between them) earns the bonus; without any tie between
+        # them the newcomer's penalty applies
+        held = deepen_bonus[:, None] if form > 0 else 0.0
+        bonus = np.where(partner, held, -new_partner_penalty[:, None])
         may = benefit - cost + bonus > -BOUND_MARGIN
         may &= may.T
+        may &= feasible
         np.fill_diagonal(may, False)
         return may
 
@@ -425,42 +433,57 @@ class CooperationRules:
         and area. Each state initiates at most ``initiatives_per_year`` moves, chosen
         among its positive ones with Gumbel noise of scale ``choice_temperature``.
 
-        A move is weighed for every pair and area with a form already, and, for a first
-        tie, for the pairs where it may pay (:meth:`first_tie_may_pay`): no other can
-        be mutually beneficial. The result is that of weighing every pair and area.
+        A move is weighed only where it may be feasible and mutually beneficial
+        (:meth:`step_may_pay`); the result is that of weighing every pair and area.
         """
         p, fm = self.p, self.forms
         n, _, a = eff.shape
         top_form = int(Form.SPECIALISATION)
         to = np.minimum(np.arange(top_form + 1) + 1, top_form)  # one form deeper
         partner = any_over_areas(state.bilateral > 0)
-        first = self.first_tie_may_pay(
-            pressure,
-            reliability,
-            fit,
-            autonomy_weight,
-            new_partner_penalty,
-            military_weight,
-            need_gap,
-            partner,
-        )
-        # the candidates, one entry per (i, j, a) in row-major order; a symmetric set
-        ii, jj, aa = np.nonzero((eff > 0) | first[:, :, None])
+        trust_min = np.minimum(state.trust, state.trust.T)
+        holds = k > EPS
+        # the candidates: pairs and areas where both hold the capability and the tie
+        # has not changed this year, at a form for which the pair may agree on a step
+        # (:meth:`step_may_pay`; form 5 always, form 6 never); a symmetric set
+        may = {
+            form: self.step_may_pay(
+                form,
+                pressure,
+                reliability,
+                fit,
+                trust_min,
+                autonomy_weight,
+                deepen_bonus,
+                new_partner_penalty,
+                military_weight,
+                need_gap,
+                partner,
+            )
+            for form in range(top_form - 1)
+        }
+        mask = np.empty(eff.shape, dtype=bool)
+        for rows in row_blocks(n, n * a):
+            e = eff[rows]
+            block = e == top_form - 1
+            for form, pairs in may.items():
+                block |= (e == form) & pairs[rows][:, :, None]
+            block &= holds[rows][:, None, :]
+            block &= holds[None, :, :]
+            block &= state.since[rows] < year
+            mask[rows] = block
+        ii, jj, aa = np.nonzero(mask)
         cur = eff[ii, jj, aa].astype(np.intp)
         new = to[cur]
         pair_allowed = np.minimum(allowed[ii, aa], allowed[jj, aa])
         shallow = ~(priority[ii, jj] & priority[jj, ii])
         pair_allowed[shallow] = np.minimum(pair_allowed[shallow], SHALLOW_LIMIT)
-        holds = k > EPS
-        feasible = state.since[ii, jj, aa] < year  # no second change to a tie in a year
-        feasible &= cur < top_form
-        feasible &= new <= pair_allowed
-        feasible &= holds[ii, aa]
-        feasible &= holds[jj, aa]
+        # feasible: as checked for the mask (both hold, no second change to a tie in a
+        # year, not at form 6), within what policy allows, with the fit and mutual trust
+        # the deeper form needs
+        feasible = new <= pair_allowed
         feasible &= fit[ii, jj] >= fm.fit_required[to][cur]
-        feasible &= (
-            np.minimum(state.trust[ii, jj], state.trust[jj, ii]) >= (fm.trust_required[to][cur])
-        )
+        feasible &= trust_min[ii, jj] >= fm.trust_required[to][cur]
         feasible &= ii != jj
         # a move is mutual when feasible and worth it to both: weigh (i, j, a) when it
         # or (j, i, a) is feasible

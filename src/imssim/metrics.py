@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from imssim.blocks import row_blocks
 from imssim.forms import FormTable
 
 EPS = 1e-9
@@ -53,35 +52,22 @@ def offers(
     return ref, forms.access[eff] * reliability[:, :, None] * np.minimum(1.0, ratio)
 
 
-def offer_totals(
+def pair_offers(
     k: np.ndarray,
     handed: np.ndarray,
     eff: np.ndarray,
     reliability: np.ndarray,
     forms: FormTable,
-) -> tuple[np.ndarray, np.ndarray]:
-    """What partners offer, summed both ways (:func:`offers`): over areas, what each
-    partner j offers state i, float[N, N] (:func:`partner_offer`), and over partners,
-    what they make available to i in each area, float[N, A] (:func:`contribution`).
-
-    Computed block by block of states i (:mod:`imssim.blocks`), each value by the same
-    operations as over the whole array.
-    """
-    n, _, a = eff.shape
-    ref = reference_level(k, handed)  # [N, A]
-    by_partner = np.empty((n, n))
-    log_none = np.empty((n, a))
-    for rows in row_blocks(n, n * a):
-        ref_i = ref[rows][:, None, :]
-        ratio = np.divide(
-            k[None, :, :], ref_i, out=np.zeros((ref_i.shape[0], n, a)), where=ref_i > EPS
-        )
-        x = forms.access[eff[rows]] * reliability[rows][:, :, None] * np.minimum(1.0, ratio)
-        by_partner[rows] = (x * ref_i).sum(axis=2)
-        # offers combine like independent chances: 1 - prod(1 - x)
-        x = np.clip(x, 0.0, 1.0 - 1e-12)
-        log_none[rows] = np.log1p(-x).sum(axis=1)
-    return by_partner, ref * (1.0 - np.exp(log_none))
+    rows: np.ndarray,
+    cols: np.ndarray,
+) -> np.ndarray:
+    """float[P]: the capability each listed partner ``cols[p]`` offers state ``rows[p]``
+    over all areas (:func:`partner_offer` at those pairs, computed for them only)."""
+    ref = reference_level(k, handed)
+    ref_i = ref[rows]  # [P, A]
+    ratio = np.divide(k[cols], ref_i, out=np.zeros(ref_i.shape), where=ref_i > EPS)
+    x = forms.access[eff[rows, cols]] * reliability[rows, cols][:, None] * np.minimum(1.0, ratio)
+    return (x * ref_i).sum(axis=1)
 
 
 def contribution(
@@ -97,8 +83,24 @@ def contribution(
     offers combine like independent chances (1 - prod(1 - x)), so a state can at most
     double its reference level in an area and many shallow ties do not add up to more
     than one deep tie.
+
+    Form 0 gives no access, so only the pairs and areas with a form offer anything:
+    their terms log(1 - x) are summed (over partners, in order) and the others, each
+    exactly -0.0, are left out, which leaves every sum as it is.
     """
-    return offer_totals(k, handed, eff, reliability, forms)[1]
+    n, _, a = eff.shape
+    ref = reference_level(k, handed)  # [N, A]
+    if forms.access[0] != 0.0:  # (the config checks exclude it) every pair and area offers
+        x = offers(k, handed, eff, reliability, forms)[1]
+        x = np.clip(x, 0.0, 1.0 - 1e-12)
+        return ref * (1.0 - np.exp(np.log1p(-x).sum(axis=1)))
+    i, j, ar = np.nonzero(eff)
+    ref_i = ref[i, ar]
+    ratio = np.divide(k[j, ar], ref_i, out=np.zeros(ref_i.shape), where=ref_i > EPS)
+    x = forms.access[eff[i, j, ar]] * reliability[i, j] * np.minimum(1.0, ratio)
+    x = np.clip(x, 0.0, 1.0 - 1e-12)
+    log_none = np.bincount(i * a + ar, weights=np.log1p(-x), minlength=n * a).reshape(n, a)
+    return ref * (1.0 - np.exp(log_none))
 
 
 def partner_offer(
@@ -110,7 +112,8 @@ def partner_offer(
 ) -> np.ndarray:
     """float[N, N]: the capability j offers i over all areas (before offers combine,
     :func:`offers`): what i depends on j for."""
-    return offer_totals(k, handed, eff, reliability, forms)[0]
+    ref, x = offers(k, handed, eff, reliability, forms)
+    return (x * ref[:, None, :]).sum(axis=2)
 
 
 def autonomy(

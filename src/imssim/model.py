@@ -26,6 +26,7 @@ from a :class:`~imssim.config.Config` and returns its tables.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import mesa
 import numpy as np
@@ -33,6 +34,7 @@ import numpy as np
 from imssim import capabilities
 from imssim import frameworks as fwk
 from imssim.agents import StateAgent
+from imssim.blocks import any_over_areas, count_over_areas, max_over_areas, max_over_partners
 from imssim.config import Config, PolicyConfig, to_config
 from imssim.cooperation import (
     CooperationRules,
@@ -47,8 +49,9 @@ from imssim.errors import ConfigError, WorldDataError
 from imssim.forms import Form, FormTable
 from imssim.metrics import (
     autonomy,
+    contribution,
     need_gap,
-    offer_totals,
+    pair_offers,
     reference_level,
     shortfall_surplus,
     threat_factor,
@@ -258,17 +261,24 @@ class CooperationModel(mesa.Model):
         """Effective form per pair and area (bilateral or framework), and per state
         and area the deepest form over all partners."""
         eff = np.maximum(self.coop.bilateral, self._framework_layers()[0])
-        return eff, eff.max(axis=1)
+        return eff, max_over_partners(eff)
 
-    def _offers(self, eff: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """What each partner offers each state over all areas [N, N], and what partners
-        make available to each state per area [N, A] (:func:`imssim.metrics.offer_totals`)."""
-        return offer_totals(self.k, self.handed, eff, self.reliability(), self.forms)
+    def _offers(self, eff: np.ndarray) -> tuple[Callable, np.ndarray]:
+        """What partners offer each state: over all areas, a function of the pairs
+        (:func:`imssim.metrics.pair_offers`: the rings need it only for their
+        candidates), and per area, what they make available to it [N, A]
+        (:func:`imssim.metrics.contribution`)."""
+        k, handed, reliability = self.k.copy(), self.handed.copy(), self.reliability()
 
-    def _target_rings(self, eff: np.ndarray, offer: np.ndarray) -> np.ndarray:
+        def offer_at(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+            return pair_offers(k, handed, eff, reliability, self.forms, rows, cols)
+
+        return offer_at, contribution(k, handed, eff, reliability, self.forms)
+
+    def _target_rings(self, eff: np.ndarray, offer: Callable) -> np.ndarray:
         beyond = self._framework_layers()[1]
         bil = self.coop.bilateral
-        any_coop = (bil > 0).any(axis=2) | (beyond > 0).any(axis=2)
+        any_coop = any_over_areas(bil > 0) | any_over_areas(beyond > 0)
         return target_rings(
             bil,
             beyond,
@@ -328,7 +338,7 @@ class CooperationModel(mesa.Model):
 
     def partner_fit(self, eff: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         holds = (self.k > EPS) | (self.handed > EPS)
-        breadth = (eff > 0).mean(axis=2)
+        breadth = count_over_areas(eff > 0) / eff.shape[2]  # (eff > 0).mean(axis=2)
         return partner_fit(self.criteria, holds, breadth, self.params)
 
     # --- the year -----------------------------------------------------------------
@@ -433,7 +443,7 @@ class CooperationModel(mesa.Model):
 
         # 6 rings and outcomes
         eff, area_form = self.effective_forms()
-        deep = self.coop.bilateral.max(axis=2) >= p.ring_duration_form
+        deep = max_over_areas(self.coop.bilateral) >= p.ring_duration_form
         self.deep_years = np.where(deep, self.deep_years + 1, 0)
         offer, contrib = self._offers(eff)
         target = self._target_rings(eff, offer)

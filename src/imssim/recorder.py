@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from imssim.blocks import row_blocks
+from imssim.blocks import count_over_areas, max_over_areas, row_blocks
 from imssim.forms import DEEP
 from imssim.rings import RING_NAMES, Ring
 from imssim.world import World
@@ -72,13 +72,14 @@ def pair_counts(eff: np.ndarray, bilateral: np.ndarray) -> dict[str, np.ndarray]
     }
     for rows in row_blocks(n, n * a):
         e, b = eff[rows], bilateral[rows]
-        out["max_form"][rows] = e.max(axis=2)
-        out["bilateral_form"][rows] = b.max(axis=2)
-        out["n_areas"][rows] = (e > 0).sum(axis=2)
-        out["n_deep_areas"][rows] = (e >= DEEP).sum(axis=2)
-        out["bilateral_any"][rows] = (b > 0).any(axis=2)
-        out["eff_count"] += np.bincount(e.ravel(), minlength=7)[:7]
-        out["bil_count"] += np.bincount(b.ravel(), minlength=7)[:7]
+        out["max_form"][rows] = max_over_areas(e)
+        out["bilateral_form"][rows] = max_over_areas(b)
+        out["n_areas"][rows] = count_over_areas(e > 0)
+        out["n_deep_areas"][rows] = count_over_areas(e >= DEEP)
+        out["bilateral_any"][rows] = out["bilateral_form"][rows] > 0
+    for form in range(1, 7):
+        out["eff_count"][form] = np.count_nonzero(eff == form)
+        out["bil_count"][form] = np.count_nonzero(bilateral == form)
     return out
 
 
