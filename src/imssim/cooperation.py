@@ -325,9 +325,8 @@ class CooperationRules:
             )
         return value
 
-    def step_may_pay(
+    def steps_may_pay(
         self,
-        form: int,
         pressure: np.ndarray,
         reliability: np.ndarray,
         fit: np.ndarray,
@@ -338,9 +337,9 @@ class CooperationRules:
         military_weight: np.ndarray,
         need_gap: np.ndarray,
         partner: np.ndarray,
-    ) -> np.ndarray:
-        """bool[N, N]: the pairs for which a move from `form` (0-4) one form deeper, in
-        an area where they hold `form`, may be feasible and worth it to both sides.
+    ) -> list[np.ndarray]:
+        """For each form 0-4, bool[N, N]: the pairs for which a move from that form one
+        form deeper, in an area where they hold it, may be feasible and worth it to both.
 
         An upper bound of :meth:`_side_value` over such areas: the largest economic
         gain, the military gain at full access to the partner's capability and at i's
@@ -351,16 +350,16 @@ class CooperationRules:
         exclude it), every pair may.
         """
         p, fm = self.p, self.forms
-        new = form + 1
-        d_access = fm.access[new] - fm.access[form]
-        d_constraint = fm.constraint[new] - fm.constraint[form]
+        forms = range(int(Form.SPECIALISATION) - 1)
+        d_access = np.diff(fm.access)
+        d_constraint = np.diff(fm.constraint)
         signs_hold = (
             min(
                 p.benefit_scale,
                 p.goal_weight_economic,
                 p.need_weight,
-                d_access,
-                d_constraint,
+                float(d_access[:5].min()),
+                float(d_constraint[:5].min()),
                 p.core_weight,
                 float(military_weight.min(initial=0.0)),
                 float(autonomy_weight.min(initial=0.0)),
@@ -371,41 +370,42 @@ class CooperationRules:
             )
             >= 0.0
         )
-        feasible = (fit >= fm.fit_required[new]) & (trust_min >= fm.trust_required[new])
-        feasible |= feasible.T
+        out = []
+        for form in forms:
+            ok = (fit >= fm.fit_required[form + 1]) & (trust_min >= fm.trust_required[form + 1])
+            out.append(ok | ok.T)
         if not signs_hold:
-            return feasible
+            return out
         keep = 1.0 - self.relief
-        # the gain over the deepest form j holds in the area (at least `form`: j holds
-        # it with i), taken over every form up to `form` all the same
-        gains = [
-            (fm.saving[new] - fm.overhead[new] * keep) - (fm.saving[f] - fm.overhead[f] * keep)
-            for f in range(form + 1)
-        ]
+        net = [fm.saving[f] - fm.overhead[f] * keep for f in range(len(forms) + 1)]
         scale = (p.economic_base + p.economic_pressure * pressure)[:, None]
-        econ = np.maximum(0.0, np.maximum.reduce([g * scale for g in gains]))
-        mil = d_access * reliability * (1.0 + p.need_weight * need_gap.max(axis=1))[:, None]
-        pol = p.political_base * (1.0 - self.distance)
-        benefit = (
-            p.benefit_scale
-            * fit
-            * (
-                p.goal_weight_economic * econ
-                + military_weight[:, None] * mil
-                + p.goal_weight_political * pol
-            )
-        )
-        cost = autonomy_weight[:, None] * d_constraint * min(p.core_weight, 1.0)
-        cost = cost + p.transaction_cost * keep
-        # a tie held (form >= 1 between them) earns the bonus; without any tie between
-        # them the newcomer's penalty applies
-        held = deepen_bonus[:, None] if form > 0 else 0.0
-        bonus = np.where(partner, held, -new_partner_penalty[:, None])
-        may = benefit - cost + bonus > -BOUND_MARGIN
-        may &= may.T
-        may &= feasible
-        np.fill_diagonal(may, False)
-        return may
+        reach = reliability * (1.0 + p.need_weight * need_gap.max(axis=1))[:, None]
+        weight = p.benefit_scale * fit
+        political = p.goal_weight_political * (p.political_base * (1.0 - self.distance))
+        fixed_cost = p.transaction_cost * keep
+        autonomy = autonomy_weight[:, None] * min(p.core_weight, 1.0)
+        low, high = net[0].copy(), net[0].copy()  # the least and most net saving so far
+        for form in forms:
+            # the gain over the deepest form j holds in the area (at least `form`: j
+            # holds it with i), taken over every form up to `form` all the same
+            np.minimum(low, net[form], out=low)
+            np.maximum(high, net[form], out=high)
+            econ = np.maximum((net[form + 1] - low) * scale, (net[form + 1] - high) * scale)
+            np.maximum(econ, 0.0, out=econ)
+            benefit = p.goal_weight_economic * econ
+            benefit += military_weight[:, None] * (d_access[form] * reach)
+            benefit += political
+            benefit *= weight
+            benefit -= autonomy * d_constraint[form]
+            benefit -= fixed_cost
+            # a tie held (form >= 1 between them) earns the bonus; without any tie
+            # between them the newcomer's penalty applies
+            held = deepen_bonus[:, None] if form > 0 else 0.0
+            benefit += np.where(partner, held, -new_partner_penalty[:, None])
+            may = benefit > -BOUND_MARGIN
+            out[form] &= may & may.T
+            np.fill_diagonal(out[form], False)
+        return out
 
     def propose(
         self,
@@ -434,7 +434,7 @@ class CooperationRules:
         among its positive ones with Gumbel noise of scale ``choice_temperature``.
 
         A move is weighed only where it may be feasible and mutually beneficial
-        (:meth:`step_may_pay`); the result is that of weighing every pair and area.
+        (:meth:`steps_may_pay`); the result is that of weighing every pair and area.
         """
         p, fm = self.p, self.forms
         n, _, a = eff.shape
@@ -445,28 +445,24 @@ class CooperationRules:
         holds = k > EPS
         # the candidates: pairs and areas where both hold the capability and the tie
         # has not changed this year, at a form for which the pair may agree on a step
-        # (:meth:`step_may_pay`; form 5 always, form 6 never); a symmetric set
-        may = {
-            form: self.step_may_pay(
-                form,
-                pressure,
-                reliability,
-                fit,
-                trust_min,
-                autonomy_weight,
-                deepen_bonus,
-                new_partner_penalty,
-                military_weight,
-                need_gap,
-                partner,
-            )
-            for form in range(top_form - 1)
-        }
+        # (:meth:`steps_may_pay`; form 5 always, form 6 never); a symmetric set
+        may = self.steps_may_pay(
+            pressure,
+            reliability,
+            fit,
+            trust_min,
+            autonomy_weight,
+            deepen_bonus,
+            new_partner_penalty,
+            military_weight,
+            need_gap,
+            partner,
+        )
         mask = np.empty(eff.shape, dtype=bool)
         for rows in row_blocks(n, n * a):
             e = eff[rows]
             block = e == top_form - 1
-            for form, pairs in may.items():
+            for form, pairs in enumerate(may):
                 block |= (e == form) & pairs[rows][:, :, None]
             block &= holds[rows][:, None, :]
             block &= holds[None, :, :]
