@@ -50,7 +50,11 @@ def count_over_areas(mask: np.ndarray) -> np.ndarray:
     return out.astype(np.int64)
 
 
-def max_over_partners(x: np.ndarray) -> np.ndarray:
-    """``x.max(axis=1)`` for an [N, N, A] array, reduced over a contiguous copy with the
-    partner axis first (numpy reduces the first axis fastest)."""
-    return np.ascontiguousarray(x.transpose(1, 0, 2)).max(axis=0)
+def nonzero3(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.nonzero(mask)`` for a bool [N, M, A] array: the same indices in the same
+    (row-major) order, found on the flat array (much faster)."""
+    _, m, a = mask.shape
+    flat = np.flatnonzero(mask)
+    i, rest = np.divmod(flat, m * a)
+    j, ar = np.divmod(rest, a)
+    return i, j, ar

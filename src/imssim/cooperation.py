@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from imssim.blocks import any_over_areas, row_blocks
+from imssim.blocks import any_over_areas, nonzero3, row_blocks
 from imssim.config import ModelParams
 from imssim.forms import SHALLOW_LIMIT, Form, FormTable
 
@@ -468,7 +468,7 @@ class CooperationRules:
             block &= holds[None, :, :]
             block &= state.since[rows] < year
             mask[rows] = block
-        ii, jj, aa = np.nonzero(mask)
+        ii, jj, aa = nonzero3(mask)
         cur = eff[ii, jj, aa].astype(np.intp)
         new = to[cur]
         pair_allowed = np.minimum(allowed[ii, aa], allowed[jj, aa])
@@ -643,7 +643,7 @@ class CooperationRules:
         """
         p, fm = self.p, self.forms
         bil = state.bilateral
-        iu, ju, au = np.nonzero(bil > 0)
+        iu, ju, au = nonzero3(bil > 0)
         upper = iu < ju  # each pair once (the record is symmetric), in row-major order
         iu, ju, au = iu[upper], ju[upper], au[upper]
         # one draw per pair and area whether or not a tie exists there, so that two runs

@@ -83,11 +83,15 @@ def membership_schedule(scenario: ScenarioConfig, world: World) -> list[Membersh
 
 
 def framework_forms(
-    members: np.ndarray, frameworks: list[Framework] | tuple[Framework, ...], n_areas: int
+    members: np.ndarray,
+    frameworks: list[Framework] | tuple[Framework, ...],
+    n_areas: int,
+    start: np.ndarray | None = None,
 ) -> np.ndarray:
-    """int8[N, N, A]: the deepest framework form each pair shares in each area."""
+    """int8[N, N, A]: the deepest framework form each pair shares in each area (with
+    `start`, the deeper of that and `start`'s)."""
     n = members.shape[1]
-    fw = np.zeros((n, n, n_areas), dtype=np.int8)
+    fw = np.zeros((n, n, n_areas), dtype=np.int8) if start is None else start.copy()
     for f, framework in enumerate(frameworks):
         who = np.flatnonzero(members[f])
         if who.size == 0:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from imssim.blocks import nonzero3
 from imssim.forms import FormTable
 
 EPS = 1e-9
@@ -94,7 +95,7 @@ def contribution(
         x = offers(k, handed, eff, reliability, forms)[1]
         x = np.clip(x, 0.0, 1.0 - 1e-12)
         return ref * (1.0 - np.exp(np.log1p(-x).sum(axis=1)))
-    i, j, ar = np.nonzero(eff)
+    i, j, ar = nonzero3(eff > 0)
     ref_i = ref[i, ar]
     ratio = np.divide(k[j, ar], ref_i, out=np.zeros(ref_i.shape), where=ref_i > EPS)
     x = forms.access[eff[i, j, ar]] * reliability[i, j] * np.minimum(1.0, ratio)

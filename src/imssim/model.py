@@ -34,7 +34,7 @@ import numpy as np
 from imssim import capabilities
 from imssim import frameworks as fwk
 from imssim.agents import StateAgent
-from imssim.blocks import any_over_areas, count_over_areas, max_over_areas, max_over_partners
+from imssim.blocks import any_over_areas, count_over_areas, max_over_areas
 from imssim.config import Config, PolicyConfig, to_config
 from imssim.cooperation import (
     CooperationRules,
@@ -249,19 +249,20 @@ class CooperationModel(mesa.Model):
         key = self.coop.members.tobytes()
         if self._fw_cache is None or self._fw_cache[0] != key:
             a = self.world.n_areas
-            every = fwk.framework_forms(self.coop.members, self.frameworks, a)
-            beyond = (
-                self.coop.members
-                & np.array([fw.purpose != "baseline" for fw in self.frameworks])[:, None]
-            )
-            self._fw_cache = (key, every, fwk.framework_forms(beyond, self.frameworks, a))
+            baseline = np.array([fw.purpose == "baseline" for fw in self.frameworks])
+            members = self.coop.members
+            beyond = fwk.framework_forms(members & ~baseline[:, None], self.frameworks, a)
+            every = fwk.framework_forms(members & baseline[:, None], self.frameworks, a, beyond)
+            self._fw_cache = (key, every, beyond)
         return self._fw_cache[1], self._fw_cache[2]
 
     def effective_forms(self) -> tuple[np.ndarray, np.ndarray]:
         """Effective form per pair and area (bilateral or framework), and per state
         and area the deepest form over all partners."""
         eff = np.maximum(self.coop.bilateral, self._framework_layers()[0])
-        return eff, max_over_partners(eff)
+        # eff is symmetric (ties and frameworks bind both sides), so the deepest form
+        # over partners, eff.max(axis=1), is eff.max(axis=0), which numpy reduces faster
+        return eff, eff.max(axis=0)
 
     def _offers(self, eff: np.ndarray) -> tuple[Callable, np.ndarray]:
         """What partners offer each state: over all areas, a function of the pairs

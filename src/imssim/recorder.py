@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from imssim.blocks import count_over_areas, max_over_areas, row_blocks
+from imssim.blocks import count_over_areas, max_over_areas
 from imssim.forms import DEEP
 from imssim.rings import RING_NAMES, Ring
 from imssim.world import World
@@ -58,25 +58,16 @@ class Tables:
 def pair_counts(eff: np.ndarray, bilateral: np.ndarray) -> dict[str, np.ndarray]:
     """Per ordered pair: the deepest effective and bilateral forms, the areas at any
     form and at a deep form, whether there is a bilateral tie; and over all pairs and
-    areas, how many hold each form 0-6, effective and bilateral (counted block by block
-    of rows: :mod:`imssim.blocks`)."""
-    n, _, a = eff.shape
+    areas, how many hold each form 1-6, effective and bilateral."""
     out = {
-        "max_form": np.empty((n, n), dtype=eff.dtype),
-        "bilateral_form": np.empty((n, n), dtype=bilateral.dtype),
-        "n_areas": np.empty((n, n), dtype=np.int64),
-        "n_deep_areas": np.empty((n, n), dtype=np.int64),
-        "bilateral_any": np.empty((n, n), dtype=bool),
+        "max_form": max_over_areas(eff),
+        "bilateral_form": max_over_areas(bilateral),
+        "n_areas": count_over_areas(eff > 0),
+        "n_deep_areas": count_over_areas(eff >= DEEP),
         "eff_count": np.zeros(7, dtype=np.int64),
         "bil_count": np.zeros(7, dtype=np.int64),
     }
-    for rows in row_blocks(n, n * a):
-        e, b = eff[rows], bilateral[rows]
-        out["max_form"][rows] = max_over_areas(e)
-        out["bilateral_form"][rows] = max_over_areas(b)
-        out["n_areas"][rows] = count_over_areas(e > 0)
-        out["n_deep_areas"][rows] = count_over_areas(e >= DEEP)
-        out["bilateral_any"][rows] = out["bilateral_form"][rows] > 0
+    out["bilateral_any"] = out["bilateral_form"] > 0
     for form in range(1, 7):
         out["eff_count"][form] = np.count_nonzero(eff == form)
         out["bil_count"][form] = np.count_nonzero(bilateral == form)
