@@ -176,22 +176,29 @@ def choose_top(
     threshold = np.empty(row.size)
     threshold[order] = np.repeat(kth - BOUND_MARGIN * max(1.0, temperature), counts)
     maybe = np.flatnonzero(rough >= threshold)
-    score = np.full(row.size, -np.inf)
-    score[maybe] = value[maybe] + exact(maybe) * temperature
-    chosen: list[tuple[int, int]] = []
-    for start, count in zip(starts.tolist(), counts.tolist(), strict=True):
-        mine = order[start : start + count]  # this row's entries
-        mine = mine[np.isfinite(score[mine])]
-        best = mine[np.lexsort((-score[mine],))]
-        r = int(row[mine[0]])
-        if best.size > kmax and score[best[kmax - 1]] == score[best[kmax]]:
-            every = order[start : start + count]
-            full = np.full(shape[1], -np.inf)
-            full[col[every]] = value[every] + exact(every) * temperature
-            top = np.argpartition(-full, kmax - 1)[:kmax]
-            chosen += [(r, int(c)) for c in top if np.isfinite(full[c])]
-        else:
-            chosen += [(r, int(c)) for c in col[best[:kmax]]]
+    score = value[maybe] + exact(maybe) * temperature
+    # the best kmax of each row among those, by their exact scores
+    order = np.lexsort((-score, row[maybe]))
+    ranked, by_row = maybe[order], row[maybe][order]
+    starts = np.flatnonzero(np.r_[True, by_row[1:] != by_row[:-1]])
+    counts = np.diff(np.r_[starts, by_row.size])
+    place = np.arange(by_row.size) - np.repeat(starts, counts)
+    exact_score = score[order]
+    # a row whose kmax-th and next exact scores tie: argpartition decides, as it did
+    tied_at = starts[counts > kmax] + kmax - 1
+    tied = set(by_row[tied_at[exact_score[tied_at] == exact_score[tied_at + 1]]].tolist())
+    chosen = [
+        (int(r), int(c))
+        for r, c in zip(by_row[place < kmax], col[ranked[place < kmax]], strict=True)
+        if r not in tied
+    ]
+    for r in sorted(tied):
+        every = np.flatnonzero(row == r)
+        full = np.full(shape[1], -np.inf)
+        full[col[every]] = value[every] + exact(every) * temperature
+        top = np.argpartition(-full, kmax - 1)[:kmax]
+        chosen += [(r, int(c)) for c in top if np.isfinite(full[c])]
+    chosen.sort(key=lambda rc: rc[0])  # row by row, as the rows of the full matrix
     return chosen
 
 
@@ -327,6 +334,7 @@ class CooperationRules:
 
     def steps_may_pay(
         self,
+        bounded: list[int],
         pressure: np.ndarray,
         reliability: np.ndarray,
         fit: np.ndarray,
@@ -341,13 +349,14 @@ class CooperationRules:
         """For each form 0-4, bool[N, N]: the pairs for which a move from that form one
         form deeper, in an area where they hold it, may be feasible and worth it to both.
 
-        An upper bound of :meth:`_side_value` over such areas: the largest economic
+        Feasible: the fit or mutual trust is not short of the deeper form's on both
+        sides. Worth it, for the forms in `bounded`: an upper bound of
+        :meth:`_side_value` over such areas: the largest economic
         gain, the military gain at full access to the partner's capability and at i's
         largest need, the least autonomy cost, the bonus for a tie held; a pair whose
-        bound falls below zero (by a margin far above rounding) on either side, or whose
-        fit or mutual trust is short of the deeper form's on both sides, cannot agree on
-        such a move. Where a parameter's sign would void the bound (the config checks
-        exclude it), every pair may.
+        bound falls below zero (by a margin far above rounding) on either side cannot
+        agree on such a move. Where a parameter's sign would void the bound (the config
+        checks exclude it), every feasible pair may.
         """
         p, fm = self.p, self.forms
         forms = range(int(Form.SPECIALISATION) - 1)
@@ -374,7 +383,7 @@ class CooperationRules:
         for form in forms:
             ok = (fit >= fm.fit_required[form + 1]) & (trust_min >= fm.trust_required[form + 1])
             out.append(ok | ok.T)
-        if not signs_hold:
+        if not signs_hold or not bounded:
             return out
         keep = 1.0 - self.relief
         net = [fm.saving[f] - fm.overhead[f] * keep for f in range(len(forms) + 1)]
@@ -390,6 +399,8 @@ class CooperationRules:
             # holds it with i), taken over every form up to `form` all the same
             np.minimum(low, net[form], out=low)
             np.maximum(high, net[form], out=high)
+            if form not in bounded:
+                continue
             econ = np.maximum((net[form + 1] - low) * scale, (net[form + 1] - high) * scale)
             np.maximum(econ, 0.0, out=econ)
             benefit = p.goal_weight_economic * econ
@@ -446,7 +457,12 @@ class CooperationRules:
         # the candidates: pairs and areas where both hold the capability and the tie
         # has not changed this year, at a form for which the pair may agree on a step
         # (:meth:`steps_may_pay`; form 5 always, form 6 never); a symmetric set
+        # the bound costs a pass over all pairs: worth it for the forms many hold
+        bounded = [
+            form for form in range(top_form - 1) if np.count_nonzero(eff == form) > n * n // 8
+        ]
         may = self.steps_may_pay(
+            bounded,
             pressure,
             reliability,
             fit,
@@ -458,12 +474,13 @@ class CooperationRules:
             need_gap,
             partner,
         )
+        # one bit per form: may a pair holding that form step deeper
+        bits = np.full((n, n), 1 << (top_form - 1), dtype=np.uint8)
+        for form, pairs in enumerate(may):
+            bits |= pairs.astype(np.uint8) << form
         mask = np.empty(eff.shape, dtype=bool)
         for rows in row_blocks(n, n * a):
-            e = eff[rows]
-            block = e == top_form - 1
-            for form, pairs in enumerate(may):
-                block |= (e == form) & pairs[rows][:, :, None]
+            block = (bits[rows][:, :, None] >> eff[rows].view(np.uint8)) & 1 == 1
             block &= holds[rows][:, None, :]
             block &= holds[None, :, :]
             block &= state.since[rows] < year
