@@ -55,6 +55,21 @@ class Tables:
         ]
 
 
+def labels(names: tuple[str, ...], codes: np.ndarray) -> object:
+    """The column of strings ``names[codes]``, as pandas makes it from
+    ``np.array(names)[codes]``; built by Arrow from the codes where pandas keeps
+    strings in Arrow (much faster for long tables)."""
+    plain = np.array(names)
+    sample = pd.Series(plain[:1]).array
+    if getattr(sample.dtype, "storage", None) == "pyarrow" and codes.size:
+        import pyarrow as pa
+
+        kind = pa.array(sample).type  # string or large_string, as pandas makes it
+        taken = pa.array(list(names), type=kind).take(pa.array(codes))
+        return pd.array(taken, dtype=sample.dtype)
+    return plain[codes]
+
+
 def pair_counts(eff: np.ndarray, bilateral: np.ndarray) -> dict[str, np.ndarray]:
     """Per ordered pair: the deepest effective and bilateral forms, the areas at any
     form and at a deep form, whether there is a bilateral tie; and over all pairs and
@@ -240,17 +255,13 @@ class Recorder:
         pairs = pd.DataFrame(
             {k: np.concatenate([p[k] for p in self._pairs]) for k in self._pairs[0]}
         )
-        pairs.insert(1, "country", iso[pairs.pop("country_idx").to_numpy()])
-        pairs.insert(2, "partner", iso[pairs.pop("partner_idx").to_numpy()])
+        pairs.insert(1, "country", labels(w.iso3, pairs.pop("country_idx").to_numpy()))
+        pairs.insert(2, "partner", labels(w.iso3, pairs.pop("partner_idx").to_numpy()))
         ring_idx = pairs.pop("ring_idx").to_numpy()
-        pairs.insert(
-            3, "ring", pd.Categorical(np.array(RING_NAMES)[ring_idx], categories=RING_NAMES)
-        )
+        pairs.insert(3, "ring", pd.Categorical.from_codes(ring_idx, categories=RING_NAMES))
         partner_ring = pairs.pop("partner_ring_idx").to_numpy()
         pairs.insert(
-            4,
-            "partner_ring",
-            pd.Categorical(np.array(RING_NAMES)[partner_ring], categories=RING_NAMES),
+            4, "partner_ring", pd.Categorical.from_codes(partner_ring, categories=RING_NAMES)
         )
         events_df = pd.DataFrame(
             {
@@ -269,8 +280,10 @@ class Recorder:
         holdings = pd.DataFrame(
             {k: np.concatenate([h[k] for h in self._holdings]) for k in self._holdings[0]}
         )
-        holdings.insert(1, "country", np.tile(np.repeat(iso, w.n_areas), n_years))
-        holdings.insert(2, "area", np.tile(np.array(w.areas), w.n_states * n_years))
+        states = np.tile(np.repeat(np.arange(w.n_states), w.n_areas), n_years)
+        holdings.insert(1, "country", labels(w.iso3, states))
+        areas = np.tile(np.arange(w.n_areas), w.n_states * n_years)
+        holdings.insert(2, "area", labels(w.areas, areas))
         columns = [
             "year",
             "framework",
