@@ -220,12 +220,16 @@ def join_and_leave(
     # the most access the framework's form adds over i's current form with any member
     # (the least access i has now with one): per framework over its members only
     mil = np.zeros(m.shape)
+    monotone = bool((np.diff(fm.access) >= 0).all())  # (the config checks ensure it)
     for ar in np.unique(area):
-        access_now = fm.access[eff[:, :, ar]]  # [N, N]
+        access_now = None if monotone else fm.access[eff[:, :, ar]]  # [N, N]
         for f in np.flatnonzero(area == ar):
             who = np.flatnonzero(state.members[f])
             if who.size:
-                least = access_now[:, who].min(axis=1)
+                if monotone:  # the least access is the access of the least form
+                    least = fm.access[eff[:, who, ar].min(axis=1)]
+                else:
+                    least = access_now[:, who].min(axis=1)
                 mil[:, f] = np.clip(fm.access[level[f]] - least, 0.0, None)
     pol = p.political_base * (1.0 - mean_distance)
     benefit = (
