@@ -217,6 +217,11 @@ class Recorder:
             row[f"surplus_{area}"] = float(surplus[a])
         self._alliance.append(row)
 
+    def latest(self) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+        """The last year recorded: the countries' columns (arrays over states) and the
+        alliance's row."""
+        return self._countries[-1], self._alliance[-1]
+
     def record_frameworks(
         self, year: int, frameworks: list, members: np.ndarray, ended: np.ndarray
     ) -> None:

@@ -139,10 +139,14 @@ def synthetic_tables(
     # prototypes: copy 0 is the shipped states (a subset keeping the named ones when
     # fewer are asked for); each further copy a fresh order of all of them
     if n_states < n0:
+        from imssim.config import Config
+
+        focal = Config().focal
         named = [i for i, c in enumerate(codes0) if c in named_states()]
+        named.sort(key=lambda i: codes0[i] != focal)  # the focal state first
         others = [i for i in range(n0) if i not in named]
         extra = rng.choice(others, size=max(0, n_states - len(named)), replace=False)
-        chosen = sorted([*named, *extra.tolist()])[:n_states]
+        chosen = sorted([*named[:n_states], *extra.tolist()])
         proto, copy = np.array(chosen, dtype=int), np.zeros(len(chosen), dtype=int)
     else:
         blocks = [np.arange(n0)]
