@@ -245,13 +245,13 @@ def join_and_leave(
     core_factor = np.where(rules.core[:, area], p.core_weight, 1.0)
     cost = autonomy_weight[:, None] * d_con * core_factor + p.transaction_cost * (1.0 - relief)
     # consent: the share of members whose trust in i meets the form's requirement
-    # (counted per form level: one [N, N] comparison and one product per level)
+    # (counted over each framework's members: the trust of member j in every i)
     needed = fm.trust_required[level] - p.trust_margin  # [F]
     admitted = np.zeros(m.shape)
-    trusted_by = state.trust.T  # [i, j]: j's trust in i
-    for need in np.unique(needed):
-        fs = np.flatnonzero(needed == need)
-        admitted[:, fs] = (trusted_by >= need).astype(float) @ m[:, fs]
+    for f in range(m.shape[1]):
+        who = np.flatnonzero(state.members[f])
+        if who.size:
+            admitted[:, f] = np.count_nonzero(state.trust[who, :] >= needed[f], axis=0)
     consent = admitted / np.maximum(n_members, 1.0)[None, :]
     # the record's frameworks draw from `rng`, those founded in the run from
     # `founded_rng`: a framework founded in one run only leaves the others' draws alone
