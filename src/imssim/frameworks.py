@@ -91,14 +91,15 @@ def framework_forms(
     """int8[N, N, A]: the deepest framework form each pair shares in each area (with
     `start`, the deeper of that and `start`'s)."""
     n = members.shape[1]
-    fw = np.zeros((n, n, n_areas), dtype=np.int8) if start is None else start.copy()
-    for f, framework in enumerate(frameworks):
+    layers = np.zeros((n_areas, n, n), dtype=np.int8)  # one contiguous layer per area
+    # shallow forms first, so that a deeper form written later is the one that stays
+    for f in sorted(range(len(frameworks)), key=lambda f: frameworks[f].form):
         who = np.flatnonzero(members[f])
-        if who.size == 0:
-            continue
-        # only the members' block changes: O(members^2), not O(N^2), per framework
-        block = np.ix_(who, who, [framework.area])
-        fw[block] = np.maximum(fw[block], np.int8(framework.form))
+        if who.size:
+            layers[frameworks[f].area][np.ix_(who, who)] = frameworks[f].form
+    fw = np.ascontiguousarray(layers.transpose(1, 2, 0))
+    if start is not None:
+        np.maximum(fw, start, out=fw)
     idx = np.arange(n)
     fw[idx, idx, :] = 0
     return fw
