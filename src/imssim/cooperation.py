@@ -332,6 +332,42 @@ class CooperationRules:
             )
         return value
 
+    def form_value_at(
+        self,
+        eff: np.ndarray,
+        form: int,
+        area_form: np.ndarray,
+        k: np.ndarray,
+        ref: np.ndarray,
+        pressure: np.ndarray,
+        reliability: np.ndarray,
+        fit: np.ndarray,
+        autonomy_weight: np.ndarray,
+        military_weight: np.ndarray,
+        need_gap: np.ndarray,
+        i: np.ndarray,
+        j: np.ndarray,
+        ar: np.ndarray,
+    ) -> np.ndarray:
+        """:meth:`form_value` at the entries (i, j, ar) only: the same values."""
+        to = np.maximum(np.arange(int(Form.SPECIALISATION) + 1), int(form))
+        ref_i = ref[i, ar]
+        return self._side_value(
+            eff[i, j, ar].astype(np.intp),
+            to,
+            area_form=area_form[j, ar],
+            relief=self.relief[i, j],
+            distance=self.distance[i, j],
+            pressure=pressure[i],
+            need_gap=need_gap[i, ar],
+            autonomy_weight=autonomy_weight[i],
+            military_weight=military_weight[i],
+            core=self.core[i, ar],
+            reliability=reliability[i, j],
+            fit=fit[i, j],
+            ratio=np.divide(k[j, ar], ref_i, out=np.zeros(ref_i.shape), where=ref_i > EPS),
+        )
+
     def steps_may_pay(
         self,
         bounded: list[int],

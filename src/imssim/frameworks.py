@@ -305,8 +305,8 @@ def _invite(
     allowed: np.ndarray,
     fit: np.ndarray,
     trust: np.ndarray,
-    values: dict[int, np.ndarray],
-    value: Callable[[int], np.ndarray],
+    values: dict[int, Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]],
+    value: Callable[[int], Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]],
     lead_form: np.ndarray,
     autonomy_weight: np.ndarray,
 ) -> tuple[list[int], float]:
@@ -331,9 +331,11 @@ def _invite(
     if form not in values:
         values[form] = value(form)
     v = values[form]
-    candidates &= v[:, lead, ar] > 0
+    n = candidates.size
+    with_lead = v(np.arange(n), np.full(n, lead), np.full(n, ar))  # each i's value with it
+    candidates &= with_lead > 0
     chosen = [lead]
-    for j in np.argsort(-np.where(candidates, v[:, lead, ar], -np.inf), kind="stable"):
+    for j in np.argsort(-np.where(candidates, with_lead, -np.inf), kind="stable"):
         if not candidates[j] or len(chosen) >= p.found_max_members:
             break
         others = chosen[1:]
@@ -350,7 +352,9 @@ def _invite(
         * (fm.constraint[form] - fm.constraint[min(int(lead_form[lead, ar]), form)])
         * (p.core_weight if rules.core[lead, ar] else 1.0)
     )
-    gain = float(v[lead, chosen[1:], ar].sum() + (len(chosen) - 2) * once)
+    members = np.array(chosen[1:])
+    offered = v(np.full(members.size, lead), members, np.full(members.size, ar))
+    gain = float(offered.sum() + (len(chosen) - 2) * once)
     return (chosen, gain) if gain > 0 else ([], 0.0)
 
 
@@ -363,7 +367,7 @@ def found(
     nato: np.ndarray,
     eu: np.ndarray,
     eff: np.ndarray,
-    value: Callable[[int], np.ndarray],
+    value: Callable[[int], Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]],
     k: np.ndarray,
     need_gap: np.ndarray,
     fit: np.ndarray,
@@ -387,9 +391,10 @@ def found(
     ``found_expeditionary``, otherwise a framework-nation cluster (form 4, NATO). It
     invites eligible states that hold the area, fall short of their need in it by
     ``found_need_gap`` or more (a shared need), meet the form's fit and mutual trust
-    with the lead and would gain by it (`value(form)` [N, N, A]: each side's value of
-    the form with the other); each invitee is admitted only if every member so far
-    trusts it enough for the form (consent), up to ``found_max_members``. With at least
+    with the lead and would gain by it (`value(form)`: a function giving i's value of
+    the form with j in area a at given (i, j, a)); each invitee is admitted only if
+    every member so far trusts it enough for the form (consent), up to
+    ``found_max_members``. With at least
     ``found_min_members`` members and a gain for the lead (its values with the members
     summed, the autonomy it gives up for the area counted once), it is founded.
     """

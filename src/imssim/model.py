@@ -481,20 +481,29 @@ class CooperationModel(mesa.Model):
         ref = reference_level(self.k, self.handed)
         reliability = self.reliability()
 
-        def value(form: int) -> np.ndarray:
-            return self.rules.form_value(
-                eff,
-                form,
-                area_form,
-                self.k,
-                ref,
-                self.pressure,
-                reliability,
-                fit,
-                self.autonomy_weight,
-                self.military_weight,
-                gap,
-            )
+        def value(form: int) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+            """i's value of cooperating with j in area a at `form`, at given (i, j, a)
+            (:meth:`imssim.cooperation.CooperationRules.form_value_at`)."""
+
+            def at(i: np.ndarray, j: np.ndarray, ar: np.ndarray) -> np.ndarray:
+                return self.rules.form_value_at(
+                    eff,
+                    form,
+                    area_form,
+                    self.k,
+                    ref,
+                    self.pressure,
+                    reliability,
+                    fit,
+                    self.autonomy_weight,
+                    self.military_weight,
+                    gap,
+                    i,
+                    j,
+                    ar,
+                )
+
+            return at
 
         new, found_events = fwk.found(
             self.rules,
