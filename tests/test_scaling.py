@@ -179,8 +179,8 @@ class _ZeroFirst:
         self.bit_generator = self.inner.bit_generator
         self.gumbel_calls = 0
 
-    def random(self, size):
-        out = self.inner.random(size=size)
+    def random(self, size, out=None):
+        out = self.inner.random(size=size, out=out)
         out.flat[0] = 0.0
         return out
 

@@ -124,6 +124,7 @@ def choose_top(
     value: np.ndarray,
     temperature: float,
     kmax: int,
+    buffer: np.ndarray | None = None,
 ) -> list[tuple[int, int]]:
     """The (row, column) pairs of the `kmax` best entries of each row, entry by entry
     `value` plus Gumbel noise of scale `temperature`: exactly what
@@ -141,10 +142,13 @@ def choose_top(
     transformed exactly as ``rng.gumbel`` transforms them (the C library's logarithm,
     math.log). Should a uniform be exactly 0 (``rng.gumbel`` then draws again), the
     full call is made instead; a row whose kmax-th and next scores tie is handed to
-    argpartition with its exact scores.
+    argpartition with its exact scores. `buffer` (float[shape]), if given, receives the
+    uniforms.
     """
     saved = rng.bit_generator.state
-    uniform = rng.random(size=shape)  # drawn whether or not any entry is listed
+    if buffer is None or buffer.shape != shape:
+        buffer = np.empty(shape)
+    uniform = rng.random(size=shape, out=buffer)  # drawn whether or not any is listed
     if row.size == 0 and uniform.min() > 0.0:
         return []
     if uniform.min() == 0.0:
@@ -168,11 +172,15 @@ def choose_top(
         estimate = -np.log(-np.log(1.0 - picked))
     # a row's best by the estimate, and every entry within the margin of its kmax-th
     rough = value + estimate * temperature
-    order = np.lexsort((-rough, row))
-    sorted_row = row[order]
-    starts = np.flatnonzero(np.r_[True, sorted_row[1:] != sorted_row[:-1]])
+    order = np.argsort(row, kind="stable")  # (the rows come in order: a no-op then)
+    by_row = row[order]
+    starts = np.flatnonzero(np.r_[True, by_row[1:] != by_row[:-1]])
     counts = np.diff(np.r_[starts, row.size])
-    kth = np.where(counts > kmax, rough[order][starts + np.minimum(counts, kmax) - 1], -np.inf)
+    ranked = rough[order]
+    kth = np.full(starts.size, -np.inf)
+    for r in np.flatnonzero(counts > kmax):
+        mine = ranked[starts[r] : starts[r] + counts[r]]
+        kth[r] = np.partition(mine, mine.size - kmax)[mine.size - kmax]
     threshold = np.empty(row.size)
     threshold[order] = np.repeat(kth - BOUND_MARGIN * max(1.0, temperature), counts)
     maybe = np.flatnonzero(rough >= threshold)
@@ -220,6 +228,7 @@ class CooperationRules:
         self.comember = comember
         self.core = core
         self.relief = catalyst * comember.astype(float)  # [N, N]
+        self._uniform: np.ndarray | None = None  # reused for the draws of the moves' noise
 
     # --- values -------------------------------------------------------------------
 
@@ -568,6 +577,8 @@ class CooperationRules:
         positive[i, j, ar] = value > 0
         mutual = feasible[weigh] & (value > 0) & positive[j, i, ar]
         kmax = min(p.initiatives_per_year, n * a)
+        if self._uniform is None or self._uniform.shape != (n, n * a):
+            self._uniform = np.empty((n, n * a))
         chosen = choose_top(
             rng,
             (n, n * a),
@@ -576,6 +587,7 @@ class CooperationRules:
             value[mutual],
             p.choice_temperature,
             kmax,
+            self._uniform,
         )
         moves: dict[tuple[int, int, int], tuple[int, int, int, int, int]] = {}
         for r, f in chosen:
