@@ -223,12 +223,13 @@ def join_and_leave(
     mil = np.zeros(m.shape)
     monotone = bool((np.diff(fm.access) >= 0).all())  # (the config checks ensure it)
     for ar in np.unique(area):
-        access_now = None if monotone else fm.access[eff[:, :, ar]]  # [N, N]
+        layer = np.ascontiguousarray(eff[:, :, ar])  # [N, N]: the forms in this area
+        access_now = None if monotone else fm.access[layer]
         for f in np.flatnonzero(area == ar):
             who = np.flatnonzero(state.members[f])
             if who.size:
                 if monotone:  # the least access is the access of the least form
-                    least = fm.access[eff[:, who, ar].min(axis=1)]
+                    least = fm.access[layer[:, who].min(axis=1)]
                 else:
                     least = access_now[:, who].min(axis=1)
                 mil[:, f] = np.clip(fm.access[level[f]] - least, 0.0, None)
@@ -249,10 +250,13 @@ def join_and_leave(
     # (counted over each framework's members: the trust of member j in every i)
     needed = fm.trust_required[level] - p.trust_margin  # [F]
     admitted = np.zeros(m.shape)
+    trusting: dict[float, np.ndarray] = {}  # per threshold: whose trust in whom meets it
     for f in range(m.shape[1]):
         who = np.flatnonzero(state.members[f])
         if who.size:
-            admitted[:, f] = np.count_nonzero(state.trust[who, :] >= needed[f], axis=0)
+            if needed[f] not in trusting:
+                trusting[needed[f]] = (state.trust >= needed[f]).view(np.uint8)
+            admitted[:, f] = trusting[needed[f]][who].sum(axis=0, dtype=np.int32)
     consent = admitted / np.maximum(n_members, 1.0)[None, :]
     # the record's frameworks draw from `rng`, those founded in the run from
     # `founded_rng`: a framework founded in one run only leaves the others' draws alone
