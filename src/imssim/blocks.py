@@ -1,10 +1,13 @@
-"""Blocks of rows for computations over state x state x area arrays.
+"""Helpers for computations over state x state x area arrays, faster for large worlds.
 
 The cooperation rules and the outcomes compute on arrays of N x N x A values. For the
 default world (49 states) these fit in the processor's cache; for worlds of hundreds of
 states each temporary array would be tens of megabytes, and memory traffic would
-dominate. Computing such an expression block by block of rows (states i), with every
-element computed by the same operations, gives the identical result faster.
+dominate. Each helper gives exactly what the plain numpy expression gives:
+:func:`row_blocks` splits an elementwise expression into blocks of rows (states i);
+:func:`max_over_areas`, :func:`any_over_areas` and :func:`count_over_areas` reduce over
+the short area axis one area at a time; :func:`nonzero3` finds the entries of a mask
+on its flat view.
 """
 
 from __future__ import annotations
