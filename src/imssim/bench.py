@@ -8,17 +8,46 @@ whole run, their total, and the time of ``imssim-report`` on the run once its fi
 exist (they are reused, not drawn again). Machines are noisy: compare figures from the
 same run of this command (for instance a per-year cost against the whole run), not
 across runs.
+
+With ``--sweep``, instead, the costs of sweeps and of larger worlds, each section
+printed as it finishes: a run of the command line's default config in this process;
+a grid of 2 scenarios x 2 policies x 3 seeds through ``mesa.batch_run``
+(:mod:`imssim.adapters`, one process) and through ``imssim -m`` with its default
+launcher (without counterfactuals, as batch_run; each job writes its run folder), and
+as 4 jobs of 3 replicates; the
+parallel efficiency of that sweep with the joblib launcher on 1 and 2 processes; the
+seconds per year of synthetic worlds (:mod:`imssim.world.synthetic`) of 50 to 400
+states, the growth exponent fitted to them, and a run of 500 states over 50 years
+against a target of 30 s. ``--no-batch-run``, ``--no-cli``, ``--no-parallel`` and
+``--no-scaling`` skip sections.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from collections.abc import Sequence
+
+import numpy as np
 
 from imssim.config import to_config
 from imssim.model import CooperationModel
 from imssim.world import load_world
+
+# the sweep of --sweep: 2 scenarios x 2 policies x 3 seeds
+GRID = {
+    "scenario": ("baseline", "austerity_2012"),
+    "policy": ("default", "fewer_partners_more_intensive"),
+    "seed": (1, 2, 3),
+}
+SCALING_SIZES = (50, 100, 200, 400)
+TARGET = (500, 50)  # states, years
+TARGET_SECONDS = 30.0
 
 
 def _median_seconds(fn, repeats: int) -> float:
@@ -51,7 +80,44 @@ def main(argv: list[str] | None = None) -> None:
         help="also time the whole imssim command (run, counterfactual, summary, figures)"
         " after its imports",
     )
+    sweep = parser.add_argument_group("sweeps and scaling (--sweep)")
+    sweep.add_argument(
+        "--sweep",
+        action="store_true",
+        help="time sweeps (mesa.batch_run, imssim -m, 1 and 2 processes) and larger worlds",
+    )
+    sweep.add_argument("--no-batch-run", action="store_true", help="skip mesa.batch_run")
+    sweep.add_argument("--no-cli", action="store_true", help="skip the imssim -m sweeps")
+    sweep.add_argument(
+        "--no-parallel", action="store_true", help="skip the joblib sweeps on 1 and 2 processes"
+    )
+    sweep.add_argument("--no-scaling", action="store_true", help="skip the synthetic worlds")
+    sweep.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=list(SCALING_SIZES),
+        metavar="N",
+        help="numbers of states of the synthetic worlds (default: 50 100 200 400)",
+    )
+    sweep.add_argument(
+        "--years", type=int, default=10, metavar="N", help="years timed per size (default 10)"
+    )
+    sweep.add_argument(
+        "--target",
+        type=int,
+        nargs=2,
+        default=list(TARGET),
+        metavar=("STATES", "YEARS"),
+        help="the large run timed against --target-seconds (default: 500 states, 50 years)",
+    )
+    sweep.add_argument(
+        "--target-seconds", type=float, default=TARGET_SECONDS, metavar="S", help="(default 30)"
+    )
     args = parser.parse_args(argv)
+    if args.sweep:
+        bench_sweep(args)
+        return
     started = time.perf_counter()
     world = load_world()
     load_s = time.perf_counter() - started
@@ -163,3 +229,199 @@ def _bench_figures(cfg, run_s: float, formats: list[str] | None, dpi: int | None
         write_report(folder.path, formats=("png", *formats))
         took = time.perf_counter() - started
         print(f"  report, figures reused      {took * 1e3:8.0f}  {took / run_s:13.1f}")
+
+
+def growth_exponent(sizes: Sequence[float], seconds: Sequence[float]) -> float:
+    """The exponent b of seconds = c * size**b fitted by least squares on the logarithms
+    (2.0 for a cost that grows with the square of the size)."""
+    slope, _ = np.polyfit(np.log(np.asarray(sizes, float)), np.log(np.asarray(seconds, float)), 1)
+    return float(slope)
+
+
+def seconds_per_year(world, years: int, overrides: Sequence[str] = ()) -> tuple[float, float]:
+    """The median seconds of one year, and the seconds to build the model, for `world`
+    under the command line's default config (over `years` years)."""
+    from imssim.config_compose import compose_config
+
+    cfg = to_config(compose_config(["counterfactual=none", *overrides]))
+    started = time.perf_counter()
+    model = CooperationModel(cfg, world=world)
+    build = time.perf_counter() - started
+    times = []
+    for _ in range(min(years, cfg.end_year - cfg.start_year)):
+        started = time.perf_counter()
+        model.step()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), build
+
+
+def _load() -> str:
+    """The machine's load average over the last minute (other work slows every figure)."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:  # not on every platform
+        return "unknown"
+
+
+def _grid_overrides() -> list[str]:
+    return [f"{key}={','.join(str(v) for v in values)}" for key, values in GRID.items()]
+
+
+def _grid_size() -> int:
+    return int(np.prod([len(values) for values in GRID.values()]))
+
+
+def _imssim_sweep(extra: Sequence[str], seeds: bool = True) -> tuple[float | None, str]:
+    """Wall seconds of ``imssim -m <the grid> <extra>`` in a fresh process (None and
+    the error's last line if it failed)."""
+    with tempfile.TemporaryDirectory(prefix="imssim-bench-") as tmp:
+        command = [
+            sys.executable,
+            "-m",
+            "imssim",
+            "-m",
+            *[o for o in _grid_overrides() if seeds or not o.startswith("seed=")],
+            f"output.root={tmp}",
+            "output.figures=false",
+            *extra,
+        ]
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy())
+        took = time.perf_counter() - started
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
+        return None, lines[-1] if lines else f"exit code {done.returncode}"
+    return took, ""
+
+
+def bench_sweep(args: argparse.Namespace) -> None:
+    """The sections of ``imssim-bench --sweep``, each printed as it finishes."""
+    from imssim.config_compose import compose_config
+    from imssim.run import run
+
+    n_runs = _grid_size()
+    grid = " x ".join(f"{len(values)} {key}s" for key, values in GRID.items())
+    grid = grid.replace("policys", "policies")
+    print(
+        f"imssim-bench --sweep: {os.cpu_count()} cores, load average {_load()};"
+        f" the grid: {grid} ({n_runs} runs)"
+    )
+    print(f"  grid: {' '.join(_grid_overrides())}", flush=True)
+
+    # 1 one run in this process, and the grid run one after the other
+    world = load_world()
+    cfg = to_config(compose_config(["counterfactual=none"]))
+    run(cfg, world=world)  # warm up
+    one = _median_seconds(lambda: run(cfg, world=world), 3)
+    print(
+        f"in-process: the command line's default ({cfg.scenario.name} / {cfg.policy.name},"
+        f" seed {cfg.seed}, {cfg.start_year}-{cfg.end_year}) {one:.2f} s a run",
+        flush=True,
+    )
+    configs = [
+        to_config(compose_config([f"scenario={sc}", f"policy={po}", f"seed={se}"]))
+        for se in GRID["seed"]
+        for sc in GRID["scenario"]
+        for po in GRID["policy"]
+    ]
+    started = time.perf_counter()
+    for c in configs:
+        run(c, world=world)
+    loop = time.perf_counter() - started
+    print(f"  the grid in a loop (configs composed beforehand): {loop:.2f} s", flush=True)
+
+    # 2 mesa.batch_run
+    batch = None
+    if not args.no_batch_run:
+        from imssim.adapters import batch_run_grid
+
+        started = time.perf_counter()
+        rows = batch_run_grid(GRID["scenario"], GRID["policy"], GRID["seed"], number_processes=1)
+        batch = time.perf_counter() - started
+        finals = {row["RunId"] for row in rows}
+        print(
+            f"mesa.batch_run (imssim.adapters.BatchRunModel, 1 process): {batch:.2f} s,"
+            f" {batch / n_runs:.2f} s a run ({len(finals)} runs; config composed in each)",
+            flush=True,
+        )
+
+    # 3 imssim -m with its default launcher
+    if not args.no_cli:
+        took, error = _imssim_sweep(["counterfactual=none"])
+        if took is None:
+            print(f"imssim -m (default launcher): failed: {error}", flush=True)
+        else:
+            line = f"imssim -m (default launcher): {took:.2f} s, {took / n_runs:.2f} s a job"
+            if batch is not None:
+                line += f"; batch_run / imssim = {batch / took:.2f}"
+                line += " (imssim faster)" if batch > took else " (batch_run faster)"
+            print(line, flush=True)
+            print(
+                "  (the same runs, no counterfactual; each job also starts a process's"
+                " share of the launcher, composes its config and writes its run folder)",
+                flush=True,
+            )
+        # the same number of runs as 4 jobs of 3 replicates (spawned seeds)
+        reps, error = _imssim_sweep(["counterfactual=none", "seed=1", "replicates=3"], seeds=False)
+        if reps is not None:
+            line = f"  as 4 jobs x replicates=3: {reps:.2f} s"
+            if batch is not None:
+                line += f"; batch_run / imssim = {batch / reps:.2f}"
+            print(line, flush=True)
+
+    # 4 parallel efficiency with the joblib launcher
+    if not args.no_parallel:
+        joblib = ["hydra/launcher=joblib"]
+        t1, error1 = _imssim_sweep([*joblib, "hydra.launcher.n_jobs=1", "counterfactual=none"])
+        t2, error2 = _imssim_sweep([*joblib, "hydra.launcher.n_jobs=2", "counterfactual=none"])
+        if t1 is None or t2 is None:
+            print(f"imssim -m, joblib: failed: {error1 or error2}", flush=True)
+        else:
+            print(
+                f"imssim -m, joblib launcher: n_jobs=1 {t1:.2f} s, n_jobs=2 {t2:.2f} s;"
+                f" speed-up {t1 / t2:.2f}, parallel efficiency T1 / (2 x T2) = {t1 / (2 * t2):.2f}",
+                flush=True,
+            )
+
+    # 5 synthetic worlds
+    if not args.no_scaling:
+        from imssim.world.synthetic import synthetic_world
+
+        print(
+            f"synthetic worlds (imssim.world.synthetic, seed 0), the command line's default,"
+            f" median of {args.years} years:",
+            flush=True,
+        )
+        sizes, per_year = [], []
+        for n in args.sizes:
+            world_n = synthetic_world(n, seed=0)
+            step, build = seconds_per_year(world_n, args.years)
+            sizes.append(n)
+            per_year.append(step)
+            print(
+                f"  {n:5d} states: {step:8.3f} s a year (model built in {build:.2f} s;"
+                f" {len(world_n.tie_a)} ties of 2012, {len(world_n.frameworks)} frameworks)",
+                flush=True,
+            )
+        if len(sizes) >= 2:
+            print(
+                f"  seconds a year grow as states^{growth_exponent(sizes, per_year):.2f}"
+                f" (least squares on log-log, {min(sizes)}-{max(sizes)} states)",
+                flush=True,
+            )
+        states, years = args.target
+        world_n = synthetic_world(states, seed=0)
+        big = to_config(
+            compose_config(["counterfactual=none", f"end_year={cfg.start_year + years}"])
+        )
+        started = time.perf_counter()
+        result = run(big, world=world_n)
+        took = time.perf_counter() - started
+        verdict = "under" if took < args.target_seconds else "OVER"
+        print(
+            f"  {states} states x {years} years (built, run and tabled): {took:.1f} s,"
+            f" {verdict} the {args.target_seconds:g} s target"
+            f" ({len(result.tables.pairs)} pair rows)",
+            flush=True,
+        )
+    print(f"  (load average now {_load()})", flush=True)

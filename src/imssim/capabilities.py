@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from imssim.blocks import max_over_areas
 from imssim.cooperation import Event
 from imssim.forms import DEEP, Form
 
@@ -205,7 +206,7 @@ def rebuild_areas(
     if starting.size == 0:
         return gap, events
     short = np.clip(model.alliance_gap, 0.0, None)
-    deep = eff.max(axis=2) >= DEEP  # [N, N]
+    deep = max_over_areas(eff) >= DEEP  # [N, N]
     fm, integrated = model.forms, Form.INTEGRATED
     fit, _ = model.partner_fit(eff)
     trust = np.minimum(model.coop.trust, model.coop.trust.T)

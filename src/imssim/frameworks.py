@@ -83,18 +83,23 @@ def membership_schedule(scenario: ScenarioConfig, world: World) -> list[Membersh
 
 
 def framework_forms(
-    members: np.ndarray, frameworks: list[Framework] | tuple[Framework, ...], n_areas: int
+    members: np.ndarray,
+    frameworks: list[Framework] | tuple[Framework, ...],
+    n_areas: int,
+    start: np.ndarray | None = None,
 ) -> np.ndarray:
-    """int8[N, N, A]: the deepest framework form each pair shares in each area."""
+    """int8[N, N, A]: the deepest framework form each pair shares in each area (with
+    `start`, the deeper of that and `start`'s)."""
     n = members.shape[1]
-    fw = np.zeros((n, n, n_areas), dtype=np.int8)
-    for f, framework in enumerate(frameworks):
-        m = members[f]
-        if not m.any():
-            continue
-        both = np.outer(m, m)
-        layer = fw[:, :, framework.area]
-        np.maximum(layer, np.where(both, framework.form, 0).astype(np.int8), out=layer)
+    layers = np.zeros((n_areas, n, n), dtype=np.int8)  # one contiguous layer per area
+    # shallow forms first, so that a deeper form written later is the one that stays
+    for f in sorted(range(len(frameworks)), key=lambda f: frameworks[f].form):
+        who = np.flatnonzero(members[f])
+        if who.size:
+            layers[frameworks[f].area][np.ix_(who, who)] = frameworks[f].form
+    fw = np.ascontiguousarray(layers.transpose(1, 2, 0))
+    if start is not None:
+        np.maximum(fw, start, out=fw)
     idx = np.arange(n)
     fw[idx, idx, :] = 0
     return fw
@@ -213,9 +218,21 @@ def join_and_leave(
         deeper, fm.net_saving(np.broadcast_to(level, form_now.shape), relief) - base, 0.0
     )
     econ = gain * (p.economic_base + p.economic_pressure * pressure[:, None])
-    cur_access = fm.access[eff[:, :, area]]  # [N, N, F]
-    d_access = np.clip(fm.access[level][None, None, :] - cur_access, 0.0, None)
-    mil = (d_access * m[None, :, :]).max(axis=1)
+    # the most access the framework's form adds over i's current form with any member
+    # (the least access i has now with one): per framework over its members only
+    mil = np.zeros(m.shape)
+    monotone = bool((np.diff(fm.access) >= 0).all())  # (the config checks ensure it)
+    for ar in np.unique(area):
+        layer = np.ascontiguousarray(eff[:, :, ar])  # [N, N]: the forms in this area
+        access_now = None if monotone else fm.access[layer]
+        for f in np.flatnonzero(area == ar):
+            who = np.flatnonzero(state.members[f])
+            if who.size:
+                if monotone:  # the least access is the access of the least form
+                    least = fm.access[layer[:, who].min(axis=1)]
+                else:
+                    least = access_now[:, who].min(axis=1)
+                mil[:, f] = np.clip(fm.access[level[f]] - least, 0.0, None)
     pol = p.political_base * (1.0 - mean_distance)
     benefit = (
         p.benefit_scale
@@ -230,8 +247,17 @@ def join_and_leave(
     core_factor = np.where(rules.core[:, area], p.core_weight, 1.0)
     cost = autonomy_weight[:, None] * d_con * core_factor + p.transaction_cost * (1.0 - relief)
     # consent: the share of members whose trust in i meets the form's requirement
-    admits = state.trust.T[:, :, None] >= (fm.trust_required[level] - p.trust_margin)[None, None]
-    consent = (admits * m[None, :, :]).sum(axis=1) / np.maximum(n_members, 1.0)[None, :]
+    # (counted over each framework's members: the trust of member j in every i)
+    needed = fm.trust_required[level] - p.trust_margin  # [F]
+    admitted = np.zeros(m.shape)
+    trusting: dict[float, np.ndarray] = {}  # per threshold: whose trust in whom meets it
+    for f in range(m.shape[1]):
+        who = np.flatnonzero(state.members[f])
+        if who.size:
+            if needed[f] not in trusting:
+                trusting[needed[f]] = (state.trust >= needed[f]).view(np.uint8)
+            admitted[:, f] = trusting[needed[f]][who].sum(axis=0, dtype=np.int32)
+    consent = admitted / np.maximum(n_members, 1.0)[None, :]
     # the record's frameworks draw from `rng`, those founded in the run from
     # `founded_rng`: a framework founded in one run only leaves the others' draws alone
     n_record = m.shape[1] if n_record is None or founded_rng is None else n_record
@@ -283,8 +309,8 @@ def _invite(
     allowed: np.ndarray,
     fit: np.ndarray,
     trust: np.ndarray,
-    values: dict[int, np.ndarray],
-    value: Callable[[int], np.ndarray],
+    values: dict[int, Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]],
+    value: Callable[[int], Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]],
     lead_form: np.ndarray,
     autonomy_weight: np.ndarray,
 ) -> tuple[list[int], float]:
@@ -309,9 +335,11 @@ def _invite(
     if form not in values:
         values[form] = value(form)
     v = values[form]
-    candidates &= v[:, lead, ar] > 0
+    n = candidates.size
+    with_lead = v(np.arange(n), np.full(n, lead), np.full(n, ar))  # each i's value with it
+    candidates &= with_lead > 0
     chosen = [lead]
-    for j in np.argsort(-np.where(candidates, v[:, lead, ar], -np.inf), kind="stable"):
+    for j in np.argsort(-np.where(candidates, with_lead, -np.inf), kind="stable"):
         if not candidates[j] or len(chosen) >= p.found_max_members:
             break
         others = chosen[1:]
@@ -328,7 +356,9 @@ def _invite(
         * (fm.constraint[form] - fm.constraint[min(int(lead_form[lead, ar]), form)])
         * (p.core_weight if rules.core[lead, ar] else 1.0)
     )
-    gain = float(v[lead, chosen[1:], ar].sum() + (len(chosen) - 2) * once)
+    members = np.array(chosen[1:])
+    offered = v(np.full(members.size, lead), members, np.full(members.size, ar))
+    gain = float(offered.sum() + (len(chosen) - 2) * once)
     return (chosen, gain) if gain > 0 else ([], 0.0)
 
 
@@ -341,7 +371,7 @@ def found(
     nato: np.ndarray,
     eu: np.ndarray,
     eff: np.ndarray,
-    value: Callable[[int], np.ndarray],
+    value: Callable[[int], Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]],
     k: np.ndarray,
     need_gap: np.ndarray,
     fit: np.ndarray,
@@ -365,9 +395,10 @@ def found(
     ``found_expeditionary``, otherwise a framework-nation cluster (form 4, NATO). It
     invites eligible states that hold the area, fall short of their need in it by
     ``found_need_gap`` or more (a shared need), meet the form's fit and mutual trust
-    with the lead and would gain by it (`value(form)` [N, N, A]: each side's value of
-    the form with the other); each invitee is admitted only if every member so far
-    trusts it enough for the form (consent), up to ``found_max_members``. With at least
+    with the lead and would gain by it (`value(form)`: a function giving i's value of
+    the form with j in area a at given (i, j, a)); each invitee is admitted only if
+    every member so far trusts it enough for the form (consent), up to
+    ``found_max_members``. With at least
     ``found_min_members`` members and a gain for the lead (its values with the members
     summed, the autonomy it gives up for the area counted once), it is founded.
     """

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from imssim.blocks import nonzero3
 from imssim.forms import FormTable
 
 EPS = 1e-9
@@ -52,6 +53,24 @@ def offers(
     return ref, forms.access[eff] * reliability[:, :, None] * np.minimum(1.0, ratio)
 
 
+def pair_offers(
+    k: np.ndarray,
+    handed: np.ndarray,
+    eff: np.ndarray,
+    reliability: np.ndarray,
+    forms: FormTable,
+    rows: np.ndarray,
+    cols: np.ndarray,
+) -> np.ndarray:
+    """float[P]: the capability each listed partner ``cols[p]`` offers state ``rows[p]``
+    over all areas (:func:`partner_offer` at those pairs, computed for them only)."""
+    ref = reference_level(k, handed)
+    ref_i = ref[rows]  # [P, A]
+    ratio = np.divide(k[cols], ref_i, out=np.zeros(ref_i.shape), where=ref_i > EPS)
+    x = forms.access[eff[rows, cols]] * reliability[rows, cols][:, None] * np.minimum(1.0, ratio)
+    return (x * ref_i).sum(axis=1)
+
+
 def contribution(
     k: np.ndarray,
     handed: np.ndarray,
@@ -65,11 +84,24 @@ def contribution(
     offers combine like independent chances (1 - prod(1 - x)), so a state can at most
     double its reference level in an area and many shallow ties do not add up to more
     than one deep tie.
+
+    Form 0 gives no access, so only the pairs and areas with a form offer anything:
+    their terms log(1 - x) are summed (over partners, in order) and the others, each
+    exactly -0.0, are left out, which leaves every sum as it is.
     """
-    ref, x = offers(k, handed, eff, reliability, forms)
+    n, _, a = eff.shape
+    ref = reference_level(k, handed)  # [N, A]
+    if forms.access[0] != 0.0:  # (the config checks exclude it) every pair and area offers
+        x = offers(k, handed, eff, reliability, forms)[1]
+        x = np.clip(x, 0.0, 1.0 - 1e-12)
+        return ref * (1.0 - np.exp(np.log1p(-x).sum(axis=1)))
+    i, j, ar = nonzero3(eff > 0)
+    ref_i = ref[i, ar]
+    ratio = np.divide(k[j, ar], ref_i, out=np.zeros(ref_i.shape), where=ref_i > EPS)
+    x = forms.access[eff[i, j, ar]] * reliability[i, j] * np.minimum(1.0, ratio)
     x = np.clip(x, 0.0, 1.0 - 1e-12)
-    none = np.exp(np.log1p(-x).sum(axis=1))  # [N, A]
-    return ref * (1.0 - none)
+    log_none = np.bincount(i * a + ar, weights=np.log1p(-x), minlength=n * a).reshape(n, a)
+    return ref * (1.0 - np.exp(log_none))
 
 
 def partner_offer(

@@ -26,6 +26,7 @@ from a :class:`~imssim.config.Config` and returns its tables.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import mesa
 import numpy as np
@@ -33,6 +34,7 @@ import numpy as np
 from imssim import capabilities
 from imssim import frameworks as fwk
 from imssim.agents import StateAgent
+from imssim.blocks import any_over_areas, count_over_areas, max_over_areas
 from imssim.config import Config, PolicyConfig, to_config
 from imssim.cooperation import (
     CooperationRules,
@@ -49,7 +51,7 @@ from imssim.metrics import (
     autonomy,
     contribution,
     need_gap,
-    partner_offer,
+    pair_offers,
     reference_level,
     shortfall_surplus,
     threat_factor,
@@ -187,7 +189,8 @@ class CooperationModel(mesa.Model):
         self.deep_years = self._initial_deep_years(eff)
         self.ring = np.zeros((n, n), dtype=np.int8)
         self.ring_below = np.zeros((n, n), dtype=np.int16)
-        self.ring = self._target_rings(eff)
+        offer, contrib = self._offers(eff)  # the rings and the record read the same state
+        self.ring = self._target_rings(eff, offer)
         self.thematic_rate = thematic_rates(
             bil,
             self.criteria.comember,
@@ -200,7 +203,7 @@ class CooperationModel(mesa.Model):
             StateAgent(self, i)
         self.events: list[tuple[int, Event]] = []
         self.recorder = Recorder(w)
-        self._record(eff, area_form)
+        self._record(eff, area_form, contrib)
 
     # --- helpers ------------------------------------------------------------------
 
@@ -246,25 +249,37 @@ class CooperationModel(mesa.Model):
         key = self.coop.members.tobytes()
         if self._fw_cache is None or self._fw_cache[0] != key:
             a = self.world.n_areas
-            every = fwk.framework_forms(self.coop.members, self.frameworks, a)
-            beyond = (
-                self.coop.members
-                & np.array([fw.purpose != "baseline" for fw in self.frameworks])[:, None]
-            )
-            self._fw_cache = (key, every, fwk.framework_forms(beyond, self.frameworks, a))
+            baseline = np.array([fw.purpose == "baseline" for fw in self.frameworks])
+            members = self.coop.members
+            beyond = fwk.framework_forms(members & ~baseline[:, None], self.frameworks, a)
+            every = fwk.framework_forms(members & baseline[:, None], self.frameworks, a, beyond)
+            self._fw_cache = (key, every, beyond)
         return self._fw_cache[1], self._fw_cache[2]
 
     def effective_forms(self) -> tuple[np.ndarray, np.ndarray]:
         """Effective form per pair and area (bilateral or framework), and per state
         and area the deepest form over all partners."""
         eff = np.maximum(self.coop.bilateral, self._framework_layers()[0])
-        return eff, eff.max(axis=1)
+        # eff is symmetric (ties and frameworks bind both sides), so the deepest form
+        # over partners, eff.max(axis=1), is eff.max(axis=0), which numpy reduces faster
+        return eff, eff.max(axis=0)
 
-    def _target_rings(self, eff: np.ndarray) -> np.ndarray:
+    def _offers(self, eff: np.ndarray) -> tuple[Callable, np.ndarray]:
+        """What partners offer each state: over all areas, a function of the pairs
+        (:func:`imssim.metrics.pair_offers`: the rings need it only for their
+        candidates), and per area, what they make available to it [N, A]
+        (:func:`imssim.metrics.contribution`)."""
+        k, handed, reliability = self.k.copy(), self.handed.copy(), self.reliability()
+
+        def offer_at(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+            return pair_offers(k, handed, eff, reliability, self.forms, rows, cols)
+
+        return offer_at, contribution(k, handed, eff, reliability, self.forms)
+
+    def _target_rings(self, eff: np.ndarray, offer: Callable) -> np.ndarray:
         beyond = self._framework_layers()[1]
         bil = self.coop.bilateral
-        any_coop = (bil > 0).any(axis=2) | (beyond > 0).any(axis=2)
-        offer = partner_offer(self.k, self.handed, eff, self.reliability(), self.forms)
+        any_coop = any_over_areas(bil > 0) | any_over_areas(beyond > 0)
         return target_rings(
             bil,
             beyond,
@@ -324,7 +339,7 @@ class CooperationModel(mesa.Model):
 
     def partner_fit(self, eff: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         holds = (self.k > EPS) | (self.handed > EPS)
-        breadth = (eff > 0).mean(axis=2)
+        breadth = count_over_areas(eff > 0) / eff.shape[2]  # (eff > 0).mean(axis=2)
         return partner_fit(self.criteria, holds, breadth, self.params)
 
     # --- the year -----------------------------------------------------------------
@@ -429,11 +444,12 @@ class CooperationModel(mesa.Model):
 
         # 6 rings and outcomes
         eff, area_form = self.effective_forms()
-        deep = self.coop.bilateral.max(axis=2) >= p.ring_duration_form
+        deep = max_over_areas(self.coop.bilateral) >= p.ring_duration_form
         self.deep_years = np.where(deep, self.deep_years + 1, 0)
-        target = self._target_rings(eff)
+        offer, contrib = self._offers(eff)
+        target = self._target_rings(eff, offer)
         self.ring, self.ring_below = update_rings(self.ring, self.ring_below, target, p)
-        self._record(eff, area_form)
+        self._record(eff, area_form, contrib)
         if self.year >= self.config.end_year:
             self.running = False
 
@@ -465,20 +481,29 @@ class CooperationModel(mesa.Model):
         ref = reference_level(self.k, self.handed)
         reliability = self.reliability()
 
-        def value(form: int) -> np.ndarray:
-            return self.rules.form_value(
-                eff,
-                form,
-                area_form,
-                self.k,
-                ref,
-                self.pressure,
-                reliability,
-                fit,
-                self.autonomy_weight,
-                self.military_weight,
-                gap,
-            )
+        def value(form: int) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+            """i's value of cooperating with j in area a at `form`, at given (i, j, a)
+            (:meth:`imssim.cooperation.CooperationRules.form_value_at`)."""
+
+            def at(i: np.ndarray, j: np.ndarray, ar: np.ndarray) -> np.ndarray:
+                return self.rules.form_value_at(
+                    eff,
+                    form,
+                    area_form,
+                    self.k,
+                    ref,
+                    self.pressure,
+                    reliability,
+                    fit,
+                    self.autonomy_weight,
+                    self.military_weight,
+                    gap,
+                    i,
+                    j,
+                    ar,
+                )
+
+            return at
 
         new, found_events = fwk.found(
             self.rules,
@@ -516,9 +541,10 @@ class CooperationModel(mesa.Model):
 
     # --- outcomes -----------------------------------------------------------------
 
-    def _record(self, eff: np.ndarray, area_form: np.ndarray) -> None:
+    def _record(self, eff: np.ndarray, area_form: np.ndarray, contrib: np.ndarray) -> None:
+        """Record the year; `contrib` [N, A] is what partners make available to each
+        state (:meth:`_offers`)."""
         relying = self.coop.dependent.any(axis=1)
-        contrib = contribution(self.k, self.handed, eff, self.reliability(), self.forms)
         capability = self.k.sum(axis=1)
         capacity = capability + contrib.sum(axis=1)
         auton = autonomy(self.k, self.handed, area_form, self.forms)

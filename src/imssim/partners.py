@@ -81,6 +81,16 @@ def static_criteria(world: World, p: ModelParams) -> StaticCriteria:
     return StaticCriteria(distance, culture_gap, eq_syn, area_eq, comember)
 
 
+def shared_counts(flags: np.ndarray) -> np.ndarray:
+    """int[N, N]: for bool[N, K] flags, in how many of the K columns both rows are set
+    (``flags @ flags.T``, counted exactly on bit masks when K <= 64)."""
+    k = flags.shape[1]
+    if k > 64:
+        return (flags.astype(np.int64) @ flags.T.astype(np.int64)).astype(np.int64)
+    bits = (flags.astype(np.uint64) << np.arange(k, dtype=np.uint64)).sum(axis=1, dtype=np.uint64)
+    return np.bitwise_count(bits[:, None] & bits[None, :]).astype(np.int64)
+
+
 def fit(
     crit: StaticCriteria,
     holds: np.ndarray,
@@ -93,7 +103,7 @@ def fit(
     partner for it); `breadth` is float[N, N], the share of areas in which the pair
     already cooperates (operational synergy: "wat doen we al met deze partner").
     """
-    goals = holds.astype(float) @ holds.T.astype(float)  # areas where both are active
+    goals = shared_counts(holds).astype(float)  # areas where both are active
     n_areas = holds.shape[1]
     goals_score = goals / n_areas
     synergy = 0.5 * crit.equipment_synergy + 0.5 * breadth

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from imssim.blocks import count_over_areas, max_over_areas
 from imssim.forms import DEEP
 from imssim.rings import RING_NAMES, Ring
 from imssim.world import World
@@ -52,6 +53,40 @@ class Tables:
             ("holdings", self.holdings),
             ("frameworks", self.frameworks),
         ]
+
+
+def labels(names: tuple[str, ...], codes: np.ndarray) -> object:
+    """The column of strings ``names[codes]``, as pandas makes it from
+    ``np.array(names)[codes]``; built by Arrow from the codes where pandas keeps
+    strings in Arrow (much faster for long tables)."""
+    plain = np.array(names)
+    sample = pd.Series(plain[:1]).array
+    if getattr(sample.dtype, "storage", None) == "pyarrow" and codes.size:
+        import pyarrow as pa
+
+        kind = pa.array(sample).type  # string or large_string, as pandas makes it
+        taken = pa.array(list(names), type=kind).take(pa.array(codes))
+        return pd.array(taken, dtype=sample.dtype)
+    return plain[codes]
+
+
+def pair_counts(eff: np.ndarray, bilateral: np.ndarray) -> dict[str, np.ndarray]:
+    """Per ordered pair: the deepest effective and bilateral forms, the areas at any
+    form and at a deep form, whether there is a bilateral tie; and over all pairs and
+    areas, how many hold each form 1-6, effective and bilateral."""
+    out = {
+        "max_form": max_over_areas(eff),
+        "bilateral_form": max_over_areas(bilateral),
+        "n_areas": count_over_areas(eff > 0),
+        "n_deep_areas": count_over_areas(eff >= DEEP),
+        "eff_count": np.zeros(7, dtype=np.int64),
+        "bil_count": np.zeros(7, dtype=np.int64),
+    }
+    out["bilateral_any"] = out["bilateral_form"] > 0
+    for form in range(1, 7):
+        out["eff_count"][form] = np.count_nonzero(eff == form)
+        out["bil_count"][form] = np.count_nonzero(bilateral == form)
+    return out
 
 
 class Recorder:
@@ -97,6 +132,7 @@ class Recorder:
     ) -> None:
         w = self.world
         n = w.n_states
+        pair = pair_counts(eff, bilateral)
         self._countries.append(
             {
                 "year": np.full(n, year),
@@ -115,13 +151,13 @@ class Recorder:
                 "n_strategic": (ring == Ring.STRATEGIC).sum(axis=1),
                 "n_affiliated": (ring == Ring.AFFILIATED).sum(axis=1),
                 "n_opportunity": (ring == Ring.OPPORTUNITY).sum(axis=1),
-                "n_partners_bilateral": (bilateral > 0).any(axis=2).sum(axis=1),
+                "n_partners_bilateral": pair["bilateral_any"].sum(axis=1),
                 "n_areas_held": areas_held.copy(),
                 "n_areas_dropped": areas_dropped.copy(),
                 "n_areas_rebuilt": areas_rebuilt.copy(),
             }
         )
-        max_form = eff.max(axis=2)
+        max_form = pair["max_form"]
         rows, cols = np.nonzero((ring > 0) | (max_form > 0))
         self._pairs.append(
             {
@@ -131,9 +167,9 @@ class Recorder:
                 "ring_idx": ring[rows, cols],
                 "partner_ring_idx": ring[cols, rows],
                 "max_form": max_form[rows, cols].astype(np.int8),
-                "bilateral_form": bilateral.max(axis=2)[rows, cols].astype(np.int8),
-                "n_areas": (eff > 0).sum(axis=2)[rows, cols].astype(np.int16),
-                "n_deep_areas": (eff >= DEEP).sum(axis=2)[rows, cols].astype(np.int16),
+                "bilateral_form": pair["bilateral_form"][rows, cols].astype(np.int8),
+                "n_areas": pair["n_areas"][rows, cols].astype(np.int16),
+                "n_deep_areas": pair["n_deep_areas"][rows, cols].astype(np.int16),
                 "trust": trust[rows, cols],
             }
         )
@@ -148,24 +184,27 @@ class Recorder:
                 "relies_on_partner": relying.ravel().copy(),
             }
         )
-        upper = np.triu(np.ones((n, n), dtype=bool), 1)
-        bil_upper = bilateral[upper]  # [pairs, A]
-        eff_upper = eff[upper]
-        ties = bil_upper[bil_upper > 0]
+        # each unordered pair once: the record and the frameworks are symmetric, so
+        # every count over ordered pairs is twice the count over pairs
+        eff_count, bil_count = pair["eff_count"] // 2, pair["bil_count"] // 2
+        forms = np.arange(eff_count.size)
+        n_ties, n_effective = int(bil_count[1:].sum()), int(eff_count[1:].sum())
         row: dict[str, float] = {
             "year": year,
             "threat": alliance_threat,
             "capability": alliance_capability,
-            "n_pairs_bilateral": int((bil_upper > 0).any(axis=1).sum()),
-            "n_ties_bilateral": int(ties.size),
-            "mean_form_bilateral": float(ties.mean()) if ties.size else 0.0,
-            "n_pairs_effective": int((eff_upper > 0).any(axis=1).sum()),
-            "mean_form_effective": float(eff_upper[eff_upper > 0].mean())
-            if (eff_upper > 0).any()
+            "n_pairs_bilateral": int(pair["bilateral_any"].sum()) // 2,
+            "n_ties_bilateral": n_ties,
+            "mean_form_bilateral": float(np.float64((forms * bil_count).sum()) / n_ties)
+            if n_ties
+            else 0.0,
+            "n_pairs_effective": int((max_form > 0).sum()) // 2,
+            "mean_form_effective": float(np.float64((forms * eff_count).sum()) / n_effective)
+            if n_effective
             else 0.0,
         }
         for form in range(1, 7):
-            row[f"n_form_{form}"] = int((eff_upper == form).sum())
+            row[f"n_form_{form}"] = int(eff_count[form])
         row["shortfall_total"] = float((shortfall * requirement).sum() / requirement.sum())
         row["n_shortfall_areas"] = int((shortfall > 0).sum())
         worst = int(np.argmax(shortfall))
@@ -177,6 +216,11 @@ class Recorder:
             row[f"shortfall_{area}"] = float(shortfall[a])
             row[f"surplus_{area}"] = float(surplus[a])
         self._alliance.append(row)
+
+    def latest(self) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+        """The last year recorded: the countries' columns (arrays over states) and the
+        alliance's row."""
+        return self._countries[-1], self._alliance[-1]
 
     def record_frameworks(
         self, year: int, frameworks: list, members: np.ndarray, ended: np.ndarray
@@ -216,17 +260,13 @@ class Recorder:
         pairs = pd.DataFrame(
             {k: np.concatenate([p[k] for p in self._pairs]) for k in self._pairs[0]}
         )
-        pairs.insert(1, "country", iso[pairs.pop("country_idx").to_numpy()])
-        pairs.insert(2, "partner", iso[pairs.pop("partner_idx").to_numpy()])
+        pairs.insert(1, "country", labels(w.iso3, pairs.pop("country_idx").to_numpy()))
+        pairs.insert(2, "partner", labels(w.iso3, pairs.pop("partner_idx").to_numpy()))
         ring_idx = pairs.pop("ring_idx").to_numpy()
-        pairs.insert(
-            3, "ring", pd.Categorical(np.array(RING_NAMES)[ring_idx], categories=RING_NAMES)
-        )
+        pairs.insert(3, "ring", pd.Categorical.from_codes(ring_idx, categories=RING_NAMES))
         partner_ring = pairs.pop("partner_ring_idx").to_numpy()
         pairs.insert(
-            4,
-            "partner_ring",
-            pd.Categorical(np.array(RING_NAMES)[partner_ring], categories=RING_NAMES),
+            4, "partner_ring", pd.Categorical.from_codes(partner_ring, categories=RING_NAMES)
         )
         events_df = pd.DataFrame(
             {
@@ -245,8 +285,10 @@ class Recorder:
         holdings = pd.DataFrame(
             {k: np.concatenate([h[k] for h in self._holdings]) for k in self._holdings[0]}
         )
-        holdings.insert(1, "country", np.tile(np.repeat(iso, w.n_areas), n_years))
-        holdings.insert(2, "area", np.tile(np.array(w.areas), w.n_states * n_years))
+        states = np.tile(np.repeat(np.arange(w.n_states), w.n_areas), n_years)
+        holdings.insert(1, "country", labels(w.iso3, states))
+        areas = np.tile(np.arange(w.n_areas), w.n_states * n_years)
+        holdings.insert(2, "area", labels(w.areas, areas))
         columns = [
             "year",
             "framework",

@@ -30,10 +30,12 @@ below its current one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import IntEnum
 
 import numpy as np
 
+from imssim.blocks import count_over_areas, max_over_areas
 from imssim.config import ModelParams
 from imssim.forms import LASTING
 
@@ -57,12 +59,12 @@ def strategic_score(
     `framework` [N, N, A] is the form the pair shares through frameworks beyond the
     baseline; `deep_years` counts years of bilateral form >= ``ring_duration_form``.
     """
-    depth = bilateral.max(axis=2) / p.strategic_min_form
+    depth = max_over_areas(bilateral) / p.strategic_min_form
     lasting = bilateral >= LASTING
     through_frameworks = (framework >= LASTING) & ~lasting
-    breadth = (lasting.sum(axis=2) + p.ring_framework_weight * through_frameworks.sum(axis=2)) / (
-        p.strategic_min_areas
-    )
+    breadth = (
+        count_over_areas(lasting) + p.ring_framework_weight * count_over_areas(through_frameworks)
+    ) / (p.strategic_min_areas)
     duration = deep_years / p.strategic_min_years
     return np.minimum(np.minimum(depth, breadth), duration)
 
@@ -80,13 +82,34 @@ def priority_rank(offer: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     return rank
 
 
+def _top_candidates(
+    offer: np.ndarray | Callable[[np.ndarray, np.ndarray], np.ndarray],
+    candidates: np.ndarray,
+    limit: int,
+) -> np.ndarray:
+    """bool[N, N]: each state's candidates ranked below `limit` by
+    :func:`priority_rank`, ranking the candidates only. `offer` is float[N, N] or a
+    function giving the offers at (rows, cols)."""
+    rows, cols = np.nonzero(candidates)
+    values = offer(rows, cols) if callable(offer) else offer[rows, cols]
+    # as the stable sort by -offer: the larger offer first, the lower index on a tie
+    order = np.lexsort((cols, -values, rows))
+    rows, cols = rows[order], cols[order]
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if rows.size else rows
+    rank = np.arange(rows.size) - np.repeat(starts, np.diff(np.r_[starts, rows.size]))
+    out = np.zeros(candidates.shape, dtype=bool)
+    keep = rank < limit
+    out[rows[keep], cols[keep]] = True
+    return out
+
+
 def target_rings(
     bilateral: np.ndarray,
     framework: np.ndarray,
     any_coop: np.ndarray,
     deep_years: np.ndarray,
     initiative: np.ndarray,
-    offer: np.ndarray,
+    offer: np.ndarray | Callable[[np.ndarray, np.ndarray], np.ndarray],
     comember: np.ndarray,
     current: np.ndarray,
     p: ModelParams,
@@ -96,7 +119,8 @@ def target_rings(
 
     `any_coop` [N, N] marks pairs cooperating beyond the NATO and EU baseline,
     `initiative` [N, N] counts the bilateral ties i proposed to j (ties of the 2012
-    record count for both) and `offer` [N, N] is the capability j makes available to i;
+    record count for both) and `offer` [N, N] is the capability j makes available to i
+    (or a function giving it at given (rows, cols): only the candidates' are needed);
     `priority` [N, N] (optional) marks the partners a policy of few partners lets i
     treat as priorities: only they can be strategic in i's view. Row i is i's view.
     """
@@ -106,7 +130,7 @@ def target_rings(
     if priority is not None:
         candidates &= priority
     np.fill_diagonal(candidates, False)
-    strategic = candidates & (priority_rank(offer, candidates) < p.strategic_max_partners)
+    strategic = _top_candidates(offer, candidates, p.strategic_max_partners)
     ring = np.where(any_coop, np.where(comember, Ring.AFFILIATED, Ring.OPPORTUNITY), Ring.NONE)
     ring = np.where(strategic, Ring.STRATEGIC, ring)
     np.fill_diagonal(ring, Ring.NONE)

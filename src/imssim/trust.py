@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from imssim.blocks import any_over_areas, max_over_areas
 from imssim.config import ModelParams
 from imssim.forms import Form
 
@@ -24,7 +25,7 @@ def update_trust(
     rng: np.random.Generator,
 ) -> np.ndarray:
     """float[N, N]: next year's trust of i in j."""
-    max_form = eff.max(axis=2)
+    max_form = max_over_areas(eff)
     depth = np.clip((max_form - 1) / 5.0, 0.0, 1.0)
     grown = trust + p.trust_gain * depth * (1.0 - trust)
     decayed = trust + p.trust_decay * (base - trust)
@@ -35,8 +36,13 @@ def update_trust(
     noise = noise + noise.T
     trust = trust + np.where(max_form > 0, noise, 0.0)
     # a partner that cuts a capability we share loses some of our trust
-    shared = bilateral > 0  # the pair's own ties, not the NATO/EU baseline
-    partner_cut = ((cut_fraction[None, :, :] > p.cut_tolerance) & shared).any(axis=2)
+    cut = cut_fraction > p.cut_tolerance  # [N, A]
+    partner_cut = np.zeros(trust.shape, dtype=bool)
+    cutters = np.flatnonzero(cut.any(axis=1))  # only states that cut matter
+    if cutters.size:
+        # shared: the pair's own ties, not the NATO/EU baseline
+        shared = bilateral[:, cutters, :] > 0
+        partner_cut[:, cutters] = any_over_areas(shared & cut[cutters][None, :, :])
     trust = trust - p.trust_shock * partner_cut
     trust = np.clip(trust, 0.0, 1.0)
     np.fill_diagonal(trust, 0.0)

@@ -1,0 +1,63 @@
+"""Helpers for computations over state x state x area arrays, faster for large worlds.
+
+The cooperation rules and the outcomes compute on arrays of N x N x A values. For the
+default world (49 states) these fit in the processor's cache; for worlds of hundreds of
+states each temporary array would be tens of megabytes, and memory traffic would
+dominate. Each helper gives exactly what the plain numpy expression gives:
+:func:`row_blocks` splits an elementwise expression into blocks of rows (states i);
+:func:`max_over_areas`, :func:`any_over_areas` and :func:`count_over_areas` reduce over
+the short area axis one area at a time; :func:`nonzero3` finds the entries of a mask
+on its flat view.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+BLOCK_ELEMENTS = 1 << 16  # values per temporary array of one block (512 kB of float64)
+
+
+def row_blocks(n: int, per_row: int) -> list[slice]:
+    """Slices covering rows 0..n-1, each of about ``BLOCK_ELEMENTS`` values when a row
+    holds `per_row` values (one slice for a small world)."""
+    step = max(1, BLOCK_ELEMENTS // max(per_row, 1))
+    return [slice(start, min(start + step, n)) for start in range(0, n, step)]
+
+
+# Reductions over the last (area) axis of an [N, N, A] array: numpy reduces a short
+# contiguous axis slowly (one small inner loop per pair); taking one area at a time
+# runs over all pairs at once. Maxima, counts and "any" are exact in any order.
+
+
+def max_over_areas(x: np.ndarray) -> np.ndarray:
+    """``x.max(axis=2)`` for an integer [N, N, A] array."""
+    out = x[:, :, 0].copy()
+    for area in range(1, x.shape[2]):
+        np.maximum(out, x[:, :, area], out=out)
+    return out
+
+
+def any_over_areas(mask: np.ndarray) -> np.ndarray:
+    """``mask.any(axis=2)`` for a bool [N, N, A] array."""
+    out = mask[:, :, 0].copy()
+    for area in range(1, mask.shape[2]):
+        out |= mask[:, :, area]
+    return out
+
+
+def count_over_areas(mask: np.ndarray) -> np.ndarray:
+    """``mask.sum(axis=2)`` (int64) for a bool [N, N, A] array."""
+    out = np.zeros(mask.shape[:2], dtype=np.int16)
+    for area in range(mask.shape[2]):
+        out += mask[:, :, area]
+    return out.astype(np.int64)
+
+
+def nonzero3(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.nonzero(mask)`` for a bool [N, M, A] array: the same indices in the same
+    (row-major) order, found on the flat array (much faster)."""
+    _, m, a = mask.shape
+    flat = np.flatnonzero(mask)
+    i, rest = np.divmod(flat, m * a)
+    j, ar = np.divmod(rest, a)
+    return i, j, ar
