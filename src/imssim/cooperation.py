@@ -611,17 +611,21 @@ class CooperationRules:
         events = []
         for i, j, ar, old, new in moves:
             if new == Form.SPECIALISATION and (
-                state.dependent[i, :, ar].any() or state.dependent[j, :, ar].any()
+                state.dependent[i, :, ar].any()
+                or state.dependent[j, :, ar].any()
+                or state.dependent[:, _dependent_of(k, i, j, ar), ar].any()
             ):
                 # one provider per area: a state that already relies on a partner in
                 # the area (another move of this year included) neither takes a second
-                # provider nor provides for others what it has handed over
+                # provider nor provides for others what it has handed over; and a
+                # provider does not hand over what others rely on it for
                 continue
             bil_old = int(state.bilateral[i, j, ar])
             state.bilateral[i, j, ar] = state.bilateral[j, i, ar] = new
             state.since[i, j, ar] = state.since[j, i, ar] = year
             if new == Form.SPECIALISATION:
-                d, prov = (i, j) if (k[i, ar], j) < (k[j, ar], i) else (j, i)
+                d = _dependent_of(k, i, j, ar)
+                prov = j if d == i else i
                 state.dependent[d, prov, ar] = True
                 hand_over(k, handed, d, ar, self.p.specialisation_share)
             if state.initiative is not None:
@@ -778,3 +782,9 @@ class CooperationRules:
             kind = "abandoned" if new == 0 else "downgraded"
             events.append(Event(kind, who, other, "", ar, form, new, reasons[which[t]]))
         return events
+
+
+def _dependent_of(k: np.ndarray, i: int, j: int, ar: int) -> int:
+    """Which of a form-6 pair becomes dependent in area `ar`: the smaller holder (on a
+    tie, the state with the lower index provides)."""
+    return i if (k[i, ar], j) < (k[j, ar], i) else j
