@@ -302,3 +302,17 @@ def test_sweeps_use_the_sweeper_that_composes_each_job_once(tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     saved = (the_sweep(tmp_path) / "multirun.yaml").read_text()
     assert "hydra_plugins.imssim_sweeper.imssim_sweeper.ImssimSweeper" in saved
+
+
+def test_the_progress_process_counts_run_folders_and_stops(tmp_path):
+    from imssim.progress import count
+    from imssim.sweep import ProgressProcess
+
+    for name in ("a_1", "b_2", "tables", "figures", ".tmp-c_3", ".jobs"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "runs.parquet").write_bytes(b"")
+    assert count(tmp_path) == 2
+    progress = ProgressProcess(tmp_path, 4, interval=0.1).start()
+    assert progress.process is not None
+    progress.stop()
+    assert progress.process is None

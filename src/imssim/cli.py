@@ -331,13 +331,13 @@ class SweepEnd(Callback):
     FIGURE_RUNS = 60
 
     def on_multirun_start(self, config: DictConfig, **kwargs: object) -> None:
-        from imssim.sweep import Progress, count_runs
+        from imssim.sweep import ProgressProcess, count_runs
 
         sweep = Path(config.hydra.sweep.dir)
         total = count_runs(list(config.hydra.overrides.task), int(config.replicates))
         print(f"imssim: sweep of {total} runs into {sweep}", file=sys.stderr, flush=True)
         global _PROGRESS  # not an attribute: the callback is sent to the job processes
-        _PROGRESS = Progress(sweep, total).start()
+        _PROGRESS = ProgressProcess(sweep, total).start()
 
     def on_multirun_end(self, config: DictConfig, **kwargs: object) -> None:
         global _PROGRESS
@@ -383,7 +383,7 @@ class SweepEnd(Callback):
         _figures(make)
 
 
-_PROGRESS = None  # a sweep's progress bar (imssim.sweep.Progress) while its jobs run
+_PROGRESS = None  # a sweep's progress bar (imssim.sweep.ProgressProcess) while its jobs run
 _HELPER = None  # the second process drawing figures (imssim.plots.helper), if any
 
 

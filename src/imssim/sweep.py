@@ -373,10 +373,47 @@ def run_folders(sweep_dir: Path) -> list[Path]:
     )
 
 
+class ProgressProcess:
+    """Runs done of total and an ETA on the standard error, drawn by a process of its
+    own (:mod:`imssim.progress`) that watches the sweep folder while the launcher runs
+    the jobs (whichever launcher: the run folders are what the jobs leave). A process,
+    not a thread: the launcher may fork its workers, and a process that forks should
+    have no other thread."""
+
+    def __init__(self, sweep_dir: Path, total: int, interval: float = 1.0) -> None:
+        self.args = [str(sweep_dir), str(total), str(interval)]
+        self.process = None
+
+    def start(self) -> ProgressProcess:
+        import subprocess
+
+        package = str(Path(__file__).resolve().parents[1])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package, env.get("PYTHONPATH")) if p)
+        with contextlib.suppress(OSError):
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "imssim.progress", *self.args],
+                stdin=subprocess.PIPE,
+                env=env,
+            )
+        return self
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            process.stdin.close()  # the last count, then it exits
+        try:
+            process.wait(timeout=10)
+        except Exception:
+            process.kill()
+
+
 class Progress:
     """Runs done of total and an ETA on the standard error, watching a sweep folder
-    from a background thread while the launcher runs the jobs (whichever launcher:
-    the run folders are what the jobs leave)."""
+    from a background thread while the runs go on elsewhere (a study's workers, which
+    are started fresh)."""
 
     def __init__(self, sweep_dir: Path, total: int, interval: float = 1.0) -> None:
         self.sweep_dir = Path(sweep_dir)
