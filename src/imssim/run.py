@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from imssim.config import Config, counterfactual_config, to_config
-from imssim.model import CooperationModel
 from imssim.recorder import Tables
 from imssim.world import World
 
@@ -30,6 +29,9 @@ def run(config: Any = None, world: World | None = None) -> Result:
     identical tables. Keys not given take the schema's defaults, whose scenario has
     no cuts; the command line's default scenario (austerity_2012) comes from conf/.
     """
+    from imssim.model import CooperationModel  # (not at import: checking a config, as a
+    # sweep's launcher does, needs neither the model nor Mesa)
+
     cfg = to_config(config)
     started = time.perf_counter()
     model = CooperationModel(cfg, world=world)
