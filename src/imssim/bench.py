@@ -14,8 +14,8 @@ printed as it finishes: a run of the command line's default config in this proce
 a grid of 2 scenarios x 2 policies x 3 seeds through ``mesa.batch_run``
 (:mod:`imssim.adapters`, one process) and through ``imssim -m`` with its default
 launcher (without counterfactuals, as batch_run; each job writes its run folder), and
-as 4 jobs of 3 replicates; the
-parallel efficiency of that sweep with the joblib launcher on 1 and 2 processes; the
+as 4 jobs of 3 replicates; the parallel efficiency of that sweep with the default
+launcher on 1 and 2 processes, and Hydra's joblib launcher on 1 and 2 beside it; the
 seconds per year of synthetic worlds (:mod:`imssim.world.synthetic`) of 50 to 400
 states, the growth exponent fitted to them, and a run of 500 states over 50 years
 against a target of 30 s. ``--no-batch-run``, ``--no-cli``, ``--no-parallel`` and
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     sweep.add_argument("--no-batch-run", action="store_true", help="skip mesa.batch_run")
     sweep.add_argument("--no-cli", action="store_true", help="skip the imssim -m sweeps")
     sweep.add_argument(
-        "--no-parallel", action="store_true", help="skip the joblib sweeps on 1 and 2 processes"
+        "--no-parallel", action="store_true", help="skip the sweeps on 1 and 2 processes"
     )
     sweep.add_argument("--no-scaling", action="store_true", help="skip the synthetic worlds")
     sweep.add_argument(
@@ -369,19 +369,28 @@ def bench_sweep(args: argparse.Namespace) -> None:
                 line += f"; batch_run / imssim = {batch / reps:.2f}"
             print(line, flush=True)
 
-    # 4 parallel efficiency with the joblib launcher
+    # 4 parallel efficiency with the default launcher; Hydra's joblib launcher beside it
     if not args.no_parallel:
-        joblib = ["hydra/launcher=joblib"]
-        t1, error1 = _imssim_sweep([*joblib, "hydra.launcher.n_jobs=1", "counterfactual=none"])
-        t2, error2 = _imssim_sweep([*joblib, "hydra.launcher.n_jobs=2", "counterfactual=none"])
+        none = "counterfactual=none"
+        t1, error1 = _imssim_sweep(["hydra.launcher.n_jobs=1", none])
+        t2, error2 = _imssim_sweep(["hydra.launcher.n_jobs=2", none])
         if t1 is None or t2 is None:
-            print(f"imssim -m, joblib: failed: {error1 or error2}", flush=True)
+            print(f"imssim -m, 1 and 2 processes: failed: {error1 or error2}", flush=True)
         else:
             print(
-                f"imssim -m, joblib launcher: n_jobs=1 {t1:.2f} s, n_jobs=2 {t2:.2f} s;"
+                f"imssim -m (default launcher): n_jobs=1 {t1:.2f} s, n_jobs=2 {t2:.2f} s;"
                 f" speed-up {t1 / t2:.2f}, parallel efficiency T1 / (2 x T2) = {t1 / (2 * t2):.2f}",
                 flush=True,
             )
+        j1, error1 = _imssim_sweep(["hydra/launcher=joblib", "hydra.launcher.n_jobs=1", none])
+        j2, error2 = _imssim_sweep(["hydra/launcher=joblib", "hydra.launcher.n_jobs=2", none])
+        if j1 is None or j2 is None:
+            print(f"imssim -m, joblib launcher: failed: {error1 or error2}", flush=True)
+        else:
+            line = f"  Hydra's joblib launcher: n_jobs=1 {j1:.2f} s, n_jobs=2 {j2:.2f} s"
+            if t2 is not None:
+                line += f"; default / joblib on 2 processes = {t2 / j2:.2f}"
+            print(line, flush=True)
 
     # 5 synthetic worlds
     if not args.no_scaling:

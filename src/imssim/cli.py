@@ -183,10 +183,10 @@ def _execute(cfg, overrides: list[str], job: tuple[Path, int] | None = None) -> 
     from imssim.run import run_pair
     from imssim.summary import summarise, without_text
 
-    logging.getLogger("MESA").setLevel(logging.WARNING)  # no per-step chatter
     if job is not None:
         _execute_job(cfg, overrides, *job)
         return
+    logging.getLogger("MESA").setLevel(logging.WARNING)  # no per-step chatter
     try:
         result = run_pair(cfg)
     except ConfigError as exc:
@@ -230,17 +230,41 @@ def _execute(cfg, overrides: list[str], job: tuple[Path, int] | None = None) -> 
 
 
 def _execute_job(cfg, overrides: list[str], job_dir: Path, num: int) -> None:
-    """A sweep job: its replicates into the sweep folder, one line each (skipped when
-    complete already, recorded when they fail)."""
-    from imssim.sweep import execute_job
-
-    sweep = job_dir.parent.parent  # <sweep>/.jobs/<num>
+    """A sweep job run by one of Hydra's launchers (in Hydra's job folder
+    ``<sweep>/.jobs/<num>``, removed afterwards)."""
     try:
-        execute_job(cfg, overrides, sweep, num)
+        sweep_job(cfg, overrides, job_dir.parent.parent, num)
     finally:
         with contextlib.suppress(OSError):
             job_dir.rmdir()  # Hydra's own (empty) job folder
             job_dir.parent.rmdir()  # .jobs, once no job is left
+
+
+def sweep_job(cfg, overrides: list[str], sweep: Path, num: int) -> None:
+    """A sweep job: its replicates into the sweep folder, one line each (skipped when
+    complete already, recorded when they fail). imssim's launcher
+    (``hydra/launcher=imssim``) calls this directly, with the job's config composed."""
+    from imssim.sweep import execute_job
+
+    logging.getLogger("MESA").setLevel(logging.WARNING)  # no per-step chatter
+    execute_job(cfg, overrides, sweep, num)
+
+
+def _warm() -> None:
+    """What every job needs, imported and loaded once before a launcher forks its
+    workers: the model, the writers and the shipped world."""
+    import imssim.model  # Mesa, numpy
+    import imssim.results  # pandas, pyarrow
+    import imssim.sweep  # noqa: F401
+    from imssim.world import load_world
+
+    load_world()
+
+
+sweep_job.warm = _warm  # type: ignore[attr-defined]
+# imssim's launcher hands a task with this attribute its jobs directly (hydra.main's
+# wrapper keeps the undecorated function, which is what a launcher is given)
+_task.__wrapped__.sweep_job = sweep_job  # type: ignore[attr-defined]
 
 
 def _run_figures(path: Path, result) -> None:

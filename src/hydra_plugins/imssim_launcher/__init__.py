@@ -1,0 +1,1 @@
+"""imssim's launcher for Hydra (``hydra/launcher=imssim``, the default of ``conf/``)."""

@@ -1,0 +1,29 @@
+"""Registers imssim's launcher with Hydra (``hydra/launcher=imssim``, the default of
+``conf/``); the launcher itself is :mod:`imssim.launcher`.
+
+Its code lives outside ``hydra_plugins`` because Hydra executes the modules it finds
+here again whenever it scans for plugins, which would reset a worker's state; Hydra
+wants the class itself here.
+"""
+
+# (no "from __future__ import annotations": Hydra loads this module without entering
+# it in sys.modules, where a dataclass with string annotations would look it up)
+from dataclasses import dataclass
+
+from hydra.core.config_store import ConfigStore
+
+from imssim.launcher import ImssimLauncher as _Launcher
+
+
+@dataclass
+class ImssimLauncherConf:
+    _target_: str = "hydra_plugins.imssim_launcher.imssim_launcher.ImssimLauncher"
+    # processes: -1 every core this process may use, N for N (1: in the launching process)
+    n_jobs: int = -1
+
+
+ConfigStore.instance().store(group="hydra/launcher", name="imssim", node=ImssimLauncherConf)
+
+
+class ImssimLauncher(_Launcher):
+    """:class:`imssim.launcher.ImssimLauncher`, where Hydra looks for it."""

@@ -1,0 +1,202 @@
+"""imssim's launcher (hydra/launcher=imssim, the default): each job's config as Hydra
+composes it, the same runs as Hydra's own launchers, Ctrl-C, and other task functions."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+from hydra._internal.config_loader_impl import ConfigLoaderImpl
+from hydra._internal.utils import create_config_search_path
+from hydra.core.plugins import Plugins
+from hydra.errors import ConfigCompositionException
+from hydra.types import RunMode
+from omegaconf import OmegaConf, open_dict
+
+from imssim.collect import RUNS_FILE
+from imssim.config import conf_dir, register_schema
+from imssim.sweep import run_folders
+
+SMALL = ["end_year=2014", "output.figures=false"]
+
+
+def imssim(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "imssim", *args, *SMALL, f"output.root={root}"],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="module")
+def composer():
+    from imssim.launcher import JobComposer
+
+    register_schema()
+    Plugins.instance()  # registers the launcher and sweeper configs
+    loader = ConfigLoaderImpl(config_search_path=create_config_search_path(str(conf_dir())))
+    master = loader.load_configuration(
+        config_name="config", overrides=["output.root=/tmp/x"], run_mode=RunMode.MULTIRUN
+    )
+    return JobComposer(SimpleNamespace(config_loader=loader), master), loader, master
+
+
+JOBS = [
+    ["seed=3"],
+    ["scenario=deep_cuts", "seed=2", "catalyst=0.25"],
+    ["policy=fewer_partners_more_intensive", "params.economic_pressure=10", "focal=DEU"],
+    ["scenario=baseline", "policy=autonomy_test", "coordinated_cuts=true", "end_year=2020"],
+    ["seed=5", "scenario=history_2012_2024", "counterfactual=none", "replicates=2"],
+    ["++sweep.name=x", "world.data_dir=null"],
+    ["scenario.name=renamed", "scenario=deep_cuts"],
+]
+
+
+@pytest.mark.parametrize("overrides", JOBS, ids=[" ".join(j) for j in JOBS])
+def test_a_job_is_composed_as_hydra_composes_it(composer, overrides):
+    fast, loader, master = composer
+    hydra = loader.load_sweep_config(master, list(overrides))
+    with open_dict(hydra):
+        del hydra["hydra"]
+    twice = fast.compose(overrides), fast.compose(overrides)  # the second from the cache
+    for cfg in twice:
+        assert OmegaConf.to_container(cfg, resolve=True) == OmegaConf.to_container(
+            hydra, resolve=True
+        )
+    # what is composed and what is applied afterwards
+    structural, values = fast.split(overrides)
+    assert all(
+        o.split("=")[0].lstrip("+~") in ("scenario", "policy", "sweep.name") for o in structural
+    )
+    assert len(structural) + len(values) == len(overrides)
+    # a job's changes do not leak into the cached base of the next job
+    assert fast.compose([]).seed == 42
+
+
+@pytest.mark.parametrize(
+    "bad", [["sedd=1"], ["seed=abc"], ["+seed=1"], ["scenario=nowhere"], ["~sweep.name"]]
+)
+def test_a_refused_job_fails_as_under_hydra(composer, bad):
+    fast, loader, master = composer
+    with pytest.raises(Exception) as hydra_error:
+        loader.load_sweep_config(master, bad)
+    with pytest.raises(Exception) as fast_error:
+        fast.compose(bad)
+    assert type(fast_error.value) is type(hydra_error.value)
+    assert str(fast_error.value) == str(hydra_error.value)
+    if bad == ["sedd=1"]:
+        assert isinstance(fast_error.value, ConfigCompositionException)
+
+
+def test_processes_follow_n_jobs_and_the_jobs():
+    from imssim.launcher import cores, processes
+
+    assert processes(-1, 100) == cores()
+    assert processes(2, 100) == 2 and processes(4, 3) == 3 and processes(1, 5) == 1
+    assert processes(-100, 10) == 1
+    with pytest.raises(ValueError, match="n_jobs"):
+        processes(0, 5)
+
+
+def test_the_launcher_writes_the_runs_hydras_launcher_writes(tmp_path):
+    grid = ["-m", "scenario=baseline,deep_cuts", "seed=1,2", "catalyst=0.25,0.75"]
+    ours = imssim(tmp_path / "imssim", *grid, "hydra.launcher.n_jobs=2", "sweep.name=s")
+    basic = imssim(tmp_path / "basic", *grid, "hydra/launcher=basic", "sweep.name=s")
+    assert ours.returncode == 0, ours.stderr[-3000:]
+    assert basic.returncode == 0, basic.stderr[-3000:]
+    assert "imssim launcher: 8 jobs on 2 process(es)" in ours.stdout + ours.stderr
+    a, b = tmp_path / "imssim" / "s", tmp_path / "basic" / "s"
+    names = [p.name for p in run_folders(a)]
+    assert len(names) == 8 and names == [p.name for p in run_folders(b)]
+    for name in names:  # the same config, byte for byte (but where it went), the same tables
+        mine = (a / name / "config.yaml").read_text().replace(str(tmp_path / "imssim"), "R")
+        assert mine == (b / name / "config.yaml").read_text().replace(str(tmp_path / "basic"), "R")
+        for table in ("countries", "pairs"):
+            pd.testing.assert_frame_equal(
+                pd.read_parquet(a / name / f"{table}.parquet"),
+                pd.read_parquet(b / name / f"{table}.parquet"),
+            )
+    keep = ["run_id", "scenario", "seed", "catalyst", "status", "capacity_to_act", "pairs"]
+    runs = [pd.read_parquet(s / RUNS_FILE)[keep].sort_values("run_id") for s in (a, b)]
+    pd.testing.assert_frame_equal(runs[0].reset_index(drop=True), runs[1].reset_index(drop=True))
+    assert not (a / ".jobs").exists()
+
+
+def test_ctrl_c_stops_the_workers_with_one_line_and_the_sweep_resumes(tmp_path):
+    args = ["-m", "scenario=baseline,austerity_2012", "seed=1,2,3,4,5,6", "sweep.name=s"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "imssim", *args, *SMALL, f"output.root={tmp_path}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 300
+    while len(run_folders(tmp_path / "s")) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err[-3000:]
+    assert err.strip().splitlines()[-1] == "imssim: interrupted"
+    assert "Traceback" not in err
+    # no worker left behind
+    time.sleep(0.5)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)
+    done = len(run_folders(tmp_path / "s"))
+    again = imssim(tmp_path, *args)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert again.stdout.count("complete already, skipped") == done
+    assert len(pd.read_parquet(tmp_path / "s" / RUNS_FILE)) == 12
+
+
+APP = """
+import sys
+from pathlib import Path
+
+import hydra
+
+
+@hydra.main(config_path=None, version_base="1.3")
+def task(cfg):
+    from hydra.core.hydra_config import HydraConfig
+
+    num = HydraConfig.get().job.num
+    Path(sys.argv[0]).with_name(f"job{num}.txt").write_text(f"{cfg.x} {num}")
+
+
+if __name__ == "__main__":
+    task()
+"""
+
+
+def test_another_task_function_runs_through_hydras_run_job(tmp_path):
+    app = tmp_path / "app.py"
+    app.write_text(APP)
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(app),
+            "-m",
+            "+x=a,b,c",
+            "hydra/launcher=imssim",
+            "hydra.launcher.n_jobs=2",
+            f"hydra.sweep.dir={tmp_path / 'sweep'}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    written = sorted(p.read_text() for p in tmp_path.glob("job*.txt"))
+    assert written == ["a 0", "b 1", "c 2"]
+    assert (tmp_path / "sweep" / "0").is_dir()  # Hydra's own job folders, as usual
