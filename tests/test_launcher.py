@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
@@ -23,17 +22,7 @@ from omegaconf import OmegaConf, open_dict
 from imssim.collect import RUNS_FILE
 from imssim.config import conf_dir, register_schema
 from imssim.sweep import run_folders
-
-SMALL = ["end_year=2014", "output.figures=false"]
-
-
-def imssim(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "imssim", *args, *SMALL, f"output.root={root}"],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+from tests.test_sweeps import SMALL, imssim
 
 
 @pytest.fixture(scope="module")
