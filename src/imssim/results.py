@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from omegaconf import OmegaConf
 
-from imssim.config import Config, to_config
+from imssim.config import Config, config_container, config_yaml, to_config
 from imssim.errors import ImssimError
 from imssim.recorder import Tables
 
@@ -56,6 +56,12 @@ def write_text_atomic(path: Path, text: str) -> Path:
 
 
 def package_versions() -> dict[str, str]:
+    """The versions of Python and of the packages a run depends on (read once per process)."""
+    return dict(_package_versions())
+
+
+@functools.cache
+def _package_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for name in PACKAGES:
         try:
@@ -65,8 +71,11 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+@functools.cache
 def code_revision() -> str:
-    """The git commit of the source tree ('+dirty' with uncommitted changes), or 'unknown'."""
+    """The git commit of the source tree ('+dirty' with uncommitted changes), or 'unknown'.
+
+    Asked of git once per process: the code a process runs is the code it imported."""
     here = Path(__file__).resolve().parent
     try:
         rev = subprocess.run(
@@ -203,8 +212,8 @@ def write_run(
 def _write_tables(folder: Path, result: Result, info: dict[str, Any], keep: bool = True) -> None:
     """The config, the tables (each carrying manifest and config; none unless `keep`)
     and the manifest."""
-    container = OmegaConf.to_container(OmegaConf.structured(result.config))
-    (folder / CONFIG_FILE).write_text(OmegaConf.to_yaml(container))
+    container = config_container(result.config)
+    (folder / CONFIG_FILE).write_text(config_yaml(container))
     meta = {b"imssim": json.dumps({"manifest": info, "config": container}).encode()}
     for table_name, frame in result.tables.items() if keep else ():
         table = pa.Table.from_pandas(frame, preserve_index=False)

@@ -37,7 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from imssim.config import Config, to_config
+from imssim.config import Config, config_container, config_yaml, to_config
 from imssim.errors import ImssimError
 from imssim.results import MANIFEST, _slug, code_revision, package_versions
 
@@ -184,14 +184,12 @@ def _failed_manifest(config: Config, error: str, extra: dict[str, Any]) -> dict[
 
 def write_failed(root: Path, name: str, config: Config, error: str, extra: dict[str, Any]) -> Path:
     """A run folder recording a failure: manifest (status ``failed``, the error) and config."""
-    from omegaconf import OmegaConf
-
     from imssim.results import CONFIG_FILE, new_folder, publish
 
     tmp, final = new_folder(root, name)
     try:
-        container = OmegaConf.to_container(OmegaConf.structured(config))
-        (tmp / CONFIG_FILE).write_text(OmegaConf.to_yaml(container))
+        container = config_container(config)
+        (tmp / CONFIG_FILE).write_text(config_yaml(container))
         info = _failed_manifest(config, error, extra)
         (tmp / MANIFEST).write_text(json.dumps(info, indent=2) + "\n")
         return publish(tmp, final)
