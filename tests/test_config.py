@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+
 import pytest
 
 from imssim import ConfigError, check, to_config
@@ -130,3 +133,123 @@ def test_entries_dated_after_the_end_year_are_reported_not_refused():
         "scenario.threat_events[0] starts in 2020, after end_year 2015: no effect in this run",
     ]
     assert unused_changes(to_config({"end_year": 2035})) == []
+
+
+def _shipped_names(group: str) -> list[str]:
+    from imssim.config import conf_dir
+
+    return sorted(p.stem for p in (conf_dir() / group).glob("*.yaml"))
+
+
+def _omegaconf_container_and_yaml(config):
+    from omegaconf import OmegaConf
+
+    container = OmegaConf.to_container(OmegaConf.structured(config))
+    return container, OmegaConf.to_yaml(container)
+
+
+def _written_configs():
+    """Every shipped scenario with every shipped policy, composed as the command line
+    composes them, their counterfactuals, and a few overridden and derived configs."""
+    import dataclasses
+
+    from imssim.config import counterfactual_config, scale_budget_changes
+    from imssim.config_compose import compose_config
+
+    for scenario in _shipped_names("scenario"):
+        for policy in _shipped_names("policy"):
+            config = to_config(compose_config([f"scenario={scenario}", f"policy={policy}"]))
+            yield config
+            if (cf := counterfactual_config(config)) is not None:
+                yield cf
+    overridden = to_config(
+        compose_config(
+            [
+                "scenario=deep_cuts",
+                "seed=7",
+                "catalyst=1",
+                "params.form_saving=[0,0.1,0.2,0.3,0.4,0.5,0.6]",
+                "world.data_dir=/tmp/x",
+                "output.formats=[png,svg]",
+                "sweep.name=s",
+                "scenario.description='a: b # c, yes'",
+                "focal=DEU",
+            ]
+        )
+    )
+    yield overridden
+    yield to_config({"scenario": "history_2012_2024", "counterfactual": "deep_cuts"})
+    yield dataclasses.replace(overridden, scenario=scale_budget_changes(overridden.scenario, 2.5))
+
+
+def test_written_config_and_its_yaml_are_omegaconf_s():
+    """The config written into a run folder (its container and YAML text) is exactly
+    what OmegaConf's structured round trip gives."""
+    from imssim.config import _as_typed, config_container, config_yaml
+
+    n = 0
+    for config in _written_configs():
+        assert _as_typed(config, Config)  # taken as it is, not through OmegaConf
+        container, text = _omegaconf_container_and_yaml(config)
+        mine = config_container(config)
+        assert mine == container and type(mine) is dict
+        assert config_yaml(mine) == text
+        n += 1
+    shipped = len(_shipped_names("scenario")) * len(_shipped_names("policy"))
+    assert shipped >= 24 and n > shipped
+
+
+def _replaced(part: str | None = None, **changes):
+    """The Python defaults with `changes` (in the part `part`: params, output, world)."""
+    config = Config()
+    if part is None:
+        return dataclasses.replace(config, **changes)
+    return dataclasses.replace(
+        config, **{part: dataclasses.replace(getattr(config, part), **changes)}
+    )
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        _replaced(catalyst=1),  # an int in a float field: OmegaConf writes 1.0
+        _replaced(coordinated_cuts=1),
+        _replaced(focal="${oops"),  # a (broken) interpolation: OmegaConf refuses it
+        _replaced(focal="${x}"),
+        _replaced(focal="???"),
+        _replaced(focal="yes"),
+        _replaced(focal="é: ü\n— 'q' \"d\""),
+        _replaced("world", data_dir="/data"),
+        _replaced("output", formats=("png", "svg")),  # a tuple for a list
+        _replaced("params", form_saving=[0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]),  # ints
+        _replaced("params", trust_gain=float("nan")),
+        _replaced("params", trust_gain=-0.0),
+    ],
+)
+def test_a_config_built_in_python_is_written_as_omegaconf_writes_it(config):
+    from imssim.config import config_container, config_yaml
+
+    try:
+        container, text = _omegaconf_container_and_yaml(config)
+    except Exception as exc:
+        with pytest.raises(type(exc)):
+            config_container(config)
+        return
+    mine = config_container(config)
+    assert config_yaml(mine) == text
+    assert json.dumps(mine) == json.dumps(container)  # (nan is not equal to itself)
+
+
+def test_the_cached_schema_is_not_changed_by_validation():
+    from omegaconf import OmegaConf
+
+    from imssim.config import _schema
+
+    fresh = OmegaConf.to_yaml(OmegaConf.structured(Config))
+    to_config({"scenario": "deep_cuts", "policy": "autonomy_test", "seed": 3})
+    to_config({"params": {"form_saving": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]}})
+    with pytest.raises(ConfigError):
+        to_config({"scenario": {"cutt": 0.1}})
+    assert to_config(None) == Config()
+    assert OmegaConf.to_yaml(_schema()) == fresh
+    assert to_config({"seed": 5}) == dataclasses.replace(Config(), seed=5)

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
 
@@ -27,6 +28,7 @@ from imssim.sweep import (
     replicate_seeds,
     run_folders,
     run_key,
+    with_columns,
 )
 
 SMALL = ["end_year=2014", "output.figures=false"]
@@ -316,3 +318,29 @@ def test_the_progress_process_counts_run_folders_and_stops(tmp_path):
     assert progress.process is not None
     progress.stop()
     assert progress.process is None
+
+
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        {},
+        {"catalyst": 0.7, "focal": "DEU", "coordinated_cuts": True, "params.pressure_memory": 3},
+        {"world.data_dir": None, "scenario": "deep_cuts", "big": 2**63, "nan": float("nan")},
+        {"year": 2020, "country": "x"},  # named like columns: param:year, param:country
+    ],
+)
+def test_a_dataset_part_from_arrow_tables_equals_one_from_the_frames(short_run, parameters):
+    """The sweep's dataset parts built on the run's tables converted for its folder are
+    the parts built from the frames: the same columns, types and values."""
+    from imssim.results import arrow_tables
+
+    tables = dict(short_run.tables.items())
+    tables["empty"] = short_run.tables.events.iloc[0:0]
+    arrow = arrow_tables(short_run.tables)
+    arrow["empty"] = pa.Table.from_pandas(tables["empty"], preserve_index=False)
+    row = {"run_id": "a_run", **parameters, "seed": 7, "replicate": 1}
+    for name, frame in tables.items():
+        fresh = with_columns(frame, row, list(parameters))
+        reused = with_columns(frame, row, list(parameters), arrow[name])
+        assert reused.schema.equals(fresh.schema, check_metadata=True), name
+        assert reused.equals(fresh, check_metadata=True) and reused.schema.metadata is None

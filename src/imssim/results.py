@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from omegaconf import OmegaConf
 
-from imssim.config import Config, to_config
+from imssim.config import Config, config_container, config_yaml, to_config
 from imssim.errors import ImssimError
 from imssim.recorder import Tables
 
@@ -56,6 +56,12 @@ def write_text_atomic(path: Path, text: str) -> Path:
 
 
 def package_versions() -> dict[str, str]:
+    """The versions of Python and of the packages a run depends on (read once per process)."""
+    return dict(_package_versions())
+
+
+@functools.cache
+def _package_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for name in PACKAGES:
         try:
@@ -65,8 +71,11 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+@functools.cache
 def code_revision() -> str:
-    """The git commit of the source tree ('+dirty' with uncommitted changes), or 'unknown'."""
+    """The git commit of the source tree ('+dirty' with uncommitted changes), or 'unknown'.
+
+    Asked of git once per process: the code a process runs is the code it imported."""
     here = Path(__file__).resolve().parent
     try:
         rev = subprocess.run(
@@ -163,17 +172,27 @@ def publish(tmp: Path, final: Path) -> Path:
             final = final.with_name(f"{base}-{suffix}")
 
 
+def arrow_tables(tables: Tables) -> dict[str, pa.Table]:
+    """A run's tables as Arrow tables (no index), as a run folder stores them (without
+    the run's manifest and config in their metadata)."""
+    return {
+        name: pa.Table.from_pandas(frame, preserve_index=False) for name, frame in tables.items()
+    }
+
+
 def write_run(
     result: Result,
     root: str | Path,
     name: str | None = None,
     extra: dict[str, Any] | None = None,
     status: str = "completed",
+    arrow: dict[str, pa.Table] | None = None,
 ) -> Path:
     """Write a run folder under `root` and return its path (a new folder every time).
 
     `status` goes into the manifest: "drawing figures" when the caller draws the run's
-    figures next (see :func:`update_manifest`).
+    figures next (see :func:`update_manifest`). `arrow`: the run's tables converted
+    already (:func:`arrow_tables`), by a caller that needs them too.
     """
     tmp, final = new_folder(root, name or run_folder_name(result.config))
     try:
@@ -186,7 +205,7 @@ def write_run(
                 "scenario": cf.config.scenario.name,
                 "folder": COUNTERFACTUAL,
             }
-        _write_tables(tmp, result, manifest(result, extra, status), keep)
+        _write_tables(tmp, result, manifest(result, extra, status), keep, arrow)
         if cf is not None:
             (tmp / COUNTERFACTUAL).mkdir()
             info = manifest(cf, {"variant": "counterfactual", "of": final.name})
@@ -200,14 +219,23 @@ def write_run(
     return final
 
 
-def _write_tables(folder: Path, result: Result, info: dict[str, Any], keep: bool = True) -> None:
+def _write_tables(
+    folder: Path,
+    result: Result,
+    info: dict[str, Any],
+    keep: bool = True,
+    arrow: dict[str, pa.Table] | None = None,
+) -> None:
     """The config, the tables (each carrying manifest and config; none unless `keep`)
-    and the manifest."""
-    container = OmegaConf.to_container(OmegaConf.structured(result.config))
-    (folder / CONFIG_FILE).write_text(OmegaConf.to_yaml(container))
+    and the manifest. `arrow`: the tables as Arrow already (:func:`arrow_tables`)."""
+    container = config_container(result.config)
+    (folder / CONFIG_FILE).write_text(config_yaml(container))
     meta = {b"imssim": json.dumps({"manifest": info, "config": container}).encode()}
     for table_name, frame in result.tables.items() if keep else ():
-        table = pa.Table.from_pandas(frame, preserve_index=False)
+        if arrow is not None:
+            table = arrow[table_name]
+        else:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
         table = table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
         pq.write_table(table, folder / f"{table_name}.parquet")
     (folder / MANIFEST).write_text(json.dumps(info, indent=2) + "\n")

@@ -37,7 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from imssim.config import Config, to_config
+from imssim.config import Config, config_container, config_yaml, to_config
 from imssim.errors import ImssimError
 from imssim.results import MANIFEST, _slug, code_revision, package_versions
 
@@ -184,14 +184,12 @@ def _failed_manifest(config: Config, error: str, extra: dict[str, Any]) -> dict[
 
 def write_failed(root: Path, name: str, config: Config, error: str, extra: dict[str, Any]) -> Path:
     """A run folder recording a failure: manifest (status ``failed``, the error) and config."""
-    from omegaconf import OmegaConf
-
     from imssim.results import CONFIG_FILE, new_folder, publish
 
     tmp, final = new_folder(root, name)
     try:
-        container = OmegaConf.to_container(OmegaConf.structured(config))
-        (tmp / CONFIG_FILE).write_text(OmegaConf.to_yaml(container))
+        container = config_container(config)
+        (tmp / CONFIG_FILE).write_text(config_yaml(container))
         info = _failed_manifest(config, error, extra)
         (tmp / MANIFEST).write_text(json.dumps(info, indent=2) + "\n")
         return publish(tmp, final)
@@ -232,7 +230,7 @@ def execute_job(
     record failures and go on. `runner` (default :func:`imssim.run.run_pair`) turns a
     config into a result; `say` gets one line per run; `years`: headline outcomes of
     these years too (:func:`headline`)."""
-    from imssim.results import write_run
+    from imssim.results import arrow_tables, write_run
 
     if runner is None:
         from imssim.run import run_pair as runner
@@ -278,9 +276,11 @@ def execute_job(
                     result.counterfactual = dataclasses.replace(
                         result.counterfactual, tables=_no_tables(result.counterfactual.tables)
                     )
-            path = write_run(result, sweep_dir, name=name, extra=extra)
+            # converted to Arrow once, for the run folder and the sweep's datasets
+            arrow = arrow_tables(result.tables) if cfg.output.tables else None
+            path = write_run(result, sweep_dir, name=name, extra=extra, arrow=arrow)
             if cfg.output.tables and path.name == name:
-                write_parts(sweep_dir, name, result.tables, {**extra, "seed": seed})
+                write_parts(sweep_dir, name, result.tables, {**extra, "seed": seed}, arrow)
             seconds = time.perf_counter() - started
             records.append(RunRecord(name, "completed", seconds))
             say(f"{name}: completed in {seconds:.2f} s")
@@ -309,30 +309,61 @@ def atomic_parquet(table: pa.Table, path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def with_columns(frame: pd.DataFrame, row: dict[str, Any], params: Sequence[str]) -> pa.Table:
+def with_columns(
+    frame: pd.DataFrame,
+    row: dict[str, Any],
+    params: Sequence[str],
+    table: pa.Table | None = None,
+) -> pa.Table:
     """A run's table with its run id, parameters, seed and replicate in front (a
-    parameter named like a column of the table becomes ``param:<key>``)."""
+    parameter named like a column of the table becomes ``param:<key>``). `table`:
+    `frame` as Arrow already (``pa.Table.from_pandas(frame, preserve_index=False)``),
+    to which the columns in front are added instead of converting `frame` again."""
     front: dict[str, Any] = {"run_id": row["run_id"]}
     for key in params:
         front[key if key not in frame.columns else f"param:{key}"] = row.get(key)
     front["seed"] = row["seed"]
     front["replicate"] = row["replicate"]
-    extra = pd.DataFrame({k: [v] * len(frame) for k, v in front.items()}, index=frame.index)
-    for key, value in front.items():
-        if value is None or isinstance(value, str):
-            extra[key] = extra[key].astype("string")
-    table = pa.Table.from_pandas(pd.concat([extra, frame], axis=1), preserve_index=False)
+    if table is None or len(frame) == 0 or not frame.columns.intersection(list(front)).empty:
+        # (a name in both: Arrow refuses the duplicate, as it always did)
+        extra = _front_frame(front, frame.index)
+        table = pa.Table.from_pandas(pd.concat([extra, frame], axis=1), preserve_index=False)
+    else:
+        # Arrow converts each column on its own, so the columns are those of converting
+        # the whole; a column in front holds one value: converted for one row, repeated
+        one = pa.Table.from_pandas(_front_frame(front, pd.RangeIndex(1)), preserve_index=False)
+        one = one.take(np.zeros(len(frame), dtype=np.int64))
+        table = pa.Table.from_arrays(
+            [*one.columns, *table.columns], schema=pa.schema([*one.schema, *table.schema])
+        )
     return table.replace_schema_metadata(None)
 
 
-def write_parts(sweep_dir: Path, name: str, tables, extra: dict[str, Any]) -> None:
-    """The run's per-year tables into the sweep's datasets (``tables/<table>/<run>``)."""
+def _front_frame(front: dict[str, Any], index: pd.Index) -> pd.DataFrame:
+    """The columns in front of a run's table, each value repeated along `index`."""
+    extra = pd.DataFrame({k: [v] * len(index) for k, v in front.items()}, index=index)
+    for key, value in front.items():
+        if value is None or isinstance(value, str):
+            extra[key] = extra[key].astype("string")
+    return extra
+
+
+def write_parts(
+    sweep_dir: Path,
+    name: str,
+    tables,
+    extra: dict[str, Any],
+    arrow: dict[str, pa.Table] | None = None,
+) -> None:
+    """The run's per-year tables into the sweep's datasets (``tables/<table>/<run>``).
+    `arrow`: the tables as Arrow already (:func:`imssim.results.arrow_tables`)."""
     row = {"run_id": name, **extra["parameters"], "seed": extra["seed"]}
     row["replicate"] = extra["replicate"]
     params = list(extra["parameters"])
     for table, frame in tables.items():
         atomic_parquet(
-            with_columns(frame, row, params), sweep_dir / TABLES_DIR / table / f"{name}.parquet"
+            with_columns(frame, row, params, None if arrow is None else arrow[table]),
+            sweep_dir / TABLES_DIR / table / f"{name}.parquet",
         )
 
 
