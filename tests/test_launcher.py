@@ -70,9 +70,10 @@ def test_a_job_is_composed_as_hydra_composes_it(composer, overrides):
     assert fast.compose([]).seed == 42
 
 
-@pytest.mark.parametrize(
-    "bad", [["sedd=1"], ["seed=abc"], ["+seed=1"], ["scenario=nowhere"], ["~sweep.name"]]
-)
+BAD = [["sedd=1"], ["seed=abc"], ["+seed=1"], ["scenario=nowhere"], ["~sweep.name"]]
+
+
+@pytest.mark.parametrize("bad", BAD)
 def test_a_refused_job_fails_as_under_hydra(composer, bad):
     fast, loader, master = composer
     with pytest.raises(Exception) as hydra_error:
@@ -189,3 +190,20 @@ def test_another_task_function_runs_through_hydras_run_job(tmp_path):
     written = sorted(p.read_text() for p in tmp_path.glob("job*.txt"))
     assert written == ["a 0", "b 1", "c 2"]
     assert (tmp_path / "sweep" / "0").is_dir()  # Hydra's own job folders, as usual
+
+
+@pytest.mark.parametrize("overrides", JOBS + BAD, ids=[" ".join(j) for j in JOBS + BAD])
+def test_the_command_checks_each_value_with_the_config_hydra_composes(overrides):
+    from imssim.cli import _Composer
+    from imssim.config_compose import compose_config
+
+    compose = _Composer([])
+    try:
+        expected = OmegaConf.to_container(compose_config(overrides), resolve=True)
+    except Exception as exc:  # a refused value: the same error, word for word
+        with pytest.raises(type(exc)) as error:
+            compose(overrides)
+        assert str(error.value) == str(exc)
+        return
+    for _ in range(2):  # the second from the cache
+        assert OmegaConf.to_container(compose(overrides), resolve=True) == expected

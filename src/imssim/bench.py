@@ -11,7 +11,7 @@ across runs.
 
 With ``--sweep``, instead, the costs of sweeps and of larger worlds, each section
 printed as it finishes: a run of the command line's default config in this process;
-a grid of 2 scenarios x 2 policies x 3 seeds through ``mesa.batch_run``
+a grid of 2 scenarios x 2 policies x 3 seeds (``--seeds N`` for N) through ``mesa.batch_run``
 (:mod:`imssim.adapters`, one process) and through ``imssim -m`` with its default
 launcher (without counterfactuals, as batch_run; each job writes its run folder), and
 as 4 jobs of 3 replicates; the parallel efficiency of that sweep with the default
@@ -85,6 +85,9 @@ def main(argv: list[str] | None = None) -> None:
         "--sweep",
         action="store_true",
         help="time sweeps (mesa.batch_run, imssim -m, 1 and 2 processes) and larger worlds",
+    )
+    sweep.add_argument(
+        "--seeds", type=int, default=3, metavar="N", help="seeds 1..N in the grid (default 3)"
     )
     sweep.add_argument("--no-batch-run", action="store_true", help="skip mesa.batch_run")
     sweep.add_argument("--no-cli", action="store_true", help="skip the imssim -m sweeps")
@@ -263,15 +266,17 @@ def _load() -> str:
         return "unknown"
 
 
-def _grid_overrides() -> list[str]:
-    return [f"{key}={','.join(str(v) for v in values)}" for key, values in GRID.items()]
+def _grid_overrides(grid: dict = GRID) -> list[str]:
+    return [f"{key}={','.join(str(v) for v in values)}" for key, values in grid.items()]
 
 
-def _grid_size() -> int:
-    return int(np.prod([len(values) for values in GRID.values()]))
+def _grid_size(grid: dict = GRID) -> int:
+    return int(np.prod([len(values) for values in grid.values()]))
 
 
-def _imssim_sweep(extra: Sequence[str], seeds: bool = True) -> tuple[float | None, str]:
+def _imssim_sweep(
+    extra: Sequence[str], seeds: bool = True, grid: dict = GRID
+) -> tuple[float | None, str]:
     """Wall seconds of ``imssim -m <the grid> <extra>`` in a fresh process (None and
     the error's last line if it failed)."""
     with tempfile.TemporaryDirectory(prefix="imssim-bench-") as tmp:
@@ -280,7 +285,7 @@ def _imssim_sweep(extra: Sequence[str], seeds: bool = True) -> tuple[float | Non
             "-m",
             "imssim",
             "-m",
-            *[o for o in _grid_overrides() if seeds or not o.startswith("seed=")],
+            *[o for o in _grid_overrides(grid) if seeds or not o.startswith("seed=")],
             f"output.root={tmp}",
             "output.figures=false",
             *extra,
@@ -299,14 +304,15 @@ def bench_sweep(args: argparse.Namespace) -> None:
     from imssim.config_compose import compose_config
     from imssim.run import run
 
-    n_runs = _grid_size()
-    grid = " x ".join(f"{len(values)} {key}s" for key, values in GRID.items())
+    cells = dict(GRID, seed=tuple(range(1, args.seeds + 1)))
+    n_runs = _grid_size(cells)
+    grid = " x ".join(f"{len(values)} {key}s" for key, values in cells.items())
     grid = grid.replace("policys", "policies")
     print(
         f"imssim-bench --sweep: {os.cpu_count()} cores, load average {_load()};"
         f" the grid: {grid} ({n_runs} runs)"
     )
-    print(f"  grid: {' '.join(_grid_overrides())}", flush=True)
+    print(f"  grid: {' '.join(_grid_overrides(cells))}", flush=True)
 
     # 1 one run in this process, and the grid run one after the other
     world = load_world()
@@ -320,9 +326,9 @@ def bench_sweep(args: argparse.Namespace) -> None:
     )
     configs = [
         to_config(compose_config([f"scenario={sc}", f"policy={po}", f"seed={se}"]))
-        for se in GRID["seed"]
-        for sc in GRID["scenario"]
-        for po in GRID["policy"]
+        for se in cells["seed"]
+        for sc in cells["scenario"]
+        for po in cells["policy"]
     ]
     started = time.perf_counter()
     for c in configs:
@@ -336,7 +342,7 @@ def bench_sweep(args: argparse.Namespace) -> None:
         from imssim.adapters import batch_run_grid
 
         started = time.perf_counter()
-        rows = batch_run_grid(GRID["scenario"], GRID["policy"], GRID["seed"], number_processes=1)
+        rows = batch_run_grid(cells["scenario"], cells["policy"], cells["seed"], number_processes=1)
         batch = time.perf_counter() - started
         finals = {row["RunId"] for row in rows}
         print(
@@ -347,7 +353,7 @@ def bench_sweep(args: argparse.Namespace) -> None:
 
     # 3 imssim -m with its default launcher
     if not args.no_cli:
-        took, error = _imssim_sweep(["counterfactual=none"])
+        took, error = _imssim_sweep(["counterfactual=none"], grid=cells)
         if took is None:
             print(f"imssim -m (default launcher): failed: {error}", flush=True)
         else:
@@ -362,9 +368,11 @@ def bench_sweep(args: argparse.Namespace) -> None:
                 flush=True,
             )
         # the same number of runs as 4 jobs of 3 replicates (spawned seeds)
-        reps, error = _imssim_sweep(["counterfactual=none", "seed=1", "replicates=3"], seeds=False)
+        reps, error = _imssim_sweep(
+            ["counterfactual=none", "seed=1", f"replicates={args.seeds}"], seeds=False, grid=cells
+        )
         if reps is not None:
-            line = f"  as 4 jobs x replicates=3: {reps:.2f} s"
+            line = f"  as {n_runs // args.seeds} jobs x replicates={args.seeds}: {reps:.2f} s"
             if batch is not None:
                 line += f"; batch_run / imssim = {batch / reps:.2f}"
             print(line, flush=True)
@@ -372,8 +380,8 @@ def bench_sweep(args: argparse.Namespace) -> None:
     # 4 parallel efficiency with the default launcher; Hydra's joblib launcher beside it
     if not args.no_parallel:
         none = "counterfactual=none"
-        t1, error1 = _imssim_sweep(["hydra.launcher.n_jobs=1", none])
-        t2, error2 = _imssim_sweep(["hydra.launcher.n_jobs=2", none])
+        t1, error1 = _imssim_sweep(["hydra.launcher.n_jobs=1", none], grid=cells)
+        t2, error2 = _imssim_sweep(["hydra.launcher.n_jobs=2", none], grid=cells)
         if t1 is None or t2 is None:
             print(f"imssim -m, 1 and 2 processes: failed: {error1 or error2}", flush=True)
         else:
@@ -382,8 +390,12 @@ def bench_sweep(args: argparse.Namespace) -> None:
                 f" speed-up {t1 / t2:.2f}, parallel efficiency T1 / (2 x T2) = {t1 / (2 * t2):.2f}",
                 flush=True,
             )
-        j1, error1 = _imssim_sweep(["hydra/launcher=joblib", "hydra.launcher.n_jobs=1", none])
-        j2, error2 = _imssim_sweep(["hydra/launcher=joblib", "hydra.launcher.n_jobs=2", none])
+        j1, error1 = _imssim_sweep(
+            ["hydra/launcher=joblib", "hydra.launcher.n_jobs=1", none], grid=cells
+        )
+        j2, error2 = _imssim_sweep(
+            ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2", none], grid=cells
+        )
         if j1 is None or j2 is None:
             print(f"imssim -m, joblib launcher: failed: {error1 or error2}", flush=True)
         else:
