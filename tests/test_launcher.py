@@ -207,3 +207,43 @@ def test_the_command_checks_each_value_with_the_config_hydra_composes(overrides)
         return
     for _ in range(2):  # the second from the cache
         assert OmegaConf.to_container(compose(overrides), resolve=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("hydra.launcher.n_jobs=0", "hydra.launcher.n_jobs: 0 processes"),
+        ("hydra.launcher.n_jobs=abc", "could not be converted to Integer"),
+        ("hydra.launcher.njobs=2", "Could not override 'hydra.launcher.njobs'"),
+        ("hydra.launcher.backend=thread", "'thread' is not one of fork, loky"),
+        ("hydra/launcher=nowhere", "Could not find 'hydra/launcher/nowhere'"),
+    ],
+)
+def test_a_wrong_launcher_setting_gives_one_line_and_writes_nothing(tmp_path, setting, message):
+    out = imssim(tmp_path / "out", "-m", "seed=1,2", setting)
+    assert out.returncode == 2
+    assert out.stderr.startswith("imssim: error: ") and message in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert not any((tmp_path / "out").iterdir())
+
+
+def test_the_loky_backend_writes_the_same_runs(tmp_path):
+    grid = [
+        "-m",
+        "scenario=baseline,deep_cuts",
+        "seed=1",
+        "sweep.name=s",
+        "hydra.launcher.n_jobs=2",
+    ]
+    loky = imssim(tmp_path / "loky", *grid, "hydra.launcher.backend=loky")
+    fork = imssim(tmp_path / "fork", *grid, "hydra.launcher.backend=fork")
+    assert loky.returncode == 0, loky.stderr[-3000:]
+    assert fork.returncode == 0, fork.stderr[-3000:]
+    assert "2 jobs on 2 process(es) (loky)" in loky.stdout + loky.stderr
+    names = [p.name for p in run_folders(tmp_path / "loky" / "s")]
+    assert len(names) == 2 and names == [p.name for p in run_folders(tmp_path / "fork" / "s")]
+    for name in names:
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(tmp_path / "loky" / "s" / name / "countries.parquet"),
+            pd.read_parquet(tmp_path / "fork" / "s" / name / "countries.parquet"),
+        )

@@ -90,7 +90,33 @@ def preflight(args: list[str]):
             _fail(str(exc))
         _check_output_root(Path(cfg.output.root))
         first = cfg if first is None else first
+    _check_launcher(args)
     return first
+
+
+def _check_launcher(args: list[str]) -> None:
+    """Settings of the launcher (``hydra/launcher=...``, ``hydra.launcher.<key>=...``)
+    checked before anything is written: a wrong type, an unknown key or an impossible
+    number of processes gives one line, as any other config mistake."""
+    ours = [a for a in args if a.lstrip("+~").startswith(("hydra.launcher", "hydra/launcher"))]
+    if not ours or any(a in ("-m", "--multirun") for a in ours):
+        return
+    from hydra import compose, initialize_config_dir
+
+    try:
+        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+            launcher = compose("config", overrides=ours, return_hydra_config=True).hydra.launcher
+    except (HydraException, OmegaConfBaseException) as exc:
+        _fail(_first_line(exc))
+    if launcher.get("_target_", "").startswith("hydra_plugins.imssim_launcher"):
+        from imssim.launcher import BACKENDS
+
+        if launcher.n_jobs == 0:
+            _fail("hydra.launcher.n_jobs: 0 processes; use -1 for every core or N >= 1")
+        if launcher.backend is not None and launcher.backend not in BACKENDS:
+            _fail(
+                f"hydra.launcher.backend: {launcher.backend!r} is not one of {', '.join(BACKENDS)}"
+            )
 
 
 class _Composer:

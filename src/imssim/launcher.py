@@ -4,10 +4,11 @@ A sweep's jobs are short (a run takes a tenth to a fifth of a second), so what a
 launcher adds to each job matters as much as the run. Against Hydra's joblib launcher
 this one saves three costs:
 
-* **Workers forked from the launching process.** The model and its libraries are
-  imported once, before the workers start, instead of once in every worker (about a
-  second each). Where the platform cannot fork, the jobs run one after another in the
-  launching process (``hydra/launcher=joblib`` runs them in parallel there).
+* **Workers forked from the launching process** (``backend: fork``, the default on
+  Linux). The model and its libraries are imported once, before the workers start,
+  instead of once in every worker (about a second each). Elsewhere (``backend: loky``,
+  the default on macOS and Windows) the workers are fresh processes, as under Hydra's
+  joblib launcher, and each job's config is composed whole.
 * **Each job's config composed from a cached one.** Overrides that choose a config
   group (``scenario=``, ``policy=``, anything with ``@`` or a ``+``/``~`` prefix) are
   composed by Hydra once per worker and combination; the job's other overrides
@@ -32,6 +33,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -225,9 +227,28 @@ def _worker_run(job: tuple[int, Sequence[str]]) -> JobReturn:
     return _JOBS.run(*job)
 
 
+BACKENDS = ("fork", "loky")
+
+
+def default_backend() -> str:
+    """``fork`` on Linux; elsewhere ``loky`` (forking a process that has loaded numpy's
+    libraries is not safe on macOS, and Windows cannot fork)."""
+    return "fork" if sys.platform.startswith("linux") else "loky"
+
+
+def _loky_run(jobs: _Jobs, idx: int, overrides: Sequence[str]) -> JobReturn:
+    setup_globals()
+    return jobs.run(idx, overrides)
+
+
 class ImssimLauncher(Launcher):
-    def __init__(self, n_jobs: int = -1) -> None:
+    def __init__(self, n_jobs: int = -1, backend: str | None = None) -> None:
         self.n_jobs = n_jobs
+        self.backend = backend or default_backend()
+        if self.backend not in BACKENDS:
+            raise ValueError(
+                f"hydra.launcher.backend: {self.backend!r} is not one of {', '.join(BACKENDS)}"
+            )
         self.config: DictConfig | None = None
         self.task_function: TaskFunction | None = None
         self.hydra_context: HydraContext | None = None
@@ -253,16 +274,20 @@ class ImssimLauncher(Launcher):
         if not jobs:
             return []
         n = processes(int(self.n_jobs), len(jobs))
-        forkable = "fork" in multiprocessing.get_all_start_methods()
-        if not forkable:
-            n = 1
-        log.info(f"imssim launcher: {len(jobs)} jobs on {n} process(es), into {sweep_dir}")
+        how = "" if n == 1 else f" ({self.backend})"
+        log.info(f"imssim launcher: {len(jobs)} jobs on {n} process(es){how}, into {sweep_dir}")
         for idx, overrides in jobs:
             log.debug(f"\t#{idx} : {' '.join(filter_overrides(overrides))}")
         _JOBS = _Jobs(self.hydra_context, self.config, self.task_function, Singleton.get_state())
         try:
             if n == 1:
                 return [_JOBS.run(idx, overrides) for idx, overrides in jobs]
+            if self.backend == "loky":  # fresh worker processes, as Hydra's joblib launcher
+                from joblib import Parallel, delayed
+
+                return Parallel(n_jobs=n, backend="loky")(
+                    delayed(_loky_run)(_JOBS, idx, overrides) for idx, overrides in jobs
+                )
             _JOBS.warm(jobs[0][1])
             pool = multiprocessing.get_context("fork").Pool(n, initializer=_worker_start)
             try:

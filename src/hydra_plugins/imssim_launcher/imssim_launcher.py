@@ -20,6 +20,9 @@ class ImssimLauncherConf:
     _target_: str = "hydra_plugins.imssim_launcher.imssim_launcher.ImssimLauncher"
     # processes: -1 every core this process may use, N for N (1: in the launching process)
     n_jobs: int = -1
+    # fork: workers forked from the command (the default on Linux); loky: fresh processes
+    # (the default elsewhere); null: the platform's default
+    backend: str | None = None
 
 
 ConfigStore.instance().store(group="hydra/launcher", name="imssim", node=ImssimLauncherConf)
