@@ -426,7 +426,10 @@ def score_run(tables: Tables, world: World, seed: int, last_year: int = LAST_YEA
     bil_2012 = state["bilateral_2012"].max(axis=2)[iu, ju]
     bil_last = state["bilateral_last"].max(axis=2)[iu, ju]
     eff_2012, eff_last = state["effective_2012"], state["effective_last"]
-    deep_ties = (bil_last > bil_2012) | state["deepened_area"].any(axis=2)[iu, ju]
+    # a pair whose deepest tie in the last year is joint hire (form 1) has not deepened:
+    # joint hire is temporary, as for the ties formed in the years between
+    risen = (bil_last > bil_2012) & (bil_last >= MIN_DEEP_FORM)
+    deep_ties = risen | state["deepened_area"].any(axis=2)[iu, ju]
     via_frameworks = ((eff_last >= MIN_DEEP_FORM) & (eff_last > eff_2012)).any(axis=2)[iu, ju]
     iso = np.array(world.iso3)
     pairs = pd.DataFrame(
@@ -871,7 +874,8 @@ def report(
         _record_summary(record),
         "",
         "**Deepened, in the model.** A pair counts as deepened when its deepest bilateral form"
-        f" in {LAST_YEAR} lies above that of {BASE_YEAR}, or when one of its ties was formed or"
+        f" in {LAST_YEAR} lies above that of {BASE_YEAR} and is {MIN_DEEP_FORM} or more, or"
+        " when one of its ties was formed or"
         f" deepened to form {MIN_DEEP_FORM} or more in {FIRST_YEAR}-{LAST_YEAR} (a tie formed"
         " at form 1, joint hire, is temporary and does not count). The variant *ties or"
         " frameworks* also counts a framework the pair shares whose form in an area rises to 2"

@@ -162,9 +162,15 @@ def test_run_seed_returns_the_pairs_and_years_it_promises(study, short_run, worl
     assert list(years.columns) == list(study.YEAR_COLUMNS)
     assert years["year"].tolist() == [2013, 2014]
     assert pairs["deepened"].any() and not pairs["deepened"].all()
-    # deepened pairs include every pair whose deepest tie rose
-    rose = pairs["bilateral_form_last"] > pairs["bilateral_form_2012"]
-    assert pairs.loc[rose, "deepened"].all()
+    # deepened: the deepest tie rose to form 2 or more, or a tie was formed or deepened to
+    # form 2 or more on the way; a tie that is joint hire (form 1) at the end does not count
+    last, first = pairs["bilateral_form_last"], pairs["bilateral_form_2012"]
+    rose = (last > first) & (last >= study.MIN_DEEP_FORM)
+    iu, ju = np.triu_indices(world.n_states, 1)
+    on_the_way = short_run.deepened_area.any(axis=2)[iu, ju]
+    assert (pairs["deepened"].to_numpy() == (rose.to_numpy() | on_the_way)).all()
+    hire_only = (last == 1) & (first == 0) & ~on_the_way
+    assert not pairs.loc[hire_only, "deepened"].any()
     assert (pairs["deepened"] <= pairs["deepened_with_frameworks"]).all()
 
 
