@@ -216,15 +216,34 @@ def test_the_script_writes_its_tables_report_and_figure(study, tmp_path):
     study.main(args)
     names = {p.name for p in out.iterdir()}
     assert names == {
-        f"{n}.csv" for n in ("pairs", "auc", "auc_by_seed", "facts", "fact_pairs", "by_year")
+        f"{n}.csv"
+        for n in ("pairs", "auc", "auc_by_seed", "facts", "fact_pairs", "by_year", "by_form")
     } | {"manifest.json"}
     assert figure.is_file() and figure.stat().st_size > 10_000
     text = report.read_text(encoding="utf-8")
     for heading in (
         "## What was compared",
         "## Fact by fact",
+        "### Deepening by the pairs' 2012 form",
         "## What the comparison cannot show",
     ):
         assert heading in text
     assert "(../f/v.png)" in text
     assert not [p for p in tmp_path.rglob(".*") if p.is_file()], "temporary files left behind"
+
+
+def test_by_form_table_groups_pairs_by_their_2012_form(study):
+    pairs = pd.DataFrame(
+        {
+            "max_form_2012": [0, 0, 2, 2, 2, 3],
+            "record_all": [False, False, True, False, False, True],
+            "share_deepened": [0.0, 0.2, 0.5, 0.0, 0.1, 1.0],
+            "share_deepened_with_frameworks": [0.0, 0.2, 0.5, 0.5, 0.5, 1.0],
+        }
+    )
+    table = study.by_form_table(pairs).set_index("max_form_2012")
+    assert table["pairs"].tolist() == [2, 3, 1]
+    assert table.loc[2, "record"] == pytest.approx(1 / 3)
+    assert table.loc[0, "model_ties"] == pytest.approx(0.1)
+    assert table.loc[2, "model_ties"] == pytest.approx(0.2)
+    assert table.loc[2, "model_ties_or_frameworks"] == pytest.approx(0.5)
