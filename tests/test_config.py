@@ -253,3 +253,18 @@ def test_the_cached_schema_is_not_changed_by_validation():
     assert to_config(None) == Config()
     assert OmegaConf.to_yaml(_schema()) == fresh
     assert to_config({"seed": 5}) == dataclasses.replace(Config(), seed=5)
+
+
+def test_scaling_a_scenarios_entries_refuses_a_negative_factor_and_names_the_result():
+    from imssim.config import scale_budget_changes, scale_threat_events
+
+    scenario = to_config({"scenario": "history_2012_2024"}).scenario
+    with pytest.raises(ConfigError, match=r"^budget changes: the scale must be >= 0 \(got -1\)"):
+        scale_budget_changes(scenario, -1)
+    with pytest.raises(ConfigError, match=r"^threat events: the scale must be >= 0 \(got -0.5\)"):
+        scale_threat_events(scenario, -0.5)
+    assert scenario.threat_events and scenario.budget_changes
+    half = scale_threat_events(scenario, 0.5)
+    assert half.name == "history_2012_2024 (threat rises x0.5)"
+    assert [e.rise for e in half.threat_events] == [e.rise * 0.5 for e in scenario.threat_events]
+    assert half.budget_changes == scenario.budget_changes

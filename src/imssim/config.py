@@ -436,17 +436,7 @@ def scale_budget_changes(scenario: ScenarioConfig, factor: float) -> ScenarioCon
     1: as written, 2: twice as deep); its budget rules, growth, threats and memberships
     are kept. The name says so unless `factor` is 1. A cut scaled to 100 % or more is
     refused when the config is checked (:func:`check_values`)."""
-    if factor < 0:
-        raise ConfigError(f"budget changes: the scale must be >= 0 (got {factor})")
-    if factor == 1:
-        return scenario
-    changes = [
-        dataclasses.replace(ch, cut=ch.cut * factor, rise=ch.rise * factor)
-        for ch in scenario.budget_changes
-    ]
-    return dataclasses.replace(
-        scenario, name=f"{scenario.name} (budget changes x{factor:g})", budget_changes=changes
-    )
+    return _scaled(scenario, factor, "budget_changes", ("cut", "rise"), "budget changes")
 
 
 def scale_threat_events(scenario: ScenarioConfig, factor: float) -> ScenarioConfig:
@@ -454,16 +444,24 @@ def scale_threat_events(scenario: ScenarioConfig, factor: float) -> ScenarioConf
     (0: no rise, 1: as written); all else kept, the name saying so unless `factor` is 1.
     The model has no threat parameter of its own: threat levels move only through a
     scenario's threat events (and budgets answer them only through budget rules)."""
+    return _scaled(scenario, factor, "threat_events", ("rise", "near_rise"), "threat rises")
+
+
+def _scaled(
+    scenario: ScenarioConfig, factor: float, entries: str, fields: tuple[str, ...], label: str
+) -> ScenarioConfig:
+    """`scenario` with `fields` of each of its `entries` multiplied by `factor`, named so."""
+    what = entries.replace("_", " ")
     if factor < 0:
-        raise ConfigError(f"threat events: the scale must be >= 0 (got {factor})")
+        raise ConfigError(f"{what}: the scale must be >= 0 (got {factor})")
     if factor == 1:
         return scenario
-    events = [
-        dataclasses.replace(ev, rise=ev.rise * factor, near_rise=ev.near_rise * factor)
-        for ev in scenario.threat_events
+    scaled = [
+        dataclasses.replace(entry, **{f: getattr(entry, f) * factor for f in fields})
+        for entry in getattr(scenario, entries)
     ]
     return dataclasses.replace(
-        scenario, name=f"{scenario.name} (threat rises x{factor:g})", threat_events=events
+        scenario, name=f"{scenario.name} ({label} x{factor:g})", **{entries: scaled}
     )
 
 
