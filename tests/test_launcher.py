@@ -17,6 +17,8 @@ from hydra._internal.utils import create_config_search_path
 from hydra.core.plugins import Plugins
 from hydra.errors import ConfigCompositionException
 from hydra.types import RunMode
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from omegaconf import OmegaConf, open_dict
 
 from imssim.collect import RUNS_FILE
@@ -247,3 +249,49 @@ def test_the_loky_backend_writes_the_same_runs(tmp_path):
             pd.read_parquet(tmp_path / "loky" / "s" / name / "countries.parquet"),
             pd.read_parquet(tmp_path / "fork" / "s" / name / "countries.parquet"),
         )
+
+
+SCENARIOS = sorted(p.stem for p in (conf_dir() / "scenario").glob("*.yaml"))
+POLICIES = sorted(p.stem for p in (conf_dir() / "policy").glob("*.yaml"))
+VALUES = {  # keys a sweep varies, with values of the right type and some of the wrong one
+    "seed": st.integers(0, 10**6).map(str),
+    "catalyst": st.sampled_from(["0", "0.25", "0.5", "1", "1.5", "x"]),
+    "end_year": st.integers(2013, 2040).map(str),
+    "focal": st.sampled_from(["NLD", "DEU", "FRA", "XXX"]),
+    "coordinated_cuts": st.sampled_from(["true", "false", "maybe"]),
+    "params.economic_pressure": st.floats(0, 40, allow_nan=False).map(lambda v: f"{v:.3g}"),
+    "params.trust_gain": st.sampled_from(["0.04", "0.08", "0.16", "-1"]),
+    "replicates": st.integers(1, 4).map(str),
+    "scenario": st.sampled_from(SCENARIOS),
+    "policy": st.sampled_from(POLICIES),
+}
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.dictionaries(st.sampled_from(sorted(VALUES)), st.none(), max_size=5).flatmap(
+        lambda keys: st.fixed_dictionaries({k: VALUES[k] for k in keys})
+    )
+)
+def test_any_job_is_composed_as_hydra_composes_it(composer, job):
+    """Property: for any mix of group choices and values a sweep may vary, the job's
+    config (and the command's check of it) equals Hydra's, or fails as Hydra's does."""
+    from imssim.cli import _Composer
+    from imssim.config_compose import compose_config
+
+    fast, loader, master = composer
+    overrides = [f"{k}={v}" for k, v in job.items()]
+    try:
+        hydra = loader.load_sweep_config(master, overrides)
+    except Exception as exc:
+        with pytest.raises(type(exc)):
+            fast.compose(overrides)
+        return
+    with open_dict(hydra):
+        del hydra["hydra"]
+    expected = OmegaConf.to_container(hydra, resolve=True)
+    assert OmegaConf.to_container(fast.compose(overrides), resolve=True) == expected
+    command = OmegaConf.to_container(_Composer([])(overrides), resolve=True)
+    assert command == OmegaConf.to_container(compose_config(overrides), resolve=True)
