@@ -99,7 +99,7 @@ def _check_launcher(args: list[str]) -> None:
     checked before anything is written: a wrong type, an unknown key or an impossible
     number of processes gives one line, as any other config mistake."""
     ours = [a for a in args if a.lstrip("+~").startswith(("hydra.launcher", "hydra/launcher"))]
-    if not ours or any(a in ("-m", "--multirun") for a in ours):
+    if not ours:
         return
     from hydra import compose, initialize_config_dir
 
@@ -131,33 +131,18 @@ class _Composer:
         self.dirs = [CONF_DIR, *_search_dirs(search)]
         self.bases: dict[tuple[str, ...], DictConfig] = {}
 
-    def _plain(self, ov) -> bool:
-        from hydra.core.override_parser.types import OverrideType
-
-        key = ov.key_or_group
-        return (
-            ov.type == OverrideType.CHANGE
-            and ov.package is None
-            and not ov.is_sweep_override()
-            and not key.startswith("hydra")
-            and not any((d / key.replace(".", "/")).is_dir() for d in self.dirs)
-        )
+    def _is_group(self, key: str) -> bool:
+        return any((d / key.replace(".", "/")).is_dir() for d in self.dirs)
 
     def __call__(self, overrides: list[str]) -> DictConfig:
-        import copy
+        from imssim.launcher import apply_overrides, split_overrides
 
-        from hydra._internal.config_loader_impl import ConfigLoaderImpl
-
-        parsed = OverridesParser.create().parse_overrides(list(overrides))
-        plain = [self._plain(ov) for ov in parsed]
-        values = [ov for ov, p in zip(parsed, plain, strict=True) if p]
-        structural = tuple(o for o, p in zip(overrides, plain, strict=True) if not p)
-        base = self.bases.get(structural)
+        structural, values = split_overrides(overrides, self._is_group)
+        key = tuple(structural)
+        base = self.bases.get(key)
         if base is None:
-            base = self.bases[structural] = compose_config([*structural, *self.search], CONF_DIR)
-        cfg = copy.deepcopy(base)
-        ConfigLoaderImpl._apply_overrides_to_config(values, cfg)
-        return cfg
+            base = self.bases[key] = compose_config([*structural, *self.search], CONF_DIR)
+        return apply_overrides(base, values)
 
 
 def _check_output_root(root: Path) -> None:

@@ -34,7 +34,7 @@ import os
 import pickle
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,40 @@ def processes(n_jobs: int, jobs: int) -> int:
     return max(1, min(n, jobs))
 
 
+def split_overrides(
+    overrides: Sequence[str], is_group: Callable[[str], bool], parser: Any = None
+) -> tuple[list[str], list[Any]]:
+    """`overrides` split into those that need Hydra's composition (a config group, an
+    addition, a deletion, a package, a sweep, Hydra's own settings), as given, and the
+    plain ``key=value`` changes, parsed, that can be applied to a composed config
+    afterwards with Hydra's ``_apply_overrides_to_config``."""
+    parser = parser or OverridesParser.create()
+    structural: list[str] = []
+    values: list[Any] = []
+    for text, ov in zip(overrides, parser.parse_overrides(list(overrides)), strict=True):
+        key = ov.key_or_group
+        plain = (
+            ov.type == OverrideType.CHANGE
+            and ov.package is None
+            and not ov.is_sweep_override()
+            and not key.startswith("hydra")
+            and not is_group(key)
+        )
+        if plain:
+            values.append(ov)
+        else:
+            structural.append(text)
+    return structural, values
+
+
+def apply_overrides(base: DictConfig, values: list[Any]) -> DictConfig:
+    """A copy of `base` with plain parsed overrides applied, as Hydra applies them at the
+    end of a composition (the same function: the same result and the same errors)."""
+    cfg = copy.deepcopy(base)
+    ConfigLoaderImpl._apply_overrides_to_config(values, cfg)
+    return cfg
+
+
 class JobComposer:
     """The config of a sweep job, composed as Hydra composes it, without composing the
     whole defaults tree for every job: see the module's description."""
@@ -98,22 +132,7 @@ class JobComposer:
     def split(self, overrides: Sequence[str]) -> tuple[list[str], list[Any]]:
         """The overrides Hydra composes (config groups, additions, deletions) and the
         plain ``key=value`` changes applied afterwards."""
-        structural: list[str] = []
-        values: list[Any] = []
-        for text, ov in zip(overrides, self.parser.parse_overrides(list(overrides)), strict=True):
-            key = ov.key_or_group
-            plain = (
-                ov.type == OverrideType.CHANGE
-                and ov.package is None
-                and not ov.is_sweep_override()
-                and not key.startswith("hydra")
-                and not self._is_group(key)
-            )
-            if plain:
-                values.append(ov)
-            else:
-                structural.append(text)
-        return structural, values
+        return split_overrides(overrides, self._is_group, self.parser)
 
     def compose(self, overrides: Sequence[str]) -> DictConfig:
         """The job's task config (without the ``hydra`` node)."""
@@ -125,9 +144,7 @@ class JobComposer:
             with read_write(base), open_dict(base):
                 del base["hydra"]
             self.bases[key] = base
-        cfg = copy.deepcopy(base)
-        ConfigLoaderImpl._apply_overrides_to_config(values, cfg)
-        return cfg
+        return apply_overrides(base, values)
 
 
 class _Jobs:
