@@ -1054,25 +1054,6 @@ def by_form_table(pairs: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
 
 
-def _headroom_reading() -> str:
-    """Why, by the model's own rules (docs/ODD.md 7.4, 7.11), read off the defaults."""
-    from imssim.config import ModelParams
-
-    p = ModelParams()
-    need = p.form_trust_required
-    return (
-        "A likely cause lies in the model's start: every 2012 tie begins with trust just"
-        f" above what its own form needs (`form_trust_required[f]` +"
-        f" `trust_initial_margin` = {p.trust_initial_margin:g}), so a pair must build trust"
-        " for some years before a tie of any depth can step deeper (pooling to joint"
-        f" procurement needs {need[3]:g}, up from {need[2] + p.trust_initial_margin:g}),"
-        f" while a new tie at pooling needs only {need[2]:g}, below the trust co-members"
-        f" of NATO or the EU start from ({p.trust_base_member:g}): the quickest way to a"
-        " deeper tie is a new area with any co-member, not a further step with an old"
-        " partner."
-    )
-
-
 def _by_form_section(by_form: pd.DataFrame) -> list[str]:
     """Where the ranking is lost: the share deepened by the pairs' 2012 form, and how
     steeply it rises in the record and in the model (read off the numbers)."""
@@ -1105,7 +1086,6 @@ def _by_form_section(by_form: pd.DataFrame) -> list[str]:
                 " cooperate than the record does: that is where it loses rank against *the"
                 " deep get deeper*."
             )
-            text += " " + _headroom_reading()
     return [
         "### Deepening by the pairs' 2012 form",
         "",
