@@ -323,16 +323,21 @@ YEAR_COLUMNS = ("seed", "year", "deepenings", "pairs_deepened", "weakenings", "j
 
 
 def simulate(
-    scenario: str, seed: int, policy: str = "default", last_year: int = LAST_YEAR
+    scenario: str,
+    seed: int,
+    policy: str = "default",
+    last_year: int = LAST_YEAR,
+    extra: Sequence[str] = (),
 ) -> Tables:
     """The run the command line makes for ``imssim scenario=.. policy=.. seed=..
-    end_year=<last_year>``: its tables."""
+    end_year=<last_year> <extra>``: its tables."""
     logging.getLogger("MESA").setLevel(logging.WARNING)
     overrides = [
         f"scenario={scenario}",
         f"policy={policy}",
         f"seed={seed}",
         f"end_year={last_year}",
+        *extra,
     ]
     return run(compose_config(overrides)).tables
 
@@ -472,17 +477,28 @@ def score_run(tables: Tables, world: World, seed: int, last_year: int = LAST_YEA
 
 
 def run_seed(
-    scenario: str, seed: int, policy: str = "default", last_year: int = LAST_YEAR
+    scenario: str,
+    seed: int,
+    policy: str = "default",
+    last_year: int = LAST_YEAR,
+    extra: Sequence[str] = (),
 ) -> SeedRun:
     """The core of the study: run one seed to `last_year` and score what it did."""
-    return score_run(simulate(scenario, seed, policy, last_year), load_world(), seed, last_year)
+    tables = simulate(scenario, seed, policy, last_year, extra)
+    return score_run(tables, load_world(), seed, last_year)
 
 
 def run_seeds(
-    scenario: str, policy: str, seeds: Sequence[int], jobs: int, last_year: int = LAST_YEAR
+    scenario: str,
+    policy: str,
+    seeds: Sequence[int],
+    jobs: int,
+    last_year: int = LAST_YEAR,
+    extra: Sequence[str] = (),
 ) -> list[SeedRun]:
-    """All seeds, in seed order whatever the number of worker processes."""
-    args = [(scenario, seed, policy, last_year) for seed in seeds]
+    """All seeds, in seed order whatever the number of worker processes; `extra`: more
+    overrides of the runs' config (``params.trust_gain=0.1`` ...)."""
+    args = [(scenario, seed, policy, last_year, tuple(extra)) for seed in seeds]
     if jobs <= 1 or len(args) <= 1:
         return [run_seed(*a) for a in args]
     with multiprocessing.get_context("spawn").Pool(min(jobs, len(args))) as pool:
@@ -861,14 +877,18 @@ def report(
         "<!-- Written by experiments/validate_history.py; edit the script, not this file. -->",
         "",
         f"The model, started from the 2012 record, was run under the scenario `{args.scenario}`"
-        f" and the policy `{args.policy}` for seeds 1-{n_seeds}, from 2012 to {LAST_YEAR}. What"
+        f" and the policy `{args.policy}`"
+        + (f" with `{' '.join(args.set)}`" if args.set else "")
+        + f" for seeds 1-{n_seeds}, from 2012 to {LAST_YEAR}. What"
         f" it did in {FIRST_YEAR}-{LAST_YEAR} is set beside the cooperation that actually began"
         f" or deepened in those years, as listed in `experiments/record/record_2012_2017.csv`."
         f" Nothing after {LAST_YEAR} is simulated or compared: later years are held out. The"
         " model never reads the record; the record only scores finished runs.",
         "",
         f"Reproduce: `python experiments/validate_history.py --scenario {args.scenario}"
-        f" --policy {args.policy} --seeds {n_seeds}` (tables in `results/validation/`).",
+        f" --policy {args.policy} --seeds {n_seeds}"
+        + (f" --set {' '.join(args.set)}" if args.set else "")
+        + "` (tables in `results/validation/`).",
         "",
         "## What was compared",
         "",
@@ -1195,6 +1215,13 @@ def parser() -> argparse.ArgumentParser:
         default=BOOTSTRAP_RESAMPLES,
         help="bootstrap resamples for the AUC intervals (0: none)",
     )
+    p.add_argument(
+        "--set",
+        nargs="+",
+        default=[],
+        metavar="KEY=VALUE",
+        help="more overrides of the runs' config, as on the command line (params.trust_gain=0.1)",
+    )
     p.add_argument("--record", default=str(RECORD), help="the record file (default: %(default)s)")
     p.add_argument("--out", default="results/validation", help="folder of the tables")
     p.add_argument("--report", default="docs/validation.md", help="the Markdown report")
@@ -1213,6 +1240,14 @@ def check_args(args: argparse.Namespace) -> None:
         raise UsageError(f"--jobs must be at least 1 (got {args.jobs})")
     if args.resamples < 0:
         raise UsageError(f"--resamples must be 0 or more (got {args.resamples})")
+    if args.set:
+        from imssim.run import check
+
+        try:
+            check(compose_config([f"scenario={args.scenario}", *args.set]))
+        except Exception as exc:  # Hydra's, OmegaConf's or the schema's: one line
+            line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise UsageError(f"--set {' '.join(args.set)}: {line}") from None
     if not Path(args.record).is_file():
         raise UsageError(f"--record: no such file: {args.record}")
     if Path(args.out).exists() and not Path(args.out).is_dir():
@@ -1236,7 +1271,7 @@ def main(argv: Sequence[str] | None = None) -> Path:
         raise SystemExit(EXIT_USAGE) from None
 
     seeds = list(range(1, args.seeds + 1))
-    runs = run_seeds(args.scenario, args.policy, seeds, args.jobs)
+    runs = run_seeds(args.scenario, args.policy, seeds, args.jobs, extra=args.set)
     pairs = pair_table(runs, world, record)
     auc, auc_by_seed = auc_tables(pairs, runs, args.resamples)
     facts, fact_pair_rows = fact_tables(record, runs, world)

@@ -247,3 +247,18 @@ def test_by_form_table_groups_pairs_by_their_2012_form(study):
     assert table.loc[0, "model_ties"] == pytest.approx(0.1)
     assert table.loc[2, "model_ties"] == pytest.approx(0.2)
     assert table.loc[2, "model_ties_or_frameworks"] == pytest.approx(0.5)
+
+
+def test_set_passes_overrides_to_the_runs_and_refuses_a_bad_one(study, capsys):
+    plain = study.simulate("rebound_2014", 1, last_year=2013)
+    none = study.simulate("rebound_2014", 1, last_year=2013, extra=["params.thematic_rate=0"])
+
+    def thematic(tables):  # ties of opportunity (the Netherlands' 2012 ones keep theirs)
+        return int((tables.events["reason"].astype(str) == "thematic").sum())
+
+    assert thematic(none) < thematic(plain)
+    with pytest.raises(SystemExit) as info:
+        study.main(["--set", "params.nope=1"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--set params.nope=1" in err[0]
