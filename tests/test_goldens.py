@@ -1,0 +1,21 @@
+"""Every shipped scenario and policy pair gives the tables recorded before the code moved."""
+
+import json
+
+import pytest
+
+from tests.goldens.tables import GOLDEN_FILE, fingerprints
+
+
+@pytest.mark.slow
+def test_every_scenario_and_policy_gives_its_recorded_tables_bit_for_bit():
+    recorded = json.loads(GOLDEN_FILE.read_text())
+    fresh = fingerprints()
+    assert sorted(fresh) == sorted(recorded), "the shipped scenarios or policies changed"
+    changed = [
+        f"{case}: {table}"
+        for case, tables in recorded.items()
+        for table, digest in tables.items()
+        if fresh[case].get(table) != digest
+    ]
+    assert not changed, "tables changed: " + ", ".join(changed)
