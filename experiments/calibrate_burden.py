@@ -35,18 +35,18 @@ from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
 from imssim import ImssimError, check, run
-from imssim.calibration import (
+from imssim.cli.main import CONF_DIR
+from imssim.config import LAST_YEAR
+from imssim.config.compose import compose_config as cli_config
+from imssim.present.plots.style import OKABE_ITO, line_style, save_figure, style
+from imssim.runs.folders import code_revision, new_folder, package_versions, publish
+from imssim.studies.burden_sharing import (
     DATA_SOURCE,
     MODEL_PREFIX,
     combined_table,
     data_burden_correlation,
     model_burden_correlation,
 )
-from imssim.cli import CONF_DIR
-from imssim.config import LAST_YEAR
-from imssim.config_compose import compose_config as cli_config
-from imssim.plots.style import OKABE_ITO, line_style, save_figure, style
-from imssim.results import code_revision, new_folder, package_versions, publish
 from imssim.world import load_world
 
 PROG = "calibrate_burden"

@@ -1,7 +1,7 @@
 """Does collecting a sweep keep memory flat as the sweep grows?
 
 Builds sweeps of 20 and 500 short runs (default config, end_year 2014, no
-counterfactual) with the sweep job code (:func:`imssim.sweep.execute_job`), removes
+counterfactual) with the sweep job code (:func:`imssim.runs.sweep.execute_job`), removes
 the dataset files the jobs wrote, so that collection has to read every run's tables
 and write them again (its most expensive case), and collects each sweep in a fresh
 process, reporting that process's peak resident memory and its time.
@@ -21,11 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from imssim.sweep import TABLES_DIR, execute_job
+from imssim.runs.sweep import TABLES_DIR, execute_job
 
 MEASURE = """
 import resource, sys, time
-from imssim.collect import collect
+from imssim.runs.datasets import collect
 started = time.perf_counter()
 collect(sys.argv[1], progress=False)
 took = time.perf_counter() - started

@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from imssim import run
-from imssim.cli import CONF_DIR
-from imssim.config_compose import compose_config
+from imssim.cli.main import CONF_DIR
+from imssim.config.compose import compose_config
 
 
 def outcomes(scenario: str, policy: str, seed: int, end_year: int) -> dict[str, float]:

@@ -20,9 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from imssim import run
-from imssim.config_compose import compose_config
-from imssim.results import code_revision, package_versions, write_text_atomic
-from imssim.summary import frameworks_founded, mutuality
+from imssim.config.compose import compose_config
+from imssim.present.summary import frameworks_founded, mutuality
+from imssim.runs.folders import code_revision, package_versions, write_text_atomic
 
 SCENARIOS = ("history_2012_2024", "austerity_2012")
 FOCAL = "NLD"

@@ -6,7 +6,7 @@ Two stages, both one parameter at a time with all others at the command line's d
 
 1. Screening. Every candidate of CANDIDATES (below) is set to its low and to its high
    value over the screening seeds, and claims a-g are judged at each value
-   (imssim.claims). A candidate's influence is the sum over the claims of the largest
+   (imssim.studies.claims). A candidate's influence is the sum over the claims of the largest
    change of the claim's margin (the relative slack of its closest comparison) from its
    margin at the defaults, as a share of that margin (at least 0.02): moving a claim by
    its whole headroom counts 1, however large the headroom. The --top most influential
@@ -49,11 +49,11 @@ from pathlib import Path
 import pandas as pd
 from omegaconf import OmegaConf
 
-from imssim.claims import CLAIMS, SEEDS, TITLES, Verdict, run_claims
-from imssim.config_compose import compose_config
-from imssim.plots.robustness import cell_text, claims_heatmap
-from imssim.plots.style import save_figure
-from imssim.results import write_text_atomic as write_atomic
+from imssim.config.compose import compose_config
+from imssim.present.plots.robustness import cell_text, claims_heatmap
+from imssim.present.plots.style import save_figure
+from imssim.runs.folders import write_text_atomic as write_atomic
+from imssim.studies.claims import CLAIMS, SEEDS, TITLES, Verdict, run_claims
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -390,7 +390,7 @@ def markdown(found: Findings, figure: str) -> str:
         "",
         *_paragraph(
             f"Written by `{found.command}`; do not edit by hand. The claims (a-g) are those of "
-            "docs/ODD.md, section 1.2, judged by `imssim.claims` exactly as "
+            "docs/ODD.md, section 1.2, judged by `imssim.studies.claims` exactly as "
             "`tests/test_claims.py` judges them at the defaults."
         ),
         "",

@@ -6,7 +6,7 @@ For every scenario (default: all of conf/scenario/) and seeds 1..N, prints the m
 and range over seeds of:
 
 - the start's stability: the share of the 2012 record's lasting ties (form >= 2)
-  weakened or ended in 2013-2015 (imssim.summary.record_unravelling);
+  weakened or ended in 2013-2015 (imssim.present.summary.record_unravelling);
 - the focal state's opportunity ring in 2012, 2024 and 2035;
 - ties formed or deepened to form 2 or more between states, a year on average, in
   2013-2015, 2016-2024 and 2025-2035;
@@ -28,10 +28,10 @@ from pathlib import Path
 import pandas as pd
 
 from imssim import run
-from imssim.cli import CONF_DIR
-from imssim.config_compose import compose_config
-from imssim.results import write_text_atomic
-from imssim.summary import record_unravelling
+from imssim.cli.main import CONF_DIR
+from imssim.config.compose import compose_config
+from imssim.present.summary import record_unravelling
+from imssim.runs.folders import write_text_atomic
 from imssim.world import load_world
 
 PERIODS = ((2013, 2015), (2016, 2024), (2025, 2035))

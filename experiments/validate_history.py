@@ -50,12 +50,12 @@ import numpy as np
 import pandas as pd
 
 from imssim import run
-from imssim.cli import CONF_DIR
-from imssim.config_compose import compose_config
-from imssim.frameworks import framework_forms
-from imssim.partners import great_circle_km
-from imssim.recorder import Tables
-from imssim.results import code_revision, package_versions, write_text_atomic
+from imssim.cli.main import CONF_DIR
+from imssim.config.compose import compose_config
+from imssim.model.frameworks import framework_forms
+from imssim.model.partners import great_circle_km
+from imssim.model.tables import Tables
+from imssim.runs.folders import code_revision, package_versions, write_text_atomic
 from imssim.world import Framework, World, load_world
 
 PROG = "validate_history"
@@ -759,7 +759,7 @@ def plot(
     (right). Written as PNG under a temporary name, then renamed."""
     import matplotlib.pyplot as plt
 
-    from imssim.plots.style import MARKERS, save_figure, style
+    from imssim.present.plots.style import MARKERS, save_figure, style
 
     colours = {MODEL_TIES: "#0072B2", MODEL_ALL: "#56B4E9", NEARER: "#D55E00", DEEPER: "#009E73"}
     with style():
@@ -1241,7 +1241,7 @@ def check_args(args: argparse.Namespace) -> None:
     if args.resamples < 0:
         raise UsageError(f"--resamples must be 0 or more (got {args.resamples})")
     if args.set:
-        from imssim.run import check
+        from imssim.runs.api import check
 
         try:
             check(compose_config([f"scenario={args.scenario}", *args.set]))

@@ -143,7 +143,7 @@ def broken_world(tmp_path: Path):
 
 def _cli_config(scenario: str = "austerity_2012", policy: str = "default", **overrides):
     """A config composed from conf/ the way the command line composes it."""
-    from imssim.config_compose import compose_config
+    from imssim.config.compose import compose_config
 
     args = [f"scenario={scenario}", f"policy={policy}"]
     return compose_config(args + [f"{k}={v}" for k, v in overrides.items()])
@@ -153,8 +153,8 @@ def _cli_config(scenario: str = "austerity_2012", policy: str = "default", **ove
 def run_folder(tmp_path_factory):
     """One written run folder: the command line's default (austerity_2012), seed 42, with
     its counterfactual, as the command line writes it."""
-    from imssim.results import write_run
-    from imssim.run import run_pair
+    from imssim.runs.api import run_pair
+    from imssim.runs.folders import write_run
 
     root = tmp_path_factory.mktemp("runs")
     return write_run(run_pair(_cli_config()), root)
@@ -163,7 +163,7 @@ def run_folder(tmp_path_factory):
 @pytest.fixture(scope="session")
 def sweep_folder(tmp_path_factory):
     """A sweep-like folder: 2 scenarios x 2 policies x 2 seeds, one job folder each."""
-    from imssim.results import run_folder_name, write_run
+    from imssim.runs.folders import run_folder_name, write_run
 
     root = tmp_path_factory.mktemp("sweep")
     job = 0

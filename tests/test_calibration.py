@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from imssim import run
-from imssim.calibration import (
+from imssim.runs.folders import new_folder, publish
+from imssim.studies.burden_sharing import (
     NATO_ACCESSION,
     SOURCE_COW,
     TABLE_COLUMNS,
@@ -27,7 +28,6 @@ from imssim.calibration import (
     spearman,
     summarise_seeds,
 )
-from imssim.results import new_folder, publish
 from imssim.world import load_world
 from tests.conftest import _cli_config
 

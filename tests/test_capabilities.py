@@ -1,5 +1,5 @@
 """Areas given up and rebuilt, and a start near the model's own steady state
-(imssim.capabilities, docs/ODD.md 5 and 7.3)."""
+(imssim.model.capabilities, docs/ODD.md 5 and 7.3)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 from omegaconf import OmegaConf
 
 from imssim import run, to_config
-from imssim.capabilities import keep_value
-from imssim.forms import Form
-from imssim.model import CooperationModel
-from imssim.summary import record_unravelling
+from imssim.model.capabilities import keep_value
+from imssim.model.forms import Form
+from imssim.model.simulation import CooperationModel
+from imssim.present.summary import record_unravelling
 from imssim.world import load_world
 from tests.conftest import _cli_config
 

@@ -1,6 +1,6 @@
 """The note's claims (a-g), each checked over several seeds in one test run.
 
-The claims themselves are stated once, in :mod:`imssim.claims`, with the passages of the
+The claims themselves are stated once, in :mod:`imssim.studies.claims`, with the passages of the
 note they come from; these tests apply them to runs composed from conf/ exactly as the
 command line composes them and shared by the tests of this module. Every claim compares
 medians or all seeds, never a single lucky draw. docs/ODD.md (element 1, "patterns")
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pytest
 
-from imssim import claims
-from imssim.claims import CLAIMS, NO_HYSTERESIS, SEEDS, ClaimRuns
-from imssim.recorder import Tables
+from imssim.model.tables import Tables
+from imssim.studies import claims
+from imssim.studies.claims import CLAIMS, NO_HYSTERESIS, SEEDS, ClaimRuns
 
 RUNS = ClaimRuns()  # the command line's defaults; each run made once, when first needed
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from imssim.plots.registry import COMPARE_FIGURES, RUN_FIGURES
-from imssim.results import TABLES
+from imssim.present.plots.registry import COMPARE_FIGURES, RUN_FIGURES
+from imssim.runs.folders import TABLES
 
 
 def imssim(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
@@ -122,7 +122,7 @@ def test_bench_prints_its_figures():
         [
             sys.executable,
             "-c",
-            "from imssim.bench import main; main(['--repeats', '1', '--figures'])",
+            "from imssim.cli.bench import main; main(['--repeats', '1', '--figures'])",
         ],
         capture_output=True,
         text=True,
@@ -143,7 +143,7 @@ def conf_copy(tmp_path, monkeypatch):
     """A copy of conf/ that the command line reads instead of the repository's."""
     import shutil
 
-    from imssim import cli
+    from imssim.cli import main as cli
 
     target = tmp_path / "conf"
     shutil.copytree(cli.CONF_DIR, target)
@@ -164,7 +164,7 @@ def conf_copy(tmp_path, monkeypatch):
 def test_a_broken_scenario_file_is_one_line_naming_file_key_and_reason(
     conf_copy, capsys, content, needles
 ):
-    from imssim.cli import preflight
+    from imssim.cli.main import preflight
 
     (conf_copy / "scenario" / "broken.yaml").write_text(content)
     with pytest.raises(SystemExit) as info:
@@ -180,7 +180,7 @@ def test_a_broken_scenario_file_is_one_line_naming_file_key_and_reason(
 def test_an_output_root_that_cannot_be_written_is_caught_before_the_run(
     tmp_path, capsys, monkeypatch, kind
 ):
-    from imssim import cli
+    from imssim.cli import main as cli
 
     blocker = tmp_path / "taken"
     blocker.write_text("not a folder")
@@ -198,7 +198,7 @@ def test_an_output_root_that_cannot_be_written_is_caught_before_the_run(
 
 
 def test_ctrl_c_ends_with_one_line_and_exit_code_130(tmp_path, capsys, monkeypatch):
-    from imssim import cli
+    from imssim.cli import main as cli
 
     def interrupted() -> None:
         raise KeyboardInterrupt

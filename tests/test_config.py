@@ -154,7 +154,7 @@ def _written_configs():
     import dataclasses
 
     from imssim.config import counterfactual_config, scale_budget_changes
-    from imssim.config_compose import compose_config
+    from imssim.config.compose import compose_config
 
     for scenario in _shipped_names("scenario"):
         for policy in _shipped_names("policy"):
@@ -185,7 +185,7 @@ def _written_configs():
 def test_written_config_and_its_yaml_are_omegaconf_s():
     """The config written into a run folder (its container and YAML text) is exactly
     what OmegaConf's structured round trip gives."""
-    from imssim.config import _as_typed, config_container, config_yaml
+    from imssim.config.schema import _as_typed, config_container, config_yaml
 
     n = 0
     for config in _written_configs():
@@ -243,7 +243,7 @@ def test_a_config_built_in_python_is_written_as_omegaconf_writes_it(config):
 def test_the_cached_schema_is_not_changed_by_validation():
     from omegaconf import OmegaConf
 
-    from imssim.config import _schema
+    from imssim.config.schema import _schema
 
     fresh = OmegaConf.to_yaml(OmegaConf.structured(Config))
     to_config({"scenario": "deep_cuts", "policy": "autonomy_test", "seed": 3})

@@ -19,8 +19,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from imssim.config import scale_budget_changes, scale_threat_events, to_config
-from imssim.dashboard.runs import DashboardModel, DashboardSettings, shipped, shipped_defaults
 from imssim.errors import ConfigError
+from imssim.present.dashboard.runs import (
+    DashboardModel,
+    DashboardSettings,
+    shipped,
+    shipped_defaults,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "results" / "dashboard"
@@ -109,7 +114,7 @@ def test_the_model_steps_the_run_and_its_counterfactual_together(stepped):
 
 
 def test_the_model_equals_a_whole_run_of_the_same_config():
-    from imssim.run import run_pair
+    from imssim.runs.api import run_pair
 
     settings = DashboardSettings(end_year=2016, seed=3, budget_scale=1.5)
     model = DashboardModel(settings)
@@ -134,7 +139,7 @@ def test_each_model_is_its_own():
 def test_the_views_draw_the_year_reached(stepped):
     from PIL import Image
 
-    from imssim.dashboard import views
+    from imssim.present.dashboard import views
 
     for draw in (views.rings_png, views.trends_png, views.cooperation_png):
         png = draw(stepped)
@@ -153,7 +158,7 @@ def test_the_views_draw_the_year_reached(stepped):
 
 
 def test_the_events_are_the_year_s_in_plain_words(stepped):
-    from imssim.dashboard import views
+    from imssim.present.dashboard import views
 
     run, _ = stepped.tables()
     events = run.events[run.events["year"] == 2015]
@@ -175,7 +180,8 @@ def test_the_events_are_the_year_s_in_plain_words(stepped):
 
 def test_the_command_line_never_loads_the_visualization():
     code = (
-        "import sys, imssim.cli, imssim.run, imssim.dashboard, imssim.dashboard.runs\n"
+        "import sys, imssim.cli.main, imssim.runs.api, imssim.present.dashboard\n"
+        "import imssim.present.dashboard.runs\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'solara'"
         " or m.startswith('mesa.visualization'))\n"
         "print(loaded)"
@@ -190,14 +196,14 @@ def test_the_page_builds_no_model_at_import():
     import mesa
 
     pytest.importorskip("solara")
-    from imssim.dashboard import app
+    from imssim.present.dashboard import app
 
     shared = [name for name, value in vars(app).items() if isinstance(value, mesa.Model)]
     assert not shared, f"models built at import, shared by every session: {shared}"
 
 
 def test_the_server_listens_on_the_loopback_by_default():
-    from imssim.dashboard import server
+    from imssim.cli import dashboard as server
 
     args = server.parse_args([])
     assert (args.host, server.url(args.host, 8765)) == ("127.0.0.1", "http://127.0.0.1:8765/")
@@ -252,7 +258,7 @@ def dashboard(tmp_path):
     source = str(Path(imssim.__file__).resolve().parents[1])
     path = os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")]))
     server = subprocess.Popen(
-        [sys.executable, "-m", "imssim.dashboard.server", "--port", str(port)],
+        [sys.executable, "-m", "imssim.cli.dashboard", "--port", str(port)],
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=tmp_path,

@@ -1,4 +1,4 @@
-"""Threat, budget rules and the cost of capability (imssim.economy, docs/ODD.md 7.1)."""
+"""Threat, budget rules and the cost of capability (imssim.model.economy, docs/ODD.md 7.1)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 
 from imssim import check, run, to_config
 from imssim.config import BudgetRule, ModelParams, ScenarioConfig, ThreatEvent
-from imssim.economy import build_paths, distance_km
 from imssim.errors import WorldDataError
-from imssim.metrics import threat_factor
-from imssim.model import CooperationModel
+from imssim.model.capacity import threat_factor
+from imssim.model.economy import build_paths, distance_km
+from imssim.model.simulation import CooperationModel
 from imssim.world import DATA_DIR, load_world
 
 WORLD = load_world()

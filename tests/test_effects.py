@@ -9,8 +9,8 @@ import pytest
 
 from imssim import ConfigError, run_pair, to_config
 from imssim.config import counterfactual_config
-from imssim.effects import Difference, effect_lines, focal_differences
-from imssim.results import COUNTERFACTUAL, RunFolder, write_run
+from imssim.present.effects import Difference, effect_lines, focal_differences
+from imssim.runs.folders import COUNTERFACTUAL, RunFolder, write_run
 from tests.conftest import _cli_config
 
 

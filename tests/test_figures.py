@@ -15,15 +15,16 @@ import pytest
 from PIL import Image
 
 from imssim import to_config
+from imssim.cli.plot import main as plot_main
+from imssim.cli.plot import plot_parser
 from imssim.config import DPI_RANGE, FIGURE_FORMATS
 from imssim.errors import ConfigError, ImssimError
-from imssim.plot_cli import plot_main, plot_parser
-from imssim.plots import registry
-from imssim.plots.helper import SHARE, start
-from imssim.plots.registry import COMPARE_FIGURES, FIGURES, RUN_FIGURES
-from imssim.plots.writer import INDEX_FILE, make_run_figures, read_index
-from imssim.report import write_report
-from imssim.results import RunFolder
+from imssim.present.plots import registry
+from imssim.present.plots.helper import SHARE, start
+from imssim.present.plots.registry import COMPARE_FIGURES, FIGURES, RUN_FIGURES
+from imssim.present.plots.writer import INDEX_FILE, make_run_figures, read_index
+from imssim.present.report import write_report
+from imssim.runs.folders import RunFolder
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,7 +59,7 @@ def _mtimes(folder: Path) -> dict[str, int]:
 
 def test_every_registered_figure_has_a_drawing_function_and_a_caption(run_folder):
     run = RunFolder(run_folder)
-    from imssim.analysis import resolve_choices
+    from imssim.present.run_data import resolve_choices
 
     choices = resolve_choices(run.tables, run.config)
     assert set(RUN_FIGURES) | set(COMPARE_FIGURES) == set(FIGURES)
@@ -74,9 +75,11 @@ def test_every_registered_figure_has_a_drawing_function_and_a_caption(run_folder
 
 
 def test_the_figures_modules_are_those_the_registry_names():
-    folder = ROOT / "src" / "imssim" / "plots" / "figures"
+    folder = ROOT / "src" / "imssim" / "present" / "plots" / "figures"
     modules = {
-        f"imssim.plots.figures.{p.stem}" for p in folder.glob("*.py") if p.stem != "__init__"
+        f"imssim.present.plots.figures.{p.stem}"
+        for p in folder.glob("*.py")
+        if p.stem != "__init__"
     }
     named = {FIGURES[n].module for n in RUN_FIGURES}
     assert modules == named
@@ -166,8 +169,8 @@ def test_a_figure_drawn_from_other_choices_is_drawn_again_one_at_another_dpi_is_
 
 
 def test_the_comparison_report_reuses_the_sweep_s_figures(tmp_path, sweep_folder, drawn):
-    from imssim.analysis import find_runs
-    from imssim.plots.writer import make_compare_figures
+    from imssim.present.plots.writer import make_compare_figures
+    from imssim.present.run_data import find_runs
 
     root = tmp_path / "sweep"
     for job in sorted(p for p in sweep_folder.iterdir() if (p / "manifest.json").is_file())[:3]:
@@ -245,7 +248,7 @@ def test_formats_and_dpi_chosen_are_the_files_written(run_copy):
 def test_a_note_beyond_the_figure_s_edge_is_in_every_file(tmp_path):
     from matplotlib.figure import Figure
 
-    from imssim.plots.style import save_figure, style
+    from imssim.present.plots.style import save_figure, style
 
     with style():
         fig = Figure(figsize=(4.0, 3.0))
@@ -284,13 +287,13 @@ def test_the_run_s_own_formats_are_used_by_imssim_plot(run_copy, capsys):
 
 DRIVER = """
 import sys
-import imssim.plots.figures.{module} as target
+import imssim.present.plots.figures.{module} as target
 
 def broken(*args, **kwargs):
     raise {error}
 
 target.draw = broken
-from imssim.cli import main
+from imssim.cli.main import main
 main()
 """
 
@@ -357,7 +360,7 @@ def test_figures_the_second_process_does_not_deliver_are_drawn_by_the_command(tm
     # a "second process" that reads the request and exits without drawing anything
     driver = """
 import subprocess, sys
-import imssim.plots.helper as helper
+import imssim.present.plots.helper as helper
 
 def lazy():
     code = "import sys; sys.stdin.readline()"
@@ -366,7 +369,7 @@ def lazy():
     return helper.Helper(process)
 
 helper.start = lazy
-from imssim.cli import main
+from imssim.cli.main import main
 main()
 """
     out = subprocess.run(

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from imssim import run, to_config
 from imssim.errors import ConfigError, WorldDataError
-from imssim.frameworks import FOUNDABLE
-from imssim.model import CooperationModel
+from imssim.model.frameworks import FOUNDABLE
+from imssim.model.simulation import CooperationModel
 from imssim.world import load_world
 from tests.conftest import _cli_config, write_tiny_world
 
@@ -269,7 +269,7 @@ def test_accessions_are_replayed_in_their_years():
     ],
 )
 def test_impossible_membership_changes_are_refused_with_one_line(change, message):
-    from imssim.run import check
+    from imssim.runs.api import check
 
     with pytest.raises(ConfigError, match=message) as info:
         check({"scenario": {"membership_changes": [change]}})

@@ -21,15 +21,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from omegaconf import OmegaConf, open_dict
 
-from imssim.collect import RUNS_FILE
 from imssim.config import conf_dir, register_schema
-from imssim.sweep import run_folders
+from imssim.runs.datasets import RUNS_FILE
+from imssim.runs.sweep import run_folders
 from tests.test_sweeps import SMALL, imssim
 
 
 @pytest.fixture(scope="module")
 def composer():
-    from imssim.launcher import JobComposer
+    from imssim.runs.launcher import JobComposer
 
     register_schema()
     Plugins.instance()  # registers the launcher and sweeper configs
@@ -89,7 +89,7 @@ def test_a_refused_job_fails_as_under_hydra(composer, bad):
 
 
 def test_processes_follow_n_jobs_and_the_jobs():
-    from imssim.launcher import cores, processes
+    from imssim.runs.launcher import cores, processes
 
     assert processes(-1, 100) == cores()
     assert processes(2, 100) == 2 and processes(4, 3) == 3 and processes(1, 5) == 1
@@ -196,8 +196,8 @@ def test_another_task_function_runs_through_hydras_run_job(tmp_path):
 
 @pytest.mark.parametrize("overrides", JOBS + BAD, ids=[" ".join(j) for j in JOBS + BAD])
 def test_the_command_checks_each_value_with_the_config_hydra_composes(overrides):
-    from imssim.cli import _Composer
-    from imssim.config_compose import compose_config
+    from imssim.cli.main import _Composer
+    from imssim.config.compose import compose_config
 
     compose = _Composer([])
     try:
@@ -278,8 +278,8 @@ VALUES = {  # keys a sweep varies, with values of the right type and some of the
 def test_any_job_is_composed_as_hydra_composes_it(composer, job):
     """Property: for any mix of group choices and values a sweep may vary, the job's
     config (and the command's check of it) equals Hydra's, or fails as Hydra's does."""
-    from imssim.cli import _Composer
-    from imssim.config_compose import compose_config
+    from imssim.cli.main import _Composer
+    from imssim.config.compose import compose_config
 
     fast, loader, master = composer
     overrides = [f"{k}={v}" for k, v in job.items()]

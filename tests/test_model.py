@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from imssim import run, to_config
-from imssim.cli import CONF_DIR
-from imssim.config_compose import compose_config
-from imssim.forms import FormTable
-from imssim.metrics import contribution
-from imssim.model import CooperationModel
-from imssim.recorder import EVENT_KINDS
+from imssim.cli.main import CONF_DIR
+from imssim.config.compose import compose_config
+from imssim.model.capacity import contribution
+from imssim.model.forms import FormTable
+from imssim.model.simulation import CooperationModel
+from imssim.model.tables import EVENT_KINDS
 from imssim.world import load_world
 from tests.conftest import THEMATIC, write_tiny_world
 
@@ -312,7 +312,7 @@ def test_golden_values_of_the_default_run_at_seed_42():
 def test_golden_frameworks_and_views_of_the_history_at_seed_1():
     """The frameworks lead states found under history_2012_2024 at seed 1, with their
     founding members, and the strategic views not returned in 2035."""
-    from imssim.summary import frameworks_founded, mutuality
+    from imssim.present.summary import frameworks_founded, mutuality
 
     t = run(composed("scenario=history_2012_2024", "seed=1")).tables
     founded = frameworks_founded(t)
@@ -383,7 +383,7 @@ def test_runs_with_the_same_seed_share_their_random_draws_whatever_the_scenario(
     every year, so a run and its counterfactual (the same seed, other budgets) end with
     every fixed-size stream in the same state; only which partner and area a thematic
     tie takes, and joining frameworks founded in one run only, may drift apart."""
-    from imssim.model import CooperationModel
+    from imssim.model.simulation import CooperationModel
 
     paired = ("cuts", "trust", "downgrades", "frameworks", "founding", "moves", "thematic")
     states = []

@@ -11,13 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from imssim.analysis import find_runs, outcomes
+from imssim.cli.plot import main as plot_main
 from imssim.errors import ImssimError
-from imssim.plot_cli import plot_main
-from imssim.plots.compare import headline_outcomes, outcomes_over_time
-from imssim.plots.registry import COMPARE_FIGURES
-from imssim.plots.writer import make_compare_figures
-from imssim.results import RunFolder
+from imssim.present.plots.compare import headline_outcomes, outcomes_over_time
+from imssim.present.plots.registry import COMPARE_FIGURES
+from imssim.present.plots.writer import make_compare_figures
+from imssim.present.run_data import find_runs, outcomes
+from imssim.runs.folders import RunFolder
 
 
 @pytest.fixture(scope="module")
@@ -254,7 +254,7 @@ def test_plot_bad_choices_give_one_line_and_exit_2(tmp_path, run_folder, capsys,
 def test_plot_command_on_a_missing_folder_exits_2_without_traceback(tmp_path):
     missing = tmp_path / "no_such_run"
     out = subprocess.run(
-        [sys.executable, "-m", "imssim.plot_cli", "plot", str(missing)],
+        [sys.executable, "-m", "imssim.cli.plot", str(missing)],
         capture_output=True,
         text=True,
         timeout=120,

@@ -11,16 +11,16 @@ import pytest
 from matplotlib.collections import LineCollection, PathCollection, QuadMesh
 from matplotlib.text import Annotation
 
-from imssim.analysis import resolve_choices
 from imssim.errors import ImssimError
-from imssim.plots import registry
-from imssim.plots.figures import depth, indices, network, ring_moves, rings, shortfalls
-from imssim.plots.registry import RUN_FIGURES
-from imssim.plots.style import RING_ORDER
-from imssim.plots.writer import INDEX_FILE, make_run_figures
-from imssim.recorder import Tables
-from imssim.results import RunFolder
-from imssim.summary import ring_members, ring_transitions
+from imssim.model.tables import Tables
+from imssim.present.plots import registry
+from imssim.present.plots.figures import depth, indices, network, ring_moves, rings, shortfalls
+from imssim.present.plots.registry import RUN_FIGURES
+from imssim.present.plots.style import RING_ORDER
+from imssim.present.plots.writer import INDEX_FILE, make_run_figures
+from imssim.present.run_data import resolve_choices
+from imssim.present.summary import ring_members, ring_transitions
+from imssim.runs.folders import RunFolder
 from imssim.world.loader import REGIONS
 
 

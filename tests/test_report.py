@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from imssim.cli.report import main as report_main
 from imssim.errors import ImssimError
-from imssim.plot_cli import report_main
-from imssim.plots.registry import COMPARE_FIGURES, RUN_FIGURES
-from imssim.report import write_report
-from imssim.results import RunFolder
-from imssim.summary import ring_members, ring_transitions
+from imssim.present.plots.registry import COMPARE_FIGURES, RUN_FIGURES
+from imssim.present.report import write_report
+from imssim.present.summary import ring_members, ring_transitions
+from imssim.runs.folders import RunFolder
 from imssim.world import load_world
 
 IMG = "data:image/png;base64,"
@@ -219,7 +219,7 @@ def test_a_failing_figure_leaves_no_report(tmp_path, sweep_folder, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("drawing failed")
 
-    monkeypatch.setattr("imssim.plots.compare.outcomes_over_time", broken)
+    monkeypatch.setattr("imssim.present.plots.compare.outcomes_over_time", broken)
     with pytest.raises(RuntimeError, match="drawing failed"):
         write_report(root)
     assert not (root / "report.html").exists()
@@ -234,7 +234,7 @@ def test_a_failing_write_keeps_the_old_report(tmp_path, sweep_folder, monkeypatc
     def no_rename(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr("imssim.results.os.replace", no_rename)
+    monkeypatch.setattr("imssim.runs.folders.os.replace", no_rename)
     with pytest.raises(OSError, match="disk full"):
         write_report(root, formats=("png",))
     assert old.read_text() == "old report"

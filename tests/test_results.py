@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from imssim import load_results, run
-from imssim.results import write_run
+from imssim.runs.folders import write_run
 
 CONTRACT = {
     "countries": {
@@ -69,7 +69,7 @@ def test_write_and_read_back(tmp_path, small):
 
 
 def test_a_failed_write_leaves_nothing(tmp_path, small, monkeypatch):
-    import imssim.results as results
+    import imssim.runs.folders as results
 
     def boom(*args, **kwargs):
         raise OSError("disk full")
@@ -83,8 +83,8 @@ def test_a_failed_write_leaves_nothing(tmp_path, small, monkeypatch):
 def test_summary_lists_inner_ring_moves_first(run_folder):
     """The command's summary shows moves into or out of the strategic ring before lapsed
     opportunity ties, and counts what it leaves out."""
-    from imssim.results import RunFolder
-    from imssim.summary import ring_transitions, summarise
+    from imssim.present.summary import ring_transitions, summarise
+    from imssim.runs.folders import RunFolder
 
     run = RunFolder(run_folder)
     # the first state (by code) whose strategic ring moves and which has over 12 moves

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imssim.config import ModelParams
-from imssim.rings import Ring, priority_rank, strategic_score, target_rings, update_rings
+from imssim.model.rings import Ring, priority_rank, strategic_score, target_rings, update_rings
 from tests.conftest import _cli_config
 
 N, A = 4, 5
@@ -144,7 +144,7 @@ def test_moves_down_wait_for_the_exit_delay():
 
 @pytest.fixture(scope="module")
 def history_models():
-    from imssim.model import CooperationModel
+    from imssim.model.simulation import CooperationModel
 
     models = []
     for seed in (1, 2):

@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from imssim import claims
-from imssim.claims import Check, Verdict
+from imssim.studies import claims
+from imssim.studies.claims import Check, Verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "experiments" / "robustness.py"

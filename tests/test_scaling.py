@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 
 from imssim import run, to_config
-from imssim.bench import growth_exponent
-from imssim.config_compose import compose_config
-from imssim.cooperation import CooperationRules, choose_top
-from imssim.forms import FormTable
-from imssim.metrics import contribution, offers
-from imssim.model import CooperationModel
-from imssim.recorder import labels
+from imssim.cli.bench import growth_exponent
+from imssim.config.compose import compose_config
+from imssim.model.capacity import contribution, offers
+from imssim.model.cooperation import CooperationRules, choose_top
+from imssim.model.forms import FormTable
+from imssim.model.simulation import CooperationModel
+from imssim.model.tables import labels
 from imssim.world import load_world
 from imssim.world.synthetic import (
     named_states,
@@ -224,7 +224,7 @@ def test_labels_are_the_strings_pandas_makes():
 
 
 def test_batch_run_gives_the_figures_of_imssim_run():
-    from imssim.adapters import batch_run_grid
+    from imssim.runs.batch_run import batch_run_grid
 
     before = multiprocessing.get_start_method(allow_none=True)
     rows = batch_run_grid(["baseline"], ["default"], [1], end_year=2015)

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from imssim.sensitivity import (
+from imssim.studies.sensitivity import (
     INDICES_CSV,
     INDICES_FILE,
     SAMPLES_FILE,

@@ -1,5 +1,5 @@
 """Sweeps: launchers, collection into runs.parquet and datasets, resume, failures,
-replicate seeds (imssim.sweep, imssim.collect)."""
+replicate seeds (imssim.runs.sweep, imssim.runs.datasets)."""
 
 from __future__ import annotations
 
@@ -18,10 +18,11 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
 
-from imssim.collect import RUNS_FILE, Sweep, collect
-from imssim.results import TABLES, load_results
-from imssim.run import run_pair
-from imssim.sweep import (
+from imssim.runs.api import run_pair
+from imssim.runs.datasets import RUNS_FILE, Sweep, collect
+from imssim.runs.folders import TABLES
+from imssim.runs.load import load_results
+from imssim.runs.sweep import (
     count_runs,
     execute_job,
     parameter_overrides,
@@ -157,9 +158,9 @@ def test_a_resumed_sweep_skips_complete_runs_and_equals_an_uninterrupted_one(tmp
 
 FAILING = """
 import sys
-import imssim.run
+import imssim.runs.api
 
-run = sys.modules["imssim.run"]
+run = sys.modules["imssim.runs.api"]
 real = run.run_pair
 
 def run_pair(config, *args, **kwargs):
@@ -168,7 +169,7 @@ def run_pair(config, *args, **kwargs):
     return real(config, *args, **kwargs)
 
 run.run_pair = run_pair
-from imssim.cli import main
+from imssim.cli.main import main
 main()
 """
 
@@ -236,7 +237,7 @@ def test_replicates_run_in_one_job_with_every_seed_recorded(tmp_path):
             "counterfactual": "none",
         }
     )
-    from imssim.sweep import headline
+    from imssim.runs.sweep import headline
 
     assert headline(alone)["autonomy"] == pytest.approx(one["autonomy"], abs=1e-9)
 
@@ -282,7 +283,7 @@ def test_collect_refuses_a_folder_without_runs(tmp_path):
     with pytest.raises(ImssimError, match="no run folder"):
         collect(tmp_path)
     out = subprocess.run(
-        [sys.executable, "-m", "imssim.collect", str(tmp_path / "nowhere")],
+        [sys.executable, "-m", "imssim.cli.collect", str(tmp_path / "nowhere")],
         capture_output=True,
         text=True,
         timeout=120,
@@ -307,8 +308,8 @@ def test_sweeps_use_the_sweeper_that_composes_each_job_once(tmp_path):
 
 
 def test_the_progress_process_counts_run_folders_and_stops(tmp_path):
-    from imssim.progress import count
-    from imssim.sweep import ProgressProcess
+    from imssim.runs.progress import count
+    from imssim.runs.sweep import ProgressProcess
 
     for name in ("a_1", "b_2", "tables", "figures", ".tmp-c_3", ".jobs"):
         (tmp_path / name).mkdir()
@@ -332,7 +333,7 @@ def test_the_progress_process_counts_run_folders_and_stops(tmp_path):
 def test_a_dataset_part_from_arrow_tables_equals_one_from_the_frames(short_run, parameters):
     """The sweep's dataset parts built on the run's tables converted for its folder are
     the parts built from the frames: the same columns, types and values."""
-    from imssim.results import arrow_tables
+    from imssim.runs.folders import arrow_tables
 
     tables = dict(short_run.tables.items())
     tables["empty"] = short_run.tables.events.iloc[0:0]

@@ -7,17 +7,22 @@ Public API::
     result.tables.countries                         # tidy pandas tables
     pair = run_pair({"scenario": "deep_cuts"})      # and its counterfactual
     pair.counterfactual.tables                      # the same run without the cuts
+
+The packages, in the order state flows through them: :mod:`imssim.config` (settings),
+:mod:`imssim.world` (the world data), :mod:`imssim.model` (the simulation and its
+tables), :mod:`imssim.runs` (running, storing and sweeping), :mod:`imssim.studies` and
+:mod:`imssim.present` (studies over many runs; summary, charts, report, dashboard), and
+:mod:`imssim.cli` (the commands).
 """
 
-import sys
-import types
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from imssim.config import Config, to_config
 from imssim.errors import ConfigError, ImssimError, WorldDataError
 
 if TYPE_CHECKING:
-    from imssim.run import Result, check, run, run_pair
+    from imssim.runs.api import Result, check, run, run_pair
+    from imssim.runs.load import load_results
 
 __all__ = [
     "Config",
@@ -33,49 +38,25 @@ __all__ = [
 ]
 __version__ = "0.1.0"
 
-
-def load_results(path):
-    """Read a run folder written by the command line (see :mod:`imssim.results`)."""
-    from imssim.results import load_results as _load
-
-    return _load(path)
-
-
-class _Package(types.ModuleType):
-    """The package, with run, run_pair, check and Result loaded when first used.
-
-    They import the model and Mesa (about a second), which reading run folders back
-    (imssim-report, imssim-plot) never needs. As before, ``imssim.run`` is the function:
-    loading the submodule of the same name leaves it so.
-    """
-
-    @property
-    def run(self):
-        from imssim.run import run
-
-        return run
-
-    @run.setter
-    def run(self, submodule) -> None:
-        pass  # the import system records the submodule imssim.run here; run stays the function
-
-    @property
-    def run_pair(self):
-        from imssim.run import run_pair
-
-        return run_pair
-
-    @property
-    def check(self):
-        from imssim.run import check
-
-        return check
-
-    @property
-    def Result(self):
-        from imssim.run import Result
-
-        return Result
+# loaded when first used: they import the model and Mesa (about a second), which reading
+# run folders back (imssim-report, imssim-plot) never needs
+_LAZY = {
+    "run": "imssim.runs.api",
+    "run_pair": "imssim.runs.api",
+    "check": "imssim.runs.api",
+    "Result": "imssim.runs.api",
+    "load_results": "imssim.runs.load",
+}
 
 
-sys.modules[__name__].__class__ = _Package
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'imssim' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,5 +1,5 @@
 """``python -m imssim`` is the ``imssim`` command."""
 
-from imssim.cli import main
+from imssim.cli.main import main
 
 main()

@@ -1,5 +1,5 @@
 """Registers imssim's launcher with Hydra (``hydra/launcher=imssim``, the default of
-``conf/``); the launcher itself is :mod:`imssim.launcher`.
+``conf/``); the launcher itself is :mod:`imssim.runs.launcher`.
 
 Its code lives outside ``hydra_plugins`` because Hydra executes the modules it finds
 here again whenever it scans for plugins, which would reset a worker's state; Hydra
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from hydra.core.config_store import ConfigStore
 
-from imssim.launcher import ImssimLauncher as _Launcher
+from imssim.runs.launcher import ImssimLauncher as _Launcher
 
 
 @dataclass
@@ -29,4 +29,4 @@ ConfigStore.instance().store(group="hydra/launcher", name="imssim", node=ImssimL
 
 
 class ImssimLauncher(_Launcher):
-    """:class:`imssim.launcher.ImssimLauncher`, where Hydra looks for it."""
+    """:class:`imssim.runs.launcher.ImssimLauncher`, where Hydra looks for it."""

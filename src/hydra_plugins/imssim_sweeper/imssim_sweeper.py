@@ -3,7 +3,7 @@
 Before launching, Hydra's basic sweeper composes every job's config once more in the
 launching process, about a tenth of a second each, one after another: some twenty
 minutes for ten thousand jobs. The ``imssim`` command has already checked every value
-swept (``imssim.cli.preflight``), and each job composes and checks its own config
+swept (``imssim.cli.main.preflight``), and each job composes and checks its own config
 again, recording a refused combination as a failed run. Everything else (the grid, its
 order, ``hydra.sweeper.params``, ``max_batch_size``) is the basic sweeper's.
 """

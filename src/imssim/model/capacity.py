@@ -1,0 +1,148 @@
+"""Outcomes: capacity to act, autonomy, efficiency and alliance shortfalls.
+
+Capacity to act (*handelingsvermogen*) is a state's own capability plus what its
+partners make available; the note and the AIV count it as part of sovereignty
+(p. 3: "Vormen van samenwerking die het handelingsvermogen van staten vergroten,
+maken geen inbreuk op de nationale soevereiniteit"). Autonomy is the share of a
+state's capability base it can use at its sole discretion, which each deeper form
+reduces (p. 5: the forms "de (soevereine) vrijheid van handelen steeds verder
+inperken").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from imssim.model.blocks import nonzero3
+from imssim.model.forms import FormTable
+
+EPS = 1e-9
+
+
+def reference_level(k: np.ndarray, handed: np.ndarray) -> np.ndarray:
+    """A state's capability base in each area: what it holds plus what it handed to a
+    partner at form 6 (and relies on the partner for)."""
+    return k + handed
+
+
+def threat_factor(threat: np.ndarray, elasticity: float) -> np.ndarray:
+    """How much a threat level scales a need: 1 at the 2012 level (threat 1)."""
+    return np.maximum(1.0 + elasticity * (threat - 1.0), 0.0)
+
+
+def need_gap(k: np.ndarray, handed: np.ndarray, need: np.ndarray) -> np.ndarray:
+    """float[N, A] in [0, 1]: how far what a state holds (or handed to a partner) falls
+    short of what it needs in each area (its 2012 holding, scaled by its threat)."""
+    ref = reference_level(k, handed)
+    return np.clip(np.divide(need - ref, need, out=np.zeros_like(need), where=need > EPS), 0, 1)
+
+
+def offers(
+    k: np.ndarray,
+    handed: np.ndarray,
+    eff: np.ndarray,
+    reliability: np.ndarray,
+    forms: FormTable,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each state's reference level float[N, A] and the share x float[N, N, A] of it that
+    each partner j offers: x = access[form] x reliability x min(1, k_j / ref_i)."""
+    ref = reference_level(k, handed)  # [N, A]
+    ratio = np.divide(
+        k[None, :, :], ref[:, None, :], out=np.zeros(eff.shape), where=ref[:, None, :] > EPS
+    )
+    return ref, forms.access[eff] * reliability[:, :, None] * np.minimum(1.0, ratio)
+
+
+def pair_offers(
+    k: np.ndarray,
+    handed: np.ndarray,
+    eff: np.ndarray,
+    reliability: np.ndarray,
+    forms: FormTable,
+    rows: np.ndarray,
+    cols: np.ndarray,
+) -> np.ndarray:
+    """float[P]: the capability each listed partner ``cols[p]`` offers state ``rows[p]``
+    over all areas (:func:`partner_offer` at those pairs, computed for them only)."""
+    ref = reference_level(k, handed)
+    ref_i = ref[rows]  # [P, A]
+    ratio = np.divide(k[cols], ref_i, out=np.zeros(ref_i.shape), where=ref_i > EPS)
+    x = forms.access[eff[rows, cols]] * reliability[rows, cols][:, None] * np.minimum(1.0, ratio)
+    return (x * ref_i).sum(axis=1)
+
+
+def contribution(
+    k: np.ndarray,
+    handed: np.ndarray,
+    eff: np.ndarray,
+    reliability: np.ndarray,
+    forms: FormTable,
+) -> np.ndarray:
+    """Capability partners make available to each state per area, float[N, A].
+
+    Each partner j offers a share x of the state's own reference level (:func:`offers`);
+    offers combine like independent chances (1 - prod(1 - x)), so a state can at most
+    double its reference level in an area and many shallow ties do not add up to more
+    than one deep tie.
+
+    Form 0 gives no access, so only the pairs and areas with a form offer anything:
+    their terms log(1 - x) are summed (over partners, in order) and the others, each
+    exactly -0.0, are left out, which leaves every sum as it is.
+    """
+    n, _, a = eff.shape
+    ref = reference_level(k, handed)  # [N, A]
+    if forms.access[0] != 0.0:  # (the config checks exclude it) every pair and area offers
+        x = offers(k, handed, eff, reliability, forms)[1]
+        x = np.clip(x, 0.0, 1.0 - 1e-12)
+        return ref * (1.0 - np.exp(np.log1p(-x).sum(axis=1)))
+    i, j, ar = nonzero3(eff > 0)
+    ref_i = ref[i, ar]
+    ratio = np.divide(k[j, ar], ref_i, out=np.zeros(ref_i.shape), where=ref_i > EPS)
+    x = forms.access[eff[i, j, ar]] * reliability[i, j] * np.minimum(1.0, ratio)
+    x = np.clip(x, 0.0, 1.0 - 1e-12)
+    log_none = np.bincount(i * a + ar, weights=np.log1p(-x), minlength=n * a).reshape(n, a)
+    return ref * (1.0 - np.exp(log_none))
+
+
+def partner_offer(
+    k: np.ndarray,
+    handed: np.ndarray,
+    eff: np.ndarray,
+    reliability: np.ndarray,
+    forms: FormTable,
+) -> np.ndarray:
+    """float[N, N]: the capability j offers i over all areas (before offers combine,
+    :func:`offers`): what i depends on j for."""
+    ref, x = offers(k, handed, eff, reliability, forms)
+    return (x * ref[:, None, :]).sum(axis=2)
+
+
+def autonomy(
+    k: np.ndarray,
+    handed: np.ndarray,
+    area_form: np.ndarray,
+    forms: FormTable,
+) -> np.ndarray:
+    """Share of the reference capability a state may use at its sole discretion, float[N].
+
+    What it handed to a partner at form 6 is not at its disposal at all; what it holds is,
+    less the constraint of its deepest form in the area.
+    """
+    ref = reference_level(k, handed)
+    constraint = forms.constraint[area_form]
+    total = ref.sum(axis=1)
+    free = (k * (1.0 - constraint)).sum(axis=1)
+    return np.divide(free, total, out=np.ones_like(total), where=total > EPS)
+
+
+def shortfall_surplus(
+    k: np.ndarray, requirement: np.ndarray, members: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Alliance aggregate per area and its shortfall and surplus as fractions of need.
+
+    `requirement` is the need per area in capability units; the aggregate is the sum
+    of the members' own capability (cooperation re-uses capability, it adds none).
+    """
+    aggregate = k[members].sum(axis=0)
+    gap = (requirement - aggregate) / requirement
+    return aggregate, np.clip(gap, 0.0, None), np.clip(-gap, 0.0, None)

@@ -1,0 +1,150 @@
+"""Partner rings (*schillen*): each state's own view of every other state.
+
+The note (p. 5-13) distinguishes strategic, affiliated (*gelieerde*) and opportunity
+(*gelegenheids*) partners "waarbij geldt dat partners door de tijd heen van de ene
+schil naar de andere kunnen bewegen". The rings are one state's view of its partners
+and need not be mutual: A may count B as strategic while B counts A as affiliated.
+The rules, applied to the cooperation record:
+
+- strategic for A: deep bilateral cooperation (some area at form >=
+  ``strategic_min_form``), several goals (``strategic_min_areas`` areas at form >= 2,
+  an area shared only through a framework counting ``ring_framework_weight``), lasting
+  (``strategic_min_years`` years of bilateral form >= ``ring_duration_form``), A's own
+  initiative (A proposed at least ``strategic_min_initiative`` of their bilateral ties,
+  or they date from before 2012: "initiatief ligt bij de partners zelf"), and priority:
+  B is among the ``strategic_max_partners`` partners meeting these criteria that make
+  the most capability available to A (A's dependence and goals: "met minder partners,
+  maar wel intensiever"); under a policy that names priority partners, only they;
+- affiliated: a NATO or EU co-member with cooperation beyond the NATO and EU baseline
+  (a bilateral tie or a shared framework): "Met diverse NAVO- en EU-partners bestaan
+  - buiten de multilaterale kaders - ook bilaterale samenwerkingsverbanden";
+- opportunity: any other cooperation (thematic, often temporary);
+- none: no cooperation beyond the baseline.
+
+The depth, breadth and duration criteria are the pair's; initiative and priority are
+A's own, so only they make views differ. Hysteresis keeps partners from flickering: a
+strategic partner stays strategic until its score falls below ``1 - ring_hysteresis``,
+and a partner drops to a lower ring only after ``ring_exit_delay`` consecutive years
+below its current one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import IntEnum
+
+import numpy as np
+
+from imssim.config import ModelParams
+from imssim.model.blocks import count_over_areas, max_over_areas
+from imssim.model.forms import LASTING
+
+
+class Ring(IntEnum):
+    NONE = 0
+    OPPORTUNITY = 1
+    AFFILIATED = 2
+    STRATEGIC = 3
+
+
+RING_NAMES = ("none", "opportunity", "affiliated", "strategic")
+RING_LEVEL = {name: level for level, name in enumerate(RING_NAMES)}  # 3: strategic
+
+
+def strategic_score(
+    bilateral: np.ndarray, framework: np.ndarray, deep_years: np.ndarray, p: ModelParams
+) -> np.ndarray:
+    """float[N, N]: the pair's least-met strategic criterion as a ratio (>= 1: all met).
+
+    `framework` [N, N, A] is the form the pair shares through frameworks beyond the
+    baseline; `deep_years` counts years of bilateral form >= ``ring_duration_form``.
+    """
+    depth = max_over_areas(bilateral) / p.strategic_min_form
+    lasting = bilateral >= LASTING
+    through_frameworks = (framework >= LASTING) & ~lasting
+    breadth = (
+        count_over_areas(lasting) + p.ring_framework_weight * count_over_areas(through_frameworks)
+    ) / (p.strategic_min_areas)
+    duration = deep_years / p.strategic_min_years
+    return np.minimum(np.minimum(depth, breadth), duration)
+
+
+def priority_rank(offer: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """int[N, N]: j's rank among i's candidates by what j makes available to i (0: most).
+
+    Ties go to the lower index; non-candidates rank after all candidates.
+    """
+    n = offer.shape[0]
+    key = np.where(candidates, offer, -np.inf)
+    order = np.argsort(-key, axis=1, kind="stable")
+    rank = np.empty((n, n), dtype=np.int64)
+    rank[np.arange(n)[:, None], order] = np.arange(n)[None, :]
+    return rank
+
+
+def _top_candidates(
+    offer: np.ndarray | Callable[[np.ndarray, np.ndarray], np.ndarray],
+    candidates: np.ndarray,
+    limit: int,
+) -> np.ndarray:
+    """bool[N, N]: each state's candidates ranked below `limit` by
+    :func:`priority_rank`, ranking the candidates only. `offer` is float[N, N] or a
+    function giving the offers at (rows, cols)."""
+    rows, cols = np.nonzero(candidates)
+    values = offer(rows, cols) if callable(offer) else offer[rows, cols]
+    # as the stable sort by -offer: the larger offer first, the lower index on a tie
+    order = np.lexsort((cols, -values, rows))
+    rows, cols = rows[order], cols[order]
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if rows.size else rows
+    rank = np.arange(rows.size) - np.repeat(starts, np.diff(np.r_[starts, rows.size]))
+    out = np.zeros(candidates.shape, dtype=bool)
+    keep = rank < limit
+    out[rows[keep], cols[keep]] = True
+    return out
+
+
+def target_rings(
+    bilateral: np.ndarray,
+    framework: np.ndarray,
+    any_coop: np.ndarray,
+    deep_years: np.ndarray,
+    initiative: np.ndarray,
+    offer: np.ndarray | Callable[[np.ndarray, np.ndarray], np.ndarray],
+    comember: np.ndarray,
+    current: np.ndarray,
+    p: ModelParams,
+    priority: np.ndarray | None = None,
+) -> np.ndarray:
+    """int[N, N]: the ring each state's view of each other qualifies for now.
+
+    `any_coop` [N, N] marks pairs cooperating beyond the NATO and EU baseline,
+    `initiative` [N, N] counts the bilateral ties i proposed to j (ties of the 2012
+    record count for both) and `offer` [N, N] is the capability j makes available to i
+    (or a function giving it at given (rows, cols): only the candidates' are needed);
+    `priority` [N, N] (optional) marks the partners a policy of few partners lets i
+    treat as priorities: only they can be strategic in i's view. Row i is i's view.
+    """
+    score = strategic_score(bilateral, framework, deep_years, p)
+    threshold = np.where(current == Ring.STRATEGIC, 1.0 - p.ring_hysteresis, 1.0)
+    candidates = any_coop & (score >= threshold) & (initiative >= p.strategic_min_initiative)
+    if priority is not None:
+        candidates &= priority
+    np.fill_diagonal(candidates, False)
+    strategic = _top_candidates(offer, candidates, p.strategic_max_partners)
+    ring = np.where(any_coop, np.where(comember, Ring.AFFILIATED, Ring.OPPORTUNITY), Ring.NONE)
+    ring = np.where(strategic, Ring.STRATEGIC, ring)
+    np.fill_diagonal(ring, Ring.NONE)
+    return ring.astype(np.int8)
+
+
+def update_rings(
+    current: np.ndarray, below: np.ndarray, target: np.ndarray, p: ModelParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """Move to `target`: up at once, down after `ring_exit_delay` years below."""
+    lower = target < current
+    below = np.where(lower, below + 1, 0)
+    drop = lower & (below > p.ring_exit_delay)
+    new = np.where(target > current, target, current)
+    new = np.where(drop, target, new)
+    below = np.where(drop, 0, below)
+    return new.astype(np.int8), below.astype(np.int16)

@@ -1,0 +1,315 @@
+"""Collecting the model's outcomes year by year into tidy tables.
+
+Per year the model hands over its arrays; the recorder keeps compact copies and
+builds the tables of the output contract at the end: ``countries`` (year x state),
+``pairs`` (year x ordered pair with any relation: the first state's own view),
+``events`` (one row per change), ``alliance`` (one row per year), ``holdings`` (year x
+state x area) and ``frameworks`` (year x framework in force).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from imssim.model.blocks import count_over_areas, max_over_areas
+from imssim.model.forms import DEEP
+from imssim.model.rings import RING_NAMES, Ring
+from imssim.world import World
+
+EVENT_KINDS = (
+    "formed",
+    "deepened",
+    "downgraded",
+    "abandoned",
+    "joined",
+    "left",
+    "gave_up",
+    "rebuilt",
+    "founded",
+    "ended",
+)
+
+
+@dataclass
+class Tables:
+    """The tidy results of one run."""
+
+    countries: pd.DataFrame
+    pairs: pd.DataFrame
+    events: pd.DataFrame
+    alliance: pd.DataFrame
+    holdings: pd.DataFrame
+    frameworks: pd.DataFrame
+
+    def items(self) -> list[tuple[str, pd.DataFrame]]:
+        return [
+            ("countries", self.countries),
+            ("pairs", self.pairs),
+            ("events", self.events),
+            ("alliance", self.alliance),
+            ("holdings", self.holdings),
+            ("frameworks", self.frameworks),
+        ]
+
+
+def labels(names: tuple[str, ...], codes: np.ndarray) -> object:
+    """The column of strings ``names[codes]``, as pandas makes it from
+    ``np.array(names)[codes]``; built by Arrow from the codes where pandas keeps
+    strings in Arrow (much faster for long tables)."""
+    plain = np.array(names)
+    sample = pd.Series(plain[:1]).array
+    if getattr(sample.dtype, "storage", None) == "pyarrow" and codes.size:
+        import pyarrow as pa
+
+        kind = pa.array(sample).type  # string or large_string, as pandas makes it
+        taken = pa.array(list(names), type=kind).take(pa.array(codes))
+        return pd.array(taken, dtype=sample.dtype)
+    return plain[codes]
+
+
+def pair_counts(eff: np.ndarray, bilateral: np.ndarray) -> dict[str, np.ndarray]:
+    """Per ordered pair: the deepest effective and bilateral forms, the areas at any
+    form and at a deep form, whether there is a bilateral tie; and over all pairs and
+    areas, how many hold each form 1-6, effective and bilateral."""
+    out = {
+        "max_form": max_over_areas(eff),
+        "bilateral_form": max_over_areas(bilateral),
+        "n_areas": count_over_areas(eff > 0),
+        "n_deep_areas": count_over_areas(eff >= DEEP),
+        "eff_count": np.zeros(7, dtype=np.int64),
+        "bil_count": np.zeros(7, dtype=np.int64),
+    }
+    out["bilateral_any"] = out["bilateral_form"] > 0
+    for form in range(1, 7):
+        out["eff_count"][form] = np.count_nonzero(eff == form)
+        out["bil_count"][form] = np.count_nonzero(bilateral == form)
+    return out
+
+
+class Recorder:
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self._countries: list[dict[str, np.ndarray]] = []
+        self._pairs: list[dict[str, np.ndarray]] = []
+        self._alliance: list[dict[str, float]] = []
+        self._holdings: list[dict[str, np.ndarray]] = []
+        self._frameworks: list[dict[str, object]] = []
+
+    def record(
+        self,
+        *,
+        year: int,
+        gdp: np.ndarray,
+        budget: np.ndarray,
+        real_budget: np.ndarray,
+        share: np.ndarray,
+        threat: np.ndarray,
+        pressure: np.ndarray,
+        capability: np.ndarray,
+        capacity: np.ndarray,
+        autonomy: np.ndarray,
+        areas_held: np.ndarray,
+        areas_dropped: np.ndarray,
+        areas_rebuilt: np.ndarray,
+        ring: np.ndarray,
+        eff: np.ndarray,
+        bilateral: np.ndarray,
+        trust: np.ndarray,
+        aggregate: np.ndarray,
+        requirement: np.ndarray,
+        shortfall: np.ndarray,
+        surplus: np.ndarray,
+        alliance_capability: float,
+        alliance_threat: float,
+        k: np.ndarray,
+        need: np.ndarray,
+        dropped: np.ndarray,
+        rebuilding: np.ndarray,
+        relying: np.ndarray,
+    ) -> None:
+        w = self.world
+        n = w.n_states
+        pair = pair_counts(eff, bilateral)
+        self._countries.append(
+            {
+                "year": np.full(n, year),
+                "gdp": gdp.copy(),
+                "budget": budget.copy(),
+                "real_budget": real_budget.copy(),
+                "defence_share": share.copy(),
+                "threat": threat.copy(),
+                "pressure": pressure.copy(),
+                "capability": capability.copy(),
+                "capacity_to_act": capacity.copy(),
+                "autonomy": autonomy.copy(),
+                "efficiency": np.divide(
+                    capacity, real_budget, out=np.zeros_like(capacity), where=real_budget > 0
+                ),
+                "n_strategic": (ring == Ring.STRATEGIC).sum(axis=1),
+                "n_affiliated": (ring == Ring.AFFILIATED).sum(axis=1),
+                "n_opportunity": (ring == Ring.OPPORTUNITY).sum(axis=1),
+                "n_partners_bilateral": pair["bilateral_any"].sum(axis=1),
+                "n_areas_held": areas_held.copy(),
+                "n_areas_dropped": areas_dropped.copy(),
+                "n_areas_rebuilt": areas_rebuilt.copy(),
+            }
+        )
+        max_form = pair["max_form"]
+        rows, cols = np.nonzero((ring > 0) | (max_form > 0))
+        self._pairs.append(
+            {
+                "year": np.full(rows.size, year, dtype=np.int32),
+                "country_idx": rows,
+                "partner_idx": cols,
+                "ring_idx": ring[rows, cols],
+                "partner_ring_idx": ring[cols, rows],
+                "max_form": max_form[rows, cols].astype(np.int8),
+                "bilateral_form": pair["bilateral_form"][rows, cols].astype(np.int8),
+                "n_areas": pair["n_areas"][rows, cols].astype(np.int16),
+                "n_deep_areas": pair["n_deep_areas"][rows, cols].astype(np.int16),
+                "trust": trust[rows, cols],
+            }
+        )
+        self._holdings.append(
+            {
+                "year": np.full(k.size, year, dtype=np.int32),
+                "capability": k.ravel().copy(),
+                "need": need.ravel().copy(),
+                "held": (k > 1e-9).ravel(),
+                "given_up": dropped.ravel().copy(),
+                "rebuilding": rebuilding.ravel().copy(),
+                "relies_on_partner": relying.ravel().copy(),
+            }
+        )
+        # each unordered pair once: the record and the frameworks are symmetric, so
+        # every count over ordered pairs is twice the count over pairs
+        eff_count, bil_count = pair["eff_count"] // 2, pair["bil_count"] // 2
+        forms = np.arange(eff_count.size)
+        n_ties, n_effective = int(bil_count[1:].sum()), int(eff_count[1:].sum())
+        row: dict[str, float] = {
+            "year": year,
+            "threat": alliance_threat,
+            "capability": alliance_capability,
+            "n_pairs_bilateral": int(pair["bilateral_any"].sum()) // 2,
+            "n_ties_bilateral": n_ties,
+            "mean_form_bilateral": float(np.float64((forms * bil_count).sum()) / n_ties)
+            if n_ties
+            else 0.0,
+            "n_pairs_effective": int((max_form > 0).sum()) // 2,
+            "mean_form_effective": float(np.float64((forms * eff_count).sum()) / n_effective)
+            if n_effective
+            else 0.0,
+        }
+        for form in range(1, 7):
+            row[f"n_form_{form}"] = int(eff_count[form])
+        row["shortfall_total"] = float((shortfall * requirement).sum() / requirement.sum())
+        row["n_shortfall_areas"] = int((shortfall > 0).sum())
+        worst = int(np.argmax(shortfall))
+        row["worst_shortfall"] = float(shortfall[worst])
+        row["worst_shortfall_area"] = w.areas[worst] if shortfall[worst] > 0 else ""
+        for a, area in enumerate(w.areas):
+            row[f"requirement_{area}"] = float(requirement[a])
+            row[f"capability_{area}"] = float(aggregate[a])
+            row[f"shortfall_{area}"] = float(shortfall[a])
+            row[f"surplus_{area}"] = float(surplus[a])
+        self._alliance.append(row)
+
+    def latest(self) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+        """The last year recorded: the countries' columns (arrays over states) and the
+        alliance's row."""
+        return self._countries[-1], self._alliance[-1]
+
+    def record_frameworks(
+        self, year: int, frameworks: list, members: np.ndarray, ended: np.ndarray
+    ) -> None:
+        """One row per framework in force in `year` (members and lead by ISO3 code)."""
+        iso = self.world.iso3
+        for f, fw in enumerate(frameworks):
+            if ended[f] or not members[f].any():
+                continue
+            codes = [iso[i] for i in np.flatnonzero(members[f])]
+            self._frameworks.append(
+                {
+                    "year": year,
+                    "framework": fw.id,
+                    "name": fw.name,
+                    "purpose": fw.purpose,
+                    "area": self.world.areas[fw.area],
+                    "form": fw.form,
+                    "lead": iso[fw.lead] if fw.lead >= 0 else "",
+                    "since": fw.since,
+                    "origin": "founded" if f >= len(self.world.frameworks) else "record",
+                    "n_members": len(codes),
+                    "members": ";".join(codes),
+                }
+            )
+
+    def tables(self, events: list) -> Tables:
+        w = self.world
+        iso = np.array(w.iso3)
+        countries = pd.DataFrame(
+            {k: np.concatenate([c[k] for c in self._countries]) for k in self._countries[0]}
+        )
+        n_years = len(self._countries)
+        countries.insert(1, "country", np.tile(iso, n_years))
+        countries.insert(2, "region", np.tile(w.region, n_years))
+        countries["year"] = countries["year"].astype(np.int32)
+        pairs = pd.DataFrame(
+            {k: np.concatenate([p[k] for p in self._pairs]) for k in self._pairs[0]}
+        )
+        pairs.insert(1, "country", labels(w.iso3, pairs.pop("country_idx").to_numpy()))
+        pairs.insert(2, "partner", labels(w.iso3, pairs.pop("partner_idx").to_numpy()))
+        ring_idx = pairs.pop("ring_idx").to_numpy()
+        pairs.insert(3, "ring", pd.Categorical.from_codes(ring_idx, categories=RING_NAMES))
+        partner_ring = pairs.pop("partner_ring_idx").to_numpy()
+        pairs.insert(
+            4, "partner_ring", pd.Categorical.from_codes(partner_ring, categories=RING_NAMES)
+        )
+        events_df = pd.DataFrame(
+            {
+                "year": np.array([y for y, _ in events], dtype=np.int32),
+                "kind": pd.Categorical([e.kind for _, e in events], categories=EVENT_KINDS),
+                "country": [w.iso3[e.country] if e.country >= 0 else "" for _, e in events],
+                "partner": [e.framework if e.partner < 0 else w.iso3[e.partner] for _, e in events],
+                "area": [w.areas[e.area] for _, e in events],
+                "from_form": np.array([e.from_form for _, e in events], dtype=np.int8),
+                "to_form": np.array([e.to_form for _, e in events], dtype=np.int8),
+                "reason": [e.reason for _, e in events],
+            }
+        )
+        alliance = pd.DataFrame(self._alliance)
+        alliance["year"] = alliance["year"].astype(np.int32)
+        holdings = pd.DataFrame(
+            {k: np.concatenate([h[k] for h in self._holdings]) for k in self._holdings[0]}
+        )
+        states = np.tile(np.repeat(np.arange(w.n_states), w.n_areas), n_years)
+        holdings.insert(1, "country", labels(w.iso3, states))
+        areas = np.tile(np.arange(w.n_areas), w.n_states * n_years)
+        holdings.insert(2, "area", labels(w.areas, areas))
+        columns = [
+            "year",
+            "framework",
+            "name",
+            "purpose",
+            "area",
+            "form",
+            "lead",
+            "since",
+            "origin",
+            "n_members",
+            "members",
+        ]
+        frameworks = pd.DataFrame(self._frameworks, columns=columns)
+        for col in ("year", "form", "since", "n_members"):
+            frameworks[col] = frameworks[col].astype(np.int32)
+        return Tables(
+            countries=countries,
+            pairs=pairs,
+            events=events_df,
+            alliance=alliance,
+            holdings=holdings,
+            frameworks=frameworks,
+        )

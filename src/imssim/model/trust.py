@@ -1,0 +1,54 @@
+"""Trust between states and the reliability it buys (docs/ODD.md, 7.4).
+
+Trust grows while a pair cooperates at pooling or deeper, returns to a base level
+otherwise, moves with a little symmetric noise, and drops when the partner cuts a
+capability the pair shares. Reliability, the share of a promised contribution a
+partner delivers, rises with trust.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from imssim.config import ModelParams
+from imssim.model.blocks import any_over_areas, max_over_areas
+from imssim.model.forms import Form
+
+
+def update_trust(
+    trust: np.ndarray,
+    base: np.ndarray,
+    eff: np.ndarray,
+    bilateral: np.ndarray,
+    cut_fraction: np.ndarray,
+    p: ModelParams,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """float[N, N]: next year's trust of i in j."""
+    max_form = max_over_areas(eff)
+    depth = np.clip((max_form - 1) / 5.0, 0.0, 1.0)
+    grown = trust + p.trust_gain * depth * (1.0 - trust)
+    decayed = trust + p.trust_decay * (base - trust)
+    trust = np.where(max_form >= Form.POOLING, grown, decayed)
+    n = trust.shape[0]
+    noise = rng.normal(0.0, p.trust_noise, size=(n, n)) if p.trust_noise > 0 else np.zeros((n, n))
+    noise = np.triu(noise, 1)
+    noise = noise + noise.T
+    trust = trust + np.where(max_form > 0, noise, 0.0)
+    # a partner that cuts a capability we share loses some of our trust
+    cut = cut_fraction > p.cut_tolerance  # [N, A]
+    partner_cut = np.zeros(trust.shape, dtype=bool)
+    cutters = np.flatnonzero(cut.any(axis=1))  # only states that cut matter
+    if cutters.size:
+        # shared: the pair's own ties, not the NATO/EU baseline
+        shared = bilateral[:, cutters, :] > 0
+        partner_cut[:, cutters] = any_over_areas(shared & cut[cutters][None, :, :])
+    trust = trust - p.trust_shock * partner_cut
+    trust = np.clip(trust, 0.0, 1.0)
+    np.fill_diagonal(trust, 0.0)
+    return trust
+
+
+def reliability(trust: np.ndarray, p: ModelParams) -> np.ndarray:
+    """float[N, N]: the share of a promised contribution partner j delivers to i."""
+    return p.reliability_floor + (1.0 - p.reliability_floor) * trust

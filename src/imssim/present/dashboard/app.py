@@ -1,0 +1,279 @@
+"""The dashboard page: Mesa's ``SolaraViz`` around a run and its counterfactual.
+
+Every browser session renders its own :func:`Page`, which builds its own settings and
+:class:`SessionModel`: nothing is built at import, since a model made at module level
+would be shared by everyone who opens the page.
+
+``SolaraViz`` gives the page its frame and Mesa's controls: Step and Play advance both
+runs a year at a time, Reset takes them back to the first year. A change of a
+setting applies at once: the run and its counterfactual are built again with it and
+replayed to the year on screen. The views below the controls are drawn by
+:mod:`imssim.present.dashboard.views` and follow every step.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+
+import solara
+from mesa.visualization import SolaraViz
+from mesa.visualization.utils import update_counter
+
+from imssim.errors import ImssimError
+from imssim.present.dashboard import views
+from imssim.present.dashboard.runs import SCALE_RANGE, DashboardModel, DashboardSettings, shipped
+from imssim.present.plots.common import display
+from imssim.world import load_world
+
+TITLE = "imssim: international military cooperation under austerity"
+PLAY_INTERVAL_MS = 300
+CSS = """
+.imssim-year { font-size: 30px; line-height: 1.2; }
+.imssim-note { font-size: 12px; color: #555; line-height: 1.35; }
+.imssim-lines { font-size: 13px; margin: 4px 0 0 0; padding-left: 18px; columns: 2; }
+.imssim-events table { border-collapse: collapse; width: 100%; font-size: 12px; }
+.imssim-events th { text-align: left; position: sticky; top: 0; background: #eeeeee; }
+.imssim-events td, .imssim-events th { padding: 2px 6px; border-bottom: 1px solid #e0e0e0; }
+/* Mesa's card of model parameters stays empty (the settings have their own card) */
+.v-navigation-drawer .v-card:has(> .v-card__text > .v-sheet:empty) { display: none; }
+"""
+
+
+class SessionModel(DashboardModel):
+    """The dashboard's model as Mesa's Reset builds it again, ``type(model)(**model_params)``:
+    from the session's settings as they are at that moment."""
+
+    def __init__(self, settings: solara.Reactive[DashboardSettings]) -> None:
+        super().__init__(settings.value)
+
+
+def state_labels() -> dict[str, str]:
+    """'Netherlands (NLD)' -> 'NLD' for every state of the world, sorted by name."""
+    names = load_world().name_of
+    return {display(code, names): code for code in sorted(names, key=names.__getitem__)}
+
+
+def _lines(lines: list[str], classes: str) -> solara.Element:
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    return solara.HTML(tag="ul", unsafe_innerHTML=items, classes=[classes])
+
+
+def _note(text: str) -> solara.Element:
+    return solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), classes=["imssim-note"])
+
+
+# --------------------------------------------------------------------------- views
+
+
+@solara.component
+def YearView(model: DashboardModel, year: int):
+    first, last = model.years
+    config = model.config
+    names = load_world().name_of
+    with solara.Card(margin=0):
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=(
+                f"<b>{year}</b> <span style='font-size:16px'>of {first}-{last}: "
+                f"{html.escape(config.scenario.name)}, policy {html.escape(config.policy.name)}"
+                f", seed {config.seed}; the view of "
+                f"{html.escape(display(config.focal, names))}</span>"
+            ),
+            classes=["imssim-year"],
+        )
+        _lines(views.headline(model), "imssim-lines")
+
+
+@solara.component
+def RingsView(model: DashboardModel, year: int):
+    image = solara.use_memo(lambda: views.rings_png(model), [model, year])
+    lines = views.rings_text(model)
+    with solara.Card("Partner rings", margin=0):
+        solara.Image(image, width="100%", classes=["imssim-rings"])
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML="<br>".join(html.escape(line) for line in lines[1:]),
+            classes=["imssim-rings-text"],
+        )
+        _note(lines[0])
+
+
+@solara.component
+def TrendsView(model: DashboardModel, year: int):
+    image = solara.use_memo(lambda: views.trends_png(model), [model, year])
+    with solara.Card("Over time, with and without the budget changes", margin=0):
+        solara.Image(image, width="100%", classes=["imssim-trends"])
+        _note(
+            "Solid: the scenario; dashed: the same world, seed and random draws without "
+            "its budget changes (and budget rules); shaded: the difference."
+        )
+
+
+@solara.component
+def EventsView(model: DashboardModel, year: int):
+    everyone, set_everyone = solara.use_state(False)
+    frame = views.year_events(model, everyone=everyone)
+    with solara.Card(f"Events of {year}", margin=0):
+        solara.Text(views.event_counts(model))
+        solara.Checkbox(
+            label="all states, not only the focal state", value=everyone, on_value=set_everyone
+        )
+        if frame.empty:
+            solara.Text(
+                "No events this year."
+                if year > model.years[0]
+                else "The first year is the 2012 record: events begin with the first step."
+            )
+        else:
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=frame.to_html(index=False, border=0, escape=True),
+                classes=["imssim-events"],
+                style={"max-height": "460px", "overflow-y": "auto"},
+            )
+
+
+@solara.component
+def CooperationView(model: DashboardModel, year: int):
+    view, set_view = solara.use_state(views.COOPERATION_VIEWS[0])
+    image = solara.use_memo(lambda: views.cooperation_png(model, view), [model, year, view])
+    with solara.Card("Cooperation between all states", margin=0):
+        solara.ToggleButtonsSingle(
+            value=view, values=list(views.COOPERATION_VIEWS), on_value=set_view
+        )
+        solara.Image(image, width="100%", classes=["imssim-cooperation"])
+
+
+@solara.component
+def Views(model: DashboardModel):
+    """Every view, laid out in rows; drawn again after each step."""
+    update_counter.get()  # Mesa's controls count steps here: a step renders this again
+    year = model.year  # each view is given the year: a new year draws it again
+    solara.Style(CSS)
+    with solara.Column(gap="12px", style={"padding": "12px"}):
+        YearView(model, year)
+        with solara.Columns([6, 6], gutters_dense=True):
+            RingsView(model, year)
+            TrendsView(model, year)
+        with solara.Columns([5, 7], gutters_dense=True):
+            EventsView(model, year)
+            CooperationView(model, year)
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@solara.component
+def SettingsCard(
+    settings: solara.Reactive[DashboardSettings],
+    model: solara.Reactive[DashboardModel],
+):
+    """The settings; each change builds the runs again and replays them to the year shown."""
+    error = solara.use_reactive(None)
+    states = solara.use_memo(state_labels, [])
+    label_of = {code: label for label, code in states.items()}
+    current = settings.value
+    scenario = model.value.config.scenario
+
+    def apply(**changes) -> None:
+        new = replace(settings.value, **changes)
+        if new == settings.value:
+            return
+        old, year = settings.value, model.value.year
+        settings.set(new)
+        try:
+            fresh = SessionModel(settings)
+        except ImssimError as exc:
+            settings.set(old)
+            error.set(str(exc))
+            return
+        error.set(None)
+        fresh.advance_to(year)
+        model.set(fresh)
+
+    with solara.Card("Settings"):
+        _note("A change applies at once: both runs are replayed to the year shown.")
+        solara.Select(
+            "Scenario",
+            values=shipped("scenario"),
+            value=current.scenario,
+            on_value=lambda v: apply(scenario=v),
+        )
+        solara.Select(
+            "Policy",
+            values=shipped("policy"),
+            value=current.policy,
+            on_value=lambda v: apply(policy=v),
+        )
+        solara.Select(
+            "Focal state",
+            values=list(states),
+            value=label_of[current.focal],
+            on_value=lambda v: apply(focal=states[v]),
+        )
+        _note(
+            "Size of the scenario's budget changes: its cuts and rises times this "
+            f"factor (1 = as written; {len(scenario.budget_changes)} in this scenario)."
+        )
+        solara.SliderFloat(
+            "cuts x",
+            value=current.budget_scale,
+            min=SCALE_RANGE[0],
+            max=SCALE_RANGE[1],
+            step=0.1,
+            on_value=lambda v: apply(budget_scale=round(v, 2)),
+        )
+        has_threats = bool(scenario.threat_events)
+        _note(
+            "Threat: the model has no threat parameter; a scenario raises threat through "
+            "its threat events, whose rises this factor multiplies"
+            + ("." if has_threats else " (this scenario has none).")
+        )
+        solara.SliderFloat(
+            "threat x",
+            value=current.threat_scale,
+            min=SCALE_RANGE[0],
+            max=SCALE_RANGE[1],
+            step=0.1,
+            disabled=not has_threats,
+            on_value=lambda v: apply(threat_scale=round(v, 2)),
+        )
+        _note(
+            "Catalyst: the share of coordination overhead NATO and the EU remove between members."
+        )
+        solara.SliderFloat(
+            "catalyst",
+            value=current.catalyst,
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            on_value=lambda v: apply(catalyst=round(v, 2)),
+        )
+        solara.Checkbox(
+            label="Coordinated cuts (spare the areas the alliance lacks)",
+            value=current.coordinated_cuts,
+            on_value=lambda v: apply(coordinated_cuts=v),
+        )
+        solara.InputInt("Seed", value=current.seed, on_value=lambda v: apply(seed=v))
+        if error.value:
+            solara.Error(error.value)
+
+
+@solara.component
+def Page():
+    """One browser session: its own settings and its own run and counterfactual."""
+    initial = solara.use_memo(DashboardSettings, [])
+    settings = solara.use_reactive(initial)
+    first = solara.use_memo(lambda: SessionModel(settings), [])
+    model = solara.use_reactive(first)
+    SolaraViz(
+        model,
+        components=[],
+        model_params={"settings": settings},
+        play_interval=PLAY_INTERVAL_MS,
+        name=TITLE,
+    )
+    with solara.Sidebar():
+        SettingsCard(settings, model)
+    Views(model.value)

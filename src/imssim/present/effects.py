@@ -1,0 +1,185 @@
+"""What a scenario changes: a run set beside its counterfactual.
+
+The counterfactual is the same world, seed and policy with the scenario's budget
+changes removed (or another scenario; :func:`imssim.config.counterfactual_config`),
+drawing the same random numbers (docs/ODD.md, common random numbers), so that a
+difference is the scenario's effect. Everything here compares two finished runs'
+tables; nothing is simulated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from imssim.model.tables import Tables
+
+# the focal state's measures compared, with how they are shown
+MEASURES = (
+    # column, label, index to the first year (2012 = 100)?, decimals
+    ("capacity_to_act", "capacity to act", True, 0),
+    ("capability", "own capability", True, 0),
+    ("real_budget", "real budget", True, 0),
+    ("autonomy", "autonomy", False, 2),
+    ("n_strategic", "strategic partners", False, 0),
+    ("n_partners_bilateral", "bilateral partners", False, 0),
+    ("n_areas_held", "areas held", False, 0),
+)
+ALLIANCE = (
+    ("shortfall_total", "alliance shortfall (unmet share of the requirement, all areas)", 1),
+    ("worst_shortfall", "alliance's worst area (unmet share of its requirement)", 1),
+)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One measure in one year: the run's value, the counterfactual's, and whether the
+    difference survives the rounding it is shown at."""
+
+    label: str
+    year: int
+    scenario: float
+    counterfactual: float
+    decimals: int
+    percent: bool = False  # shown as a percentage (values are fractions)
+
+    @property
+    def difference(self) -> float:
+        return self.scenario - self.counterfactual
+
+    def _fmt(self, value: float, signed: bool = False) -> str:
+        scale = 100.0 if self.percent else 1.0
+        text = f"{scale * value:{'+' if signed else ''}.{self.decimals}f}"
+        return text + (" %" if self.percent and not signed else "")
+
+    @property
+    def shown(self) -> bool:
+        """False when the difference rounds to zero at the precision shown."""
+        return self._fmt(self.scenario) != self._fmt(self.counterfactual)
+
+    def text(self, without: str) -> str:
+        if not self.shown:
+            return f"{self.label} {self.year}: {self._fmt(self.scenario)}, the same {without}"
+        unit = " points" if self.percent else ""
+        # the difference of the values as shown, so that the text adds up
+        scale = 100.0 if self.percent else 1.0
+        shown = round(scale * self.scenario, self.decimals) - round(
+            scale * self.counterfactual, self.decimals
+        )
+        return (
+            f"{self.label} {self.year}: {self._fmt(self.scenario)} against "
+            f"{self._fmt(self.counterfactual)} {without} "
+            f"({shown:+.{self.decimals}f}{unit})"
+        )
+
+
+def focal_differences(run: Tables, cf: Tables, focal: str, year: int) -> list[Difference]:
+    """The focal state's measures (indexed to the first year where noted) and the
+    alliance's shortfalls in `year`, in the run and its counterfactual."""
+    out = []
+    first = int(run.countries["year"].min())
+    for column, label, indexed, decimals in MEASURES:
+        values = []
+        for t in (run, cf):
+            c = t.countries[t.countries["country"] == focal].set_index("year")[column]
+            base = c.loc[first]
+            values.append(100.0 * c.loc[year] / base if indexed and base else float(c.loc[year]))
+        name = f"{label} (index {first} = 100)" if indexed else label
+        out.append(Difference(name, year, values[0], values[1], decimals))
+    for column, label, decimals in ALLIANCE:
+        values = [float(t.alliance.set_index("year").loc[year, column]) for t in (run, cf)]
+        out.append(Difference(label, year, values[0], values[1], decimals, percent=True))
+    return out
+
+
+def _view_differences(
+    run: Tables, cf: Tables, focal: str, year: int, column: str, fill: object
+) -> pd.DataFrame:
+    """The focal state's partners whose `column` in the pairs table differs in `year`
+    between the run and its counterfactual: partner, <column>, <column>_without."""
+    values = []
+    for t in (run, cf):
+        p = t.pairs[(t.pairs["year"] == year) & (t.pairs["country"] == focal)]
+        values.append(p.set_index("partner")[column].astype(type(fill)))
+    both = pd.concat(values, axis=1, keys=[column, f"{column}_without"]).fillna(fill)
+    both = both.astype(type(fill))
+    differ = both[both[column] != both[f"{column}_without"]]
+    return differ.reset_index(names="partner").sort_values("partner", ignore_index=True)
+
+
+def ring_differences(run: Tables, cf: Tables, focal: str, year: int) -> pd.DataFrame:
+    """Partners the focal state places in another ring than without the scenario:
+    partner, ring (in the run), ring_without."""
+    return _view_differences(run, cf, focal, year, "ring", "none")
+
+
+def form_differences(run: Tables, cf: Tables, focal: str, year: int) -> pd.DataFrame:
+    """Partners with which the focal state's deepest bilateral form in `year` differs:
+    partner, bilateral_form (in the run), bilateral_form_without."""
+    return _view_differences(run, cf, focal, year, "bilateral_form", 0)
+
+
+def step_counts(t: Tables, focal: str) -> tuple[int, int]:
+    """The focal state's bilateral steps over the run: ties formed or deepened to form 2
+    or deeper (lasting), and ties downgraded or ended (joint hire expiring left out)."""
+    e = t.events
+    mine = e[(e["country"] == focal) | (e["partner"] == focal)]
+    up = mine["kind"].isin(["formed", "deepened"]) & (mine["to_form"] >= 2)
+    down = mine["kind"].isin(["downgraded", "abandoned"]) & (mine["reason"] != "expired")
+    return int(up.sum()), int(down.sum())
+
+
+def areas_given_up(t: Tables, focal: str) -> list[tuple[str, int]]:
+    e = t.events
+    mine = e[(e["kind"] == "gave_up") & (e["country"] == focal)]
+    return list(zip(mine["area"].astype(str), mine["year"].astype(int), strict=True))
+
+
+def frameworks_founded_ids(t: Tables) -> set[str]:
+    f = t.frameworks
+    return set(f.loc[f["origin"] == "founded", "framework"])
+
+
+def _list(items: list[str], limit: int = 6) -> str:
+    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    return ", ".join(items[:limit]) + more if items else "none"
+
+
+def effect_lines(run: Tables, cf: Tables, focal: str, scenario: str, without: str) -> list[str]:
+    """The summary's first lines: what the scenario changes for the focal state and the
+    alliance by the last year, against the counterfactual (`without`, e.g. 'without the
+    budget changes'), with the same seed and random draws."""
+    first, last = int(run.countries["year"].min()), int(run.countries["year"].max())
+    lines = [
+        f"what {scenario} changes for {focal}, against the same run {without} "
+        "(same seed and random draws):"
+    ]
+    lines += ["  " + d.text(without) for d in focal_differences(run, cf, focal, last)]
+    rings = ring_differences(run, cf, focal, last)
+    moved = [f"{r.partner} {r.ring_without}->{r.ring}" for r in rings.itertuples()]
+    lines.append(f"  {focal}'s rings {last} that differ ({without} -> with it): {_list(moved)}")
+    forms = form_differences(run, cf, focal, last)
+    deeper = [
+        f"{r.partner} {r.bilateral_form_without}->{r.bilateral_form}" for r in forms.itertuples()
+    ]
+    lines.append(
+        f"  {focal}'s deepest bilateral form {last} that differs ({without} -> with it): "
+        f"{_list(deeper)}"
+    )
+    up, down = step_counts(run, focal), step_counts(cf, focal)
+    lines.append(
+        f"  {focal}'s ties formed or deepened to form 2 or more, {first + 1}-{last}: "
+        f"{up[0]} against {down[0]} {without}; downgraded or ended (joint hire expiring "
+        f"left out): {up[1]} against {down[1]}"
+    )
+    gave = [f"{a} ({y})" for a, y in areas_given_up(run, focal)]
+    gave_cf = [f"{a} ({y})" for a, y in areas_given_up(cf, focal)]
+    lines.append(f"  areas {focal} gave up: {_list(gave)}; {without}: {_list(gave_cf)}")
+    only = sorted(frameworks_founded_ids(run) - frameworks_founded_ids(cf))
+    only_cf = sorted(frameworks_founded_ids(cf) - frameworks_founded_ids(run))
+    lines.append(
+        f"  frameworks founded (all states) only with the scenario: {_list(only, 4)}; "
+        f"only {without}: {_list(only_cf, 4)}"
+    )
+    return lines

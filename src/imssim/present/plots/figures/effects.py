@@ -1,0 +1,121 @@
+"""What the scenario changes: the focal state and the alliance, with and without the
+scenario (its counterfactual), year by year."""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from imssim.config import Config
+from imssim.model.tables import Tables
+from imssim.present.plots.common import display, grid, legend_below, run_label, year_ticks
+from imssim.present.plots.style import LINE_COLOURS, style
+from imssim.present.run_data import RunChoices, run_years, world_names
+
+PANELS = (
+    # column, title, axis label, indexed to the first year?, axis from 0 to 1?
+    ("capacity_to_act", "Capacity to act", "index, {first} = 100", True, False),
+    ("real_budget", "Real defence budget", "index, {first} = 100 (2012 costs)", True, False),
+    ("autonomy", "Autonomy", "share of capability at own disposal (0-1)", False, True),
+    ("shortfall_total", "Alliance shortfall", "unmet share of the requirement (%)", False, False),
+)
+
+
+def draw(
+    tables: Tables, config: Config, choices: RunChoices, counterfactual: Tables
+) -> tuple[Figure, pd.DataFrame]:
+    return effects_chart(tables, counterfactual, config, focal=choices.focal)
+
+
+def effects_chart(
+    tables: Tables,
+    counterfactual: Tables,
+    config: Config,
+    focal: str,
+    span: tuple[int, int] | None = None,
+) -> tuple[Figure, pd.DataFrame]:
+    """Four panels over the years, each with two lines, the scenario (solid) and its
+    counterfactual (dashed), and the gap between them shaded: the focal state's capacity
+    to act and real budget (first year = 100), its autonomy (on 0-1), and the alliance's
+    total shortfall (from 0). The x axis covers `span` (first and last year; default:
+    the years of the run), so that a run still under way is drawn on the axis it will
+    fill. The frame has one row per variant and year: variant (scenario or
+    counterfactual), year and the four measures."""
+    names = world_names(config)
+    first = int(tables.countries["year"].min())
+    frames = []
+    for variant, t in (("scenario", tables), ("counterfactual", counterfactual)):
+        own = t.countries[t.countries["country"] == focal].sort_values("year")
+        part = pd.DataFrame({"variant": variant, "year": own["year"].astype(int).to_numpy()})
+        for column, _, _, indexed, _ in PANELS[:3]:
+            values = own[column].to_numpy(dtype=float)
+            part[column] = 100.0 * values / values[0] if indexed else values
+        alliance = t.alliance.sort_values("year")
+        part["shortfall_total"] = 100.0 * alliance["shortfall_total"].to_numpy(dtype=float)
+        frames.append(part)
+    data = pd.concat(frames, ignore_index=True)
+    with_it = data[data["variant"] == "scenario"]
+    without = data[data["variant"] == "counterfactual"]
+    scenario = config.scenario.name
+    if config.counterfactual == "baseline":
+        other = f"{scenario} without its budget changes"
+    else:
+        other = config.counterfactual
+
+    with style():
+        fig = Figure(figsize=(11.4, 8.3), layout="none")
+        cells = grid(fig, 2, 2, left=0.9, right=0.2, top=1.0, bottom=1.0, wgap=1.0, hgap=0.45)
+        axes = cells.subplots(sharex=True).ravel()
+        for ax, (column, title, ylabel, indexed, unit) in zip(axes, PANELS, strict=True):
+            if indexed:
+                ax.axhline(100.0, color="#888888", linewidth=0.8, linestyle=":", zorder=0)
+            ax.fill_between(
+                with_it["year"],
+                with_it[column],
+                without[column].to_numpy(),
+                color="#999999",
+                alpha=0.25,
+                linewidth=0,
+                label="the difference",
+            )
+            ax.plot(
+                with_it["year"],
+                with_it[column],
+                color=LINE_COLOURS[1],
+                linestyle="-",
+                marker="o",
+                markevery=(0, 4),
+                linewidth=2.4,
+                label=scenario,
+            )
+            ax.plot(
+                without["year"],
+                without[column],
+                color=LINE_COLOURS[0],
+                linestyle="--",
+                marker="s",
+                markevery=(2, 4),
+                linewidth=2.0,
+                label=other,
+            )
+            if unit:
+                ax.set_ylim(0.0, 1.0)
+            elif not indexed:
+                ax.set_ylim(0.0, max(1.0, 1.1 * float(data[column].max())))
+            who = names.get(focal, focal) if column != "shortfall_total" else "all areas"
+            ax.set_title(f"{title}: {who}")
+            ax.set_ylabel(ylabel.format(first=first))
+            if span is None:
+                year_ticks(ax, run_years(tables))
+            else:
+                ax.set_xlim(span[0] - 0.5, span[1] + 0.5)
+                year_ticks(ax, range(span[0], span[1] + 1))
+        for ax in axes[2:]:
+            ax.set_xlabel("year")
+        fig.suptitle(
+            f"What {scenario} changes for {display(focal, names, sentence=True)} and the "
+            f"alliance\n{run_label(config)}; against the same seed and random draws",
+            fontsize=14,
+        )
+        legend_below(fig, axes[0], ncol=3)
+    return fig, data

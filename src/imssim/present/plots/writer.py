@@ -1,0 +1,244 @@
+"""Drawing the registry's figures into folders, and reusing those already there.
+
+:func:`make_run_figures` draws the figures of one run (default: into
+``<run>/figures``), :func:`make_compare_figures` those comparing several runs. Beside
+the files each folder holds ``figures.json``, which records for every file what it
+was drawn from: the run's data (or the runs'), the choices the figure depends on
+(years, focal state, ...; the registry's ``uses``) and, apart from that, the
+resolution. A file is current when its key, the hash of the first two, is the one it
+would get now; at whatever resolution it was written. With ``reuse=True`` a figure
+whose files are all current is not drawn again; this is how ``imssim-report`` uses the
+figures a run already drew. Only the figures needed are drawn, and matplotlib is
+imported only when one is.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from imssim.config import OutputConfig, check_dpi, check_formats
+from imssim.present.plots.registry import (
+    COMPARE,
+    COMPARE_FIGURES,
+    FIGURES,
+    RUN,
+    RUN_FIGURES,
+    check_figures,
+)
+from imssim.present.run_data import RunChoices, as_runs, check_measures, resolve_choices
+from imssim.runs.folders import CONFIG_FILE, TABLES, RunFolder, write_text_atomic
+
+INDEX_FILE = "figures.json"
+DPI = OutputConfig().dpi  # the default resolution of a comparison's PNG files
+# manifest entries that change after the run is written (they say how far the command
+# got), and so are no part of what the figures are drawn from
+_MUTABLE = ("status", "figures")
+
+Written = Callable[[str, list[Path], dict[str, Any]], None]  # name, files, their entry
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def run_stamp(run: RunFolder) -> str:
+    """What a run's figures are drawn from, as a short hash: the resolved config, the
+    manifest (less how far the command got) and the sizes of the tables."""
+    manifest = {k: v for k, v in run.manifest.items() if k not in _MUTABLE}
+    sizes = {}
+    for table in TABLES:
+        path = run.path / f"{table}.parquet"
+        sizes[table] = path.stat().st_size if path.is_file() else None
+    config = (run.path / CONFIG_FILE).read_text(encoding="utf-8", errors="replace")
+    return _digest({"manifest": manifest, "config": config, "tables": sizes})
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def read_index(folder: Path) -> dict[str, dict[str, Any]]:
+    """The figures folder's record, file name -> entry (empty if there is none or it
+    cannot be read: then every figure counts as missing)."""
+    try:
+        data = json.loads((Path(folder) / INDEX_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    return files if isinstance(files, dict) else {}
+
+
+def _write_index(folder: Path, files: dict[str, dict[str, Any]]) -> None:
+    record = {
+        "about": (
+            "What each figure file in this folder was drawn from (imssim). A file whose "
+            "key matches what it would be drawn from now is reused, not drawn again."
+        ),
+        "files": dict(sorted(files.items())),
+    }
+    write_text_atomic(Path(folder) / INDEX_FILE, json.dumps(record, indent=2) + "\n")
+
+
+def _current(folder: Path, index: dict, stem: str, formats: Sequence[str], key: str) -> bool:
+    for fmt in formats:
+        name = f"{stem}.{fmt}"
+        if not (folder / name).is_file() or index.get(name, {}).get("key") != key:
+            return False
+    return True
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def _draw_and_save(
+    out: Path,
+    name: str,
+    build: Callable[[], tuple[Any, Any]],
+    formats: tuple[str, ...],
+    dpi: int,
+    entry: dict[str, Any],
+    index: dict[str, dict[str, Any]] | None,
+) -> list[Path]:
+    from imssim.present.plots.style import save_figure, style
+
+    stem = FIGURES[name].stem
+    with style():
+        fig, _ = build()
+        save_figure(fig, out, stem, formats, dpi=dpi)
+    paths = [out / f"{stem}.{fmt}" for fmt in formats]
+    if index is not None:
+        for path in paths:
+            index[path.name] = entry
+        _write_index(out, index)
+    return paths
+
+
+def record_figures(out_dir: str | Path, written: dict[str, dict[str, Any]]) -> None:
+    """Add {file name: entry} of figures written by another process to the folder's
+    ``figures.json`` (which only one process writes)."""
+    index = read_index(Path(out_dir))
+    index.update(written)
+    _write_index(Path(out_dir), index)
+
+
+def _result(out: Path, names: Sequence[str], formats: Sequence[str]) -> dict[str, Path]:
+    fmt = "png" if "png" in formats else formats[0]
+    return {name: out / f"{FIGURES[name].stem}.{fmt}" for name in names}
+
+
+def make_run_figures(
+    run: RunFolder,
+    out_dir: str | Path | None = None,
+    *,
+    years: Sequence[int] | None = None,
+    focal: str | None = None,
+    others: Sequence[str] | None = None,
+    network_year: int | None = None,
+    which: Sequence[str] = RUN_FIGURES,
+    formats: Sequence[str] | None = None,
+    dpi: int | None = None,
+    reuse: bool = False,
+    on_written: Written | None = None,
+    record: bool = True,
+) -> dict[str, Path]:
+    """Write the figures of a run into out_dir (default: <run folder>/figures) and
+    return {figure name: PNG path (or the first format's)}, in the registry's order.
+
+    `years` are the panels of the ring diagram, `others` the states drawn beside the
+    focal state in the indices, `network_year` the year of the depth matrix and the
+    network (default: the last year). `formats` and `dpi` default to the run's
+    ``output.formats`` and ``output.dpi``. Every choice is checked before anything is
+    drawn. With `reuse`, a figure whose files are current is left as it is.
+    `on_written(name, paths, entry)` is called after each figure drawn; without
+    `record`, ``figures.json`` is left to the caller (see :func:`record_figures`).
+    """
+    names = check_figures(which, RUN)
+    cf = run.counterfactual
+    names = [n for n in names if cf is not None or not FIGURES[n].counterfactual]
+    cfg = run.config
+    formats = check_formats(cfg.output.formats if formats is None else formats)
+    dpi = check_dpi(cfg.output.dpi if dpi is None else dpi)
+    choices = resolve_choices(
+        run.tables, cfg, years=years, focal=focal, others=others, network_year=network_year
+    )
+    out = Path(run.path) / "figures" if out_dir is None else Path(out_dir)
+    stamp = run_stamp(run)
+    index = read_index(out)
+    for name in names:
+        entry = _run_entry(name, stamp, choices, dpi)
+        if reuse and _current(out, index, FIGURES[name].stem, formats, entry["key"]):
+            continue
+        draw = FIGURES[name].function()
+        if FIGURES[name].counterfactual:
+            draw = functools.partial(draw, counterfactual=cf.tables)
+        paths = _draw_and_save(
+            out,
+            name,
+            lambda draw=draw: draw(run.tables, cfg, choices),
+            formats,
+            dpi,
+            entry,
+            index if record else None,
+        )
+        if on_written is not None:
+            on_written(name, paths, entry)
+    return _result(out, names, formats)
+
+
+def _run_entry(name: str, stamp: str, choices: RunChoices, dpi: int) -> dict[str, Any]:
+    chosen = choices.as_dict()
+    what = {"figure": name, "run": stamp, "choices": {k: chosen[k] for k in FIGURES[name].uses}}
+    return {**what, "key": _digest(what), "dpi": dpi}
+
+
+def make_compare_figures(
+    runs: Sequence[RunFolder | str | Path] | str | Path,
+    out_dir: str | Path,
+    *,
+    measure: str | Sequence[str] | None = None,
+    focal: str | None = None,
+    which: Sequence[str] | str = COMPARE_FIGURES,
+    formats: Sequence[str] = ("png",),
+    dpi: int = DPI,
+    reuse: bool = False,
+) -> dict[str, Path]:
+    """Write the comparison figures of `runs` into `out_dir`; return {name: PNG path}.
+
+    `measure` chooses the outcomes (keys of :data:`imssim.present.run_data.MEASURES`; default
+    :data:`imssim.present.run_data.DEFAULT_MEASURES`), `focal` the state whose outcomes are
+    compared (default: each run's focal state).
+    """
+    names = check_figures(which, COMPARE)
+    runs = as_runs(runs)
+    measures = check_measures(measure)
+    formats = check_formats(formats)
+    dpi = check_dpi(dpi)
+    out = Path(out_dir)
+    # runs named by their place relative to the figures, so a sweep copied or moved with
+    # its figures keeps them
+    stamp = _digest(
+        sorted((os.path.relpath(r.path.resolve(), out.resolve()), run_stamp(r)) for r in runs)
+    )
+    index = read_index(out)
+    for name in names:
+        what = {"figure": name, "runs": stamp, "measures": list(measures), "focal": focal}
+        entry = {**what, "key": _digest(what), "dpi": dpi}
+        if reuse and _current(out, index, FIGURES[name].stem, formats, entry["key"]):
+            continue
+        draw = FIGURES[name].function()
+        _draw_and_save(
+            out,
+            name,
+            lambda draw=draw: draw(runs, measures, focal=focal),
+            formats,
+            dpi,
+            entry,
+            index,
+        )
+    return _result(out, names, formats)

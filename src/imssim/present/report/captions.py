@@ -1,0 +1,397 @@
+"""The report's words: settings in plain language and the sentences under each figure.
+
+Every number in a sentence comes from the run's tables (through
+:mod:`imssim.present.report.facts` or :mod:`imssim.present.run_data`); nothing here draws or writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from imssim.config import BudgetChange, GrowthChange
+from imssim.model.forms import FORM_LABELS, Form
+from imssim.present.report.facts import largest_ring_moves, lower_first, run_facts
+from imssim.present.run_data import (
+    DEFAULT_OTHERS,
+    MEASURES,
+    area_labels,
+    country_names,
+    format_value,
+    outcomes,
+    summarise_groups,
+)
+from imssim.present.summary import RING_ORDER, ring_transitions, state_name
+from imssim.runs.folders import RunFolder
+from imssim.world.loader import REGIONS
+
+REGION_WORDS = {
+    "north": "north",
+    "west": "west",
+    "south": "south",
+    "east": "east",
+    "north_america": "North American",
+    "other": "other",
+}
+
+
+GROUP_WORDS = {
+    "benelux": "Benelux",
+    "nordic": "Nordic",
+    "visegrad": "Visegrád",
+    "weimar": "Weimar",
+    "baltic": "Baltic",
+    "nb8": "Nordic-Baltic Eight",
+    "northern_group": "Northern Group",
+}
+
+
+# --------------------------------------------------------------------------- words
+
+
+def sort_key(name: str) -> str:
+    return name.removeprefix("the ").removeprefix("The ")
+
+
+def join(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def pct(value: float, decimals: int = 0) -> str:
+    return f"{100 * value:.{decimals}f} %"
+
+
+def share(value: float) -> str:
+    """A fraction as a percentage with a decimal only where needed: 0.08 -> '8 %'."""
+    pct = 100 * value
+    return f"{pct:.0f} %" if abs(pct - round(pct)) < 1e-6 else f"{pct:.1f} %"
+
+
+def who_words(who: Sequence[str], names: dict[str, str]) -> str:
+    """'all', regions, memberships, groups and ISO3 codes in plain words."""
+    regions = [w for w in who if w in REGIONS]
+    phrases = []
+    if "all" in who:
+        phrases.append("all states")
+    if regions:
+        words = [REGION_WORDS.get(r, r) for r in regions]
+        phrases.append(f"the {join(words)} region{'s' if len(words) > 1 else ''}")
+    if "nato" in who:
+        phrases.append("NATO members")
+    if "eu" in who:
+        phrases.append("EU members")
+    groups = [w for w in who if w in GROUP_WORDS]
+    if groups:
+        words = [GROUP_WORDS[g] for g in groups]
+        phrases.append(f"the {join(words)} group{'s' if len(words) > 1 else ''}")
+    known = {"all", "nato", "eu", *REGIONS, *GROUP_WORDS}
+    phrases += [state_name(w, names) for w in who if w not in known]
+    return join(phrases) or "no state"
+
+
+def budget_change_words(change: BudgetChange) -> tuple[str, str]:
+    """(change, timing) of a budget change in plain words."""
+    if change.cut and change.rise:
+        what = f"cut by {share(change.cut)} and raised by {share(change.rise)}"
+    elif change.cut:
+        what = f"cut by {share(change.cut)}"
+    elif change.rise:
+        what = f"raised by {share(change.rise)}"
+    else:
+        what = "unchanged"
+    if change.end > change.start:
+        when = f"phased in from {change.start} to {change.end}, then held"
+    else:
+        when = f"from {change.end} on"
+    return what, when
+
+
+def growth_change_words(change: GrowthChange) -> tuple[str, str]:
+    years = f"{change.start}" if change.end == change.start else f"{change.start}-{change.end}"
+    return f"real GDP growth of {100 * change.growth:.1f} % a year", f"in {years}"
+
+
+def ring_move_sentence(
+    partner: str, from_ring: str, to_ring: str, year: int, names: dict[str, str]
+) -> str:
+    """One ring move of a partner in words."""
+    who = state_name(partner, names, start=True)
+    if from_ring == "none":
+        return f"{who} entered the {to_ring} ring in {year}."
+    if to_ring == "none":
+        return f"{who} left the {from_ring} ring in {year}."
+    return f"{who} moved from {from_ring} to {to_ring} in {year}."
+
+
+def ring_counts(rings: dict[str, list[str]]) -> str:
+    return ", ".join(f"{len(rings[r])} {r}" for r in RING_ORDER)
+
+
+# --------------------------------------------------------------------------- one run
+
+
+def _deepest_pairs(run: RunFolder, year: int, names: dict[str, str], n: int = 4) -> str:
+    p = run.tables.pairs
+    view = p[(p["year"] == year) & (p["country"] < p["partner"]) & (p["max_form"] > 0)]
+    if view.empty:
+        return f"No two states cooperated in {year}."
+    top = int(view["max_form"].max())
+    deep = view[view["max_form"] == top].sort_values(
+        ["n_deep_areas", "n_areas", "country", "partner"], ascending=[False, False, True, True]
+    )
+    shown = [
+        f"{state_name(r.country, names)} and {state_name(r.partner, names)}"
+        f" (cooperating in {r.n_areas} area{'s' if r.n_areas != 1 else ''})"
+        for r in deep.head(n).itertuples()
+    ]
+    more = f", and {len(deep) - n} more pairs" if len(deep) > n else ""
+    label = FORM_LABELS[Form(top)]
+    return f"In {year} the deepest cooperation, form {top} ({label}), linked {join(shown)}{more}."
+
+
+def _focal_deepest(run: RunFolder, year: int, names: dict[str, str], n: int = 3) -> str:
+    p = run.tables.pairs
+    focal = run.config.focal
+    view = p[(p["year"] == year) & (p["country"] == focal) & (p["bilateral_form"] > 0)]
+    if view.empty:
+        return f"{state_name(focal, names, start=True)} had no bilateral tie in {year}."
+    view = view.sort_values(
+        ["bilateral_form", "n_deep_areas", "partner"], ascending=[False, False, True]
+    ).head(n)
+    shown = [
+        f"{state_name(r.partner, names)} (form {r.bilateral_form}, "
+        f"{r.n_deep_areas} deep area{'s' if r.n_deep_areas != 1 else ''})"
+        for r in view.itertuples()
+    ]
+    return f"The deepest bilateral partners of {state_name(focal, names)} in {year}: {join(shown)}."
+
+
+def run_captions(run: RunFolder) -> dict[str, str]:
+    """Data sentences for each per-run figure, computed from the run's tables."""
+    t = run.tables
+    names = country_names(run)
+    facts = run_facts(run)
+    focal, first, last = facts["focal"], facts["first"], facts["last"]
+    who = state_name(focal, names)
+    cap_who = state_name(focal, names, start=True)
+    out: dict[str, str] = {}
+
+    cf = run.counterfactual
+    if cf is not None:
+        ct = cf.tables.countries
+        mine = c0 = ct[(ct["country"] == focal)].set_index("year")["capacity_to_act"]
+        own = t.countries[t.countries["country"] == focal].set_index("year")["capacity_to_act"]
+        with_it = round(100.0 * own.loc[last] / own.loc[first])
+        without = round(100.0 * mine.loc[last] / c0.loc[first])
+        if with_it == without:
+            change = f"the same as without it ({with_it})"
+        else:
+            change = f"{with_it} against {without} without it ({with_it - without:+d})"
+        out["effects"] = f"{cap_who}'s capacity to act in {last} (index {first} = 100): {change}."
+
+    r0, r1 = facts["rings_first"], facts["rings_last"]
+    strategic = sorted((state_name(c, names) for c in r1["strategic"]), key=sort_key)
+    out["rings"] = (
+        f"{cap_who} had {ring_counts(r0)} partners in {first} and {ring_counts(r1)} in {last}. "
+        f"Its strategic partners in {last}: {join(strategic) or 'none'}."
+    )
+
+    moves = ring_transitions(t.pairs, focal)
+    if moves.empty:
+        out["ring_transitions"] = f"No partner of {who} changed ring in {first}-{last}."
+    else:
+        into = int((moves["to_ring"] == "strategic").sum())
+        out_of = int((moves["from_ring"] == "strategic").sum())
+        sentences = [
+            ring_move_sentence(r.partner, r.from_ring, r.to_ring, int(r.year), names)
+            for r in largest_ring_moves(moves).itertuples()
+        ]
+        out["ring_transitions"] = (
+            f"Partners of {who} changed ring {len(moves)} times in {first}-{last} "
+            f"({into} into the strategic ring, {out_of} out of it). The largest moves: "
+            + " ".join(sentences)
+        )
+
+    ix = facts["index"]
+    a0, a1 = facts["autonomy"]
+    c = t.countries
+    end = c[c["year"] == last].set_index("country")
+    start = c[c["year"] == first].set_index("country")
+    shown = [s for s in (focal, *DEFAULT_OTHERS) if s in end.index]
+    cap = (100.0 * end.loc[shown, "capacity_to_act"] / start.loc[shown, "capacity_to_act"]).round(0)
+    best = cap.idxmax()
+    out["indices"] = (
+        f"By {last} the budget of {who} stood at {ix['budget']:.0f}, its own capability at "
+        f"{ix['capability']:.0f} and its capacity to act at {ix['capacity_to_act']:.0f} "
+        f"({first} = 100); its autonomy went from {a0:.2f} to {a1:.2f}. Of the states "
+        f"shown, {state_name(best, names)} ended with the highest capacity to act "
+        f"({cap[best]:.0f})."
+    )
+
+    out["depth_matrix"] = _deepest_pairs(run, last, names) + " " + _focal_deepest(run, last, names)
+
+    p = t.pairs
+    coop = p[(p["max_form"] > 0) & (p["country"] < p["partner"])]
+    n0 = int((coop["year"] == first).sum())
+    n1 = int((coop["year"] == last).sum())
+    deg = p[(p["year"] == last) & (p["max_form"] > 0)].groupby("country")["partner"].nunique()
+    hub_text = ""
+    if len(deg):
+        most = int(deg.max())
+        hubs = sorted(str(c) for c in deg.index[deg == most])
+        shown_hubs = [state_name(h, names) for h in hubs[:3]]
+        if len(hubs) > 3:
+            shown_hubs.append(f"{len(hubs) - 3} more")
+        both = join(shown_hubs)
+        hub_text = (
+            f" {both[0].upper() + both[1:]} cooperated with the most states "
+            f"({most}{' each' if len(hubs) > 1 else ''}); {who} with {int(deg.get(focal, 0))}."
+        )
+    out["network"] = (
+        f"{n1} pairs of states cooperated in at least one area in {last} "
+        f"({n0} in {first}).{hub_text}"
+    )
+
+    a = t.alliance.set_index("year")
+    if float(a["shortfall_total"].max()) <= 0:
+        out["shortfalls"] = f"The alliance had no shortfall in any year of {first}-{last}."
+        return out
+    worst = int(a["shortfall_total"].idxmax())
+    area_cols = [
+        col for col in a.columns if col.startswith("shortfall_") and col != "shortfall_total"
+    ]
+    labels = area_labels(run)
+    worst_area = a.loc[worst, area_cols].astype(float).idxmax().removeprefix("shortfall_")
+    area_value = float(a.loc[worst, f"shortfall_{worst_area}"])
+    area_text = (
+        f", the largest gap in {lower_first(labels.get(worst_area, worst_area))} "
+        f"({pct(area_value)} of its requirement)"
+        if area_value > 0
+        else ""
+    )
+    n_short = int(a.loc[last, "n_shortfall_areas"])
+    out["shortfalls"] = (
+        f"The alliance's total shortfall was largest in {worst}: "
+        f"{pct(float(a.loc[worst, 'shortfall_total']), 1)} of the requirement unmet{area_text}. "
+        f"In {last} it was {pct(float(a.loc[last, 'shortfall_total']), 1)}, with "
+        f"{n_short} area{'s' if n_short != 1 else ''} short."
+    )
+    return out
+
+
+# --------------------------------------------------------------------------- several runs
+
+
+def _phrase(key: str, focal: str | None, names: dict[str, str], base: int) -> str:
+    who = state_name(focal, names) if focal else "the focal state"
+    return MEASURES[key].phrase.format(focal=who, base=base)
+
+
+def _group_range(part: pd.DataFrame, key: str) -> str:
+    """'129 (runs 128-131)' for one group's row of the summary."""
+    value = format_value(key, part["median"])
+    if part["n_runs"] > 1:
+        lo = format_value(key, part["min"])
+        hi = format_value(key, part["max"])
+        return f"{value}; runs {lo} to {hi}" if lo != hi else f"{value} in every run"
+    return value
+
+
+def compare_captions(runs: Sequence[RunFolder]) -> dict[str, str]:
+    """Data sentences for the comparison figures, from the same frames the figures draw."""
+    frame = outcomes(runs)
+    stats = summarise_groups(frame)
+    years = frame.attrs["years"]
+    first, last = years[0], years[-1]
+    focal, names = frame.attrs["focal"], frame.attrs["names"]
+    end = stats[stats["year"] == last]
+    over, head = [], []
+    for key in frame["measure"].cat.categories:
+        phrase = _phrase(key, focal, names, first)
+        cap_phrase = phrase[0].upper() + phrase[1:]
+        part = end[end["measure"] == key].sort_values("median", kind="stable")
+        hi, lo = part.iloc[-1], part.iloc[0]
+        if len(part) > 1 and format_value(key, hi["median"]) == format_value(key, lo["median"]):
+            # no ranking that rounding erases
+            head.append(
+                f"{cap_phrase} was {format_value(key, hi['median'])} under every scenario "
+                "and policy, no difference at the precision shown."
+            )
+            ended = f"ended at {format_value(key, hi['median'])} under every one"
+        elif len(part) > 1:
+            head.append(
+                f"{cap_phrase} was highest under {hi['group']} ({_group_range(hi, key)}) and "
+                f"lowest under {lo['group']} ({_group_range(lo, key)})."
+            )
+            ended = (
+                f"ended between {format_value(key, lo['median'])} ({lo['group']}) and "
+                f"{format_value(key, hi['median'])} ({hi['group']})"
+            )
+        else:
+            head.append(f"{cap_phrase} was {_group_range(hi, key)}.")
+            ended = f"ended at {format_value(key, hi['median'])}"
+        series = stats[stats["measure"] == key]
+        start_v = series[series["year"] == first]["median"]
+        began = format_value(key, start_v.min())
+        if start_v.max() != start_v.min():
+            began += f" to {format_value(key, start_v.max())}"
+        sentence = f"{cap_phrase} started at {began} in {first} and {ended} in {last}"
+        inner = series[(series["year"] > first) & (series["year"] < last)]
+        edges = series[series["year"].isin((first, last))]["median"]
+        digits = MEASURES[key].decimals
+        if len(inner):
+            top, bottom = inner.loc[inner["median"].idxmax()], inner.loc[inner["median"].idxmin()]
+            if round(bottom["median"], digits) < round(edges.min(), digits):
+                sentence += (
+                    f"; it was lowest in {int(bottom['year'])} under {bottom['group']} "
+                    f"({format_value(key, bottom['median'])})"
+                )
+            elif round(top["median"], digits) > round(edges.max(), digits):
+                sentence += (
+                    f"; it peaked in {int(top['year'])} under {top['group']} "
+                    f"({format_value(key, top['median'])})"
+                )
+        over.append(sentence + ".")
+    multi = end[end["n_runs"] > 1]
+    if len(multi):
+        # widths relative to the measure's differences between groups, so measures compare
+        ranges = end.groupby("measure", observed=True)["median"].agg(lambda v: v.max() - v.min())
+        scale = multi["measure"].map(ranges).astype(float)
+        width = (multi["max"] - multi["min"]).astype(float)
+        rel = (width / scale.where(scale > 0)).fillna(0.0)
+        w = multi.loc[rel.idxmax()]
+        key = str(w["measure"])
+        spread_text = (
+            f" Runs of one scenario and policy differed most, against the differences "
+            f"between combinations, in {_phrase(key, focal, names, first)} under {w['group']}: "
+            f"{format_value(key, w['min'])} to {format_value(key, w['max'])} "
+            f"over {int(w['n_runs'])} runs."
+        )
+    else:
+        spread_text = " Each scenario and policy has a single run, so there is no spread."
+    n_groups = frame["group"].nunique()
+    notes = " ".join(frame.attrs["notes"])
+    sizes = sorted(set(frame.groupby("group", observed=True)["run"].nunique()))
+    seeds = "/".join(str(n) for n in sizes)
+    several = max(sizes) > 1
+    lead = (
+        f"Median across {seeds} runs of each of {n_groups} scenario and policy combinations, "
+        f"{first}-{last}; shaded bands span the 10th to 90th percentile of the runs. "
+        if several
+        else f"One run of each of {n_groups} scenario and policy combinations, {first}-{last}. "
+    )
+    legend = (
+        " Dots are medians, bars the 10th-90th percentile of the runs, faint points single runs."
+        if several
+        else " Each dot is one run."
+    )
+    return {
+        "outcomes_over_time": lead + " ".join(over) + (f" {notes}" if notes else ""),
+        "headline_outcomes": (
+            f"In {last}, " + " ".join(head)[0].lower() + " ".join(head)[1:] + spread_text + legend
+        ),
+    }

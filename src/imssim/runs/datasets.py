@@ -1,0 +1,179 @@
+"""A sweep collected into one tidy table and per-year datasets, and read back.
+
+``imssim-collect <sweep folder>`` (and every sweep when it ends) writes into the
+sweep folder:
+
+- ``runs.parquet``: one row per run: ``run_id`` (its folder), every overridden key as
+  its own column (``scenario``, ``policy``, ``params.economic_pressure`` ...), the seed,
+  the replicate and the job's seed, ``status`` (completed or failed), ``error``,
+  ``wall_seconds``, and the headline outcomes of the last year
+  (:data:`imssim.runs.sweep.OUTCOMES`) with their differences from the counterfactual
+  (``<outcome>_diff``) where runs have one, and ``<outcome>@<year>`` where the runs
+  recorded other years (a sensitivity study does);
+- ``tables/<name>/<run_id>.parquet``: the per-year tables of every completed run,
+  with ``run_id``, the parameter columns, ``seed`` and ``replicate`` added. Each folder
+  is a Parquet dataset with one schema, read as is by ``pandas.read_parquet``,
+  ``pyarrow.dataset.dataset`` and DuckDB (``read_parquet('tables/pairs/*.parquet')``).
+
+Each sweep job writes its runs' dataset files itself, from the tables in memory;
+collection writes those missing (a run of an older sweep, a job killed in between).
+Collection streams: it holds one run's tables at a time, and a run's dataset files,
+once written, are not written again, so collecting a sweep still running (or
+interrupted, or resumed) only adds what is new. Files appear under a temporary name
+and are renamed into place.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from imssim.errors import ImssimError
+from imssim.runs.folders import MANIFEST, TABLES
+from imssim.runs.sweep import (
+    COMPARED,
+    OUTCOMES,
+    RUNS_FILE,
+    TABLES_DIR,
+    atomic_parquet,
+    run_folders,
+    with_columns,
+)
+
+# the columns of runs.parquet before the parameters and after them
+_FIRST = ("run_id",)
+_AFTER = ("seed", "replicate", "job_seed", "status", "error", "wall_seconds")
+
+
+def _row(folder: Path, info: dict[str, Any]) -> dict[str, Any]:
+    row: dict[str, Any] = {"run_id": folder.name}
+    row.update(info.get("parameters", {}))
+    row.update(
+        {
+            "seed": info.get("seed"),
+            "replicate": info.get("replicate", 0),
+            "job_seed": info.get("job_seed", info.get("seed")),
+            "status": "failed" if info.get("status") == "failed" else "completed",
+            "error": info.get("error", ""),
+            "wall_seconds": info.get("wall_seconds"),
+        }
+    )
+    head = info.get("headline", {})
+    for name in OUTCOMES:
+        row[name] = head.get(name)
+    for name in COMPARED:
+        row[f"{name}_diff"] = head.get(f"{name}_diff")
+    row.update({k: v for k, v in head.items() if k not in row})  # <outcome>@<year>
+    return row
+
+
+def collect(sweep: str | Path, *, progress: bool = True, tables: bool = True) -> Path:
+    """Collect the sweep folder `sweep` (see the module's description); return the path
+    of ``runs.parquet``. Raises :class:`ImssimError` when it holds no run."""
+    sweep = Path(sweep)
+    if not sweep.is_dir():
+        raise ImssimError(f"no such sweep folder: {sweep}")
+    folders = run_folders(sweep)
+    if not folders:
+        raise ImssimError(f"no run folder (with {MANIFEST}) in {sweep}: not a sweep folder")
+    rows = []
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(folders), desc="collecting", unit="run", file=sys.stderr)
+    params: list[str] = []
+    infos = []
+    for folder in folders:
+        try:
+            info = json.loads((folder / MANIFEST).read_text())
+        except (OSError, ValueError) as exc:
+            raise ImssimError(f"cannot read {folder / MANIFEST}: {exc}") from None
+        infos.append(info)
+        for key in info.get("parameters", {}):
+            if key not in params:
+                params.append(key)
+    try:
+        for folder, info in zip(folders, infos, strict=True):
+            row = _row(folder, info)
+            rows.append(row)
+            if tables and row["status"] == "completed" and info.get("tables_kept", True):
+                for name in TABLES:  # written by the job already, as a rule
+                    part = sweep / TABLES_DIR / name / f"{folder.name}.parquet"
+                    source = folder / f"{name}.parquet"
+                    if part.exists() or not source.is_file():
+                        continue
+                    frame = pd.read_parquet(source)
+                    atomic_parquet(with_columns(frame, row, params), part)
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    runs = pd.DataFrame(rows)
+    order = [*_FIRST, *params, *_AFTER]
+    runs = runs[[*order, *[c for c in runs.columns if c not in order]]]
+    for key in params:
+        if runs[key].map(lambda v: v is None or isinstance(v, str)).all():
+            runs[key] = runs[key].astype("string")
+    runs["error"] = runs["error"].astype("string")
+    runs["status"] = runs["status"].astype("string")
+    path = sweep / RUNS_FILE
+    table = pa.Table.from_pandas(runs, preserve_index=False)
+    meta = {b"imssim": json.dumps({"sweep": str(sweep), "parameters": params}).encode()}
+    atomic_parquet(table.replace_schema_metadata(meta), path)
+    return path
+
+
+class Sweep:
+    """A sweep folder read back: ``runs`` (runs.parquet, collected first if missing or
+    older than a run in the folder), ``table(name)`` (a per-year table of all runs) and
+    ``run(run_id)`` (one run's folder)."""
+
+    def __init__(self, path: str | Path, *, progress: bool = False) -> None:
+        self.path = Path(path)
+        runs_file = self.path / RUNS_FILE
+        folders = run_folders(self.path)
+        newest = max(((f / MANIFEST).stat().st_mtime for f in folders), default=0.0)
+        if not runs_file.is_file() or runs_file.stat().st_mtime < newest:
+            collect(self.path, progress=progress)
+        self.runs: pd.DataFrame = pd.read_parquet(runs_file)
+        meta = pq.read_schema(runs_file).metadata or {}
+        self.parameters: list[str] = json.loads(meta.get(b"imssim", b"{}")).get("parameters", [])
+
+    def table(self, name: str) -> pd.DataFrame:
+        if name not in TABLES:
+            raise ImssimError(f"unknown table {name!r}; the tables are {', '.join(TABLES)}")
+        folder = self.path / TABLES_DIR / name
+        if not folder.is_dir() or not any(folder.glob("*.parquet")):
+            return pd.DataFrame()
+        return pd.read_parquet(folder)
+
+    def run(self, run_id: str):
+        from imssim.runs.folders import RunFolder
+
+        return RunFolder(self.path / run_id)
+
+    def __repr__(self) -> str:
+        return f"Sweep({str(self.path)!r}, {len(self.runs)} runs)"
+
+
+def is_sweep(path: str | Path) -> bool:
+    path = Path(path)
+    return not (path / MANIFEST).is_file() and (
+        (path / RUNS_FILE).is_file() or bool(run_folders(path))
+    )
+
+
+def load_sweep(path: str | Path) -> Sweep:
+    """Open a sweep folder (collecting it first when needed)."""
+    path = Path(path)
+    if not path.is_dir():
+        raise ImssimError(f"no such sweep folder: {path}")
+    return Sweep(path)

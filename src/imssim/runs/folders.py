@@ -1,0 +1,292 @@
+"""Writing and reading run folders: Parquet tables, resolved config and manifest.
+
+A run folder is written under a temporary name and renamed into place only when
+complete, so a crash or a bad input never leaves a half-written folder, and an
+existing folder is never overwritten.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import uuid
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from omegaconf import OmegaConf
+
+from imssim.config import Config, config_container, config_yaml, to_config
+from imssim.errors import ImssimError
+from imssim.model.tables import Tables
+
+if TYPE_CHECKING:  # the model (and Mesa) is not needed to read a run folder back
+    from imssim.runs.api import Result
+
+PACKAGES = ("imssim", "mesa", "hydra-core", "omegaconf", "numpy", "pandas", "pyarrow", "matplotlib")
+TABLES = ("countries", "pairs", "events", "alliance", "holdings", "frameworks")
+MANIFEST = "manifest.json"
+COUNTERFACTUAL = "counterfactual"  # the subfolder holding a run's counterfactual
+CONFIG_FILE = "config.yaml"
+
+
+def write_text_atomic(path: Path, text: str) -> Path:
+    """Write `text` (UTF-8, newlines as written) to a temporary file beside `path`, then
+    rename it into place: an interrupted write never leaves a half-written file, and the
+    earlier file stays whole."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        with open(tmp, "x", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def package_versions() -> dict[str, str]:
+    """The versions of Python and of the packages a run depends on (read once per process)."""
+    return dict(_package_versions())
+
+
+@functools.cache
+def _package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+@functools.cache
+def code_revision() -> str:
+    """The git commit of the source tree ('+dirty' with uncommitted changes), or 'unknown'.
+
+    Asked of git once per process: the code a process runs is the code it imported."""
+    here = Path(__file__).resolve().parent
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=10
+        )
+        if rev.returncode != 0:
+            return "unknown"
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        return rev.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+STATUSES = ("completed", "drawing figures", "interrupted", "figures failed", "failed")
+
+
+def manifest(
+    result: Result, extra: dict[str, Any] | None = None, status: str = "completed"
+) -> dict[str, Any]:
+    """The run's record: settings, versions, code revision, time, status, table sizes.
+
+    `status` is "completed" when everything the command was asked for is done, "drawing
+    figures" while the run's figures are being drawn (a run killed then keeps it),
+    "interrupted" when Ctrl-C stopped the figures and "figures failed" when drawing
+    them failed; ``figures`` lists the figures written.
+    """
+    if status not in STATUSES:
+        raise ValueError(f"unknown run status {status!r}")
+    cfg = result.config
+    return {
+        "seed": cfg.seed,
+        "scenario": cfg.scenario.name,
+        "policy": cfg.policy.name,
+        "focal": cfg.focal,
+        "start_year": cfg.start_year,
+        "end_year": cfg.end_year,
+        "coordinated_cuts": cfg.coordinated_cuts,
+        "catalyst": cfg.catalyst,
+        "versions": package_versions(),
+        "code_revision": code_revision(),
+        "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "wall_seconds": round(result.wall_seconds, 4),
+        "status": status,
+        "figures": [],
+        "tables": {name: len(frame) for name, frame in result.tables.items()},
+        **(extra or {}),
+    }
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "run"
+
+
+def run_folder_name(cfg: Config, stamp: str | None = None) -> str:
+    stamp = stamp or datetime.now().strftime("%Y%m%d-%H%M%S")
+    return _slug(f"{stamp}_{cfg.scenario.name}_{cfg.policy.name}_s{cfg.seed}")
+
+
+def new_folder(root: str | Path, base: str) -> tuple[Path, Path]:
+    """A fresh hidden temporary folder under `root`, and the name it will get: `base`,
+    or `base-2`, `base-3` ... when that is taken."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    final = root / base
+    suffix = 1
+    while final.exists():
+        suffix += 1
+        final = root / f"{base}-{suffix}"
+    tmp = root / f".tmp-{base}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    return tmp, final
+
+
+def publish(tmp: Path, final: Path) -> Path:
+    """Rename the finished `tmp` folder to `final`, or to the next free `-N` name if
+    another writer took it meanwhile; never over an existing folder."""
+    base, suffix = final.name, 1
+    while True:
+        try:
+            if final.exists():
+                raise FileExistsError(final)
+            os.rename(tmp, final)
+            return final
+        except OSError:
+            if not final.exists():
+                raise
+            suffix += 1
+            final = final.with_name(f"{base}-{suffix}")
+
+
+def arrow_tables(tables: Tables) -> dict[str, pa.Table]:
+    """A run's tables as Arrow tables (no index), as a run folder stores them (without
+    the run's manifest and config in their metadata)."""
+    return {
+        name: pa.Table.from_pandas(frame, preserve_index=False) for name, frame in tables.items()
+    }
+
+
+def write_run(
+    result: Result,
+    root: str | Path,
+    name: str | None = None,
+    extra: dict[str, Any] | None = None,
+    status: str = "completed",
+    arrow: dict[str, pa.Table] | None = None,
+) -> Path:
+    """Write a run folder under `root` and return its path (a new folder every time).
+
+    `status` goes into the manifest: "drawing figures" when the caller draws the run's
+    figures next (see :func:`update_manifest`). `arrow`: the run's tables converted
+    already (:func:`arrow_tables`), by a caller that needs them too.
+    """
+    tmp, final = new_folder(root, name or run_folder_name(result.config))
+    try:
+        extra = dict(extra or {})
+        keep = extra.get("tables_kept", True)  # False: a sweep run without tables
+        cf = result.counterfactual
+        if cf is not None:
+            extra["counterfactual"] = {
+                "kind": result.config.counterfactual,
+                "scenario": cf.config.scenario.name,
+                "folder": COUNTERFACTUAL,
+            }
+        _write_tables(tmp, result, manifest(result, extra, status), keep, arrow)
+        if cf is not None:
+            (tmp / COUNTERFACTUAL).mkdir()
+            info = manifest(cf, {"variant": "counterfactual", "of": final.name})
+            if not keep:
+                info["tables_kept"] = False
+            _write_tables(tmp / COUNTERFACTUAL, cf, info, keep)
+        final = publish(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final
+
+
+def _write_tables(
+    folder: Path,
+    result: Result,
+    info: dict[str, Any],
+    keep: bool = True,
+    arrow: dict[str, pa.Table] | None = None,
+) -> None:
+    """The config, the tables (each carrying manifest and config; none unless `keep`)
+    and the manifest. `arrow`: the tables as Arrow already (:func:`arrow_tables`)."""
+    container = config_container(result.config)
+    (folder / CONFIG_FILE).write_text(config_yaml(container))
+    meta = {b"imssim": json.dumps({"manifest": info, "config": container}).encode()}
+    for table_name, frame in result.tables.items() if keep else ():
+        if arrow is not None:
+            table = arrow[table_name]
+        else:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
+        pq.write_table(table, folder / f"{table_name}.parquet")
+    (folder / MANIFEST).write_text(json.dumps(info, indent=2) + "\n")
+
+
+def update_manifest(path: str | Path, **changes: Any) -> dict[str, Any]:
+    """Change entries of a run folder's manifest (status, figures) in place, atomically;
+    return the new manifest. The tables' metadata keep the manifest as first written."""
+    file = Path(path) / MANIFEST
+    info = json.loads(file.read_text())
+    if "status" in changes and changes["status"] not in STATUSES:
+        raise ValueError(f"unknown run status {changes['status']!r}")
+    info.update(changes)
+    write_text_atomic(file, json.dumps(info, indent=2) + "\n")
+    return info
+
+
+class RunFolder:
+    """A run folder read back: tables, config and manifest, and, when the run was written
+    with its counterfactual, ``counterfactual`` (that run's folder, read back when first
+    asked for; else None).
+
+    `config` and `tables` may be handed over by a caller that has them in memory (the
+    command line, right after writing the folder) instead of being read again.
+    """
+
+    def __init__(
+        self, path: str | Path, *, config: Config | None = None, tables: Tables | None = None
+    ) -> None:
+        self.path = Path(path)
+        if not (self.path / MANIFEST).is_file():
+            raise ImssimError(f"not a run folder (no {MANIFEST}): {self.path}")
+        self.manifest: dict[str, Any] = json.loads((self.path / MANIFEST).read_text())
+        if tables is None and self.manifest.get("tables_kept", True) is False:
+            raise ImssimError(
+                f"{self.path}: the run kept no tables (output.tables: false); its headline "
+                f"outcomes are in its {MANIFEST}"
+            )
+        self.config: Config = (
+            config if config is not None else to_config(OmegaConf.load(self.path / CONFIG_FILE))
+        )
+        self.tables = (
+            tables
+            if tables is not None
+            else Tables(**{t: pd.read_parquet(self.path / f"{t}.parquet") for t in TABLES})
+        )
+
+    @functools.cached_property
+    def counterfactual(self) -> RunFolder | None:
+        sub = self.path / COUNTERFACTUAL
+        return RunFolder(sub) if (sub / MANIFEST).is_file() else None
+
+    def __repr__(self) -> str:
+        return f"RunFolder({str(self.path)!r})"

@@ -1,0 +1,497 @@
+"""Sweeps: the runs of one job, resume, failures, the headline outcomes and progress.
+
+A sweep (``imssim -m ...``) is a folder of run folders. Each Hydra job runs
+``replicates`` runs (:func:`execute_job`), seeded from the job's seed by numpy's
+``SeedSequence.spawn``; with one replicate the run takes the job's seed itself. Every
+run gets a deterministic folder name from what was asked of it (its overrides and its
+seed), so running the same command into the same folder (``sweep.name=...``) finds the
+runs already complete and skips them. A run that raises leaves a folder holding its
+manifest with ``status: failed`` and the error, and the job goes on; a failed run is
+tried again when the sweep is resumed. Run folders are written under a hidden
+temporary name and renamed into place when complete, so a killed sweep never leaves a
+run that looks complete but is not.
+
+Collecting a sweep into one table (``runs.parquet``) and per-year datasets is
+:mod:`imssim.runs.datasets`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import sys
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from imssim.config import Config, config_container, config_yaml, to_config
+from imssim.errors import ImssimError
+from imssim.runs.folders import MANIFEST, _slug, code_revision, package_versions
+
+RUNS_FILE = "runs.parquet"
+TABLES_DIR = "tables"
+
+# keys that say where and how results are written, not what is simulated: they are
+# not parameters of a run (and not part of its identity)
+_NOT_PARAMETERS = ("hydra", "sweep", "replicates", "output")
+
+# the headline outcomes: the focal state's and the alliance's measures in one year
+OUTCOMES = {
+    "capacity_to_act": "focal state's capacity to act (first year = 100)",
+    "autonomy": "focal state's autonomy (0-1)",
+    "n_strategic": "focal state's strategic partners",
+    "pairs": "cooperating pairs (bilateral ties of any form)",
+    "mean_form": "mean form of the bilateral ties (1-6)",
+    "shortfall": "alliance shortfall (unmet share of the requirement, all areas)",
+    "worst_shortfall": "alliance's worst area (unmet share of its requirement)",
+}
+# headline outcomes compared with the counterfactual (the difference is run - counterfactual)
+COMPARED = ("capacity_to_act", "autonomy", "n_strategic", "shortfall")
+
+
+def replicate_seeds(seed: int, replicates: int) -> list[int]:
+    """The seeds of a job's runs: `seed` itself for one run, else one seed per replicate
+    spawned from `seed` (the first k are the same whatever the number asked for)."""
+    if replicates == 1:
+        return [seed]
+    children = np.random.SeedSequence(seed).spawn(replicates)
+    return [int(child.generate_state(1, dtype=np.uint32)[0]) for child in children]
+
+
+def parameter_overrides(overrides: Sequence[str]) -> list[str]:
+    """The overrides that change what is simulated, in a canonical order."""
+    kept = []
+    for item in overrides:
+        key = item.split("=", 1)[0].lstrip("+~")
+        if key.split(".", 1)[0].split("/", 1)[0] in _NOT_PARAMETERS:
+            continue
+        kept.append(item.lstrip("+"))
+    return sorted(kept)
+
+
+def parameter_values(config: Config, overrides: Sequence[str]) -> dict[str, Any]:
+    """{key: value} of the overridden keys, read from the resolved config (so that a
+    value has the schema's type whatever was typed); scenario and policy by name."""
+    values: dict[str, Any] = {}
+    for item in parameter_overrides(overrides):
+        key = item.split("=", 1)[0].lstrip("~")
+        if key == "seed":
+            continue  # its own column
+        value: Any = config
+        for part in key.split("."):
+            value = getattr(value, part, None)
+        if key in ("scenario", "policy"):
+            value = value.name
+        elif dataclasses.is_dataclass(value) or isinstance(value, list | dict):
+            value = json.dumps(_plain(value), sort_keys=True)
+        values[key] = value
+    return values
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value):
+        return dataclasses.asdict(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def run_key(overrides: Sequence[str], seed: int) -> str:
+    """A run's identity: what was asked of it (its parameter overrides) and its seed."""
+    text = json.dumps({"overrides": parameter_overrides(overrides), "seed": seed})
+    return hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
+def run_name(config: Config, key: str, replicate: int, replicates: int) -> str:
+    rep = f"_r{replicate}" if replicates > 1 else ""
+    return _slug(f"{config.scenario.name}_{config.policy.name}_s{config.seed}{rep}_{key}")
+
+
+def folder_status(folder: Path) -> str | None:
+    """The status in a run folder's manifest (None: no folder or no readable manifest)."""
+    try:
+        return json.loads((folder / MANIFEST).read_text()).get("status")
+    except (OSError, ValueError):
+        return None
+
+
+def outcomes(tables, focal: str, year: int | None = None) -> dict[str, float]:
+    """The headline outcomes in `year` (default: the last year) of a run's tables."""
+    countries, alliance = tables.countries, tables.alliance
+    year = int(countries["year"].max()) if year is None else year
+    mine = countries[countries["country"] == focal].set_index("year")
+    row = alliance.set_index("year")
+    first = float(mine["capacity_to_act"].iloc[0])
+    return {
+        "capacity_to_act": 100.0 * float(mine.at[year, "capacity_to_act"]) / first,
+        "autonomy": float(mine.at[year, "autonomy"]),
+        "n_strategic": float(mine.at[year, "n_strategic"]),
+        "pairs": float(row.at[year, "n_pairs_bilateral"]),
+        "mean_form": float(row.at[year, "mean_form_bilateral"]),
+        "shortfall": float(row.at[year, "shortfall_total"]),
+        "worst_shortfall": float(row.at[year, "worst_shortfall"]),
+    }
+
+
+def headline(result, years: Sequence[int] = ()) -> dict[str, float]:
+    """The run's headline outcomes in its last year and, where it has a counterfactual,
+    the differences from it (``<outcome>_diff``: run minus counterfactual); for each of
+    `years` also the outcomes of that year (``<outcome>@<year>``, and ``_diff@<year>``)."""
+    focal = result.config.focal
+    cf = result.counterfactual
+    out: dict[str, float] = {}
+    for year in (None, *years):
+        tag = "" if year is None else f"@{year}"
+        mine = outcomes(result.tables, focal, year)
+        out.update({f"{k}{tag}": v for k, v in mine.items()})
+        if cf is not None:
+            other = outcomes(cf.tables, focal, year)
+            out.update({f"{k}_diff{tag}": mine[k] - other[k] for k in COMPARED})
+    return {k: round(v, 10) for k, v in out.items()}
+
+
+def _failed_manifest(config: Config, error: str, extra: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "seed": config.seed,
+        "scenario": config.scenario.name,
+        "policy": config.policy.name,
+        "focal": config.focal,
+        "start_year": config.start_year,
+        "end_year": config.end_year,
+        "versions": package_versions(),
+        "code_revision": code_revision(),
+        "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "status": "failed",
+        "error": error,
+        "figures": [],
+        "tables": {},
+        **extra,
+    }
+
+
+def write_failed(root: Path, name: str, config: Config, error: str, extra: dict[str, Any]) -> Path:
+    """A run folder recording a failure: manifest (status ``failed``, the error) and config."""
+    from imssim.runs.folders import CONFIG_FILE, new_folder, publish
+
+    tmp, final = new_folder(root, name)
+    try:
+        container = config_container(config)
+        (tmp / CONFIG_FILE).write_text(config_yaml(container))
+        info = _failed_manifest(config, error, extra)
+        (tmp / MANIFEST).write_text(json.dumps(info, indent=2) + "\n")
+        return publish(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _set_aside(folder: Path) -> Path | None:
+    """Move an earlier failed attempt out of the way (hidden), to be removed once the
+    new attempt is in place."""
+    if not folder.exists():
+        return None
+    hidden = folder.with_name(f".retried-{folder.name}-{uuid.uuid4().hex[:6]}")
+    folder.rename(hidden)
+    return hidden
+
+
+@dataclasses.dataclass
+class RunRecord:
+    name: str
+    status: str  # completed, skipped (complete already), failed
+    seconds: float = 0.0
+    error: str = ""
+
+
+def execute_job(
+    config: Any,
+    overrides: Sequence[str],
+    sweep_dir: Path,
+    job: int,
+    *,
+    runner: Callable[[Config], Any] | None = None,
+    say: Callable[[str], None] | None = None,
+    years: Sequence[int] = (),
+) -> list[RunRecord]:
+    """Run a sweep job's replicates into `sweep_dir`: skip those already complete,
+    record failures and go on. `runner` (default :func:`imssim.runs.api.run_pair`) turns a
+    config into a result; `say` gets one line per run; `years`: headline outcomes of
+    these years too (:func:`headline`)."""
+    from imssim.runs.folders import arrow_tables, write_run
+
+    if runner is None:
+        from imssim.runs.api import run_pair as runner
+    say = say or (lambda line: print(line, flush=True))
+    try:
+        base = to_config(config)
+    except ImssimError as exc:  # a combination of swept values that is refused
+        say(f"job {job}: not run: {exc}")
+        print(f"imssim: job {job} ({' '.join(overrides)}) not run: {exc}", file=sys.stderr)
+        return [RunRecord(f"job {job}", "failed", error=str(exc))]
+    seeds = replicate_seeds(base.seed, base.replicates)
+    records = []
+    for replicate, seed in enumerate(seeds):
+        cfg = dataclasses.replace(base, seed=seed)
+        key = run_key(overrides, seed)
+        name = run_name(cfg, key, replicate, len(seeds))
+        final = sweep_dir / name
+        status = folder_status(final)
+        if status == "completed":
+            records.append(RunRecord(name, "skipped"))
+            say(f"{name}: complete already, skipped")
+            continue
+        extra = {
+            "sweep": str(sweep_dir),
+            "job": job,
+            "overrides": list(overrides),
+            "run_key": key,
+            "replicate": replicate,
+            "replicates": len(seeds),
+            "job_seed": base.seed,
+            "parameters": parameter_values(cfg, overrides),
+            "tables_kept": cfg.output.tables,
+        }
+        old = _set_aside(final) if final.exists() else None  # a failed or broken attempt
+        started = time.perf_counter()
+        try:
+            result = runner(cfg)
+            extra["wall_seconds"] = round(time.perf_counter() - started, 4)  # both runs
+            extra["headline"] = headline(result, years)
+            if not cfg.output.tables:
+                result = dataclasses.replace(result, tables=_no_tables(result.tables))
+                if result.counterfactual is not None:
+                    result.counterfactual = dataclasses.replace(
+                        result.counterfactual, tables=_no_tables(result.counterfactual.tables)
+                    )
+            # converted to Arrow once, for the run folder and the sweep's datasets
+            arrow = arrow_tables(result.tables) if cfg.output.tables else None
+            path = write_run(result, sweep_dir, name=name, extra=extra, arrow=arrow)
+            if cfg.output.tables and path.name == name:
+                write_parts(sweep_dir, name, result.tables, {**extra, "seed": seed}, arrow)
+            seconds = time.perf_counter() - started
+            records.append(RunRecord(name, "completed", seconds))
+            say(f"{name}: completed in {seconds:.2f} s")
+        except Exception as exc:  # recorded; the other runs go on
+            seconds = time.perf_counter() - started
+            error = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+            extra["wall_seconds"] = round(seconds, 4)
+            extra["traceback"] = traceback.format_exc(limit=8)
+            write_failed(sweep_dir, name, cfg, error, extra)
+            records.append(RunRecord(name, "failed", seconds, error))
+            print(f"imssim: run {name} failed: {error}", file=sys.stderr, flush=True)
+        finally:
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+    return records
+
+
+def atomic_parquet(table: pa.Table, path: Path) -> None:
+    """Write a Parquet file under a temporary name and rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def with_columns(
+    frame: pd.DataFrame,
+    row: dict[str, Any],
+    params: Sequence[str],
+    table: pa.Table | None = None,
+) -> pa.Table:
+    """A run's table with its run id, parameters, seed and replicate in front (a
+    parameter named like a column of the table becomes ``param:<key>``). `table`:
+    `frame` as Arrow already (``pa.Table.from_pandas(frame, preserve_index=False)``),
+    to which the columns in front are added instead of converting `frame` again."""
+    front: dict[str, Any] = {"run_id": row["run_id"]}
+    for key in params:
+        front[key if key not in frame.columns else f"param:{key}"] = row.get(key)
+    front["seed"] = row["seed"]
+    front["replicate"] = row["replicate"]
+    if table is None or len(frame) == 0 or not frame.columns.intersection(list(front)).empty:
+        # (a name in both: Arrow refuses the duplicate, as it always did)
+        extra = _front_frame(front, frame.index)
+        table = pa.Table.from_pandas(pd.concat([extra, frame], axis=1), preserve_index=False)
+    else:
+        # Arrow converts each column on its own, so the columns are those of converting
+        # the whole; a column in front holds one value: converted for one row, repeated
+        one = pa.Table.from_pandas(_front_frame(front, pd.RangeIndex(1)), preserve_index=False)
+        one = one.take(np.zeros(len(frame), dtype=np.int64))
+        table = pa.Table.from_arrays(
+            [*one.columns, *table.columns], schema=pa.schema([*one.schema, *table.schema])
+        )
+    return table.replace_schema_metadata(None)
+
+
+def _front_frame(front: dict[str, Any], index: pd.Index) -> pd.DataFrame:
+    """The columns in front of a run's table, each value repeated along `index`."""
+    extra = pd.DataFrame({k: [v] * len(index) for k, v in front.items()}, index=index)
+    for key, value in front.items():
+        if value is None or isinstance(value, str):
+            extra[key] = extra[key].astype("string")
+    return extra
+
+
+def write_parts(
+    sweep_dir: Path,
+    name: str,
+    tables,
+    extra: dict[str, Any],
+    arrow: dict[str, pa.Table] | None = None,
+) -> None:
+    """The run's per-year tables into the sweep's datasets (``tables/<table>/<run>``).
+    `arrow`: the tables as Arrow already (:func:`imssim.runs.folders.arrow_tables`)."""
+    row = {"run_id": name, **extra["parameters"], "seed": extra["seed"]}
+    row["replicate"] = extra["replicate"]
+    params = list(extra["parameters"])
+    for table, frame in tables.items():
+        atomic_parquet(
+            with_columns(frame, row, params, None if arrow is None else arrow[table]),
+            sweep_dir / TABLES_DIR / table / f"{name}.parquet",
+        )
+
+
+def _no_tables(tables):
+    """No tables to write: a sweep run with ``output.tables: false`` keeps its manifest."""
+    return type(tables)(**{name: frame.iloc[0:0] for name, frame in tables.items()})
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def count_runs(overrides: Sequence[str], replicates: int = 1) -> int:
+    """How many runs a sweep of these command-line overrides holds: the product of the
+    numbers of values swept, times the replicates (summed where they are swept)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    jobs, reps = 1, [replicates]
+    for ov in OverridesParser.create().parse_overrides(list(overrides)):
+        key = ov.get_key_element().lstrip("+~")
+        if key.startswith("hydra") or not ov.is_sweep_override():
+            if key == "replicates" and not ov.is_sweep_override():
+                reps = [int(ov.value())]
+            continue
+        values = list(ov.sweep_string_iterator())
+        if key == "replicates":
+            reps = [int(v) for v in values]
+        else:
+            jobs *= len(values)
+    return jobs * sum(reps)
+
+
+def run_folders(sweep_dir: Path) -> list[Path]:
+    """The run folders directly in a sweep folder (hidden ones are being written)."""
+    if not sweep_dir.is_dir():
+        return []
+    return sorted(
+        p for p in sweep_dir.iterdir() if not p.name.startswith(".") and (p / MANIFEST).is_file()
+    )
+
+
+class ProgressProcess:
+    """Runs done of total and an ETA on the standard error, drawn by a process of its
+    own (:mod:`imssim.runs.progress`) that watches the sweep folder while the launcher runs
+    the jobs (whichever launcher: the run folders are what the jobs leave). A process,
+    not a thread: the launcher may fork its workers, and a process that forks should
+    have no other thread."""
+
+    def __init__(self, sweep_dir: Path, total: int, interval: float = 1.0) -> None:
+        self.args = [str(sweep_dir), str(total), str(interval)]
+        self.process = None
+
+    def start(self) -> ProgressProcess:
+        import subprocess
+
+        package = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package, env.get("PYTHONPATH")) if p)
+        with contextlib.suppress(OSError):
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "imssim.runs.progress", *self.args],
+                stdin=subprocess.PIPE,
+                env=env,
+            )
+        return self
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            process.stdin.close()  # the last count, then it exits
+        try:
+            process.wait(timeout=10)
+        except Exception:
+            process.kill()
+
+
+class Progress:
+    """Runs done of total and an ETA on the standard error, watching a sweep folder
+    from a background thread while the runs go on elsewhere (a study's workers, which
+    are started fresh)."""
+
+    def __init__(self, sweep_dir: Path, total: int, interval: float = 1.0) -> None:
+        self.sweep_dir = Path(sweep_dir)
+        self.total = total
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._bar = None
+
+    def _count(self) -> int:
+        return len(run_folders(self.sweep_dir))
+
+    def start(self) -> Progress:
+        from tqdm import tqdm
+
+        done = self._count()  # complete already (a resumed sweep)
+        self._bar = tqdm(
+            total=self.total,
+            initial=min(done, self.total),
+            desc="runs",
+            unit="run",
+            file=sys.stderr,
+            mininterval=self.interval if sys.stderr.isatty() else 10.0,
+            dynamic_ncols=True,
+        )
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+        return self
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._update()
+
+    def _update(self) -> None:
+        bar = self._bar
+        if bar is None:
+            return
+        done = min(self._count(), self.total)
+        if done > bar.n:
+            bar.update(done - bar.n)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        with contextlib.suppress(Exception):
+            self._update()
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
