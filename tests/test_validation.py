@@ -1,9 +1,10 @@
 """The validation against 2013-2017: the record's rules, the rank score's known answers,
-and the study's core function on one short run."""
+the study's core function on one short run, and the command line
+(experiments/validate_history.py) end to end."""
 
 from __future__ import annotations
 
-import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 
@@ -11,20 +12,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from imssim.studies import validation as study
 from imssim.world import load_world
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "experiments" / "validate_history.py"
-RECORD = ROOT / "experiments" / "record" / "record_2012_2017.csv"
+RECORD = study.RECORD
+EXIT_USAGE = 2
 
 
-@pytest.fixture(scope="module")
-def study():
-    spec = importlib.util.spec_from_file_location("validate_history", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+def validate_history(*args: str) -> subprocess.CompletedProcess:
+    """The command line, run as a script."""
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *args], capture_output=True, text=True, check=False
+    )
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def record():
 
 
 @pytest.fixture(scope="module")
-def short_run(study):
+def short_run():
     """Seed 1 of rebound_2014 to 2014: what the study keeps of it."""
     return study.run_seed("rebound_2014", 1, last_year=2014)
 
@@ -76,7 +77,7 @@ def test_every_fact_has_a_source_a_lead_and_a_certainty(record):
     assert record["fact"].is_unique
 
 
-def test_the_study_finds_no_problem_in_the_record(study, world):
+def test_the_study_finds_no_problem_in_the_record(world):
     assert study.record_problems(study.read_record(RECORD), world) == []
 
 
@@ -100,7 +101,7 @@ def test_the_record_starts_from_the_2012_record(record, world):
     assert not wrong, wrong
 
 
-def test_the_record_checker_catches_broken_rows(study, world):
+def test_the_record_checker_catches_broken_rows(world):
     good = study.read_record(RECORD)
     bad = good.copy()
     bad.loc[0, "year"] = 2018
@@ -113,7 +114,7 @@ def test_the_record_checker_catches_broken_rows(study, world):
         assert expected in problems
 
 
-def test_framework_facts_pair_each_mover_with_every_member(study, world):
+def test_framework_facts_pair_each_mover_with_every_member(world):
     row = pd.Series({"a": "", "b": "", "members": "GBR;FIN;SWE;NOR", "movers": "FIN;SWE"})
     pairs = {frozenset((world.iso3[i], world.iso3[j])) for i, j in study.fact_pairs(row, world)}
     expected = {("FIN", "GBR"), ("FIN", "SWE"), ("FIN", "NOR"), ("SWE", "GBR"), ("SWE", "NOR")}
@@ -125,37 +126,37 @@ def test_framework_facts_pair_each_mover_with_every_member(study, world):
 # --- the rank score -------------------------------------------------------------------
 
 
-def test_auc_of_a_perfect_ranking_is_one(study):
+def test_auc_of_a_perfect_ranking_is_one():
     assert study.roc_auc([0.1, 0.2, 0.3, 0.8, 0.9], [0, 0, 0, 1, 1]) == pytest.approx(1.0)
 
 
-def test_auc_of_a_reversed_ranking_is_zero(study):
+def test_auc_of_a_reversed_ranking_is_zero():
     assert study.roc_auc([0.9, 0.8, 0.3, 0.2, 0.1], [0, 0, 0, 1, 1]) == pytest.approx(0.0)
 
 
-def test_auc_of_all_ties_is_one_half(study):
+def test_auc_of_all_ties_is_one_half():
     assert study.roc_auc([1.0] * 6, [0, 1, 0, 1, 1, 0]) == pytest.approx(0.5)
 
 
-def test_auc_counts_a_tie_between_classes_as_one_half(study):
+def test_auc_counts_a_tie_between_classes_as_one_half():
     # positives 0.35 and 0.8 against negatives 0.1 and 0.35: 3 wins, 1 tie of 4 pairs
     assert study.roc_auc([0.1, 0.35, 0.35, 0.8], [0, 0, 1, 1]) == pytest.approx(3.5 / 4)
     # 0.35 beats 0.1 but loses to 0.4; 0.8 beats both: 3 of 4
     assert study.roc_auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]) == pytest.approx(0.75)
 
 
-def test_auc_is_undefined_without_one_class(study):
+def test_auc_is_undefined_without_one_class():
     assert np.isnan(study.roc_auc([0.1, 0.2], [1, 1]))
 
 
-def test_midranks_share_the_ranks_of_ties(study):
+def test_midranks_share_the_ranks_of_ties():
     np.testing.assert_allclose(study.midranks([3.0, 1.0, 3.0, 2.0]), [3.5, 1.0, 3.5, 2.0])
 
 
 # --- the study on one short run ---------------------------------------------------------
 
 
-def test_run_seed_returns_the_pairs_and_years_it_promises(study, short_run, world):
+def test_run_seed_returns_the_pairs_and_years_it_promises(short_run, world):
     pairs, years = short_run.pairs, short_run.by_year
     assert list(pairs.columns) == list(study.PAIR_COLUMNS)
     assert len(pairs) == world.n_states * (world.n_states - 1) // 2
@@ -174,13 +175,13 @@ def test_run_seed_returns_the_pairs_and_years_it_promises(study, short_run, worl
     assert (pairs["deepened"] <= pairs["deepened_with_frameworks"]).all()
 
 
-def test_run_seed_is_deterministic(study, short_run):
+def test_run_seed_is_deterministic(short_run):
     again = study.run_seed("rebound_2014", 1, last_year=2014)
     pd.testing.assert_frame_equal(short_run.pairs, again.pairs)
     np.testing.assert_array_equal(short_run.effective_last, again.effective_last)
 
 
-def test_the_tables_of_the_comparison_have_their_columns(study, short_run, world):
+def test_the_tables_of_the_comparison_have_their_columns(short_run, world):
     record = study.read_record(RECORD)
     pairs = study.pair_table([short_run], world, record)
     auc, by_seed = study.auc_tables(pairs, [short_run], resamples=20)
@@ -201,19 +202,20 @@ def test_the_tables_of_the_comparison_have_their_columns(study, short_run, world
     }
 
 
-def test_an_unknown_scenario_stops_the_script_with_code_2(study, tmp_path, capsys):
-    with pytest.raises(SystemExit) as stop:
-        study.main(["--scenario", "no_such_scenario", "--out", str(tmp_path)])
-    assert stop.value.code == study.EXIT_USAGE
-    assert "unknown scenario" in capsys.readouterr().err
+def test_an_unknown_scenario_stops_the_script_with_code_2(tmp_path):
+    stop = validate_history("--scenario", "no_such_scenario", "--out", str(tmp_path))
+    assert stop.returncode == EXIT_USAGE
+    err = stop.stderr.strip().splitlines()
+    assert len(err) == 1 and "unknown scenario" in err[0]
     assert not any(tmp_path.iterdir())
 
 
-def test_the_script_writes_its_tables_report_and_figure(study, tmp_path):
+def test_the_script_writes_its_tables_report_and_figure(tmp_path):
     out, report, figure = tmp_path / "out", tmp_path / "docs" / "v.md", tmp_path / "f" / "v.png"
     args = ["--scenario", "rebound_2014", "--seeds", "1", "--jobs", "1", "--resamples", "0"]
     args += ["--out", str(out), "--report", str(report), "--figure", str(figure)]
-    study.main(args)
+    done = validate_history(*args)
+    assert done.returncode == 0, done.stderr
     names = {p.name for p in out.iterdir()}
     assert names == {
         f"{n}.csv"
@@ -232,7 +234,7 @@ def test_the_script_writes_its_tables_report_and_figure(study, tmp_path):
     assert not [p for p in tmp_path.rglob(".*") if p.is_file()], "temporary files left behind"
 
 
-def test_by_form_table_groups_pairs_by_their_2012_form(study):
+def test_by_form_table_groups_pairs_by_their_2012_form():
     pairs = pd.DataFrame(
         {
             "max_form_2012": [0, 0, 2, 2, 2, 3],
@@ -249,7 +251,7 @@ def test_by_form_table_groups_pairs_by_their_2012_form(study):
     assert table.loc[2, "model_ties_or_frameworks"] == pytest.approx(0.5)
 
 
-def test_set_passes_overrides_to_the_runs_and_refuses_a_bad_one(study, capsys):
+def test_set_passes_overrides_to_the_runs_and_refuses_a_bad_one():
     plain = study.simulate("rebound_2014", 1, last_year=2013)
     none = study.simulate("rebound_2014", 1, last_year=2013, extra=["params.thematic_rate=0"])
 
@@ -257,8 +259,7 @@ def test_set_passes_overrides_to_the_runs_and_refuses_a_bad_one(study, capsys):
         return int((tables.events["reason"].astype(str) == "thematic").sum())
 
     assert thematic(none) < thematic(plain)
-    with pytest.raises(SystemExit) as info:
-        study.main(["--set", "params.nope=1"])
-    assert info.value.code == 2
-    err = capsys.readouterr().err.strip().splitlines()
+    refused = validate_history("--set", "params.nope=1")
+    assert refused.returncode == EXIT_USAGE
+    err = refused.stderr.strip().splitlines()
     assert len(err) == 1 and "--set params.nope=1" in err[0]
