@@ -71,6 +71,8 @@ def _table(header: list[str], rows: list[list]) -> list[str]:
 
 
 def report(results: dict[str, list[dict]], seeds: int) -> str:
+    """The Markdown report: per scenario the frameworks founded, the strategic views not
+    returned and the Netherlands' rings."""
     lines = [
         "# Institutions that change: frameworks founded, rings not mutual",
         "",
@@ -86,105 +88,106 @@ def report(results: dict[str, list[dict]], seeds: int) -> str:
         "",
     ]
     for scenario, runs in results.items():
-        founded = pd.concat([r["founded"] for r in runs], ignore_index=True)
-        lines += [f"## {scenario}", "", "### Frameworks founded", ""]
-        per_seed = [len(r["founded"]) for r in runs]
-        lines.append(
-            f"Per seed: {', '.join(map(str, per_seed))} (mean {sum(per_seed) / len(runs):.1f}); "
-            + (
-                f"founded {founded['founded'].min()}-{founded['founded'].max()}, "
-                f"{(founded['founded'] <= 2018).sum()} of {len(founded)} by 2018."
-                if len(founded)
-                else "none."
-            )
-        )
-        lines.append("")
-        if len(founded):
-            purposes = Counter(founded["purpose"])
-            leads = Counter(founded["lead"])
-            lines.append(
-                "By purpose: "
-                + ", ".join(f"{k} {v}" for k, v in purposes.most_common())
-                + ". By lead: "
-                + ", ".join(f"{k} {v}" for k, v in leads.most_common())
-                + "."
-            )
-            lines.append("")
-            last = int(max(YEARS))
-            rows = []
-            for r in founded.itertuples():
-                members = [m for m in r.founding_members.split(";") if m != r.lead]
-                lasted = (
-                    f"in force to {last}" if r.last_year == last else f"ended after {r.last_year}"
-                )
-                rows.append(
-                    [
-                        r.seed,
-                        f"`{r.framework}`",
-                        r.lead,
-                        " ".join(members),
-                        r.founded,
-                        lasted,
-                        len(r.last_members.split(";")),
-                        "yes" if FOCAL in r.last_members.split(";") else "",
-                    ]
-                )
-            lines += _table(
-                [
-                    "seed",
-                    "framework",
-                    "lead",
-                    "founding members",
-                    "founded",
-                    "lasted",
-                    f"members {last}",
-                    f"{FOCAL} in it",
-                ],
-                rows,
-            )
-            lines.append("")
-        lines += ["### Strategic views not returned", ""]
-        rows = []
-        for year in YEARS:
-            total = sum(r["views"][year][0] for r in runs)
-            lone = sum(r["views"][year][1] for r in runs)
-            rows.append(
-                [
-                    year,
-                    f"{total / len(runs):.1f}",
-                    f"{lone / len(runs):.1f}",
-                    f"{100 * lone / total:.1f} %" if total else "-",
-                ]
-            )
-        lines += _table(["year", "strategic views (mean per seed)", "not returned", "share"], rows)
-        lines.append("")
+        lines += [f"## {scenario}", "", *frameworks_section(runs), *views_section(runs)]
         for year in (2024, 2035):
-            lines += [f"### The Netherlands' rings in {year}", ""]
-            count = Counter(p for r in runs for p in r["rings"][year]["strategic"])
-            lone = Counter(p for r in runs for p in r["rings"][year]["not_returned"])
-            by = Counter(p for r in runs for p in r["rings"][year]["counted_by"])
-            lines.append(
-                "Strategic partners, in how many seeds: "
-                + ", ".join(
-                    f"{p} {n}" for p, n in sorted(count.items(), key=lambda x: (-x[1], x[0]))
-                )
-                + "."
-            )
-            lines.append(
-                "Of these, not counting the Netherlands strategic in return (seeds): "
-                + (", ".join(f"{p} {n}" for p, n in sorted(lone.items())) or "none")
-                + ". Counting the Netherlands strategic without being strategic in its "
-                "view (seeds): "
-                + (", ".join(f"{p} {n}" for p, n in sorted(by.items())) or "none")
-                + "."
-            )
-            aff = [r["rings"][year]["affiliated"] for r in runs]
-            opp = [r["rings"][year]["opportunity"] for r in runs]
-            lines.append(
-                f"Affiliated: {min(aff)}-{max(aff)} partners; opportunity: {min(opp)}-{max(opp)}."
-            )
-            lines.append("")
+            lines += rings_section(runs, year)
     return "\n".join(lines)
+
+
+def frameworks_section(runs: list[dict]) -> list[str]:
+    """The frameworks founded over the seeds: how many, when, for what, by whom, and
+    one row each."""
+    founded = pd.concat([r["founded"] for r in runs], ignore_index=True)
+    lines = ["### Frameworks founded", ""]
+    per_seed = [len(r["founded"]) for r in runs]
+    lines.append(
+        f"Per seed: {', '.join(map(str, per_seed))} (mean {sum(per_seed) / len(runs):.1f}); "
+        + (
+            f"founded {founded['founded'].min()}-{founded['founded'].max()}, "
+            f"{(founded['founded'] <= 2018).sum()} of {len(founded)} by 2018."
+            if len(founded)
+            else "none."
+        )
+    )
+    lines.append("")
+    if not len(founded):
+        return lines
+    purposes = Counter(founded["purpose"])
+    leads = Counter(founded["lead"])
+    lines.append(
+        "By purpose: "
+        + ", ".join(f"{k} {v}" for k, v in purposes.most_common())
+        + ". By lead: "
+        + ", ".join(f"{k} {v}" for k, v in leads.most_common())
+        + "."
+    )
+    lines.append("")
+    last = int(max(YEARS))
+    rows = []
+    for r in founded.itertuples():
+        members = [m for m in r.founding_members.split(";") if m != r.lead]
+        lasted = f"in force to {last}" if r.last_year == last else f"ended after {r.last_year}"
+        rows.append(
+            [
+                r.seed,
+                f"`{r.framework}`",
+                r.lead,
+                " ".join(members),
+                r.founded,
+                lasted,
+                len(r.last_members.split(";")),
+                "yes" if FOCAL in r.last_members.split(";") else "",
+            ]
+        )
+    header = ["seed", "framework", "lead", "founding members", "founded", "lasted"]
+    lines += _table([*header, f"members {last}", f"{FOCAL} in it"], rows)
+    lines.append("")
+    return lines
+
+
+def views_section(runs: list[dict]) -> list[str]:
+    """Strategic views, and those not returned, per year (means over the seeds)."""
+    lines = ["### Strategic views not returned", ""]
+    rows = []
+    for year in YEARS:
+        total = sum(r["views"][year][0] for r in runs)
+        lone = sum(r["views"][year][1] for r in runs)
+        rows.append(
+            [
+                year,
+                f"{total / len(runs):.1f}",
+                f"{lone / len(runs):.1f}",
+                f"{100 * lone / total:.1f} %" if total else "-",
+            ]
+        )
+    lines += _table(["year", "strategic views (mean per seed)", "not returned", "share"], rows)
+    lines.append("")
+    return lines
+
+
+def rings_section(runs: list[dict], year: int) -> list[str]:
+    """The Netherlands' strategic partners in `year` over the seeds, the views not
+    returned either way, and the sizes of its other rings."""
+    lines = [f"### The Netherlands' rings in {year}", ""]
+    count = Counter(p for r in runs for p in r["rings"][year]["strategic"])
+    lone = Counter(p for r in runs for p in r["rings"][year]["not_returned"])
+    by = Counter(p for r in runs for p in r["rings"][year]["counted_by"])
+    lines.append(
+        "Strategic partners, in how many seeds: "
+        + ", ".join(f"{p} {n}" for p, n in sorted(count.items(), key=lambda x: (-x[1], x[0])))
+        + "."
+    )
+    lines.append(
+        "Of these, not counting the Netherlands strategic in return (seeds): "
+        + (", ".join(f"{p} {n}" for p, n in sorted(lone.items())) or "none")
+        + ". Counting the Netherlands strategic without being strategic in its "
+        "view (seeds): " + (", ".join(f"{p} {n}" for p, n in sorted(by.items())) or "none") + "."
+    )
+    aff = [r["rings"][year]["affiliated"] for r in runs]
+    opp = [r["rings"][year]["opportunity"] for r in runs]
+    lines.append(f"Affiliated: {min(aff)}-{max(aff)} partners; opportunity: {min(opp)}-{max(opp)}.")
+    lines.append("")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> None:
