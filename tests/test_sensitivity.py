@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from imssim.cli.sensitivity import main
 from imssim.studies.sensitivity import (
     INDICES_CSV,
     INDICES_FILE,
@@ -21,9 +22,10 @@ from imssim.studies.sensitivity import (
     SUMMARY_FILE,
     FunctionEvaluator,
     ModelEvaluator,
+    Study,
+    StudyError,
     StudyFailed,
     load_study,
-    main,
     parse_study,
     run_study,
 )
@@ -210,8 +212,8 @@ def test_failed_runs_stop_the_analysis_with_their_number(tmp_path):
 def test_the_shipped_studies_pass_their_checks(tmp_path, capsys):
     for name in ("default", "quick"):
         study, base = load_study(name)
-        assert study.outcomes == ("capacity_to_act", "autonomy", "pairs", "mean_form", "shortfall")
-        assert study.years == (2020, 2035) and base.counterfactual == "none"
+        assert study.outcomes == ["capacity_to_act", "autonomy", "pairs", "mean_form", "shortfall"]
+        assert study.years == [2020, 2035] and base.counterfactual == "none"
         assert base.scenario.name == "austerity_2012" and base.seed == study.seed
     out = tmp_path / "study"
     # options and overrides in any order
@@ -296,4 +298,92 @@ def test_overrides_change_the_study(tmp_path):
     assert study.method == "sobol" and study.n == 8 and study.name == "other"
     assert study.keys == ["catalyst", "params.strategic_min_form", "params.trust_gain"]
     assert study.n_samples == 8 * 5
-    assert np.isclose(study.parameters[2][2], 0.16)
+    assert np.isclose(study.parameters["params.trust_gain"][1], 0.16)
+
+
+# --- the study as a typed config dataclass -------------------------------------------
+
+
+def test_a_study_is_its_schema_with_the_keys_of_a_study_file():
+    study = parse_study({"parameters": {"x": [0, 1]}, "outcomes": "y"}, "mine", outcomes=["y"])
+    assert study == Study(parameters={"x": [0, 1]}, outcomes=["y"], name="mine")
+    assert (study.method, study.n, study.seed, study.conf_level) == ("sobol", 64, 42, 0.95)
+    assert study.ranges == [("x", 0, 1)] and study.integers == frozenset()
+    # a single year or override stands for a list of one; years are kept in order
+    study = parse_study(
+        {"parameters": {"x": [0, 1]}, "outcomes": ["y"], "years": [2030, 2020], "base": "a=1"},
+        "mine",
+        outcomes=["y"],
+    )
+    assert study.years == [2020, 2030] and study.base == ["a=1"]
+    with pytest.raises(StudyError, match=r"^x.yaml: seed: must be a non-negative whole number"):
+        parse_study({"parameters": {"x": [0, 1]}, "seed": -1}, "x", source="x.yaml")
+
+
+@pytest.mark.parametrize(
+    ("override", "needle"),
+    [
+        # an unknown key, in the file or on the command line
+        ("colour=blue", "colour: unknown key (the keys of a study: description, method, n,"),
+        # the wrong type
+        ("n=true", "n: must be a whole number >= 2 (got True)"),
+        ("levels=4.5", "levels: must be a whole number >= 2 (got 4.5)"),
+        ("second_order=maybe", "second_order: must be true or false (got 'maybe')"),
+        ("years=[2014,soon]", "years: must be a list of years (got [2014, 'soon'])"),
+        ("outcomes={pairs: 1}", "outcomes: must be a list of at least one outcome"),
+        ("parameters=[catalyst]", "parameters: must map at least one parameter key"),
+        ("parameters.catalyst=0.5", "parameters.catalyst: must be a range [low, high]"),
+        ("description=[a,b]", "description: must be text"),
+        ("conf_level=high", "conf_level: must be a number between 0 and 1 (got 'high')"),
+        # an impossible value
+        ("trajectories=1", "trajectories: must be a whole number >= 2 (got 1)"),
+        ("replicates=101", "replicates: must be a whole number from 1 to 100 (got 101)"),
+        ("conf_level=0", "conf_level: must be a number between 0 and 1 (got 0.0)"),
+        ("resamples=5", "resamples: must be a whole number >= 10 (got 5)"),
+        ("seed=-1", "seed: must be a non-negative whole number (got -1)"),
+        ("name=a/b", "name: must be a folder name"),
+        ("base=[scenario]", "base: must be a list of overrides key=value (got ['scenario'])"),
+        ("outcomes=[]", "outcomes: must be a list of at least one outcome"),
+        ("years=[2014,2014]", "years: names a year twice"),
+    ],
+)
+def test_the_study_schema_refuses_a_key_a_type_or_a_value_in_one_line_exit_2(
+    tmp_path, capsys, override, needle
+):
+    path, out = study_file(tmp_path), tmp_path / "study"
+    for how in ("file", "command line"):
+        if how == "file":  # the same setting written into the study file
+            key, value = override.split("=", 1)
+            data = {**TINY}
+            if key.startswith("parameters."):
+                data["parameters"] = {
+                    **TINY["parameters"],
+                    key.split(".", 1)[1]: yaml.safe_load(value),
+                }
+            else:
+                data[key] = yaml.safe_load(value)
+            path.write_text(yaml.safe_dump(data, sort_keys=False))
+            args = [str(path)]
+        else:
+            path = study_file(tmp_path)
+            args = [str(path), override]
+        with pytest.raises(SystemExit) as exit_:
+            main([*args, "--out", str(out)])
+        assert exit_.value.code == 2, how
+        lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+        assert len(lines) == 1, (how, lines)
+        assert lines[0].startswith("imssim-sensitivity: error: ")
+        assert needle in lines[0], (how, lines[0])
+        assert not out.exists()
+
+
+def test_the_chart_of_the_indices_does_not_import_the_study():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, imssim.present.plots.sensitivity; "
+        "print(any(m.startswith('imssim.studies') for m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -1,0 +1,499 @@
+"""Running a study: its samples evaluated in parallel chunks, collected, analysed and
+reported, resuming what an earlier call left.
+
+1. **Sample** (:mod:`.sample`). ``samples.parquet`` maps each sample (and replicate)
+   to its parameter values and its run id.
+2. **Run.** Samples with the same values share their runs. The runs not complete yet
+   are split into chunks that worker processes (joblib, every core by default) run
+   through :func:`imssim.runs.sweep.execute_job`, exactly as a sweep's jobs: each run leaves a
+   folder named from its parameter values and seed, with its manifest (status,
+   parameters, headline outcomes of every year) and config; a study asks no tables of
+   its runs (``output.tables: false``). Running the same study into the same folder
+   resumes it: complete runs are not run again. Every sample runs with the study's seed
+   (with ``replicates`` > 1, the same replicate seeds spawned from it): common random
+   numbers, so that a difference between samples comes from the parameters, not from
+   the draws.
+3. **Collect.** :func:`imssim.runs.datasets.collect` gathers the runs into ``runs.parquet``;
+   the outcomes are read from it in sample order (averaged over replicates). A failed
+   run stops the analysis with a message naming how many failed (both methods need
+   every sample); running the study again retries them.
+4. **Analyse** (:mod:`.analyse`) and **report** (:mod:`.report`), and record the call in
+   ``sensitivity.json`` (the study's manifest: the study as run, the base config,
+   versions, code revision, runs and times; not named ``manifest.json``, which marks a
+   run folder).
+
+Evaluation is pluggable (:class:`Evaluator`): the model's evaluator runs the model;
+another evaluator (a test function with known indices, say) goes through the same
+sampling, chunked parallel evaluation and analysis.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import math
+import os
+import shutil
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from imssim.config.schema import Config
+from imssim.errors import ConfigError, ImssimError
+from imssim.studies.sensitivity.analyse import analyse
+from imssim.studies.sensitivity.report import (
+    SUMMARY_FILE,
+    chart_title,
+    summarise,
+    write_figure,
+    write_frame,
+    write_indices,
+)
+from imssim.studies.sensitivity.sample import draw_samples, sample_values
+from imssim.studies.sensitivity.study import Study, column, with_values
+
+SAMPLES_FILE = "samples.parquet"
+STUDY_MANIFEST = "sensitivity.json"
+
+
+class StudyFailed(ImssimError):
+    """Runs of the study failed, so the indices cannot be computed."""
+
+
+# ------------------------------------------------------------------------ evaluators
+
+
+class Evaluator:
+    """Turns a study's samples into outcomes, in three steps:
+
+    - :meth:`plan` (main process): one row per sample and replicate, with the id of the
+      run that evaluates it (samples with equal values may share a run);
+    - :meth:`evaluate` (a worker process): run a chunk of the units :meth:`pending`
+      listed; returns one record per unit;
+    - :meth:`outputs` (main process): one row per run id with ``status``, ``error`` and a
+      column per outcome and year (:func:`column`).
+
+    `labels` may name the outcomes in the summary, tables and chart.
+    """
+
+    labels: Mapping[str, str] | None = None
+
+    def plan(self, study: Study, values: pd.DataFrame) -> pd.DataFrame:
+        """One row per sample and replicate, with its run id."""
+        raise NotImplementedError
+
+    def pending(self, study: Study, plan: pd.DataFrame) -> list[dict[str, Any]]:
+        """The units still to evaluate, each with its number of runs."""
+        raise NotImplementedError
+
+    def evaluate(self, units: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Evaluate a chunk of units (in a worker process)."""
+        raise NotImplementedError
+
+    def outputs(self, study: Study, plan: pd.DataFrame, records: list[dict]) -> pd.DataFrame:
+        """One row per run id: status, error and the outcomes."""
+        raise NotImplementedError
+
+    def describe(self) -> dict[str, Any]:
+        """What the study's manifest records of the evaluator."""
+        return {}
+
+
+class FunctionEvaluator(Evaluator):
+    """A function of the parameter values (a dict) that returns {outcome: value}: for
+    test functions with known indices. Each sample is its own run."""
+
+    def __init__(self, function: Callable[[dict[str, float]], dict[str, float]]) -> None:
+        self.function = function
+
+    def plan(self, study: Study, values: pd.DataFrame) -> pd.DataFrame:
+        """Each sample its own run."""
+        return values.assign(replicate=0, run_id=[f"sample-{i}" for i in values["sample"]])
+
+    def pending(self, study: Study, plan: pd.DataFrame) -> list[dict[str, Any]]:
+        """Every sample (nothing is kept between calls)."""
+        return [
+            {"run_id": row["run_id"], "runs": 1, "values": {k: row[k] for k in study.keys}}
+            for row in plan.to_dict("records")
+        ]
+
+    def evaluate(self, units: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The function at each unit's values; an exception is recorded as a failure."""
+        out = []
+        for unit in units:
+            try:
+                result = self.function(unit["values"])
+                out.append({"run_id": unit["run_id"], "status": "completed", **result})
+            except Exception as exc:  # recorded, as a model run's failure is
+                error = f"{type(exc).__name__}: {exc}"
+                out.append({"run_id": unit["run_id"], "status": "failed", "error": error})
+        return out
+
+    def outputs(self, study: Study, plan: pd.DataFrame, records: list[dict]) -> pd.DataFrame:
+        """The records, by run id."""
+        frame = pd.DataFrame(records)
+        if "error" not in frame:
+            frame["error"] = ""
+        return frame.set_index("run_id")
+
+
+def sample_overrides(study: Study, values: Mapping[str, Any]) -> list[str]:
+    """The overrides that describe a sample's run: its values, then the study's base (a
+    run's identity: the same values give the same run, found complete on a resume)."""
+    own = [f"{key}={values[key]!r}" for key in study.keys]
+    return [*own, *study.base]
+
+
+@functools.lru_cache(maxsize=4)
+def _worker_world(data_dir: str | None):
+    from imssim.world import load_world
+
+    return load_world(data_dir)
+
+
+def _quiet(_line: str) -> None:
+    pass
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+@dataclasses.dataclass
+class ModelEvaluator(Evaluator):
+    """Runs the model: every unit is a sweep job of :func:`imssim.runs.sweep.execute_job`
+    (its replicates), written into `folder`. `base` is the study's base config, composed
+    once (:func:`.study.check_model_study`); a worker sets each sample's values on it and
+    checks the result. `runner` (default: the run and, where the base asks for one, its
+    counterfactual, :func:`imssim.runs.api.run_pair`, on the world loaded once per process)
+    may be replaced."""
+
+    folder: Path
+    base: Config
+    study: Study
+    runner: Callable[[Config], Any] | None = None
+
+    def plan(self, study: Study, values: pd.DataFrame) -> pd.DataFrame:
+        """A row per sample and replicate; equal values share the first such sample's unit."""
+        from imssim.runs.sweep import replicate_seeds, run_key, run_name
+
+        seeds = replicate_seeds(study.seed, study.replicates)
+        rows = []
+        first: dict[tuple, int] = {}
+        for row in values.to_dict("records"):
+            vals = {k: study.typed(k, row[k]) for k in study.keys}
+            unit = first.setdefault(tuple(vals.values()), int(row["sample"]))
+            overrides = sample_overrides(self.study, vals)
+            for rep, seed in enumerate(seeds):
+                cfg = dataclasses.replace(self.base, seed=seed)
+                name = run_name(cfg, run_key(overrides, seed), rep, len(seeds))
+                rows.append({**row, "replicate": rep, "seed": seed, "unit": unit, "run_id": name})
+        return pd.DataFrame(rows)
+
+    def pending(self, study: Study, plan: pd.DataFrame) -> list[dict[str, Any]]:
+        """The units with a run not complete in the study's folder."""
+        from imssim.runs.sweep import folder_status
+
+        done = {
+            run_id
+            for run_id in plan["run_id"].unique()
+            if folder_status(self.folder / run_id) == "completed"
+        }
+        units = []
+        for unit, rows in plan.groupby("unit", sort=True):
+            if set(rows["run_id"]) <= done:
+                continue
+            first = rows.iloc[0]
+            values = {k: _plain(first[k]) for k in study.keys}
+            units.append({"job": int(unit), "runs": rows["run_id"].nunique(), "values": values})
+        return units
+
+    def evaluate(self, units: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Run each unit's replicates as a sweep job; returns how many failed."""
+        import logging
+
+        from imssim.runs.api import run_pair
+        from imssim.runs.sweep import execute_job
+
+        logging.getLogger("MESA").setLevel(logging.WARNING)
+        base = self.base  # composed once, in the main process, and sent along
+        runner = self.runner
+        if runner is None:
+            runner = functools.partial(run_pair, world=_worker_world(base.world.data_dir))
+        years = range(base.start_year + 1, base.end_year + 1)  # every year: reusable runs
+        out = []
+        for unit in units:
+            values = {k: self.study.typed(k, v) for k, v in unit["values"].items()}
+            overrides = sample_overrides(self.study, values)
+            try:
+                config = with_values(base, values)
+            except ConfigError as exc:  # a combination of values the config refuses
+                self._refused(unit["job"], overrides, exc)
+                out.append({"job": unit["job"], "failed": base.replicates})
+                continue
+            records = execute_job(
+                config, overrides, self.folder, unit["job"], runner=runner, say=_quiet, years=years
+            )
+            out.append({"job": unit["job"], "failed": sum(r.status == "failed" for r in records)})
+        return out
+
+    def _refused(self, job: int, overrides: list[str], exc: ConfigError) -> None:
+        """Record each replicate of a unit whose values the config refuses as failed."""
+        from imssim.runs.sweep import replicate_seeds, run_key, run_name, write_failed
+
+        base = self.base
+        for rep, seed in enumerate(replicate_seeds(base.seed, base.replicates)):
+            cfg = dataclasses.replace(base, seed=seed)
+            key = run_key(overrides, seed)
+            name = run_name(cfg, key, rep, base.replicates)
+            shutil.rmtree(self.folder / name, ignore_errors=True)  # an earlier failure
+            extra = {"job": job, "overrides": overrides, "run_key": key}
+            write_failed(self.folder, name, cfg, f"ConfigError: {exc}", extra)
+
+    def outputs(self, study: Study, plan: pd.DataFrame, records: list[dict]) -> pd.DataFrame:
+        """The study folder's runs, collected into runs.parquet, by run id."""
+        from imssim.runs.datasets import collect
+
+        runs = pd.read_parquet(collect(self.folder, progress=False, tables=False))
+        return runs.set_index("run_id")
+
+    def describe(self) -> dict[str, Any]:
+        """The base config of every run."""
+        from omegaconf import OmegaConf
+
+        return {"base_config": OmegaConf.to_container(OmegaConf.structured(self.base))}
+
+
+# -------------------------------------------------------------------------- running
+
+
+@dataclasses.dataclass
+class Outcome:
+    """What a study run left: its folder, its indices (tidy) and its numbers."""
+
+    folder: Path
+    indices: pd.DataFrame
+    samples: int
+    runs: int
+    ran: int  # runs made by this call (0: all complete already)
+    seconds: float
+    summary: str
+    figure: Path | None
+
+
+def n_workers(n_jobs: int | None) -> int:
+    """Worker processes for `n_jobs` (None or negative: every core this process may use)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = cores or 1
+    if n_jobs is None or n_jobs < 0:
+        return cores
+    return max(1, n_jobs)
+
+
+def chunk_units(units: list[dict[str, Any]], workers: int) -> list[list[dict[str, Any]]]:
+    """Chunks of units: about six a worker, for balance, of at most 40 runs each."""
+    if not units:
+        return []
+    size = max(1, min(40, math.ceil(len(units) / (6 * workers))))
+    return [units[i : i + size] for i in range(0, len(units), size)]
+
+
+def run_study(
+    study: Study,
+    evaluator: Evaluator,
+    folder: str | Path,
+    *,
+    n_jobs: int | None = None,
+    progress: bool = False,
+    say: Callable[[str], None] = _quiet,
+    figure: bool = True,
+    source: str = "",
+) -> Outcome:
+    """Sample, evaluate in parallel chunks, collect and analyse; write the study's files
+    into `folder` (see the module's description; `source`: the study's file, for its
+    manifest). Raises :class:`StudyFailed` when runs failed."""
+    from imssim.runs.folders import write_text_atomic
+
+    call = _Call(Path(folder), study, evaluator, source)
+    folder = call.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    x = draw_samples(study)
+    plan = evaluator.plan(study, sample_values(study, x))
+    write_frame(plan, folder / SAMPLES_FILE)
+    total = int(plan["run_id"].nunique())
+    units = evaluator.pending(study, plan)
+    workers = min(n_workers(n_jobs), max(1, len(units)))
+    call.planned(total, sum(unit["runs"] for unit in units), workers)
+    call.record("running")
+    say(
+        f"{len(plan) // study.replicates} samples, {total} runs: "
+        f"{total - call.todo} complete already, {call.todo} to run"
+        + (f" on {workers} process{'es' if workers > 1 else ''}" if call.todo else "")
+    )
+    try:
+        bar = _progress(folder, plan, total, evaluator) if progress and units else None
+        records = _evaluate(evaluator, units, workers, bar)
+        call.ran()
+        y = _outcomes(study, plan, evaluator.outputs(study, plan, records), folder)
+    except StudyFailed:
+        call.record("failed")
+        raise
+    except KeyboardInterrupt:
+        call.record("interrupted")
+        raise
+    indices = analyse(study, x, y)
+    write_indices(folder, study, indices, evaluator.labels)
+    summary = summarise(study, indices, y, labels=evaluator.labels, runs=total)
+    write_text_atomic(folder / SUMMARY_FILE, summary + "\n")
+    path = None
+    if figure:
+        title = chart_title(study, total, getattr(evaluator, "base", None))
+        path = write_figure(folder, study, indices, title, evaluator.labels)
+    call.record("completed")
+    seconds = time.perf_counter() - call.started
+    return Outcome(folder, indices, len(x), total, call.todo, seconds, summary, path)
+
+
+class _Call:
+    """This call of a study, recorded in its manifest beside the calls before it."""
+
+    def __init__(self, folder: Path, study: Study, evaluator: Evaluator, source: str) -> None:
+        self.started = time.perf_counter()
+        self.folder, self.study, self.evaluator, self.source = folder, study, evaluator, source
+        self.runs = self.todo = 0
+        self.info: dict[str, Any] = {}
+        self.calls: list[dict[str, Any]] = []
+
+    def planned(self, runs: int, todo: int, workers: int) -> None:
+        """The study's runs, those this call runs and on how many processes."""
+        self.runs, self.todo = runs, todo
+        self.info = {"started_utc": _utc(), "runs_to_run": todo, "workers": workers}
+        self.calls = [*_earlier_calls(self.folder), self.info]
+
+    def ran(self) -> None:
+        """The runs are done: note how long they took."""
+        self.info["run_seconds"] = round(time.perf_counter() - self.started, 2)
+
+    def record(self, status: str) -> None:
+        """Write the study's manifest with this call's status and time so far."""
+        elapsed = round(time.perf_counter() - self.started, 2)
+        self.info.update(status=status, wall_seconds=elapsed)
+        _write_manifest(self, status)
+
+
+def _evaluate(evaluator: Evaluator, units: list[dict[str, Any]], workers: int, bar: Any) -> list:
+    """Run the units in chunks, on `workers` processes (joblib) or in this one."""
+    from joblib import Parallel, delayed
+
+    chunks = chunk_units(units, workers)
+    records: list[dict[str, Any]] = []
+    try:
+        if workers == 1:
+            results: Any = (evaluator.evaluate(chunk) for chunk in chunks)
+        else:
+            parallel = Parallel(n_jobs=workers, return_as="generator_unordered")
+            results = parallel(delayed(evaluator.evaluate)(chunk) for chunk in chunks)
+        for part in results:
+            records.extend(part)
+    finally:
+        if bar is not None:
+            bar.stop()
+    return records
+
+
+def _utc() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _earlier_calls(folder: Path) -> list[dict[str, Any]]:
+    """The calls recorded in the study's manifest by earlier runs of the study."""
+    try:
+        calls = json.loads((folder / STUDY_MANIFEST).read_text()).get("calls", [])
+    except (OSError, ValueError):
+        return []
+    return calls if isinstance(calls, list) else []
+
+
+def _progress(folder: Path, plan: pd.DataFrame, total: int, evaluator: Evaluator):
+    """A bar of runs done (the run folders present) with an ETA; for model runs only."""
+    if not isinstance(evaluator, ModelEvaluator):
+        return None
+    from imssim.runs.folders import MANIFEST
+    from imssim.runs.sweep import Progress
+
+    names = list(plan["run_id"].unique())
+
+    class StudyProgress(Progress):
+        def _count(self) -> int:
+            return sum((folder / name / MANIFEST).is_file() for name in names)
+
+    return StudyProgress(folder, total).start()
+
+
+def _outcomes(
+    study: Study, plan: pd.DataFrame, outputs: pd.DataFrame, folder: Path
+) -> pd.DataFrame:
+    """One row per sample (in sample order), one column per outcome and year: the mean
+    over the sample's replicates. Raises StudyFailed for failed or missing runs."""
+    ids = plan["run_id"].unique()
+    missing = [r for r in ids if r not in outputs.index]
+    status = outputs.reindex(ids)["status"] if "status" in outputs else pd.Series(dtype=str)
+    failed = [r for r in ids if r not in missing and status.get(r) == "failed"]
+    if failed or missing:
+        first = failed[0] if failed else missing[0]
+        error = str(outputs.at[first, "error"]) if first in outputs.index else "no run folder"
+        raise StudyFailed(
+            f"{len(failed) + len(missing)} of {len(ids)} runs failed or are missing "
+            f"(first: {first}: {error}); the indices need every sample. The runs are "
+            f"recorded in {folder} (runs.parquet); running the study again retries them"
+        )
+    cols = [column(o, y) for o, y in study.targets()]
+    absent = [c for c in cols if c not in outputs.columns]
+    if absent:
+        raise StudyFailed(f"the runs in {folder} do not record {absent[0]}")
+    joined = plan[["sample", "run_id"]].join(outputs[cols].astype(float), on="run_id")
+    y = joined.groupby("sample", sort=True)[cols].mean()
+    bad = [c for c in cols if not np.isfinite(y[c]).all()]
+    if bad:
+        raise StudyFailed(f"outcome {bad[0]} is missing or not finite in some runs")
+    return y
+
+
+def _write_manifest(call: _Call, status: str) -> None:
+    """``sensitivity.json``: the study as run, this call and those before, the versions,
+    the code revision and what the evaluator records (the base config)."""
+    from importlib import metadata
+
+    from imssim.runs.folders import code_revision, package_versions, write_text_atomic
+
+    versions = package_versions()
+    for name in ("SALib", "joblib"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    study = call.study
+    info = {
+        "study": study.as_dict(call.source),
+        "status": status,
+        "folder": str(call.folder),
+        "written_utc": _utc(),
+        "versions": versions,
+        "code_revision": code_revision(),
+        "seeds": (
+            "every sample runs with the study's seed (common random numbers)"
+            if study.replicates == 1
+            else f"every sample runs the same {study.replicates} replicate seeds "
+            "spawned from the study's seed (common random numbers); outcomes averaged"
+        ),
+        "runs": call.runs,
+        "calls": call.calls,
+        **call.evaluator.describe(),
+    }
+    text = json.dumps(info, indent=2, default=str) + "\n"
+    write_text_atomic(call.folder / STUDY_MANIFEST, text)
