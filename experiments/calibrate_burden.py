@@ -35,8 +35,7 @@ from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
 from imssim import ImssimError, check, run
-from imssim.cli.main import CONF_DIR
-from imssim.config import LAST_YEAR
+from imssim.config import LAST_YEAR, group_options
 from imssim.config.compose import compose_config as cli_config
 from imssim.present.plots.style import OKABE_ITO, line_style, save_figure, style
 from imssim.runs.folders import code_revision, new_folder, package_versions, publish
@@ -99,12 +98,8 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def available_scenarios() -> list[str]:
-    return sorted(path.stem for path in (CONF_DIR / "scenario").glob("*.yaml"))
-
-
 def check_args(args: argparse.Namespace) -> None:
-    known = available_scenarios()
+    known = group_options("scenario")
     for name in args.scenarios:
         if name not in known:
             raise UsageError(f"unknown scenario {name!r} (known: {', '.join(known)})")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from imssim import run
-from imssim.cli.main import CONF_DIR
+from imssim.config import group_options
 from imssim.config.compose import compose_config
 
 
@@ -58,8 +58,8 @@ def main() -> None:
     parser.add_argument("--end-year", type=int, default=2035)
     parser.add_argument("--out", default="results")
     args = parser.parse_args()
-    scenarios = sorted(p.stem for p in (CONF_DIR / "scenario").glob("*.yaml"))
-    policies = sorted(p.stem for p in (CONF_DIR / "policy").glob("*.yaml"))
+    scenarios = group_options("scenario")
+    policies = group_options("policy")
     rows = [
         outcomes(s, p, seed, args.end_year)
         for s in scenarios

@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from imssim import run
-from imssim.cli.main import CONF_DIR
+from imssim.config import group_options
 from imssim.config.compose import compose_config
 from imssim.present.summary import record_unravelling
 from imssim.runs.folders import write_text_atomic
@@ -74,7 +74,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--out", type=Path, default=Path("results/scenario_diagnostics.csv"))
     args = parser.parse_args()
-    scenarios = args.scenarios or sorted(p.stem for p in (CONF_DIR / "scenario").glob("*.yaml"))
+    scenarios = args.scenarios or group_options("scenario")
     started = time.perf_counter()
     jobs = [(s, seed) for s in scenarios for seed in range(1, args.seeds + 1)]
     with ProcessPoolExecutor(args.jobs) as pool:

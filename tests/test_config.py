@@ -8,7 +8,7 @@ import json
 import pytest
 
 from imssim import ConfigError, check, to_config
-from imssim.config import Config
+from imssim.config import Config, ModelParams, PolicyConfig, group_options
 
 
 def test_defaults_validate():
@@ -135,12 +135,6 @@ def test_entries_dated_after_the_end_year_are_reported_not_refused():
     assert unused_changes(to_config({"end_year": 2035})) == []
 
 
-def _shipped_names(group: str) -> list[str]:
-    from imssim.config import conf_dir
-
-    return sorted(p.stem for p in (conf_dir() / group).glob("*.yaml"))
-
-
 def _omegaconf_container_and_yaml(config):
     from omegaconf import OmegaConf
 
@@ -156,8 +150,8 @@ def _written_configs():
     from imssim.config import counterfactual_config, scale_budget_changes
     from imssim.config.compose import compose_config
 
-    for scenario in _shipped_names("scenario"):
-        for policy in _shipped_names("policy"):
+    for scenario in group_options("scenario"):
+        for policy in group_options("policy"):
             config = to_config(compose_config([f"scenario={scenario}", f"policy={policy}"]))
             yield config
             if (cf := counterfactual_config(config)) is not None:
@@ -185,7 +179,7 @@ def _written_configs():
 def test_written_config_and_its_yaml_are_omegaconf_s():
     """The config written into a run folder (its container and YAML text) is exactly
     what OmegaConf's structured round trip gives."""
-    from imssim.config.schema import _as_typed, config_container, config_yaml
+    from imssim.config.convert import _as_typed, config_container, config_yaml
 
     n = 0
     for config in _written_configs():
@@ -195,7 +189,7 @@ def test_written_config_and_its_yaml_are_omegaconf_s():
         assert mine == container and type(mine) is dict
         assert config_yaml(mine) == text
         n += 1
-    shipped = len(_shipped_names("scenario")) * len(_shipped_names("policy"))
+    shipped = len(group_options("scenario")) * len(group_options("policy"))
     assert shipped >= 24 and n > shipped
 
 
@@ -243,7 +237,7 @@ def test_a_config_built_in_python_is_written_as_omegaconf_writes_it(config):
 def test_the_cached_schema_is_not_changed_by_validation():
     from omegaconf import OmegaConf
 
-    from imssim.config.schema import _schema
+    from imssim.config.convert import _schema
 
     fresh = OmegaConf.to_yaml(OmegaConf.structured(Config))
     to_config({"scenario": "deep_cuts", "policy": "autonomy_test", "seed": 3})
@@ -268,3 +262,173 @@ def test_scaling_a_scenarios_entries_refuses_a_negative_factor_and_names_the_res
     assert half.name == "history_2012_2024 (threat rises x0.5)"
     assert [e.rise for e in half.threat_events] == [e.rise * 0.5 for e in scenario.threat_events]
     assert half.budget_changes == scenario.budget_changes
+
+
+# --- bounds and judged ranges, beside each default -------------------------------------
+
+
+def _numeric_fields(cls: type, prefix: str):
+    """(key, type) of every numeric field of `cls` (numbers and lists of numbers)."""
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        hint = hints[f.name]
+        if hint in (int, float) or hint == list[float]:
+            yield f"{prefix}{f.name}", hint
+
+
+NUMERIC = [
+    *_numeric_fields(Config, ""),
+    *_numeric_fields(PolicyConfig, "policy."),
+    *_numeric_fields(ModelParams, "params."),
+]
+
+
+def test_every_numeric_setting_has_bounds():
+    from imssim.config import bounded_settings
+
+    keys = [key for key, _ in NUMERIC]
+    assert len(keys) > 80
+    assert keys == [key for key in bounded_settings() if key in keys]
+    missing = [key for key in keys if key not in bounded_settings()]
+    assert not missing, f"numeric settings without bounds: {missing}"
+
+
+def _default(key: str):
+    value = Config()
+    for part in key.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def test_every_default_lies_within_its_bounds():
+    from imssim.config import bounded_settings
+
+    for key, bounds in bounded_settings().items():
+        default = _default(key)
+        values = default if isinstance(default, list) else [default]
+        assert all(bounds.admits(v) for v in values), (key, default, bounds)
+
+
+def test_every_judged_range_lies_inside_its_bounds_and_contains_the_default():
+    from imssim.config import bounds, judged_parameters
+
+    judged = judged_parameters()
+    assert len(judged) >= 20
+    for key, found in judged.items():
+        limits = bounds(key)
+        assert found.low < found.high, key
+        assert limits.admits(found.low) and limits.admits(found.high), (key, found, limits)
+        assert found.low <= _default(key) <= found.high, (key, found)
+        assert found.why.strip().endswith("."), key
+
+
+def test_the_sensitivity_studies_ranges_are_the_judged_ones():
+    """conf/sensitivity/*.yaml still give their ranges themselves: they must be those
+    judged in the schema."""
+    import yaml
+
+    from imssim.config import conf_dir, judged_range
+
+    for name in group_options("sensitivity"):
+        study = yaml.safe_load((conf_dir() / "sensitivity" / f"{name}.yaml").read_text())
+        for key, (low, high) in study["parameters"].items():
+            judged = judged_range(key)
+            assert (low, high) == (judged.low, judged.high), (name, key)
+
+
+def _outside(key: str, hint) -> object:
+    """A value just outside the bounds of `key` (for a list: one value outside)."""
+    from imssim.config import bounds
+
+    limits = bounds(key)
+    step = 1 if hint is int else 0.5
+    if limits.low is not None:
+        value = limits.low if limits.open_low else limits.low - step
+    else:
+        value = limits.high + step
+    if hint == list[float]:
+        return [0.0, value, 1.0, 1.0, 1.0, 1.0, 1.0]
+    return int(value) if hint is int else float(value)
+
+
+def _nested(key: str, value) -> dict:
+    out: dict = {}
+    node = out
+    *parts, last = key.split(".")
+    for part in parts:
+        node = node.setdefault(part, {})
+    node[last] = value
+    return out
+
+
+@pytest.mark.parametrize(("key", "hint"), NUMERIC, ids=[key for key, _ in NUMERIC])
+def test_a_value_outside_the_bounds_is_one_line_naming_the_key(key, hint):
+    with pytest.raises(ConfigError) as info:
+        to_config(_nested(key, _outside(key, hint)))
+    message = str(info.value)
+    assert message.startswith(f"{key}: "), message
+    assert "\n" not in message
+
+
+def test_bounds_read_as_the_messages_give_them():
+    from imssim.config import bounds
+
+    assert bounds("params.trust_gain").text() == "in [0, 1]"
+    assert bounds("policy.max_form").text(integer=True) == "1..6"
+    assert bounds("params.upkeep_cost").text() == "> 0"
+    assert bounds("params.cost_growth_excess").text() == "in [-0.05, 0.1]"
+    with pytest.raises(ConfigError, match=r"^params.trust_gain: must be in \[0, 1\] \(got 2.0\)$"):
+        to_config({"params": {"trust_gain": 2.0}})
+    with pytest.raises(ConfigError, match=r"^params.upkeep_cost: must be > 0 \(got 0.0\)$"):
+        to_config({"params": {"upkeep_cost": 0.0}})
+
+
+def test_keys_without_bounds_or_judged_range_are_refused_by_name():
+    from imssim.config import bounds, judged_range
+
+    with pytest.raises(ConfigError, match=r"^params\.nope: no such setting$"):
+        bounds("params.nope")
+    with pytest.raises(ConfigError, match=r"^focal: not a numeric setting"):
+        bounds("focal")
+    with pytest.raises(ConfigError, match=r"^params\.trust_noise: no plausible range"):
+        judged_range("params.trust_noise")
+    assert judged_range("policy.autonomy_weight").low == 0.25
+
+
+def test_the_relations_between_settings_are_still_checked():
+    with pytest.raises(ConfigError, match=r"^params.found_max_members: must be >= found_min"):
+        to_config({"params": {"found_min_members": 5, "found_max_members": 4}})
+    with pytest.raises(ConfigError, match=r"^policy.max_form_core: must be 1..max_form \(4\)"):
+        to_config({"policy": {"max_form": 4, "max_form_core": 5}})
+    with pytest.raises(ConfigError, match=r"^params.form_access: values must be in \[0, 1\]$"):
+        to_config({"params": {"form_access": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 1.5]}})
+
+
+# --- the shipped files and Hydra's schema ------------------------------------------------
+
+
+def test_a_config_group_lists_its_shipped_files():
+    assert {"baseline", "austerity_2012", "deep_cuts"} <= set(group_options("scenario"))
+    assert group_options("policy")[0] == "autonomy_test"  # sorted
+    assert "default" in group_options("sensitivity")
+    with pytest.raises(ConfigError, match=r"^nope: no such config group"):
+        group_options("nope")
+
+
+def test_the_schema_is_registered_with_hydra_once_and_only_when_asked():
+    import subprocess
+    import sys
+
+    code = (
+        "import imssim.config, imssim.cli.main\n"
+        "from hydra.core.config_store import ConfigStore\n"
+        "from imssim.config.compose import register_schema\n"
+        "names = lambda: [n for n in ConfigStore.instance().list('') if 'schema' in n]\n"
+        "print(names())\n"
+        "register_schema(); register_schema()\n"
+        "print(names())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[:2] == ["[]", "['config_schema.yaml']"]

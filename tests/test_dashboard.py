@@ -18,12 +18,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from imssim.config import scale_budget_changes, scale_threat_events, to_config
+from imssim.config import group_options, scale_budget_changes, scale_threat_events, to_config
 from imssim.errors import ConfigError
 from imssim.present.dashboard.runs import (
     DashboardModel,
     DashboardSettings,
-    shipped,
     shipped_defaults,
 )
 
@@ -90,7 +89,7 @@ def test_settings_default_to_the_command_line_s_run():
     assert config.scenario.name == "austerity_2012"
     assert config.policy.name == "default"
     assert (config.seed, config.focal, config.catalyst) == (42, "NLD", 0.5)
-    assert "baseline" in shipped("scenario") and "default" in shipped("policy")
+    assert "baseline" in group_options("scenario") and "default" in group_options("policy")
 
 
 # --------------------------------------------------------------------------- the model

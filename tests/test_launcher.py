@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from omegaconf import OmegaConf, open_dict
 
-from imssim.config import conf_dir, register_schema
+from imssim.config import conf_dir, group_options
+from imssim.config.compose import register_schema
 from imssim.runs.datasets import RUNS_FILE
 from imssim.runs.sweep import run_folders
 from tests.test_sweeps import SMALL, imssim
@@ -251,8 +252,8 @@ def test_the_loky_backend_writes_the_same_runs(tmp_path):
         )
 
 
-SCENARIOS = sorted(p.stem for p in (conf_dir() / "scenario").glob("*.yaml"))
-POLICIES = sorted(p.stem for p in (conf_dir() / "policy").glob("*.yaml"))
+SCENARIOS = group_options("scenario")
+POLICIES = group_options("policy")
 VALUES = {  # keys a sweep varies, with values of the right type and some of the wrong one
     "seed": st.integers(0, 10**6).map(str),
     "catalyst": st.sampled_from(["0", "0.25", "0.5", "1", "1.5", "x"]),

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from imssim import run, to_config
-from imssim.cli.main import CONF_DIR
+from imssim.config import group_options
 from imssim.config.compose import compose_config
 from imssim.model.capacity import contribution
 from imssim.model.forms import FormTable
@@ -21,8 +21,8 @@ from imssim.model.tables import EVENT_KINDS
 from imssim.world import load_world
 from tests.conftest import THEMATIC, write_tiny_world
 
-SCENARIOS = sorted(p.stem for p in (CONF_DIR / "scenario").glob("*.yaml"))
-POLICIES = sorted(p.stem for p in (CONF_DIR / "policy").glob("*.yaml"))
+SCENARIOS = group_options("scenario")
+POLICIES = group_options("policy")
 
 
 def composed(*overrides: str):

@@ -1,4 +1,5 @@
-"""The robustness study of the claims (experiments/robustness.py), in small.
+"""The robustness study of the claims (imssim.studies.robustness and its command line,
+experiments/robustness.py), in small.
 
 What the margins mean (known answers), that the candidate table is usable, that a claim
 is judged at a parameter's range ends as the study judges it, and that the script writes
@@ -8,7 +9,6 @@ processes.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import os
 import subprocess
@@ -18,24 +18,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from imssim.studies import claims
+from imssim.config import judged_range
+from imssim.errors import ConfigError
+from imssim.runs import folders
+from imssim.studies import claims, robustness
 from imssim.studies.claims import Check, Verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "experiments" / "robustness.py"
-
-
-@pytest.fixture(scope="module")
-def robustness():
-    """experiments/robustness.py as a module (it is a script, not part of the package)."""
-    spec = importlib.util.spec_from_file_location("robustness", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["robustness"] = module  # dataclasses look their module up while loading
-    try:
-        spec.loader.exec_module(module)
-        yield module
-    finally:
-        sys.modules.pop("robustness", None)
 
 
 # --- margins ---------------------------------------------------------------------------
@@ -81,7 +71,7 @@ def test_a_policy_key_scales_every_policy_alike():
 # --- the candidates --------------------------------------------------------------------
 
 
-def test_every_candidate_is_a_setting_with_its_default_inside_its_range(robustness):
+def test_every_candidate_is_a_setting_with_its_default_inside_its_range():
     checked = robustness.checked_candidates()
     assert len(checked) == len(robustness.CANDIDATES) >= robustness.TOP
     assert len({c.key for c, _ in checked}) == len(checked), "a candidate is listed twice"
@@ -90,11 +80,37 @@ def test_every_candidate_is_a_setting_with_its_default_inside_its_range(robustne
         assert candidate.why.strip().endswith("."), candidate.key
 
 
-def test_a_range_that_misses_the_default_is_refused(robustness, monkeypatch):
+def test_the_candidates_ranges_are_those_judged_in_the_schema():
+    for candidate in robustness.CANDIDATES:
+        judged = judged_range(candidate.key)
+        assert (candidate.low, candidate.high, candidate.why) == (
+            judged.low,
+            judged.high,
+            judged.why,
+        )
+
+
+def test_a_range_that_misses_the_default_is_refused(monkeypatch):
     wrong = robustness.Candidate("params.trust_gain", 0.1, 0.2, "Wrong on purpose.")
     monkeypatch.setattr(robustness, "CANDIDATES", (wrong,))
-    with pytest.raises(SystemExit, match=r"params\.trust_gain: the default 0\.08"):
+    with pytest.raises(ConfigError, match=r"params\.trust_gain: the default 0\.08"):
         robustness.checked_candidates()
+
+
+def test_an_unknown_candidate_is_one_line_and_exit_2():
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--candidates", "params.nope", "--workers", "1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == (
+        "robustness: error: not among the robustness candidates: params.nope"
+    )
 
 
 # --- claim b at the ends of its most influential parameter -----------------------------
@@ -105,7 +121,7 @@ B_PARAMETER = "params.economic_pressure"
 
 
 @pytest.fixture(scope="module")
-def claim_b_at_the_ends(robustness):
+def claim_b_at_the_ends():
     """Claim b at the low and the high end of B_PARAMETER's range, seeds 1 and 2."""
     (candidate,) = [c for c in robustness.CANDIDATES if c.key == B_PARAMETER]
     return {
@@ -131,18 +147,16 @@ def test_b_holds_when_pressure_weighs_half(claim_b_at_the_ends):
 # --- the script ------------------------------------------------------------------------
 
 
-def test_write_atomic_leaves_the_old_file_whole_when_writing_fails(
-    robustness, tmp_path, monkeypatch
-):
+def test_write_atomic_leaves_the_old_file_whole_when_writing_fails(tmp_path, monkeypatch):
     target = tmp_path / "table.csv"
-    robustness.write_atomic(target, "old\n")
+    folders.write_text_atomic(target, "old\n")
 
     def broken(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(robustness.os, "replace", broken)
+    monkeypatch.setattr(folders.os, "replace", broken)
     with pytest.raises(OSError, match="disk full"):
-        robustness.write_atomic(target, "new\n")
+        folders.write_text_atomic(target, "new\n")
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["table.csv"], "a temporary file is left"
 
@@ -168,7 +182,7 @@ def quick_run(tmp_path_factory):
     return out, done.stdout
 
 
-def test_quick_mode_writes_its_table_with_the_expected_columns(robustness, quick_run):
+def test_quick_mode_writes_its_table_with_the_expected_columns(quick_run):
     out, stdout = quick_run
     table = pd.read_csv(out / "claims_by_parameter.csv")
     assert list(table.columns) == robustness.CLAIM_COLUMNS
@@ -187,9 +201,27 @@ def test_quick_mode_writes_its_table_with_the_expected_columns(robustness, quick
     assert "wall time:" in stdout
 
 
-def test_results_do_not_depend_on_the_number_of_processes(robustness, quick_run, tmp_path):
+def test_results_do_not_depend_on_the_number_of_processes(quick_run, tmp_path):
+    """The quick run above on two processes, and the same study run here in one."""
     out, _ = quick_run
-    robustness.main([*TINY, "--workers", "1", "--out", str(tmp_path)])
+    settings = robustness.Settings(
+        seeds=(1,),
+        screen_seeds=(1,),
+        top=1,
+        claims=("b",),
+        candidates=("catalyst", "params.trust_gain"),
+        workers=1,
+    )
+    found = robustness.run_study(settings, "a test")
+    paths = {
+        "table": tmp_path / "claims_by_parameter.csv",
+        "checks": tmp_path / "checks_by_parameter.csv",
+        "screening": tmp_path / "screening.csv",
+        "screening_points": tmp_path / "screening_points.csv",
+        "markdown": tmp_path / "robustness.md",
+        "figure": tmp_path / "robustness_claims.png",
+    }
+    robustness.write_outputs(found, paths)
     for name in ("claims_by_parameter.csv", "checks_by_parameter.csv", "screening.csv"):
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
 

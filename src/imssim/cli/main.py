@@ -27,8 +27,8 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 from omegaconf.errors import OmegaConfBaseException
 
-from imssim.config import conf_dir, register_schema
-from imssim.config.compose import compose_config
+from imssim.config import conf_dir
+from imssim.config.compose import compose_config, register_schema
 from imssim.errors import ConfigError, ImssimError
 
 EXIT_USAGE = 2
@@ -36,7 +36,6 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 CONF_DIR = conf_dir()
-register_schema()
 
 
 def _fail(message: str) -> None:
@@ -490,6 +489,7 @@ def main() -> None:
     """Entry point of the ``imssim`` command."""
     global _HELPER
     args = sys.argv[1:]
+    register_schema()  # before anything composes a config through Hydra
     try:
         if not any(
             a in ("-h", "--help", "--hydra-help", "--info", "-i", "--cfg", "-c") for a in args

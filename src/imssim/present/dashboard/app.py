@@ -20,9 +20,10 @@ import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
+from imssim.config import group_options
 from imssim.errors import ImssimError
 from imssim.present.dashboard import views
-from imssim.present.dashboard.runs import SCALE_RANGE, DashboardModel, DashboardSettings, shipped
+from imssim.present.dashboard.runs import SCALE_RANGE, DashboardModel, DashboardSettings
 from imssim.present.plots.common import display
 from imssim.world import load_world
 
@@ -196,13 +197,13 @@ def SettingsCard(
         _note("A change applies at once: both runs are replayed to the year shown.")
         solara.Select(
             "Scenario",
-            values=shipped("scenario"),
+            values=group_options("scenario"),
             value=current.scenario,
             on_value=lambda v: apply(scenario=v),
         )
         solara.Select(
             "Policy",
-            values=shipped("policy"),
+            values=group_options("policy"),
             value=current.policy,
             on_value=lambda v: apply(policy=v),
         )

@@ -47,11 +47,6 @@ def shipped_defaults() -> dict[str, str]:
     }
 
 
-def shipped(group: str) -> list[str]:
-    """The names of the shipped scenarios or policies (``conf/<group>/*.yaml``), sorted."""
-    return sorted(p.stem for p in (conf_dir() / group).glob("*.yaml"))
-
-
 @dataclass(frozen=True)
 class DashboardSettings:
     """Everything a user chooses on the page; the rest of the config keeps its defaults.

@@ -1,9 +1,10 @@
 """The robustness of the note's claims as one chart: parameter values by claims.
 
-Reads the tidy table that ``experiments/robustness.py`` writes (one row per parameter,
-value and claim, with ``holds`` and ``margin``) and draws every claim at every value as a
-cell: a tick or a cross with the margin, on a diverging blue-vermilion scale (Okabe-Ito
-blue for room to spare, vermilion for a failure), so a cell reads without colour too.
+Reads the tidy table that the robustness study (:mod:`imssim.studies.robustness`) writes
+(one row per parameter, value and claim, with ``holds`` and ``margin``) and draws every
+claim at every value as a cell: a tick or a cross with the margin, on a diverging
+blue-vermilion scale (Okabe-Ito blue for room to spare, vermilion for a failure), so a
+cell reads without colour too.
 """
 
 from __future__ import annotations

@@ -1,0 +1,137 @@
+"""A config in and out: any mapping checked into a :class:`~imssim.config.schema.Config`
+(:func:`to_config`), and a config back as plain containers and YAML (what a run folder
+keeps).
+
+:func:`to_config` merges the mapping into the schema with OmegaConf, so that unknown keys
+and wrong types are refused with the key's name, then checks the values
+(:func:`imssim.config.checks.check_values`); a shipped scenario or policy may be named by
+its file.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import functools
+import types
+import typing
+from dataclasses import fields
+from typing import Any
+
+import yaml
+from omegaconf import DictConfig, OmegaConf
+from omegaconf._utils import get_omega_conf_dumper
+from omegaconf.errors import OmegaConfBaseException
+
+from imssim.config.checks import check_values
+from imssim.config.schema import Config
+from imssim.config.shipped import shipped_settings
+from imssim.errors import ConfigError
+
+
+def to_config(cfg: Any = None) -> Config:
+    """Validate `cfg` (a nested mapping, DictConfig, Config or None) against the schema.
+
+    Unknown keys, wrong types and impossible values raise :class:`ConfigError` with
+    a one-line message naming the key; None gives the defaults.
+    """
+    if isinstance(cfg, Config):
+        check_values(cfg)  # built in Python: the types are the dataclass's own
+        return cfg
+    try:
+        schema = _schema()
+        if cfg is None:
+            merged = copy.deepcopy(schema)
+        else:
+            if isinstance(cfg, DictConfig):
+                cfg = OmegaConf.to_container(cfg, resolve=True)
+            if isinstance(cfg, dict):
+                cfg = {k: _shipped(k, v) for k, v in cfg.items() if k != "hydra"}
+            merged = OmegaConf.merge(schema, cfg)
+        config: Config = OmegaConf.to_object(merged)  # type: ignore[assignment]
+    except OmegaConfBaseException as exc:
+        raise ConfigError(_omegaconf_message(exc)) from None
+    check_values(config)
+    return config
+
+
+@functools.cache
+def _schema() -> DictConfig:
+    """:class:`Config` as an OmegaConf schema, built once per process: ``OmegaConf.merge``
+    deep-copies its first argument, so a merge never changes the schema."""
+    return OmegaConf.structured(Config)
+
+
+def config_container(config: Any) -> Any:
+    """A config dataclass as plain dicts and lists: what
+    ``OmegaConf.to_container(OmegaConf.structured(config))`` gives.
+
+    A config whose every value already has its field's exact type (one built by
+    :func:`to_config`, and one derived from it by ``dataclasses.replace``) is taken
+    as it is (``dataclasses.asdict``): OmegaConf would convert none of its values. Any
+    other (an int in a float field, a tuple for a list, a string holding ``${``, which
+    OmegaConf parses as an interpolation) goes through OmegaConf, its conversions and
+    its errors.
+    """
+    if dataclasses.is_dataclass(config) and _as_typed(config, type(config)):
+        return dataclasses.asdict(config)
+    return OmegaConf.to_container(OmegaConf.structured(config))
+
+
+def config_yaml(container: Any) -> str:
+    """``OmegaConf.to_yaml(container)`` for a container from :func:`config_container`:
+    the same dump (OmegaConf's dumper and options), without first turning the container
+    into a DictConfig and back, which gives it back unchanged."""
+    return yaml.dump(
+        container,
+        default_flow_style=False,
+        allow_unicode=True,
+        sort_keys=False,
+        Dumper=get_omega_conf_dumper(),
+    )
+
+
+@functools.cache
+def _field_types(cls: type) -> tuple[tuple[str, Any], ...]:
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in fields(cls))
+
+
+_PLAIN = (int, float, str, bool)
+
+
+def _as_typed(value: Any, hint: Any) -> bool:
+    """Whether `value` has exactly the type `hint` names (a dataclass, ``list[...]``,
+    ``X | None``, int, float, str or bool), all the way down, with no string OmegaConf
+    would read as an interpolation."""
+    if hint in _PLAIN:
+        return type(value) is hint and not (hint is str and "${" in value)
+    if hint is type(None):
+        return value is None
+    if dataclasses.is_dataclass(hint):
+        return type(value) is hint and all(
+            _as_typed(getattr(value, name), h) for name, h in _field_types(hint)
+        )
+    origin = typing.get_origin(hint)
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        return type(value) is list and all(_as_typed(v, item) for v in value)
+    if origin is types.UnionType or origin is typing.Union:
+        return any(_as_typed(value, h) for h in typing.get_args(hint))
+    return False
+
+
+def _shipped(key: str, value: Any) -> Any:
+    """A shipped scenario or policy named by its file (``"deep_cuts"``) as its settings."""
+    if key not in ("scenario", "policy") or not isinstance(value, str):
+        return value
+    return shipped_settings(key, value)
+
+
+def _omegaconf_message(exc: OmegaConfBaseException) -> str:
+    """One line from an OmegaConf error: what went wrong and at which key."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    key = getattr(exc, "full_key", None)
+    if key and key not in first:
+        return f"{first} (key: {key})"
+    return first
