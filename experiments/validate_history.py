@@ -44,8 +44,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from imssim.config import group_options
 from imssim.config.compose import compose_config
-from imssim.config.schema import conf_dir
 from imssim.runs.api import check
 from imssim.runs.folders import code_revision, package_versions, write_text_atomic
 from imssim.studies.validation.comparison import Comparison, compare
@@ -116,7 +116,7 @@ def parser() -> argparse.ArgumentParser:
 def check_args(args: argparse.Namespace) -> None:
     """Stop on a bad argument before anything runs (UsageError, one line)."""
     for group, name in (("scenario", args.scenario), ("policy", args.policy)):
-        known = sorted(p.stem for p in (conf_dir() / group).glob("*.yaml"))
+        known = group_options(group)
         if name not in known:
             raise UsageError(f"unknown {group} {name!r} (known: {', '.join(known)})")
     if args.seeds < 1:

@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from imssim.config.schema import Config
+from imssim.config import Config
 from imssim.errors import ImssimError
 from imssim.studies.sensitivity.evaluate import ModelEvaluator, StudyFailed, run_study
 from imssim.studies.sensitivity.report import INDICES_CSV, INDICES_FILE, SUMMARY_FILE

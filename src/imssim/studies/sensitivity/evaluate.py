@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from imssim.config.schema import Config
+from imssim.config import Config
 from imssim.errors import ConfigError, ImssimError
 from imssim.studies.sensitivity.analyse import analyse
 from imssim.studies.sensitivity.report import (

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from imssim.config.schema import Config
+from imssim.config import Config
 from imssim.studies.sensitivity.study import Study
 
 INDICES_FILE = "indices.parquet"

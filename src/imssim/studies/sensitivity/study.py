@@ -25,7 +25,7 @@ import yaml
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import ConfigKeyError, OmegaConfBaseException
 
-from imssim.config.schema import Config, conf_dir, to_config
+from imssim.config import Config, conf_dir, group_options, to_config
 from imssim.errors import ConfigError, ImssimError
 from imssim.runs.sweep import COMPARED, OUTCOMES
 
@@ -446,7 +446,7 @@ def study_file(study: str | Path) -> Path:
     folder = conf_dir() / STUDY_GROUP
     path = folder / f"{text}.yaml"
     if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml")))
+        known = ", ".join(group_options(STUDY_GROUP))
         raise StudyError(f"no study named {text!r} in {folder} (one of: {known})")
     return path
 
