@@ -56,19 +56,20 @@ def test_areas_come_back_when_budgets_recover():
     p = model.params
     started: dict[tuple[int, int], int] = {}
     while model.running:
-        before_dropped = model.dropped.copy()
-        before_left = model.rebuild_left.copy()
+        before_dropped = model.caps.dropped.copy()
+        before_left = model.caps.rebuild_left.copy()
         model.step()
+        caps = model.caps
         # a rebuild under way holds nothing yet
-        assert (model.k[model.rebuild_left > 0] == 0).all()
-        for i, a in zip(*np.nonzero((model.rebuild_left > 0) & (before_left == 0)), strict=True):
+        assert (caps.k[caps.rebuild_left > 0] == 0).all()
+        for i, a in zip(*np.nonzero((caps.rebuild_left > 0) & (before_left == 0)), strict=True):
             started[(i, a)] = model.year
-        back = before_dropped & ~model.dropped
+        back = before_dropped & ~caps.dropped
         for i, a in zip(*np.nonzero(back), strict=True):
-            stake = p.rebuild_share * model.dropped_level[i, a]
+            stake = p.rebuild_share * caps.dropped_level[i, a]
             if (i, a) in started:  # national: after the lead time
                 assert model.year - started[(i, a)] == p.rebuild_years
-                assert model.k[i, a] == pytest.approx(stake, rel=0.6)
+                assert caps.k[i, a] == pytest.approx(stake, rel=0.6)
             else:  # through a partner, a form-5 tie the same year
                 partners = np.flatnonzero(model.coop.bilateral[i, :, a] >= Form.INTEGRATED)
                 assert partners.size >= 1
@@ -94,27 +95,28 @@ def test_a_national_rebuild_costs_a_premium_for_every_year_away():
     fast = recover_model(rebuild_premium=0.0)
     dear = recover_model(rebuild_premium=0.08)
     for model in (fast, dear):
-        while model.running and not (model.rebuild_left > 0).any():
+        while model.running and not (model.caps.rebuild_left > 0).any():
             model.step()
     assert fast.year == dear.year, "the same path up to the first rebuild"
-    both = (fast.rebuild_left > 0) & (dear.rebuild_left > 0)
+    both = (fast.caps.rebuild_left > 0) & (dear.caps.rebuild_left > 0)
     assert both.any()
     i, a = (int(x[0]) for x in np.nonzero(both))
-    away = dear.year - dear.dropped_year[i, a]
+    away = dear.year - dear.caps.dropped_year[i, a]
     assert away >= 1
-    assert dear.rebuild_cost[i, a] == pytest.approx(fast.rebuild_cost[i, a] * 1.08**away)
+    assert dear.caps.rebuild_cost[i, a] == pytest.approx(fast.caps.rebuild_cost[i, a] * 1.08**away)
 
 
 def test_areas_pooled_with_partners_are_kept_longer():
     model = CooperationModel(to_config({"end_year": 2013}))
     eff, _ = model.effective_forms()
-    base = keep_value(model, np.ones(model.world.n_areas), eff)
+    k, ones = model.caps.k, np.ones(model.world.n_areas)
+    base = keep_value(k, ones, eff)
     nld, bel, a = model.focal, model.world.index("BEL"), model.world.areas.index("medical")
     eff = eff.copy()
     eff[nld, :, a] = 0
-    alone = keep_value(model, np.ones(model.world.n_areas), eff)[nld, a]
+    alone = keep_value(k, ones, eff)[nld, a]
     eff[nld, bel, a] = Form.POOLING
-    pooled = keep_value(model, np.ones(model.world.n_areas), eff)[nld, a]
+    pooled = keep_value(k, ones, eff)[nld, a]
     assert pooled == pytest.approx(2 * alone)
     assert base[nld, a] >= alone
 
