@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cache
 
 import numpy as np
@@ -213,3 +214,57 @@ def test_threat_raises_cooperation_under_the_same_budgets():
         cfg = with_threat("baseline", seed, [{"year": 2014, "rise": 0.3, "near_rise": 0.6}])
         tense.append(deepenings(run(cfg).tables.events, 2015, 2030))
     assert np.median(tense) > 1.2 * np.median(calm), (calm, tense)
+
+
+def _unchanged(caps, coop):
+    """A check that `caps` and the record's ties still hold what they hold now."""
+    import dataclasses
+
+    held = {f.name: getattr(caps, f.name).copy() for f in dataclasses.fields(caps)}
+    ties = {"bilateral": coop.bilateral.copy(), "since": coop.since.copy()}
+
+    def check() -> None:
+        for name, values in held.items():
+            assert np.array_equal(getattr(caps, name), values), name
+        for name, values in ties.items():
+            assert np.array_equal(getattr(coop, name), values), name
+
+    return check
+
+
+def test_the_capability_phase_changes_none_of_its_arguments():
+    """adjust returns the new capabilities, the ties it set and its events; what it was
+    given stays as it was: here with areas given up, scarce enablers pooled (every area
+    scarce) and then areas rebuilt."""
+    from imssim.model.capabilities import CapabilityYear, adjust
+
+    model = CooperationModel(to_config({"end_year": 2013}))
+    n, a = model.caps.k.shape
+    eff, area_form = model.effective_forms()
+    unit = model._unit_cost(eff, area_form, model.inputs.cost_index)
+    year = CapabilityYear(
+        year=2013,
+        inputs=model.inputs,
+        owed=np.full(n, 3),
+        alliance_gap=np.ones(a),
+        criteria=model.institutions.criteria,
+        eff=eff,
+        unit=unit,
+        gap=-0.1 * model.inputs.budget,
+    )
+    check = _unchanged(model.caps, model.coop)
+    cut = adjust(model.caps, model.coop, year, model.capability_rules, np.random.default_rng(1))
+    check()
+    reasons = {e.reason for e in cut.events}
+    assert {"budget_fall", "pooled_instead"} <= reasons
+    assert cut.caps.dropped.any() and cut.bilateral is not model.coop.bilateral
+    coop = dataclasses.replace(model.coop, bilateral=cut.bilateral, since=cut.since)
+    recovery = dataclasses.replace(
+        year, year=2014, owed=np.zeros(n, dtype=int), gap=0.5 * model.inputs.budget
+    )
+    check = _unchanged(cut.caps, coop)
+    back = adjust(cut.caps, coop, recovery, model.capability_rules, np.random.default_rng(2))
+    check()
+    assert {e.kind for e in back.events} <= {"rebuilt", "formed", "deepened"}
+    started = (back.caps.rebuild_left > 0) & ~(cut.caps.rebuild_left > 0)
+    assert started.any() or back.caps.rebuilt.sum() > 0

@@ -353,7 +353,7 @@ def test_areas_given_up_follow_the_rules(coordinated):
     step = config.params.drop_step
     before = model.caps.dropped.copy()
     while model.running:
-        gap = model.alliance_gap.copy()  # what the alliance lacked when states decided
+        gap = model.outcomes.gap.copy()  # what the alliance lacked when states decided
         model.step()
         new = model.caps.dropped & ~before
         assert not (new & model.world.core).any(), "a sovereign-core area was given up"
@@ -400,3 +400,46 @@ def test_runs_with_the_same_seed_share_their_random_draws_whatever_the_scenario(
         .streams["trust"]
         .bit_generator.state
     )
+
+
+# --- the model's state and its agents ---------------------------------------------------
+
+
+def test_each_state_agent_reads_its_country_off_the_model_s_state():
+    model = CooperationModel(composed("scenario=deep_cuts", "end_year=2014"))
+    model.run()
+    agents = list(model.agents)
+    assert [a.iso3 for a in agents] == list(model.world.iso3)
+    nld = next(a for a in agents if a.iso3 == "NLD")
+    i = model.focal
+    assert nld.index == i and repr(nld) == "StateAgent(NLD)"
+    assert nld.gdp == model.inputs.gdp[i] and nld.budget == model.inputs.budget[i]
+    assert nld.threat == model.inputs.threat[i] and nld.pressure == model.budgets.pressure[i]
+    assert nld.capabilities == dict(zip(model.world.areas, model.caps.k[i], strict=True))
+    assert nld.capability == pytest.approx(model.caps.k[i].sum())
+    strategic = nld.partners("strategic")
+    assert strategic and set(strategic) <= set(model.world.iso3)
+    countries = model.tables().countries
+    last = countries[(countries["year"] == 2014) & (countries["country"] == "NLD")]
+    assert len(strategic) == int(last["n_strategic"].iloc[0])
+
+
+def test_no_mechanism_imports_the_model():
+    """The mechanisms take what they read and return what they change: none imports
+    the model's module, not even for type hints."""
+    import ast
+
+    from imssim import model as package
+
+    folder = Path(package.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        if path.name == "simulation.py":
+            continue
+        tree = ast.parse(path.read_text())
+        names = [
+            node.module if isinstance(node, ast.ImportFrom) else alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Import, ast.ImportFrom))
+            for alias in node.names
+        ]
+        assert not any(name and name.endswith("simulation") for name in names), path.name

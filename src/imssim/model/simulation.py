@@ -24,8 +24,9 @@ The model's state is a few objects, each replaced by what a mechanism returns:
 ``budgets`` (pressure and the real budgets so far), ``caps`` (capabilities,
 :class:`~imssim.model.capabilities.CapabilityState`), ``coop`` (the cooperation record),
 ``rings`` (:class:`~imssim.model.rings.RingState`), ``institutions`` (NATO and EU
-memberships and what follows from them) and the frameworks; ``start`` and ``policy`` hold
-what stays fixed. The model knows nothing of Hydra, files or plots:
+memberships and what follows from them), the frameworks, and ``outcomes`` (the year's as
+recorded, :class:`~imssim.model.capacity.Outcomes`); ``start`` and ``policy`` hold what
+stays fixed. The model knows nothing of Hydra, files or plots:
 :func:`imssim.runs.api.run` builds it from a :class:`~imssim.config.Config` and returns
 its tables.
 """
@@ -44,6 +45,7 @@ from imssim.model import frameworks as fwk
 from imssim.model.agents import StateAgent
 from imssim.model.capabilities import CapabilityRules, CapabilityState, CapabilityYear
 from imssim.model.capacity import (
+    Outcomes,
     contribution,
     need_gap,
     pair_offers,
@@ -62,6 +64,7 @@ from imssim.model.cooperation import (
 from imssim.model.economy import (
     BudgetState,
     StartLevels,
+    YearInputs,
     build_paths,
     first_year,
     next_budgets,
@@ -158,11 +161,10 @@ class CooperationModel(mesa.Model):
 
         # capabilities, the start levels and the first year's inputs
         eff, area_form = self.effective_forms()
-        self._start(eff, area_form)
+        self.caps, self.start, self.inputs = self._start(eff, area_form)
         self.budgets = BudgetState(
             pressure=np.zeros(w.n_states), history=(self.inputs.budget.copy(),)
         )
-        self.alliance_gap = np.zeros(w.n_areas)  # as last recorded: guides the next cuts
         self.capability_rules = CapabilityRules(
             params=p,
             forms=self.forms,
@@ -197,14 +199,16 @@ class CooperationModel(mesa.Model):
             StateAgent(self, i)
         self.events: list[tuple[int, Event]] = []
         self.recorder = Recorder(w)
-        self._record(eff, area_form, contrib)
+        self.outcomes = self._record(eff, area_form, contrib)
 
     # --- helpers ------------------------------------------------------------------
 
-    def _start(self, eff: np.ndarray, area_form: np.ndarray) -> None:
+    def _start(
+        self, eff: np.ndarray, area_form: np.ndarray
+    ) -> tuple[CapabilityState, StartLevels, YearInputs]:
         """The start year's capabilities, start levels and inputs: the 2011 budget
         exactly carries the 2012 holdings, of which the form-6 ties of the record hand
-        ``specialisation_share`` to the provider."""
+        ``specialisation_share`` to the provider (marked in the record's dependence)."""
         w, p = self.world, self.params
         gdp, share = w.gdp.copy(), self.paths.share[0]
         budget = gdp * share
@@ -217,17 +221,16 @@ class CooperationModel(mesa.Model):
             d, prov = (i, j) if caps.k[i, ar] <= caps.k[j, ar] else (j, i)
             self.coop.dependent[d, prov, ar] = True
             hand_over(caps.k, caps.handed, d, ar, p.specialisation_share)
-        self.caps = caps
         alliance = (w.nato | w.eu) & (w.region != "north_america")  # the 2012 members
         stake = budget * alliance
-        self.start = StartLevels(
+        start = StartLevels(
             alliance=alliance,
             weight=stake / stake.sum(),  # each member's share of the 2012 budgets
             need=reference_level(caps.k, caps.handed),
             requirement=w.requirement * caps.k[alliance].sum(axis=0),
             profile=profile,
         )
-        self.inputs = first_year(gdp, share, self.paths.threat[0].copy(), self.start)
+        return caps, start, first_year(gdp, share, self.paths.threat[0].copy(), start)
 
     def _framework_layers(self) -> tuple[np.ndarray, np.ndarray]:
         """The forms pairs share through all frameworks, and through those beyond the
@@ -373,7 +376,7 @@ class CooperationModel(mesa.Model):
         rings = one_year_on(self.rings, self.coop.bilateral, p)
         offer, contrib = self._offers(eff)
         self.rings = moved(rings, self._target_rings(rings, offer), p)
-        self._record(eff, area_form, contrib)
+        self.outcomes = self._record(eff, area_form, contrib)
         if self.year >= self.config.end_year:
             self.running = False
 
@@ -386,7 +389,7 @@ class CooperationModel(mesa.Model):
             year=self.year,
             inputs=self.inputs,
             owed=capabilities.areas_owed(self.inputs, self.budgets.peak, self.params),
-            alliance_gap=self.alliance_gap,
+            alliance_gap=self.outcomes.gap,
             criteria=self.institutions.criteria,
             eff=eff,
             unit=unit,
@@ -529,9 +532,10 @@ class CooperationModel(mesa.Model):
 
     # --- outcomes -----------------------------------------------------------------
 
-    def _record(self, eff: np.ndarray, area_form: np.ndarray, contrib: np.ndarray) -> None:
-        """Record the year; `contrib` [N, A] is what partners make available to each
-        state (:meth:`_offers`). The alliance's gap is kept for next year's cuts."""
+    def _record(self, eff: np.ndarray, area_form: np.ndarray, contrib: np.ndarray) -> Outcomes:
+        """Record the year and return its outcomes (the alliance's gap guides next
+        year's cuts); `contrib` [N, A] is what partners make available to each state
+        (:meth:`_offers`)."""
         caps = self.caps
         outcomes = year_outcomes(
             caps.k,
@@ -542,7 +546,6 @@ class CooperationModel(mesa.Model):
             self.start.alliance,
             self.forms,
         )
-        self.alliance_gap = outcomes.gap
         state = YearState(
             year=self.year,
             inputs=self.inputs,
@@ -557,6 +560,7 @@ class CooperationModel(mesa.Model):
         self.recorder.record_frameworks(
             self.year, self.frameworks, self.coop.members, self.fw_ended
         )
+        return outcomes
 
     def run(self) -> None:
         """Run from the current year to the configured end year."""
