@@ -195,11 +195,8 @@ def drop_areas(
     rank = np.where(candidate, keep_value(caps.k, tilt, year.eff), np.inf)
     pooling = PoolOffers(caps, ties, coop, year, rules)
     rows, cols, events = _choose_areas(caps, year, rules, cutting, rank, pooling)
-    if not rows:
+    if rows.size == 0:
         return gap, events
-    rows, cols = np.array(rows), np.array(cols)
-    order = np.argsort(rows, kind="stable")
-    rows, cols = rows[order], cols[order]
     saved = np.zeros_like(gap)
     saved[rows] = year.unit[rows, cols] * caps.k[rows, cols]
     caps.dropped_level[rows, cols] = caps.k[rows, cols]
@@ -220,10 +217,13 @@ def _choose_areas(
     cutting: np.ndarray,
     rank: np.ndarray,
     pooling: PoolOffers,
-) -> tuple[list[int], list[int], list[Event]]:
-    """The area each state in `cutting` gives up, in that order: the least valued by
-    `rank` [N, A] (inf: not a candidate) after the scarce enablers it pools instead;
-    with coordinated cuts none the alliance lacks, counting the choices made before."""
+) -> tuple[np.ndarray, np.ndarray, list[Event]]:
+    """The states that give up an area and the area each gives up (int arrays, by
+    state), and the events of the scarce enablers pooled instead. The states in
+    `cutting` decide in that order, each giving up the area it values least by `rank`
+    [N, A] (inf: not a candidate) after pooling the scarce enablers it can; with
+    coordinated cuts none gives up an area the alliance lacks, counting the choices
+    made before."""
     balance = year.alliance_gap.copy()  # seen by each state in turn when coordinated
     rows: list[int] = []
     cols: list[int] = []
@@ -246,7 +246,9 @@ def _choose_areas(
             balance[a] += caps.k[i, a] / year.inputs.requirement[a]
         rows.append(int(i))
         cols.append(a)
-    return rows, cols, events
+    states, areas = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
+    order = np.argsort(states, kind="stable")
+    return states[order], areas[order], events
 
 
 class PoolOffers:

@@ -42,6 +42,7 @@ def state_policy(policy: PolicyConfig, world: World, focal: int) -> StatePolicy:
         applies[focal] = True
 
     def per_state(name: str) -> np.ndarray:
+        """The policy's value of `name` where it applies, the default's elsewhere."""
         return np.where(applies, getattr(policy, name), getattr(default, name))
 
     max_form = per_state("max_form").astype(int)

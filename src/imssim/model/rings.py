@@ -47,6 +47,8 @@ from imssim.world import World
 
 
 class Ring(IntEnum):
+    """The rings, from none to strategic (the order is their level)."""
+
     NONE = 0
     OPPORTUNITY = 1
     AFFILIATED = 2

@@ -33,7 +33,8 @@ its tables.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import mesa
 import numpy as np
@@ -130,7 +131,12 @@ def initial_record(world: World) -> CoopState:
 class CooperationModel(mesa.Model):
     """States that form, deepen and abandon military cooperation under austerity."""
 
-    def __init__(self, config: Config | None = None, world: World | None = None) -> None:
+    def __init__(
+        self, config: Config | Mapping[str, Any] | None = None, world: World | None = None
+    ) -> None:
+        """The 2012 state of a run of `config` (a Config, or a mapping or DictConfig
+        checked by :func:`~imssim.config.to_config`; None: the defaults) in `world` (by
+        default the one ``config.world.data_dir`` names)."""
         config = to_config(config)
         super().__init__(rng=config.seed)
         self.config = config
@@ -261,18 +267,20 @@ class CooperationModel(mesa.Model):
         k, handed, reliability = self.caps.k.copy(), self.caps.handed.copy(), self.reliability()
 
         def offer_at(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+            """float[P]: what partner ``cols[p]`` offers state ``rows[p]`` over all areas."""
             return pair_offers(k, handed, eff, reliability, self.forms, rows, cols)
 
         return offer_at, contribution(k, handed, eff, reliability, self.forms)
 
     def _target_rings(self, rings: RingState, offer: Callable) -> np.ndarray:
         """The rings each view qualifies for now (:func:`imssim.model.rings.target_rings`)."""
-        bil = self.coop.bilateral
+        bil, initiative = self.coop.bilateral, self.coop.initiative
+        assert initiative is not None  # the model's record counts every state's initiative
         return target_rings(
             rings,
             bil,
             self._framework_layers()[1],
-            self.coop.initiative,
+            initiative,
             offer,
             self.institutions.criteria.comember,
             self.params,

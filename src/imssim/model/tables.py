@@ -51,6 +51,7 @@ class Tables:
     frameworks: pd.DataFrame
 
     def items(self) -> list[tuple[str, pd.DataFrame]]:
+        """(name, table) for every table, in the order of the output contract."""
         return [
             ("countries", self.countries),
             ("pairs", self.pairs),
@@ -116,7 +117,7 @@ class Recorder:
         self.world = world
         self._countries: list[dict[str, np.ndarray]] = []
         self._pairs: list[dict[str, np.ndarray]] = []
-        self._alliance: list[dict[str, float]] = []
+        self._alliance: list[dict[str, float | str]] = []
         self._holdings: list[dict[str, np.ndarray]] = []
         self._frameworks: list[dict[str, object]] = []
 
@@ -128,7 +129,7 @@ class Recorder:
         self._holdings.append(_holding_columns(state))
         self._alliance.append(_alliance_row(state, pair, self.world.areas))
 
-    def latest(self) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    def latest(self) -> tuple[dict[str, np.ndarray], dict[str, float | str]]:
         """The last year recorded: the countries' columns (arrays over states) and the
         alliance's row."""
         return self._countries[-1], self._alliance[-1]
@@ -159,6 +160,7 @@ class Recorder:
             )
 
     def tables(self, events: list) -> Tables:
+        """The tidy tables of every year recorded, with `events` as (year, Event) pairs."""
         w = self.world
         iso = np.array(w.iso3)
         countries = pd.DataFrame(
@@ -289,7 +291,7 @@ def _holding_columns(state: YearState) -> dict[str, np.ndarray]:
 
 def _alliance_row(
     state: YearState, pair: dict[str, np.ndarray], areas: tuple[str, ...]
-) -> dict[str, float]:
+) -> dict[str, float | str]:
     """The year's row of the alliance table."""
     out, requirement = state.outcomes, state.inputs.requirement
     shortfall = out.shortfall
@@ -298,7 +300,7 @@ def _alliance_row(
     eff_count, bil_count = pair["eff_count"] // 2, pair["bil_count"] // 2
     forms = np.arange(eff_count.size)
     n_ties, n_effective = int(bil_count[1:].sum()), int(eff_count[1:].sum())
-    row: dict[str, float] = {
+    row: dict[str, float | str] = {
         "year": state.year,
         "threat": state.inputs.alliance_threat,
         "capability": out.alliance_capability,
