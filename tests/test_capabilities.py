@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cache
 
 import numpy as np
@@ -56,19 +57,20 @@ def test_areas_come_back_when_budgets_recover():
     p = model.params
     started: dict[tuple[int, int], int] = {}
     while model.running:
-        before_dropped = model.dropped.copy()
-        before_left = model.rebuild_left.copy()
+        before_dropped = model.caps.dropped.copy()
+        before_left = model.caps.rebuild_left.copy()
         model.step()
+        caps = model.caps
         # a rebuild under way holds nothing yet
-        assert (model.k[model.rebuild_left > 0] == 0).all()
-        for i, a in zip(*np.nonzero((model.rebuild_left > 0) & (before_left == 0)), strict=True):
+        assert (caps.k[caps.rebuild_left > 0] == 0).all()
+        for i, a in zip(*np.nonzero((caps.rebuild_left > 0) & (before_left == 0)), strict=True):
             started[(i, a)] = model.year
-        back = before_dropped & ~model.dropped
+        back = before_dropped & ~caps.dropped
         for i, a in zip(*np.nonzero(back), strict=True):
-            stake = p.rebuild_share * model.dropped_level[i, a]
+            stake = p.rebuild_share * caps.dropped_level[i, a]
             if (i, a) in started:  # national: after the lead time
                 assert model.year - started[(i, a)] == p.rebuild_years
-                assert model.k[i, a] == pytest.approx(stake, rel=0.6)
+                assert caps.k[i, a] == pytest.approx(stake, rel=0.6)
             else:  # through a partner, a form-5 tie the same year
                 partners = np.flatnonzero(model.coop.bilateral[i, :, a] >= Form.INTEGRATED)
                 assert partners.size >= 1
@@ -94,27 +96,28 @@ def test_a_national_rebuild_costs_a_premium_for_every_year_away():
     fast = recover_model(rebuild_premium=0.0)
     dear = recover_model(rebuild_premium=0.08)
     for model in (fast, dear):
-        while model.running and not (model.rebuild_left > 0).any():
+        while model.running and not (model.caps.rebuild_left > 0).any():
             model.step()
     assert fast.year == dear.year, "the same path up to the first rebuild"
-    both = (fast.rebuild_left > 0) & (dear.rebuild_left > 0)
+    both = (fast.caps.rebuild_left > 0) & (dear.caps.rebuild_left > 0)
     assert both.any()
     i, a = (int(x[0]) for x in np.nonzero(both))
-    away = dear.year - dear.dropped_year[i, a]
+    away = dear.year - dear.caps.dropped_year[i, a]
     assert away >= 1
-    assert dear.rebuild_cost[i, a] == pytest.approx(fast.rebuild_cost[i, a] * 1.08**away)
+    assert dear.caps.rebuild_cost[i, a] == pytest.approx(fast.caps.rebuild_cost[i, a] * 1.08**away)
 
 
 def test_areas_pooled_with_partners_are_kept_longer():
     model = CooperationModel(to_config({"end_year": 2013}))
     eff, _ = model.effective_forms()
-    base = keep_value(model, np.ones(model.world.n_areas), eff)
+    k, ones = model.caps.k, np.ones(model.world.n_areas)
+    base = keep_value(k, ones, eff)
     nld, bel, a = model.focal, model.world.index("BEL"), model.world.areas.index("medical")
     eff = eff.copy()
     eff[nld, :, a] = 0
-    alone = keep_value(model, np.ones(model.world.n_areas), eff)[nld, a]
+    alone = keep_value(k, ones, eff)[nld, a]
     eff[nld, bel, a] = Form.POOLING
-    pooled = keep_value(model, np.ones(model.world.n_areas), eff)[nld, a]
+    pooled = keep_value(k, ones, eff)[nld, a]
     assert pooled == pytest.approx(2 * alone)
     assert base[nld, a] >= alone
 
@@ -211,3 +214,57 @@ def test_threat_raises_cooperation_under_the_same_budgets():
         cfg = with_threat("baseline", seed, [{"year": 2014, "rise": 0.3, "near_rise": 0.6}])
         tense.append(deepenings(run(cfg).tables.events, 2015, 2030))
     assert np.median(tense) > 1.2 * np.median(calm), (calm, tense)
+
+
+def _unchanged(caps, coop):
+    """A check that `caps` and the record's ties still hold what they hold now."""
+    import dataclasses
+
+    held = {f.name: getattr(caps, f.name).copy() for f in dataclasses.fields(caps)}
+    ties = {"bilateral": coop.bilateral.copy(), "since": coop.since.copy()}
+
+    def check() -> None:
+        for name, values in held.items():
+            assert np.array_equal(getattr(caps, name), values), name
+        for name, values in ties.items():
+            assert np.array_equal(getattr(coop, name), values), name
+
+    return check
+
+
+def test_the_capability_phase_changes_none_of_its_arguments():
+    """adjust returns the new capabilities, the ties it set and its events; what it was
+    given stays as it was: here with areas given up, scarce enablers pooled (every area
+    scarce) and then areas rebuilt."""
+    from imssim.model.capabilities import CapabilityYear, adjust
+
+    model = CooperationModel(to_config({"end_year": 2013}))
+    n, a = model.caps.k.shape
+    eff, area_form = model.effective_forms()
+    unit = model._unit_cost(eff, area_form, model.inputs.cost_index)
+    year = CapabilityYear(
+        year=2013,
+        inputs=model.inputs,
+        owed=np.full(n, 3),
+        alliance_gap=np.ones(a),
+        criteria=model.institutions.criteria,
+        eff=eff,
+        unit=unit,
+        gap=-0.1 * model.inputs.budget,
+    )
+    check = _unchanged(model.caps, model.coop)
+    cut = adjust(model.caps, model.coop, year, model.capability_rules, np.random.default_rng(1))
+    check()
+    reasons = {e.reason for e in cut.events}
+    assert {"budget_fall", "pooled_instead"} <= reasons
+    assert cut.caps.dropped.any() and cut.bilateral is not model.coop.bilateral
+    coop = dataclasses.replace(model.coop, bilateral=cut.bilateral, since=cut.since)
+    recovery = dataclasses.replace(
+        year, year=2014, owed=np.zeros(n, dtype=int), gap=0.5 * model.inputs.budget
+    )
+    check = _unchanged(cut.caps, coop)
+    back = adjust(cut.caps, coop, recovery, model.capability_rules, np.random.default_rng(2))
+    check()
+    assert {e.kind for e in back.events} <= {"rebuilt", "formed", "deepened"}
+    started = (back.caps.rebuild_left > 0) & ~(cut.caps.rebuild_left > 0)
+    assert started.any() or back.caps.rebuilt.sum() > 0

@@ -138,7 +138,8 @@ def test_the_model_budget_is_gdp_times_the_share_cuts_included():
     assert share[row(2024)] == pytest.approx(0.02)
     while model.running:
         model.step()
-        assert model.budget[nld] == pytest.approx(model.gdp[nld] * share[model.year - 2012])
+        inputs = model.inputs
+        assert inputs.budget[nld] == pytest.approx(inputs.gdp[nld] * share[model.year - 2012])
 
 
 def test_cuts_after_a_rule_starts_apply_on_top_of_it():
@@ -163,11 +164,11 @@ def test_the_requirement_and_the_need_scale_with_threat():
         }
     )
     model = CooperationModel(cfg)
-    base_requirement, base_need = model.requirement.copy(), model.need.copy()
+    base_requirement, base_need = model.inputs.requirement.copy(), model.inputs.need.copy()
     model.run()
     factor = threat_factor(np.array(1.5), cfg.params.threat_requirement)
-    np.testing.assert_allclose(model.requirement, base_requirement * factor)
-    np.testing.assert_allclose(model.need, base_need * factor)
+    np.testing.assert_allclose(model.inputs.requirement, base_requirement * factor)
+    np.testing.assert_allclose(model.inputs.need, base_need * factor)
     assert model.military_weight == pytest.approx(cfg.params.goal_weight_military * 1.5)
 
 

@@ -211,11 +211,11 @@ def test_a_state_that_leaves_the_eu_stops_counting_as_an_eu_co_member_from_that_
     while model.running:
         model.step()
         seen[model.year] = (
-            bool(model.eu[gbr]),
-            bool(model.criteria.comember[gbr, aut]),  # Austria: EU, not NATO
-            bool(model.criteria.comember[gbr, deu]),  # Germany: still NATO
+            bool(model.institutions.eu[gbr]),
+            bool(model.institutions.criteria.comember[gbr, aut]),  # Austria: EU, not NATO
+            bool(model.institutions.criteria.comember[gbr, deu]),  # Germany: still NATO
             bool(model.coop.members[eu_csdp, gbr]),
-            float(model.trust_base[gbr, aut]),
+            float(model.institutions.trust_base[gbr, aut]),
         )
     p = model.params
     assert seen[2019] == (True, True, True, True, p.trust_base_member)
@@ -251,9 +251,9 @@ def test_accessions_are_replayed_in_their_years():
     assert "SWE" not in nato[2023] and "SWE" in nato[2024]
     eu = f[f["framework"] == "EU_CSDP"].set_index("year")["members"]
     assert "HRV" not in eu[2012] and "HRV" in eu[2013]
-    assert model.nato[w.index("FIN")] and model.nato[w.index("SWE")]
+    assert model.institutions.nato[w.index("FIN")] and model.institutions.nato[w.index("SWE")]
     # the alliance measure keeps its 2012 members
-    assert model.alliance.sum() == ((w.nato | w.eu) & (w.region != "north_america")).sum()
+    assert model.start.alliance.sum() == ((w.nato | w.eu) & (w.region != "north_america")).sum()
 
 
 @pytest.mark.parametrize(
@@ -293,9 +293,9 @@ def test_a_join_then_a_leave_in_order_is_accepted():
     fin = model.world.index("FIN")
     model.step()
     model.step()
-    assert model.nato[fin]
+    assert model.institutions.nato[fin]
     model.step()
-    assert not model.nato[fin]
+    assert not model.institutions.nato[fin]
 
 
 # --- world data -------------------------------------------------------------------------

@@ -172,15 +172,15 @@ def _check_invariants(model: CooperationModel) -> None:
     assert np.array_equal(bil, bil.transpose(1, 0, 2)), "a pair's form differs between sides"
     idx = np.arange(bil.shape[0])
     assert not bil[idx, idx].any(), "self-cooperation"
-    assert (model.k >= 0).all() and (model.budget >= 0).all()
+    assert (model.caps.k >= 0).all() and (model.inputs.budget >= 0).all()
     assert (model.coop.trust >= 0).all() and (model.coop.trust <= 1).all()
     # form 6 only outside the dependent's sovereign core; the dependent has handed part of
     # the area (all of it with specialisation_share = 1) to its provider
     dep_i, _, dep_a = np.nonzero(model.coop.dependent)
     assert not model.world.core[dep_i, dep_a].any()
-    assert np.all(model.handed[dep_i, dep_a] > 0)
+    assert np.all(model.caps.handed[dep_i, dep_a] > 0)
     if model.params.specialisation_share == 1.0:
-        assert np.all(model.k[dep_i, dep_a] == 0)
+        assert np.all(model.caps.k[dep_i, dep_a] == 0)
     # a dependent relation is always a form-6 tie, with one provider per state and area,
     # and a provider does not itself rely on a partner in that area
     assert np.all(bil[model.coop.dependent] == 6)
@@ -351,23 +351,24 @@ def test_areas_given_up_follow_the_rules(coordinated):
     )
     model = CooperationModel(config)
     step = config.params.drop_step
-    before = model.dropped.copy()
+    before = model.caps.dropped.copy()
     while model.running:
-        gap = model.alliance_gap.copy()  # what the alliance lacked when states decided
+        gap = model.outcomes.gap.copy()  # what the alliance lacked when states decided
         model.step()
-        new = model.dropped & ~before
+        new = model.caps.dropped & ~before
         assert not (new & model.world.core).any(), "a sovereign-core area was given up"
         if coordinated:
             assert (gap[np.nonzero(new)[1]] <= 0).all(), "gave up an area the alliance lacks"
         assert (new.sum(axis=1) <= 1).all(), "more than one area in a year"
-        assert (before <= model.dropped).all(), "a given-up area came back"
-        assert (model.k[model.dropped] == 0).all(), "capability in a given-up area"
-        depth = 1 - model.budget / model.cost_index / model.peak_budget
-        owed = np.floor(depth / (step * np.maximum(model.threat, 1.0)) + 1e-9)
+        assert (before <= model.caps.dropped).all(), "a given-up area came back"
+        assert (model.caps.k[model.caps.dropped] == 0).all(), "capability in a given-up area"
+        inputs = model.inputs
+        depth = 1 - inputs.budget / inputs.cost_index / model.budgets.peak
+        owed = np.floor(depth / (step * np.maximum(inputs.threat, 1.0)) + 1e-9)
         dropping = new.any(axis=1)
-        assert (model.dropped.sum(axis=1)[dropping] <= owed[dropping]).all()
-        before = model.dropped.copy()
-    assert model.dropped.sum() > 0, "deep cuts give up some areas"
+        assert (model.caps.dropped.sum(axis=1)[dropping] <= owed[dropping]).all()
+        before = model.caps.dropped.copy()
+    assert model.caps.dropped.sum() > 0, "deep cuts give up some areas"
     c = model.tables().countries
     per_state = c.sort_values("year").groupby("country")["n_areas_dropped"]
     assert per_state.apply(lambda s: s.is_monotonic_increasing).all()
@@ -399,3 +400,46 @@ def test_runs_with_the_same_seed_share_their_random_draws_whatever_the_scenario(
         .streams["trust"]
         .bit_generator.state
     )
+
+
+# --- the model's state and its agents ---------------------------------------------------
+
+
+def test_each_state_agent_reads_its_country_off_the_model_s_state():
+    model = CooperationModel(composed("scenario=deep_cuts", "end_year=2014"))
+    model.run()
+    agents = list(model.agents)
+    assert [a.iso3 for a in agents] == list(model.world.iso3)
+    nld = next(a for a in agents if a.iso3 == "NLD")
+    i = model.focal
+    assert nld.index == i and repr(nld) == "StateAgent(NLD)"
+    assert nld.gdp == model.inputs.gdp[i] and nld.budget == model.inputs.budget[i]
+    assert nld.threat == model.inputs.threat[i] and nld.pressure == model.budgets.pressure[i]
+    assert nld.capabilities == dict(zip(model.world.areas, model.caps.k[i], strict=True))
+    assert nld.capability == pytest.approx(model.caps.k[i].sum())
+    strategic = nld.partners("strategic")
+    assert strategic and set(strategic) <= set(model.world.iso3)
+    countries = model.tables().countries
+    last = countries[(countries["year"] == 2014) & (countries["country"] == "NLD")]
+    assert len(strategic) == int(last["n_strategic"].iloc[0])
+
+
+def test_no_mechanism_imports_the_model():
+    """The mechanisms take what they read and return what they change: none imports
+    the model's module, not even for type hints."""
+    import ast
+
+    from imssim import model as package
+
+    folder = Path(package.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        if path.name == "simulation.py":
+            continue
+        tree = ast.parse(path.read_text())
+        names = [
+            node.module if isinstance(node, ast.ImportFrom) else alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Import, ast.ImportFrom))
+            for alias in node.names
+        ]
+        assert not any(name and name.endswith("simulation") for name in names), path.name

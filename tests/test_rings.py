@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imssim.config import ModelParams
-from imssim.model.rings import Ring, priority_rank, strategic_score, target_rings, update_rings
+from imssim.model.rings import (
+    Ring,
+    RingState,
+    priority_rank,
+    strategic_score,
+    target_rings,
+    update_rings,
+)
 from tests.conftest import _cli_config
 
 N, A = 4, 5
@@ -22,12 +29,12 @@ def deep_pair(bil: np.ndarray, i: int, j: int, form: int = 4, areas: int = 3) ->
 def rings(bil, fw=None, initiative=None, offer=None, comember=None, current=None, p=P, **kw):
     fw = np.zeros_like(bil) if fw is None else fw
     deep = np.where(bil.max(axis=2) >= p.ring_duration_form, 10.0, 0.0)
-    any_coop = (bil > 0).any(axis=2) | (fw > 0).any(axis=2)
     initiative = (bil > 0).any(axis=2).astype(int) if initiative is None else initiative
     offer = np.ones((N, N)) if offer is None else offer
     comember = np.ones((N, N), dtype=bool) if comember is None else comember
     current = np.zeros((N, N), dtype=np.int8) if current is None else current
-    return target_rings(bil, fw, any_coop, deep, initiative, offer, comember, current, p, **kw)
+    state = RingState(ring=current, below=np.zeros((N, N), dtype=np.int16), deep_years=deep)
+    return target_rings(state, bil, fw, initiative, offer, comember, p, **kw)
 
 
 def test_deep_broad_lasting_bilateral_cooperation_is_strategic_both_ways():
@@ -166,9 +173,10 @@ def test_in_the_history_views_not_returned_are_explained_by_initiative_or_priori
         p = model.tables().pairs
         first = p[(p["year"] == 2012) & (p["ring"] == "strategic")]
         assert (first["partner_ring"] == "strategic").all()
-        ring = model.ring
+        ring = model.rings.ring
         beyond = model._framework_layers()[1]
-        score = strategic_score(model.coop.bilateral, beyond, model.deep_years, model.params)
+        deep_years = model.rings.deep_years
+        score = strategic_score(model.coop.bilateral, beyond, deep_years, model.params)
         full = (ring == Ring.STRATEGIC).sum(axis=1) >= model.params.strategic_max_partners
         lone = np.argwhere((ring == Ring.STRATEGIC) & (ring.T != Ring.STRATEGIC))
         assert len(lone) >= 1
@@ -178,7 +186,7 @@ def test_in_the_history_views_not_returned_are_explained_by_initiative_or_priori
                 reasons["initiative"] += 1
             elif full[j]:
                 reasons["priority"] += 1
-            elif score[i, j] < 1.0 or model.ring_below[j, i] > 0:
+            elif score[i, j] < 1.0 or model.rings.below[j, i] > 0:
                 reasons["hysteresis"] += 1
             else:
                 raise AssertionError(f"{model.world.iso3[i]} -> {model.world.iso3[j]}")

@@ -6,57 +6,166 @@ surplus buys capability over ``acquisition_years``. Deep falls of the budget cos
 areas, chosen by what each is worth keeping; when the budget recovers, a state rebuilds
 what it gave up, nationally (with a lead time and a cost premium) or at once by
 integrating a stake into a deep partner's units. docs/ODD.md, 7.3.
+
+The phase, :func:`adjust`, reads the :class:`CapabilityState`, the year's
+:class:`CapabilityYear` and the run's :class:`CapabilityRules`, and returns what it
+changed (:class:`Adjusted`): the new capability state, the bilateral record with the
+ties it set (a scarce enabler pooled, an area regained through a partner) and its
+events. It changes none of its arguments.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import dataclasses
+from dataclasses import dataclass
 
 import numpy as np
 
+from imssim.config import ModelParams
 from imssim.model.blocks import max_over_areas
-from imssim.model.cooperation import Event
-from imssim.model.forms import DEEP, Form
+from imssim.model.cooperation import CoopState, Event
+from imssim.model.economy import YearInputs
+from imssim.model.forms import DEEP, Form, FormTable
+from imssim.model.partners import StaticCriteria, current_fit
 
 POOLING = Form.POOLING
-
-if TYPE_CHECKING:
-    from imssim.model.simulation import CooperationModel
 
 EPS = 1e-9
 
 
-def keep_value(model: CooperationModel, tilt: np.ndarray, eff: np.ndarray) -> np.ndarray:
+@dataclass
+class CapabilityState:
+    """Each state's capability per area, and the areas it gave up or is rebuilding."""
+
+    k: np.ndarray  # float[N, A]: capability held
+    handed: np.ndarray  # float[N, A]: handed to a partner at form 6, relied on (7.12)
+    dropped: np.ndarray  # bool[N, A]: given up under cuts
+    dropped_level: np.ndarray  # float[N, A]: the holding when given up
+    dropped_year: np.ndarray  # int32[N, A]: the year it was given up
+    rebuild_left: np.ndarray  # int32[N, A]: years to a national rebuild
+    rebuild_cost: np.ndarray  # float[N, A]: paid each year of the lead time
+    rebuilt: np.ndarray  # int32[N]: areas rebuilt so far
+
+    @classmethod
+    def holding(cls, k: np.ndarray) -> CapabilityState:
+        """Holdings `k` [N, A], nothing handed over, given up or rebuilt."""
+        n, a = k.shape
+        return cls(
+            k=k,
+            handed=np.zeros((n, a)),
+            dropped=np.zeros((n, a), dtype=bool),
+            dropped_level=np.zeros((n, a)),
+            dropped_year=np.zeros((n, a), dtype=np.int32),
+            rebuild_left=np.zeros((n, a), dtype=np.int32),
+            rebuild_cost=np.zeros((n, a)),
+            rebuilt=np.zeros(n, dtype=np.int32),
+        )
+
+    def copy(self) -> CapabilityState:
+        """A copy whose arrays can change without changing these."""
+        return CapabilityState(**{f.name: getattr(self, f.name).copy() for f in _FIELDS})
+
+
+_FIELDS = dataclasses.fields(CapabilityState)
+
+
+@dataclass(frozen=True)
+class CapabilityRules:
+    """What the capability phase reads that does not change during a run."""
+
+    params: ModelParams
+    forms: FormTable
+    core: np.ndarray  # bool[N, A]: the sovereign core
+    profile: np.ndarray  # float[N, A]: each state's 2012 profile (where a surplus goes)
+    alliance: np.ndarray  # bool[N]: the alliance's members
+    allowed: np.ndarray  # int[N, A]: the deepest form each state's policy allows
+    coordinated: bool  # coordinated cuts (docs/ODD.md, 7.3)
+
+
+@dataclass(frozen=True)
+class CapabilityYear:
+    """What the capability phase reads of this year."""
+
+    year: int
+    inputs: YearInputs  # the budget's cost index and the alliance's requirement
+    owed: np.ndarray  # int[N]: the areas the fall of each budget costs (areas_owed)
+    alliance_gap: np.ndarray  # float[A]: the alliance's gap as last recorded (> 0: short)
+    criteria: StaticCriteria  # for the partner fit and co-membership
+    eff: np.ndarray  # int8[N, N, A]: the effective forms at the start of the year
+    unit: np.ndarray  # float[N, A]: this year's unit cost of capability
+    gap: np.ndarray  # float[N]: budget minus upkeep (< 0: the state must cut)
+
+
+@dataclass(frozen=True)
+class Adjusted:
+    """What the capability phase changed."""
+
+    caps: CapabilityState
+    bilateral: np.ndarray  # int8[N, N, A]: the record with the ties set (the same array if none)
+    since: np.ndarray  # int16[N, N, A]
+    events: list[Event]
+
+
+class Ties:
+    """The bilateral record as the capability phase sets ties in it: the arrays are
+    copied on the first tie set, so that the record passed in stays as it was."""
+
+    def __init__(self, coop: CoopState) -> None:
+        self.bilateral = coop.bilateral
+        self.since = coop.since
+        self._copied = False
+
+    def set(self, i: int, j: int, a: int, form: int, year: int) -> None:
+        """Pair (i, j) holds `form` in area `a` from `year`."""
+        if not self._copied:
+            self.bilateral, self.since = self.bilateral.copy(), self.since.copy()
+            self._copied = True
+        self.bilateral[i, j, a] = self.bilateral[j, i, a] = form
+        self.since[i, j, a] = self.since[j, i, a] = year
+
+
+def cut_fraction(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """float[N, A]: the share of its holding `before` each state cut (0 where it held nothing)."""
+    return np.divide(before - after, before, out=np.zeros_like(after), where=before > EPS)
+
+
+def keep_value(k: np.ndarray, tilt: np.ndarray, eff: np.ndarray) -> np.ndarray:
     """float[N, A]: what each held area is worth keeping to its state (higher: kept longer).
 
-    Its share of the state's own capability (a sub-scale holding is the cheapest to lose
-    and the least efficient to keep), times the coordinated-cuts tilt (with coordinated
-    cuts, an area the alliance lacks is kept longer and one it has in surplus given up
-    first; 1 otherwise), times 1 + the number of partners the state shares it with at
-    pooling to integration (forms 2-5): an area pooled with others is cheaper to keep,
-    and they count on it.
+    Its share of the state's own capability `k` (a sub-scale holding is the cheapest to
+    lose and the least efficient to keep), times the coordinated-cuts tilt (with
+    coordinated cuts, an area the alliance lacks is kept longer and one it has in
+    surplus given up first; 1 otherwise), times 1 + the number of partners the state
+    shares it with at pooling to integration (forms 2-5): an area pooled with others is
+    cheaper to keep, and they count on it.
     """
-    share = model.k / np.maximum(model.k.sum(axis=1, keepdims=True), EPS)
+    share = k / np.maximum(k.sum(axis=1, keepdims=True), EPS)
     pooled = ((eff >= Form.POOLING) & (eff <= Form.INTEGRATED)).sum(axis=1)  # [N, A]
     return share * tilt[None, :] * (1.0 + pooled)
 
 
-def areas_owed(model: CooperationModel) -> np.ndarray:
-    """int[N]: how many areas the fall of each budget below its peak costs.
+def areas_owed(inputs: YearInputs, peak: np.ndarray, p: ModelParams) -> np.ndarray:
+    """int[N]: how many areas the fall of each budget below its `peak` real budget costs.
 
     One area for every ``drop_step`` x threat level of fall: a threatened state, which
     expects to need its areas again and would pay a premium to rebuild them, cuts
     deeper before it gives one up.
     """
-    if model.params.drop_step <= 0:
-        return np.zeros(model.world.n_states, dtype=int)
-    depth = 1.0 - model.real_budget / model.peak_budget
-    step = model.params.drop_step * np.maximum(model.threat, 1.0)
+    if p.drop_step <= 0:
+        return np.zeros(inputs.budget.size, dtype=int)
+    depth = 1.0 - inputs.real_budget / peak
+    step = p.drop_step * np.maximum(inputs.threat, 1.0)
     return np.floor(depth / step + 1e-9).astype(int)
 
 
 def drop_areas(
-    model: CooperationModel, gap: np.ndarray, unit: np.ndarray, tilt: np.ndarray, eff: np.ndarray
+    caps: CapabilityState,
+    ties: Ties,
+    coop: CoopState,
+    year: CapabilityYear,
+    rules: CapabilityRules,
+    tilt: np.ndarray,
+    rng: np.random.Generator,
 ) -> tuple[np.ndarray, list[Event]]:
     """Give up whole areas under deep cuts; return the gap with their upkeep saved.
 
@@ -66,31 +175,62 @@ def drop_areas(
     (:func:`keep_value`). With coordinated cuts, the states decide one after another in
     a random order, each seeing the choices made before it, and none gives up an area
     the alliance lacks, counting what the others gave up this year: coordination means
-    taking account of the other states' cuts.
+    taking account of the other states' cuts. Writes into `caps` and `ties`, the
+    phase's own copies (:func:`adjust`).
     """
-    p = model.params
     # the order of coordinated cuts is drawn every year, cuts or not, so that runs with
     # the same seed share it (common random numbers)
-    order = model.streams["cuts"].permutation(model.world.n_states)
-    if p.drop_step <= 0:
+    order = rng.permutation(caps.k.shape[0])
+    gap = year.gap.copy()
+    if rules.params.drop_step <= 0:
         return gap, []
-    owed = areas_owed(model) - model.dropped.sum(axis=1)
-    provider = model.coop.dependent.any(axis=0)  # [N, A]: someone relies on me here
-    candidate = (model.k > EPS) & ~model.world.core & ~provider & ~model.dropped
+    owed = year.owed - caps.dropped.sum(axis=1)
+    provider = coop.dependent.any(axis=0)  # [N, A]: someone relies on me here
+    candidate = (caps.k > EPS) & ~rules.core & ~provider & ~caps.dropped
     cutting = np.flatnonzero((owed > 0) & (gap < 0) & candidate.any(axis=1))
     if cutting.size == 0:
         return gap, []
-    rank = np.where(candidate, keep_value(model, tilt, eff), np.inf)
-    coordinated = model.config.coordinated_cuts
-    balance = model.alliance_gap.copy()  # seen by each state in turn when coordinated
-    if coordinated:  # states decide in turn and see each other's choices
+    if rules.coordinated:  # states decide in turn and see each other's choices
         cutting = order[np.isin(order, cutting)]
-    rows, cols = [], []
-    pooling = PoolOffers(model, eff)
+    rank = np.where(candidate, keep_value(caps.k, tilt, year.eff), np.inf)
+    pooling = PoolOffers(caps, ties, coop, year, rules)
+    rows, cols, events = _choose_areas(caps, year, rules, cutting, rank, pooling)
+    if rows.size == 0:
+        return gap, events
+    saved = np.zeros_like(gap)
+    saved[rows] = year.unit[rows, cols] * caps.k[rows, cols]
+    caps.dropped_level[rows, cols] = caps.k[rows, cols]
+    caps.dropped_year[rows, cols] = year.year
+    caps.k[rows, cols] = 0.0
+    caps.dropped[rows, cols] = True
+    events += [
+        Event("gave_up", int(i), -1, "", int(a), 0, 0, "budget_fall")
+        for i, a in zip(rows, cols, strict=True)
+    ]
+    return gap + saved, events
+
+
+def _choose_areas(
+    caps: CapabilityState,
+    year: CapabilityYear,
+    rules: CapabilityRules,
+    cutting: np.ndarray,
+    rank: np.ndarray,
+    pooling: PoolOffers,
+) -> tuple[np.ndarray, np.ndarray, list[Event]]:
+    """The states that give up an area and the area each gives up (int arrays, by
+    state), and the events of the scarce enablers pooled instead. The states in
+    `cutting` decide in that order, each giving up the area it values least by `rank`
+    [N, A] (inf: not a candidate) after pooling the scarce enablers it can; with
+    coordinated cuts none gives up an area the alliance lacks, counting the choices
+    made before."""
+    balance = year.alliance_gap.copy()  # seen by each state in turn when coordinated
+    rows: list[int] = []
+    cols: list[int] = []
     events: list[Event] = []
     for i in cutting:
         options = rank[i]
-        if coordinated:  # never give up an area the alliance lacks, others' choices included
+        if rules.coordinated:  # never give up an area the alliance lacks, others' choices included
             options = np.where(balance <= 0, options, np.inf)
         while np.isfinite(options).any():  # a scarce enabler is pooled, not given up
             a = int(np.argmin(options))
@@ -102,26 +242,13 @@ def drop_areas(
         if not np.isfinite(options).any():
             continue
         a = int(np.argmin(options))
-        if model.alliance[i]:
-            balance[a] += model.k[i, a] / model.requirement[a]
+        if rules.alliance[i]:
+            balance[a] += caps.k[i, a] / year.inputs.requirement[a]
         rows.append(int(i))
         cols.append(a)
-    if not rows:
-        return gap, events
-    rows, cols = np.array(rows), np.array(cols)
-    order = np.argsort(rows, kind="stable")
-    rows, cols = rows[order], cols[order]
-    saved = np.zeros_like(gap)
-    saved[rows] = unit[rows, cols] * model.k[rows, cols]
-    model.dropped_level[rows, cols] = model.k[rows, cols]
-    model.dropped_year[rows, cols] = model.year
-    model.k[rows, cols] = 0.0
-    model.dropped[rows, cols] = True
-    events += [
-        Event("gave_up", int(i), -1, "", int(a), 0, 0, "budget_fall")
-        for i, a in zip(rows, cols, strict=True)
-    ]
-    return gap + saved, events
+    states, areas = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
+    order = np.argsort(states, kind="stable")
+    return states[order], areas[order], events
 
 
 class PoolOffers:
@@ -135,45 +262,58 @@ class PoolOffers:
     framework); it then gives up its next-least valued area. The partner gains a pool
     in an area the alliance lacks at no cost to itself, so its consent is taken as given
     once fit, trust and policy allow. The pool's saving counts from the next year.
+    Pools are set in `ties`.
     """
 
-    def __init__(self, model: CooperationModel, eff: np.ndarray) -> None:
-        self.model = model
-        self.scarce = model.alliance_gap >= model.params.pool_scarce_gap
+    def __init__(
+        self,
+        caps: CapabilityState,
+        ties: Ties,
+        coop: CoopState,
+        year: CapabilityYear,
+        rules: CapabilityRules,
+    ) -> None:
+        self.caps, self.ties, self.coop = caps, ties, coop
+        self.year, self.rules = year, rules
+        self.scarce = year.alliance_gap >= rules.params.pool_scarce_gap
         self.fit: np.ndarray | None = None
-        self.eff = eff
 
     def offer(self, i: int, a: int) -> Event | None:
         """Pool area `a` of state `i` with a partner, or None when none can."""
         if not self.scarce[a]:
             return None
-        m, fm = self.model, self.model.forms
+        y, fm, k = self.year, self.rules.forms, self.caps.k
         if self.fit is None:
-            self.fit, _ = m.partner_fit(self.eff)
-        trust = np.minimum(m.coop.trust[i], m.coop.trust[:, i])
+            self.fit, _ = current_fit(y.criteria, k, self.caps.handed, y.eff, self.rules.params)
+        trust = np.minimum(self.coop.trust[i], self.coop.trust[:, i])
+        allowed = self.rules.allowed
         able = (
-            m.criteria.comember[i]
-            & (m.k[:, a] > EPS)
+            y.criteria.comember[i]
+            & (k[:, a] > EPS)
             & (self.fit[i] >= fm.fit_required[POOLING])
             & (trust >= fm.trust_required[POOLING])
-            & (self.eff[i, :, a] < POOLING)  # no pool or deeper tie, frameworks included
-            & (m.coop.since[i, :, a] < m.year)
-            & (m.allowed[i, a] >= POOLING)
-            & (m.allowed[:, a] >= POOLING)  # the partner's policy allows it too
+            & (y.eff[i, :, a] < POOLING)  # no pool or deeper tie, frameworks included
+            & (self.ties.since[i, :, a] < y.year)
+            & (allowed[i, a] >= POOLING)
+            & (allowed[:, a] >= POOLING)  # the partner's policy allows it too
         )
         hosts = np.flatnonzero(able)
         if hosts.size == 0:
             return None
         j = int(hosts[np.argmax(self.fit[i, hosts])])
-        old = int(m.coop.bilateral[i, j, a])
-        m.coop.bilateral[i, j, a] = m.coop.bilateral[j, i, a] = POOLING
-        m.coop.since[i, j, a] = m.coop.since[j, i, a] = m.year
+        old = int(self.ties.bilateral[i, j, a])
+        self.ties.set(i, j, a, POOLING, y.year)
         kind = "formed" if old == 0 else "deepened"
         return Event(kind, i, j, "", a, old, int(POOLING), "pooled_instead")
 
 
 def rebuild_areas(
-    model: CooperationModel, gap: np.ndarray, unit: np.ndarray, eff: np.ndarray
+    caps: CapabilityState,
+    ties: Ties,
+    coop: CoopState,
+    year: CapabilityYear,
+    rules: CapabilityRules,
+    gap: np.ndarray,
 ) -> tuple[np.ndarray, list[Event]]:
     """Rebuild areas given up once the budget has recovered; return the gap net of its cost.
 
@@ -187,105 +327,144 @@ def rebuild_areas(
     and equipment. Otherwise it rebuilds nationally: the stake appears after
     ``rebuild_years``, and the purchase, ``acquisition_years`` of upkeep with a premium of
     ``(1 + rebuild_premium)`` for every year the area was gone, is paid in equal parts
-    over the lead time.
+    over the lead time. Writes into `caps` and `ties`, the phase's own copies.
     """
-    p = model.params
-    events: list[Event] = []
-    # pay for the rebuilds under way, and finish those whose lead time is over
-    building = model.rebuild_left > 0
-    if building.any():
-        model.rebuild_left = np.where(building, model.rebuild_left - 1, 0)
-        done = building & (model.rebuild_left == 0)
-        gap = gap - np.where(done, 0.0, model.rebuild_cost).sum(axis=1)
-        for i, a in zip(*np.nonzero(done), strict=True):
-            events.append(_restore(model, int(i), int(a), "national"))
-        model.rebuild_cost = np.where(done, 0.0, model.rebuild_cost)
-    open_ = model.dropped & (model.rebuild_left == 0)
-    room = model.dropped.sum(axis=1) - areas_owed(model)
+    p = rules.params
+    gap, events = _rebuilds_under_way(caps, rules, gap)
+    open_ = caps.dropped & (caps.rebuild_left == 0)
+    room = caps.dropped.sum(axis=1) - year.owed
     starting = np.flatnonzero((room > 0) & (gap > 0) & open_.any(axis=1))
     if starting.size == 0:
         return gap, events
-    short = np.clip(model.alliance_gap, 0.0, None)
-    deep = max_over_areas(eff) >= DEEP  # [N, N]
-    fm, integrated = model.forms, Form.INTEGRATED
-    fit, _ = model.partner_fit(eff)
-    trust = np.minimum(model.coop.trust, model.coop.trust.T)
+    short = np.clip(year.alliance_gap, 0.0, None)
+    deep = max_over_areas(year.eff) >= DEEP  # [N, N]
+    fm, integrated, allowed = rules.forms, Form.INTEGRATED, rules.allowed
+    fit, _ = current_fit(year.criteria, caps.k, caps.handed, year.eff, p)
+    trust = np.minimum(coop.trust, coop.trust.T)
     able = (trust >= fm.trust_required[integrated]) & (fit >= fm.fit_required[integrated])
     for i in starting:
-        value = np.where(open_[i], model.dropped_level[i] * (1.0 + short), -np.inf)
+        value = np.where(open_[i], caps.dropped_level[i] * (1.0 + short), -np.inf)
         a = int(np.argmax(value))
-        stake = p.rebuild_share * model.dropped_level[i, a]
+        stake = p.rebuild_share * caps.dropped_level[i, a]
         hosts = np.flatnonzero(
             deep[i]
             & able[i]
-            & (model.k[:, a] > stake)
-            & (model.allowed[:, a] >= integrated)
-            & (model.allowed[i, a] >= integrated)
+            & (caps.k[:, a] > stake)
+            & (allowed[:, a] >= integrated)
+            & (allowed[i, a] >= integrated)
         )
         if hosts.size:  # regained through the partner with the most in the area
-            j = int(hosts[np.argmax(model.k[hosts, a])])
-            restored = _restore(model, int(i), a, "through_partner", partner=j)
-            old = int(model.coop.bilateral[i, j, a])
-            events.append(restored)
-            if old < integrated:  # a tie already at form 6 (it relies on j) is kept as it is
-                model.coop.bilateral[i, j, a] = model.coop.bilateral[j, i, a] = integrated
-                model.coop.since[i, j, a] = model.coop.since[j, i, a] = model.year
-                kind = "formed" if old == 0 else "deepened"
-                events.append(Event(kind, int(i), j, "", a, old, int(integrated), "regained"))
-            gap[i] -= unit[i, a] * stake
+            j = int(hosts[np.argmax(caps.k[hosts, a])])
+            events += _regain(caps, ties, rules, year.year, (int(i), j, a))
+            gap[i] -= year.unit[i, a] * stake
             continue
-        years_away = model.year - model.dropped_year[i, a]
+        years_away = year.year - caps.dropped_year[i, a]
         price = (
             stake
-            * model.params.upkeep_cost
-            * model.cost_index
+            * p.upkeep_cost
+            * year.inputs.cost_index
             * p.acquisition_years
             * (1.0 + p.rebuild_premium) ** years_away
         )
         if p.rebuild_years == 0:
             gap[i] -= price
-            events.append(_restore(model, int(i), a, "national"))
+            events.append(_restore(caps, rules, int(i), a, "national"))
             continue
-        model.rebuild_left[i, a] = p.rebuild_years
-        model.rebuild_cost[i, a] = price / p.rebuild_years
-        gap[i] -= model.rebuild_cost[i, a]
+        caps.rebuild_left[i, a] = p.rebuild_years
+        caps.rebuild_cost[i, a] = price / p.rebuild_years
+        gap[i] -= caps.rebuild_cost[i, a]
     return gap, events
 
 
-def _restore(model: CooperationModel, i: int, a: int, reason: str, partner: int = -1) -> Event:
+def _rebuilds_under_way(
+    caps: CapabilityState, rules: CapabilityRules, gap: np.ndarray
+) -> tuple[np.ndarray, list[Event]]:
+    """Pay this year's instalment of the national rebuilds under way and finish those
+    whose lead time is over; return the gap net of the instalments."""
+    events: list[Event] = []
+    building = caps.rebuild_left > 0
+    if building.any():
+        caps.rebuild_left = np.where(building, caps.rebuild_left - 1, 0)
+        done = building & (caps.rebuild_left == 0)
+        gap = gap - np.where(done, 0.0, caps.rebuild_cost).sum(axis=1)
+        for i, a in zip(*np.nonzero(done), strict=True):
+            events.append(_restore(caps, rules, int(i), int(a), "national"))
+        caps.rebuild_cost = np.where(done, 0.0, caps.rebuild_cost)
+    return gap, events
+
+
+def _regain(
+    caps: CapabilityState,
+    ties: Ties,
+    rules: CapabilityRules,
+    year: int,
+    where: tuple[int, int, int],
+) -> list[Event]:
+    """State i regains area a at once through partner j, `where` = (i, j, a): a form-5
+    tie in the area, unless the pair's tie there is at form 6 already."""
+    i, j, a = where
+    integrated = Form.INTEGRATED
+    events = [_restore(caps, rules, i, a, "through_partner", partner=j)]
+    old = int(ties.bilateral[i, j, a])
+    if old < integrated:  # a tie already at form 6 (it relies on j) is kept as it is
+        ties.set(i, j, a, integrated, year)
+        kind = "formed" if old == 0 else "deepened"
+        events.append(Event(kind, i, j, "", a, old, int(integrated), "regained"))
+    return events
+
+
+def _restore(
+    caps: CapabilityState, rules: CapabilityRules, i: int, a: int, reason: str, partner: int = -1
+) -> Event:
     """State `i` holds area `a` again, at ``rebuild_share`` of its former holding."""
-    model.k[i, a] = model.params.rebuild_share * model.dropped_level[i, a]
-    model.dropped[i, a] = False
-    model.rebuilt[i] += 1
+    caps.k[i, a] = rules.params.rebuild_share * caps.dropped_level[i, a]
+    caps.dropped[i, a] = False
+    caps.rebuilt[i] += 1
     return Event("rebuilt", i, partner, "", a, 0, 0, reason)
 
 
 def adjust(
-    model: CooperationModel, gap: np.ndarray, unit: np.ndarray, eff: np.ndarray
-) -> list[Event]:
-    """The capability phase: give up or rebuild areas, then cut a deficit or invest a surplus."""
-    p = model.params
-    relying = model.coop.dependent.any(axis=1)  # [N, A]
-    tilt = np.ones(model.world.n_areas)
-    if model.config.coordinated_cuts:
-        tilt = np.exp(p.coordination_strength * model.alliance_gap)
-    gap, events = drop_areas(model, gap, unit, tilt, eff)
-    gap, rebuilt = rebuild_areas(model, gap, unit, eff)
+    caps: CapabilityState,
+    coop: CoopState,
+    year: CapabilityYear,
+    rules: CapabilityRules,
+    rng: np.random.Generator,
+) -> Adjusted:
+    """The capability phase: give up or rebuild areas, then cut a deficit or invest a
+    surplus. `rng` draws the order of coordinated cuts."""
+    p = rules.params
+    caps = caps.copy()
+    ties = Ties(coop)
+    relying = coop.dependent.any(axis=1)  # [N, A]
+    tilt = np.ones(caps.k.shape[1])
+    if rules.coordinated:
+        tilt = np.exp(p.coordination_strength * year.alliance_gap)
+    gap, events = drop_areas(caps, ties, coop, year, rules, tilt, rng)
+    gap, rebuilt = rebuild_areas(caps, ties, coop, year, rules, gap)
     events += rebuilt
     # invest: along the state's own profile (tilted towards alliance shortfalls)
-    alloc = model.profile * tilt[None, :] * ~relying * ~model.dropped
+    alloc = rules.profile * tilt[None, :] * ~relying * ~caps.dropped
     alloc_sum = alloc.sum(axis=1, keepdims=True)
     alloc = np.divide(alloc, alloc_sum, out=np.zeros_like(alloc), where=alloc_sum > 0)
     surplus = np.clip(gap, 0.0, None)
-    price = p.upkeep_cost * model.cost_index * p.acquisition_years
-    model.k += surplus[:, None] * alloc / price
-    # cut: spread over areas by upkeep, sparing the sovereign core (and shortfalls)
-    deficit = np.clip(-gap, 0.0, None)
-    cost = unit * model.k
-    weight = cost * np.where(model.world.core, 1.0 - p.core_protection, 1.0) / tilt[None, :]
+    price = p.upkeep_cost * year.inputs.cost_index * p.acquisition_years
+    caps.k += surplus[:, None] * alloc / price
+    caps.k = _cut(caps.k, year.unit, rules, tilt, np.clip(-gap, 0.0, None))
+    return Adjusted(caps, ties.bilateral, ties.since, events)
+
+
+def _cut(
+    k: np.ndarray, unit: np.ndarray, rules: CapabilityRules, tilt: np.ndarray, deficit: np.ndarray
+) -> np.ndarray:
+    """The holdings after cutting `deficit` [N] worth of upkeep, spread over areas by
+    upkeep, sparing the sovereign core (by ``core_protection``) and, with coordinated
+    cuts, the alliance's shortfalls (`tilt`)."""
+    p = rules.params
+    cost = unit * k
+    weight = cost * np.where(rules.core, 1.0 - p.core_protection, 1.0) / tilt[None, :]
     money = np.zeros_like(cost)
     remaining = deficit.copy()
-    for _ in range(model.world.n_areas):
+    for _ in range(k.shape[1]):
         room = cost - money
         w = np.where(room > EPS, weight, 0.0)
         total = w.sum(axis=1)
@@ -297,7 +476,4 @@ def adjust(
         take[~active] = 0.0
         money += take
         remaining -= take.sum(axis=1)
-    model.k = np.clip(
-        model.k - np.divide(money, unit, out=np.zeros_like(money), where=unit > 0), 0.0, None
-    )
-    return events
+    return np.clip(k - np.divide(money, unit, out=np.zeros_like(money), where=unit > 0), 0.0, None)

@@ -7,9 +7,14 @@ maken geen inbreuk op de nationale soevereiniteit"). Autonomy is the share of a
 state's capability base it can use at its sole discretion, which each deeper form
 reduces (p. 5: the forms "de (soevereine) vrijheid van handelen steeds verder
 inperken").
+
+:func:`year_outcomes` gathers a year's outcomes into :class:`Outcomes`, which the
+recorder writes and whose alliance gap guides the next year's cuts.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -146,3 +151,43 @@ def shortfall_surplus(
     aggregate = k[members].sum(axis=0)
     gap = (requirement - aggregate) / requirement
     return aggregate, np.clip(gap, 0.0, None), np.clip(-gap, 0.0, None)
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """A year's outcomes per state and for the alliance (docs/ODD.md, 7.16)."""
+
+    capability: np.ndarray  # float[N]: own capability over all areas
+    capacity: np.ndarray  # float[N]: capacity to act, own capability plus partners' offers
+    autonomy: np.ndarray  # float[N] (:func:`autonomy`)
+    aggregate: np.ndarray  # float[A]: the alliance members' capability per area
+    shortfall: np.ndarray  # float[A]: as a fraction of the requirement (:func:`shortfall_surplus`)
+    surplus: np.ndarray  # float[A]: as a fraction of the requirement
+    gap: np.ndarray  # float[A]: (requirement - aggregate) / requirement, > 0 a shortfall
+    alliance_capability: float  # the members' capability over all areas
+
+
+def year_outcomes(
+    k: np.ndarray,
+    handed: np.ndarray,
+    area_form: np.ndarray,
+    contrib: np.ndarray,
+    requirement: np.ndarray,
+    members: np.ndarray,
+    forms: FormTable,
+) -> Outcomes:
+    """The outcomes of holdings `k` and `handed` [N, A] under the deepest forms
+    `area_form` [N, A], with `contrib` [N, A] what partners make available to each state
+    (:func:`contribution`), against the alliance's `requirement` [A] for its `members`."""
+    capability = k.sum(axis=1)
+    aggregate, shortfall, surplus = shortfall_surplus(k, requirement, members)
+    return Outcomes(
+        capability=capability,
+        capacity=capability + contrib.sum(axis=1),
+        autonomy=autonomy(k, handed, area_form, forms),
+        aggregate=aggregate,
+        shortfall=shortfall,
+        surplus=surplus,
+        gap=(requirement - aggregate) / requirement,
+        alliance_capability=float(capability[members].sum()),
+    )

@@ -10,6 +10,12 @@ The note's premise (p. 1): European states must rationalise their armed forces
 safer. The 2014 Wales pledge (2 % of GDP within a decade) and the spending that
 followed the threats of 2014 and 2022 are what the budget rules and threat events
 let a scenario replay (docs/ODD.md, 7.1).
+
+Per year the model holds the scenario's values in a :class:`YearInputs` (GDP, budget,
+cost index, threat, each state's need and the alliance's requirement, made by
+:func:`first_year` and :func:`next_year` from the paths and the :class:`StartLevels`)
+and the budgets' own memory in a :class:`BudgetState` (pressure and the real budgets so
+far, made by :func:`next_budgets`).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import numpy as np
 
 from imssim.config import ModelParams, ScenarioConfig
 from imssim.errors import ConfigError, WorldDataError
+from imssim.model.capacity import threat_factor
 from imssim.model.partners import great_circle_km
 from imssim.world import World
 
@@ -33,6 +40,96 @@ class Paths:
     share: np.ndarray  # float[T, N], defence share of GDP, cuts and rises included
     budget_multiplier: np.ndarray  # float[T, N], the scenario's cuts and rises
     threat: np.ndarray  # float[T, N], threat level (1 = the 2012 level)
+
+
+@dataclass(frozen=True)
+class StartLevels:
+    """The start year's levels that the later years' needs scale from with threat."""
+
+    alliance: (
+        np.ndarray
+    )  # bool[N]: the alliance, the 2012 NATO and EU members outside North America
+    weight: np.ndarray  # float[N]: each member's share of the 2012 budgets (weighs its threat)
+    need: np.ndarray  # float[N, A]: each state's capability base in 2012
+    requirement: np.ndarray  # float[A]: the alliance's requirement at the 2012 threat
+    profile: np.ndarray  # float[N, A]: each state's 2012 profile over areas (sums to 1)
+
+
+@dataclass(frozen=True)
+class YearInputs:
+    """One year's values for every state, set by the scenario's paths (docs/ODD.md, 7.1)."""
+
+    gdp: np.ndarray  # float[N]
+    share: np.ndarray  # float[N]: defence share of GDP
+    budget: np.ndarray  # float[N]: gdp x share
+    cost_index: float  # what a unit of capability costs, relative to 2012
+    threat: np.ndarray  # float[N]: threat level (1 = the 2012 level)
+    need: np.ndarray  # float[N, A]: each state's need, its 2012 base scaled by its threat
+    requirement: np.ndarray  # float[A]: the alliance's, scaled by the alliance's threat
+    alliance_threat: float  # the members' threat, weighted by their 2012 budgets
+
+    @property
+    def real_budget(self) -> np.ndarray:
+        """This year's budget in 2012 prices of capability (budget / cost_index)."""
+        return self.budget / self.cost_index
+
+
+@dataclass(frozen=True)
+class BudgetState:
+    """What the budgets remember: the smoothed pressure and every real budget so far."""
+
+    pressure: np.ndarray  # float[N] in [0, 1] (docs/ODD.md, 7.2)
+    history: tuple[np.ndarray, ...]  # the real budgets of each year so far, float[N] each
+
+    @property
+    def peak(self) -> np.ndarray:
+        """Each state's highest real budget so far, this year's included."""
+        return np.max(self.history, axis=0)
+
+
+def first_year(
+    gdp: np.ndarray, share: np.ndarray, threat: np.ndarray, start: StartLevels
+) -> YearInputs:
+    """The start year's inputs: the start levels themselves, at a cost index of 1."""
+    return YearInputs(
+        gdp=gdp,
+        share=share,
+        budget=gdp * share,
+        cost_index=1.0,
+        threat=threat,
+        need=start.need.copy(),
+        requirement=start.requirement.copy(),
+        alliance_threat=float(start.weight @ threat),
+    )
+
+
+def next_year(
+    inputs: YearInputs,
+    paths: Paths,
+    t: int,
+    start: StartLevels,
+    gdp_growth: float,
+    p: ModelParams,
+) -> YearInputs:
+    """Year `t` of the run (0: the start year) after `inputs`: GDP grows by the path's
+    rate, the share and the threat follow their paths, the cost index grows with the
+    economy (the scenario's `gdp_growth`) and ``cost_growth_excess``; each state's need
+    and the alliance's requirement scale with threat (``threat_requirement``)."""
+    gdp = inputs.gdp * (1.0 + paths.growth[t])
+    share = paths.share[t]
+    threat = paths.threat[t]
+    alliance_threat = float(start.weight @ threat)
+    return YearInputs(
+        gdp=gdp,
+        share=share,
+        budget=gdp * share,
+        cost_index=(1.0 + gdp_growth + p.cost_growth_excess) ** t,
+        threat=threat,
+        need=start.need * threat_factor(threat, p.threat_requirement)[:, None],
+        requirement=start.requirement
+        * threat_factor(np.array(alliance_threat), p.threat_requirement),
+        alliance_threat=alliance_threat,
+    )
 
 
 def _ramp(years: np.ndarray, start: int, end: int) -> np.ndarray:
@@ -147,7 +244,7 @@ def budget_pressure(
     budget: np.ndarray,
     real_budget: np.ndarray,
     gap: np.ndarray,
-    history: list[np.ndarray],
+    history: tuple[np.ndarray, ...] | list[np.ndarray],
     p: ModelParams,
 ) -> np.ndarray:
     """float[N]: this year's budget pressure (docs/ODD.md, 7.2).
@@ -160,6 +257,16 @@ def budget_pressure(
     peak = np.max(history[-p.pressure_memory :], axis=0)
     raw = np.clip(1.0 - real_budget / peak, 0.0, None) + np.clip(-gap / budget, 0.0, None)
     return (1 - p.pressure_smoothing) * pressure + p.pressure_smoothing * np.clip(raw, 0.0, 1.0)
+
+
+def next_budgets(
+    budgets: BudgetState, inputs: YearInputs, gap: np.ndarray, p: ModelParams
+) -> BudgetState:
+    """The budgets after this year: its pressure (:func:`budget_pressure`, from the
+    upkeep `gap` float[N], budget minus upkeep) and its real budget remembered."""
+    real = inputs.real_budget
+    pressure = budget_pressure(budgets.pressure, inputs.budget, real, gap, budgets.history, p)
+    return BudgetState(pressure=pressure, history=(*budgets.history, real))
 
 
 def _who(world: World, names: list[str], key: str) -> np.ndarray:

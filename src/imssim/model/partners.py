@@ -14,18 +14,26 @@ gerealiseerd." (note, p. 5)
 4. concrete goals: the areas where both hold capability and could cooperate.
 All scores are in [0, 1] and the fit is their weighted mean (distance and culture
 gap enter as 1 - value).
+
+The criteria depend on the NATO and EU memberships, which a scenario may change:
+:class:`Institutions` holds this year's memberships with the criteria and the base
+trust that follow from them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
 from imssim.config import ModelParams
+from imssim.model.blocks import count_over_areas
+from imssim.model.trust import base_trust
 from imssim.world import World
 
 EARTH_RADIUS_KM = 6371.0
+EPS = 1e-9
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,29 @@ class StaticCriteria:
     equipment_synergy: np.ndarray  # float[N, N] in [0, 1]
     area_equipment: np.ndarray  # bool[N, N, A]: a shared family in that area
     comember: np.ndarray  # bool[N, N]: both in NATO or both in the EU
+
+
+@dataclass(frozen=True)
+class Institutions:
+    """This year's NATO and EU memberships and what follows from them for every pair."""
+
+    nato: np.ndarray  # bool[N]
+    eu: np.ndarray  # bool[N]
+    criteria: StaticCriteria  # distance and co-membership change with the memberships
+    trust_base: np.ndarray  # float[N, N]: trust without cooperation (trust.base_trust)
+
+
+def institutions(
+    world: World, p: ModelParams, nato: np.ndarray | None = None, eu: np.ndarray | None = None
+) -> Institutions:
+    """The institutions under memberships `nato` and `eu` (bool[N]; the world's own
+    when None)."""
+    if nato is None or eu is None:
+        nato, eu = world.nato.copy(), world.eu.copy()
+        criteria = static_criteria(world, p)
+    else:
+        criteria = static_criteria(dataclasses.replace(world, nato=nato.copy(), eu=eu.copy()), p)
+    return Institutions(nato, eu, criteria, base_trust(criteria.comember, p))
 
 
 def great_circle_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -116,3 +147,14 @@ def fit(
     ) / w.sum()
     np.fill_diagonal(score, 0.0)
     return score, goals.astype(int)
+
+
+def current_fit(
+    crit: StaticCriteria, k: np.ndarray, handed: np.ndarray, eff: np.ndarray, p: ModelParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`fit` under this year's holdings `k` and `handed` [N, A] and effective forms
+    `eff` [N, N, A]: a state holds an area when it holds capability there or relies on a
+    partner for it; the breadth is the share of areas with any form."""
+    holds = (k > EPS) | (handed > EPS)
+    breadth = count_over_areas(eff > 0) / eff.shape[2]  # (eff > 0).mean(axis=2)
+    return fit(crit, holds, breadth, p)

@@ -26,21 +26,29 @@ A's own, so only they make views differ. Hysteresis keeps partners from flickeri
 strategic partner stays strategic until its score falls below ``1 - ring_hysteresis``,
 and a partner drops to a lower ring only after ``ring_exit_delay`` consecutive years
 below its current one.
+
+A run's rings are a :class:`RingState`: each view's ring, how long it has been below
+it, and how long each pair has cooperated deeply.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import IntEnum
 
 import numpy as np
 
 from imssim.config import ModelParams
-from imssim.model.blocks import count_over_areas, max_over_areas
+from imssim.model.blocks import any_over_areas, count_over_areas, max_over_areas
 from imssim.model.forms import LASTING
+from imssim.world import World
 
 
 class Ring(IntEnum):
+    """The rings, from none to strategic (the order is their level)."""
+
     NONE = 0
     OPPORTUNITY = 1
     AFFILIATED = 2
@@ -49,6 +57,41 @@ class Ring(IntEnum):
 
 RING_NAMES = ("none", "opportunity", "affiliated", "strategic")
 RING_LEVEL = {name: level for level, name in enumerate(RING_NAMES)}  # 3: strategic
+
+
+@dataclass(frozen=True)
+class RingState:
+    """Each state's view of every other (row i: i's view) and what its hysteresis and
+    duration criterion remember."""
+
+    ring: np.ndarray  # int8[N, N]: the ring i sees j in (Ring)
+    below: np.ndarray  # int16[N, N]: consecutive years j qualified only for a lower ring
+    deep_years: np.ndarray  # float[N, N]: years of bilateral form >= ring_duration_form
+
+
+def initial_deep_years(world: World, start_year: int, p: ModelParams) -> np.ndarray:
+    """float[N, N]: years each pair of the record has held a bilateral tie at form >=
+    ``ring_duration_form`` by `start_year`."""
+    n = world.n_states
+    years = np.zeros((n, n))
+    deep = world.tie_form >= p.ring_duration_form
+    for i, j, s in zip(world.tie_a[deep], world.tie_b[deep], world.tie_since[deep], strict=True):
+        years[i, j] = years[j, i] = max(years[i, j], start_year - s)
+    np.fill_diagonal(years, 0)
+    return years
+
+
+def one_year_on(state: RingState, bilateral: np.ndarray, p: ModelParams) -> RingState:
+    """`state` with one more year counted for every pair holding a bilateral tie at form
+    >= ``ring_duration_form`` (and the count of every other pair set back to 0)."""
+    deep = max_over_areas(bilateral) >= p.ring_duration_form
+    return dataclasses.replace(state, deep_years=np.where(deep, state.deep_years + 1, 0))
+
+
+def moved(state: RingState, target: np.ndarray, p: ModelParams) -> RingState:
+    """`state` moved towards `target` with hysteresis (:func:`update_rings`)."""
+    ring, below = update_rings(state.ring, state.below, target, p)
+    return dataclasses.replace(state, ring=ring, below=below)
 
 
 def strategic_score(
@@ -104,28 +147,31 @@ def _top_candidates(
 
 
 def target_rings(
+    state: RingState,
     bilateral: np.ndarray,
     framework: np.ndarray,
-    any_coop: np.ndarray,
-    deep_years: np.ndarray,
     initiative: np.ndarray,
     offer: np.ndarray | Callable[[np.ndarray, np.ndarray], np.ndarray],
     comember: np.ndarray,
-    current: np.ndarray,
     p: ModelParams,
     priority: np.ndarray | None = None,
 ) -> np.ndarray:
     """int[N, N]: the ring each state's view of each other qualifies for now.
 
-    `any_coop` [N, N] marks pairs cooperating beyond the NATO and EU baseline,
-    `initiative` [N, N] counts the bilateral ties i proposed to j (ties of the 2012
-    record count for both) and `offer` [N, N] is the capability j makes available to i
-    (or a function giving it at given (rows, cols): only the candidates' are needed);
-    `priority` [N, N] (optional) marks the partners a policy of few partners lets i
-    treat as priorities: only they can be strategic in i's view. Row i is i's view.
+    `state` gives the current rings (a strategic view holds down to ``1 -
+    ring_hysteresis`` of the criteria) and the years of deep cooperation;
+    `bilateral` and `framework` [N, N, A] are the forms a pair holds bilaterally and
+    shares through frameworks beyond the NATO and EU baseline (a pair with neither
+    sees no ring); `initiative` [N, N] counts the bilateral ties i proposed to j (ties
+    of the 2012 record count for both) and `offer` [N, N] is the capability j makes
+    available to i (or a function giving it at given (rows, cols): only the
+    candidates' are needed); `priority` [N, N] (optional) marks the partners a policy
+    of few partners lets i treat as priorities: only they can be strategic in i's
+    view. Row i is i's view.
     """
-    score = strategic_score(bilateral, framework, deep_years, p)
-    threshold = np.where(current == Ring.STRATEGIC, 1.0 - p.ring_hysteresis, 1.0)
+    any_coop = any_over_areas(bilateral > 0) | any_over_areas(framework > 0)
+    score = strategic_score(bilateral, framework, state.deep_years, p)
+    threshold = np.where(state.ring == Ring.STRATEGIC, 1.0 - p.ring_hysteresis, 1.0)
     candidates = any_coop & (score >= threshold) & (initiative >= p.strategic_min_initiative)
     if priority is not None:
         candidates &= priority

@@ -19,32 +19,40 @@ One step is one year. In order:
 6. rings are recomputed with hysteresis (:mod:`imssim.model.rings`) and the year's outcomes
    are recorded (:mod:`imssim.model.capacity`, :mod:`imssim.model.tables`).
 
-The model knows nothing of Hydra, files or plots: :func:`imssim.runs.api.run` builds it
-from a :class:`~imssim.config.Config` and returns its tables.
+The model's state is a few objects, each replaced by what a mechanism returns:
+``inputs`` (the year's economy, threat and needs, :class:`~imssim.model.economy.YearInputs`),
+``budgets`` (pressure and the real budgets so far), ``caps`` (capabilities,
+:class:`~imssim.model.capabilities.CapabilityState`), ``coop`` (the cooperation record),
+``rings`` (:class:`~imssim.model.rings.RingState`), ``institutions`` (NATO and EU
+memberships and what follows from them), the frameworks, and ``outcomes`` (the year's as
+recorded, :class:`~imssim.model.capacity.Outcomes`); ``start`` and ``policy`` hold what
+stays fixed. The model knows nothing of Hydra, files or plots:
+:func:`imssim.runs.api.run` builds it from a :class:`~imssim.config.Config` and returns
+its tables.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import mesa
 import numpy as np
 
-from imssim.config import Config, PolicyConfig, to_config
+from imssim.config import Config, to_config
 from imssim.errors import ConfigError, WorldDataError
 from imssim.model import capabilities
 from imssim.model import frameworks as fwk
 from imssim.model.agents import StateAgent
-from imssim.model.blocks import any_over_areas, count_over_areas, max_over_areas
+from imssim.model.capabilities import CapabilityRules, CapabilityState, CapabilityYear
 from imssim.model.capacity import (
-    autonomy,
+    Outcomes,
     contribution,
     need_gap,
     pair_offers,
     reference_level,
-    shortfall_surplus,
     threat_factor,
+    year_outcomes,
 )
 from imssim.model.cooperation import (
     CooperationRules,
@@ -54,13 +62,21 @@ from imssim.model.cooperation import (
     priority_partners,
     thematic_rates,
 )
-from imssim.model.economy import budget_pressure, build_paths
+from imssim.model.economy import (
+    BudgetState,
+    StartLevels,
+    YearInputs,
+    build_paths,
+    first_year,
+    next_budgets,
+    next_year,
+)
 from imssim.model.forms import Form, FormTable
-from imssim.model.partners import fit as partner_fit
-from imssim.model.partners import static_criteria
-from imssim.model.rings import target_rings, update_rings
-from imssim.model.tables import Recorder, Tables
-from imssim.model.trust import reliability, update_trust
+from imssim.model.partners import current_fit, institutions
+from imssim.model.policy import state_policy
+from imssim.model.rings import RingState, initial_deep_years, moved, one_year_on, target_rings
+from imssim.model.tables import Recorder, Tables, YearState
+from imssim.model.trust import initial_trust, reliability, update_trust
 from imssim.world import World, load_world
 from imssim.world.loader import CULTURE_COLUMNS, LEVEL_WEIGHT
 
@@ -90,10 +106,37 @@ def random_streams(seed: int) -> dict[str, np.random.Generator]:
 CULTURE_EXPEDITIONARY = CULTURE_COLUMNS.index("culture_expeditionary")
 
 
+def initial_record(world: World) -> CoopState:
+    """The 2012 cooperation record: the world's bilateral ties (both ways) and
+    framework memberships; no one relies on a partner yet and trust is still 0."""
+    n, a = world.n_states, world.n_areas
+    bil = np.zeros((n, n, a), dtype=np.int8)
+    since = np.zeros((n, n, a), dtype=np.int16)
+    bil[world.tie_a, world.tie_b, world.tie_area] = world.tie_form
+    bil[world.tie_b, world.tie_a, world.tie_area] = world.tie_form
+    since[world.tie_a, world.tie_b, world.tie_area] = world.tie_since
+    since[world.tie_b, world.tie_a, world.tie_area] = world.tie_since
+    frameworks = world.frameworks
+    members = np.array([fw.members for fw in frameworks]).reshape(len(frameworks), n).copy()
+    return CoopState(
+        bilateral=bil,
+        since=since,
+        dependent=np.zeros((n, n, a), dtype=bool),
+        members=members,
+        trust=np.zeros((n, n)),
+        initiative=(bil > 0).any(axis=2).astype(np.int16),  # the record's: both sides
+    )
+
+
 class CooperationModel(mesa.Model):
     """States that form, deepen and abandon military cooperation under austerity."""
 
-    def __init__(self, config: Config | None = None, world: World | None = None) -> None:
+    def __init__(
+        self, config: Config | Mapping[str, Any] | None = None, world: World | None = None
+    ) -> None:
+        """The 2012 state of a run of `config` (a Config, or a mapping or DictConfig
+        checked by :func:`~imssim.config.to_config`; None: the defaults) in `world` (by
+        default the one ``config.world.data_dir`` names)."""
         config = to_config(config)
         super().__init__(rng=config.seed)
         self.config = config
@@ -108,94 +151,53 @@ class CooperationModel(mesa.Model):
             raise ConfigError(f"focal: unknown state code {config.focal!r}") from None
         self.year = config.start_year
         self.paths = build_paths(config.scenario, w, config.start_year, config.end_year, p)
-        n, a = w.n_states, w.n_areas
 
-        # static pair attributes and per-state policy
-        self.criteria = static_criteria(w, p)
-        self._set_policy(config.policy)
+        # memberships, the pairs' static attributes and per-state policy
+        self.institutions = institutions(w, p)
+        self.policy = state_policy(config.policy, w, self.focal)
+        crit = self.institutions.criteria
         self.rules = CooperationRules(
-            p, self.forms, self.criteria.distance, self.criteria.comember, w.core, config.catalyst
+            p, self.forms, crit.distance, crit.comember, w.core, config.catalyst
         )
-        self.alliance = (w.nato | w.eu) & (w.region != "north_america")  # the 2012 members
-        self.nato, self.eu = w.nato.copy(), w.eu.copy()  # this year's memberships
         self.membership_steps = fwk.membership_schedule(config.scenario, w)
         self.frameworks = list(w.frameworks)  # the record's, then those founded
         self.fw_ended = np.zeros(len(self.frameworks), dtype=np.int32)  # year it ended
-
-        # economy and threat
-        self.gdp = w.gdp.copy()
-        self.share = self.paths.share[0]
-        self.budget = self.gdp * self.share
-        self.cost_index = 1.0  # what a unit of capability costs, relative to 2012
-        self.budget_history = [self.budget.copy()]  # real budgets (budget / cost_index)
-        self.pressure = np.zeros(n)
-        self.threat = self.paths.threat[0].copy()
-
-        # the 2012 cooperation record
-        bil = np.zeros((n, n, a), dtype=np.int8)
-        since = np.zeros((n, n, a), dtype=np.int16)
-        bil[w.tie_a, w.tie_b, w.tie_area] = w.tie_form
-        bil[w.tie_b, w.tie_a, w.tie_area] = w.tie_form
-        since[w.tie_a, w.tie_b, w.tie_area] = w.tie_since
-        since[w.tie_b, w.tie_a, w.tie_area] = w.tie_since
-        members = np.array([fw.members for fw in w.frameworks]).reshape(len(w.frameworks), n).copy()
-        self.coop = CoopState(
-            bilateral=bil,
-            since=since,
-            dependent=np.zeros((n, n, a), dtype=bool),
-            members=members,
-            trust=np.zeros((n, n)),
-            initiative=(bil > 0).any(axis=2).astype(np.int16),  # the record's: both sides
-        )
-
+        self.coop = initial_record(w)
         self._fw_cache: tuple[bytes, np.ndarray, np.ndarray] | None = None
 
-        # capabilities: the 2011 budget exactly carries the 2012 holdings
-        weight = LEVEL_WEIGHT[w.level]
-        self.profile = weight / weight.sum(axis=1, keepdims=True)
+        # capabilities, the start levels and the first year's inputs
         eff, area_form = self.effective_forms()
-        unit = self._unit_cost(eff, area_form)
-        self.k = self.budget[:, None] * self.profile / unit
-        self.handed = np.zeros((n, a))
-        self.dropped = np.zeros((n, a), dtype=bool)  # areas given up under cuts
-        self.dropped_level = np.zeros((n, a))  # the holding when given up
-        self.dropped_year = np.zeros((n, a), dtype=np.int32)
-        self.rebuild_left = np.zeros((n, a), dtype=np.int32)  # years to a national rebuild
-        self.rebuild_cost = np.zeros((n, a))  # paid each year of the lead time
-        self.rebuilt = np.zeros(n, dtype=np.int32)
-        for i, j, ar in zip(*np.nonzero(np.triu(bil == Form.SPECIALISATION)), strict=True):
-            d, prov = (i, j) if self.k[i, ar] <= self.k[j, ar] else (j, i)
-            self.coop.dependent[d, prov, ar] = True
-            hand_over(self.k, self.handed, d, ar, p.specialisation_share)
-        self.k_prev = self.k.copy()
-        self.need_2012 = reference_level(self.k, self.handed)
-        self.need = self.need_2012.copy()
-        self.requirement_2012 = w.requirement * self.k[self.alliance].sum(axis=0)
-        self.requirement = self.requirement_2012.copy()
-        stake = self.budget * self.alliance
-        self.alliance_weight = stake / stake.sum()  # each member's share of the 2012 budgets
-        self.alliance_threat = float(self.alliance_weight @ self.threat)
-        self.alliance_gap = np.zeros(a)
+        self.caps, self.start, self.inputs = self._start(eff, area_form)
+        self.budgets = BudgetState(
+            pressure=np.zeros(w.n_states), history=(self.inputs.budget.copy(),)
+        )
+        self.capability_rules = CapabilityRules(
+            params=p,
+            forms=self.forms,
+            core=w.core,
+            profile=self.start.profile,
+            alliance=self.start.alliance,
+            allowed=self.policy.allowed,
+            coordinated=config.coordinated_cuts,
+        )
 
         # trust: enough for the forms already held, otherwise a base by membership
-        base = np.where(self.criteria.comember, p.trust_base_member, p.trust_base_other)
-        np.fill_diagonal(base, 0.0)
-        self.trust_base = base
-        held = self.forms.trust_required[eff.max(axis=2)] + p.trust_initial_margin
-        self.coop.trust = np.clip(np.maximum(base, np.where(eff.max(axis=2) > 0, held, 0.0)), 0, 1)
-        np.fill_diagonal(self.coop.trust, 0.0)
+        self.coop.trust = initial_trust(self.institutions.trust_base, eff, self.forms, p)
 
-        # how long each pair has cooperated at form >= ring_duration_form
-        self.deep_years = self._initial_deep_years(eff)
-        self.ring = np.zeros((n, n), dtype=np.int8)
-        self.ring_below = np.zeros((n, n), dtype=np.int16)
+        # the rings, from how long each pair has cooperated at form >= ring_duration_form
+        n = w.n_states
+        rings = RingState(
+            ring=np.zeros((n, n), dtype=np.int8),
+            below=np.zeros((n, n), dtype=np.int16),
+            deep_years=initial_deep_years(w, config.start_year, p),
+        )
         offer, contrib = self._offers(eff)  # the rings and the record read the same state
-        self.ring = self._target_rings(eff, offer)
+        self.rings = RingState(self._target_rings(rings, offer), rings.below, rings.deep_years)
         self.thematic_rate = thematic_rates(
-            bil,
-            self.criteria.comember,
+            self.coop.bilateral,
+            crit.comember,
             w.culture[:, CULTURE_EXPEDITIONARY],
-            self.thematic_factor,
+            self.policy.thematic_factor,
             p,
         )
 
@@ -203,45 +205,38 @@ class CooperationModel(mesa.Model):
             StateAgent(self, i)
         self.events: list[tuple[int, Event]] = []
         self.recorder = Recorder(w)
-        self._record(eff, area_form, contrib)
+        self.outcomes = self._record(eff, area_form, contrib)
 
     # --- helpers ------------------------------------------------------------------
 
-    def _set_policy(self, policy: PolicyConfig) -> None:
-        n = self.world.n_states
-        default = PolicyConfig()
-        applies = np.zeros(n, dtype=bool)
-        if policy.applies_to == "all":
-            applies[:] = True
-        else:
-            applies[self.focal] = True
-
-        def per_state(name: str) -> np.ndarray:
-            return np.where(applies, getattr(policy, name), getattr(default, name))
-
-        self.max_form = per_state("max_form").astype(int)
-        self.max_form_core = per_state("max_form_core").astype(int)
-        self.allowed = np.where(
-            self.world.core, self.max_form_core[:, None], self.max_form[:, None]
-        )
-        self.priority_limit = per_state("max_priority_partners").astype(int)
-        self.deepen_bonus = per_state("deepen_bonus").astype(float)
-        self.new_partner_penalty = per_state("new_partner_penalty").astype(float)
-        self.autonomy_weight = per_state("autonomy_weight").astype(float)
-        self.thematic_factor = per_state("thematic_factor").astype(float)
-        self.prune_rate = per_state("prune_rate").astype(float)
-        self.prune_max_form = per_state("prune_max_form").astype(int)
-
-    def _initial_deep_years(self, eff: np.ndarray) -> np.ndarray:
-        """Years each pair has held a bilateral tie at form >= ring_duration_form."""
+    def _start(
+        self, eff: np.ndarray, area_form: np.ndarray
+    ) -> tuple[CapabilityState, StartLevels, YearInputs]:
+        """The start year's capabilities, start levels and inputs: the 2011 budget
+        exactly carries the 2012 holdings, of which the form-6 ties of the record hand
+        ``specialisation_share`` to the provider (marked in the record's dependence)."""
         w, p = self.world, self.params
-        years = np.zeros(eff.shape[:2])
-        start = self.config.start_year
-        deep = w.tie_form >= p.ring_duration_form
-        for i, j, s in zip(w.tie_a[deep], w.tie_b[deep], w.tie_since[deep], strict=True):
-            years[i, j] = years[j, i] = max(years[i, j], start - s)
-        np.fill_diagonal(years, 0)
-        return years
+        gdp, share = w.gdp.copy(), self.paths.share[0]
+        budget = gdp * share
+        weight = LEVEL_WEIGHT[w.level]
+        profile = weight / weight.sum(axis=1, keepdims=True)
+        unit = self._unit_cost(eff, area_form, 1.0)
+        caps = CapabilityState.holding(budget[:, None] * profile / unit)
+        bil = self.coop.bilateral
+        for i, j, ar in zip(*np.nonzero(np.triu(bil == Form.SPECIALISATION)), strict=True):
+            d, prov = (i, j) if caps.k[i, ar] <= caps.k[j, ar] else (j, i)
+            self.coop.dependent[d, prov, ar] = True
+            hand_over(caps.k, caps.handed, d, ar, p.specialisation_share)
+        alliance = (w.nato | w.eu) & (w.region != "north_america")  # the 2012 members
+        stake = budget * alliance
+        start = StartLevels(
+            alliance=alliance,
+            weight=stake / stake.sum(),  # each member's share of the 2012 budgets
+            need=reference_level(caps.k, caps.handed),
+            requirement=w.requirement * caps.k[alliance].sum(axis=0),
+            profile=profile,
+        )
+        return caps, start, first_year(gdp, share, self.paths.threat[0].copy(), start)
 
     def _framework_layers(self) -> tuple[np.ndarray, np.ndarray]:
         """The forms pairs share through all frameworks, and through those beyond the
@@ -269,78 +264,77 @@ class CooperationModel(mesa.Model):
         (:func:`imssim.model.capacity.pair_offers`: the rings need it only for their
         candidates), and per area, what they make available to it [N, A]
         (:func:`imssim.model.capacity.contribution`)."""
-        k, handed, reliability = self.k.copy(), self.handed.copy(), self.reliability()
+        k, handed, reliability = self.caps.k.copy(), self.caps.handed.copy(), self.reliability()
 
         def offer_at(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+            """float[P]: what partner ``cols[p]`` offers state ``rows[p]`` over all areas."""
             return pair_offers(k, handed, eff, reliability, self.forms, rows, cols)
 
         return offer_at, contribution(k, handed, eff, reliability, self.forms)
 
-    def _target_rings(self, eff: np.ndarray, offer: Callable) -> np.ndarray:
-        beyond = self._framework_layers()[1]
-        bil = self.coop.bilateral
-        any_coop = any_over_areas(bil > 0) | any_over_areas(beyond > 0)
+    def _target_rings(self, rings: RingState, offer: Callable) -> np.ndarray:
+        """The rings each view qualifies for now (:func:`imssim.model.rings.target_rings`)."""
+        bil, initiative = self.coop.bilateral, self.coop.initiative
+        assert initiative is not None  # the model's record counts every state's initiative
         return target_rings(
+            rings,
             bil,
-            beyond,
-            any_coop,
-            self.deep_years,
-            self.coop.initiative,
+            self._framework_layers()[1],
+            initiative,
             offer,
-            self.criteria.comember,
-            self.ring,
+            self.institutions.criteria.comember,
             self.params,
-            priority_partners(bil, self.coop.trust, self.priority_limit),
+            priority_partners(bil, self.coop.trust, self.policy.priority_limit),
         )
 
     @property
     def framework_open(self) -> np.ndarray:
         """bool[F, N]: who may be a member of each framework under this year's memberships."""
-        return fwk.open_to(self.frameworks, self.nato, self.eu)
+        return fwk.open_to(self.frameworks, self.institutions.nato, self.institutions.eu)
 
-    def _change_memberships(self) -> list[Event]:
-        """Apply this year's NATO and EU accessions and departures (scenario inputs)."""
-        steps = [s for s in self.membership_steps if s.year == self.year]
+    def _change_memberships(self, year: int) -> list[Event]:
+        """Apply `year`'s NATO and EU accessions and departures (scenario inputs)."""
+        steps = [s for s in self.membership_steps if s.year == year]
         if not steps:
             return []
+        nato, eu = self.institutions.nato.copy(), self.institutions.eu.copy()
         for step in steps:
-            target = self.nato if step.institution == "nato" else self.eu
+            target = nato if step.institution == "nato" else eu
             target[step.states] = step.join
-        w = dataclasses.replace(self.world, nato=self.nato.copy(), eu=self.eu.copy())
-        self.criteria = static_criteria(w, self.params)
-        self.rules.distance = self.criteria.distance
-        self.rules.comember = self.criteria.comember
-        self.rules.relief = self.config.catalyst * self.criteria.comember.astype(float)
-        p = self.params
-        base = np.where(self.criteria.comember, p.trust_base_member, p.trust_base_other)
-        np.fill_diagonal(base, 0.0)
-        self.trust_base = base
-        return fwk.follow_institutions(self.coop.members, self.frameworks, self.nato, self.eu)
+        self.institutions = institutions(self.world, self.params, nato, eu)
+        crit = self.institutions.criteria
+        self.rules.distance = crit.distance
+        self.rules.comember = crit.comember
+        self.rules.relief = self.config.catalyst * crit.comember.astype(float)
+        return fwk.follow_institutions(self.coop.members, self.frameworks, nato, eu)
 
     def _relief(self, eff: np.ndarray, area_form: np.ndarray) -> np.ndarray:
         """Catalyst relief per state and area: applies when the deepest tie is with a co-member."""
-        with_member = (self.criteria.comember[:, :, None] & (eff == area_form[:, None, :])).any(
-            axis=1
-        )
+        comember = self.institutions.criteria.comember
+        with_member = (comember[:, :, None] & (eff == area_form[:, None, :])).any(axis=1)
         return self.config.catalyst * with_member
 
-    def _unit_cost(self, eff: np.ndarray, area_form: np.ndarray) -> np.ndarray:
+    def _unit_cost(self, eff: np.ndarray, area_form: np.ndarray, cost_index: float) -> np.ndarray:
+        """float[N, A]: what a unit of capability costs each state a year, net of what
+        its deepest form in the area saves (docs/ODD.md, 7.2)."""
         saving = self.forms.net_saving(area_form, self._relief(eff, area_form))
-        return self.params.upkeep_cost * self.cost_index * (1.0 - saving)
+        return self.params.upkeep_cost * cost_index * (1.0 - saving)
 
     def reliability(self) -> np.ndarray:
+        """float[N, N]: the share of a promised contribution j delivers to i, from trust."""
         return reliability(self.coop.trust, self.params)
 
     @property
     def military_weight(self) -> np.ndarray:
         """float[N]: each state's weight of the military goal, raised by its threat level."""
         p = self.params
-        return p.goal_weight_military * threat_factor(self.threat, p.threat_military_goal)
+        return p.goal_weight_military * threat_factor(self.inputs.threat, p.threat_military_goal)
 
     def partner_fit(self, eff: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        holds = (self.k > EPS) | (self.handed > EPS)
-        breadth = count_over_areas(eff > 0) / eff.shape[2]  # (eff > 0).mean(axis=2)
-        return partner_fit(self.criteria, holds, breadth, self.params)
+        """Partner fit and concrete goals under this year's holdings and effective forms
+        `eff` (:func:`imssim.model.partners.current_fit`)."""
+        crit = self.institutions.criteria
+        return current_fit(crit, self.caps.k, self.caps.handed, eff, self.params)
 
     # --- the year -----------------------------------------------------------------
 
@@ -354,39 +348,26 @@ class CooperationModel(mesa.Model):
         p = self.params
 
         # 1 economy, threat and memberships
-        events = self._change_memberships()
-        self.gdp = self.gdp * (1.0 + self.paths.growth[t])
-        self.share = self.paths.share[t]
-        self.budget = self.gdp * self.share
-        self.cost_index = (1.0 + self.config.scenario.gdp_growth + p.cost_growth_excess) ** t
-        self.threat = self.paths.threat[t]
-        self.need = self.need_2012 * threat_factor(self.threat, p.threat_requirement)[:, None]
-        self.alliance_threat = float(self.alliance_weight @ self.threat)
-        self.requirement = self.requirement_2012 * threat_factor(
-            np.array(self.alliance_threat), p.threat_requirement
-        )
+        events = self._change_memberships(self.year)
+        gdp_growth = self.config.scenario.gdp_growth
+        self.inputs = next_year(self.inputs, self.paths, t, self.start, gdp_growth, p)
 
         # 2 pressure
         eff, area_form = self.effective_forms()
-        unit = self._unit_cost(eff, area_form)
-        upkeep = (unit * self.k).sum(axis=1)
-        gap = self.budget - upkeep
-        self.pressure = budget_pressure(
-            self.pressure, self.budget, self.real_budget, gap, self.budget_history, p
-        )
-        self.budget_history.append(self.real_budget)
+        unit = self._unit_cost(eff, area_form, self.inputs.cost_index)
+        upkeep = (unit * self.caps.k).sum(axis=1)
+        gap = self.inputs.budget - upkeep
+        self.budgets = next_budgets(self.budgets, self.inputs, gap, p)
 
         # 3 capabilities
-        self.k_prev = self.k.copy()
-        events += capabilities.adjust(self, gap, unit, eff)
-        cut_fraction = np.divide(
-            self.k_prev - self.k, self.k_prev, out=np.zeros_like(self.k), where=self.k_prev > EPS
-        )
+        before = self.caps
+        events += self._adjust_capabilities(eff, unit, gap)
+        cut_fraction = capabilities.cut_fraction(before.k, self.caps.k)
 
         # 4 trust
         self.coop.trust = update_trust(
             self.coop.trust,
-            self.trust_base,
+            self.institutions.trust_base,
             eff,
             self.coop.bilateral,
             cut_fraction,
@@ -395,20 +376,58 @@ class CooperationModel(mesa.Model):
         )
 
         # 5 cooperation
+        events += self._cooperate(eff, cut_fraction)
+        self.events.extend((self.year, e) for e in events)
+
+        # 6 rings and outcomes
+        eff, area_form = self.effective_forms()
+        rings = one_year_on(self.rings, self.coop.bilateral, p)
+        offer, contrib = self._offers(eff)
+        self.rings = moved(rings, self._target_rings(rings, offer), p)
+        self.outcomes = self._record(eff, area_form, contrib)
+        if self.year >= self.config.end_year:
+            self.running = False
+
+    def _adjust_capabilities(
+        self, eff: np.ndarray, unit: np.ndarray, gap: np.ndarray
+    ) -> list[Event]:
+        """Phase 3 (:func:`imssim.model.capabilities.adjust`): the new capabilities, and
+        the ties the phase set, replace the model's."""
+        year = CapabilityYear(
+            year=self.year,
+            inputs=self.inputs,
+            owed=capabilities.areas_owed(self.inputs, self.budgets.peak, self.params),
+            alliance_gap=self.outcomes.gap,
+            criteria=self.institutions.criteria,
+            eff=eff,
+            unit=unit,
+            gap=gap,
+        )
+        done = capabilities.adjust(
+            self.caps, self.coop, year, self.capability_rules, self.streams["cuts"]
+        )
+        self.caps = done.caps
+        self.coop.bilateral, self.coop.since = done.bilateral, done.since
+        return done.events
+
+    def _cooperate(self, eff: np.ndarray, cut_fraction: np.ndarray) -> list[Event]:
+        """Phase 5: downgrades, frameworks, moves one form deeper and thematic ties
+        (:mod:`imssim.model.cooperation`, :mod:`imssim.model.frameworks`)."""
+        k, handed, policy = self.caps.k, self.caps.handed, self.policy
         fit, _ = self.partner_fit(eff)
-        priority = priority_partners(self.coop.bilateral, self.coop.trust, self.priority_limit)
-        events += self.rules.downgrade(
+        priority = priority_partners(self.coop.bilateral, self.coop.trust, policy.priority_limit)
+        events = self.rules.downgrade(
             self.coop,
-            self.k,
+            k,
             cut_fraction,
             fit,
-            self.allowed,
+            policy.allowed,
             priority,
             self.year,
             self.streams["downgrades"],
-            prune_rate=self.prune_rate,
-            prune_max_form=self.prune_max_form,
-            handed=self.handed,
+            prune_rate=policy.prune_rate,
+            prune_max_form=policy.prune_max_form,
+            handed=handed,
         )
         events += self._frameworks_step(fit)
         eff, area_form = self.effective_forms()
@@ -416,46 +435,36 @@ class CooperationModel(mesa.Model):
             self.coop,
             eff,
             area_form,
-            self.k,
-            reference_level(self.k, self.handed),
-            self.pressure,
+            k,
+            reference_level(k, handed),
+            self.budgets.pressure,
             fit,
             self.reliability(),
-            self.allowed,
+            policy.allowed,
             priority,
-            self.autonomy_weight,
-            self.deepen_bonus,
-            self.new_partner_penalty,
+            policy.autonomy_weight,
+            policy.deepen_bonus,
+            policy.new_partner_penalty,
             self.military_weight,
-            need_gap(self.k, self.handed, self.need),
+            need_gap(k, handed, self.inputs.need),
             self.year,
             self.streams["moves"],
         )
-        events += self.rules.apply_moves(self.coop, moves, self.k, self.handed, self.year)
+        events += self.rules.apply_moves(self.coop, moves, k, handed, self.year)
         events += self.rules.thematic(
             self.coop,
-            self.k,
+            k,
             self.thematic_rate,
             self.year,
             self.streams["thematic"],
             self.streams["thematic_choice"],
         )
-        self.events.extend((self.year, e) for e in events)
-
-        # 6 rings and outcomes
-        eff, area_form = self.effective_forms()
-        deep = max_over_areas(self.coop.bilateral) >= p.ring_duration_form
-        self.deep_years = np.where(deep, self.deep_years + 1, 0)
-        offer, contrib = self._offers(eff)
-        target = self._target_rings(eff, offer)
-        self.ring, self.ring_below = update_rings(self.ring, self.ring_below, target, p)
-        self._record(eff, area_form, contrib)
-        if self.year >= self.config.end_year:
-            self.running = False
+        return events
 
     def _frameworks_step(self, fit: np.ndarray) -> list[Event]:
         """Frameworks end, states leave and join them, lead states found new ones
         (:mod:`imssim.model.frameworks`)."""
+        k, handed, policy = self.caps.k, self.caps.handed, self.policy
         events = fwk.end_frameworks(self.coop.members, self.frameworks, self.fw_ended, self.year)
         eff, area_form = self.effective_forms()
         events += fwk.join_and_leave(
@@ -465,20 +474,20 @@ class CooperationModel(mesa.Model):
             self.framework_open,
             eff,
             area_form,
-            self.k,
-            self.handed,
-            self.pressure,
+            k,
+            handed,
+            self.budgets.pressure,
             fit,
-            self.allowed,
-            self.autonomy_weight,
+            policy.allowed,
+            policy.autonomy_weight,
             self.military_weight,
             self.streams["frameworks"],
             self.streams["frameworks_founded"],
             len(self.world.frameworks),
         )
         eff, area_form = self.effective_forms()
-        gap = need_gap(self.k, self.handed, self.need)
-        ref = reference_level(self.k, self.handed)
+        gap = need_gap(k, handed, self.inputs.need)
+        ref = reference_level(k, handed)
         reliability = self.reliability()
 
         def value(form: int) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
@@ -490,12 +499,12 @@ class CooperationModel(mesa.Model):
                     eff,
                     form,
                     area_form,
-                    self.k,
+                    k,
                     ref,
-                    self.pressure,
+                    self.budgets.pressure,
                     reliability,
                     fit,
-                    self.autonomy_weight,
+                    policy.autonomy_weight,
                     self.military_weight,
                     gap,
                     i,
@@ -511,16 +520,16 @@ class CooperationModel(mesa.Model):
             self.frameworks,
             self.fw_ended,
             self.world,
-            self.nato,
-            self.eu,
+            self.institutions.nato,
+            self.institutions.eu,
             eff,
             value,
-            self.k,
+            k,
             gap,
             fit,
-            self.allowed,
-            self.autonomy_weight,
-            1.0 - self.k[self.alliance].sum(axis=0) / self.requirement_2012,  # structural
+            policy.allowed,
+            policy.autonomy_weight,
+            1.0 - k[self.start.alliance].sum(axis=0) / self.start.requirement,  # structural
             self.year,
             self.streams["founding"],
         )
@@ -529,60 +538,37 @@ class CooperationModel(mesa.Model):
             self.fw_ended = np.concatenate([self.fw_ended, np.zeros(len(new), dtype=np.int32)])
         return events + found_events
 
-    @property
-    def real_budget(self) -> np.ndarray:
-        """This year's budget in 2012 prices of capability (budget / cost_index)."""
-        return self.budget / self.cost_index
-
-    @property
-    def peak_budget(self) -> np.ndarray:
-        """Each state's highest real budget so far, this year's included."""
-        return np.max(self.budget_history, axis=0)
-
     # --- outcomes -----------------------------------------------------------------
 
-    def _record(self, eff: np.ndarray, area_form: np.ndarray, contrib: np.ndarray) -> None:
-        """Record the year; `contrib` [N, A] is what partners make available to each
-        state (:meth:`_offers`)."""
-        relying = self.coop.dependent.any(axis=1)
-        capability = self.k.sum(axis=1)
-        capacity = capability + contrib.sum(axis=1)
-        auton = autonomy(self.k, self.handed, area_form, self.forms)
-        aggregate, shortfall, surplus = shortfall_surplus(self.k, self.requirement, self.alliance)
-        self.alliance_gap = (self.requirement - aggregate) / self.requirement
-        self.recorder.record(
-            year=self.year,
-            gdp=self.gdp,
-            budget=self.budget,
-            real_budget=self.real_budget,
-            share=self.share,
-            threat=self.threat,
-            pressure=self.pressure,
-            capability=capability,
-            capacity=capacity,
-            autonomy=auton,
-            areas_held=(self.k > EPS).sum(axis=1),
-            areas_dropped=self.dropped.sum(axis=1),
-            areas_rebuilt=self.rebuilt,
-            ring=self.ring,
-            eff=eff,
-            bilateral=self.coop.bilateral,
-            trust=self.coop.trust,
-            aggregate=aggregate,
-            requirement=self.requirement,
-            shortfall=shortfall,
-            surplus=surplus,
-            alliance_capability=float(capability[self.alliance].sum()),
-            alliance_threat=self.alliance_threat,
-            k=self.k,
-            need=self.need,
-            dropped=self.dropped,
-            rebuilding=self.rebuild_left > 0,
-            relying=relying,
+    def _record(self, eff: np.ndarray, area_form: np.ndarray, contrib: np.ndarray) -> Outcomes:
+        """Record the year and return its outcomes (the alliance's gap guides next
+        year's cuts); `contrib` [N, A] is what partners make available to each state
+        (:meth:`_offers`)."""
+        caps = self.caps
+        outcomes = year_outcomes(
+            caps.k,
+            caps.handed,
+            area_form,
+            contrib,
+            self.inputs.requirement,
+            self.start.alliance,
+            self.forms,
         )
+        state = YearState(
+            year=self.year,
+            inputs=self.inputs,
+            budgets=self.budgets,
+            caps=caps,
+            coop=self.coop,
+            ring=self.rings.ring,
+            eff=eff,
+            outcomes=outcomes,
+        )
+        self.recorder.record(state)
         self.recorder.record_frameworks(
             self.year, self.frameworks, self.coop.members, self.fw_ended
         )
+        return outcomes
 
     def run(self) -> None:
         """Run from the current year to the configured end year."""

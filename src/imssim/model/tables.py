@@ -1,6 +1,6 @@
 """Collecting the model's outcomes year by year into tidy tables.
 
-Per year the model hands over its arrays; the recorder keeps compact copies and
+Per year the model hands over its state (:class:`YearState`); the recorder keeps compact copies and
 builds the tables of the output contract at the end: ``countries`` (year x state),
 ``pairs`` (year x ordered pair with any relation: the first state's own view),
 ``events`` (one row per change), ``alliance`` (one row per year), ``holdings`` (year x
@@ -15,9 +15,15 @@ import numpy as np
 import pandas as pd
 
 from imssim.model.blocks import count_over_areas, max_over_areas
+from imssim.model.capabilities import CapabilityState
+from imssim.model.capacity import Outcomes
+from imssim.model.cooperation import CoopState
+from imssim.model.economy import BudgetState, YearInputs
 from imssim.model.forms import DEEP
 from imssim.model.rings import RING_NAMES, Ring
 from imssim.world import World
+
+EPS = 1e-9
 
 EVENT_KINDS = (
     "formed",
@@ -45,6 +51,7 @@ class Tables:
     frameworks: pd.DataFrame
 
     def items(self) -> list[tuple[str, pd.DataFrame]]:
+        """(name, table) for every table, in the order of the output contract."""
         return [
             ("countries", self.countries),
             ("pairs", self.pairs),
@@ -89,135 +96,40 @@ def pair_counts(eff: np.ndarray, bilateral: np.ndarray) -> dict[str, np.ndarray]
     return out
 
 
+@dataclass(frozen=True)
+class YearState:
+    """The model's state at the end of a year, as the recorder reads it."""
+
+    year: int
+    inputs: YearInputs
+    budgets: BudgetState
+    caps: CapabilityState
+    coop: CoopState
+    ring: np.ndarray  # int8[N, N]: each state's view of the others (rings.Ring)
+    eff: np.ndarray  # int8[N, N, A]: the effective forms
+    outcomes: Outcomes
+
+
 class Recorder:
+    """Compact copies of each year's state, turned into the run's tables at the end."""
+
     def __init__(self, world: World) -> None:
         self.world = world
         self._countries: list[dict[str, np.ndarray]] = []
         self._pairs: list[dict[str, np.ndarray]] = []
-        self._alliance: list[dict[str, float]] = []
+        self._alliance: list[dict[str, float | str]] = []
         self._holdings: list[dict[str, np.ndarray]] = []
         self._frameworks: list[dict[str, object]] = []
 
-    def record(
-        self,
-        *,
-        year: int,
-        gdp: np.ndarray,
-        budget: np.ndarray,
-        real_budget: np.ndarray,
-        share: np.ndarray,
-        threat: np.ndarray,
-        pressure: np.ndarray,
-        capability: np.ndarray,
-        capacity: np.ndarray,
-        autonomy: np.ndarray,
-        areas_held: np.ndarray,
-        areas_dropped: np.ndarray,
-        areas_rebuilt: np.ndarray,
-        ring: np.ndarray,
-        eff: np.ndarray,
-        bilateral: np.ndarray,
-        trust: np.ndarray,
-        aggregate: np.ndarray,
-        requirement: np.ndarray,
-        shortfall: np.ndarray,
-        surplus: np.ndarray,
-        alliance_capability: float,
-        alliance_threat: float,
-        k: np.ndarray,
-        need: np.ndarray,
-        dropped: np.ndarray,
-        rebuilding: np.ndarray,
-        relying: np.ndarray,
-    ) -> None:
-        w = self.world
-        n = w.n_states
-        pair = pair_counts(eff, bilateral)
-        self._countries.append(
-            {
-                "year": np.full(n, year),
-                "gdp": gdp.copy(),
-                "budget": budget.copy(),
-                "real_budget": real_budget.copy(),
-                "defence_share": share.copy(),
-                "threat": threat.copy(),
-                "pressure": pressure.copy(),
-                "capability": capability.copy(),
-                "capacity_to_act": capacity.copy(),
-                "autonomy": autonomy.copy(),
-                "efficiency": np.divide(
-                    capacity, real_budget, out=np.zeros_like(capacity), where=real_budget > 0
-                ),
-                "n_strategic": (ring == Ring.STRATEGIC).sum(axis=1),
-                "n_affiliated": (ring == Ring.AFFILIATED).sum(axis=1),
-                "n_opportunity": (ring == Ring.OPPORTUNITY).sum(axis=1),
-                "n_partners_bilateral": pair["bilateral_any"].sum(axis=1),
-                "n_areas_held": areas_held.copy(),
-                "n_areas_dropped": areas_dropped.copy(),
-                "n_areas_rebuilt": areas_rebuilt.copy(),
-            }
-        )
-        max_form = pair["max_form"]
-        rows, cols = np.nonzero((ring > 0) | (max_form > 0))
-        self._pairs.append(
-            {
-                "year": np.full(rows.size, year, dtype=np.int32),
-                "country_idx": rows,
-                "partner_idx": cols,
-                "ring_idx": ring[rows, cols],
-                "partner_ring_idx": ring[cols, rows],
-                "max_form": max_form[rows, cols].astype(np.int8),
-                "bilateral_form": pair["bilateral_form"][rows, cols].astype(np.int8),
-                "n_areas": pair["n_areas"][rows, cols].astype(np.int16),
-                "n_deep_areas": pair["n_deep_areas"][rows, cols].astype(np.int16),
-                "trust": trust[rows, cols],
-            }
-        )
-        self._holdings.append(
-            {
-                "year": np.full(k.size, year, dtype=np.int32),
-                "capability": k.ravel().copy(),
-                "need": need.ravel().copy(),
-                "held": (k > 1e-9).ravel(),
-                "given_up": dropped.ravel().copy(),
-                "rebuilding": rebuilding.ravel().copy(),
-                "relies_on_partner": relying.ravel().copy(),
-            }
-        )
-        # each unordered pair once: the record and the frameworks are symmetric, so
-        # every count over ordered pairs is twice the count over pairs
-        eff_count, bil_count = pair["eff_count"] // 2, pair["bil_count"] // 2
-        forms = np.arange(eff_count.size)
-        n_ties, n_effective = int(bil_count[1:].sum()), int(eff_count[1:].sum())
-        row: dict[str, float] = {
-            "year": year,
-            "threat": alliance_threat,
-            "capability": alliance_capability,
-            "n_pairs_bilateral": int(pair["bilateral_any"].sum()) // 2,
-            "n_ties_bilateral": n_ties,
-            "mean_form_bilateral": float(np.float64((forms * bil_count).sum()) / n_ties)
-            if n_ties
-            else 0.0,
-            "n_pairs_effective": int((max_form > 0).sum()) // 2,
-            "mean_form_effective": float(np.float64((forms * eff_count).sum()) / n_effective)
-            if n_effective
-            else 0.0,
-        }
-        for form in range(1, 7):
-            row[f"n_form_{form}"] = int(eff_count[form])
-        row["shortfall_total"] = float((shortfall * requirement).sum() / requirement.sum())
-        row["n_shortfall_areas"] = int((shortfall > 0).sum())
-        worst = int(np.argmax(shortfall))
-        row["worst_shortfall"] = float(shortfall[worst])
-        row["worst_shortfall_area"] = w.areas[worst] if shortfall[worst] > 0 else ""
-        for a, area in enumerate(w.areas):
-            row[f"requirement_{area}"] = float(requirement[a])
-            row[f"capability_{area}"] = float(aggregate[a])
-            row[f"shortfall_{area}"] = float(shortfall[a])
-            row[f"surplus_{area}"] = float(surplus[a])
-        self._alliance.append(row)
+    def record(self, state: YearState) -> None:
+        """Keep the year's rows of the countries, pairs, holdings and alliance tables."""
+        pair = pair_counts(state.eff, state.coop.bilateral)
+        self._countries.append(_country_columns(state, pair))
+        self._pairs.append(_pair_columns(state, pair))
+        self._holdings.append(_holding_columns(state))
+        self._alliance.append(_alliance_row(state, pair, self.world.areas))
 
-    def latest(self) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    def latest(self) -> tuple[dict[str, np.ndarray], dict[str, float | str]]:
         """The last year recorded: the countries' columns (arrays over states) and the
         alliance's row."""
         return self._countries[-1], self._alliance[-1]
@@ -248,6 +160,7 @@ class Recorder:
             )
 
     def tables(self, events: list) -> Tables:
+        """The tidy tables of every year recorded, with `events` as (year, Event) pairs."""
         w = self.world
         iso = np.array(w.iso3)
         countries = pd.DataFrame(
@@ -313,3 +226,104 @@ class Recorder:
             holdings=holdings,
             frameworks=frameworks,
         )
+
+
+def _country_columns(state: YearState, pair: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The year's columns of the countries table (one value per state)."""
+    inputs, caps, out, ring = state.inputs, state.caps, state.outcomes, state.ring
+    real_budget, capacity = inputs.real_budget, out.capacity
+    return {
+        "year": np.full(ring.shape[0], state.year),
+        "gdp": inputs.gdp.copy(),
+        "budget": inputs.budget.copy(),
+        "real_budget": real_budget.copy(),
+        "defence_share": inputs.share.copy(),
+        "threat": inputs.threat.copy(),
+        "pressure": state.budgets.pressure.copy(),
+        "capability": out.capability.copy(),
+        "capacity_to_act": capacity.copy(),
+        "autonomy": out.autonomy.copy(),
+        "efficiency": np.divide(
+            capacity, real_budget, out=np.zeros_like(capacity), where=real_budget > 0
+        ),
+        "n_strategic": (ring == Ring.STRATEGIC).sum(axis=1),
+        "n_affiliated": (ring == Ring.AFFILIATED).sum(axis=1),
+        "n_opportunity": (ring == Ring.OPPORTUNITY).sum(axis=1),
+        "n_partners_bilateral": pair["bilateral_any"].sum(axis=1),
+        "n_areas_held": (caps.k > EPS).sum(axis=1),
+        "n_areas_dropped": caps.dropped.sum(axis=1),
+        "n_areas_rebuilt": caps.rebuilt.copy(),
+    }
+
+
+def _pair_columns(state: YearState, pair: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The year's columns of the pairs table: every ordered pair with a ring or a form."""
+    ring, max_form = state.ring, pair["max_form"]
+    rows, cols = np.nonzero((ring > 0) | (max_form > 0))
+    return {
+        "year": np.full(rows.size, state.year, dtype=np.int32),
+        "country_idx": rows,
+        "partner_idx": cols,
+        "ring_idx": ring[rows, cols],
+        "partner_ring_idx": ring[cols, rows],
+        "max_form": max_form[rows, cols].astype(np.int8),
+        "bilateral_form": pair["bilateral_form"][rows, cols].astype(np.int8),
+        "n_areas": pair["n_areas"][rows, cols].astype(np.int16),
+        "n_deep_areas": pair["n_deep_areas"][rows, cols].astype(np.int16),
+        "trust": state.coop.trust[rows, cols],
+    }
+
+
+def _holding_columns(state: YearState) -> dict[str, np.ndarray]:
+    """The year's columns of the holdings table (state x area, row-major)."""
+    caps = state.caps
+    k = caps.k
+    return {
+        "year": np.full(k.size, state.year, dtype=np.int32),
+        "capability": k.ravel().copy(),
+        "need": state.inputs.need.ravel().copy(),
+        "held": (k > 1e-9).ravel(),
+        "given_up": caps.dropped.ravel().copy(),
+        "rebuilding": (caps.rebuild_left > 0).ravel().copy(),
+        "relies_on_partner": state.coop.dependent.any(axis=1).ravel().copy(),
+    }
+
+
+def _alliance_row(
+    state: YearState, pair: dict[str, np.ndarray], areas: tuple[str, ...]
+) -> dict[str, float | str]:
+    """The year's row of the alliance table."""
+    out, requirement = state.outcomes, state.inputs.requirement
+    shortfall = out.shortfall
+    # each unordered pair once: the record and the frameworks are symmetric, so
+    # every count over ordered pairs is twice the count over pairs
+    eff_count, bil_count = pair["eff_count"] // 2, pair["bil_count"] // 2
+    forms = np.arange(eff_count.size)
+    n_ties, n_effective = int(bil_count[1:].sum()), int(eff_count[1:].sum())
+    row: dict[str, float | str] = {
+        "year": state.year,
+        "threat": state.inputs.alliance_threat,
+        "capability": out.alliance_capability,
+        "n_pairs_bilateral": int(pair["bilateral_any"].sum()) // 2,
+        "n_ties_bilateral": n_ties,
+        "mean_form_bilateral": float(np.float64((forms * bil_count).sum()) / n_ties)
+        if n_ties
+        else 0.0,
+        "n_pairs_effective": int((pair["max_form"] > 0).sum()) // 2,
+        "mean_form_effective": float(np.float64((forms * eff_count).sum()) / n_effective)
+        if n_effective
+        else 0.0,
+    }
+    for form in range(1, 7):
+        row[f"n_form_{form}"] = int(eff_count[form])
+    row["shortfall_total"] = float((shortfall * requirement).sum() / requirement.sum())
+    row["n_shortfall_areas"] = int((shortfall > 0).sum())
+    worst = int(np.argmax(shortfall))
+    row["worst_shortfall"] = float(shortfall[worst])
+    row["worst_shortfall_area"] = areas[worst] if shortfall[worst] > 0 else ""
+    for a, area in enumerate(areas):
+        row[f"requirement_{area}"] = float(requirement[a])
+        row[f"capability_{area}"] = float(out.aggregate[a])
+        row[f"shortfall_{area}"] = float(shortfall[a])
+        row[f"surplus_{area}"] = float(out.surplus[a])
+    return row

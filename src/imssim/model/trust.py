@@ -12,7 +12,26 @@ import numpy as np
 
 from imssim.config import ModelParams
 from imssim.model.blocks import any_over_areas, max_over_areas
-from imssim.model.forms import Form
+from imssim.model.forms import Form, FormTable
+
+
+def base_trust(comember: np.ndarray, p: ModelParams) -> np.ndarray:
+    """float[N, N]: the trust a pair returns to without cooperation, by membership
+    (``trust_base_member`` for NATO or EU co-members, ``trust_base_other`` otherwise)."""
+    base = np.where(comember, p.trust_base_member, p.trust_base_other)
+    np.fill_diagonal(base, 0.0)
+    return base
+
+
+def initial_trust(
+    base: np.ndarray, eff: np.ndarray, forms: FormTable, p: ModelParams
+) -> np.ndarray:
+    """float[N, N]: the start year's trust: enough for the deepest form a pair holds
+    (its requirement plus ``trust_initial_margin``), and at least the `base`."""
+    held = forms.trust_required[eff.max(axis=2)] + p.trust_initial_margin
+    trust = np.clip(np.maximum(base, np.where(eff.max(axis=2) > 0, held, 0.0)), 0, 1)
+    np.fill_diagonal(trust, 0.0)
+    return trust
 
 
 def update_trust(
