@@ -12,8 +12,8 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-from hydra._internal.config_loader_impl import ConfigLoaderImpl
-from hydra._internal.utils import create_config_search_path
+from hydra import initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
 from hydra.core.plugins import Plugins
 from hydra.errors import ConfigCompositionException
 from hydra.types import RunMode
@@ -33,7 +33,8 @@ def composer():
 
     register_schema()
     Plugins.instance()  # registers the launcher and sweeper configs
-    loader = ConfigLoaderImpl(config_search_path=create_config_search_path(str(conf_dir())))
+    with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
+        loader = GlobalHydra.instance().config_loader()
     master = loader.load_configuration(
         config_name="config", overrides=["output.root=/tmp/x"], run_mode=RunMode.MULTIRUN
     )
