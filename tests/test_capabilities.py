@@ -119,6 +119,7 @@ def test_areas_pooled_with_partners_are_kept_longer():
     assert base[nld, a] >= alone
 
 
+@pytest.mark.slow
 def test_scarce_enablers_are_pooled_rather_than_given_up_one_by_one():
     """Deep cuts: the European holders of air-to-air refuelling (an area the alliance
     lacks by a third) pool it with a partner instead of giving it up; without pooling
@@ -149,6 +150,7 @@ def test_a_threatened_state_gives_up_fewer_areas_under_the_same_cuts():
 # a start near the model's own steady state ------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_2012_record_does_not_unravel_under_baseline(seed):
     """No lasting tie of the 2012 record weakens in 2013-2015 without a cause."""
@@ -156,12 +158,14 @@ def test_the_2012_record_does_not_unravel_under_baseline(seed):
     assert share == 0.0
 
 
+@pytest.mark.slow
 def test_cuts_do_weaken_some_of_the_record():
     """The measure can see a cause: deep cuts weaken some 2012 ties (a partner cut)."""
     shares = [record_unravelling(tables("deep_cuts", s).events, load_world()) for s in SEEDS]
     assert max(shares) > 0.0
 
 
+@pytest.mark.slow
 def test_the_opportunity_ring_keeps_its_size_while_its_members_turn_over():
     rows = []
     for seed in SEEDS:
@@ -193,6 +197,7 @@ def deepenings(events: pd.DataFrame, first: int, last: int) -> float:
     return len(e) / (last - first + 1)
 
 
+@pytest.mark.slow
 def test_history_keeps_deepening_through_rising_budgets():
     rates = [
         (deepenings(t.events, 2013, 2015), deepenings(t.events, 2016, 2024))
@@ -202,6 +207,7 @@ def test_history_keeps_deepening_through_rising_budgets():
         assert late >= 0.5 * early > 0, rates
 
 
+@pytest.mark.slow
 def test_threat_raises_cooperation_under_the_same_budgets():
     """The military goal scales with threat: a threat alone (no cuts) brings more
     deepening than the baseline."""

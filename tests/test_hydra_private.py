@@ -137,6 +137,7 @@ def _sweep(folder: Path, sweeper: str, *args: str) -> subprocess.CompletedProces
     )
 
 
+@pytest.mark.slow
 def test_the_sweeper_launches_the_jobs_of_hydras_basic_sweeper(tmp_path):
     args = ["b=x,y", "c=7,8,9", "+d=range(1,2)", "hydra.sweeper.max_batch_size=5"]
     ours = _sweep(tmp_path / "imssim", "imssim", *args)

@@ -81,6 +81,7 @@ def test_a_policy_key_scales_every_policy_alike():
 # --- the candidates --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_candidate_is_a_setting_with_its_default_inside_its_range(robustness):
     checked = robustness.checked_candidates()
     assert len(checked) == len(robustness.CANDIDATES) >= robustness.TOP
@@ -114,11 +115,13 @@ def claim_b_at_the_ends(robustness):
     }
 
 
+@pytest.mark.slow
 def test_b_holds_when_pressure_weighs_double(claim_b_at_the_ends):
     verdict = claim_b_at_the_ends["high"]
     assert verdict.holds, verdict
 
 
+@pytest.mark.slow
 def test_b_holds_when_pressure_weighs_half(claim_b_at_the_ends):
     """A finding: with pressure weighing half, cuts still broaden cooperation (more
     cooperating pairs and ties in every seed) and deepen it (a higher mean form, with
@@ -168,6 +171,7 @@ def quick_run(tmp_path_factory):
     return out, done.stdout
 
 
+@pytest.mark.slow
 def test_quick_mode_writes_its_table_with_the_expected_columns(robustness, quick_run):
     out, stdout = quick_run
     table = pd.read_csv(out / "claims_by_parameter.csv")
@@ -187,6 +191,7 @@ def test_quick_mode_writes_its_table_with_the_expected_columns(robustness, quick
     assert "wall time:" in stdout
 
 
+@pytest.mark.slow
 def test_results_do_not_depend_on_the_number_of_processes(robustness, quick_run, tmp_path):
     out, _ = quick_run
     robustness.main([*TINY, "--workers", "1", "--out", str(tmp_path)])
