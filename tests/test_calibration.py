@@ -225,6 +225,7 @@ def test_combined_table_holds_data_and_model_rows(data):
 # --- the script -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_script_writes_table_chart_and_manifest(script, tmp_path, capsys):
     out = tmp_path / "calibration"
     args = ["--scenarios", "austerity_2012", "--seeds", "2", "--end-year", "2015"]

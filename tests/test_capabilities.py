@@ -122,6 +122,7 @@ def test_areas_pooled_with_partners_are_kept_longer():
     assert base[nld, a] >= alone
 
 
+@pytest.mark.slow
 def test_scarce_enablers_are_pooled_rather_than_given_up_one_by_one():
     """Deep cuts: the European holders of air-to-air refuelling (an area the alliance
     lacks by a third) pool it with a partner instead of giving it up; without pooling
@@ -152,6 +153,7 @@ def test_a_threatened_state_gives_up_fewer_areas_under_the_same_cuts():
 # a start near the model's own steady state ------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_2012_record_does_not_unravel_under_baseline(seed):
     """No lasting tie of the 2012 record weakens in 2013-2015 without a cause."""
@@ -159,12 +161,14 @@ def test_the_2012_record_does_not_unravel_under_baseline(seed):
     assert share == 0.0
 
 
+@pytest.mark.slow
 def test_cuts_do_weaken_some_of_the_record():
     """The measure can see a cause: deep cuts weaken some 2012 ties (a partner cut)."""
     shares = [record_unravelling(tables("deep_cuts", s).events, load_world()) for s in SEEDS]
     assert max(shares) > 0.0
 
 
+@pytest.mark.slow
 def test_the_opportunity_ring_keeps_its_size_while_its_members_turn_over():
     rows = []
     for seed in SEEDS:
@@ -196,6 +200,7 @@ def deepenings(events: pd.DataFrame, first: int, last: int) -> float:
     return len(e) / (last - first + 1)
 
 
+@pytest.mark.slow
 def test_history_keeps_deepening_through_rising_budgets():
     rates = [
         (deepenings(t.events, 2013, 2015), deepenings(t.events, 2016, 2024))
@@ -205,6 +210,7 @@ def test_history_keeps_deepening_through_rising_budgets():
         assert late >= 0.5 * early > 0, rates
 
 
+@pytest.mark.slow
 def test_threat_raises_cooperation_under_the_same_budgets():
     """The military goal scales with threat: a threat alone (no cuts) brings more
     deepening than the baseline."""
@@ -233,7 +239,7 @@ def _unchanged(caps, coop):
 
 
 def test_the_capability_phase_changes_none_of_its_arguments():
-    """adjust returns the new capabilities, the ties it set and its events; what it was
+    """Adjust returns the new capabilities, the ties it set and its events; what it was
     given stays as it was: here with areas given up, scarce enablers pooled (every area
     scarce) and then areas rebuilt."""
     from imssim.model.capabilities import CapabilityYear, adjust

@@ -44,6 +44,7 @@ def test_a_deep_forms_gather_among_near_and_similar_pairs(seed, year):
 # b ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", SEEDS)
 def test_b_austerity_broadens_and_deepens_cooperation(seed):
     """p. 1: the crisis pushes states to broaden and deepen cooperation; by 2020
@@ -54,6 +55,7 @@ def test_b_austerity_broadens_and_deepens_cooperation(seed):
     assert verdict.holds, verdict
 
 
+@pytest.mark.slow
 def test_b_deeper_cuts_broaden_and_deepen_cooperation_further():
     """The dose-response, in median over seeds: deep cuts give more cooperating pairs and
     a deeper mean form than the announced cuts. (Not more pair-area ties: under deep cuts
@@ -81,6 +83,7 @@ def test_c_cooperation_buys_capacity_at_a_cost_in_autonomy(seed, year):
 # d ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_d_fewer_partners_more_intensively():
     """p. 9: "met minder partners, maar wel intensiever": the focal state ends with fewer
     strategic partners and fewer bilateral partners, but a deeper mean bilateral form."""
@@ -101,6 +104,7 @@ def test_e_autonomy_test_keeps_forms_within_the_limits_every_year(seed):
     assert verdict.holds, verdict
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scenario", ["austerity_2012", "deep_cuts"])
 def test_e_autonomy_test_costs_capacity_to_act_under_cuts(scenario):
     """The counterfactual: with the test, the focal state keeps more autonomy and has less
@@ -122,6 +126,7 @@ def test_f_partners_move_between_rings_without_flicker(seed):
     assert verdict.holds, verdict
 
 
+@pytest.mark.slow
 def test_f_hysteresis_is_what_keeps_flicker_rare():
     """Without hysteresis the same runs flicker several times as often."""
     verdict = claims.hysteresis_keeps_flicker_rare(
@@ -133,6 +138,7 @@ def test_f_hysteresis_is_what_keeps_flicker_rare():
 # g ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scenario", ["austerity_2012", "deep_cuts"])
 def test_g_coordinated_cuts_leave_smaller_shortfalls(scenario):
     """p. 5: cuts coordinated with partners (taking account of their cuts and of the
@@ -154,6 +160,7 @@ def test_g_coordinated_cuts_leave_smaller_shortfalls(scenario):
 # all claims as the robustness study evaluates them ------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim", CLAIMS)
 def test_each_claim_in_full_holds_at_the_defaults(claim):
     """claims.evaluate, which experiments/robustness.py calls at every parameter value,

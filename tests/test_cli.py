@@ -33,6 +33,7 @@ def run_folders(tmp_path: Path) -> list[Path]:
     return sorted(p for p in root.rglob("manifest.json") if p.parent.name != "counterfactual")
 
 
+@pytest.mark.slow
 def test_run_writes_a_complete_folder_and_prints_its_path(tmp_path):
     out = imssim(tmp_path, "end_year=2016", "seed=3")
     assert out.returncode == 0, out.stderr
@@ -62,6 +63,7 @@ def test_run_writes_a_complete_folder_and_prints_its_path(tmp_path):
     assert manifest["figures"] == list(RUN_FIGURES)
 
 
+@pytest.mark.slow
 def test_a_second_run_never_overwrites_the_first(tmp_path):
     for _ in range(2):
         out = imssim(tmp_path, "end_year=2014", "output.figures=false")
@@ -72,6 +74,7 @@ def test_a_second_run_never_overwrites_the_first(tmp_path):
     assert "figures:" not in out.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("override", "needle"),
     [
@@ -95,12 +98,14 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, override, nee
     assert not (tmp_path / "results").exists()
 
 
+@pytest.mark.slow
 def test_a_bad_value_inside_a_sweep_stops_the_whole_sweep(tmp_path):
     out = imssim(tmp_path, "-m", "seed=1,2", "end_year=2014,2000")
     assert out.returncode == 2
     assert not run_folders(tmp_path)
 
 
+@pytest.mark.slow
 def test_multirun_writes_one_folder_per_job_under_one_sweep_folder(tmp_path):
     out = imssim(tmp_path, "-m", "seed=1,2", "end_year=2014")
     assert out.returncode == 0, out.stderr
@@ -117,6 +122,7 @@ def test_multirun_writes_one_folder_per_job_under_one_sweep_folder(tmp_path):
     assert f"figures: {sweep / 'figures'}" in out.stdout
 
 
+@pytest.mark.slow
 def test_bench_prints_its_figures():
     out = subprocess.run(
         [
@@ -211,6 +217,7 @@ def test_ctrl_c_ends_with_one_line_and_exit_code_130(tmp_path, capsys, monkeypat
     assert capsys.readouterr().err.strip() == "imssim: interrupted"
 
 
+@pytest.mark.slow
 def test_a_scenario_file_kept_outside_conf_runs_through_the_search_path(tmp_path):
     """The README's way: a folder with a scenario/ subfolder, named in hydra.searchpath;
     an empty file there is refused by name like one in conf/."""

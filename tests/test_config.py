@@ -176,6 +176,7 @@ def _written_configs():
     yield dataclasses.replace(overridden, scenario=scale_budget_changes(overridden.scenario, 2.5))
 
 
+@pytest.mark.slow
 def test_written_config_and_its_yaml_are_omegaconf_s():
     """The config written into a run folder (its container and YAML text) is exactly
     what OmegaConf's structured round trip gives."""

@@ -112,6 +112,7 @@ def test_the_model_steps_the_run_and_its_counterfactual_together(stepped):
     assert stepped.run.config.scenario.budget_changes
 
 
+@pytest.mark.slow
 def test_the_model_equals_a_whole_run_of_the_same_config():
     from imssim.runs.api import run_pair
 
@@ -135,6 +136,7 @@ def test_each_model_is_its_own():
 # --------------------------------------------------------------------------- the views
 
 
+@pytest.mark.slow
 def test_the_views_draw_the_year_reached(stepped):
     from PIL import Image
 
@@ -177,6 +179,7 @@ def test_the_events_are_the_year_s_in_plain_words(stepped):
 # --------------------------------------------------------------------------- imports
 
 
+@pytest.mark.slow
 def test_the_command_line_never_loads_the_visualization():
     code = (
         "import sys, imssim.cli.main, imssim.runs.api, imssim.present.dashboard\n"
@@ -191,6 +194,7 @@ def test_the_command_line_never_loads_the_visualization():
     assert out.stdout.strip() == "[]", f"loaded by the command line: {out.stdout}"
 
 
+@pytest.mark.slow
 def test_the_page_builds_no_model_at_import():
     import mesa
 
@@ -336,6 +340,7 @@ def _open(context, url: str):
     return page
 
 
+@pytest.mark.slow
 def test_the_page_plays_a_scenario_offline_in_a_browser(dashboard, tmp_path):
     from playwright.sync_api import sync_playwright
 

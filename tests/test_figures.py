@@ -57,6 +57,7 @@ def _mtimes(folder: Path) -> dict[str, int]:
 # --------------------------------------------------------------------------- the registry
 
 
+@pytest.mark.slow
 def test_every_registered_figure_has_a_drawing_function_and_a_caption(run_folder):
     run = RunFolder(run_folder)
     from imssim.present.run_data import resolve_choices
@@ -85,6 +86,7 @@ def test_the_figures_modules_are_those_the_registry_names():
     assert modules == named
 
 
+@pytest.mark.slow
 def test_the_report_shows_exactly_the_registry_s_figures_in_its_order(run_copy):
     page = write_report(run_copy, formats=("png",)).read_text(encoding="utf-8")
     shown = re.findall(r'<figure id="fig-([\w-]+)"><h3>([^<]*)</h3>', page)
@@ -114,6 +116,7 @@ def test_plot_help_and_errors_list_the_registry():
 # --------------------------------------------------------------------------- reuse
 
 
+@pytest.mark.slow
 def test_the_report_reuses_the_figures_the_run_drew(run_copy, drawn):
     make_run_figures(RunFolder(run_copy))
     assert drawn == list(RUN_FIGURES)
@@ -127,6 +130,7 @@ def test_the_report_reuses_the_figures_the_run_drew(run_copy, drawn):
     assert drawn == []
 
 
+@pytest.mark.slow
 def test_the_report_embeds_screen_resolution_files_as_they_are(run_copy):
     import base64
 
@@ -137,6 +141,7 @@ def test_the_report_embeds_screen_resolution_files_as_they_are(run_copy):
         assert base64.b64encode(data).decode("ascii") in page, name
 
 
+@pytest.mark.slow
 def test_the_report_draws_only_a_missing_figure(run_copy, drawn):
     make_run_figures(RunFolder(run_copy))
     (run_copy / "figures" / "network.png").unlink()
@@ -150,6 +155,7 @@ def test_the_report_draws_only_a_missing_figure(run_copy, drawn):
     assert page.count("data:image/png;base64,") == len(RUN_FIGURES)
 
 
+@pytest.mark.slow
 def test_a_figure_drawn_from_other_choices_is_drawn_again_one_at_another_dpi_is_not(
     run_copy, drawn
 ):
@@ -168,6 +174,7 @@ def test_a_figure_drawn_from_other_choices_is_drawn_again_one_at_another_dpi_is_
     assert index["depth_matrix.png"]["dpi"] == run.config.output.dpi
 
 
+@pytest.mark.slow
 def test_the_comparison_report_reuses_the_sweep_s_figures(tmp_path, sweep_folder, drawn):
     from imssim.present.plots.writer import make_compare_figures
     from imssim.present.run_data import find_runs
@@ -185,12 +192,14 @@ def test_the_comparison_report_reuses_the_sweep_s_figures(tmp_path, sweep_folder
     assert page.count("data:image/png;base64,") == len(COMPARE_FIGURES)
 
 
+@pytest.mark.slow
 def test_imssim_plot_always_draws(run_copy, drawn, capsys):
     assert plot_main([str(run_copy), "--figures", "shortfalls"]) == 0
     assert plot_main([str(run_copy), "--figures", "shortfalls"]) == 0
     assert drawn == ["shortfalls", "shortfalls"]
 
 
+@pytest.mark.slow
 def test_figures_of_other_data_are_not_reused(run_copy, drawn):
     make_run_figures(RunFolder(run_copy), which=["shortfalls"])
     config = run_copy / "config.yaml"
@@ -228,6 +237,7 @@ def test_the_defaults_are_png_at_screen_resolution():
     assert DPI_RANGE == (50, 600)
 
 
+@pytest.mark.slow
 def test_formats_and_dpi_chosen_are_the_files_written(run_copy):
     run = RunFolder(run_copy)
     out = run_copy / "print"
@@ -317,6 +327,7 @@ def _run_with_broken_figure(tmp_path: Path, module: str, error: str):
     return out, json.loads(manifests[0].read_text()), manifests[0].parent
 
 
+@pytest.mark.slow
 def test_ctrl_c_while_drawing_figures_leaves_an_interrupted_run(tmp_path):
     out, manifest, folder = _run_with_broken_figure(tmp_path, "indices", "KeyboardInterrupt")
     assert out.returncode == 130, out.stderr
@@ -333,6 +344,7 @@ def test_ctrl_c_while_drawing_figures_leaves_an_interrupted_run(tmp_path):
     assert "figures:" not in out.stdout
 
 
+@pytest.mark.slow
 def test_a_failing_figure_leaves_the_results_and_says_so(tmp_path):
     out, manifest, folder = _run_with_broken_figure(tmp_path, "indices", "ValueError('no')")
     assert out.returncode == 1
@@ -344,6 +356,7 @@ def test_a_failing_figure_leaves_the_results_and_says_so(tmp_path):
     assert (folder / "countries.parquet").is_file()
 
 
+@pytest.mark.slow
 def test_the_second_process_draws_its_share(run_copy):
     helper = start()
     assert helper is not None
@@ -356,6 +369,7 @@ def test_the_second_process_draws_its_share(run_copy):
     assert helper.process.returncode == 0
 
 
+@pytest.mark.slow
 def test_figures_the_second_process_does_not_deliver_are_drawn_by_the_command(tmp_path):
     # a "second process" that reads the request and exits without drawing anything
     driver = """

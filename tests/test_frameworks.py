@@ -346,6 +346,7 @@ def test_a_world_without_the_new_columns_still_loads(broken_world):
 # --- invariants -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 10_000),

@@ -12,8 +12,8 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-from hydra._internal.config_loader_impl import ConfigLoaderImpl
-from hydra._internal.utils import create_config_search_path
+from hydra import initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
 from hydra.core.plugins import Plugins
 from hydra.errors import ConfigCompositionException
 from hydra.types import RunMode
@@ -34,7 +34,8 @@ def composer():
 
     register_schema()
     Plugins.instance()  # registers the launcher and sweeper configs
-    loader = ConfigLoaderImpl(config_search_path=create_config_search_path(str(conf_dir())))
+    with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
+        loader = GlobalHydra.instance().config_loader()
     master = loader.load_configuration(
         config_name="config", overrides=["output.root=/tmp/x"], run_mode=RunMode.MULTIRUN
     )
@@ -99,6 +100,7 @@ def test_processes_follow_n_jobs_and_the_jobs():
         processes(0, 5)
 
 
+@pytest.mark.slow
 def test_the_launcher_writes_the_runs_hydras_launcher_writes(tmp_path):
     grid = ["-m", "scenario=baseline,deep_cuts", "seed=1,2", "catalyst=0.25,0.75"]
     ours = imssim(tmp_path / "imssim", *grid, "hydra.launcher.n_jobs=2", "sweep.name=s")
@@ -123,6 +125,7 @@ def test_the_launcher_writes_the_runs_hydras_launcher_writes(tmp_path):
     assert not (a / ".jobs").exists()
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_the_workers_with_one_line_and_the_sweep_resumes(tmp_path):
     args = ["-m", "scenario=baseline,austerity_2012", "seed=1,2,3,4,5,6", "sweep.name=s"]
     process = subprocess.Popen(
@@ -171,6 +174,7 @@ if __name__ == "__main__":
 """
 
 
+@pytest.mark.slow
 def test_another_task_function_runs_through_hydras_run_job(tmp_path):
     app = tmp_path / "app.py"
     app.write_text(APP)
@@ -195,6 +199,7 @@ def test_another_task_function_runs_through_hydras_run_job(tmp_path):
     assert (tmp_path / "sweep" / "0").is_dir()  # Hydra's own job folders, as usual
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("overrides", JOBS + BAD, ids=[" ".join(j) for j in JOBS + BAD])
 def test_the_command_checks_each_value_with_the_config_hydra_composes(overrides):
     from imssim.cli.main import _Composer
@@ -212,6 +217,7 @@ def test_the_command_checks_each_value_with_the_config_hydra_composes(overrides)
         assert OmegaConf.to_container(compose(overrides), resolve=True) == expected
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("setting", "message"),
     [
@@ -230,6 +236,7 @@ def test_a_wrong_launcher_setting_gives_one_line_and_writes_nothing(tmp_path, se
     assert not any((tmp_path / "out").iterdir())
 
 
+@pytest.mark.slow
 def test_the_loky_backend_writes_the_same_runs(tmp_path):
     grid = [
         "-m",
@@ -268,6 +275,7 @@ VALUES = {  # keys a sweep varies, with values of the right type and some of the
 }
 
 
+@pytest.mark.slow
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

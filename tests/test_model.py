@@ -41,6 +41,7 @@ def test_the_config_groups_hold_the_issue_s_scenarios_and_policies():
     assert {"default", "fewer_partners_more_intensive", "autonomy_test"} <= set(POLICIES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scenario", SCENARIOS)
 @pytest.mark.parametrize("policy", POLICIES)
 def test_every_scenario_and_policy_composes_and_runs(scenario, policy):
@@ -59,6 +60,7 @@ def test_cut_coordination_switch_composes_and_runs(coordinated):
     assert result.config.coordinated_cuts is (coordinated == "true")
 
 
+@pytest.mark.slow
 def test_scenarios_move_budgets_as_written():
     """austerity_2012 cuts the Netherlands ~12 % against what its GDP would carry."""
     base = run(composed("scenario=baseline", "end_year=2016")).tables.countries
@@ -80,6 +82,7 @@ def test_scenarios_move_budgets_as_written():
     assert np.allclose(shares, shares.iloc[0])
 
 
+@pytest.mark.slow
 def test_same_seed_same_tables_other_seed_other_history():
     a = run({"seed": 11, "end_year": 2022}).tables
     b = run({"seed": 11, "end_year": 2022}).tables
@@ -190,6 +193,7 @@ def _check_invariants(model: CooperationModel) -> None:
     assert not (model.coop.dependent & relying[None, :, :]).any()
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 10_000),
@@ -292,6 +296,7 @@ def test_tiny_world_known_answer(tiny_world_dir: Path):
     assert first["max_form"] == 5 and first["ring"] == "strategic"
 
 
+@pytest.mark.slow
 def test_golden_values_of_the_default_run_at_seed_42():
     """Fixed figures of the command line's default run: a change here must be deliberate
     (update them, and docs/ODD.md's calibration notes, in the same commit)."""
@@ -325,6 +330,7 @@ def test_golden_frameworks_and_views_of_the_history_at_seed_1():
     assert mutuality(t.pairs, 2035) == (123, 11)
 
 
+@pytest.mark.slow
 def test_pruning_ends_only_the_policy_states_shallow_ties():
     """Under "fewer partners, more intensively" the focal state ends hire and pooling ties
     with non-priority partners (reason `policy`); without pruning no tie ends that way."""
@@ -379,6 +385,7 @@ def test_no_cuts_no_areas_given_up():
     assert (c["n_areas_dropped"] == 0).all()
 
 
+@pytest.mark.slow
 def test_runs_with_the_same_seed_share_their_random_draws_whatever_the_scenario():
     """Common random numbers: each mechanism draws from its own stream, the same amount
     every year, so a run and its counterfactual (the same seed, other budgets) end with

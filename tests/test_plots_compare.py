@@ -45,6 +45,7 @@ def _focal_index(run: RunFolder, year: int, column: str = "capacity_to_act") -> 
 # --------------------------------------------------------------------------- finding runs
 
 
+@pytest.mark.slow
 def test_find_runs_finds_every_job_of_a_sweep_once_in_order(sweep_folder, sweep_runs):
     assert len(sweep_runs) == 8
     assert [r.path.name for r in sweep_runs] == [p.name for p in _jobs(sweep_folder)]
@@ -189,6 +190,7 @@ def test_another_focal_state_is_measured_in_every_run(sweep_runs):
 # --------------------------------------------------------------------------- files
 
 
+@pytest.mark.slow
 def test_compare_figures_are_written_as_png_and_svg(tmp_path, sweep_runs):
     written = make_compare_figures(sweep_runs, tmp_path / "figures", formats=("png", "svg"))
     assert list(written) == list(COMPARE_FIGURES)
@@ -223,6 +225,7 @@ def test_plot_one_run_writes_its_figures_into_the_run_folder(tmp_path, sweep_fol
     assert Path(out[0]).stat().st_size > 10_000
 
 
+@pytest.mark.slow
 def test_plot_a_sweep_writes_the_comparison_into_the_sweep_folder(tmp_path, sweep_folder, capsys):
     root = _copy(_jobs(sweep_folder)[:3], tmp_path / "sweep")
     code = plot_main([str(root), "--figures", "headline_outcomes", "--formats", "png", "pdf"])
@@ -251,6 +254,7 @@ def test_plot_bad_choices_give_one_line_and_exit_2(tmp_path, run_folder, capsys,
     assert not (run / "figures").exists()
 
 
+@pytest.mark.slow
 def test_plot_command_on_a_missing_folder_exits_2_without_traceback(tmp_path):
     missing = tmp_path / "no_such_run"
     out = subprocess.run(

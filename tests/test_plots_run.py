@@ -41,6 +41,7 @@ def _ring_of(radius: float) -> str:
     return min(RING_ORDER, key=lambda ring: abs(rings.RING_RADII[ring] - radius))
 
 
+@pytest.mark.slow
 def test_every_figure_is_written_as_png_and_svg_in_order(written):
     copy, paths = written
     assert list(paths) == list(RUN_FIGURES)
@@ -60,6 +61,7 @@ def test_every_figure_is_written_as_png_and_svg_in_order(written):
     )
 
 
+@pytest.mark.slow
 def test_same_run_gives_byte_identical_svg(run, written, tmp_path):
     # the three figures with the most to go wrong: rotated labels, a layout optimiser,
     # a mesh with secondary axes (the others are plain lines, bars and one mesh)

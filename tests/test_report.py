@@ -76,6 +76,7 @@ def sweep_report(tmp_path_factory, sweep_folder):
 # --------------------------------------------------------------------------- one run
 
 
+@pytest.mark.slow
 def test_run_report_is_one_self_contained_file_next_to_the_run(single):
     run, path, page = single
     assert path == run / "report.html"
@@ -163,6 +164,7 @@ def test_run_report_gives_key_numbers_and_provenance(single):
 # --------------------------------------------------------------------------- several runs
 
 
+@pytest.mark.slow
 def test_sweep_report_compares_the_runs(sweep_report):
     root, path, page = sweep_report
     assert path == root.resolve() / "report.html"
@@ -177,12 +179,14 @@ def test_sweep_report_compares_the_runs(sweep_report):
     assert "Deep forms (4-6) only with six priority partners" in text
 
 
+@pytest.mark.slow
 def test_sweep_report_escapes_text_from_configs(sweep_report):
     _, _, page = sweep_report
     assert "<script>x</script>" not in page and "<b>at all</b>" not in page
     assert "No cuts &lt;b&gt;at all&lt;/b&gt; &amp; budgets &lt;script&gt;" in page
 
 
+@pytest.mark.slow
 def test_sweep_report_names_the_best_scenario_from_the_tables(sweep_report):
     root, _, page = sweep_report
     runs = [RunFolder(j) for j in _jobs(root)]
@@ -226,6 +230,7 @@ def test_a_failing_figure_leaves_no_report(tmp_path, sweep_folder, monkeypatch):
     assert not list(root.glob(".report*"))
 
 
+@pytest.mark.slow
 def test_a_failing_write_keeps_the_old_report(tmp_path, sweep_folder, monkeypatch):
     root = _two_runs(tmp_path, sweep_folder)
     old = root / "report.html"
@@ -249,6 +254,7 @@ def test_report_needs_png(tmp_path, sweep_folder):
 # --------------------------------------------------------------------------- imssim-report
 
 
+@pytest.mark.slow
 def test_report_command_writes_the_file_it_prints(tmp_path, sweep_folder, capsys):
     root = _two_runs(tmp_path, sweep_folder)
     out = tmp_path / "out" / "two.html"

@@ -110,6 +110,7 @@ def test_priority_rank_orders_candidates_by_offer_and_puts_others_last():
     assert list(rank[3, [0, 1]]) == [0, 1]
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(
     bil=st.lists(st.integers(0, 6), min_size=N * N * A, max_size=N * N * A),
@@ -161,6 +162,7 @@ def history_models():
     return models
 
 
+@pytest.mark.slow
 def test_in_the_history_views_not_returned_are_explained_by_initiative_or_priority(
     history_models,
 ):

@@ -71,6 +71,7 @@ def test_a_policy_key_scales_every_policy_alike():
 # --- the candidates --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_candidate_is_a_setting_with_its_default_inside_its_range():
     checked = robustness.checked_candidates()
     assert len(checked) == len(robustness.CANDIDATES) >= robustness.TOP
@@ -130,11 +131,13 @@ def claim_b_at_the_ends():
     }
 
 
+@pytest.mark.slow
 def test_b_holds_when_pressure_weighs_double(claim_b_at_the_ends):
     verdict = claim_b_at_the_ends["high"]
     assert verdict.holds, verdict
 
 
+@pytest.mark.slow
 def test_b_holds_when_pressure_weighs_half(claim_b_at_the_ends):
     """A finding: with pressure weighing half, cuts still broaden cooperation (more
     cooperating pairs and ties in every seed) and deepen it (a higher mean form, with
@@ -182,6 +185,7 @@ def quick_run(tmp_path_factory):
     return out, done.stdout
 
 
+@pytest.mark.slow
 def test_quick_mode_writes_its_table_with_the_expected_columns(quick_run):
     out, stdout = quick_run
     table = pd.read_csv(out / "claims_by_parameter.csv")
@@ -201,6 +205,7 @@ def test_quick_mode_writes_its_table_with_the_expected_columns(quick_run):
     assert "wall time:" in stdout
 
 
+@pytest.mark.slow
 def test_results_do_not_depend_on_the_number_of_processes(quick_run, tmp_path):
     """The quick run above on two processes, and the same study run here in one."""
     out, _ = quick_run

@@ -49,6 +49,7 @@ def test_the_same_seed_gives_the_same_world_and_another_seed_another():
     assert w1.iso3 == w2.iso3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n", [20, 49, 60, 130])
 def test_a_synthetic_world_has_the_states_asked_for_and_the_states_named(n):
     world = synthetic_world(n, seed=0)
@@ -61,6 +62,7 @@ def test_a_synthetic_world_has_the_states_asked_for_and_the_states_named(n):
     assert set(world.iso3) - set(shipped.iso3) <= set(user_codes())
 
 
+@pytest.mark.slow
 def test_a_world_smaller_than_the_states_named_keeps_named_ones():
     world = synthetic_world(5, seed=0)
     assert world.n_states == 5
@@ -126,6 +128,7 @@ def test_a_short_run_of_a_synthetic_world_stays_sane(world60):
 # --- the model's shortcuts give what the whole computation gives -----------------------
 
 
+@pytest.mark.slow
 def test_moves_weighed_only_where_they_may_pay_are_the_moves_weighed_everywhere(world60):
     """The bound of CooperationRules.steps_may_pay only leaves out moves that cannot be
     mutual: with every pair let through, the moves are the same."""
@@ -223,6 +226,7 @@ def test_labels_are_the_strings_pandas_makes():
 # --- mesa.batch_run and the bench -----------------------------------------------------
 
 
+@pytest.mark.slow
 def test_batch_run_gives_the_figures_of_imssim_run():
     from imssim.runs.batch_run import batch_run_grid
 

@@ -55,6 +55,7 @@ def values_of(indices: pd.DataFrame, index: str) -> list[float]:
     return [float(part.at[key, "value"]) for key in ("x1", "x2", "x3")]
 
 
+@pytest.mark.slow
 def test_sobol_recovers_the_ishigami_indices_through_the_study_code_path(tmp_path):
     s1, st = ishigami_indices()
     assert s1[:2] == pytest.approx([0.314, 0.442], abs=0.001)
@@ -150,6 +151,7 @@ def run_folders(folder: Path) -> dict[str, float]:
     }
 
 
+@pytest.mark.slow
 def test_a_tiny_model_study_runs_in_parallel_writes_its_indices_and_resumes(tmp_path, capsys):
     path, out = study_file(tmp_path), tmp_path / "study"
     main([str(path), "--out", str(out), "--jobs", "2", "-q"])
@@ -209,6 +211,7 @@ def test_failed_runs_stop_the_analysis_with_their_number(tmp_path):
     assert statuses == {"failed"}
 
 
+@pytest.mark.slow
 def test_the_shipped_studies_pass_their_checks(tmp_path, capsys):
     for name in ("default", "quick"):
         study, base = load_study(name)

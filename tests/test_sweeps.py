@@ -56,6 +56,7 @@ def tables_of(sweep: Path, name: str) -> pd.DataFrame:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "launcher",
     [
@@ -111,6 +112,7 @@ def test_a_small_sweep_is_collected_under_every_launcher(tmp_path, launcher):
     )
 
 
+@pytest.mark.slow
 def test_load_results_opens_a_sweep(tmp_path):
     out = imssim(tmp_path, "-m", "seed=1,2", "counterfactual=none", "hydra/launcher=basic")
     assert out.returncode == 0, out.stderr[-3000:]
@@ -121,6 +123,7 @@ def test_load_results_opens_a_sweep(tmp_path):
     assert sweep.run(sweep.runs["run_id"][0]).config.seed in (1, 2)
 
 
+@pytest.mark.slow
 def test_a_resumed_sweep_skips_complete_runs_and_equals_an_uninterrupted_one(tmp_path):
     args = ["-m", "scenario=baseline,austerity_2012", "seed=1,2,3", "hydra/launcher=basic"]
     whole = imssim(tmp_path / "a", *args, "sweep.name=s")
@@ -174,6 +177,7 @@ main()
 """
 
 
+@pytest.mark.slow
 def test_a_failing_run_is_recorded_and_the_others_are_collected(tmp_path):
     out = subprocess.run(
         [
@@ -218,6 +222,7 @@ def test_replicate_seeds_are_distinct_reproducible_and_extendable():
     assert all(0 <= s < 2**32 for s in five)
 
 
+@pytest.mark.slow
 def test_replicates_run_in_one_job_with_every_seed_recorded(tmp_path):
     out = imssim(tmp_path, "replicates=3", "counterfactual=none", "hydra/launcher=basic")
     assert out.returncode == 0, out.stderr[-3000:]
@@ -277,6 +282,7 @@ def test_execute_job_records_a_failure_and_goes_on(tmp_path):
     assert [r.status for r in again] == ["skipped", "completed", "skipped"]
 
 
+@pytest.mark.slow
 def test_collect_refuses_a_folder_without_runs(tmp_path):
     from imssim.errors import ImssimError
 
@@ -300,6 +306,7 @@ def test_a_refused_combination_is_recorded_as_a_failed_job(tmp_path):
     assert "end_year" in records[0].error
 
 
+@pytest.mark.slow
 def test_sweeps_use_the_sweeper_that_composes_each_job_once(tmp_path):
     out = imssim(tmp_path, "-m", "seed=1,2", "counterfactual=none", "hydra/launcher=basic")
     assert out.returncode == 0, out.stderr[-3000:]

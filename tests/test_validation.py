@@ -210,6 +210,7 @@ def test_an_unknown_scenario_stops_the_script_with_code_2(tmp_path):
     assert not any(tmp_path.iterdir())
 
 
+@pytest.mark.slow
 def test_the_script_writes_its_tables_report_and_figure(tmp_path):
     out, report, figure = tmp_path / "out", tmp_path / "docs" / "v.md", tmp_path / "f" / "v.png"
     args = ["--scenario", "rebound_2014", "--seeds", "1", "--jobs", "1", "--resamples", "0"]
@@ -251,6 +252,7 @@ def test_by_form_table_groups_pairs_by_their_2012_form():
     assert table.loc[2, "model_ties_or_frameworks"] == pytest.approx(0.5)
 
 
+@pytest.mark.slow
 def test_set_passes_overrides_to_the_runs_and_refuses_a_bad_one():
     plain = study.simulate("rebound_2014", 1, last_year=2013)
     none = study.simulate("rebound_2014", 1, last_year=2013, extra=["params.thematic_rate=0"])

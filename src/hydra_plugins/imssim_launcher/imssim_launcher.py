@@ -17,6 +17,8 @@ from imssim.runs.launcher import ImssimLauncher as _Launcher
 
 @dataclass
 class ImssimLauncherConf:
+    """The launcher's settings (``hydra.launcher.*``)."""
+
     _target_: str = "hydra_plugins.imssim_launcher.imssim_launcher.ImssimLauncher"
     # processes: -1 every core this process may use, N for N (1: in the launching process)
     n_jobs: int = -1

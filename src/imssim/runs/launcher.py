@@ -38,7 +38,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from hydra._internal.config_loader_impl import ConfigLoaderImpl
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import OverrideType
@@ -54,6 +53,8 @@ from hydra.core.utils import (
 from hydra.plugins.launcher import Launcher
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig, open_dict, read_write
+
+from imssim.runs.hydra_private import apply_plain_overrides
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def split_overrides(
     """`overrides` split into those that need Hydra's composition (a config group, an
     addition, a deletion, a package, a sweep, Hydra's own settings), as given, and the
     plain ``key=value`` changes, parsed, that can be applied to a composed config
-    afterwards with Hydra's ``_apply_overrides_to_config``."""
+    afterwards as Hydra applies them (:func:`apply_overrides`)."""
     parser = parser or OverridesParser.create()
     structural: list[str] = []
     values: list[Any] = []
@@ -103,9 +104,10 @@ def split_overrides(
 
 def apply_overrides(base: DictConfig, values: list[Any]) -> DictConfig:
     """A copy of `base` with plain parsed overrides applied, as Hydra applies them at the
-    end of a composition (the same function: the same result and the same errors)."""
+    end of a composition (the same function: the same result and the same errors; see
+    :mod:`imssim.runs.hydra_private`)."""
     cfg = copy.deepcopy(base)
-    ConfigLoaderImpl._apply_overrides_to_config(values, cfg)
+    apply_plain_overrides(values, cfg)
     return cfg
 
 
@@ -116,18 +118,22 @@ class JobComposer:
     def __init__(self, hydra_context: HydraContext, master: DictConfig) -> None:
         self.loader = hydra_context.config_loader
         self.master = master
-        self.groups = set(master.hydra.runtime.choices.keys())
+        self.groups: dict[str, bool] = dict.fromkeys(master.hydra.runtime.choices, True)
         self.parser = OverridesParser.create()
         self.bases: dict[tuple[str, ...], DictConfig] = {}
 
     def _is_group(self, key: str) -> bool:
-        if key in self.groups:
-            return True
-        repository = getattr(self.loader, "repository", None)
-        try:
-            return bool(repository is not None and repository.group_exists(key))
-        except Exception:  # an unusual search path: let Hydra compose it
-            return True
+        """Whether `key` names a config group (``scenario``, ``hydra/launcher``), asked of
+        Hydra's config loader once per key."""
+        known = self.groups.get(key)
+        if known is None:
+            parent, _, name = key.rpartition("/")
+            try:
+                known = name in self.loader.list_groups(parent)
+            except Exception:  # an unusual search path: let Hydra compose it
+                known = True
+            self.groups[key] = known
+        return known
 
     def split(self, overrides: Sequence[str]) -> tuple[list[str], list[Any]]:
         """The overrides Hydra composes (config groups, additions, deletions) and the
@@ -176,7 +182,7 @@ class _Jobs:
 
     def run(self, idx: int, overrides: Sequence[str]) -> JobReturn:
         try:
-            if self.direct is None:
+            if self.direct is None or self.composer is None:
                 return self._through_hydra(idx, overrides)
             cfg = self.composer.compose(overrides)
             value = self.direct(cfg, list(overrides), self.sweep_dir, idx)
@@ -259,6 +265,9 @@ def _loky_run(jobs: _Jobs, idx: int, overrides: Sequence[str]) -> JobReturn:
 
 
 class ImssimLauncher(Launcher):
+    """Hydra's launcher interface over forked (or loky) worker processes: see the
+    module's description."""
+
     def __init__(self, n_jobs: int = -1, backend: str | None = None) -> None:
         self.n_jobs = n_jobs
         self.backend = backend or default_backend()
@@ -273,6 +282,7 @@ class ImssimLauncher(Launcher):
     def setup(
         self, *, hydra_context: HydraContext, task_function: TaskFunction, config: DictConfig
     ) -> None:
+        """Keep what Hydra hands over before the jobs."""
         self.config = config
         self.task_function = task_function
         self.hydra_context = hydra_context
@@ -280,6 +290,8 @@ class ImssimLauncher(Launcher):
     def launch(
         self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int
     ) -> Sequence[JobReturn]:
+        """Run one batch of jobs, numbered from `initial_job_idx`; their returns, in
+        order."""
         global _JOBS
         assert self.config is not None and self.task_function is not None
         assert self.hydra_context is not None

@@ -44,9 +44,12 @@ def deeper_cuts_go_further(
     deep_cuts: Mapping[int, Tables],
     year: int = MID_YEAR,
 ) -> Verdict:
-    """(b) The dose-response, in median over seeds: deep cuts give more cooperating pairs
-    and a deeper mean form than the announced cuts, which give more than no cuts. (Not
-    more pair-area ties: under deep cuts states give up whole areas, see ODD 7.3.)"""
+    """(b) The dose-response, in median over seeds.
+
+    Deep cuts give more cooperating pairs and a deeper mean form than the announced cuts,
+    which give more than no cuts. (Not more pair-area ties: under deep cuts states give up
+    whole areas, see ODD 7.3.)
+    """
 
     def median(runs: Mapping[int, Tables], column: str) -> float:
         return median_of(at(t.alliance, year)[column].iloc[0] for t in runs.values())

@@ -93,6 +93,7 @@ class ClaimRuns:
         seed: int = 1,
         extra: Mapping[str, Any] | None = None,
     ) -> DictConfig:
+        """The composed config of one of the claims' runs (the study's overrides, then `extra`)."""
         merged = {**self.overrides, **(extra or {})}
         return compose_config(override_args(scenario, policy, seed, merged))
 
@@ -103,17 +104,20 @@ class ClaimRuns:
         seed: int = 1,
         extra: Mapping[str, Any] | None = None,
     ) -> Tables:
+        """The tables of one of the claims' runs, run once and kept."""
         key = (scenario, policy, seed, tuple(sorted((extra or {}).items())))
         if key not in self._tables:
             self._tables[key] = run(self.config(scenario, policy, seed, extra)).tables
         return self._tables[key]
 
     def by_seed(self, seeds: Sequence[int], **kwargs: Any) -> dict[int, Tables]:
+        """The tables of the same run at each seed."""
         return {s: self.tables(seed=s, **kwargs) for s in seeds}
 
     def limits(
         self, seed: int, scenario: str = "austerity_2012", policy: str = "autonomy_test"
     ) -> FormLimits:
+        """The form limits of the focal state under a policy, at one seed, computed once."""
         key = (scenario, policy, seed)
         if key not in self._limits:
             self._limits[key] = focal_form_limits(self.config(scenario, policy, seed))

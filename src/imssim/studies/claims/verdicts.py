@@ -39,6 +39,7 @@ class Check:
 
     @property
     def holds(self) -> bool:
+        """Whether the comparison holds."""
         return bool(_OPS[self.op](self.left, self.right))
 
     @property
@@ -70,10 +71,12 @@ class Verdict:
 
     @property
     def holds(self) -> bool:
+        """Whether every check of the claim holds."""
         return all(c.holds for c in self.checks)
 
     @property
     def failed(self) -> tuple[Check, ...]:
+        """The checks that do not hold."""
         return tuple(c for c in self.checks if not c.holds)
 
     @property

@@ -69,7 +69,7 @@ class StudyFailed(ImssimError):
 
 
 class Evaluator:
-    """Turns a study's samples into outcomes, in three steps:
+    """Turns a study's samples into outcomes, in three steps.
 
     - :meth:`plan` (main process): one row per sample and replicate, with the id of the
       run that evaluates it (samples with equal values may share a run);
