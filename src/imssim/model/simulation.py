@@ -25,7 +25,6 @@ from a :class:`~imssim.config.Config` and returns its tables.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 
 import mesa
@@ -306,7 +305,7 @@ class CooperationModel(mesa.Model):
         for step in steps:
             target = self.nato if step.institution == "nato" else self.eu
             target[step.states] = step.join
-        w = dataclasses.replace(self.world, nato=self.nato.copy(), eu=self.eu.copy())
+        w = self.world.with_memberships(self.nato.copy(), self.eu.copy())
         self.criteria = static_criteria(w, self.params)
         self.rules.distance = self.criteria.distance
         self.rules.comember = self.criteria.comember

@@ -52,7 +52,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from imssim.world.loader import CULTURE_COLUMNS, DATA_DIR, World, load_world
+from imssim.world.loader import CULTURE_COLUMNS, DATA_DIR, load_world
+from imssim.world.world import World
 
 GDP_SIGMA = 0.25  # lognormal spread of a copy's GDP around its prototype's
 SHARE_SIGMA = 0.15  # lognormal spread of the defence share of GDP

@@ -24,7 +24,7 @@ from imssim.present.run_data import (
 )
 from imssim.present.summary import RING_ORDER, ring_transitions, state_name
 from imssim.runs.folders import RunFolder
-from imssim.world.loader import REGIONS
+from imssim.world.world import REGIONS
 
 REGION_WORDS = {
     "north": "north",
