@@ -46,19 +46,25 @@ class Framework:
 class _InPart[T]:
     """A world attribute kept in one of the world's parts: ``World.iso3`` reads
     ``world.states.iso3`` (``_InPart("ties", "a")`` under the name ``tie_a`` reads
-    ``world.ties.a``), so that the model keeps its flat names."""
+    ``world.ties.a``), so that the model keeps its flat names. Like
+    :func:`functools.cached_property`, the first read stores the value on the world, so
+    that later reads cost what a plain attribute costs (the parts are frozen)."""
 
-    def __init__(self, part: str, name: str = "") -> None:
+    def __init__(self, part: str, field: str = "") -> None:
         self.part = part
-        self.name = name
+        self.field = field
+        self.name = field
 
     def __set_name__(self, owner: type, name: str) -> None:
-        self.name = self.name or name
+        self.name = name
+        self.field = self.field or name
 
     def __get__(self, world: object, owner: type | None = None) -> T:
         if world is None:  # looked up on the class itself
             return self  # type: ignore[return-value]
-        return getattr(getattr(world, self.part), self.name)
+        value = getattr(getattr(world, self.part), self.field)
+        world.__dict__[self.name] = value
+        return value
 
 
 @dataclass(frozen=True)
