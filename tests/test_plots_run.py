@@ -21,7 +21,7 @@ from imssim.present.plots.writer import INDEX_FILE, make_run_figures
 from imssim.present.run_data import resolve_choices
 from imssim.present.summary import ring_members, ring_transitions
 from imssim.runs.folders import RunFolder
-from imssim.world.loader import REGIONS
+from imssim.world.world import REGIONS
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from imssim.config import to_config
+from imssim.config import Config, to_config
 from imssim.model.simulation import CooperationModel
 from imssim.world import load_world
 
@@ -60,6 +60,17 @@ def _median_seconds(fn, repeats: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Entry point of ``imssim-bench``: the default run's costs, or with ``--sweep`` the
+    costs of sweeps and larger worlds."""
+    args = bench_parser().parse_args(argv)
+    if args.sweep:
+        bench_sweep(args)
+        return
+    bench_run(args)
+
+
+def bench_parser() -> argparse.ArgumentParser:
+    """The command line of ``imssim-bench``."""
     parser = argparse.ArgumentParser(prog="imssim-bench", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7, help="repeats per figure (median)")
     parser.add_argument(
@@ -80,6 +91,12 @@ def main(argv: list[str] | None = None) -> None:
         help="also time the whole imssim command (run, counterfactual, summary, figures)"
         " after its imports",
     )
+    _sweep_arguments(parser)
+    return parser
+
+
+def _sweep_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``--sweep``, in their own group."""
     sweep = parser.add_argument_group("sweeps and scaling (--sweep)")
     sweep.add_argument(
         "--sweep",
@@ -117,10 +134,11 @@ def main(argv: list[str] | None = None) -> None:
     sweep.add_argument(
         "--target-seconds", type=float, default=TARGET_SECONDS, metavar="S", help="(default 30)"
     )
-    args = parser.parse_args(argv)
-    if args.sweep:
-        bench_sweep(args)
-        return
+
+
+def bench_run(args: argparse.Namespace) -> None:
+    """The default run's costs: world load, model construction, one year, tables, the
+    whole run; with ``--figures`` each figure, with ``--command`` the whole command."""
     started = time.perf_counter()
     world = load_world()
     load_s = time.perf_counter() - started
@@ -301,9 +319,6 @@ def _imssim_sweep(
 
 def bench_sweep(args: argparse.Namespace) -> None:
     """The sections of ``imssim-bench --sweep``, each printed as it finishes."""
-    from imssim.config.compose import compose_config
-    from imssim.runs.api import run
-
     cells = dict(GRID, seed=tuple(range(1, args.seeds + 1)))
     n_runs = _grid_size(cells)
     grid = " x ".join(f"{len(values)} {key}s" for key, values in cells.items())
@@ -313,8 +328,23 @@ def bench_sweep(args: argparse.Namespace) -> None:
         f" the grid: {grid} ({n_runs} runs)"
     )
     print(f"  grid: {' '.join(_grid_overrides(cells))}", flush=True)
+    cfg = _sweep_in_process(cells)
+    batch = None if args.no_batch_run else _sweep_batch_run(cells, n_runs)
+    if not args.no_cli:
+        _sweep_cli(cells, n_runs, args.seeds, batch)
+    if not args.no_parallel:
+        _sweep_parallel(cells)
+    if not args.no_scaling:
+        _sweep_scaling(args, cfg.start_year)
+    print(f"  (load average now {_load()})", flush=True)
 
-    # 1 one run in this process, and the grid run one after the other
+
+def _sweep_in_process(cells: dict) -> Config:
+    """Section 1: one run in this process, and the grid run one after the other; returns
+    the command line's default config."""
+    from imssim.config.compose import compose_config
+    from imssim.runs.api import run
+
     world = load_world()
     cfg = to_config(compose_config(["counterfactual=none"]))
     run(cfg, world=world)  # warm up
@@ -335,114 +365,121 @@ def bench_sweep(args: argparse.Namespace) -> None:
         run(c, world=world)
     loop = time.perf_counter() - started
     print(f"  the grid in a loop (configs composed beforehand): {loop:.2f} s", flush=True)
+    return cfg
 
-    # 2 mesa.batch_run
-    batch = None
-    if not args.no_batch_run:
-        from imssim.runs.batch_run import batch_run_grid
 
-        started = time.perf_counter()
-        rows = batch_run_grid(cells["scenario"], cells["policy"], cells["seed"], number_processes=1)
-        batch = time.perf_counter() - started
-        finals = {row["RunId"] for row in rows}
+def _sweep_batch_run(cells: dict, n_runs: int) -> float:
+    """Section 2: the grid through ``mesa.batch_run`` in one process; returns its seconds."""
+    from imssim.runs.batch_run import batch_run_grid
+
+    started = time.perf_counter()
+    rows = batch_run_grid(cells["scenario"], cells["policy"], cells["seed"], number_processes=1)
+    batch = time.perf_counter() - started
+    finals = {row["RunId"] for row in rows}
+    print(
+        f"mesa.batch_run (imssim.runs.batch_run.BatchRunModel, 1 process): {batch:.2f} s,"
+        f" {batch / n_runs:.2f} s a run ({len(finals)} runs; config composed in each)",
+        flush=True,
+    )
+    return batch
+
+
+def _sweep_cli(cells: dict, n_runs: int, seeds: int, batch: float | None) -> None:
+    """Section 3: the grid through ``imssim -m`` with its default launcher, one job a run
+    and as jobs of `seeds` replicates, against ``mesa.batch_run`` (`batch` seconds)."""
+    took, error = _imssim_sweep(["counterfactual=none"], grid=cells)
+    if took is None:
+        print(f"imssim -m (default launcher): failed: {error}", flush=True)
+    else:
+        line = f"imssim -m (default launcher): {took:.2f} s, {took / n_runs:.2f} s a job"
+        if batch is not None:
+            line += f"; batch_run / imssim = {batch / took:.2f}"
+            line += " (imssim faster)" if batch > took else " (batch_run faster)"
+        print(line, flush=True)
         print(
-            f"mesa.batch_run (imssim.runs.batch_run.BatchRunModel, 1 process): {batch:.2f} s,"
-            f" {batch / n_runs:.2f} s a run ({len(finals)} runs; config composed in each)",
+            "  (the same runs, no counterfactual; each job also starts a process's"
+            " share of the launcher, composes its config and writes its run folder)",
             flush=True,
         )
+    # the same number of runs as 4 jobs of 3 replicates (spawned seeds)
+    reps, error = _imssim_sweep(
+        ["counterfactual=none", "seed=1", f"replicates={seeds}"], seeds=False, grid=cells
+    )
+    if reps is not None:
+        line = f"  as {n_runs // seeds} jobs x replicates={seeds}: {reps:.2f} s"
+        if batch is not None:
+            line += f"; batch_run / imssim = {batch / reps:.2f}"
+        print(line, flush=True)
 
-    # 3 imssim -m with its default launcher
-    if not args.no_cli:
-        took, error = _imssim_sweep(["counterfactual=none"], grid=cells)
-        if took is None:
-            print(f"imssim -m (default launcher): failed: {error}", flush=True)
-        else:
-            line = f"imssim -m (default launcher): {took:.2f} s, {took / n_runs:.2f} s a job"
-            if batch is not None:
-                line += f"; batch_run / imssim = {batch / took:.2f}"
-                line += " (imssim faster)" if batch > took else " (batch_run faster)"
-            print(line, flush=True)
-            print(
-                "  (the same runs, no counterfactual; each job also starts a process's"
-                " share of the launcher, composes its config and writes its run folder)",
-                flush=True,
-            )
-        # the same number of runs as 4 jobs of 3 replicates (spawned seeds)
-        reps, error = _imssim_sweep(
-            ["counterfactual=none", "seed=1", f"replicates={args.seeds}"], seeds=False, grid=cells
-        )
-        if reps is not None:
-            line = f"  as {n_runs // args.seeds} jobs x replicates={args.seeds}: {reps:.2f} s"
-            if batch is not None:
-                line += f"; batch_run / imssim = {batch / reps:.2f}"
-            print(line, flush=True)
 
-    # 4 parallel efficiency with the default launcher; Hydra's joblib launcher beside it
-    if not args.no_parallel:
-        none = "counterfactual=none"
-        t1, error1 = _imssim_sweep(["hydra.launcher.n_jobs=1", none], grid=cells)
-        t2, error2 = _imssim_sweep(["hydra.launcher.n_jobs=2", none], grid=cells)
-        if t1 is None or t2 is None:
-            print(f"imssim -m, 1 and 2 processes: failed: {error1 or error2}", flush=True)
-        else:
-            print(
-                f"imssim -m (default launcher): n_jobs=1 {t1:.2f} s, n_jobs=2 {t2:.2f} s;"
-                f" speed-up {t1 / t2:.2f}, parallel efficiency T1 / (2 x T2) = {t1 / (2 * t2):.2f}",
-                flush=True,
-            )
-        j1, error1 = _imssim_sweep(
-            ["hydra/launcher=joblib", "hydra.launcher.n_jobs=1", none], grid=cells
-        )
-        j2, error2 = _imssim_sweep(
-            ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2", none], grid=cells
-        )
-        if j1 is None or j2 is None:
-            print(f"imssim -m, joblib launcher: failed: {error1 or error2}", flush=True)
-        else:
-            line = f"  Hydra's joblib launcher: n_jobs=1 {j1:.2f} s, n_jobs=2 {j2:.2f} s"
-            if t2 is not None:
-                line += f"; default / joblib on 2 processes = {t2 / j2:.2f}"
-            print(line, flush=True)
-
-    # 5 synthetic worlds
-    if not args.no_scaling:
-        from imssim.world.synthetic import synthetic_world
-
+def _sweep_parallel(cells: dict) -> None:
+    """Section 4: parallel efficiency with the default launcher on 1 and 2 processes;
+    Hydra's joblib launcher beside it."""
+    none = "counterfactual=none"
+    t1, error1 = _imssim_sweep(["hydra.launcher.n_jobs=1", none], grid=cells)
+    t2, error2 = _imssim_sweep(["hydra.launcher.n_jobs=2", none], grid=cells)
+    if t1 is None or t2 is None:
+        print(f"imssim -m, 1 and 2 processes: failed: {error1 or error2}", flush=True)
+    else:
         print(
-            f"synthetic worlds (imssim.world.synthetic, seed 0), the command line's default,"
-            f" median of {args.years} years:",
+            f"imssim -m (default launcher): n_jobs=1 {t1:.2f} s, n_jobs=2 {t2:.2f} s;"
+            f" speed-up {t1 / t2:.2f}, parallel efficiency T1 / (2 x T2) = {t1 / (2 * t2):.2f}",
             flush=True,
         )
-        sizes, per_year = [], []
-        for n in args.sizes:
-            world_n = synthetic_world(n, seed=0)
-            step, build = seconds_per_year(world_n, args.years)
-            sizes.append(n)
-            per_year.append(step)
-            print(
-                f"  {n:5d} states: {step:8.3f} s a year (model built in {build:.2f} s;"
-                f" {len(world_n.tie_a)} ties of 2012, {len(world_n.frameworks)} frameworks)",
-                flush=True,
-            )
-        if len(sizes) >= 2:
-            print(
-                f"  seconds a year grow as states^{growth_exponent(sizes, per_year):.2f}"
-                f" (least squares on log-log, {min(sizes)}-{max(sizes)} states)",
-                flush=True,
-            )
-        states, years = args.target
-        world_n = synthetic_world(states, seed=0)
-        big = to_config(
-            compose_config(["counterfactual=none", f"end_year={cfg.start_year + years}"])
-        )
-        started = time.perf_counter()
-        result = run(big, world=world_n)
-        took = time.perf_counter() - started
-        verdict = "under" if took < args.target_seconds else "OVER"
+    j1, error1 = _imssim_sweep(
+        ["hydra/launcher=joblib", "hydra.launcher.n_jobs=1", none], grid=cells
+    )
+    j2, error2 = _imssim_sweep(
+        ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2", none], grid=cells
+    )
+    if j1 is None or j2 is None:
+        print(f"imssim -m, joblib launcher: failed: {error1 or error2}", flush=True)
+    else:
+        line = f"  Hydra's joblib launcher: n_jobs=1 {j1:.2f} s, n_jobs=2 {j2:.2f} s"
+        if t2 is not None:
+            line += f"; default / joblib on 2 processes = {t2 / j2:.2f}"
+        print(line, flush=True)
+
+
+def _sweep_scaling(args: argparse.Namespace, start_year: int) -> None:
+    """Section 5: seconds a year of synthetic worlds of ``--sizes`` states, their growth
+    exponent, and the ``--target`` run against ``--target-seconds``."""
+    from imssim.config.compose import compose_config
+    from imssim.runs.api import run
+    from imssim.world.synthetic import synthetic_world
+
+    print(
+        f"synthetic worlds (imssim.world.synthetic, seed 0), the command line's default,"
+        f" median of {args.years} years:",
+        flush=True,
+    )
+    sizes, per_year = [], []
+    for n in args.sizes:
+        world_n = synthetic_world(n, seed=0)
+        step, build = seconds_per_year(world_n, args.years)
+        sizes.append(n)
+        per_year.append(step)
         print(
-            f"  {states} states x {years} years (built, run and tabled): {took:.1f} s,"
-            f" {verdict} the {args.target_seconds:g} s target"
-            f" ({len(result.tables.pairs)} pair rows)",
+            f"  {n:5d} states: {step:8.3f} s a year (model built in {build:.2f} s;"
+            f" {len(world_n.tie_a)} ties of 2012, {len(world_n.frameworks)} frameworks)",
             flush=True,
         )
-    print(f"  (load average now {_load()})", flush=True)
+    if len(sizes) >= 2:
+        print(
+            f"  seconds a year grow as states^{growth_exponent(sizes, per_year):.2f}"
+            f" (least squares on log-log, {min(sizes)}-{max(sizes)} states)",
+            flush=True,
+        )
+    states, years = args.target
+    world_n = synthetic_world(states, seed=0)
+    big = to_config(compose_config(["counterfactual=none", f"end_year={start_year + years}"]))
+    started = time.perf_counter()
+    result = run(big, world=world_n)
+    took = time.perf_counter() - started
+    verdict = "under" if took < args.target_seconds else "OVER"
+    print(
+        f"  {states} states x {years} years (built, run and tabled): {took:.1f} s,"
+        f" {verdict} the {args.target_seconds:g} s target"
+        f" ({len(result.tables.pairs)} pair rows)",
+        flush=True,
+    )

@@ -22,7 +22,6 @@ trust that follow from them.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,7 +65,7 @@ def institutions(
         nato, eu = world.nato.copy(), world.eu.copy()
         criteria = static_criteria(world, p)
     else:
-        criteria = static_criteria(dataclasses.replace(world, nato=nato.copy(), eu=eu.copy()), p)
+        criteria = static_criteria(world.with_memberships(nato.copy(), eu.copy()), p)
     return Institutions(nato, eu, criteria, base_trust(criteria.comember, p))
 
 

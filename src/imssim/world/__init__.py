@@ -4,6 +4,7 @@ The data files live in ``imssim/world/data`` with a README of their sources;
 :func:`load_world` reads and validates them into a :class:`World` of numpy arrays.
 """
 
-from imssim.world.loader import DATA_DIR, Framework, World, load_world
+from imssim.world.loader import DATA_DIR, load_world
+from imssim.world.world import Framework, World
 
 __all__ = ["DATA_DIR", "Framework", "World", "load_world"]

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from imssim.errors import WorldDataError
+from imssim.world.world import (
+    REGIONS,
+    Catalogue,
+    Economy,
+    Framework,
+    Holdings,
+    States,
+    Ties,
+    World,
+)
 
 DATA_DIR = Path(__file__).with_name("data")
 ECONOMY_YEAR = 2011  # the latest full year of figures when the note was written (2012)
 
-REGIONS = ("north", "west", "south", "east", "north_america", "other")
 CULTURE_COLUMNS = (
     "culture_atlanticism",
     "culture_expeditionary",
@@ -68,125 +77,6 @@ _REQUIRED = {
         "cow_milper_thousand",
     ),
 }
-
-
-@dataclass(frozen=True)
-class Framework:
-    """A multilateral framework (EATC, the C-17 consortium ...) in one capability area."""
-
-    id: str
-    name: str
-    area: int
-    form: int
-    eligibility: str
-    members: np.ndarray  # bool[N], membership in 2012
-    since: int
-    fixed: bool  # membership follows NATO or the EU (the baseline frameworks): no choice
-    purpose: str = "cooperation"  # see PURPOSES
-    lead: int = -1  # the lead (framework) nation, -1: none
-    until: int = 0  # last year of a rotation or fixed lifetime; 0: open-ended
-    capable: np.ndarray | None = None  # bool[N]: states able to take part (None: all)
-
-    def open_to(self, nato: np.ndarray, eu: np.ndarray) -> np.ndarray:
-        """bool[N]: the states that may be members, given this year's memberships."""
-        ok = {"nato": nato, "eu": eu, "nato_or_eu": nato | eu}.get(
-            self.eligibility, np.ones_like(nato)
-        )
-        return ok if self.capable is None else ok & self.capable
-
-
-@dataclass(frozen=True)
-class World:
-    """The default world as arrays indexed by state (N) and capability area (A)."""
-
-    iso3: tuple[str, ...]
-    names: tuple[str, ...]
-    region: np.ndarray  # str[N]
-    nato: np.ndarray  # bool[N]
-    eu: np.ndarray  # bool[N]
-    groups: dict[str, np.ndarray]  # group -> bool[N]
-    lat: np.ndarray
-    lon: np.ndarray
-    culture: np.ndarray  # float[N, 4] in [0, 1]
-    gdp: np.ndarray  # 2011 GDP, billion current US$
-    milex_share: np.ndarray  # 2011 military expenditure as a fraction of GDP
-    milex_share_source: tuple[str, ...]
-    population: np.ndarray
-    personnel: np.ndarray  # thousands (COW), NaN where missing
-    areas: tuple[str, ...]
-    area_labels: tuple[str, ...]
-    requirement: np.ndarray  # float[A], alliance need as a ratio to 2011 holdings
-    level: np.ndarray  # int[N, A], capability levels 0-5
-    families: tuple[str, ...]
-    family_area: np.ndarray  # int[E]
-    equipment: np.ndarray  # bool[N, E]
-    core: np.ndarray  # bool[N, A], the sovereign core
-    tie_a: np.ndarray  # int[T]
-    tie_b: np.ndarray
-    tie_area: np.ndarray
-    tie_form: np.ndarray
-    tie_since: np.ndarray
-    frameworks: tuple[Framework, ...]
-    reference: pd.DataFrame  # the 2005-2017 figures the economy is taken from
-    # observed defence shares of GDP (fractions) by year, NaN where not observed;
-    # rows: observed_years, columns: states (empty when the world has no milex_shares.csv)
-    observed_years: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
-    observed_share: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
-
-    @property
-    def n_states(self) -> int:
-        return len(self.iso3)
-
-    @property
-    def name_of(self) -> dict[str, str]:
-        """State name by ISO3 code."""
-        return dict(zip(self.iso3, self.names, strict=True))
-
-    @property
-    def area_label_of(self) -> dict[str, str]:
-        """Capability area label by area id."""
-        return dict(zip(self.areas, self.area_labels, strict=True))
-
-    @property
-    def n_areas(self) -> int:
-        return len(self.areas)
-
-    @property
-    def budget(self) -> np.ndarray:
-        """2011 defence budget, billion current US$ (GDP x military expenditure share)."""
-        return self.gdp * self.milex_share
-
-    def index(self, iso3: str) -> int:
-        """Position of a state; unknown codes raise a one-line error."""
-        try:
-            return self.iso3.index(iso3)
-        except ValueError:
-            raise WorldDataError(f"unknown state code {iso3!r}") from None
-
-    def selector(self, names: list[str] | tuple[str, ...] | str) -> np.ndarray:
-        """bool[N] for 'all', a region, nato/eu, a regional group or ISO3 codes."""
-        if isinstance(names, str):
-            names = [names]
-        mask = np.zeros(self.n_states, dtype=bool)
-        for name in names:
-            if name == "all":
-                mask[:] = True
-            elif name in REGIONS:
-                mask |= self.region == name
-            elif name == "nato":
-                mask |= self.nato
-            elif name == "eu":
-                mask |= self.eu
-            elif name in self.groups:
-                mask |= self.groups[name]
-            elif name in self.iso3:
-                mask[self.iso3.index(name)] = True
-            else:
-                known = ", ".join(("all", *REGIONS, "nato", "eu", *sorted(self.groups)))
-                raise WorldDataError(
-                    f"unknown state or group {name!r} (use ISO3 codes or one of: {known})"
-                )
-        return mask
 
 
 def _read(data_dir: Path, name: str) -> pd.DataFrame:
@@ -256,11 +146,26 @@ def _check_codes(values: list[str], known: tuple[str, ...], what: str, file: str
 
 @lru_cache(maxsize=8)
 def load_world(data_dir: str | Path | None = None) -> World:
-    """Load and validate the world data (the packaged default when `data_dir` is None)."""
+    """Load and validate the world data (the packaged default when `data_dir` is None).
+
+    Each file is read and checked in turn (a broken one raises a one-line
+    :class:`~imssim.errors.WorldDataError` naming it), then each part of the world is
+    derived from it."""
     data_dir = DATA_DIR if data_dir is None else Path(data_dir)
     if not data_dir.is_dir():
         raise WorldDataError(f"world data folder not found: {data_dir}")
+    catalogue = _read_catalogue(data_dir)
+    states_df = _read(data_dir, "states.csv")
+    states = _states(states_df)
+    holdings = _read_holdings(data_dir, states_df, states.iso3, catalogue)
+    ties = _read_ties(data_dir, states.iso3, catalogue.areas)
+    frameworks = _read_frameworks(data_dir, states.iso3, catalogue, holdings.equipment)
+    economy = _read_economy(data_dir, states.iso3)
+    return World(catalogue, states, holdings, ties, frameworks, economy)
 
+
+def _read_catalogue(data_dir: Path) -> Catalogue:
+    """The capability areas (areas.csv) and equipment families (equipment.csv)."""
     areas_df = _read(data_dir, "areas.csv")
     areas = tuple(str(a) for a in areas_df["area"])
     if len(set(areas)) != len(areas):
@@ -268,13 +173,21 @@ def load_world(data_dir: str | Path | None = None) -> World:
     requirement = _numeric(areas_df, "alliance_requirement", "areas.csv")
     if (requirement <= 0).any():
         raise WorldDataError("areas.csv: alliance_requirement must be > 0")
-
     eq_df = _read(data_dir, "equipment.csv")
     families = tuple(str(f) for f in eq_df["family"])
     _check_codes(list(eq_df["area"].astype(str)), areas, "area", "equipment.csv")
     family_area = np.array([areas.index(str(a)) for a in eq_df["area"]], dtype=int)
+    return Catalogue(
+        areas=areas,
+        area_labels=tuple(str(x) for x in areas_df["label"]),
+        requirement=requirement,
+        families=families,
+        family_area=family_area,
+    )
 
-    st = _read(data_dir, "states.csv")
+
+def _states(st: pd.DataFrame) -> States:
+    """The states of states.csv: codes, names, region, memberships, place and culture."""
     iso3 = tuple(str(c) for c in st["iso3"])
     if len(set(iso3)) != len(iso3):
         raise WorldDataError("states.csv: duplicate iso3 codes")
@@ -294,6 +207,16 @@ def load_world(data_dir: str | Path | None = None) -> World:
     culture = np.column_stack([_numeric(st, c, "states.csv") for c in CULTURE_COLUMNS])
     if ((culture < 0) | (culture > 1)).any():
         raise WorldDataError("states.csv: culture values must be in [0, 1]")
+    names = tuple(str(n) for n in st["name"])
+    return States(iso3, names, region, nato, eu, groups, lat, lon, culture)
+
+
+def _read_holdings(
+    data_dir: Path, st: pd.DataFrame, iso3: tuple[str, ...], catalogue: Catalogue
+) -> Holdings:
+    """Each state's equipment and sovereign core (states.csv) and capability levels
+    (capabilities.csv)."""
+    areas, families = catalogue.areas, catalogue.families
     equipment = np.zeros((len(iso3), len(families)), dtype=bool)
     core = np.zeros((len(iso3), len(areas)), dtype=bool)
     for i, (eq_cell, core_cell) in enumerate(
@@ -305,7 +228,11 @@ def load_world(data_dir: str | Path | None = None) -> World:
         cr = _split(core_cell)
         _check_codes(cr, areas, "area", "states.csv")
         core[i, [areas.index(a) for a in cr]] = True
+    return Holdings(level=_read_levels(data_dir, iso3, areas), equipment=equipment, core=core)
 
+
+def _read_levels(data_dir: Path, iso3: tuple[str, ...], areas: tuple[str, ...]) -> np.ndarray:
+    """int[N, A]: the capability levels 0-5 of capabilities.csv, in the states' order."""
     cap = _read(data_dir, "capabilities.csv")
     missing_areas = [a for a in areas if a not in cap.columns]
     if missing_areas:
@@ -323,7 +250,11 @@ def load_world(data_dir: str | Path | None = None) -> World:
     if (level.sum(axis=1) == 0).any():
         empty = [iso3[i] for i in np.flatnonzero(level.sum(axis=1) == 0)]
         raise WorldDataError(f"capabilities.csv: {', '.join(empty)} hold no capability at all")
+    return level
 
+
+def _read_ties(data_dir: Path, iso3: tuple[str, ...], areas: tuple[str, ...]) -> Ties:
+    """The bilateral ties of 2012 (ties_2012.csv), each pair and area at most once."""
     ties = _read(data_dir, "ties_2012.csv")
     for col in ("a", "b"):
         _check_codes(list(ties[col].astype(str)), iso3, "state", "ties_2012.csv")
@@ -343,100 +274,104 @@ def load_world(data_dir: str | Path | None = None) -> World:
             raise WorldDataError(f"ties_2012.csv: duplicate tie {iso3[a]}-{iso3[b]} in {areas[ar]}")
         keys.add(key)
     tie_since = _numeric(ties, "since", "ties_2012.csv").astype(int)
+    return Ties(a=tie_a, b=tie_b, area=tie_area, form=tie_form.astype(int), since=tie_since)
 
+
+def _read_frameworks(
+    data_dir: Path, iso3: tuple[str, ...], catalogue: Catalogue, equipment: np.ndarray
+) -> tuple[Framework, ...]:
+    """The multilateral frameworks of frameworks.csv, each row checked in turn."""
     fw_df = _read(data_dir, "frameworks.csv")
-    frameworks = []
-    for row in fw_df.itertuples(index=False):
-        fid = str(row.id)
-        _check_codes([str(row.area)], areas, "area", f"frameworks.csv ({fid})")
-        if str(row.eligibility) not in ELIGIBILITIES:
-            raise WorldDataError(f"frameworks.csv ({fid}): unknown eligibility {row.eligibility!r}")
-        members = _split(row.members)
-        _check_codes(members, iso3, "state", f"frameworks.csv ({fid})")
-        mask = np.zeros(len(iso3), dtype=bool)
-        mask[[iso3.index(m) for m in members]] = True
-        try:
-            form = int(row.form)
-            since = int(row.since)
-            fixed = bool(int(row.fixed))
-        except (TypeError, ValueError):
-            raise WorldDataError(
-                f"frameworks.csv ({fid}): form, since and fixed must be integers"
-            ) from None
-        if not 1 <= form <= 6:
-            raise WorldDataError(f"frameworks.csv ({fid}): form must be 1-6")
-        purpose = _cell(row, "purpose") or "cooperation"
-        if purpose not in (*PURPOSES, "cooperation"):
-            raise WorldDataError(f"frameworks.csv ({fid}): unknown purpose {purpose!r}")
-        lead_code = _cell(row, "lead")
-        if lead_code:
-            _check_codes([lead_code], iso3, "lead state", f"frameworks.csv ({fid})")
-            if lead_code not in members:
-                raise WorldDataError(f"frameworks.csv ({fid}): lead {lead_code} is not a member")
-        until_cell = _cell(row, "until")
-        try:
-            until = int(float(until_cell)) if until_cell else 0
-        except ValueError:
-            raise WorldDataError(
-                f"frameworks.csv ({fid}): until must be a year (got {until_cell!r})"
-            ) from None
-        if until and until < since:
-            raise WorldDataError(f"frameworks.csv ({fid}): until {until} lies before since")
-        capable = _capable(_split(_cell(row, "requires")), fid, iso3, families, equipment)
-        if capable is not None:
-            # the record's members stay able (Portugal kept its NAHEMA seat after
-            # cancelling its NH90 order in 2012); the requirement binds newcomers
-            capable = capable | mask
-        frameworks.append(
-            Framework(
-                fid,
-                str(row.name),
-                areas.index(str(row.area)),
-                form,
-                str(row.eligibility),
-                mask,
-                since,
-                fixed,
-                purpose=purpose,
-                lead=iso3.index(lead_code) if lead_code else -1,
-                until=until,
-                capable=capable,
-            )
-        )
+    return tuple(
+        _framework(row, iso3, catalogue, equipment) for row in fw_df.itertuples(index=False)
+    )
 
+
+def _framework(
+    row: Any, iso3: tuple[str, ...], catalogue: Catalogue, equipment: np.ndarray
+) -> Framework:
+    """One row of frameworks.csv as a :class:`Framework`."""
+    areas = catalogue.areas
+    fid = str(row.id)
+    _check_codes([str(row.area)], areas, "area", f"frameworks.csv ({fid})")
+    if str(row.eligibility) not in ELIGIBILITIES:
+        raise WorldDataError(f"frameworks.csv ({fid}): unknown eligibility {row.eligibility!r}")
+    members = _split(row.members)
+    _check_codes(members, iso3, "state", f"frameworks.csv ({fid})")
+    mask = np.zeros(len(iso3), dtype=bool)
+    mask[[iso3.index(m) for m in members]] = True
+    form, since, fixed = _framework_numbers(row, fid)
+    purpose = _cell(row, "purpose") or "cooperation"
+    if purpose not in (*PURPOSES, "cooperation"):
+        raise WorldDataError(f"frameworks.csv ({fid}): unknown purpose {purpose!r}")
+    lead_code = _cell(row, "lead")
+    if lead_code:
+        _check_codes([lead_code], iso3, "lead state", f"frameworks.csv ({fid})")
+        if lead_code not in members:
+            raise WorldDataError(f"frameworks.csv ({fid}): lead {lead_code} is not a member")
+    until = _framework_until(row, fid, since)
+    capable = _capable(_split(_cell(row, "requires")), fid, iso3, catalogue.families, equipment)
+    if capable is not None:
+        # the record's members stay able (Portugal kept its NAHEMA seat after
+        # cancelling its NH90 order in 2012); the requirement binds newcomers
+        capable = capable | mask
+    return Framework(
+        fid,
+        str(row.name),
+        areas.index(str(row.area)),
+        form,
+        str(row.eligibility),
+        mask,
+        since,
+        fixed,
+        purpose=purpose,
+        lead=iso3.index(lead_code) if lead_code else -1,
+        until=until,
+        capable=capable,
+    )
+
+
+def _framework_numbers(row: Any, fid: str) -> tuple[int, int, bool]:
+    """A framework row's form (1-6), the year it began and whether it is fixed."""
+    try:
+        form = int(row.form)
+        since = int(row.since)
+        fixed = bool(int(row.fixed))
+    except (TypeError, ValueError):
+        raise WorldDataError(
+            f"frameworks.csv ({fid}): form, since and fixed must be integers"
+        ) from None
+    if not 1 <= form <= 6:
+        raise WorldDataError(f"frameworks.csv ({fid}): form must be 1-6")
+    return form, since, fixed
+
+
+def _framework_until(row: Any, fid: str, since: int) -> int:
+    """A framework row's last year (0: open-ended), not before the year it began."""
+    until_cell = _cell(row, "until")
+    try:
+        until = int(float(until_cell)) if until_cell else 0
+    except ValueError:
+        raise WorldDataError(
+            f"frameworks.csv ({fid}): until must be a year (got {until_cell!r})"
+        ) from None
+    if until and until < since:
+        raise WorldDataError(f"frameworks.csv ({fid}): until {until} lies before since")
+    return until
+
+
+def _read_economy(data_dir: Path, iso3: tuple[str, ...]) -> Economy:
+    """The 2011 economy (reference_2005_2017.csv) and the observed defence shares
+    (milex_shares.csv, optional)."""
     ref = _read(data_dir, "reference_2005_2017.csv")
     gdp, share, share_source, population, personnel = _economy(ref, iso3)
     observed_years, observed_share = _observed_shares(data_dir, iso3)
-
-    return World(
-        iso3=iso3,
-        names=tuple(str(n) for n in st["name"]),
-        region=region,
-        nato=nato,
-        eu=eu,
-        groups=groups,
-        lat=lat,
-        lon=lon,
-        culture=culture,
+    return Economy(
         gdp=gdp,
         milex_share=share,
         milex_share_source=share_source,
         population=population,
         personnel=personnel,
-        areas=areas,
-        area_labels=tuple(str(x) for x in areas_df["label"]),
-        requirement=requirement,
-        level=level,
-        families=families,
-        family_area=family_area,
-        equipment=equipment,
-        core=core,
-        tie_a=tie_a,
-        tie_b=tie_b,
-        tie_area=tie_area,
-        tie_form=tie_form.astype(int),
-        tie_since=tie_since,
-        frameworks=tuple(frameworks),
         reference=ref,
         observed_years=observed_years,
         observed_share=observed_share,

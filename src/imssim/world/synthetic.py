@@ -46,13 +46,16 @@ import argparse
 import re
 import string
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import yaml
 
-from imssim.world.loader import CULTURE_COLUMNS, DATA_DIR, World, load_world
+from imssim.world.loader import CULTURE_COLUMNS, DATA_DIR, load_world
+from imssim.world.world import World
 
 GDP_SIGMA = 0.25  # lognormal spread of a copy's GDP around its prototype's
 SHARE_SIGMA = 0.15  # lognormal spread of the defence share of GDP
@@ -120,6 +123,33 @@ def _split(cell: object) -> list[str]:
     return [p.strip() for p in str(cell).split(";") if p.strip()] if isinstance(cell, str) else []
 
 
+@dataclass(frozen=True)
+class _Copies:
+    """Which shipped state (its prototype) each synthetic state copies, and in which copy."""
+
+    codes0: list[str]  # the shipped states' codes
+    proto: np.ndarray  # int[n]: each synthetic state's prototype (a shipped state's index)
+    copy: np.ndarray  # int[n]: its copy (0: the shipped states themselves)
+    codes: list[str]  # the synthetic states' codes
+    where: dict[tuple[int, int], int]  # (prototype, copy) -> synthetic state
+    copies_of: dict[int, list[int]]  # prototype -> the copies holding it
+
+    @property
+    def n(self) -> int:
+        """The number of synthetic states."""
+        return len(self.proto)
+
+    @property
+    def n_copies(self) -> int:
+        """The number of copies of the shipped states (the last one may be partial)."""
+        return int(self.copy.max()) + 1
+
+    @property
+    def index0(self) -> dict[str, int]:
+        """A shipped state's index by its code."""
+        return {c: k for k, c in enumerate(self.codes0)}
+
+
 def synthetic_tables(
     n_states: int, seed: int = 0, base: str | Path | None = None
 ) -> dict[str, pd.DataFrame]:
@@ -133,11 +163,33 @@ def synthetic_tables(
     if not 2 <= n_states <= n0 + len(spare):
         raise ValueError(f"n_states must be 2-{n0 + len(spare)}, got {n_states}")
     rng = np.random.default_rng(np.random.SeedSequence([seed, n_states]))
-    codes0 = [str(c) for c in states["iso3"]]
-    spare = [c for c in spare if c not in set(codes0)]
+    copies = _copies([str(c) for c in states["iso3"]], n_states, spare, rng)
+    st = _states_table(states, shipped["equipment.csv"], copies, rng)
+    capabilities = _capabilities_table(shipped, copies, rng)
+    reference, observed = _economy_tables(shipped, copies, st["name"].to_numpy(str), rng)
+    ties = _ties_table(shipped["ties_2012.csv"], copies, rng)
+    frameworks = _frameworks_table(shipped, st, copies)
+    out = {
+        "areas.csv": shipped["areas.csv"],
+        "equipment.csv": shipped["equipment.csv"],
+        "states.csv": st,
+        "capabilities.csv": capabilities,
+        "ties_2012.csv": ties,
+        "frameworks.csv": frameworks,
+        "reference_2005_2017.csv": reference,
+    }
+    if observed is not None:
+        out["milex_shares.csv"] = observed
+    return out
 
-    # prototypes: copy 0 is the shipped states (a subset keeping the named ones when
-    # fewer are asked for); each further copy a fresh order of all of them
+
+def _copies(
+    codes0: list[str], n_states: int, spare: list[str], rng: np.random.Generator
+) -> _Copies:
+    """The prototypes: copy 0 is the shipped states (a subset keeping the named ones when
+    fewer are asked for); each further copy a fresh order of all of them."""
+    n0 = len(codes0)
+    spare = [c for c in spare if c not in set(codes0)]
     if n_states < n0:
         from imssim.config import Config
 
@@ -154,14 +206,19 @@ def synthetic_tables(
             blocks.append(rng.permutation(n0))
         proto = np.concatenate(blocks)[:n_states]
         copy = np.concatenate([np.full(n0, c) for c in range(len(blocks))])[:n_states]
-    n = len(proto)
     codes = [codes0[p] if c == 0 else spare.pop(0) for p, c in zip(proto, copy, strict=True)]
     where = {(int(p), int(c)): i for i, (p, c) in enumerate(zip(proto, copy, strict=True))}
     copies_of = {p: [c for (q, c) in where if q == p] for p in range(n0)}
+    return _Copies(codes0, proto, copy, codes, where, copies_of)
 
-    # states: the prototype's row, moved a little
-    st = states.iloc[proto].reset_index(drop=True).copy()
-    st["iso3"] = codes
+
+def _states_table(
+    states: pd.DataFrame, equipment: pd.DataFrame, copies: _Copies, rng: np.random.Generator
+) -> pd.DataFrame:
+    """states.csv: each state the prototype's row, moved a little."""
+    n, copy = copies.n, copies.copy
+    st = states.iloc[copies.proto].reset_index(drop=True).copy()
+    st["iso3"] = copies.codes
     st["name"] = [
         name if c == 0 else f"{name} {c + 1}" for name, c in zip(st["name"], copy, strict=True)
     ]
@@ -174,13 +231,25 @@ def synthetic_tables(
     for col in CULTURE_COLUMNS:
         moved = st[col].to_numpy(float) + rng.normal(0, CULTURE_SD, n)
         st[col] = np.clip(moved, 0.0, 1.0).round(3)
-    eq = shipped["equipment.csv"]
-    family_area = dict(zip(eq["family"].astype(str), eq["area"].astype(str), strict=True))
+    st["equipment"] = _swap_equipment(st["equipment"], equipment, rng)
+    st["culture_source"] = "synthetic: the prototype's scores, moved (imssim.world.synthetic)"
+    st["core_source"] = "synthetic: the prototype's sovereign core"
+    st.insert(2, "prototype", [copies.codes0[p] for p in copies.proto])
+    return st
+
+
+def _swap_equipment(
+    cells: pd.Series, equipment: pd.DataFrame, rng: np.random.Generator
+) -> list[str]:
+    """Each state's equipment families, each exchanged now and then for one of its area."""
+    family_area = dict(
+        zip(equipment["family"].astype(str), equipment["area"].astype(str), strict=True)
+    )
     by_area: dict[str, list[str]] = {}
     for fam, area in family_area.items():
         by_area.setdefault(area, []).append(fam)
-    equipment = []
-    for cell in st["equipment"]:
+    swapped = []
+    for cell in cells:
         fams = []
         for fam in _split(cell):
             if rng.random() < EQUIPMENT_SWAP:
@@ -188,38 +257,47 @@ def synthetic_tables(
                 fam = options[int(rng.integers(len(options)))]
             if fam not in fams:
                 fams.append(fam)
-        equipment.append(";".join(fams))
-    st["equipment"] = equipment
-    st["culture_source"] = "synthetic: the prototype's scores, moved (imssim.world.synthetic)"
-    st["core_source"] = "synthetic: the prototype's sovereign core"
-    st.insert(2, "prototype", [codes0[p] for p in proto])
+        swapped.append(";".join(fams))
+    return swapped
 
-    # capability levels: each held area one level up or down now and then
-    cap = shipped["capabilities.csv"].set_index("iso3").loc[codes0].reset_index()
+
+def _capabilities_table(
+    shipped: dict[str, pd.DataFrame], copies: _Copies, rng: np.random.Generator
+) -> pd.DataFrame:
+    """capabilities.csv: each held area one level up or down now and then."""
+    cap = shipped["capabilities.csv"].set_index("iso3").loc[copies.codes0].reset_index()
     areas = [str(a) for a in shipped["areas.csv"]["area"]]
-    levels = cap[areas].to_numpy(int)[proto]
+    levels = cap[areas].to_numpy(int)[copies.proto]
     move = rng.choice([-1, 0, 1], p=[LEVEL_MOVE, 1 - 2 * LEVEL_MOVE, LEVEL_MOVE], size=levels.shape)
     levels = np.where(levels > 0, np.clip(levels + move, 1, 5), 0)
     capabilities = pd.DataFrame(levels, columns=areas)
-    capabilities.insert(0, "iso3", codes)
+    capabilities.insert(0, "iso3", copies.codes)
     capabilities["source"] = "synthetic: the prototype's levels, moved"
+    return capabilities
 
-    # economy: GDP and the defence share scaled per state, every year alike
-    g = _lognormal(rng, GDP_SIGMA, n)
-    s = _lognormal(rng, SHARE_SIGMA, n)
-    codes_arr, names_arr = np.array(codes), st["name"].to_numpy(str)
 
-    def per_state(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-        """The prototype's rows of `frame` for every state (and whose they are)."""
-        rows_of = frame.groupby("iso3", sort=False).indices
-        rows = [rows_of.get(codes0[p], np.zeros(0, dtype=int)) for p in proto]
-        owner = np.repeat(np.arange(n), [len(r) for r in rows])
-        out = frame.iloc[np.concatenate(rows)].reset_index(drop=True)
-        out["iso3"] = codes_arr[owner]
-        return out, owner
+def _per_state(frame: pd.DataFrame, copies: _Copies) -> tuple[pd.DataFrame, np.ndarray]:
+    """The prototype's rows of `frame` for every state (and whose they are)."""
+    rows_of = frame.groupby("iso3", sort=False).indices
+    rows = [rows_of.get(copies.codes0[p], np.zeros(0, dtype=int)) for p in copies.proto]
+    owner = np.repeat(np.arange(copies.n), [len(r) for r in rows])
+    out = frame.iloc[np.concatenate(rows)].reset_index(drop=True)
+    out["iso3"] = np.array(copies.codes)[owner]
+    return out, owner
 
-    reference, owner = per_state(shipped["reference_2005_2017.csv"])
-    reference["name"] = names_arr[owner]
+
+def _economy_tables(
+    shipped: dict[str, pd.DataFrame],
+    copies: _Copies,
+    names: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """reference_2005_2017.csv and milex_shares.csv (None without one): GDP and the
+    defence share scaled per state, every year alike."""
+    g = _lognormal(rng, GDP_SIGMA, copies.n)
+    s = _lognormal(rng, SHARE_SIGMA, copies.n)
+    reference, owner = _per_state(shipped["reference_2005_2017.csv"], copies)
+    reference["name"] = names[owner]
     for col, factor in (
         ("gdp_current_usd", g),
         ("population", g),
@@ -232,18 +310,20 @@ def synthetic_tables(
         reference[col] = np.where(values >= 0, values * factor[owner], values)
     observed = None
     if "milex_shares.csv" in shipped:
-        observed, owner = per_state(shipped["milex_shares.csv"])
+        observed, owner = _per_state(shipped["milex_shares.csv"], copies)
         share = observed["milex_pct_gdp"].to_numpy(float) * s[owner]
         observed["milex_pct_gdp"] = np.clip(share, 0.0, 20.0).round(4)
+    return reference, observed
 
-    # ties of 2012: each shipped tie once per copy, a partner now and then from elsewhere
-    index0 = {c: k for k, c in enumerate(codes0)}
-    n_copies = int(copy.max()) + 1
+
+def _ties_table(ties0: pd.DataFrame, copies: _Copies, rng: np.random.Generator) -> pd.DataFrame:
+    """ties_2012.csv: each shipped tie once per copy, a partner now and then from elsewhere."""
+    index0, where, codes = copies.index0, copies.where, copies.codes
     ties = []
     seen: set[tuple[int, int, str]] = set()
-    for row in shipped["ties_2012.csv"].itertuples(index=False):
+    for row in ties0.itertuples(index=False):
         p, q = index0[str(row.a)], index0[str(row.b)]
-        for c in range(n_copies):
+        for c in range(copies.n_copies):
             i, j = where.get((p, c)), where.get((q, c))
             if i is None and j is None:
                 continue
@@ -251,7 +331,7 @@ def synthetic_tables(
                 i, j, p_, q_ = j, None, q, p
             else:
                 p_, q_ = p, q
-            others = [d for d in copies_of[q_] if d != c]
+            others = [d for d in copies.copies_of[q_] if d != c]
             if others and (j is None or rng.random() < REWIRE):
                 j = where[(q_, others[int(rng.integers(len(others)))])]
             if j is None or i == j:
@@ -264,59 +344,58 @@ def synthetic_tables(
             ties.append((codes[a], codes[b], str(row.area), int(row.form), int(row.since)))
     ties_df = pd.DataFrame(ties, columns=["a", "b", "area", "form", "since"])
     ties_df["source"] = "synthetic: a shipped tie between the prototypes"
+    return ties_df
 
-    # frameworks: NATO and the EU once; every other one once per copy
+
+def _frameworks_table(
+    shipped: dict[str, pd.DataFrame], st: pd.DataFrame, copies: _Copies
+) -> pd.DataFrame:
+    """frameworks.csv: NATO and the EU once (open to all members); every other one once
+    per copy, among that copy's states (at least two)."""
     fws = shipped["frameworks.csv"]
     nato = st["nato"].to_numpy(int).astype(bool)
     eu = st["eu"].to_numpy(int).astype(bool)
-    families = set(family_area)
+    families = {str(f) for f in shipped["equipment.csv"]["family"]}
+    n, codes = copies.n, copies.codes
     rows = []
     for row in fws.itertuples(index=False):
-        members0 = [index0[m] for m in _split(row.members)]
-        base_row = row._asdict()
+        members0 = [copies.index0[m] for m in _split(row.members)]
         if int(row.fixed):
             rule = {"nato": nato, "eu": eu, "nato_or_eu": nato | eu}.get(
                 str(row.eligibility), np.ones(n, dtype=bool)
             )
-            mine = [codes[i] for i in range(n) if rule[i] and proto[i] in members0]
-            rows.append({**base_row, "members": ";".join(mine)})
+            mine = [codes[i] for i in range(n) if rule[i] and copies.proto[i] in members0]
+            rows.append({**row._asdict(), "members": ";".join(mine)})
             continue
-        for c in range(n_copies):
-            mine = [where[(m, c)] for m in members0 if (m, c) in where]
-            if len(mine) < 2:
-                continue
-            entry = dict(base_row)
-            suffix = "" if c == 0 else f"_{c + 1}"
-            entry["id"] = f"{row.id}{suffix}"
-            entry["name"] = str(row.name) if c == 0 else f"{row.name} {c + 1}"
-            entry["members"] = ";".join(codes[i] for i in mine)
-            lead = str(getattr(row, "lead", "") or "")
-            lead_i = where.get((index0[lead], c)) if lead in index0 else None
-            entry["lead"] = codes[lead_i] if lead_i is not None and lead_i in mine else ""
-            requires = _split(getattr(row, "requires", ""))
-            if requires and not all(r in families for r in requires):
-                mapped = [
-                    where[(index0[r], c)]
-                    for r in requires
-                    if r in index0 and (index0[r], c) in where
-                ]
-                entry["requires"] = ";".join(codes[i] for i in mapped)
-            entry["source"] = f"synthetic: {row.id} among copy {c + 1}'s states"
-            rows.append(entry)
-    frameworks = pd.DataFrame(rows, columns=fws.columns)
+        for c in range(copies.n_copies):
+            mine_c = [copies.where[(m, c)] for m in members0 if (m, c) in copies.where]
+            if len(mine_c) >= 2:
+                rows.append(_framework_copy(row, c, mine_c, copies, families))
+    return pd.DataFrame(rows, columns=fws.columns)
 
-    out = {
-        "areas.csv": shipped["areas.csv"],
-        "equipment.csv": shipped["equipment.csv"],
-        "states.csv": st,
-        "capabilities.csv": capabilities,
-        "ties_2012.csv": ties_df,
-        "frameworks.csv": frameworks,
-        "reference_2005_2017.csv": reference,
-    }
-    if observed is not None:
-        out["milex_shares.csv"] = observed
-    return out
+
+def _framework_copy(
+    row: Any, c: int, mine: list[int], copies: _Copies, families: set[str]
+) -> dict[str, Any]:
+    """A shipped framework's row laid among copy `c`'s states `mine`, with its lead and
+    its required states mapped into the copy."""
+    index0, where, codes = copies.index0, copies.where, copies.codes
+    entry = row._asdict()
+    suffix = "" if c == 0 else f"_{c + 1}"
+    entry["id"] = f"{row.id}{suffix}"
+    entry["name"] = str(row.name) if c == 0 else f"{row.name} {c + 1}"
+    entry["members"] = ";".join(codes[i] for i in mine)
+    lead = str(getattr(row, "lead", "") or "")
+    lead_i = where.get((index0[lead], c)) if lead in index0 else None
+    entry["lead"] = codes[lead_i] if lead_i is not None and lead_i in mine else ""
+    requires = _split(getattr(row, "requires", ""))
+    if requires and not all(r in families for r in requires):
+        mapped = [
+            where[(index0[r], c)] for r in requires if r in index0 and (index0[r], c) in where
+        ]
+        entry["requires"] = ";".join(codes[i] for i in mapped)
+    entry["source"] = f"synthetic: {row.id} among copy {c + 1}'s states"
+    return entry
 
 
 def _write(folder: Path, n_states: int, seed: int, base: str | Path | None) -> None:

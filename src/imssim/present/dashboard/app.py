@@ -14,13 +14,14 @@ replayed to the year on screen. The views below the controls are drawn by
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import replace
 
 import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
-from imssim.config import group_options
+from imssim.config import ScenarioConfig, group_options
 from imssim.errors import ImssimError
 from imssim.present.dashboard import views
 from imssim.present.dashboard.runs import SCALE_RANGE, DashboardModel, DashboardSettings
@@ -173,9 +174,26 @@ def SettingsCard(
     """The settings; each change builds the runs again and replays them to the year shown."""
     error = solara.use_reactive(None)
     states = solara.use_memo(state_labels, [])
-    label_of = {code: label for label, code in states.items()}
     current = settings.value
     scenario = model.value.config.scenario
+    apply = _applier(settings, model, error)
+    with solara.Card("Settings"):
+        _note("A change applies at once: both runs are replayed to the year shown.")
+        _run_choices(current, states, apply)
+        _scale_sliders(current, scenario, apply)
+        _model_settings(current, apply)
+        if error.value:
+            solara.Error(error.value)
+
+
+def _applier(
+    settings: solara.Reactive[DashboardSettings],
+    model: solara.Reactive[DashboardModel],
+    error: solara.Reactive[str | None],
+) -> Callable[..., None]:
+    """The function a setting calls with its change: the runs built again with it and
+    replayed to the year shown, or, when the settings are refused, the old ones kept and
+    the error shown."""
 
     def apply(**changes) -> None:
         new = replace(settings.value, **changes)
@@ -193,72 +211,84 @@ def SettingsCard(
         fresh.advance_to(year)
         model.set(fresh)
 
-    with solara.Card("Settings"):
-        _note("A change applies at once: both runs are replayed to the year shown.")
-        solara.Select(
-            "Scenario",
-            values=group_options("scenario"),
-            value=current.scenario,
-            on_value=lambda v: apply(scenario=v),
-        )
-        solara.Select(
-            "Policy",
-            values=group_options("policy"),
-            value=current.policy,
-            on_value=lambda v: apply(policy=v),
-        )
-        solara.Select(
-            "Focal state",
-            values=list(states),
-            value=label_of[current.focal],
-            on_value=lambda v: apply(focal=states[v]),
-        )
-        _note(
-            "Size of the scenario's budget changes: its cuts and rises times this "
-            f"factor (1 = as written; {len(scenario.budget_changes)} in this scenario)."
-        )
-        solara.SliderFloat(
-            "cuts x",
-            value=current.budget_scale,
-            min=SCALE_RANGE[0],
-            max=SCALE_RANGE[1],
-            step=0.1,
-            on_value=lambda v: apply(budget_scale=round(v, 2)),
-        )
-        has_threats = bool(scenario.threat_events)
-        _note(
-            "Threat: the model has no threat parameter; a scenario raises threat through "
-            "its threat events, whose rises this factor multiplies"
-            + ("." if has_threats else " (this scenario has none).")
-        )
-        solara.SliderFloat(
-            "threat x",
-            value=current.threat_scale,
-            min=SCALE_RANGE[0],
-            max=SCALE_RANGE[1],
-            step=0.1,
-            disabled=not has_threats,
-            on_value=lambda v: apply(threat_scale=round(v, 2)),
-        )
-        _note(
-            "Catalyst: the share of coordination overhead NATO and the EU remove between members."
-        )
-        solara.SliderFloat(
-            "catalyst",
-            value=current.catalyst,
-            min=0.0,
-            max=1.0,
-            step=0.05,
-            on_value=lambda v: apply(catalyst=round(v, 2)),
-        )
-        solara.Checkbox(
-            label="Coordinated cuts (spare the areas the alliance lacks)",
-            value=current.coordinated_cuts,
-            on_value=lambda v: apply(coordinated_cuts=v),
-        )
-        solara.InputInt("Seed", value=current.seed, on_value=lambda v: apply(seed=v))
-        if error.value:
-            solara.Error(error.value)
+    return apply
+
+
+def _run_choices(
+    current: DashboardSettings, states: dict[str, str], apply: Callable[..., None]
+) -> None:
+    """The scenario, the policy and the focal state (`states`: label -> code)."""
+    label_of = {code: label for label, code in states.items()}
+    solara.Select(
+        "Scenario",
+        values=group_options("scenario"),
+        value=current.scenario,
+        on_value=lambda v: apply(scenario=v),
+    )
+    solara.Select(
+        "Policy",
+        values=group_options("policy"),
+        value=current.policy,
+        on_value=lambda v: apply(policy=v),
+    )
+    solara.Select(
+        "Focal state",
+        values=list(states),
+        value=label_of[current.focal],
+        on_value=lambda v: apply(focal=states[v]),
+    )
+
+
+def _scale_sliders(
+    current: DashboardSettings, scenario: ScenarioConfig, apply: Callable[..., None]
+) -> None:
+    """The factors on the scenario's budget changes and on its threat events."""
+    _note(
+        "Size of the scenario's budget changes: its cuts and rises times this "
+        f"factor (1 = as written; {len(scenario.budget_changes)} in this scenario)."
+    )
+    solara.SliderFloat(
+        "cuts x",
+        value=current.budget_scale,
+        min=SCALE_RANGE[0],
+        max=SCALE_RANGE[1],
+        step=0.1,
+        on_value=lambda v: apply(budget_scale=round(v, 2)),
+    )
+    has_threats = bool(scenario.threat_events)
+    _note(
+        "Threat: the model has no threat parameter; a scenario raises threat through "
+        "its threat events, whose rises this factor multiplies"
+        + ("." if has_threats else " (this scenario has none).")
+    )
+    solara.SliderFloat(
+        "threat x",
+        value=current.threat_scale,
+        min=SCALE_RANGE[0],
+        max=SCALE_RANGE[1],
+        step=0.1,
+        disabled=not has_threats,
+        on_value=lambda v: apply(threat_scale=round(v, 2)),
+    )
+
+
+def _model_settings(current: DashboardSettings, apply: Callable[..., None]) -> None:
+    """The NATO/EU catalyst, coordinated cuts and the seed."""
+    _note("Catalyst: the share of coordination overhead NATO and the EU remove between members.")
+    solara.SliderFloat(
+        "catalyst",
+        value=current.catalyst,
+        min=0.0,
+        max=1.0,
+        step=0.05,
+        on_value=lambda v: apply(catalyst=round(v, 2)),
+    )
+    solara.Checkbox(
+        label="Coordinated cuts (spare the areas the alliance lacks)",
+        value=current.coordinated_cuts,
+        on_value=lambda v: apply(coordinated_cuts=v),
+    )
+    solara.InputInt("Seed", value=current.seed, on_value=lambda v: apply(seed=v))
 
 
 @solara.component

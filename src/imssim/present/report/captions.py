@@ -24,7 +24,7 @@ from imssim.present.run_data import (
 )
 from imssim.present.summary import RING_ORDER, ring_transitions, state_name
 from imssim.runs.folders import RunFolder
-from imssim.world.loader import REGIONS
+from imssim.world.world import REGIONS
 
 REGION_WORDS = {
     "north": "north",
@@ -172,69 +172,99 @@ def _focal_deepest(run: RunFolder, year: int, names: dict[str, str], n: int = 3)
 
 def run_captions(run: RunFolder) -> dict[str, str]:
     """Data sentences for each per-run figure, computed from the run's tables."""
-    t = run.tables
     names = country_names(run)
     facts = run_facts(run)
-    focal, first, last = facts["focal"], facts["first"], facts["last"]
-    who = state_name(focal, names)
-    cap_who = state_name(focal, names, start=True)
+    last = facts["last"]
     out: dict[str, str] = {}
-
     cf = run.counterfactual
     if cf is not None:
-        ct = cf.tables.countries
-        mine = c0 = ct[(ct["country"] == focal)].set_index("year")["capacity_to_act"]
-        own = t.countries[t.countries["country"] == focal].set_index("year")["capacity_to_act"]
-        with_it = round(100.0 * own.loc[last] / own.loc[first])
-        without = round(100.0 * mine.loc[last] / c0.loc[first])
-        if with_it == without:
-            change = f"the same as without it ({with_it})"
-        else:
-            change = f"{with_it} against {without} without it ({with_it - without:+d})"
-        out["effects"] = f"{cap_who}'s capacity to act in {last} (index {first} = 100): {change}."
+        out["effects"] = _effects_caption(run, cf, facts, names)
+    out["rings"] = _rings_caption(facts, names)
+    out["ring_transitions"] = _ring_moves_caption(run, facts, names)
+    out["indices"] = _indices_caption(run, facts, names)
+    out["depth_matrix"] = _deepest_pairs(run, last, names) + " " + _focal_deepest(run, last, names)
+    out["network"] = _network_caption(run, facts, names)
+    out["shortfalls"] = _shortfalls_caption(run, facts)
+    return out
 
+
+def _effects_caption(run: RunFolder, cf: RunFolder, facts: dict, names: dict[str, str]) -> str:
+    """The focal state's capacity to act at the end, with and without the scenario (the
+    run `cf`, its counterfactual)."""
+    focal, first, last = facts["focal"], facts["first"], facts["last"]
+    ct = cf.tables.countries
+    mine = c0 = ct[(ct["country"] == focal)].set_index("year")["capacity_to_act"]
+    t = run.tables
+    own = t.countries[t.countries["country"] == focal].set_index("year")["capacity_to_act"]
+    with_it = round(100.0 * own.loc[last] / own.loc[first])
+    without = round(100.0 * mine.loc[last] / c0.loc[first])
+    if with_it == without:
+        change = f"the same as without it ({with_it})"
+    else:
+        change = f"{with_it} against {without} without it ({with_it - without:+d})"
+    cap_who = state_name(focal, names, start=True)
+    return f"{cap_who}'s capacity to act in {last} (index {first} = 100): {change}."
+
+
+def _rings_caption(facts: dict, names: dict[str, str]) -> str:
+    """The focal state's partners per ring at the start and the end, and its strategic
+    partners at the end."""
+    first, last = facts["first"], facts["last"]
     r0, r1 = facts["rings_first"], facts["rings_last"]
     strategic = sorted((state_name(c, names) for c in r1["strategic"]), key=sort_key)
-    out["rings"] = (
+    cap_who = state_name(facts["focal"], names, start=True)
+    return (
         f"{cap_who} had {ring_counts(r0)} partners in {first} and {ring_counts(r1)} in {last}. "
         f"Its strategic partners in {last}: {join(strategic) or 'none'}."
     )
 
-    moves = ring_transitions(t.pairs, focal)
-    if moves.empty:
-        out["ring_transitions"] = f"No partner of {who} changed ring in {first}-{last}."
-    else:
-        into = int((moves["to_ring"] == "strategic").sum())
-        out_of = int((moves["from_ring"] == "strategic").sum())
-        sentences = [
-            ring_move_sentence(r.partner, r.from_ring, r.to_ring, int(r.year), names)
-            for r in largest_ring_moves(moves).itertuples()
-        ]
-        out["ring_transitions"] = (
-            f"Partners of {who} changed ring {len(moves)} times in {first}-{last} "
-            f"({into} into the strategic ring, {out_of} out of it). The largest moves: "
-            + " ".join(sentences)
-        )
 
+def _ring_moves_caption(run: RunFolder, facts: dict, names: dict[str, str]) -> str:
+    """How often the focal state's partners changed ring, and the largest moves."""
+    focal, first, last = facts["focal"], facts["first"], facts["last"]
+    who = state_name(focal, names)
+    moves = ring_transitions(run.tables.pairs, focal)
+    if moves.empty:
+        return f"No partner of {who} changed ring in {first}-{last}."
+    into = int((moves["to_ring"] == "strategic").sum())
+    out_of = int((moves["from_ring"] == "strategic").sum())
+    sentences = [
+        ring_move_sentence(r.partner, r.from_ring, r.to_ring, int(r.year), names)
+        for r in largest_ring_moves(moves).itertuples()
+    ]
+    return (
+        f"Partners of {who} changed ring {len(moves)} times in {first}-{last} "
+        f"({into} into the strategic ring, {out_of} out of it). The largest moves: "
+        + " ".join(sentences)
+    )
+
+
+def _indices_caption(run: RunFolder, facts: dict, names: dict[str, str]) -> str:
+    """The focal state's indices and autonomy at the end, and which state shown ended
+    with the highest capacity to act."""
+    focal, first, last = facts["focal"], facts["first"], facts["last"]
     ix = facts["index"]
     a0, a1 = facts["autonomy"]
-    c = t.countries
+    c = run.tables.countries
     end = c[c["year"] == last].set_index("country")
     start = c[c["year"] == first].set_index("country")
     shown = [s for s in (focal, *DEFAULT_OTHERS) if s in end.index]
     cap = (100.0 * end.loc[shown, "capacity_to_act"] / start.loc[shown, "capacity_to_act"]).round(0)
     best = cap.idxmax()
-    out["indices"] = (
-        f"By {last} the budget of {who} stood at {ix['budget']:.0f}, its own capability at "
-        f"{ix['capability']:.0f} and its capacity to act at {ix['capacity_to_act']:.0f} "
-        f"({first} = 100); its autonomy went from {a0:.2f} to {a1:.2f}. Of the states "
-        f"shown, {state_name(best, names)} ended with the highest capacity to act "
-        f"({cap[best]:.0f})."
+    return (
+        f"By {last} the budget of {state_name(focal, names)} stood at {ix['budget']:.0f}, its "
+        f"own capability at {ix['capability']:.0f} and its capacity to act at "
+        f"{ix['capacity_to_act']:.0f} ({first} = 100); its autonomy went from {a0:.2f} to "
+        f"{a1:.2f}. Of the states shown, {state_name(best, names)} ended with the highest "
+        f"capacity to act ({cap[best]:.0f})."
     )
 
-    out["depth_matrix"] = _deepest_pairs(run, last, names) + " " + _focal_deepest(run, last, names)
 
-    p = t.pairs
+def _network_caption(run: RunFolder, facts: dict, names: dict[str, str]) -> str:
+    """How many pairs cooperated at the start and the end, and the states with the most
+    partners at the end."""
+    focal, first, last = facts["focal"], facts["first"], facts["last"]
+    p = run.tables.pairs
     coop = p[(p["max_form"] > 0) & (p["country"] < p["partner"])]
     n0 = int((coop["year"] == first).sum())
     n1 = int((coop["year"] == last).sum())
@@ -249,17 +279,22 @@ def run_captions(run: RunFolder) -> dict[str, str]:
         both = join(shown_hubs)
         hub_text = (
             f" {both[0].upper() + both[1:]} cooperated with the most states "
-            f"({most}{' each' if len(hubs) > 1 else ''}); {who} with {int(deg.get(focal, 0))}."
+            f"({most}{' each' if len(hubs) > 1 else ''}); {state_name(focal, names)} with "
+            f"{int(deg.get(focal, 0))}."
         )
-    out["network"] = (
+    return (
         f"{n1} pairs of states cooperated in at least one area in {last} "
         f"({n0} in {first}).{hub_text}"
     )
 
-    a = t.alliance.set_index("year")
+
+def _shortfalls_caption(run: RunFolder, facts: dict) -> str:
+    """The year of the alliance's largest total shortfall, its worst area then, and the
+    shortfall at the end."""
+    first, last = facts["first"], facts["last"]
+    a = run.tables.alliance.set_index("year")
     if float(a["shortfall_total"].max()) <= 0:
-        out["shortfalls"] = f"The alliance had no shortfall in any year of {first}-{last}."
-        return out
+        return f"The alliance had no shortfall in any year of {first}-{last}."
     worst = int(a["shortfall_total"].idxmax())
     area_cols = [
         col for col in a.columns if col.startswith("shortfall_") and col != "shortfall_total"
@@ -274,13 +309,12 @@ def run_captions(run: RunFolder) -> dict[str, str]:
         else ""
     )
     n_short = int(a.loc[last, "n_shortfall_areas"])
-    out["shortfalls"] = (
+    return (
         f"The alliance's total shortfall was largest in {worst}: "
         f"{pct(float(a.loc[worst, 'shortfall_total']), 1)} of the requirement unmet{area_text}. "
         f"In {last} it was {pct(float(a.loc[last, 'shortfall_total']), 1)}, with "
         f"{n_short} area{'s' if n_short != 1 else ''} short."
     )
-    return out
 
 
 # --------------------------------------------------------------------------- several runs
@@ -314,67 +348,100 @@ def compare_captions(runs: Sequence[RunFolder]) -> dict[str, str]:
         phrase = _phrase(key, focal, names, first)
         cap_phrase = phrase[0].upper() + phrase[1:]
         part = end[end["measure"] == key].sort_values("median", kind="stable")
-        hi, lo = part.iloc[-1], part.iloc[0]
-        if len(part) > 1 and format_value(key, hi["median"]) == format_value(key, lo["median"]):
-            # no ranking that rounding erases
-            head.append(
-                f"{cap_phrase} was {format_value(key, hi['median'])} under every scenario "
-                "and policy, no difference at the precision shown."
-            )
-            ended = f"ended at {format_value(key, hi['median'])} under every one"
-        elif len(part) > 1:
-            head.append(
-                f"{cap_phrase} was highest under {hi['group']} ({_group_range(hi, key)}) and "
-                f"lowest under {lo['group']} ({_group_range(lo, key)})."
-            )
-            ended = (
-                f"ended between {format_value(key, lo['median'])} ({lo['group']}) and "
-                f"{format_value(key, hi['median'])} ({hi['group']})"
-            )
-        else:
-            head.append(f"{cap_phrase} was {_group_range(hi, key)}.")
-            ended = f"ended at {format_value(key, hi['median'])}"
+        headline, ended = _ranking(key, part, cap_phrase)
+        head.append(headline)
         series = stats[stats["measure"] == key]
-        start_v = series[series["year"] == first]["median"]
-        began = format_value(key, start_v.min())
-        if start_v.max() != start_v.min():
-            began += f" to {format_value(key, start_v.max())}"
-        sentence = f"{cap_phrase} started at {began} in {first} and {ended} in {last}"
-        inner = series[(series["year"] > first) & (series["year"] < last)]
-        edges = series[series["year"].isin((first, last))]["median"]
-        digits = MEASURES[key].decimals
-        if len(inner):
-            top, bottom = inner.loc[inner["median"].idxmax()], inner.loc[inner["median"].idxmin()]
-            if round(bottom["median"], digits) < round(edges.min(), digits):
-                sentence += (
-                    f"; it was lowest in {int(bottom['year'])} under {bottom['group']} "
-                    f"({format_value(key, bottom['median'])})"
-                )
-            elif round(top["median"], digits) > round(edges.max(), digits):
-                sentence += (
-                    f"; it peaked in {int(top['year'])} under {top['group']} "
-                    f"({format_value(key, top['median'])})"
-                )
-        over.append(sentence + ".")
-    multi = end[end["n_runs"] > 1]
-    if len(multi):
-        # widths relative to the measure's differences between groups, so measures compare
-        ranges = end.groupby("measure", observed=True)["median"].agg(lambda v: v.max() - v.min())
-        scale = multi["measure"].map(ranges).astype(float)
-        width = (multi["max"] - multi["min"]).astype(float)
-        rel = (width / scale.where(scale > 0)).fillna(0.0)
-        w = multi.loc[rel.idxmax()]
-        key = str(w["measure"])
-        spread_text = (
-            f" Runs of one scenario and policy differed most, against the differences "
-            f"between combinations, in {_phrase(key, focal, names, first)} under {w['group']}: "
-            f"{format_value(key, w['min'])} to {format_value(key, w['max'])} "
-            f"over {int(w['n_runs'])} runs."
-        )
-    else:
-        spread_text = " Each scenario and policy has a single run, so there is no spread."
-    n_groups = frame["group"].nunique()
+        over.append(_over_time(key, series, (first, last), cap_phrase, ended))
+    spread_text = _spread(end, focal, names, first)
+    lead, legend = _lead_and_legend(frame, first, last)
     notes = " ".join(frame.attrs["notes"])
+    return {
+        "outcomes_over_time": lead + " ".join(over) + (f" {notes}" if notes else ""),
+        "headline_outcomes": (
+            f"In {last}, " + " ".join(head)[0].lower() + " ".join(head)[1:] + spread_text + legend
+        ),
+    }
+
+
+def _ranking(key: str, part: pd.DataFrame, cap_phrase: str) -> tuple[str, str]:
+    """One measure's groups at the end, ranked (`part`, by median): the headline sentence
+    and the words of how the measure ended, for the sentence over time."""
+    hi, lo = part.iloc[-1], part.iloc[0]
+    if len(part) > 1 and format_value(key, hi["median"]) == format_value(key, lo["median"]):
+        # no ranking that rounding erases
+        headline = (
+            f"{cap_phrase} was {format_value(key, hi['median'])} under every scenario "
+            "and policy, no difference at the precision shown."
+        )
+        return headline, f"ended at {format_value(key, hi['median'])} under every one"
+    if len(part) > 1:
+        headline = (
+            f"{cap_phrase} was highest under {hi['group']} ({_group_range(hi, key)}) and "
+            f"lowest under {lo['group']} ({_group_range(lo, key)})."
+        )
+        ended = (
+            f"ended between {format_value(key, lo['median'])} ({lo['group']}) and "
+            f"{format_value(key, hi['median'])} ({hi['group']})"
+        )
+        return headline, ended
+    headline = f"{cap_phrase} was {_group_range(hi, key)}."
+    return headline, f"ended at {format_value(key, hi['median'])}"
+
+
+def _over_time(
+    key: str, series: pd.DataFrame, span: tuple[int, int], cap_phrase: str, ended: str
+) -> str:
+    """One measure over the years (`series`: the groups' medians by year): where it
+    started, how it `ended`, and a low or a peak between that lies beyond both."""
+    first, last = span
+    start_v = series[series["year"] == first]["median"]
+    began = format_value(key, start_v.min())
+    if start_v.max() != start_v.min():
+        began += f" to {format_value(key, start_v.max())}"
+    sentence = f"{cap_phrase} started at {began} in {first} and {ended} in {last}"
+    inner = series[(series["year"] > first) & (series["year"] < last)]
+    edges = series[series["year"].isin((first, last))]["median"]
+    digits = MEASURES[key].decimals
+    if len(inner):
+        top, bottom = inner.loc[inner["median"].idxmax()], inner.loc[inner["median"].idxmin()]
+        if round(bottom["median"], digits) < round(edges.min(), digits):
+            sentence += (
+                f"; it was lowest in {int(bottom['year'])} under {bottom['group']} "
+                f"({format_value(key, bottom['median'])})"
+            )
+        elif round(top["median"], digits) > round(edges.max(), digits):
+            sentence += (
+                f"; it peaked in {int(top['year'])} under {top['group']} "
+                f"({format_value(key, top['median'])})"
+            )
+    return sentence + "."
+
+
+def _spread(end: pd.DataFrame, focal: str | None, names: dict[str, str], first: int) -> str:
+    """Where the runs of one scenario and policy differed most at the end, against the
+    differences between the combinations (none with a single run each)."""
+    multi = end[end["n_runs"] > 1]
+    if not len(multi):
+        return " Each scenario and policy has a single run, so there is no spread."
+    # widths relative to the measure's differences between groups, so measures compare
+    ranges = end.groupby("measure", observed=True)["median"].agg(lambda v: v.max() - v.min())
+    scale = multi["measure"].map(ranges).astype(float)
+    width = (multi["max"] - multi["min"]).astype(float)
+    rel = (width / scale.where(scale > 0)).fillna(0.0)
+    w = multi.loc[rel.idxmax()]
+    key = str(w["measure"])
+    return (
+        f" Runs of one scenario and policy differed most, against the differences "
+        f"between combinations, in {_phrase(key, focal, names, first)} under {w['group']}: "
+        f"{format_value(key, w['min'])} to {format_value(key, w['max'])} "
+        f"over {int(w['n_runs'])} runs."
+    )
+
+
+def _lead_and_legend(frame: pd.DataFrame, first: int, last: int) -> tuple[str, str]:
+    """The opening of the caption over time (how many runs of how many combinations) and
+    the closing of the headline caption (what its marks are)."""
+    n_groups = frame["group"].nunique()
     sizes = sorted(set(frame.groupby("group", observed=True)["run"].nunique()))
     seeds = "/".join(str(n) for n in sizes)
     several = max(sizes) > 1
@@ -389,9 +456,4 @@ def compare_captions(runs: Sequence[RunFolder]) -> dict[str, str]:
         if several
         else " Each dot is one run."
     )
-    return {
-        "outcomes_over_time": lead + " ".join(over) + (f" {notes}" if notes else ""),
-        "headline_outcomes": (
-            f"In {last}, " + " ".join(head)[0].lower() + " ".join(head)[1:] + spread_text + legend
-        ),
-    }
+    return lead, legend

@@ -224,81 +224,15 @@ def _provenance_html(run: RunFolder) -> str:
 
 
 def _key_numbers_html(run: RunFolder, facts: dict[str, object], names: dict[str, str]) -> str:
+    """The key numbers of a run, first and last year: the focal state's rings, its
+    budget, capability and autonomy, the events and why ties ended, and the alliance."""
     first, last = facts["first"], facts["last"]
-    r0, r1 = facts["rings_first"], facts["rings_last"]
-
-    def members(codes: list[str]) -> str:
-        shown = sorted((names.get(c, c) for c in codes), key=sort_key)
-        return f"{len(codes)}: " + (", ".join(shown) or "-")
-
-    ring_rows = [(ring, members(r0[ring]), members(r1[ring])) for ring in RING_ORDER]
-    ix = facts["index"]
-    a0, a1 = facts["autonomy"]
-    focal_rows = [
-        (f"defence budget (index, {first} = 100)", "100", f"{ix['budget']:.0f}"),
-        (f"own capability (index, {first} = 100)", "100", f"{ix['capability']:.0f}"),
-        (f"capacity to act (index, {first} = 100)", "100", f"{ix['capacity_to_act']:.0f}"),
-        ("autonomy (share of capability at own disposal, 0-1)", f"{a0:.2f}", f"{a1:.2f}"),
-    ]
-    if facts["areas_held"] is not None:
-        h0, h1 = facts["areas_held"]
-        focal_rows.append((f"capability areas held (of {facts['n_areas']})", str(h0), str(h1)))
-    al = facts["alliance"]
-    alliance_rows = [
-        (
-            "pairs of states with a bilateral tie (all states)",
-            f"{al['n_pairs_bilateral'][0]:.0f}",
-            f"{al['n_pairs_bilateral'][1]:.0f}",
-        ),
-        (
-            "bilateral ties (pair and area)",
-            f"{al['n_ties_bilateral'][0]:.0f}",
-            f"{al['n_ties_bilateral'][1]:.0f}",
-        ),
-        (
-            "mean bilateral form",
-            f"{al['mean_form_bilateral'][0]:.2f}",
-            f"{al['mean_form_bilateral'][1]:.2f}",
-        ),
-        (
-            "pairs cooperating (frameworks included)",
-            f"{al['n_pairs_effective'][0]:.0f}",
-            f"{al['n_pairs_effective'][1]:.0f}",
-        ),
-        (
-            "mean effective form",
-            f"{al['mean_form_effective'][0]:.2f}",
-            f"{al['mean_form_effective'][1]:.2f}",
-        ),
-        (
-            "shortfall (% of requirement)",
-            pct(al["shortfall_total"][0], 1),
-            pct(al["shortfall_total"][1], 1),
-        ),
-        (
-            "worst area's shortfall (% of its requirement)",
-            *(
-                f"{pct(al['worst_shortfall'][k], 1)} {facts['worst_area'][k]}".strip()
-                for k in (0, 1)
-            ),
-        ),
-        (
-            f"areas short (of {len(run.tables.holdings['area'].unique())})",
-            f"{al['n_shortfall_areas'][0]:.0f}",
-            f"{al['n_shortfall_areas'][1]:.0f}",
-        ),
-        (
-            "threat level (2012 = 1, budget-weighted)",
-            f"{al['threat'][0]:.2f}",
-            f"{al['threat'][1]:.2f}",
-        ),
-    ]
     focal = state_name(facts["focal"], names)
     return (
         f"<h3>Partner rings of {_e(focal)}</h3>"
-        + _table(("ring", str(first), str(last)), ring_rows)
+        + _table(("ring", str(first), str(last)), _ring_rows(facts, names))
         + f"<h3>{_e(focal[0].upper() + focal[1:])}: budget, capability and autonomy</h3>"
-        + _table(("measure", str(first), str(last)), focal_rows, numeric=(1, 2))
+        + _table(("measure", str(first), str(last)), _focal_rows(facts), numeric=(1, 2))
         + "<h3>Changes of the cooperation record (events)</h3>"
         + _table(("kind", "count"), list(facts["events"].items()), numeric=(1,))
         + "<h3>Why ties weakened or ended (downgrades, abandonments, frameworks left)</h3>"
@@ -308,8 +242,76 @@ def _key_numbers_html(run: RunFolder, facts: dict[str, object], names: dict[str,
             numeric=(2,),
         )
         + "<h3>The alliance</h3>"
-        + _table(("measure", str(first), str(last)), alliance_rows, numeric=(1, 2))
+        + _table(("measure", str(first), str(last)), _alliance_rows(run, facts), numeric=(1, 2))
     )
+
+
+def _ring_rows(facts: dict[str, object], names: dict[str, str]) -> list[tuple[str, str, str]]:
+    """Each ring of the focal state, first and last year: how many partners, and who."""
+    r0, r1 = facts["rings_first"], facts["rings_last"]
+
+    def members(codes: list[str]) -> str:
+        shown = sorted((names.get(c, c) for c in codes), key=sort_key)
+        return f"{len(codes)}: " + (", ".join(shown) or "-")
+
+    return [(ring, members(r0[ring]), members(r1[ring])) for ring in RING_ORDER]
+
+
+def _focal_rows(facts: dict[str, object]) -> list[tuple[str, str, str]]:
+    """The focal state's indices, autonomy and areas held, first and last year."""
+    first = facts["first"]
+    ix = facts["index"]
+    a0, a1 = facts["autonomy"]
+    rows = [
+        (f"defence budget (index, {first} = 100)", "100", f"{ix['budget']:.0f}"),
+        (f"own capability (index, {first} = 100)", "100", f"{ix['capability']:.0f}"),
+        (f"capacity to act (index, {first} = 100)", "100", f"{ix['capacity_to_act']:.0f}"),
+        ("autonomy (share of capability at own disposal, 0-1)", f"{a0:.2f}", f"{a1:.2f}"),
+    ]
+    if facts["areas_held"] is not None:
+        h0, h1 = facts["areas_held"]
+        rows.append((f"capability areas held (of {facts['n_areas']})", str(h0), str(h1)))
+    return rows
+
+
+# the alliance's counts and means: label, key of its first and last value, their format
+_ALLIANCE_COUNTS = (
+    ("pairs of states with a bilateral tie (all states)", "n_pairs_bilateral", "{:.0f}"),
+    ("bilateral ties (pair and area)", "n_ties_bilateral", "{:.0f}"),
+    ("mean bilateral form", "mean_form_bilateral", "{:.2f}"),
+    ("pairs cooperating (frameworks included)", "n_pairs_effective", "{:.0f}"),
+    ("mean effective form", "mean_form_effective", "{:.2f}"),
+)
+
+
+def _alliance_rows(run: RunFolder, facts: dict[str, object]) -> list[tuple[str, str, str]]:
+    """The alliance's ties, forms, shortfalls and threat, first and last year."""
+    al = facts["alliance"]
+    rows = [
+        (label, fmt.format(al[key][0]), fmt.format(al[key][1]))
+        for label, key, fmt in _ALLIANCE_COUNTS
+    ]
+    worst = [f"{pct(al['worst_shortfall'][k], 1)} {facts['worst_area'][k]}".strip() for k in (0, 1)]
+    n_areas = len(run.tables.holdings["area"].unique())
+    rows += [
+        (
+            "shortfall (% of requirement)",
+            pct(al["shortfall_total"][0], 1),
+            pct(al["shortfall_total"][1], 1),
+        ),
+        ("worst area's shortfall (% of its requirement)", *worst),
+        (
+            f"areas short (of {n_areas})",
+            f"{al['n_shortfall_areas'][0]:.0f}",
+            f"{al['n_shortfall_areas'][1]:.0f}",
+        ),
+        (
+            "threat level (2012 = 1, budget-weighted)",
+            f"{al['threat'][0]:.2f}",
+            f"{al['threat'][1]:.2f}",
+        ),
+    ]
+    return rows
 
 
 def _effects_html(run: RunFolder, names: dict[str, str]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
 from matplotlib.transforms import ScaledTranslation
@@ -34,18 +35,8 @@ def depth_matrix(
     year = run_years(tables)[-1] if year is None else check_year(tables, year)
     states = region_order(tables)
     order = [str(c) for c in states["country"]]
-    view = tables.pairs[tables.pairs["year"] == year]
-    matrix = (
-        view.pivot(index="country", columns="partner", values="max_form")
-        .reindex(index=order, columns=order)
-        .fillna(0)
-        .astype(float)
-    )
-    values = matrix.to_numpy(dtype=float, copy=True)
-    np.fill_diagonal(values, np.nan)
-    data = pd.DataFrame(values, index=pd.Index(order, name="country"))
-    data.columns = pd.Index(order, name="partner")
-
+    data = _depth_values(tables, year, order)
+    values = data.to_numpy()
     with style():
         n = len(order)
         side = max(4.5, 0.16 * n + 0.2)  # inches of the square matrix
@@ -66,52 +57,8 @@ def depth_matrix(
         ax.set_aspect("equal")
         ax.set_xlim(-0.5, n - 0.5)
         ax.set_ylim(n - 0.5, -0.5)
-        # The state codes and region names are texts beside the matrix, not tick labels
-        # and secondary axes: 98 tick objects and two more axes made this chart the
-        # slowest to lay out, and the codes sit at fixed places anyway.
-        ax.set_xticks([])
-        ax.set_yticks([])
-        pad = 3.5 / 72.0  # inches, as a tick label's
-        below = ax.get_xaxis_transform() + ScaledTranslation(0, -pad, fig.dpi_scale_trans)
-        left = ax.get_yaxis_transform() + ScaledTranslation(-pad, 0, fig.dpi_scale_trans)
-        above = ax.get_xaxis_transform() + ScaledTranslation(0, pad, fig.dpi_scale_trans)
-        right = ax.get_yaxis_transform() + ScaledTranslation(pad, 0, fig.dpi_scale_trans)
-        # the axis labels keep room for the codes (labelpad below), so the layout need
-        # not measure the codes themselves
-        for i, code in enumerate(order):
-            look = {"fontsize": 7, "fontweight": "bold" if code == focal else "normal"}
-            ax.text(
-                i,
-                0,
-                code,
-                transform=below,
-                rotation=90,
-                ha="center",
-                va="top",
-                in_layout=False,
-                **look,
-            )
-            ax.text(0, i, code, transform=left, ha="right", va="center", in_layout=False, **look)
-        for spine in ax.spines.values():
-            spine.set_visible(True)
-        # pad + the widest code (capitals are at most 0.9 em wide in DejaVu Sans) + gap
-        code_points = 3.5 + 0.9 * 7 * max(len(c) for c in order) + 3.0
-        ax.set_xlabel("partner (grouped by region)", labelpad=code_points)
-        ax.set_ylabel("state (grouped by region)", labelpad=code_points)
-        regions = states["region"].tolist()
-        start, lines = 0, 1
-        for i in range(1, n + 1):
-            if i == n or regions[i] != regions[start]:
-                if i < n:
-                    ax.axhline(i - 0.5, color="black", linewidth=0.9)
-                    ax.axvline(i - 0.5, color="black", linewidth=0.9)
-                centre = (start + i - 1) / 2.0
-                label = REGION_LABELS.get(regions[start], regions[start])
-                label = label.replace(" ", "\n") if i - start < 4 else label
-                lines = max(lines, label.count("\n") + 1)
-                ax.text(centre, 1, label, transform=above, ha="center", va="bottom", fontsize=9)
-                ax.text(1, centre, label, transform=right, ha="left", va="center", fontsize=9)
-                start = i
+        _draw_codes(fig, ax, order, focal)
+        lines = _draw_regions(fig, ax, states["region"].tolist())
         bar_box = (
             (margin["left"] + side + 0.9) / width,
             (margin["bottom"] + 0.15 * side) / height,
@@ -127,3 +74,70 @@ def depth_matrix(
             pad=3.5 + 9 * 1.25 * lines + 6,  # above the region names (points)
         )
     return fig, data
+
+
+def _depth_values(tables: Tables, year: int, order: list[str]) -> pd.DataFrame:
+    """The matrix drawn: the deepest form between every two states in `order` (NaN on
+    the diagonal), index country and columns partner."""
+    view = tables.pairs[tables.pairs["year"] == year]
+    matrix = (
+        view.pivot(index="country", columns="partner", values="max_form")
+        .reindex(index=order, columns=order)
+        .fillna(0)
+        .astype(float)
+    )
+    values = matrix.to_numpy(dtype=float, copy=True)
+    np.fill_diagonal(values, np.nan)
+    data = pd.DataFrame(values, index=pd.Index(order, name="country"))
+    data.columns = pd.Index(order, name="partner")
+    return data
+
+
+_PAD = 3.5 / 72.0  # inches between the matrix and a text beside it, as a tick label's
+
+
+def _draw_codes(fig: Figure, ax: Axes, order: list[str], focal: str) -> None:
+    """The state codes below and left of the matrix (the focal state's in bold), and
+    the axis labels beyond them."""
+    # The state codes and region names are texts beside the matrix, not tick labels
+    # and secondary axes: 98 tick objects and two more axes made this chart the
+    # slowest to lay out, and the codes sit at fixed places anyway.
+    ax.set_xticks([])
+    ax.set_yticks([])
+    below = ax.get_xaxis_transform() + ScaledTranslation(0, -_PAD, fig.dpi_scale_trans)
+    left = ax.get_yaxis_transform() + ScaledTranslation(-_PAD, 0, fig.dpi_scale_trans)
+    # the axis labels keep room for the codes (labelpad below), so the layout need
+    # not measure the codes themselves
+    for i, code in enumerate(order):
+        bold = "bold" if code == focal else "normal"
+        look = {"fontsize": 7, "fontweight": bold, "in_layout": False}  # placed by hand
+        ax.text(i, 0, code, transform=below, rotation=90, ha="center", va="top", **look)
+        ax.text(0, i, code, transform=left, ha="right", va="center", **look)
+    for spine in ax.spines.values():
+        spine.set_visible(True)
+    # pad + the widest code (capitals are at most 0.9 em wide in DejaVu Sans) + gap
+    code_points = 3.5 + 0.9 * 7 * max(len(c) for c in order) + 3.0
+    ax.set_xlabel("partner (grouped by region)", labelpad=code_points)
+    ax.set_ylabel("state (grouped by region)", labelpad=code_points)
+
+
+def _draw_regions(fig: Figure, ax: Axes, regions: list[str]) -> int:
+    """Lines between the regions' blocks and each region's name above and right of the
+    matrix; returns the most lines a name takes."""
+    above = ax.get_xaxis_transform() + ScaledTranslation(0, _PAD, fig.dpi_scale_trans)
+    right = ax.get_yaxis_transform() + ScaledTranslation(_PAD, 0, fig.dpi_scale_trans)
+    n = len(regions)
+    start, lines = 0, 1
+    for i in range(1, n + 1):
+        if i == n or regions[i] != regions[start]:
+            if i < n:
+                ax.axhline(i - 0.5, color="black", linewidth=0.9)
+                ax.axvline(i - 0.5, color="black", linewidth=0.9)
+            centre = (start + i - 1) / 2.0
+            label = REGION_LABELS.get(regions[start], regions[start])
+            label = label.replace(" ", "\n") if i - start < 4 else label
+            lines = max(lines, label.count("\n") + 1)
+            ax.text(centre, 1, label, transform=above, ha="center", va="bottom", fontsize=9)
+            ax.text(1, centre, label, transform=right, ha="left", va="center", fontsize=9)
+            start = i
+    return lines

@@ -4,6 +4,7 @@ scenario (its counterfactual), year by year."""
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from imssim.config import Config
@@ -43,61 +44,18 @@ def effects_chart(
     counterfactual), year and the four measures."""
     names = world_names(config)
     first = int(tables.countries["year"].min())
-    frames = []
-    for variant, t in (("scenario", tables), ("counterfactual", counterfactual)):
-        own = t.countries[t.countries["country"] == focal].sort_values("year")
-        part = pd.DataFrame({"variant": variant, "year": own["year"].astype(int).to_numpy()})
-        for column, _, _, indexed, _ in PANELS[:3]:
-            values = own[column].to_numpy(dtype=float)
-            part[column] = 100.0 * values / values[0] if indexed else values
-        alliance = t.alliance.sort_values("year")
-        part["shortfall_total"] = 100.0 * alliance["shortfall_total"].to_numpy(dtype=float)
-        frames.append(part)
-    data = pd.concat(frames, ignore_index=True)
-    with_it = data[data["variant"] == "scenario"]
-    without = data[data["variant"] == "counterfactual"]
+    data = _effects_values(tables, counterfactual, focal)
     scenario = config.scenario.name
     if config.counterfactual == "baseline":
         other = f"{scenario} without its budget changes"
     else:
         other = config.counterfactual
-
     with style():
         fig = Figure(figsize=(11.4, 8.3), layout="none")
         cells = grid(fig, 2, 2, left=0.9, right=0.2, top=1.0, bottom=1.0, wgap=1.0, hgap=0.45)
         axes = cells.subplots(sharex=True).ravel()
         for ax, (column, title, ylabel, indexed, unit) in zip(axes, PANELS, strict=True):
-            if indexed:
-                ax.axhline(100.0, color="#888888", linewidth=0.8, linestyle=":", zorder=0)
-            ax.fill_between(
-                with_it["year"],
-                with_it[column],
-                without[column].to_numpy(),
-                color="#999999",
-                alpha=0.25,
-                linewidth=0,
-                label="the difference",
-            )
-            ax.plot(
-                with_it["year"],
-                with_it[column],
-                color=LINE_COLOURS[1],
-                linestyle="-",
-                marker="o",
-                markevery=(0, 4),
-                linewidth=2.4,
-                label=scenario,
-            )
-            ax.plot(
-                without["year"],
-                without[column],
-                color=LINE_COLOURS[0],
-                linestyle="--",
-                marker="s",
-                markevery=(2, 4),
-                linewidth=2.0,
-                label=other,
-            )
+            _draw_both(ax, data, column, indexed, (scenario, other))
             if unit:
                 ax.set_ylim(0.0, 1.0)
             elif not indexed:
@@ -119,3 +77,59 @@ def effects_chart(
         )
         legend_below(fig, axes[0], ncol=3)
     return fig, data
+
+
+def _effects_values(tables: Tables, counterfactual: Tables, focal: str) -> pd.DataFrame:
+    """The drawn values: one row per variant (scenario, counterfactual) and year with
+    the four measures of the panels."""
+    frames = []
+    for variant, t in (("scenario", tables), ("counterfactual", counterfactual)):
+        own = t.countries[t.countries["country"] == focal].sort_values("year")
+        part = pd.DataFrame({"variant": variant, "year": own["year"].astype(int).to_numpy()})
+        for column, _, _, indexed, _ in PANELS[:3]:
+            values = own[column].to_numpy(dtype=float)
+            part[column] = 100.0 * values / values[0] if indexed else values
+        alliance = t.alliance.sort_values("year")
+        part["shortfall_total"] = 100.0 * alliance["shortfall_total"].to_numpy(dtype=float)
+        frames.append(part)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _draw_both(
+    ax: Axes, data: pd.DataFrame, column: str, indexed: bool, labels: tuple[str, str]
+) -> None:
+    """One panel's lines: the scenario (solid) and its counterfactual (dashed), labelled
+    `labels`, the gap between them shaded, and the line of 100 for an index."""
+    with_it = data[data["variant"] == "scenario"]
+    without = data[data["variant"] == "counterfactual"]
+    if indexed:
+        ax.axhline(100.0, color="#888888", linewidth=0.8, linestyle=":", zorder=0)
+    ax.fill_between(
+        with_it["year"],
+        with_it[column],
+        without[column].to_numpy(),
+        color="#999999",
+        alpha=0.25,
+        linewidth=0,
+        label="the difference",
+    )
+    ax.plot(
+        with_it["year"],
+        with_it[column],
+        color=LINE_COLOURS[1],
+        linestyle="-",
+        marker="o",
+        markevery=(0, 4),
+        linewidth=2.4,
+        label=labels[0],
+    )
+    ax.plot(
+        without["year"],
+        without[column],
+        color=LINE_COLOURS[0],
+        linestyle="--",
+        marker="s",
+        markevery=(2, 4),
+        linewidth=2.0,
+        label=labels[1],
+    )

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -144,52 +145,17 @@ def cooperation_network(
         x1=[xy[p][0] for p in edges["partner"]],
         y1=[xy[p][1] for p in edges["partner"]],
     )
-
     with style():
         fig = Figure(figsize=(11.0, 9.5), layout="none")
         ax = fig.add_axes(frame(fig, left=0.1, right=0.1, top=0.65, bottom=0.85))
         ax.set_aspect("equal")
         ax.axis("off")
-        for form in range(1, len(FORM_COLOURS)):
-            part = data[data["max_form"] == form]
-            if part.empty:
-                continue
-            segments = [[(r.x0, r.y0), (r.x1, r.y1)] for r in part.itertuples(index=False)]
-            ax.add_collection(
-                LineCollection(
-                    segments,
-                    colors=FORM_COLOURS[form],
-                    linewidths=EDGE_WIDTHS[form],
-                    alpha=0.9 if form >= 3 else 0.75,
-                    zorder=form,
-                    capstyle="round",
-                )
-            )
+        _draw_edges(ax, data)
         degree = dict.fromkeys(nodes, 0)
         for a, b in zip(edges["country"], edges["partner"], strict=True):
             degree[a] += 1
             degree[b] += 1
-        ax.scatter(
-            [xy[n][0] for n in nodes],
-            [xy[n][1] for n in nodes],
-            s=330,
-            c=["black" if n == focal else "white" for n in nodes],
-            edgecolors=["black" if degree[n] else "#999999" for n in nodes],
-            linewidths=1.0,
-            zorder=10,
-        )
-        for n in nodes:
-            ax.text(
-                xy[n][0],
-                xy[n][1],
-                n,
-                ha="center",
-                va="center",
-                fontsize=6.5,
-                color="white" if n == focal else "black",
-                fontweight="bold" if n == focal else "normal",
-                zorder=11,
-            )
+        _draw_nodes(ax, xy, degree, focal)
         ax.autoscale_view()
         ax.margins(0.04)
         isolated = [n for n in nodes if degree[n] == 0]
@@ -200,22 +166,76 @@ def cooperation_network(
             + f"; {display(focal, names, sentence=True)} in black",
             fontsize=12,
         )
-        handles = [
-            Line2D(
-                [],
-                [],
-                color=FORM_COLOURS[f],
-                linewidth=max(EDGE_WIDTHS[f], 1.0),
-                label=FORM_NAMES[f],
-            )
-            for f in range(1, len(FORM_COLOURS))
-        ]
-        fig.legend(
-            handles=handles,
-            loc="lower center",
-            bbox_to_anchor=(0.5, 0.0),
-            ncol=3,
-            title="Line colour and width: deepest form of cooperation between the two states",
-            frameon=False,
-        )
+        _legend(fig)
     return fig, data
+
+
+def _draw_edges(ax: Axes, data: pd.DataFrame) -> None:
+    """One line per cooperating pair, one collection per form (deeper forms on top)."""
+    for form in range(1, len(FORM_COLOURS)):
+        part = data[data["max_form"] == form]
+        if part.empty:
+            continue
+        segments = [[(r.x0, r.y0), (r.x1, r.y1)] for r in part.itertuples(index=False)]
+        ax.add_collection(
+            LineCollection(
+                segments,
+                colors=FORM_COLOURS[form],
+                linewidths=EDGE_WIDTHS[form],
+                alpha=0.9 if form >= 3 else 0.75,
+                zorder=form,
+                capstyle="round",
+            )
+        )
+
+
+# a state's code on its node
+_NODE_LABEL = {"ha": "center", "va": "center", "fontsize": 6.5, "zorder": 11}
+
+
+def _draw_nodes(
+    ax: Axes, xy: dict[str, tuple[float, float]], degree: dict[str, int], focal: str
+) -> None:
+    """The states as labelled nodes: the focal state in black, a state without any tie
+    with a grey outline."""
+    nodes = list(degree)
+    ax.scatter(
+        [xy[n][0] for n in nodes],
+        [xy[n][1] for n in nodes],
+        s=330,
+        c=["black" if n == focal else "white" for n in nodes],
+        edgecolors=["black" if degree[n] else "#999999" for n in nodes],
+        linewidths=1.0,
+        zorder=10,
+    )
+    for n in nodes:
+        ax.text(
+            xy[n][0],
+            xy[n][1],
+            n,
+            color="white" if n == focal else "black",
+            fontweight="bold" if n == focal else "normal",
+            **_NODE_LABEL,
+        )
+
+
+def _legend(fig: Figure) -> None:
+    """The legend of the lines: colour and width by the deepest form."""
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=FORM_COLOURS[f],
+            linewidth=max(EDGE_WIDTHS[f], 1.0),
+            label=FORM_NAMES[f],
+        )
+        for f in range(1, len(FORM_COLOURS))
+    ]
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=3,
+        title="Line colour and width: deepest form of cooperation between the two states",
+        frameon=False,
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -36,33 +38,7 @@ def ring_timeline(
     focal = choose_focal(tables, config, focal)
     names = world_names(config)
     years = run_years(tables)
-    moves = ring_transitions(tables.pairs, focal)
-    columns = ["year", "partner", "name", "ring", "moved"]
-    if moves.empty:
-        data = pd.DataFrame(columns=columns)
-    else:
-        order = (
-            moves.groupby("partner")["year"].min().reset_index().sort_values(["year", "partner"])
-        )
-        partners = [str(p) for p in order["partner"]]
-        view = tables.pairs[
-            (tables.pairs["country"] == focal) & tables.pairs["partner"].isin(partners)
-        ]
-        wide = (
-            view.assign(ring=view["ring"].astype(str))
-            .pivot(index="partner", columns="year", values="ring")
-            .reindex(index=partners, columns=years)
-            .fillna("none")
-        )
-        long = wide.reset_index().melt(id_vars="partner", var_name="year", value_name="ring")
-        long["year"] = long["year"].astype(int)
-        long["name"] = long["partner"].map(lambda c: names.get(c, c))
-        long["rank"] = long["partner"].map({p: i for i, p in enumerate(partners)})
-        long = long.sort_values(["rank", "year"]).reset_index(drop=True)
-        previous = long.groupby("partner", sort=False)["ring"].shift()
-        long["moved"] = previous.notna() & (previous != long["ring"])
-        data = long[columns]
-
+    data = _ring_years(tables, focal, names, years)
     with style():
         partners = list(dict.fromkeys(data["partner"]))
         height = max(4.0, 0.34 * len(partners) + 2.4)
@@ -88,98 +64,126 @@ def ring_timeline(
             )
             ax.set_yticks([])
             return fig, data
-        # one collection per ring and one per marker shape, not one per spell and move:
-        # each collection costs about as much to lay out and draw as all its bars
-        ax.hlines(
-            range(len(partners)),
-            years[0] - 0.5,
-            years[-1] + 0.5,
-            color="#bbbbbb",
-            linewidth=0.8,
-            zorder=0,
-        )
-        bars: dict[str, list] = {ring: [] for ring in RING_ORDER}
-        moves: dict[str, list[tuple[int, int]]] = {}
-        for i, partner in enumerate(partners):
-            rows = data[data["partner"] == partner]
-            for ring, first, last in _spells(rows["year"].tolist(), rows["ring"].tolist()):
-                if ring != "none":
-                    x0, x1, y0, y1 = first - 0.5, last + 0.5, i - 0.36, i + 0.36
-                    bars[ring].append([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
-            for row in rows[rows["moved"]].itertuples(index=False):
-                moves.setdefault(row.ring, []).append((row.year, i))
-        for ring, rects in bars.items():
-            if rects:
-                ax.add_collection(
-                    PolyCollection(
-                        rects,
-                        facecolors=RING_COLOURS[ring],
-                        edgecolors="white",
-                        linewidths=0.0,
-                        hatch=RING_HATCHES[ring],
-                        zorder=1,
-                    ),
-                    autolim=False,
-                )
-        for ring, points in moves.items():
-            ax.scatter(
-                [x for x, _ in points],
-                [y for _, y in points],
-                marker=RING_MARKERS.get(ring, "X"),
-                s=60,
-                facecolors="white" if ring != "none" else "black",
-                edgecolors="black",
-                linewidths=1.0,
-                zorder=3,
-            )
+        _draw_rows(ax, data, partners, years)
         ax.set_yticks(range(len(partners)), [display(p, names) for p in partners])
         ax.set_ylim(len(partners) - 0.5, -0.5)
         ax.set_ylabel("partner (by year of first move)")
         ax.grid(True, axis="x", which="major")
         year_ticks(ax, years)
-        handles = [
-            Patch(
-                facecolor=RING_COLOURS[ring],
-                edgecolor="white",
-                hatch=RING_HATCHES[ring],
-                label=f"in the {ring} ring",
-            )
-            for ring in RING_ORDER
-        ]
-        handles.append(Line2D([], [], color="#bbbbbb", linewidth=0.8, label="in no ring"))
-        handles += [
-            Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker=RING_MARKERS[ring],
-                markersize=8,
-                markerfacecolor="white",
-                markeredgecolor="black",
-                label=f"moved into the {ring} ring",
-            )
-            for ring in RING_ORDER
-        ]
-        handles.append(
-            Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker="X",
-                markersize=8,
-                markerfacecolor="black",
-                markeredgecolor="black",
-                label="left the rings",
-            )
-        )
         fig.legend(
-            handles=handles,
+            handles=_legend_handles(),
             loc="lower center",
             bbox_to_anchor=(0.5, 0.0),  # under the names and the bars: it is wider than the bars
             ncol=4,
             frameon=False,
         )
     return fig, data
+
+
+def _ring_years(
+    tables: Tables, focal: str, names: dict[str, str], years: list[int]
+) -> pd.DataFrame:
+    """The drawn values: the ring of each partner that ever changed ring, by year (the
+    partners in the order of their first move), and whether it moved that year."""
+    moves = ring_transitions(tables.pairs, focal)
+    columns = ["year", "partner", "name", "ring", "moved"]
+    if moves.empty:
+        return pd.DataFrame(columns=columns)
+    order = moves.groupby("partner")["year"].min().reset_index().sort_values(["year", "partner"])
+    partners = [str(p) for p in order["partner"]]
+    view = tables.pairs[(tables.pairs["country"] == focal) & tables.pairs["partner"].isin(partners)]
+    wide = (
+        view.assign(ring=view["ring"].astype(str))
+        .pivot(index="partner", columns="year", values="ring")
+        .reindex(index=partners, columns=years)
+        .fillna("none")
+    )
+    long = wide.reset_index().melt(id_vars="partner", var_name="year", value_name="ring")
+    long["year"] = long["year"].astype(int)
+    long["name"] = long["partner"].map(lambda c: names.get(c, c))
+    long["rank"] = long["partner"].map({p: i for i, p in enumerate(partners)})
+    long = long.sort_values(["rank", "year"]).reset_index(drop=True)
+    previous = long.groupby("partner", sort=False)["ring"].shift()
+    long["moved"] = previous.notna() & (previous != long["ring"])
+    return long[columns]
+
+
+def _draw_rows(ax: Axes, data: pd.DataFrame, partners: list[str], years: list[int]) -> None:
+    """One row per partner: a line for no ring, the bands of its rings and its moves."""
+    # one collection per ring and one per marker shape, not one per spell and move:
+    # each collection costs about as much to lay out and draw as all its bars
+    ax.hlines(
+        range(len(partners)),
+        years[0] - 0.5,
+        years[-1] + 0.5,
+        color="#bbbbbb",
+        linewidth=0.8,
+        zorder=0,
+    )
+    bars: dict[str, list] = {ring: [] for ring in RING_ORDER}
+    moves: dict[str, list[tuple[int, int]]] = {}
+    for i, partner in enumerate(partners):
+        rows = data[data["partner"] == partner]
+        for ring, first, last in _spells(rows["year"].tolist(), rows["ring"].tolist()):
+            if ring != "none":
+                x0, x1, y0, y1 = first - 0.5, last + 0.5, i - 0.36, i + 0.36
+                bars[ring].append([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
+        for row in rows[rows["moved"]].itertuples(index=False):
+            moves.setdefault(row.ring, []).append((row.year, i))
+    for ring, rects in bars.items():
+        if rects:
+            ax.add_collection(
+                PolyCollection(
+                    rects,
+                    facecolors=RING_COLOURS[ring],
+                    edgecolors="white",
+                    linewidths=0.0,
+                    hatch=RING_HATCHES[ring],
+                    zorder=1,
+                ),
+                autolim=False,
+            )
+    for ring, points in moves.items():
+        ax.scatter(
+            [x for x, _ in points],
+            [y for _, y in points],
+            marker=RING_MARKERS.get(ring, "X"),
+            s=60,
+            facecolors="white" if ring != "none" else "black",
+            edgecolors="black",
+            linewidths=1.0,
+            zorder=3,
+        )
+
+
+def _legend_handles() -> list[Artist]:
+    """The legend: each ring's band, the line of no ring, each ring's marker of a move
+    into it and the marker of leaving the rings."""
+    handles: list[Artist] = [
+        Patch(
+            facecolor=RING_COLOURS[ring],
+            edgecolor="white",
+            hatch=RING_HATCHES[ring],
+            label=f"in the {ring} ring",
+        )
+        for ring in RING_ORDER
+    ]
+    handles.append(Line2D([], [], color="#bbbbbb", linewidth=0.8, label="in no ring"))
+    markers = [(RING_MARKERS[ring], "white", f"moved into the {ring} ring") for ring in RING_ORDER]
+    for marker, face, label in [*markers, ("X", "black", "left the rings")]:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker=marker,
+                markersize=8,
+                markerfacecolor=face,
+                markeredgecolor="black",
+                label=label,
+            )
+        )
+    return handles
 
 
 def _spells(years: list[int], rings: list[str]) -> list[tuple[str, int, int]]:

@@ -7,6 +7,7 @@ import math
 from collections.abc import Sequence
 
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
@@ -84,8 +85,42 @@ def ring_diagram(
     years = choose_years(tables, years)
     names = world_names(config)
     angles, sectors = ring_angles(tables, focal)
-    regions = dict(region_order(tables)[["country", "region"]].itertuples(index=False))
+    data = _ring_positions(tables, focal, years, names, angles)
+    with style():
+        fig, axes, legend_ax = _panels(len(years))
+        for ax, year in zip(axes, years, strict=True):
+            _draw_rings(ax, data[data["year"] == year], focal, sectors)
+            counts = ", ".join(
+                f"{ring} {int((data[data['year'] == year]['ring'] == ring).sum())}"
+                for ring in RING_ORDER
+            )
+            ax.set_title(str(year), fontsize=13, fontweight="bold")
+            ax.text(
+                0.0,
+                max(RING_RADII.values()) + 1.85,
+                f"partners: {counts}",
+                ha="center",
+                va="top",
+                fontsize=9,
+            )
+        fig.suptitle(
+            f"Partner rings of {display(focal, names, sentence=True)}, as it sees them\n"
+            f"{run_label(config)}; * the partner places {focal} in another ring",
+            fontsize=14,
+        )
+        _legends(legend_ax, side=len(years) > 1)
+    return fig, data
 
+
+def _ring_positions(
+    tables: Tables,
+    focal: str,
+    years: Sequence[int],
+    names: dict[str, str],
+    angles: dict[str, float],
+) -> pd.DataFrame:
+    """The drawn values: each partner in the focal state's rings per year, and where."""
+    regions = dict(region_order(tables)[["country", "region"]].itertuples(index=False))
     pairs = tables.pairs
     view = pairs[(pairs["country"] == focal) & pairs["year"].isin(years)]
     view = view[view["ring"].astype(str).isin(RING_ORDER)]
@@ -120,108 +155,116 @@ def ring_diagram(
                     }
                 )
     columns = ["year", "partner", "name", "region", "ring", "max_form", "returned"]
-    data = pd.DataFrame(rows, columns=[*columns, "angle", "radius", "x", "y"])
+    return pd.DataFrame(rows, columns=[*columns, "angle", "radius", "x", "y"])
 
-    with style():
-        n = len(years)
-        # panels of a fixed size side by side (the gaps hold the region names that reach
-        # past a panel), the suptitle and the years above, the legends below
-        panel, gap, top = 4.7, 0.6, 1.05
-        legends = 1.4 if n > 1 else 2.5  # side by side, or one above the other
-        width = max(n * panel + (n - 1) * gap + 0.6, 6.5)
-        height = legends + panel * _PANEL_ASPECT + top
-        fig = Figure(figsize=(width, height), layout="none")
-        x0 = (width - n * panel - (n - 1) * gap) / 2
-        axes = [
-            fig.add_axes(
-                (
-                    (x0 + i * (panel + gap)) / width,
-                    legends / height,
-                    panel / width,
-                    panel * _PANEL_ASPECT / height,
-                )
+
+def _panels(n: int) -> tuple[Figure, list[Axes], Axes]:
+    """The figure with `n` panels of a fixed size side by side (the gaps hold the region
+    names that reach past a panel), the suptitle and the years above, and the axes of
+    the legends below."""
+    panel, gap, top = 4.7, 0.6, 1.05
+    legends = 1.4 if n > 1 else 2.5  # side by side, or one above the other
+    width = max(n * panel + (n - 1) * gap + 0.6, 6.5)
+    height = legends + panel * _PANEL_ASPECT + top
+    fig = Figure(figsize=(width, height), layout="none")
+    x0 = (width - n * panel - (n - 1) * gap) / 2
+    axes = [
+        fig.add_axes(
+            (
+                (x0 + i * (panel + gap)) / width,
+                legends / height,
+                panel / width,
+                panel * _PANEL_ASPECT / height,
             )
-            for i in range(n)
-        ]
-        legend_ax = fig.add_axes((0.0, 0.0, 1.0, (legends - 0.1) / height))
-        legend_ax.axis("off")
-        for ax, year in zip(axes, years, strict=True):
-            _draw_rings(ax, data[data["year"] == year], focal, sectors)
-            counts = ", ".join(
-                f"{ring} {int((data[data['year'] == year]['ring'] == ring).sum())}"
-                for ring in RING_ORDER
-            )
-            ax.set_title(str(year), fontsize=13, fontweight="bold")
-            ax.text(
-                0.0,
-                max(RING_RADII.values()) + 1.85,
-                f"partners: {counts}",
-                ha="center",
-                va="top",
-                fontsize=9,
-            )
-        fig.suptitle(
-            f"Partner rings of {display(focal, names, sentence=True)}, as it sees them\n"
-            f"{run_label(config)}; * the partner places {focal} in another ring",
-            fontsize=14,
         )
-        form_handles = [
-            Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker="o",
-                markersize=8,
-                markerfacecolor=FORM_COLOURS[f],
-                markeredgecolor="black",
-                markeredgewidth=0.6,
-                label=FORM_NAMES[f],
-            )
-            for f in range(len(FORM_COLOURS))
-        ]
-        ring_handles = [
-            Line2D(
-                [],
-                [],
-                color=RING_COLOURS[ring],
-                linewidth=1.6,
-                marker=RING_MARKERS[ring],
-                markersize=8,
-                markerfacecolor="white",
-                markeredgecolor="black",
-                label=f"{RING_LABELS[ring]} ({label} ring)",
-            )
-            for ring, label in zip(RING_ORDER, ("inner", "middle", "outer"), strict=True)
-        ]
-        side = n > 1  # legends side by side below the panels, else one above the other
-        forms_legend = legend_ax.legend(
-            handles=form_handles,
-            loc="upper right" if side else "upper center",
-            bbox_to_anchor=(0.53, 1.0) if side else (0.5, 1.0),
-            ncol=2,
-            title="Marker colour: deepest form of cooperation with the partner",
-            frameon=False,
+        for i in range(n)
+    ]
+    legend_ax = fig.add_axes((0.0, 0.0, 1.0, (legends - 0.1) / height))
+    legend_ax.axis("off")
+    return fig, axes, legend_ax
+
+
+# the legends' markers: their colour (forms) or shape (rings) as in the panels
+_LEGEND_MARKER = {"markersize": 8, "markeredgecolor": "black"}
+
+
+def _legends(legend_ax: Axes, side: bool) -> None:
+    """The legends of the marker colours (forms) and of the rings and marker shapes:
+    side by side below the panels (`side`), else one above the other."""
+    form_handles = [
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markerfacecolor=FORM_COLOURS[f],
+            markeredgewidth=0.6,
+            label=FORM_NAMES[f],
+            **_LEGEND_MARKER,
         )
-        legend_ax.add_artist(forms_legend)
-        legend_ax.legend(
-            handles=ring_handles,
-            loc="upper left" if side else "lower center",
-            bbox_to_anchor=(0.57, 1.0) if side else (0.5, 0.0),
-            ncol=1,
-            title="Ring and marker shape",
-            frameon=False,
+        for f in range(len(FORM_COLOURS))
+    ]
+    ring_handles = [
+        Line2D(
+            [],
+            [],
+            color=RING_COLOURS[ring],
+            linewidth=1.6,
+            marker=RING_MARKERS[ring],
+            markerfacecolor="white",
+            label=f"{RING_LABELS[ring]} ({label} ring)",
+            **_LEGEND_MARKER,
         )
-    return fig, data
+        for ring, label in zip(RING_ORDER, ("inner", "middle", "outer"), strict=True)
+    ]
+    forms_legend = legend_ax.legend(
+        handles=form_handles,
+        loc="upper right" if side else "upper center",
+        bbox_to_anchor=(0.53, 1.0) if side else (0.5, 1.0),
+        ncol=2,
+        title="Marker colour: deepest form of cooperation with the partner",
+        frameon=False,
+    )
+    legend_ax.add_artist(forms_legend)
+    legend_ax.legend(
+        handles=ring_handles,
+        loc="upper left" if side else "lower center",
+        bbox_to_anchor=(0.57, 1.0) if side else (0.5, 0.0),
+        ncol=1,
+        title="Ring and marker shape",
+        frameon=False,
+    )
 
 
 def _draw_rings(
-    ax, data: pd.DataFrame, focal: str, sectors: list[tuple[str, float, float]]
+    ax: Axes, data: pd.DataFrame, focal: str, sectors: list[tuple[str, float, float]]
 ) -> None:
+    """One panel: the rings, the region sectors, the focal state and its partners."""
     ax.set_aspect("equal")
     ax.axis("off")
     outer = max(RING_RADII.values())
     ax.set_xlim(-outer - 1.6, outer + 1.6)
     ax.set_ylim(-outer - 0.9, outer + 1.9)
+    _draw_circles(ax)
+    _draw_sectors(ax, sectors)
+    ax.scatter([0], [0], marker="*", s=260, color="black", zorder=4)
+    ax.text(0, -0.35, focal, ha="center", va="top", fontsize=10, fontweight="bold")
+    _draw_partners(ax, data)
+
+
+# a ring's name, where it crosses the gap at the bottom of the panel
+_RING_NAME = {
+    "ha": "center",
+    "va": "center",
+    "fontsize": 8.5,
+    "fontstyle": "italic",
+    "bbox": {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+    "zorder": 2,
+}
+
+
+def _draw_circles(ax: Axes) -> None:
+    """The three rings around the focal state, each named at the bottom."""
     for ring in RING_ORDER:
         ax.add_patch(
             Circle(
@@ -233,17 +276,12 @@ def _draw_rings(
                 zorder=1,
             )
         )
-        ax.text(
-            0,
-            -RING_RADII[ring],
-            ring,
-            ha="center",
-            va="center",
-            fontsize=8.5,
-            fontstyle="italic",
-            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
-            zorder=2,
-        )
+        ax.text(0, -RING_RADII[ring], ring, **_RING_NAME)
+
+
+def _draw_sectors(ax: Axes, sectors: list[tuple[str, float, float]]) -> None:
+    """The region sectors: dashed edges between them and each region's name outside."""
+    outer = max(RING_RADII.values())
     inner = min(RING_RADII.values()) - 0.45
     for i, (region, a0, a1) in enumerate(sectors):
         for edge in (a0, a1) if i == 0 else (a1,):
@@ -268,8 +306,22 @@ def _draw_rings(
             fontsize=9,
             color="#444444",
         )
-    ax.scatter([0], [0], marker="*", s=260, color="black", zorder=4)
-    ax.text(0, -0.35, focal, ha="center", va="top", fontsize=10, fontweight="bold")
+
+
+# a partner's code beside its marker, along the line from the focal state
+_PARTNER_LABEL = {
+    "textcoords": "offset points",
+    "rotation_mode": "anchor",
+    "va": "center",
+    "fontsize": 7.5,
+    "zorder": 3,
+    "in_layout": False,  # inside the panel by its limits; spares the layout ~180 texts
+}
+
+
+def _draw_partners(ax: Axes, data: pd.DataFrame) -> None:
+    """Each partner's marker on its ring, coloured by form, and its code (* where the
+    partner places the focal state in another ring)."""
     for ring in RING_ORDER:
         part = data[data["ring"] == ring]
         if part.empty:
@@ -292,12 +344,7 @@ def _draw_rings(
                 row.partner if row.returned else f"{row.partner}*",
                 xy=(row.x, row.y),
                 xytext=(6.0 * math.cos(t), 6.0 * math.sin(t)),
-                textcoords="offset points",
                 rotation=a - 180.0 if flip else a,
-                rotation_mode="anchor",
                 ha="right" if flip else "left",
-                va="center",
-                fontsize=7.5,
-                zorder=3,
-                in_layout=False,  # inside the panel by its limits; spares the layout ~180 texts
+                **_PARTNER_LABEL,
             )
