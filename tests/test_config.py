@@ -325,20 +325,6 @@ def test_every_judged_range_lies_inside_its_bounds_and_contains_the_default():
         assert found.why.strip().endswith("."), key
 
 
-def test_the_sensitivity_studies_ranges_are_the_judged_ones():
-    """conf/sensitivity/*.yaml still give their ranges themselves: they must be those
-    judged in the schema."""
-    import yaml
-
-    from imssim.config import conf_dir, judged_range
-
-    for name in group_options("sensitivity"):
-        study = yaml.safe_load((conf_dir() / "sensitivity" / f"{name}.yaml").read_text())
-        for key, (low, high) in study["parameters"].items():
-            judged = judged_range(key)
-            assert (low, high) == (judged.low, judged.high), (name, key)
-
-
 def _outside(key: str, hint) -> object:
     """A value just outside the bounds of `key` (for a list: one value outside)."""
     from imssim.config import bounds

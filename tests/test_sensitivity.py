@@ -242,8 +242,30 @@ def test_the_shipped_studies_pass_their_checks(tmp_path, capsys):
         ({"parameters": {"params.no_such": [0, 1]}}, "parameters.params.no_such: not a number"),
         ({"parameters": {"trust_gain": [0.04, 0.16]}}, "did you mean params.trust_gain"),
         ({"parameters": {"seed": [1, 5]}}, "parameters.seed: not a number"),
-        ({"parameters": {"params.trust_gain": [0.5, 1.5]}}, "params.trust_gain: must be in"),
         ({"parameters": {"params.strategic_min_form": [1.5, 4]}}, "takes whole numbers"),
+        # an explicit range outside the key's bounds in the schema
+        (
+            {"parameters": {"params.trust_gain": [0.5, 1.5]}},
+            "parameters.params.trust_gain: the range must lie within the setting's bounds, "
+            "in [0, 1] (got [0.5, 1.5])",
+        ),
+        (
+            {"parameters": {"params.strategic_min_form": [0, 4]}},
+            "parameters.params.strategic_min_form: the range must lie within the setting's "
+            "bounds, 1..6 (got [0, 4])",
+        ),
+        ({"parameters": {"params.upkeep_cost": [0.0, 1.0]}}, "bounds, > 0 (got [0.0, 1.0])"),
+        # keys listed, each over its judged range: an unknown key, a key without one
+        ({"parameters": ["params.no_such"]}, "parameters.params.no_such: not a number"),
+        ({"parameters": ["catalyst", "trust_gain"]}, "did you mean params.trust_gain"),
+        ({"parameters": ["catalyst", "seed"]}, "parameters.seed: not a number"),
+        (
+            {"parameters": ["catalyst", "params.trust_noise"]},
+            "parameters.params.trust_noise: has no judged range in the schema; give its range "
+            "explicitly, `params.trust_noise: [low, high]` under parameters",
+        ),
+        ({"parameters": ["params.strategic_min_form"]}, "has no judged range in the schema"),
+        ({"parameters": ["catalyst", "catalyst"]}, "parameters: names a parameter twice"),
         ({"outcomes": ["happiness"]}, "unknown outcome 'happiness'"),
         ({"outcomes": ["autonomy_diff"]}, "needs a counterfactual"),
         ({"years": [2040]}, "years: 2040 lies outside the run"),
@@ -304,6 +326,72 @@ def test_overrides_change_the_study(tmp_path):
     assert np.isclose(study.parameters["params.trust_gain"][1], 0.16)
 
 
+# --- each range defined once: listed keys take their judged ranges from the schema ------
+
+# the ranges of conf/sensitivity/default.yaml and quick.yaml when they still wrote them out
+SHIPPED_RANGES = {
+    "params.economic_pressure": [7.5, 30.0],
+    "params.goal_weight_military": [0.15, 0.6],
+    "params.drop_step": [0.05, 0.2],
+    "params.thematic_rate": [0.5, 2.0],
+    "params.trust_gain": [0.04, 0.16],
+    "catalyst": [0.25, 0.75],
+    "params.found_rate": [0.05, 0.2],
+    "params.framework_consent": [0.5, 1.0],
+    "params.found_need_gap": [0.05, 0.2],
+}
+
+
+def test_the_shipped_studies_list_keys_that_resolve_to_their_judged_ranges():
+    from imssim.config import conf_dir, judged_range
+
+    for name in ("default", "quick"):
+        written = yaml.safe_load((conf_dir() / "sensitivity" / f"{name}.yaml").read_text())
+        assert written["parameters"] == list(SHIPPED_RANGES), name  # keys only
+        study, _ = load_study(name)
+        assert study.parameters == SHIPPED_RANGES, name
+        assert all(type(end) is float for r in study.parameters.values() for end in r)
+        for key, low, high in study.ranges:
+            judged = judged_range(key)
+            assert (low, high) == (judged.low, judged.high), (name, key)
+        # the manifest records the resolved ranges
+        assert study.as_dict()["parameters"] == SHIPPED_RANGES
+
+
+def test_the_ranges_in_docs_sensitivity_are_the_judged_ones():
+    table = Path(__file__).parents[1] / "docs" / "sensitivity.md"
+    rows = [r.split("|") for r in table.read_text().splitlines() if r.startswith("| `")]
+    documented = {
+        cells[1].strip(" `"): [float(end) for end in cells[3].strip().split("-")]
+        for cells in rows
+        if len(cells) == 6  # | parameter | default | range | why this range |
+    }
+    assert documented == SHIPPED_RANGES
+
+
+def test_listed_keys_take_their_judged_ranges_and_explicit_ranges_stay_accepted(tmp_path):
+    from imssim.config import judged_range
+
+    study = parse_study({"parameters": ["params.trust_gain", "catalyst"]}, "mine")
+    assert study.ranges == [("params.trust_gain", 0.04, 0.16), ("catalyst", 0.25, 0.75)]
+    assert study.parameters["catalyst"] == [judged_range("catalyst").low, 0.75]
+    # a study file that lists its keys, on the command line too
+    study, _ = load_study(study_file(tmp_path), ["parameters=[params.trust_gain]"])
+    assert study.parameters == {"params.trust_gain": [0.04, 0.16]}
+    path = study_file(tmp_path, {"parameters": ["catalyst", "params.drop_step"]})
+    study, _ = load_study(path)
+    assert study.parameters == {"catalyst": [0.25, 0.75], "params.drop_step": [0.05, 0.2]}
+    # an override of one range: the other listed keys keep their judged ranges
+    study, _ = load_study(path, ["parameters.catalyst=[0.3,0.6]"])
+    assert study.parameters == {"catalyst": [0.3, 0.6], "params.drop_step": [0.05, 0.2]}
+    study, _ = load_study(path, ["parameters.params.trust_gain=[0.1,0.2]"])
+    assert study.keys == ["catalyst", "params.drop_step", "params.trust_gain"]
+    assert study.parameters["params.trust_gain"] == [0.1, 0.2]
+    # an explicit range inside the bounds, wider than the judged one
+    study, _ = load_study(study_file(tmp_path), ["parameters.params.trust_gain=[0.0,0.9]"])
+    assert study.parameters["params.trust_gain"] == [0.0, 0.9]
+
+
 # --- the study as a typed config dataclass -------------------------------------------
 
 
@@ -334,7 +422,9 @@ def test_a_study_is_its_schema_with_the_keys_of_a_study_file():
         ("second_order=maybe", "second_order: must be true or false (got 'maybe')"),
         ("years=[2014,soon]", "years: must be a list of years (got [2014, 'soon'])"),
         ("outcomes={pairs: 1}", "outcomes: must be a list of at least one outcome"),
-        ("parameters=[catalyst]", "parameters: must map at least one parameter key"),
+        ("parameters=[]", "parameters: must list parameter keys (each over its judged range)"),
+        ("parameters=[catalyst,1]", "parameters: must list parameter keys (each over its"),
+        ("parameters=5", "parameters: must list parameter keys (each over its judged range) or"),
         ("parameters.catalyst=0.5", "parameters.catalyst: must be a range [low, high]"),
         ("description=[a,b]", "description: must be text"),
         ("conf_level=high", "conf_level: must be a number between 0 and 1 (got 'high')"),

@@ -51,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
             "Morris, through SALib). STUDY is a study of conf/sensitivity/ (default: "
             "default) or a YAML file; key=value overrides change the study, e.g. n=128, "
             "method=morris, trajectories=10, years=[2020,2035], name=mine, "
-            "parameters.params.trust_gain=[0.04,0.16], "
+            "parameters=[catalyst,params.trust_gain] (each over its judged range), "
+            "parameters.params.trust_gain=[0.04,0.2], "
             "base=[scenario=deep_cuts,counterfactual=none]."
         ),
     )

@@ -4,9 +4,13 @@ A study is ``conf/sensitivity/<name>.yaml`` or a YAML file elsewhere, changed by
 command-line overrides ``key=value``. :class:`Study` is its schema (an OmegaConf
 structured config, as the run's :class:`imssim.config.Config` is): an unknown key or a
 value of the wrong type is refused, and each key's field names what it must be and the
-test a value its type admits must pass. What needs the model (the parameters are numeric
-config keys, both ends of each range pass the config's checks, the years lie in the run)
-is checked by :func:`check_model_study`. Every mistake is one line (:class:`StudyError`).
+test a value its type admits must pass. A study's ``parameters`` may list config keys:
+each is then varied over the range judged plausible for it, read from the schema
+(:func:`imssim.config.judged_parameters`), so that each range is written once, beside
+its default; a mapping of keys to ranges ``[low, high]`` gives other ranges. What needs
+the model (the parameters are numeric config keys, each range lies within its key's
+bounds and both ends pass the config's checks, the years lie in the run) is checked by
+:func:`check_model_study`. Every mistake is one line (:class:`StudyError`).
 """
 
 from __future__ import annotations
@@ -25,7 +29,14 @@ import yaml
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import ConfigKeyError, OmegaConfBaseException
 
-from imssim.config import Config, conf_dir, group_options, to_config
+from imssim.config import (
+    Config,
+    bounded_settings,
+    conf_dir,
+    group_options,
+    judged_parameters,
+    to_config,
+)
 from imssim.errors import ConfigError, ImssimError
 from imssim.runs.sweep import COMPARED, OUTCOMES
 
@@ -68,8 +79,9 @@ class Study:
 
     Its fields are the keys of a study file, in the order the error messages list them,
     each with its rule (:func:`_rule`); every key but ``parameters`` may be left out.
-    ``parameters`` maps a dotted config key to its range ``[low, high]``; a checked study
-    has its ``name`` (by default the file's name) and its ``years`` in order.
+    ``parameters`` maps a dotted config key to its range ``[low, high]`` (a study file
+    may instead list the keys: :func:`judged_ranges`); a checked study has its ``name``
+    (by default the file's name) and its ``years`` in order.
     """
 
     description: str = field(default="", metadata=_rule("be text"))
@@ -92,7 +104,11 @@ class Study:
     resamples: int = field(default=200, metadata=_whole(10))  # bootstrap resamples
     parameters: dict[str, Any] = field(
         default_factory=dict,
-        metadata=_rule("map at least one parameter key to its range [low, high]", bool),
+        metadata=_rule(
+            "list parameter keys (each over its judged range) or map each key to its "
+            "range [low, high]",
+            bool,
+        ),
     )
     outcomes: list[str] = field(
         default_factory=_default_outcomes,
@@ -201,11 +217,14 @@ def parse_study(
     """Check a study (a mapping as read from its file) against :class:`Study` and return it.
 
     Checks every key but those that need the model (config keys, bounds the config
-    accepts, years of the run: :func:`check_model_study`). `name` is the study's name when
-    it sets none; `outcomes` are the outcome names allowed; `source` (the file) begins
-    each error message.
+    accepts, years of the run: :func:`check_model_study`); ``parameters`` given as a list
+    of config keys become their judged ranges (:func:`judged_ranges`). `name` is the
+    study's name when it sets none; `outcomes` are the outcome names allowed; `source`
+    (the file) begins each error message.
     """
     try:
+        if isinstance(data, Mapping) and isinstance(data.get("parameters"), list):
+            data = {**data, "parameters": judged_ranges(data["parameters"])}
         study = _structured(data)
         study = dataclasses.replace(
             study,
@@ -369,7 +388,8 @@ def check_model_study(study: Study) -> tuple[Study, Config]:
             _fail("base", f"sets {key}, which the study varies")
     base = _base_config(study.base)
     for key, low, high in study.ranges:
-        _check_parameter(key, low, high)
+        _check_key(key)
+        _check_range(key, low, high)
     _check_corners(study, base)
     for year in study.years:
         if not base.start_year < year <= base.end_year:
@@ -384,8 +404,32 @@ def check_model_study(study: Study) -> tuple[Study, Config]:
     return study, dataclasses.replace(base, seed=study.seed, replicates=study.replicates)
 
 
-def _check_parameter(key: str, low: Any, high: Any) -> None:
-    """A parameter is a numeric config key; a whole-number key has a whole-number range."""
+def judged_ranges(keys: Any) -> dict[str, list[int | float]]:
+    """The ranges of the parameters a study lists by key: each key's range judged
+    plausible in the schema (:func:`imssim.config.judged_parameters`), in the list's
+    order. A key that is not a number a study can vary, or that has no judged range, is
+    a one-line :class:`StudyError`."""
+    if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
+        _must("parameters", keys)
+    if len(set(keys)) < len(keys):
+        _fail("parameters", "names a parameter twice")
+    judged = judged_parameters()
+    ranges: dict[str, list[int | float]] = {}
+    for key in keys:
+        kind = _check_key(key)
+        if key not in judged:
+            _fail(
+                f"parameters.{key}",
+                "has no judged range in the schema; give its range explicitly, "
+                f"`{key}: [low, high]` under parameters (parameters.{key}=[low,high] "
+                "on the command line)",
+            )
+        ranges[key] = [kind(judged[key].low), kind(judged[key].high)]
+    return ranges
+
+
+def _check_key(key: str) -> type:
+    """A parameter is a numeric config key a study can vary; return its type."""
     kind = config_leaf(key)
     if kind is None:
         close = [k for k in numeric_keys() if k.split(".")[-1] == key.split(".")[-1]]
@@ -395,8 +439,22 @@ def _check_parameter(key: str, low: Any, high: Any) -> None:
             f"not a number in the config that a study can vary{hint} "
             "(the keys of params, policy, scenario and catalyst, as on the command line)",
         )
-    if kind is int and not all(isinstance(b, int) and not isinstance(b, bool) for b in (low, high)):
+    return kind
+
+
+def _check_range(key: str, low: Any, high: Any) -> None:
+    """A whole-number key has a whole-number range; a range lies within its key's bounds
+    in the schema (:func:`imssim.config.bounded_settings`)."""
+    integer = config_leaf(key) is int
+    if integer and not all(isinstance(b, int) and not isinstance(b, bool) for b in (low, high)):
         _fail(f"parameters.{key}", f"takes whole numbers (got [{low}, {high}])")
+    limits = bounded_settings().get(key)  # None: checked by the config's checks alone
+    if limits is not None and not (limits.admits(low) and limits.admits(high)):
+        _fail(
+            f"parameters.{key}",
+            f"the range must lie within the setting's bounds, {limits.text(integer)} "
+            f"(got [{low}, {high}])",
+        )
 
 
 def _check_corners(study: Study, base: Config) -> None:
@@ -467,8 +525,9 @@ def read_study_file(path: Path) -> Any:
 def apply_overrides(data: Any, overrides: Sequence[str]) -> dict[str, Any]:
     """The study's keys changed by command-line overrides ``key=value`` (values in YAML,
     e.g. ``n=128``, ``method=morris``, ``years=[2020,2035]``,
-    ``base=[scenario=deep_cuts,counterfactual=none]``); ``parameters.<key>=[lo,hi]``
-    sets one parameter's range (adding it if the study lacks it)."""
+    ``base=[scenario=deep_cuts,counterfactual=none]``, ``parameters=[catalyst]``);
+    ``parameters.<key>=[lo,hi]`` sets one parameter's range (adding it if the study lacks
+    it; a study that lists its keys keeps their judged ranges)."""
     out = dict(data) if isinstance(data, Mapping) else {}
     for item in overrides:
         if "=" not in item:
@@ -484,9 +543,12 @@ def apply_overrides(data: Any, overrides: Sequence[str]) -> dict[str, Any]:
         if key == "base" and isinstance(value, str):
             value = [value]
         if key.startswith("parameters."):
-            params = dict(out.get("parameters") or {})
-            params[key.split(".", 1)[1]] = value
-            out["parameters"] = params
+            params = out.get("parameters") or {}
+            if isinstance(params, list):  # keys listed: over their judged ranges
+                params = judged_ranges(params)
+            if not isinstance(params, Mapping):
+                _must("parameters", params)
+            out["parameters"] = {**params, key.split(".", 1)[1]: value}
         elif key in STUDY_KEYS:
             out[key] = value
         else:
