@@ -40,7 +40,6 @@ from imssim.model.blocks import any_over_areas, count_over_areas, max_over_areas
 from imssim.model.capacity import (
     autonomy,
     contribution,
-    need_gap,
     pair_offers,
     reference_level,
     shortfall_surplus,
@@ -49,13 +48,20 @@ from imssim.model.capacity import (
 from imssim.model.cooperation import (
     CooperationRules,
     CoopState,
+    CoopYear,
     Event,
+    Levers,
+    PairTerms,
+    Standing,
     hand_over,
     priority_partners,
     thematic_rates,
 )
+from imssim.model.downgrades import downgrade
 from imssim.model.economy import budget_pressure, build_paths
 from imssim.model.forms import Form, FormTable
+from imssim.model.founding import found
+from imssim.model.moves import apply_moves, propose, thematic
 from imssim.model.partners import fit as partner_fit
 from imssim.model.partners import static_criteria
 from imssim.model.rings import target_rings, update_rings
@@ -308,14 +314,16 @@ class CooperationModel(mesa.Model):
             target[step.states] = step.join
         w = dataclasses.replace(self.world, nato=self.nato.copy(), eu=self.eu.copy())
         self.criteria = static_criteria(w, self.params)
-        self.rules.distance = self.criteria.distance
-        self.rules.comember = self.criteria.comember
-        self.rules.relief = self.config.catalyst * self.criteria.comember.astype(float)
+        self.rules = self.rules.with_memberships(self.criteria.distance, self.criteria.comember)
         p = self.params
         base = np.where(self.criteria.comember, p.trust_base_member, p.trust_base_other)
         np.fill_diagonal(base, 0.0)
         self.trust_base = base
-        return fwk.follow_institutions(self.coop.members, self.frameworks, self.nato, self.eu)
+        members, events = fwk.follow_institutions(
+            self.coop.members, self.frameworks, self.nato, self.eu
+        )
+        self.coop = dataclasses.replace(self.coop, members=members)
+        return events
 
     def _relief(self, eff: np.ndarray, area_form: np.ndarray) -> np.ndarray:
         """Catalyst relief per state and area: applies when the deepest tie is with a co-member."""
@@ -396,50 +404,29 @@ class CooperationModel(mesa.Model):
 
         # 5 cooperation
         fit, _ = self.partner_fit(eff)
-        priority = priority_partners(self.coop.bilateral, self.coop.trust, self.priority_limit)
-        events += self.rules.downgrade(
-            self.coop,
-            self.k,
-            cut_fraction,
-            fit,
-            self.allowed,
-            priority,
-            self.year,
-            self.streams["downgrades"],
-            prune_rate=self.prune_rate,
-            prune_max_form=self.prune_max_form,
-            handed=self.handed,
+        year = self._coop_year(eff, area_form, fit, cut_fraction)
+        self.coop, standing, lowered = downgrade(
+            self.rules, self.coop, year, self.streams["downgrades"]
         )
-        events += self._frameworks_step(fit)
-        eff, area_form = self.effective_forms()
-        moves = self.rules.propose(
+        self.handed = standing.handed
+        year = year.with_states(standing)
+        events += lowered
+        events += self._frameworks_step(year)
+        year = year.with_forms(*self.effective_forms())
+        moves = propose(self.rules, self.coop, year, self.streams["moves"])
+        self.coop, standing, moved = apply_moves(self.rules, self.coop, moves, year)
+        self.k, self.handed = standing.k, standing.handed
+        year = year.with_states(standing)
+        events += moved
+        self.coop, started = thematic(
+            self.rules,
             self.coop,
-            eff,
-            area_form,
-            self.k,
-            reference_level(self.k, self.handed),
-            self.pressure,
-            fit,
-            self.reliability(),
-            self.allowed,
-            priority,
-            self.autonomy_weight,
-            self.deepen_bonus,
-            self.new_partner_penalty,
-            self.military_weight,
-            need_gap(self.k, self.handed, self.need),
-            self.year,
-            self.streams["moves"],
-        )
-        events += self.rules.apply_moves(self.coop, moves, self.k, self.handed, self.year)
-        events += self.rules.thematic(
-            self.coop,
-            self.k,
+            year,
             self.thematic_rate,
-            self.year,
             self.streams["thematic"],
             self.streams["thematic_choice"],
         )
+        events += started
         self.events.extend((self.year, e) for e in events)
 
         # 6 rings and outcomes
@@ -453,81 +440,59 @@ class CooperationModel(mesa.Model):
         if self.year >= self.config.end_year:
             self.running = False
 
-    def _frameworks_step(self, fit: np.ndarray) -> list[Event]:
+    def _coop_year(
+        self, eff: np.ndarray, area_form: np.ndarray, fit: np.ndarray, cut: np.ndarray
+    ) -> CoopYear:
+        """The year's inputs to cooperation (:class:`imssim.model.cooperation.CoopYear`);
+        `cut` [N, A]: the share of each holding cut this year."""
+        states = Standing(
+            k=self.k,
+            handed=self.handed,
+            need=self.need,
+            cut=cut,
+            pressure=self.pressure,
+            military_weight=self.military_weight,
+        )
+        priority = priority_partners(self.coop.bilateral, self.coop.trust, self.priority_limit)
+        pairs = PairTerms(fit=fit, reliability=self.reliability(), priority=priority)
+        policy = Levers(
+            allowed=self.allowed,
+            autonomy_weight=self.autonomy_weight,
+            deepen_bonus=self.deepen_bonus,
+            new_partner_penalty=self.new_partner_penalty,
+            prune_rate=self.prune_rate,
+            prune_max_form=self.prune_max_form,
+        )
+        return CoopYear(self.year, eff, area_form, states, pairs, policy)
+
+    def _frameworks_step(self, year: CoopYear) -> list[Event]:
         """Frameworks end, states leave and join them, lead states found new ones
-        (:mod:`imssim.model.frameworks`)."""
-        events = fwk.end_frameworks(self.coop.members, self.frameworks, self.fw_ended, self.year)
-        eff, area_form = self.effective_forms()
-        events += fwk.join_and_leave(
+        (:mod:`imssim.model.frameworks`, :mod:`imssim.model.founding`)."""
+        members, self.fw_ended, events = fwk.end_frameworks(
+            self.coop.members, self.frameworks, self.fw_ended, self.year
+        )
+        self.coop = dataclasses.replace(self.coop, members=members)
+        setting = fwk.FrameworkSetting(
+            self.frameworks, self.fw_ended, self.nato, self.eu, len(self.world.frameworks)
+        )
+        year = year.with_forms(*self.effective_forms())
+        self.coop, joined = fwk.join_and_leave(
             self.rules,
             self.coop,
-            self.frameworks,
-            self.framework_open,
-            eff,
-            area_form,
-            self.k,
-            self.handed,
-            self.pressure,
-            fit,
-            self.allowed,
-            self.autonomy_weight,
-            self.military_weight,
+            setting,
+            year,
             self.streams["frameworks"],
             self.streams["frameworks_founded"],
-            len(self.world.frameworks),
         )
-        eff, area_form = self.effective_forms()
-        gap = need_gap(self.k, self.handed, self.need)
-        ref = reference_level(self.k, self.handed)
-        reliability = self.reliability()
-
-        def value(form: int) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
-            """i's value of cooperating with j in area a at `form`, at given (i, j, a)
-            (:meth:`imssim.model.cooperation.CooperationRules.form_value_at`)."""
-
-            def at(i: np.ndarray, j: np.ndarray, ar: np.ndarray) -> np.ndarray:
-                return self.rules.form_value_at(
-                    eff,
-                    form,
-                    area_form,
-                    self.k,
-                    ref,
-                    self.pressure,
-                    reliability,
-                    fit,
-                    self.autonomy_weight,
-                    self.military_weight,
-                    gap,
-                    i,
-                    j,
-                    ar,
-                )
-
-            return at
-
-        new, found_events = fwk.found(
-            self.rules,
-            self.coop,
-            self.frameworks,
-            self.fw_ended,
-            self.world,
-            self.nato,
-            self.eu,
-            eff,
-            value,
-            self.k,
-            gap,
-            fit,
-            self.allowed,
-            self.autonomy_weight,
-            1.0 - self.k[self.alliance].sum(axis=0) / self.requirement_2012,  # structural
-            self.year,
-            self.streams["founding"],
+        year = year.with_forms(*self.effective_forms())
+        scarcity = 1.0 - self.k[self.alliance].sum(axis=0) / self.requirement_2012  # structural
+        self.coop, new, founded = found(
+            self.rules, self.coop, setting, year, self.world, scarcity, self.streams["founding"]
         )
         if new:
             self.frameworks.extend(new)
             self.fw_ended = np.concatenate([self.fw_ended, np.zeros(len(new), dtype=np.int32)])
-        return events + found_events
+        return events + joined + founded
 
     @property
     def real_budget(self) -> np.ndarray:
