@@ -31,6 +31,7 @@ Move = tuple[int, int, int, int, int]  # (initiator, partner, area, from_form, t
 
 TOP_FORM = int(Form.SPECIALISATION)
 ONE_DEEPER = np.minimum(np.arange(TOP_FORM + 1) + 1, TOP_FORM)  # the form after each form
+ONE_DEEPER.flags.writeable = False
 
 
 def propose(
