@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from imssim import run, to_config
 from imssim.errors import ConfigError, WorldDataError
-from imssim.model.frameworks import FOUNDABLE
+from imssim.model.founding import FOUNDABLE
 from imssim.model.simulation import CooperationModel
 from imssim.world import load_world
 from tests.conftest import _cli_config, write_tiny_world

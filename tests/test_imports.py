@@ -25,30 +25,11 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 PACKAGE = SRC / "imssim"
 MAX_LINES = 600
 MAX_TOP_MODULES = 8
-
-# Circles in the tree when this test was written; they are being taken apart.
-# When none is left, drop the xfail mark below so that a new one fails the suite.
-KNOWN_CYCLES = (
-    "imssim.model.agents, imssim.model.capabilities, imssim.model.simulation",
-    "imssim.present.plots.sensitivity, imssim.studies.sensitivity",
-)
-
-# Files over MAX_LINES lines when this test was written (lines then); they are being
-# split. When none is left, drop the xfail mark below.
-KNOWN_LONG_FILES = (
-    "experiments/validate_history.py (1324)",
-    "src/imssim/config/schema.py (821)",
-    "src/imssim/model/cooperation.py (790)",
-    "src/imssim/studies/claims.py (768)",
-    "src/imssim/studies/sensitivity.py (1407)",
-)
 
 
 @dataclass(frozen=True)
@@ -218,7 +199,6 @@ def test_the_import_graph_reads_every_kind_of_import(tmp_path):
     assert text.startswith("pkg.b, pkg.c, pkg.sub.d: pkg.b (line 2) -> pkg.c (line 3)")
 
 
-@pytest.mark.xfail(strict=False, reason="circles being taken apart: " + "; ".join(KNOWN_CYCLES))
 def test_no_import_circles():
     graph = import_graph()
     assert "imssim.runs.api" in graph and graph["imssim"]  # the tree was read
@@ -231,7 +211,6 @@ def test_the_package_holds_few_modules_beside_its_packages():
     assert len(top) <= MAX_TOP_MODULES, f"src/imssim/ holds {len(top)} modules: {top}"
 
 
-@pytest.mark.xfail(strict=False, reason="files being split: " + ", ".join(KNOWN_LONG_FILES))
 def test_no_python_file_is_over_600_lines():
     files = sorted([*SRC.rglob("*.py"), *(ROOT / "experiments").rglob("*.py")])
     assert files

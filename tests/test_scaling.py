@@ -13,9 +13,10 @@ import pytest
 from imssim import run, to_config
 from imssim.cli.bench import growth_exponent
 from imssim.config.compose import compose_config
+from imssim.model import moves
 from imssim.model.capacity import contribution, offers
-from imssim.model.cooperation import CooperationRules, choose_top
 from imssim.model.forms import FormTable
+from imssim.model.noisy_choice import choose_top
 from imssim.model.simulation import CooperationModel
 from imssim.model.tables import labels
 from imssim.world import load_world
@@ -129,22 +130,22 @@ def test_a_short_run_of_a_synthetic_world_stays_sane(world60):
 
 
 @pytest.mark.slow
-def test_moves_weighed_only_where_they_may_pay_are_the_moves_weighed_everywhere(world60):
-    """The bound of CooperationRules.steps_may_pay only leaves out moves that cannot be
-    mutual: with every pair let through, the moves are the same."""
-    everywhere = CooperationRules.steps_may_pay
+def test_moves_weighed_only_where_they_may_pay_are_the_moves_weighed_everywhere(
+    world60, monkeypatch
+):
+    """The bound of imssim.model.step_value.steps_may_pay only leaves out moves that
+    cannot be mutual: with every pair let through, the moves are the same."""
+    everywhere = moves.steps_may_pay
 
-    def no_bound(self, bounded, *args):
-        return everywhere(self, [], *args)
+    def no_bound(*args, bounded):
+        return everywhere(*args, bounded=[])
 
     for world in (None, world60):
         cfg = to_config(compose_config(["scenario=austerity_2012", "seed=8", "end_year=2020"]))
         pruned, full = CooperationModel(cfg, world=world), CooperationModel(cfg, world=world)
-        try:
-            CooperationRules.steps_may_pay = no_bound
+        with monkeypatch.context() as patch:
+            patch.setattr(moves, "steps_may_pay", no_bound)
             full.run()
-        finally:
-            CooperationRules.steps_may_pay = everywhere
         pruned.run()
         pd.testing.assert_frame_equal(pruned.tables().events, full.tables().events)
 

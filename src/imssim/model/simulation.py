@@ -12,10 +12,12 @@ One step is one year. In order:
    (:mod:`imssim.model.capabilities`);
 4. trust: grows with cooperation at form >= 2, decays without it, and drops when a
    partner cuts a shared capability (:mod:`imssim.model.trust`);
-5. cooperation: ties that no longer hold are downgraded or abandoned; states leave
-   and join frameworks; each state initiates up to ``initiatives_per_year``
-   mutually beneficial steps one form deeper; thematic ties
-   (:mod:`imssim.model.cooperation`);
+5. cooperation: ties that no longer hold are downgraded or abandoned
+   (:mod:`imssim.model.downgrades`); states leave and join frameworks and lead states
+   found new ones (:mod:`imssim.model.frameworks`, :mod:`imssim.model.founding`); each
+   state initiates up to ``initiatives_per_year`` mutually beneficial steps one form
+   deeper, and thematic ties start (:mod:`imssim.model.moves`; the record and the
+   year's inputs: :mod:`imssim.model.cooperation`);
 6. rings are recomputed with hysteresis (:mod:`imssim.model.rings`) and the year's outcomes
    are recorded (:mod:`imssim.model.capacity`, :mod:`imssim.model.tables`).
 
@@ -33,6 +35,7 @@ its tables.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -48,7 +51,6 @@ from imssim.model.capabilities import CapabilityRules, CapabilityState, Capabili
 from imssim.model.capacity import (
     Outcomes,
     contribution,
-    need_gap,
     pair_offers,
     reference_level,
     threat_factor,
@@ -57,11 +59,15 @@ from imssim.model.capacity import (
 from imssim.model.cooperation import (
     CooperationRules,
     CoopState,
+    CoopYear,
     Event,
+    PairTerms,
+    Standing,
     hand_over,
     priority_partners,
     thematic_rates,
 )
+from imssim.model.downgrades import downgrade
 from imssim.model.economy import (
     BudgetState,
     StartLevels,
@@ -72,6 +78,8 @@ from imssim.model.economy import (
     next_year,
 )
 from imssim.model.forms import Form, FormTable
+from imssim.model.founding import found
+from imssim.model.moves import apply_moves, propose, thematic
 from imssim.model.partners import current_fit, institutions
 from imssim.model.policy import state_policy
 from imssim.model.rings import RingState, initial_deep_years, moved, one_year_on, target_rings
@@ -303,10 +311,10 @@ class CooperationModel(mesa.Model):
             target[step.states] = step.join
         self.institutions = institutions(self.world, self.params, nato, eu)
         crit = self.institutions.criteria
-        self.rules.distance = crit.distance
-        self.rules.comember = crit.comember
-        self.rules.relief = self.config.catalyst * crit.comember.astype(float)
-        return fwk.follow_institutions(self.coop.members, self.frameworks, nato, eu)
+        self.rules = self.rules.with_memberships(crit.distance, crit.comember)
+        members, events = fwk.follow_institutions(self.coop.members, self.frameworks, nato, eu)
+        self.coop = dataclasses.replace(self.coop, members=members)
+        return events
 
     def _relief(self, eff: np.ndarray, area_form: np.ndarray) -> np.ndarray:
         """Catalyst relief per state and area: applies when the deepest tie is with a co-member."""
@@ -365,7 +373,7 @@ class CooperationModel(mesa.Model):
         cut_fraction = capabilities.cut_fraction(before.k, self.caps.k)
 
         # 4 trust
-        self.coop.trust = update_trust(
+        trust = update_trust(
             self.coop.trust,
             self.institutions.trust_base,
             eff,
@@ -374,9 +382,10 @@ class CooperationModel(mesa.Model):
             p,
             self.streams["trust"],
         )
+        self.coop = dataclasses.replace(self.coop, trust=trust)
 
         # 5 cooperation
-        events += self._cooperate(eff, cut_fraction)
+        events += self._cooperate(eff, area_form, cut_fraction)
         self.events.extend((self.year, e) for e in events)
 
         # 6 rings and outcomes
@@ -407,136 +416,96 @@ class CooperationModel(mesa.Model):
             self.caps, self.coop, year, self.capability_rules, self.streams["cuts"]
         )
         self.caps = done.caps
-        self.coop.bilateral, self.coop.since = done.bilateral, done.since
+        self.coop = dataclasses.replace(self.coop, bilateral=done.bilateral, since=done.since)
         return done.events
 
-    def _cooperate(self, eff: np.ndarray, cut_fraction: np.ndarray) -> list[Event]:
-        """Phase 5: downgrades, frameworks, moves one form deeper and thematic ties
-        (:mod:`imssim.model.cooperation`, :mod:`imssim.model.frameworks`)."""
-        k, handed, policy = self.caps.k, self.caps.handed, self.policy
+    def _cooperate(
+        self, eff: np.ndarray, area_form: np.ndarray, cut_fraction: np.ndarray
+    ) -> list[Event]:
+        """Phase 5 (:mod:`imssim.model.downgrades`, :mod:`imssim.model.frameworks`,
+        :mod:`imssim.model.founding`, :mod:`imssim.model.moves`): ties downgraded,
+        frameworks, moves one form deeper and thematic ties; the record and holdings
+        each returns replace the model's. `eff` and `area_form` as at the start of the
+        year."""
         fit, _ = self.partner_fit(eff)
-        priority = priority_partners(self.coop.bilateral, self.coop.trust, policy.priority_limit)
-        events = self.rules.downgrade(
-            self.coop,
-            k,
-            cut_fraction,
-            fit,
-            policy.allowed,
-            priority,
-            self.year,
-            self.streams["downgrades"],
-            prune_rate=policy.prune_rate,
-            prune_max_form=policy.prune_max_form,
-            handed=handed,
+        year = self._coop_year(eff, area_form, fit, cut_fraction)
+        self.coop, standing, events = downgrade(
+            self.rules, self.coop, year, self.streams["downgrades"]
         )
-        events += self._frameworks_step(fit)
-        eff, area_form = self.effective_forms()
-        moves = self.rules.propose(
+        self._hold(standing)
+        year = year.with_states(standing)
+        events += self._frameworks_step(year)
+        year = year.with_forms(*self.effective_forms())
+        moves = propose(self.rules, self.coop, year, self.streams["moves"])
+        self.coop, standing, applied = apply_moves(self.rules, self.coop, moves, year)
+        self._hold(standing)
+        year = year.with_states(standing)
+        events += applied
+        self.coop, started = thematic(
+            self.rules,
             self.coop,
-            eff,
-            area_form,
-            k,
-            reference_level(k, handed),
-            self.budgets.pressure,
-            fit,
-            self.reliability(),
-            policy.allowed,
-            priority,
-            policy.autonomy_weight,
-            policy.deepen_bonus,
-            policy.new_partner_penalty,
-            self.military_weight,
-            need_gap(k, handed, self.inputs.need),
-            self.year,
-            self.streams["moves"],
-        )
-        events += self.rules.apply_moves(self.coop, moves, k, handed, self.year)
-        events += self.rules.thematic(
-            self.coop,
-            k,
+            year,
             self.thematic_rate,
-            self.year,
             self.streams["thematic"],
             self.streams["thematic_choice"],
         )
-        return events
+        return events + started
 
-    def _frameworks_step(self, fit: np.ndarray) -> list[Event]:
+    def _hold(self, standing: Standing) -> None:
+        """The holdings a cooperation mechanism returned replace the model's."""
+        caps = self.caps
+        if standing.k is not caps.k or standing.handed is not caps.handed:
+            self.caps = dataclasses.replace(caps, k=standing.k, handed=standing.handed)
+
+    def _coop_year(
+        self, eff: np.ndarray, area_form: np.ndarray, fit: np.ndarray, cut: np.ndarray
+    ) -> CoopYear:
+        """The year's inputs to cooperation (:class:`imssim.model.cooperation.CoopYear`);
+        `cut` [N, A]: the share of each holding cut this year."""
+        states = Standing(
+            k=self.caps.k,
+            handed=self.caps.handed,
+            need=self.inputs.need,
+            cut=cut,
+            pressure=self.budgets.pressure,
+            military_weight=self.military_weight,
+        )
+        priority = priority_partners(
+            self.coop.bilateral, self.coop.trust, self.policy.priority_limit
+        )
+        pairs = PairTerms(fit=fit, reliability=self.reliability(), priority=priority)
+        return CoopYear(self.year, eff, area_form, states, pairs, self.policy)
+
+    def _frameworks_step(self, year: CoopYear) -> list[Event]:
         """Frameworks end, states leave and join them, lead states found new ones
-        (:mod:`imssim.model.frameworks`)."""
-        k, handed, policy = self.caps.k, self.caps.handed, self.policy
-        events = fwk.end_frameworks(self.coop.members, self.frameworks, self.fw_ended, self.year)
-        eff, area_form = self.effective_forms()
-        events += fwk.join_and_leave(
+        (:mod:`imssim.model.frameworks`, :mod:`imssim.model.founding`)."""
+        members, self.fw_ended, events = fwk.end_frameworks(
+            self.coop.members, self.frameworks, self.fw_ended, self.year
+        )
+        self.coop = dataclasses.replace(self.coop, members=members)
+        inst = self.institutions
+        setting = fwk.FrameworkSetting(
+            self.frameworks, self.fw_ended, inst.nato, inst.eu, len(self.world.frameworks)
+        )
+        year = year.with_forms(*self.effective_forms())
+        self.coop, joined = fwk.join_and_leave(
             self.rules,
             self.coop,
-            self.frameworks,
-            self.framework_open,
-            eff,
-            area_form,
-            k,
-            handed,
-            self.budgets.pressure,
-            fit,
-            policy.allowed,
-            policy.autonomy_weight,
-            self.military_weight,
+            setting,
+            year,
             self.streams["frameworks"],
             self.streams["frameworks_founded"],
-            len(self.world.frameworks),
         )
-        eff, area_form = self.effective_forms()
-        gap = need_gap(k, handed, self.inputs.need)
-        ref = reference_level(k, handed)
-        reliability = self.reliability()
-
-        def value(form: int) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
-            """i's value of cooperating with j in area a at `form`, at given (i, j, a)
-            (:meth:`imssim.model.cooperation.CooperationRules.form_value_at`)."""
-
-            def at(i: np.ndarray, j: np.ndarray, ar: np.ndarray) -> np.ndarray:
-                return self.rules.form_value_at(
-                    eff,
-                    form,
-                    area_form,
-                    k,
-                    ref,
-                    self.budgets.pressure,
-                    reliability,
-                    fit,
-                    policy.autonomy_weight,
-                    self.military_weight,
-                    gap,
-                    i,
-                    j,
-                    ar,
-                )
-
-            return at
-
-        new, found_events = fwk.found(
-            self.rules,
-            self.coop,
-            self.frameworks,
-            self.fw_ended,
-            self.world,
-            self.institutions.nato,
-            self.institutions.eu,
-            eff,
-            value,
-            k,
-            gap,
-            fit,
-            policy.allowed,
-            policy.autonomy_weight,
-            1.0 - k[self.start.alliance].sum(axis=0) / self.start.requirement,  # structural
-            self.year,
-            self.streams["founding"],
+        year = year.with_forms(*self.effective_forms())
+        k, start = self.caps.k, self.start
+        scarcity = 1.0 - k[start.alliance].sum(axis=0) / start.requirement  # structural
+        self.coop, new, founded = found(
+            self.rules, self.coop, setting, year, self.world, scarcity, self.streams["founding"]
         )
         if new:
             self.frameworks.extend(new)
             self.fw_ended = np.concatenate([self.fw_ended, np.zeros(len(new), dtype=np.int32)])
-        return events + found_events
+        return events + joined + founded
 
     # --- outcomes -----------------------------------------------------------------
 

@@ -1,0 +1,160 @@
+"""Downgrades: bilateral ties lowered or ended when their conditions no longer hold.
+
+docs/ODD.md, 7.8. Each year every bilateral tie is checked, once per pair and area,
+against the reasons in their order of precedence; the first that holds lowers the tie
+one form (or to what a policy allows) or ends it. A form-6 tie that ends takes with it
+what the dependent handed over.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from imssim.model.blocks import nonzero3
+from imssim.model.cooperation import EPS, CooperationRules, CoopState, CoopYear, Event, Standing
+from imssim.model.forms import SHALLOW_LIMIT, Form
+
+REASONS = ("policy", "policy", "partner_cut", "partner_cut", "trust_fell", "fit_lost", "expired")
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """Per tie checked (i < j): its form, the form it goes to and the reason that
+    applies (-1: none), and whether i is the side that ends or lowers it."""
+
+    form: np.ndarray  # int64
+    to: np.ndarray  # int
+    which: np.ndarray  # int: index into REASONS, -1 when the tie holds
+    first_is_i: np.ndarray  # bool
+
+
+def downgrade(
+    rules: CooperationRules, state: CoopState, year: CoopYear, rng: np.random.Generator
+) -> tuple[CoopState, Standing, list[Event]]:
+    """Downgrade or abandon bilateral ties whose conditions no longer hold: the record
+    and the standing after (what a dependent handed over is lost with a form-6 tie),
+    and the events.
+
+    Reasons, checked in this order (one per tie and year): ``policy`` (above what
+    a policy allows, or a shallow tie, up to ``prune_max_form``, with a partner
+    outside a side's priority list, ended with probability ``prune_rate`` a
+    year under "fewer partners, more intensively"), ``partner_cut`` (a side no
+    longer holds the capability, or cut it by more than ``cut_tolerance`` this year:
+    one level down), ``trust_fell``
+    (trust below what the form below requires, minus ``trust_margin``), ``fit_lost``
+    (fit below what the form below requires, minus ``fit_margin``) and ``expired``
+    (joint hire ends with probability 1 / ``hire_duration`` a year). A tie is thus
+    formed at its form's requirement but kept down to the requirement of the form
+    below: a band of one form against flicker at the threshold.
+    """
+    bil = state.bilateral
+    iu, ju, au = nonzero3(bil > 0)
+    upper = iu < ju  # each pair once (the record is symmetric), in row-major order
+    ties = iu[upper], ju[upper], au[upper]
+    # one draw per pair and area whether or not a tie exists there, so that two runs
+    # with the same seed draw the same number for the same tie (common random numbers)
+    expire_all = rng.random(bil.shape)
+    if ties[0].size == 0:
+        return state, year.states, []
+    verdicts = _verdicts(rules, state, year, ties, (expire_all, rng))
+    return _lower(state, year, ties, verdicts)
+
+
+def _verdicts(
+    rules: CooperationRules,
+    state: CoopState,
+    year: CoopYear,
+    ties: tuple[np.ndarray, np.ndarray, np.ndarray],
+    draws: tuple[np.ndarray, np.random.Generator],
+) -> Verdicts:
+    """The reason that applies to each tie, if any, and what it does; `draws`: the
+    expiry draw of every pair and area, and the stream of the policy's pruning."""
+    p, fm = rules.params, rules.forms
+    iu, ju, au = ties
+    expire_all, rng = draws
+    k, cut, policy, priority = year.states.k, year.states.cut, year.policy, year.pairs.priority
+    f = state.bilateral[iu, ju, au].astype(np.int64)
+    limit = np.minimum(policy.allowed[iu, au], policy.allowed[ju, au])
+    limit = np.where(priority[iu, ju] & priority[ju, iu], limit, np.minimum(limit, SHALLOW_LIMIT))
+    dep_ij = state.dependent[iu, ju, au]
+    dep_ji = state.dependent[ju, iu, au]
+    # a dependent legitimately holds nothing; its provider must hold the capability
+    gone_i = (k[iu, au] <= EPS) & ~dep_ij
+    gone_j = (k[ju, au] <= EPS) & ~dep_ji
+    cut_i = (cut[iu, au] > p.cut_tolerance) & ~dep_ij
+    cut_j = (cut[ju, au] > p.cut_tolerance) & ~dep_ji
+    trust_ij, trust_ji = state.trust[iu, ju], state.trust[ju, iu]
+    trust_min = np.minimum(trust_ij, trust_ji)
+    prune_i = prune_j = np.zeros(iu.size, dtype=bool)
+    if (policy.prune_rate > 0).any():
+        # only policies that prune draw: other runs keep their random stream
+        draw = rng.random((2, *state.bilateral.shape))[:, iu, ju, au]
+        rate, max_form = policy.prune_rate, policy.prune_max_form
+        prune_i = ~priority[iu, ju] & (f <= max_form[iu]) & (draw[0] < rate[iu])
+        prune_j = ~priority[ju, iu] & (f <= max_form[ju]) & (draw[1] < rate[ju])
+    expire_draw = expire_all[iu, ju, au]
+    # the reasons in their order of precedence (REASONS): the first that holds applies
+    below = np.maximum(f - 1, 0)
+    conditions = [
+        f > limit,
+        prune_i | prune_j,
+        gone_i | gone_j,
+        cut_i | cut_j,
+        trust_min < fm.trust_required[below] - p.trust_margin,
+        year.pairs.fit[iu, ju] < fm.fit_required[below] - p.fit_margin,
+        (f == Form.JOINT_HIRE) & (expire_draw < 1.0 / p.hire_duration),
+    ]
+    to = np.select(conditions, [limit, 0, 0, below, below, below, 0], default=-1)
+    which = np.select(conditions, np.arange(len(conditions)), default=-1)
+    # who ends or lowers the tie: the side that prunes, or the other side of the one
+    # that no longer holds or cut the capability, or the side that trusts less
+    first_is_i = np.select(
+        conditions,
+        [True, prune_i, ~gone_i, ~cut_i, ~(trust_ji < trust_ij), True, True],
+        default=True,
+    )
+    return Verdicts(form=f, to=to, which=which, first_is_i=first_is_i)
+
+
+def _lower(
+    state: CoopState,
+    year: CoopYear,
+    ties: tuple[np.ndarray, np.ndarray, np.ndarray],
+    verdicts: Verdicts,
+) -> tuple[CoopState, Standing, list[Event]]:
+    """The record and the standing after the ties with a reason are lowered or ended,
+    and the events."""
+    iu, ju, au = ties
+    f, to, which, first_is_i = verdicts.form, verdicts.to, verdicts.which, verdicts.first_is_i
+    changed = np.flatnonzero(which >= 0)
+    if changed.size == 0:
+        return state, year.states, []
+    bil, since = state.bilateral.copy(), state.since.copy()
+    bil[iu[changed], ju[changed], au[changed]] = to[changed]
+    bil[ju[changed], iu[changed], au[changed]] = to[changed]
+    since[iu[changed], ju[changed], au[changed]] = year.year
+    since[ju[changed], iu[changed], au[changed]] = year.year
+    dependent, handed = state.dependent, year.states.handed
+    events = []
+    for t in changed:
+        i, j, ar, form, new = int(iu[t]), int(ju[t]), int(au[t]), int(f[t]), int(to[t])
+        if form == Form.SPECIALISATION:  # what was handed over is lost with the tie
+            if dependent is state.dependent:  # the first such tie: copies to write
+                dependent, handed = dependent.copy(), handed.copy()
+            was = (dependent[i, j, ar], dependent[j, i, ar])
+            dependent[i, j, ar] = dependent[j, i, ar] = False
+            for d, dep in zip((i, j), was, strict=True):
+                # only when it relied on this partner and on no other in the area
+                if dep and not dependent[d, :, ar].any():
+                    handed[d, ar] = 0.0
+        who, other = (i, j) if first_is_i[t] else (j, i)
+        kind = "abandoned" if new == 0 else "downgraded"
+        events.append(Event(kind, who, other, "", ar, form, new, REASONS[which[t]]))
+    after = dataclasses.replace(state, bilateral=bil, since=since, dependent=dependent)
+    held = year.states
+    if handed is not year.states.handed:
+        held = year.states.holding(year.states.k, handed)
+    return after, held, events

@@ -1,0 +1,255 @@
+"""The year's new steps: moves one form deeper that both sides agree on, and thematic ties.
+
+Each state initiates up to ``initiatives_per_year`` mutually beneficial steps one form
+deeper (:func:`propose`, docs/ODD.md 7.11), applied at once (:func:`apply_moves`; at
+form 6 the smaller holder hands a share of the area over, 7.12); NATO and EU members
+start temporary joint-hire ties with states outside both (:func:`thematic`, 7.13).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from imssim.model.blocks import any_over_areas, nonzero3, row_blocks
+from imssim.model.cooperation import (
+    EPS,
+    CooperationRules,
+    CoopState,
+    CoopYear,
+    Event,
+    Standing,
+    dependent_of,
+    hand_over,
+)
+from imssim.model.forms import SHALLOW_LIMIT, Form
+from imssim.model.noisy_choice import choose_top
+from imssim.model.step_value import Entries, step_value, steps_may_pay
+
+Move = tuple[int, int, int, int, int]  # (initiator, partner, area, from_form, to_form)
+
+TOP_FORM = int(Form.SPECIALISATION)
+ONE_DEEPER = np.minimum(np.arange(TOP_FORM + 1) + 1, TOP_FORM)  # the form after each form
+ONE_DEEPER.flags.writeable = False
+
+
+def propose(
+    rules: CooperationRules, state: CoopState, year: CoopYear, rng: np.random.Generator
+) -> list[Move]:
+    """Mutually beneficial one-level moves each state initiates this year.
+
+    Returns (initiator, partner, area, from_form, to_form) tuples, one per pair
+    and area. Each state initiates at most ``initiatives_per_year`` moves, chosen
+    among its positive ones with Gumbel noise of scale ``choice_temperature``.
+
+    A move is weighed only where it may be feasible and mutually beneficial
+    (:func:`imssim.model.step_value.steps_may_pay`); the result is that of weighing
+    every pair and area.
+    """
+    partner = any_over_areas(state.bilateral > 0)
+    trust_min = np.minimum(state.trust, state.trust.T)
+    ii, jj, aa = _candidates(rules, state, year, trust_min, partner)
+    feasible = _feasible(rules, year, (ii, jj, aa), trust_min)
+    # a move is mutual when feasible and worth it to both: weigh (i, j, a) when it
+    # or (j, i, a) is feasible
+    seen = np.zeros(year.eff.shape, dtype=bool)
+    seen[ii, jj, aa] = feasible
+    weigh = np.flatnonzero(feasible | seen[jj, ii, aa])
+    i, j, ar = ii[weigh], jj[weigh], aa[weigh]
+    value = _move_values(rules, state, year, (i, j, ar), partner)
+    positive = np.zeros(year.eff.shape, dtype=bool)
+    positive[i, j, ar] = value > 0
+    mutual = feasible[weigh] & (value > 0) & positive[j, i, ar]
+    return _choose(rules, year, (i[mutual], j[mutual], ar[mutual]), value[mutual], rng)
+
+
+def _candidates(
+    rules: CooperationRules,
+    state: CoopState,
+    year: CoopYear,
+    trust_min: np.ndarray,
+    partner: np.ndarray,
+) -> Entries:
+    """The pairs and areas where both hold the capability and the tie has not changed
+    this year, at a form for which the pair may agree on a step (form 5 always, form 6
+    never): a symmetric set, in row-major order."""
+    eff, k = year.eff, year.states.k
+    n, _, a = eff.shape
+    holds = k > EPS
+    # the bound costs a pass over all pairs: worth it for the forms many hold
+    bounded = [form for form in range(TOP_FORM - 1) if np.count_nonzero(eff == form) > n * n // 8]
+    may = steps_may_pay(rules, year, trust_min, partner, bounded=bounded)
+    # one bit per form: may a pair holding that form step deeper
+    bits = np.full((n, n), 1 << (TOP_FORM - 1), dtype=np.uint8)
+    for form, pairs in enumerate(may):
+        bits |= pairs.astype(np.uint8) << form
+    mask = np.empty(eff.shape, dtype=bool)
+    for rows in row_blocks(n, n * a):
+        block = (bits[rows][:, :, None] >> eff[rows].view(np.uint8)) & 1 == 1
+        block &= holds[rows][:, None, :]
+        block &= holds[None, :, :]
+        block &= state.since[rows] < year.year
+        mask[rows] = block
+    return nonzero3(mask)
+
+
+def _feasible(
+    rules: CooperationRules, year: CoopYear, at: Entries, trust_min: np.ndarray
+) -> np.ndarray:
+    """Whether each candidate may be taken (bool): as checked for the candidates (both
+    hold, no second change to a tie in a year, not at form 6), within what policy
+    allows, with the fit and mutual trust the deeper form needs."""
+    fm = rules.forms
+    ii, jj, aa = at
+    allowed, priority = year.policy.allowed, year.pairs.priority
+    cur = year.eff[ii, jj, aa].astype(np.intp)
+    new = ONE_DEEPER[cur]
+    pair_allowed = np.minimum(allowed[ii, aa], allowed[jj, aa])
+    shallow = ~(priority[ii, jj] & priority[jj, ii])
+    pair_allowed[shallow] = np.minimum(pair_allowed[shallow], SHALLOW_LIMIT)
+    feasible = new <= pair_allowed
+    feasible &= year.pairs.fit[ii, jj] >= fm.fit_required[ONE_DEEPER][cur]
+    feasible &= trust_min[ii, jj] >= fm.trust_required[ONE_DEEPER][cur]
+    feasible &= ii != jj
+    return feasible
+
+
+def _move_values(
+    rules: CooperationRules, state: CoopState, year: CoopYear, at: Entries, partner: np.ndarray
+) -> np.ndarray:
+    """The value to i of each move (i, j, a) of `at` one form deeper, with the policy's
+    bonus for a tie held in the area and its penalty for a partner without any tie."""
+    i, j, ar = at
+    k, policy = year.states.k, year.policy
+    c = year.eff[i, j, ar].astype(np.intp)
+    drops = None
+    if (ONE_DEEPER[c] == TOP_FORM).any():  # form 6: the state holding less becomes dependent
+        smaller = (k[i, ar] < k[j, ar]) | ((k[i, ar] == k[j, ar]) & (i > j))
+        drops = (ONE_DEEPER[c] == TOP_FORM) & smaller
+    bonus = np.where(state.bilateral[i, j, ar] > 0, policy.deepen_bonus[i], 0.0)
+    bonus -= np.where(partner[i, j], 0.0, policy.new_partner_penalty[i])
+    return step_value(rules, year, at, ONE_DEEPER, bonus=bonus, drops=drops)
+
+
+def _choose(
+    rules: CooperationRules,
+    year: CoopYear,
+    mutual: Entries,
+    value: np.ndarray,
+    rng: np.random.Generator,
+) -> list[Move]:
+    """Each state's best ``initiatives_per_year`` of its `mutual` moves by value plus
+    noise; a pair and area chosen by both sides counts once (the lower index first)."""
+    p, eff = rules.params, year.eff
+    n, _, a = eff.shape
+    i, j, ar = mutual
+    kmax = min(p.initiatives_per_year, n * a)
+    buffer = rules.scratch.array("move_noise", (n, n * a))
+    chosen = choose_top(rng, (n, n * a), i, j * a + ar, value, p.choice_temperature, kmax, buffer)
+    moves: dict[tuple[int, int, int], Move] = {}
+    for r, f in chosen:
+        jj_, ar_ = divmod(f, a)
+        key = (min(r, jj_), max(r, jj_), ar_)
+        if key not in moves:
+            now = int(eff[r, jj_, ar_])
+            moves[key] = (r, jj_, ar_, now, min(now + 1, TOP_FORM))
+    return [moves[key] for key in sorted(moves)]
+
+
+def apply_moves(
+    rules: CooperationRules, state: CoopState, moves: list[Move], year: CoopYear
+) -> tuple[CoopState, Standing, list[Event]]:
+    """The record and the holdings after the moves, and their events; at form 6 the
+    smaller holder hands over ``specialisation_share`` of its capability in the area
+    (:func:`imssim.model.cooperation.hand_over`)."""
+    if not moves:
+        return state, year.states, []
+    bil, since = state.bilateral.copy(), state.since.copy()
+    dependent = state.dependent
+    initiative = None if state.initiative is None else state.initiative.copy()
+    k, handed = year.states.k, year.states.handed
+    events = []
+    for i, j, ar, old, new in moves:
+        if new == Form.SPECIALISATION and (
+            dependent[i, :, ar].any()
+            or dependent[j, :, ar].any()
+            or dependent[:, dependent_of(k, i, j, ar), ar].any()
+        ):
+            # one provider per area: a state that already relies on a partner in
+            # the area (another move of this year included) neither takes a second
+            # provider nor provides for others what it has handed over; and a
+            # provider does not hand over what others rely on it for
+            continue
+        bil_old = int(bil[i, j, ar])
+        bil[i, j, ar] = bil[j, i, ar] = new
+        since[i, j, ar] = since[j, i, ar] = year.year
+        if new == Form.SPECIALISATION:
+            if dependent is state.dependent:  # the first hand-over: copies to write
+                dependent, k, handed = dependent.copy(), k.copy(), handed.copy()
+            d = dependent_of(k, i, j, ar)
+            prov = j if d == i else i
+            dependent[d, prov, ar] = True
+            hand_over(k, handed, d, ar, rules.params.specialisation_share)
+        if initiative is not None:
+            initiative[i, j] += 1
+        kind = "formed" if bil_old == 0 else "deepened"
+        reason = "specialisation" if new == Form.SPECIALISATION else "mutual_gain"
+        events.append(Event(kind, i, j, "", ar, old, new, reason))
+    after = dataclasses.replace(
+        state, bilateral=bil, since=since, dependent=dependent, initiative=initiative
+    )
+    held = year.states if k is year.states.k else year.states.holding(k, handed)
+    return after, held, events
+
+
+def thematic(
+    rules: CooperationRules,
+    state: CoopState,
+    year: CoopYear,
+    rate: np.ndarray,
+    rng: np.random.Generator,
+    choice_rng: np.random.Generator | None = None,
+) -> tuple[CoopState, list[Event]]:
+    """Temporary thematic ties (joint hire) with states outside one's alliances: the
+    record after them, and their events.
+
+    The note's opportunity partners come from operations, counter-piracy,
+    training abroad and materiel sales (p. 13: "vaak tijdelijke bilaterale
+    relaties met landen rondom specifieke thema's"), not from budget pressure:
+    each NATO or EU member starts on average `rate` [N] such ties a year
+    (:func:`imssim.model.cooperation.thematic_rates`), with a partner outside NATO and
+    the EU, in an area both hold, nearer partners being likelier.
+    """
+    k = year.states.k
+    n = k.shape[0]
+    initiates = rules.comember.any(axis=1)
+    counts = rng.poisson(rate * initiates)
+    choice_rng = rng if choice_rng is None else choice_rng
+    if not counts.any():
+        return state, []
+    holds = k > EPS
+    bil, since = state.bilateral.copy(), state.since.copy()
+    initiative = None if state.initiative is None else state.initiative.copy()
+    events = []
+    for i in np.flatnonzero(counts):
+        weight = np.where(rules.comember[i] | initiates, 0.0, 1.0 - 0.5 * rules.distance[i])
+        weight[i] = 0.0
+        free = holds[i][None, :] & holds & (bil[i] == 0) & (since[i] < year.year)
+        weight = weight * free.any(axis=1)
+        for _ in range(int(counts[i])):
+            if weight.sum() <= 0:
+                break
+            j = int(choice_rng.choice(n, p=weight / weight.sum()))
+            areas = np.flatnonzero(free[j])
+            ar = int(choice_rng.choice(areas))
+            bil[i, j, ar] = bil[j, i, ar] = Form.JOINT_HIRE
+            since[i, j, ar] = since[j, i, ar] = year.year
+            if initiative is not None:
+                initiative[i, j] += 1
+            free[j, ar] = False
+            if not free[j].any():
+                weight[j] = 0.0
+            events.append(Event("formed", int(i), j, "", ar, 0, 1, "thematic"))
+    after = dataclasses.replace(state, bilateral=bil, since=since, initiative=initiative)
+    return after, events

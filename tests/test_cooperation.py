@@ -1,0 +1,85 @@
+"""The cooperation mechanisms' contract: each returns the record and holdings it leaves
+and writes nothing it was given; one definition of a step's value."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from imssim import to_config
+from imssim.config.compose import compose_config
+from imssim.model import simulation
+from imssim.model.moves import ONE_DEEPER
+from imssim.model.simulation import CooperationModel
+from imssim.model.step_value import form_value, step_value
+
+MECHANISMS = ("downgrade", "propose", "apply_moves", "thematic", "found")
+
+
+def _arrays(value, path: str = "") -> dict[str, np.ndarray]:
+    """Copies of every array reachable from a mechanism's arguments."""
+    out: dict[str, np.ndarray] = {}
+    if isinstance(value, np.ndarray):
+        out[path] = value.copy()
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            out |= _arrays(getattr(value, f.name), f"{path}.{f.name}")
+    elif isinstance(value, list | tuple):
+        for n, item in enumerate(value):
+            out |= _arrays(item, f"{path}[{n}]")
+    return out
+
+
+def _unchanged(fn, calls: list[str]):
+    def wrapped(*args, **kwargs):
+        before = _arrays(list(args) + list(kwargs.values()))
+        result = fn(*args, **kwargs)
+        after = _arrays(list(args) + list(kwargs.values()))
+        assert before.keys() == after.keys()
+        for key, old in before.items():
+            np.testing.assert_array_equal(after[key], old, err_msg=f"{fn.__name__} wrote {key}")
+        calls.append(fn.__name__)
+        return result
+
+    return wrapped
+
+
+@pytest.mark.parametrize("policy", ["default", "fewer_partners_more_intensive"])
+def test_the_mechanisms_write_nothing_they_are_given(monkeypatch, policy):
+    calls: list[str] = []
+    for name in MECHANISMS:
+        monkeypatch.setattr(simulation, name, _unchanged(getattr(simulation, name), calls))
+    for name in ("end_frameworks", "join_and_leave", "follow_institutions"):
+        monkeypatch.setattr(simulation.fwk, name, _unchanged(getattr(simulation.fwk, name), calls))
+    overrides = ["scenario=history_2012_2024", f"policy={policy}", "end_year=2018"]
+    model = CooperationModel(to_config(compose_config(overrides)))
+    model.run()
+    assert set(calls) >= {*MECHANISMS, "end_frameworks", "join_and_leave"}
+    kinds = {e.kind for _, e in model.events}
+    assert {"formed", "deepened", "downgraded", "abandoned", "joined"} <= kinds
+
+
+def test_the_value_of_a_form_is_the_value_of_the_step_to_it():
+    model = CooperationModel(to_config(compose_config(["end_year=2013"])))
+    model.run()
+    eff, area_form = model.effective_forms()
+    fit, _ = model.partner_fit(eff)
+    year = model._coop_year(eff, area_form, fit, np.zeros_like(model.caps.k))
+    n, _, a = eff.shape
+    rng = np.random.default_rng(0)
+    at = (rng.integers(0, n, 500), rng.integers(0, n, 500), rng.integers(0, a, 500))
+    for form in range(1, 7):
+        to = np.maximum(np.arange(7), form)
+        np.testing.assert_array_equal(
+            form_value(model.rules, year, form, at), step_value(model.rules, year, at, to)
+        )
+    # a step one form deeper is the value of the next form where the tie holds one less
+    cur = eff[at]
+    one_deeper = step_value(model.rules, year, at, ONE_DEEPER)
+    for form in range(1, 7):
+        held = cur == form - 1
+        np.testing.assert_array_equal(
+            one_deeper[held], form_value(model.rules, year, form, at)[held]
+        )
