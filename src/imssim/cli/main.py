@@ -425,7 +425,7 @@ class SweepEnd(Callback):
         if not sweep.is_dir():
             return
         from imssim.runs.datasets import collect
-        from imssim.runs.sweep import run_folders
+        from imssim.runs.find import run_folders
 
         try:
             path = collect(sweep, progress=len(run_folders(sweep)) > 50)
@@ -448,7 +448,7 @@ class SweepEnd(Callback):
 
         def make() -> Path:
             from imssim.present.plots.writer import make_compare_figures
-            from imssim.present.run_data import find_runs
+            from imssim.runs.find import find_runs
 
             found = find_runs([sweep])
             cfg = found[0].config.output

@@ -7,7 +7,7 @@ sweep folder:
   its own column (``scenario``, ``policy``, ``params.economic_pressure`` ...), the seed,
   the replicate and the job's seed, ``status`` (completed or failed), ``error``,
   ``wall_seconds``, and the headline outcomes of the last year
-  (:data:`imssim.runs.sweep.OUTCOMES`) with their differences from the counterfactual
+  (:data:`imssim.outcomes.HEADLINE`) with their differences from the counterfactual
   (``<outcome>_diff``) where runs have one, and ``<outcome>@<year>`` where the runs
   recorded other years (a sensitivity study does);
 - ``tables/<name>/<run_id>.parquet``: the per-year tables of every completed run,
@@ -35,14 +35,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from imssim.errors import ImssimError
+from imssim.outcomes import COMPARED, DIFF, HEADLINE
+from imssim.runs.find import run_folders
 from imssim.runs.folders import MANIFEST, TABLES
 from imssim.runs.sweep import (
-    COMPARED,
-    OUTCOMES,
     RUNS_FILE,
     TABLES_DIR,
     atomic_parquet,
-    run_folders,
     with_columns,
 )
 
@@ -65,10 +64,10 @@ def _row(folder: Path, info: dict[str, Any]) -> dict[str, Any]:
         }
     )
     head = info.get("headline", {})
-    for name in OUTCOMES:
+    for name in HEADLINE:
         row[name] = head.get(name)
     for name in COMPARED:
-        row[f"{name}_diff"] = head.get(f"{name}_diff")
+        row[name + DIFF] = head.get(name + DIFF)
     row.update({k: v for k, v in head.items() if k not in row})  # <outcome>@<year>
     return row
 

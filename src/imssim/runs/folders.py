@@ -253,6 +253,14 @@ def update_manifest(path: str | Path, **changes: Any) -> dict[str, Any]:
     return info
 
 
+def folder_status(folder: Path) -> str | None:
+    """The status in a run folder's manifest (None: no folder or no readable manifest)."""
+    try:
+        return json.loads((folder / MANIFEST).read_text()).get("status")
+    except (OSError, ValueError):
+        return None
+
+
 class RunFolder:
     """A run folder read back: tables, config and manifest, and, when the run was written
     with its counterfactual, ``counterfactual`` (that run's folder, read back when first

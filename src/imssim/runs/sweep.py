@@ -39,7 +39,9 @@ import pyarrow.parquet as pq
 
 from imssim.config import Config, config_container, config_yaml, to_config
 from imssim.errors import ImssimError
-from imssim.runs.folders import MANIFEST, _slug, code_revision, package_versions
+from imssim.outcomes import COMPARED, DIFF, HEADLINE, description, values_in
+from imssim.runs.find import run_folders
+from imssim.runs.folders import MANIFEST, _slug, code_revision, folder_status, package_versions
 
 RUNS_FILE = "runs.parquet"
 TABLES_DIR = "tables"
@@ -48,18 +50,9 @@ TABLES_DIR = "tables"
 # not parameters of a run (and not part of its identity)
 _NOT_PARAMETERS = ("hydra", "sweep", "replicates", "output")
 
-# the headline outcomes: the focal state's and the alliance's measures in one year
-OUTCOMES = {
-    "capacity_to_act": "focal state's capacity to act (first year = 100)",
-    "autonomy": "focal state's autonomy (0-1)",
-    "n_strategic": "focal state's strategic partners",
-    "pairs": "cooperating pairs (bilateral ties of any form)",
-    "mean_form": "mean form of the bilateral ties (1-6)",
-    "shortfall": "alliance shortfall (unmet share of the requirement, all areas)",
-    "worst_shortfall": "alliance's worst area (unmet share of its requirement)",
-}
-# headline outcomes compared with the counterfactual (the difference is run - counterfactual)
-COMPARED = ("capacity_to_act", "autonomy", "n_strategic", "shortfall")
+# read from here by the sensitivity study (until it reads imssim.outcomes itself): the
+# headline outcomes by key with their descriptions, and those compared
+OUTCOMES = {key: description(key) for key in HEADLINE}
 
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:
@@ -120,46 +113,21 @@ def run_name(config: Config, key: str, replicate: int, replicates: int) -> str:
     return _slug(f"{config.scenario.name}_{config.policy.name}_s{config.seed}{rep}_{key}")
 
 
-def folder_status(folder: Path) -> str | None:
-    """The status in a run folder's manifest (None: no folder or no readable manifest)."""
-    try:
-        return json.loads((folder / MANIFEST).read_text()).get("status")
-    except (OSError, ValueError):
-        return None
-
-
-def outcomes(tables, focal: str, year: int | None = None) -> dict[str, float]:
-    """The headline outcomes in `year` (default: the last year) of a run's tables."""
-    countries, alliance = tables.countries, tables.alliance
-    year = int(countries["year"].max()) if year is None else year
-    mine = countries[countries["country"] == focal].set_index("year")
-    row = alliance.set_index("year")
-    first = float(mine["capacity_to_act"].iloc[0])
-    return {
-        "capacity_to_act": 100.0 * float(mine.at[year, "capacity_to_act"]) / first,
-        "autonomy": float(mine.at[year, "autonomy"]),
-        "n_strategic": float(mine.at[year, "n_strategic"]),
-        "pairs": float(row.at[year, "n_pairs_bilateral"]),
-        "mean_form": float(row.at[year, "mean_form_bilateral"]),
-        "shortfall": float(row.at[year, "shortfall_total"]),
-        "worst_shortfall": float(row.at[year, "worst_shortfall"]),
-    }
-
-
 def headline(result, years: Sequence[int] = ()) -> dict[str, float]:
-    """The run's headline outcomes in its last year and, where it has a counterfactual,
-    the differences from it (``<outcome>_diff``: run minus counterfactual); for each of
-    `years` also the outcomes of that year (``<outcome>@<year>``, and ``_diff@<year>``)."""
+    """The run's headline outcomes (:data:`imssim.outcomes.HEADLINE`) in its last year
+    and, where it has a counterfactual, the differences from it (``<outcome>_diff``: run
+    minus counterfactual); for each of `years` also the outcomes of that year
+    (``<outcome>@<year>``, and ``_diff@<year>``)."""
     focal = result.config.focal
     cf = result.counterfactual
     out: dict[str, float] = {}
     for year in (None, *years):
         tag = "" if year is None else f"@{year}"
-        mine = outcomes(result.tables, focal, year)
+        mine = values_in(result.tables, focal, year)
         out.update({f"{k}{tag}": v for k, v in mine.items()})
         if cf is not None:
-            other = outcomes(cf.tables, focal, year)
-            out.update({f"{k}_diff{tag}": mine[k] - other[k] for k in COMPARED})
+            other = values_in(cf.tables, focal, year)
+            out.update({f"{k}{DIFF}{tag}": mine[k] - other[k] for k in COMPARED})
     return {k: round(v, 10) for k, v in out.items()}
 
 
@@ -393,15 +361,6 @@ def count_runs(overrides: Sequence[str], replicates: int = 1) -> int:
         else:
             jobs *= len(values)
     return jobs * sum(reps)
-
-
-def run_folders(sweep_dir: Path) -> list[Path]:
-    """The run folders directly in a sweep folder (hidden ones are being written)."""
-    if not sweep_dir.is_dir():
-        return []
-    return sorted(
-        p for p in sweep_dir.iterdir() if not p.name.startswith(".") and (p / MANIFEST).is_file()
-    )
 
 
 class ProgressProcess:
