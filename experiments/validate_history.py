@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import logging
 import multiprocessing
 import os
@@ -55,7 +54,7 @@ from imssim.config.compose import compose_config
 from imssim.model.frameworks import framework_forms
 from imssim.model.partners import great_circle_km
 from imssim.model.tables import Tables
-from imssim.runs.folders import code_revision, package_versions, write_text_atomic
+from imssim.runs.folders import MANIFEST, manifest_record, write_manifest, write_text_atomic
 from imssim.world import Framework, World, load_world
 
 PROG = "validate_history"
@@ -1298,17 +1297,11 @@ def main(argv: Sequence[str] | None = None) -> Path:
     text = report(args, record, auc, facts, years, figure, report_path, by_form_table(pairs))
     write_text_atomic(report_path, text)
     digest = hashlib.sha256(Path(args.record).read_bytes()).hexdigest()
-    manifest = {
-        "script": "experiments/validate_history.py",
-        "arguments": dict(vars(args)),
-        "seeds": seeds,
-        "years": [BASE_YEAR, LAST_YEAR],
-        "record_sha256": digest,
-        "facts": len(record),
-        "versions": package_versions(),
-        "code_revision": code_revision(),
-    }
-    write_text_atomic(out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+    fields = {"years": [BASE_YEAR, LAST_YEAR], "record_sha256": digest, "facts": len(record)}
+    info = manifest_record(
+        fields, seed=seeds, script="experiments/validate_history.py", arguments=vars(args)
+    )
+    write_manifest(out / MANIFEST, info)
 
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         main_rows = auc[auc.variant == ALL_FACTS][

@@ -408,7 +408,8 @@ class SweepEnd(Callback):
     FIGURE_RUNS = 60
 
     def on_multirun_start(self, config: DictConfig, **kwargs: object) -> None:
-        from imssim.runs.sweep import ProgressProcess, count_runs
+        from imssim.runs.progress import ProgressProcess
+        from imssim.runs.sweep import count_runs
 
         sweep = Path(config.hydra.sweep.dir)
         total = count_runs(list(config.hydra.overrides.task), int(config.replicates))
@@ -460,7 +461,7 @@ class SweepEnd(Callback):
         _figures(make)
 
 
-_PROGRESS = None  # a sweep's progress bar (imssim.runs.sweep.ProgressProcess) while its jobs run
+_PROGRESS = None  # a sweep's progress bar (imssim.runs.progress.ProgressProcess) while its jobs run
 _HELPER = None  # the second process drawing figures (imssim.present.plots.helper), if any
 
 

@@ -26,7 +26,6 @@ and are renamed into place.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +37,7 @@ from imssim.errors import ImssimError
 from imssim.outcomes import COMPARED, DIFF, HEADLINE
 from imssim.runs.find import run_folders
 from imssim.runs.folders import MANIFEST, TABLES
+from imssim.runs.progress import bar
 from imssim.runs.sweep import (
     RUNS_FILE,
     TABLES_DIR,
@@ -82,11 +82,7 @@ def collect(sweep: str | Path, *, progress: bool = True, tables: bool = True) ->
     if not folders:
         raise ImssimError(f"no run folder (with {MANIFEST}) in {sweep}: not a sweep folder")
     rows = []
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(folders), desc="collecting", unit="run", file=sys.stderr)
+    shown = bar(len(folders), what="collecting") if progress else None
     params: list[str] = []
     infos = []
     for folder in folders:
@@ -110,11 +106,11 @@ def collect(sweep: str | Path, *, progress: bool = True, tables: bool = True) ->
                         continue
                     frame = pd.read_parquet(source)
                     atomic_parquet(with_columns(frame, row, params), part)
-            if bar is not None:
-                bar.update(1)
+            if shown is not None:
+                shown.update(1)
     finally:
-        if bar is not None:
-            bar.close()
+        if shown is not None:
+            shown.close()
     runs = pd.DataFrame(rows)
     order = [*_FIRST, *params, *_AFTER]
     runs = runs[[*order, *[c for c in runs.columns if c not in order]]]
