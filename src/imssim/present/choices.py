@@ -104,6 +104,7 @@ class RunChoices:
     network_year: int
 
     def as_dict(self) -> dict[str, object]:
+        """The choices as plain values (as figures.json records them)."""
         return {
             "years": list(self.years),
             "focal": self.focal,

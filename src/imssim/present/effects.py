@@ -31,6 +31,7 @@ class Difference:
 
     @property
     def difference(self) -> float:
+        """The run's value minus the counterfactual's."""
         return self.scenario - self.counterfactual
 
     def _fmt(self, value: float, signed: bool = False) -> str:
@@ -44,6 +45,8 @@ class Difference:
         return self._fmt(self.scenario) != self._fmt(self.counterfactual)
 
     def text(self, without: str) -> str:
+        """The line of the summary: both values and their difference as shown, or "the
+        same" where rounding erases it (`without` names the counterfactual)."""
         if not self.shown:
             return f"{self.label} {self.year}: {self._fmt(self.scenario)}, the same {without}"
         unit = " points" if self.percent else ""
@@ -123,12 +126,14 @@ def step_counts(t: Tables, focal: str) -> tuple[int, int]:
 
 
 def areas_given_up(t: Tables, focal: str) -> list[tuple[str, int]]:
+    """The areas the focal state gave up over the run, with the year."""
     e = t.events
     mine = e[(e["kind"] == "gave_up") & (e["country"] == focal)]
     return list(zip(mine["area"].astype(str), mine["year"].astype(int), strict=True))
 
 
 def frameworks_founded_ids(t: Tables) -> set[str]:
+    """The ids of the frameworks founded in the run (by any state)."""
     f = t.frameworks
     return set(f.loc[f["origin"] == "founded", "framework"])
 

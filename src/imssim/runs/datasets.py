@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 from imssim.errors import ImssimError
 from imssim.outcomes import COMPARED, DIFF, HEADLINE
 from imssim.runs.find import run_folders
-from imssim.runs.folders import MANIFEST, TABLES
+from imssim.runs.folders import MANIFEST, TABLES, RunFolder
 from imssim.runs.progress import bar
 from imssim.runs.sweep import (
     RUNS_FILE,
@@ -143,6 +143,7 @@ class Sweep:
         self.parameters: list[str] = json.loads(meta.get(b"imssim", b"{}")).get("parameters", [])
 
     def table(self, name: str) -> pd.DataFrame:
+        """A per-year table of all the sweep's runs (empty when none kept its tables)."""
         if name not in TABLES:
             raise ImssimError(f"unknown table {name!r}; the tables are {', '.join(TABLES)}")
         folder = self.path / TABLES_DIR / name
@@ -150,9 +151,8 @@ class Sweep:
             return pd.DataFrame()
         return pd.read_parquet(folder)
 
-    def run(self, run_id: str):
-        from imssim.runs.folders import RunFolder
-
+    def run(self, run_id: str) -> RunFolder:
+        """One run's folder, read back."""
         return RunFolder(self.path / run_id)
 
     def __repr__(self) -> str:
@@ -160,6 +160,7 @@ class Sweep:
 
 
 def is_sweep(path: str | Path) -> bool:
+    """True for a folder of runs (or its runs.parquet), not a run folder itself."""
     path = Path(path)
     return not (path / MANIFEST).is_file() and (
         (path / RUNS_FILE).is_file() or bool(run_folders(path))

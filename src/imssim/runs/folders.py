@@ -207,6 +207,7 @@ def _slug(text: str) -> str:
 
 
 def run_folder_name(cfg: Config, stamp: str | None = None) -> str:
+    """A run folder's name: the time (`stamp`, default now), scenario, policy and seed."""
     stamp = stamp or datetime.now().strftime("%Y%m%d-%H%M%S")
     return _slug(f"{stamp}_{cfg.scenario.name}_{cfg.policy.name}_s{cfg.seed}")
 
@@ -364,6 +365,7 @@ class RunFolder:
 
     @functools.cached_property
     def counterfactual(self) -> RunFolder | None:
+        """The run's counterfactual, read back when first asked for (None: it has none)."""
         sub = self.path / COUNTERFACTUAL
         return RunFolder(sub) if (sub / MANIFEST).is_file() else None
 

@@ -120,6 +120,7 @@ def run_key(overrides: Sequence[str], seed: int) -> str:
 
 
 def run_name(config: Config, key: str, replicate: int, replicates: int) -> str:
+    """A sweep run's folder name: scenario, policy, seed, replicate (of several) and key."""
     rep = f"_r{replicate}" if replicates > 1 else ""
     return _slug(f"{config.scenario.name}_{config.policy.name}_s{config.seed}{rep}_{key}")
 
@@ -168,6 +169,8 @@ def _set_aside(folder: Path) -> Path | None:
 
 @dataclasses.dataclass
 class RunRecord:
+    """What became of one run of a job."""
+
     name: str
     status: str  # completed, skipped (complete already), failed
     seconds: float = 0.0
