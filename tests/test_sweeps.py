@@ -370,3 +370,7 @@ def test_the_watching_thread_and_the_process_draw_one_bar(tmp_path, capsys):
     assert shown.n == 3  # never back
     shown.close()
     assert "runs" in capsys.readouterr().err
+    # a study counts only its own runs: the bar takes its count
+    own = progress.Progress(tmp_path, 4, counter=lambda: 3).start()
+    assert own._bar.n == 3
+    own.stop()

@@ -10,9 +10,10 @@ One bar (:func:`bar`) for everything that counts runs:
 - the collection of a sweep (:func:`imssim.runs.datasets.collect`), advanced run by run.
 
 Both watchers count the run folders in the sweep folder (:func:`count`; a run folder
-appears only when whole) every `interval` seconds. ``python -m imssim.runs.progress
-<sweep folder> <total> [<interval>]`` is the watching process: it draws until its
-standard input closes, then counts once more and exits. Imports nothing of the model.
+appears only when whole; a study counts its own runs' folders) every `interval`
+seconds. ``python -m imssim.runs.progress <sweep folder> <total> [<interval>]`` is the
+watching process: it draws until its standard input closes, then counts once more and
+exits. Imports nothing of the model.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import select
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -123,19 +125,27 @@ class ProgressProcess:
 
 class Progress:
     """The bar of runs written into a folder, watched from a background thread while
-    the runs go on elsewhere (a study's workers, which are started fresh). A subclass
-    may count otherwise (``_count``)."""
+    the runs go on elsewhere (a study's workers, which are started fresh). `counter`
+    counts the runs done (default: the run folders in `sweep_dir`, :func:`count`)."""
 
-    def __init__(self, sweep_dir: Path, total: int, interval: float = 1.0) -> None:
+    def __init__(
+        self,
+        sweep_dir: Path,
+        total: int,
+        interval: float = 1.0,
+        *,
+        counter: Callable[[], int] | None = None,
+    ) -> None:
         self.sweep_dir = Path(sweep_dir)
         self.total = total
         self.interval = interval
+        self._counter = counter
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._bar: Any = None
 
     def _count(self) -> int:
-        return count(self.sweep_dir)
+        return count(self.sweep_dir) if self._counter is None else self._counter()
 
     def start(self) -> Progress:
         """Draw the bar (runs complete already, as in a resumed study, counted in)."""

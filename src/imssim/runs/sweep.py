@@ -50,7 +50,6 @@ from imssim.runs.folders import (
     write_manifest,
     write_run,
 )
-from imssim.runs.progress import Progress  # noqa: F401 (read from here, see below)
 
 RUNS_FILE = "runs.parquet"
 TABLES_DIR = "tables"
@@ -59,10 +58,9 @@ TABLES_DIR = "tables"
 # not parameters of a run (and not part of its identity)
 _NOT_PARAMETERS = ("hydra", "sweep", "replicates", "output")
 
-# read from here by the sensitivity study until it reads them where they are defined:
-# the headline outcomes by key with their descriptions (imssim.outcomes; COMPARED is
-# imported from there above), and its progress bar (imported above from
-# imssim.runs.progress)
+# the headline outcomes by key with their descriptions, and COMPARED (imported above):
+# read from here only by the sensitivity study's schema (studies/sensitivity/study.py)
+# until it reads imssim.outcomes (headline_descriptions) itself; then OUTCOMES goes
 OUTCOMES = {key: description(key) for key in HEADLINE}
 
 
