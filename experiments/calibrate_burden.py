@@ -19,14 +19,13 @@ the script before anything runs, with one line and exit code 2.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import shutil
 import sys
 import textwrap
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +37,7 @@ from imssim import ImssimError, check, run
 from imssim.config import LAST_YEAR, group_options
 from imssim.config.compose import compose_config as cli_config
 from imssim.present.plots.style import OKABE_ITO, line_style, save_figure, style
-from imssim.runs.folders import code_revision, new_folder, package_versions, publish
+from imssim.runs.folders import MANIFEST, manifest_record, new_folder, publish, write_manifest
 from imssim.studies.burden_sharing import (
     DATA_SOURCE,
     MODEL_PREFIX,
@@ -367,16 +366,7 @@ def main(argv: Sequence[str] | None = None) -> Path:
         table.to_csv(tmp / f"{NAME}.csv", index=False, float_format="%.6g")
         per_seed.to_csv(tmp / f"{NAME}_by_seed.csv", index=False, float_format="%.6g")
         plot(table, tmp, args.end_year)
-        manifest = {
-            "script": "experiments/calibrate_burden.py",
-            "arguments": {
-                "scenarios": list(args.scenarios),
-                "seeds": args.seeds,
-                "end_year": args.end_year,
-                "out": str(args.out),
-                "resamples": args.resamples,
-            },
-            "seeds": seeds,
+        fields = {
             "statistic": "Spearman rank correlation (average ranks for ties) between GDP "
             "and defence spending as a share of GDP across NATO members",
             "data_members": "NATO members of each year (26 to 2008; 28 from 2009 with ALB, "
@@ -385,14 +375,22 @@ def main(argv: Sequence[str] | None = None) -> Path:
             "War expenditure / World Bank GDP (COW -9 = missing)",
             "model_members": "the world's nato flag: the 28 members of 2012, fixed",
             "model_share": "budget / gdp of the countries table (both billion US$)",
-            "versions": package_versions(),
-            "code_revision": code_revision(),
-            "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "wall_seconds": round(time.perf_counter() - started, 2),
-            "files": sorted(p.name for p in tmp.iterdir() if not p.name.startswith(".")),
+            "files": sorted(
+                {*(p.name for p in tmp.iterdir() if not p.name.startswith(".")), MANIFEST}
+            ),
         }
-        manifest["files"] = sorted({*manifest["files"], "manifest.json"})
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        arguments = {
+            "scenarios": list(args.scenarios),
+            "seeds": args.seeds,
+            "end_year": args.end_year,
+            "out": str(args.out),
+            "resamples": args.resamples,
+        }
+        info = manifest_record(
+            fields, seed=seeds, script="experiments/calibrate_burden.py", arguments=arguments
+        )
+        write_manifest(tmp / MANIFEST, info)
         folder = publish(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

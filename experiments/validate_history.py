@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -47,7 +46,7 @@ import pandas as pd
 from imssim.config import group_options
 from imssim.config.compose import compose_config
 from imssim.runs.api import check
-from imssim.runs.folders import code_revision, package_versions, write_text_atomic
+from imssim.runs.folders import MANIFEST, manifest_record, write_manifest, write_text_atomic
 from imssim.studies.validation.comparison import Comparison, compare
 from imssim.studies.validation.figure import plot
 from imssim.studies.validation.markdown import RunSettings, report
@@ -146,21 +145,16 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     )
 
 
-def write_manifest(args: argparse.Namespace, out: Path, facts: int) -> Path:
-    """``<out>/manifest.json``: the arguments, seeds, years, the record's digest, the
-    versions and the code revision."""
+def record_manifest(args: argparse.Namespace, out: Path, facts: int) -> Path:
+    """``<out>/manifest.json``: the seeds, years, the record's digest, the arguments, the
+    versions and the code revision (:func:`imssim.runs.folders.manifest_record`)."""
     digest = hashlib.sha256(Path(args.record).read_bytes()).hexdigest()
-    manifest = {
-        "script": "experiments/validate_history.py",
-        "arguments": dict(vars(args)),
-        "seeds": list(range(1, args.seeds + 1)),
-        "years": [BASE_YEAR, LAST_YEAR],
-        "record_sha256": digest,
-        "facts": facts,
-        "versions": package_versions(),
-        "code_revision": code_revision(),
-    }
-    return write_text_atomic(out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+    fields = {"years": [BASE_YEAR, LAST_YEAR], "record_sha256": digest, "facts": facts}
+    seeds = list(range(1, args.seeds + 1))
+    info = manifest_record(
+        fields, seed=seeds, script="experiments/validate_history.py", arguments=vars(args)
+    )
+    return write_manifest(out / MANIFEST, info)
 
 
 def write_outputs(args: argparse.Namespace, record: pd.DataFrame, tables: Comparison) -> None:
@@ -177,7 +171,7 @@ def write_outputs(args: argparse.Namespace, record: pd.DataFrame, tables: Compar
     settings = RunSettings(args.scenario, args.policy, args.seeds, args.resamples, tuple(args.set))
     report_path = Path(args.report)
     write_text_atomic(report_path, report(settings, record, tables, figure, report_path))
-    write_manifest(args, out, len(record))
+    record_manifest(args, out, len(record))
 
 
 def main(argv: Sequence[str] | None = None) -> Path:

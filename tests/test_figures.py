@@ -60,7 +60,7 @@ def _mtimes(folder: Path) -> dict[str, int]:
 @pytest.mark.slow
 def test_every_registered_figure_has_a_drawing_function_and_a_caption(run_folder):
     run = RunFolder(run_folder)
-    from imssim.present.run_data import resolve_choices
+    from imssim.present.choices import resolve_choices
 
     choices = resolve_choices(run.tables, run.config)
     assert set(RUN_FIGURES) | set(COMPARE_FIGURES) == set(FIGURES)
@@ -177,7 +177,7 @@ def test_a_figure_drawn_from_other_choices_is_drawn_again_one_at_another_dpi_is_
 @pytest.mark.slow
 def test_the_comparison_report_reuses_the_sweep_s_figures(tmp_path, sweep_folder, drawn):
     from imssim.present.plots.writer import make_compare_figures
-    from imssim.present.run_data import find_runs
+    from imssim.runs.find import find_runs
 
     root = tmp_path / "sweep"
     for job in sorted(p for p in sweep_folder.iterdir() if (p / "manifest.json").is_file())[:3]:

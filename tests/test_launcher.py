@@ -24,7 +24,7 @@ from omegaconf import OmegaConf, open_dict
 from imssim.config import conf_dir, group_options
 from imssim.config.compose import register_schema
 from imssim.runs.datasets import RUNS_FILE
-from imssim.runs.sweep import run_folders
+from imssim.runs.find import run_folders
 from tests.test_sweeps import SMALL, imssim
 
 

@@ -13,10 +13,11 @@ import pytest
 
 from imssim.cli.plot import main as plot_main
 from imssim.errors import ImssimError
+from imssim.present.outcome_table import outcomes
 from imssim.present.plots.compare import headline_outcomes, outcomes_over_time
 from imssim.present.plots.registry import COMPARE_FIGURES
 from imssim.present.plots.writer import make_compare_figures
-from imssim.present.run_data import find_runs, outcomes
+from imssim.runs.find import find_runs
 from imssim.runs.folders import RunFolder
 
 

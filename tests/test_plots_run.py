@@ -13,12 +13,12 @@ from matplotlib.text import Annotation
 
 from imssim.errors import ImssimError
 from imssim.model.tables import Tables
+from imssim.present.choices import resolve_choices
 from imssim.present.plots import registry
 from imssim.present.plots.figures import depth, indices, network, ring_moves, rings, shortfalls
 from imssim.present.plots.registry import RUN_FIGURES
 from imssim.present.plots.style import RING_ORDER
 from imssim.present.plots.writer import INDEX_FILE, make_run_figures
-from imssim.present.run_data import resolve_choices
 from imssim.present.summary import ring_members, ring_transitions
 from imssim.runs.folders import RunFolder
 from imssim.world.world import REGIONS

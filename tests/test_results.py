@@ -100,3 +100,55 @@ def test_summary_lists_inner_ring_moves_first(run_folder):
     assert len(shown) == min(len(moves), 12)
     if len(moves) > 12:
         assert f"and {len(moves) - 12} more" in line
+
+
+# --------------------------------------------------------------------------- manifests
+
+
+def test_every_manifest_holds_the_common_keys_under_one_name(tmp_path):
+    import re
+
+    from imssim.runs.folders import manifest_record, write_manifest
+
+    one = manifest_record({"status": "done"}, seed=7, overrides=["seed=7"])
+    many = manifest_record(
+        {"facts": 3},
+        seed=[1, 2],
+        config={"end_year": 2015},
+        study={"method": "morris"},
+        script="experiments/x.py",
+        arguments={"seeds": 2},
+        packages=("duckdb",),
+    )
+    assert list(one) == [
+        "seed",
+        "status",
+        "overrides",
+        "versions",
+        "code_revision",
+        "created_utc",
+    ]
+    assert many["seeds"] == [1, 2] and "seed" not in many
+    assert many["config"] == {"end_year": 2015} and many["study"] == {"method": "morris"}
+    assert many["script"] == "experiments/x.py" and many["arguments"] == {"seeds": 2}
+    assert {"python", "mesa", "numpy", "duckdb"} <= set(many["versions"])
+    for info in (one, many):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", info["created_utc"])
+        assert info["code_revision"]
+    with pytest.raises(ValueError, match="common keys"):
+        manifest_record({"created_utc": "now"})
+    path = write_manifest(tmp_path / "manifest.json", many)
+    assert json.loads(path.read_text()) == many and not list(tmp_path.glob(".*"))
+
+
+def test_a_failed_run_and_a_written_run_record_the_same_keys(tmp_path, small):
+    from imssim.runs.sweep import write_failed
+
+    done = json.loads((write_run(small, tmp_path / "a") / "manifest.json").read_text())
+    failed = write_failed(tmp_path / "b", "broken", small.config, "ValueError: no", {"job": 1})
+    info = json.loads((failed / "manifest.json").read_text())
+    assert info["status"] == "failed" and info["error"] == "ValueError: no"
+    assert info["tables"] == {} and info["figures"] == [] and info["job"] == 1
+    assert set(done) - {"wall_seconds"} <= set(info)
+    for key in ("seed", "scenario", "policy", "focal", "versions", "code_revision"):
+        assert info[key] == done[key], key

@@ -116,6 +116,12 @@ def test_morris_gives_the_exact_effects_of_a_linear_function(tmp_path):
     # the direction: the rank correlation's sign
     assert mu.at["x1", "rank_correlation"] > 0.1 and mu.at["x3", "rank_correlation"] < -0.3
     assert outcome.runs == 6 * 4
+    # the study's manifest holds what every manifest holds (no config: no model runs)
+    manifest = json.loads((tmp_path / STUDY_MANIFEST).read_text())
+    assert manifest["seed"] == study.seed and "config" not in manifest
+    assert manifest["study"]["method"] == "morris" and manifest["status"] == "completed"
+    assert {"SALib", "joblib", "python"} <= set(manifest["versions"])
+    assert manifest["code_revision"] and manifest["created_utc"].endswith("Z")
 
 
 def linear(values: dict[str, float]) -> dict[str, float]:
@@ -182,7 +188,7 @@ def test_a_tiny_model_study_runs_in_parallel_writes_its_indices_and_resumes(tmp_
     manifest = json.loads((out / STUDY_MANIFEST).read_text())
     assert manifest["status"] == "completed" and manifest["study"]["method"] == "morris"
     assert manifest["study"]["integer_parameters"] == ["params.strategic_min_form"]
-    assert manifest["base_config"]["end_year"] == 2015 and manifest["code_revision"]
+    assert manifest["config"]["end_year"] == 2015 and manifest["code_revision"]
     assert (out / "figures" / "indices.png").stat().st_size > 10_000
     summary = (out / SUMMARY_FILE).read_text()
     assert "capacity to act 2014" in summary and "cooperating pairs 2015" in summary

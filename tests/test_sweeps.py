@@ -20,6 +20,7 @@ import pytest
 
 from imssim.runs.api import run_pair
 from imssim.runs.datasets import RUNS_FILE, Sweep, collect
+from imssim.runs.find import run_folders
 from imssim.runs.folders import TABLES
 from imssim.runs.load import load_results
 from imssim.runs.sweep import (
@@ -27,7 +28,6 @@ from imssim.runs.sweep import (
     execute_job,
     parameter_overrides,
     replicate_seeds,
-    run_folders,
     run_key,
     with_columns,
 )
@@ -315,8 +315,7 @@ def test_sweeps_use_the_sweeper_that_composes_each_job_once(tmp_path):
 
 
 def test_the_progress_process_counts_run_folders_and_stops(tmp_path):
-    from imssim.runs.progress import count
-    from imssim.runs.sweep import ProgressProcess
+    from imssim.runs.progress import ProgressProcess, count
 
     for name in ("a_1", "b_2", "tables", "figures", ".tmp-c_3", ".jobs"):
         (tmp_path / name).mkdir()
@@ -352,3 +351,26 @@ def test_a_dataset_part_from_arrow_tables_equals_one_from_the_frames(short_run, 
         reused = with_columns(frame, row, list(parameters), arrow[name])
         assert reused.schema.equals(fresh.schema, check_metadata=True), name
         assert reused.equals(fresh, check_metadata=True) and reused.schema.metadata is None
+
+
+def test_the_watching_thread_and_the_process_draw_one_bar(tmp_path, capsys):
+    from imssim.runs import progress
+
+    (tmp_path / "a_1").mkdir()
+    watcher = progress.Progress(tmp_path, 3, interval=0.05).start()
+    assert watcher._bar.n == 1  # a resumed study: what is there is counted in
+    (tmp_path / "b_2").mkdir()
+    (tmp_path / "tables").mkdir()  # not a run
+    time.sleep(0.3)
+    assert watcher._bar.n == 2
+    watcher.stop()
+    shown = progress.bar(3, done=5)
+    assert shown.n == 3  # never past the total
+    progress.advance(shown, 1)
+    assert shown.n == 3  # never back
+    shown.close()
+    assert "runs" in capsys.readouterr().err
+    # a study counts only its own runs: the bar takes its count
+    own = progress.Progress(tmp_path, 4, counter=lambda: 3).start()
+    assert own._bar.n == 3
+    own.stop()

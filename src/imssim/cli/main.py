@@ -407,7 +407,8 @@ class SweepEnd(Callback):
     FIGURE_RUNS = 60
 
     def on_multirun_start(self, config: DictConfig, **kwargs: object) -> None:
-        from imssim.runs.sweep import ProgressProcess, count_runs
+        from imssim.runs.progress import ProgressProcess
+        from imssim.runs.sweep import count_runs
 
         sweep = Path(config.hydra.sweep.dir)
         total = count_runs(list(config.hydra.overrides.task), int(config.replicates))
@@ -424,7 +425,7 @@ class SweepEnd(Callback):
         if not sweep.is_dir():
             return
         from imssim.runs.datasets import collect
-        from imssim.runs.sweep import run_folders
+        from imssim.runs.find import run_folders
 
         try:
             path = collect(sweep, progress=len(run_folders(sweep)) > 50)
@@ -447,7 +448,7 @@ class SweepEnd(Callback):
 
         def make() -> Path:
             from imssim.present.plots.writer import make_compare_figures
-            from imssim.present.run_data import find_runs
+            from imssim.runs.find import find_runs
 
             found = find_runs([sweep])
             cfg = found[0].config.output
@@ -459,7 +460,7 @@ class SweepEnd(Callback):
         _figures(make)
 
 
-_PROGRESS = None  # a sweep's progress bar (imssim.runs.sweep.ProgressProcess) while its jobs run
+_PROGRESS = None  # a sweep's progress bar (imssim.runs.progress.ProgressProcess) while its jobs run
 _HELPER = None  # the second process drawing figures (imssim.present.plots.helper), if any
 
 

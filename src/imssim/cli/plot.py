@@ -18,8 +18,8 @@ from imssim.errors import ImssimError
 
 
 def plot_parser() -> argparse.ArgumentParser:
+    from imssim.outcomes import MEASURES
     from imssim.present.plots.registry import COMPARE_FIGURES, RUN_FIGURES
-    from imssim.present.run_data import MEASURES
 
     parser = Parser(
         prog="imssim-plot",
@@ -84,7 +84,7 @@ def plot_parser() -> argparse.ArgumentParser:
 
 def _plot(args: argparse.Namespace) -> list[Path]:
     from imssim.present.plots import writer
-    from imssim.present.run_data import common_folder, find_runs
+    from imssim.runs.find import common_folder, find_runs
 
     formats = tuple(dict.fromkeys(args.formats)) if args.formats else None
     runs = find_runs(args.paths)

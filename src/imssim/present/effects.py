@@ -14,22 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from imssim.model.tables import Tables
-
-# the focal state's measures compared, with how they are shown
-MEASURES = (
-    # column, label, index to the first year (2012 = 100)?, decimals
-    ("capacity_to_act", "capacity to act", True, 0),
-    ("capability", "own capability", True, 0),
-    ("real_budget", "real budget", True, 0),
-    ("autonomy", "autonomy", False, 2),
-    ("n_strategic", "strategic partners", False, 0),
-    ("n_partners_bilateral", "bilateral partners", False, 0),
-    ("n_areas_held", "areas held", False, 0),
-)
-ALLIANCE = (
-    ("shortfall_total", "alliance shortfall (unmet share of the requirement, all areas)", 1),
-    ("worst_shortfall", "alliance's worst area (unmet share of its requirement)", 1),
-)
+from imssim.outcomes import EFFECTS, OUTCOMES, yearly
 
 
 @dataclass(frozen=True)
@@ -46,6 +31,7 @@ class Difference:
 
     @property
     def difference(self) -> float:
+        """The run's value minus the counterfactual's."""
         return self.scenario - self.counterfactual
 
     def _fmt(self, value: float, signed: bool = False) -> str:
@@ -59,6 +45,8 @@ class Difference:
         return self._fmt(self.scenario) != self._fmt(self.counterfactual)
 
     def text(self, without: str) -> str:
+        """The line of the summary: both values and their difference as shown, or "the
+        same" where rounding erases it (`without` names the counterfactual)."""
         if not self.shown:
             return f"{self.label} {self.year}: {self._fmt(self.scenario)}, the same {without}"
         unit = " points" if self.percent else ""
@@ -75,21 +63,28 @@ class Difference:
 
 
 def focal_differences(run: Tables, cf: Tables, focal: str, year: int) -> list[Difference]:
-    """The focal state's measures (indexed to the first year where noted) and the
-    alliance's shortfalls in `year`, in the run and its counterfactual."""
+    """The outcomes :data:`imssim.outcomes.EFFECTS` in `year`, in the run and its
+    counterfactual: the focal state's (named by their label; an index taken to the
+    run's first year) and the alliance's (named by their description, which says of
+    what they are a share)."""
     out = []
     first = int(run.countries["year"].min())
-    for column, label, indexed, decimals in MEASURES:
-        values = []
-        for t in (run, cf):
-            c = t.countries[t.countries["country"] == focal].set_index("year")[column]
-            base = c.loc[first]
-            values.append(100.0 * c.loc[year] / base if indexed and base else float(c.loc[year]))
-        name = f"{label} (index {first} = 100)" if indexed else label
-        out.append(Difference(name, year, values[0], values[1], decimals))
-    for column, label, decimals in ALLIANCE:
-        values = [float(t.alliance.set_index("year").loc[year, column]) for t in (run, cf)]
-        out.append(Difference(label, year, values[0], values[1], decimals, percent=True))
+    values = [yearly(t, focal, EFFECTS) for t in (run, cf)]
+    for key in EFFECTS:
+        outcome = OUTCOMES[key]
+        pair = []
+        for frame in values:
+            value, base = frame.at[year, key], frame.at[first, key]
+            indexed = outcome.kind == "index" and base
+            pair.append(float(100.0 * value / base if indexed else value))
+        if not outcome.focal:
+            name = outcome.description
+        elif outcome.kind == "index":
+            name = f"{outcome.label} (index {first} = 100)"
+        else:
+            name = outcome.label
+        diff = Difference(name, year, pair[0], pair[1], outcome.decimals, outcome.percent)
+        out.append(diff)
     return out
 
 
@@ -131,12 +126,14 @@ def step_counts(t: Tables, focal: str) -> tuple[int, int]:
 
 
 def areas_given_up(t: Tables, focal: str) -> list[tuple[str, int]]:
+    """The areas the focal state gave up over the run, with the year."""
     e = t.events
     mine = e[(e["kind"] == "gave_up") & (e["country"] == focal)]
     return list(zip(mine["area"].astype(str), mine["year"].astype(int), strict=True))
 
 
 def frameworks_founded_ids(t: Tables) -> set[str]:
+    """The ids of the frameworks founded in the run (by any state)."""
     f = t.frameworks
     return set(f.loc[f["origin"] == "founded", "framework"])
 

@@ -10,6 +10,7 @@ import pandas as pd
 from imssim.model.forms import LASTING
 from imssim.model.rings import RING_LEVEL, RING_NAMES
 from imssim.model.tables import Tables
+from imssim.outcomes import yearly
 from imssim.world import World
 
 RING_ORDER = ("strategic", "affiliated", "opportunity")
@@ -134,6 +135,21 @@ def _line(country: str, year: int, rings: dict[str, list[str]], pairs: pd.DataFr
     )
 
 
+def _focal_line(tables: Tables, focal: str, first: int, last: int) -> str:
+    """The focal state's budgets, capability and capacity to act in the last year as
+    indices of the first, and its autonomy then and now (:mod:`imssim.outcomes`)."""
+    f = yearly(
+        tables, focal, ("budget", "real_budget", "capability", "capacity_to_act", "autonomy")
+    )
+    index = 100.0 * f.loc[last] / f.loc[first]
+    return (
+        f"{focal} {last} (index {first} = 100): budget {index['budget']:.0f} "
+        f"(real {index['real_budget']:.0f}), capability "
+        f"{index['capability']:.0f}, capacity to act {index['capacity_to_act']:.0f}; "
+        f"autonomy {f.loc[first, 'autonomy']:.2f} -> {f.loc[last, 'autonomy']:.2f}"
+    )
+
+
 def without_text(kind: str) -> str:
     """How the summary names a counterfactual: ``baseline`` is the run without its budget
     changes; a named scenario is that scenario."""
@@ -180,16 +196,7 @@ def summarise(
         lines.append("ring moves: " + "; ".join(shown[:max_transitions]) + extra)
     else:
         lines.append("ring moves: none")
-    f = c[c["country"] == focal].set_index("year")[
-        ["budget", "real_budget", "capability", "capacity_to_act", "autonomy"]
-    ]
-    index = 100.0 * f.loc[last] / f.loc[first]
-    lines.append(
-        f"{focal} {last} (index {first} = 100): budget {index['budget']:.0f} "
-        f"(real {index['real_budget']:.0f}), capability "
-        f"{index['capability']:.0f}, capacity to act {index['capacity_to_act']:.0f}; "
-        f"autonomy {f.loc[first, 'autonomy']:.2f} -> {f.loc[last, 'autonomy']:.2f}"
-    )
+    lines.append(_focal_line(tables, focal, first, last))
     a = tables.alliance.set_index("year")
     areas_given = int(tables.countries.loc[c["year"] == last, "n_areas_dropped"].sum())
     rebuilt = int(tables.countries.loc[c["year"] == last, "n_areas_rebuilt"].sum())

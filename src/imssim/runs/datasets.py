@@ -7,7 +7,7 @@ sweep folder:
   its own column (``scenario``, ``policy``, ``params.economic_pressure`` ...), the seed,
   the replicate and the job's seed, ``status`` (completed or failed), ``error``,
   ``wall_seconds``, and the headline outcomes of the last year
-  (:data:`imssim.runs.sweep.OUTCOMES`) with their differences from the counterfactual
+  (:data:`imssim.outcomes.HEADLINE`) with their differences from the counterfactual
   (``<outcome>_diff``) where runs have one, and ``<outcome>@<year>`` where the runs
   recorded other years (a sensitivity study does);
 - ``tables/<name>/<run_id>.parquet``: the per-year tables of every completed run,
@@ -26,7 +26,6 @@ and are renamed into place.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -35,14 +34,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from imssim.errors import ImssimError
-from imssim.runs.folders import MANIFEST, TABLES
+from imssim.outcomes import COMPARED, DIFF, HEADLINE
+from imssim.runs.find import run_folders
+from imssim.runs.folders import MANIFEST, TABLES, RunFolder
+from imssim.runs.progress import bar
 from imssim.runs.sweep import (
-    COMPARED,
-    OUTCOMES,
     RUNS_FILE,
     TABLES_DIR,
     atomic_parquet,
-    run_folders,
     with_columns,
 )
 
@@ -65,10 +64,10 @@ def _row(folder: Path, info: dict[str, Any]) -> dict[str, Any]:
         }
     )
     head = info.get("headline", {})
-    for name in OUTCOMES:
+    for name in HEADLINE:
         row[name] = head.get(name)
     for name in COMPARED:
-        row[f"{name}_diff"] = head.get(f"{name}_diff")
+        row[name + DIFF] = head.get(name + DIFF)
     row.update({k: v for k, v in head.items() if k not in row})  # <outcome>@<year>
     return row
 
@@ -83,11 +82,7 @@ def collect(sweep: str | Path, *, progress: bool = True, tables: bool = True) ->
     if not folders:
         raise ImssimError(f"no run folder (with {MANIFEST}) in {sweep}: not a sweep folder")
     rows = []
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(folders), desc="collecting", unit="run", file=sys.stderr)
+    shown = bar(len(folders), what="collecting") if progress else None
     params: list[str] = []
     infos = []
     for folder in folders:
@@ -111,11 +106,11 @@ def collect(sweep: str | Path, *, progress: bool = True, tables: bool = True) ->
                         continue
                     frame = pd.read_parquet(source)
                     atomic_parquet(with_columns(frame, row, params), part)
-            if bar is not None:
-                bar.update(1)
+            if shown is not None:
+                shown.update(1)
     finally:
-        if bar is not None:
-            bar.close()
+        if shown is not None:
+            shown.close()
     runs = pd.DataFrame(rows)
     order = [*_FIRST, *params, *_AFTER]
     runs = runs[[*order, *[c for c in runs.columns if c not in order]]]
@@ -148,6 +143,7 @@ class Sweep:
         self.parameters: list[str] = json.loads(meta.get(b"imssim", b"{}")).get("parameters", [])
 
     def table(self, name: str) -> pd.DataFrame:
+        """A per-year table of all the sweep's runs (empty when none kept its tables)."""
         if name not in TABLES:
             raise ImssimError(f"unknown table {name!r}; the tables are {', '.join(TABLES)}")
         folder = self.path / TABLES_DIR / name
@@ -155,9 +151,8 @@ class Sweep:
             return pd.DataFrame()
         return pd.read_parquet(folder)
 
-    def run(self, run_id: str):
-        from imssim.runs.folders import RunFolder
-
+    def run(self, run_id: str) -> RunFolder:
+        """One run's folder, read back."""
         return RunFolder(self.path / run_id)
 
     def __repr__(self) -> str:
@@ -165,6 +160,7 @@ class Sweep:
 
 
 def is_sweep(path: str | Path) -> bool:
+    """True for a folder of runs (or its runs.parquet), not a run folder itself."""
     path = Path(path)
     return not (path / MANIFEST).is_file() and (
         (path / RUNS_FILE).is_file() or bool(run_folders(path))

@@ -1,8 +1,15 @@
-"""Writing and reading run folders: Parquet tables, resolved config and manifest.
+"""Writing and reading run folders: Parquet tables, resolved config and manifest; and
+the one writer of every manifest (a run's, a study's, an experiment's).
 
 A run folder is written under a temporary name and renamed into place only when
 complete, so a crash or a bad input never leaves a half-written folder, and an
 existing folder is never overwritten.
+
+Every manifest (:func:`manifest_record`, written by :func:`write_manifest`) holds the
+same keys for the same things: ``seed`` (or ``seeds``), the resolved ``config`` or the
+``study`` where no file beside it holds them, the command (``overrides``, or ``script``
+and ``arguments``), ``versions`` (Python and packages), ``code_revision`` and
+``created_utc`` (ISO 8601, UTC, to the second).
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import re
 import shutil
 import subprocess
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -55,15 +63,16 @@ def write_text_atomic(path: Path, text: str) -> Path:
     return path
 
 
-def package_versions() -> dict[str, str]:
-    """The versions of Python and of the packages a run depends on (read once per process)."""
-    return dict(_package_versions())
+def package_versions(*more: str) -> dict[str, str]:
+    """The versions of Python and of the packages a run depends on, and of the packages
+    `more` (read once per process)."""
+    return dict(_package_versions((*PACKAGES, *more)))
 
 
 @functools.cache
-def _package_versions() -> dict[str, str]:
+def _package_versions(names: tuple[str, ...]) -> dict[str, str]:
     versions = {"python": platform.python_version()}
-    for name in PACKAGES:
+    for name in names:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -96,39 +105,101 @@ def code_revision() -> str:
 
 
 STATUSES = ("completed", "drawing figures", "interrupted", "figures failed", "failed")
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # of created_utc
+
+
+def utc_now() -> str:
+    """The time now as every manifest records it (``created_utc``)."""
+    return datetime.now(UTC).strftime(TIME_FORMAT)
+
+
+def manifest_record(
+    fields: Mapping[str, Any],
+    *,
+    seed: int | Sequence[int] | None = None,
+    config: Mapping[str, Any] | None = None,
+    study: Mapping[str, Any] | None = None,
+    overrides: Sequence[str] | None = None,
+    script: str | None = None,
+    arguments: Mapping[str, Any] | None = None,
+    packages: Sequence[str] = (),
+) -> dict[str, Any]:
+    """A manifest: the keys every manifest holds, under the same names, around `fields`.
+
+    In order: ``seed`` (one seed; ``seeds`` for several), the resolved ``config`` and
+    the ``study`` (each where given: a run folder keeps its config in config.yaml
+    instead), then `fields`, then the command (``overrides``: the command line's
+    overrides; ``script`` and ``arguments``: an experiment's), then ``versions``
+    (Python and the packages of a run, with `packages`), ``code_revision`` and
+    ``created_utc``. A key of `fields` named like a common key is refused.
+    """
+    common: dict[str, Any] = {}
+    if seed is not None:
+        common["seed" if isinstance(seed, int) else "seeds"] = (
+            seed if isinstance(seed, int) else list(seed)
+        )
+    for key, value in (("config", config), ("study", study)):
+        if value is not None:
+            common[key] = dict(value)
+    command: dict[str, Any] = {}
+    if overrides is not None:
+        command["overrides"] = list(overrides)
+    if script is not None:
+        command["script"] = script
+    if arguments is not None:
+        command["arguments"] = dict(arguments)
+    provenance = {
+        "versions": package_versions(*packages),
+        "code_revision": code_revision(),
+        "created_utc": utc_now(),
+    }
+    clash = set(fields) & {*common, *command, *provenance, "seed", "seeds"}
+    if clash:
+        raise ValueError(f"manifest fields named like its common keys: {sorted(clash)}")
+    return {**common, **fields, **command, **provenance}
+
+
+def write_manifest(path: str | Path, info: Mapping[str, Any]) -> Path:
+    """Write a manifest (JSON, indented) to `path`, atomically."""
+    return write_text_atomic(Path(path), json.dumps(info, indent=2, default=str) + "\n")
+
+
+def run_manifest(config: Config, status: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A run folder's manifest: the run's settings, `status` and `fields` (its wall
+    time, table sizes, sweep entries ...; ``overrides`` among them is the command's).
+
+    `status` is "completed" when everything the command was asked for is done, "drawing
+    figures" while the run's figures are being drawn (a run killed then keeps it),
+    "interrupted" when Ctrl-C stopped the figures, "figures failed" when drawing them
+    failed and "failed" when the run itself failed; ``figures`` lists the figures
+    written.
+    """
+    if status not in STATUSES:
+        raise ValueError(f"unknown run status {status!r}")
+    fields = dict(fields)
+    overrides = fields.pop("overrides", None)
+    settings = {
+        "scenario": config.scenario.name,
+        "policy": config.policy.name,
+        "focal": config.focal,
+        "start_year": config.start_year,
+        "end_year": config.end_year,
+        "coordinated_cuts": config.coordinated_cuts,
+        "catalyst": config.catalyst,
+        "status": status,
+        "figures": [],
+    }
+    return manifest_record({**settings, **fields}, seed=config.seed, overrides=overrides)
 
 
 def manifest(
     result: Result, extra: dict[str, Any] | None = None, status: str = "completed"
 ) -> dict[str, Any]:
-    """The run's record: settings, versions, code revision, time, status, table sizes.
-
-    `status` is "completed" when everything the command was asked for is done, "drawing
-    figures" while the run's figures are being drawn (a run killed then keeps it),
-    "interrupted" when Ctrl-C stopped the figures and "figures failed" when drawing
-    them failed; ``figures`` lists the figures written.
-    """
-    if status not in STATUSES:
-        raise ValueError(f"unknown run status {status!r}")
-    cfg = result.config
-    return {
-        "seed": cfg.seed,
-        "scenario": cfg.scenario.name,
-        "policy": cfg.policy.name,
-        "focal": cfg.focal,
-        "start_year": cfg.start_year,
-        "end_year": cfg.end_year,
-        "coordinated_cuts": cfg.coordinated_cuts,
-        "catalyst": cfg.catalyst,
-        "versions": package_versions(),
-        "code_revision": code_revision(),
-        "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "wall_seconds": round(result.wall_seconds, 4),
-        "status": status,
-        "figures": [],
-        "tables": {name: len(frame) for name, frame in result.tables.items()},
-        **(extra or {}),
-    }
+    """The manifest of a run's folder (:func:`run_manifest`): with its wall time and
+    the sizes of its tables, and `extra`."""
+    sizes = {name: len(frame) for name, frame in result.tables.items()}
+    fields = {"wall_seconds": round(result.wall_seconds, 4), "tables": sizes, **(extra or {})}
+    return run_manifest(result.config, status, fields)
 
 
 def _slug(text: str) -> str:
@@ -136,6 +207,7 @@ def _slug(text: str) -> str:
 
 
 def run_folder_name(cfg: Config, stamp: str | None = None) -> str:
+    """A run folder's name: the time (`stamp`, default now), scenario, policy and seed."""
     stamp = stamp or datetime.now().strftime("%Y%m%d-%H%M%S")
     return _slug(f"{stamp}_{cfg.scenario.name}_{cfg.policy.name}_s{cfg.seed}")
 
@@ -238,7 +310,7 @@ def _write_tables(
             table = pa.Table.from_pandas(frame, preserve_index=False)
         table = table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
         pq.write_table(table, folder / f"{table_name}.parquet")
-    (folder / MANIFEST).write_text(json.dumps(info, indent=2) + "\n")
+    write_manifest(folder / MANIFEST, info)
 
 
 def update_manifest(path: str | Path, **changes: Any) -> dict[str, Any]:
@@ -249,8 +321,16 @@ def update_manifest(path: str | Path, **changes: Any) -> dict[str, Any]:
     if "status" in changes and changes["status"] not in STATUSES:
         raise ValueError(f"unknown run status {changes['status']!r}")
     info.update(changes)
-    write_text_atomic(file, json.dumps(info, indent=2) + "\n")
+    write_manifest(file, info)
     return info
+
+
+def folder_status(folder: Path) -> str | None:
+    """The status in a run folder's manifest (None: no folder or no readable manifest)."""
+    try:
+        return json.loads((folder / MANIFEST).read_text()).get("status")
+    except (OSError, ValueError):
+        return None
 
 
 class RunFolder:
@@ -285,6 +365,7 @@ class RunFolder:
 
     @functools.cached_property
     def counterfactual(self) -> RunFolder | None:
+        """The run's counterfactual, read back when first asked for (None: it has none)."""
         sub = self.path / COUNTERFACTUAL
         return RunFolder(sub) if (sub / MANIFEST).is_file() else None
 

@@ -1,4 +1,4 @@
-"""Sweeps: the runs of one job, resume, failures, the headline outcomes and progress.
+"""Sweeps: the runs of one job, resume, failures, the headline outcomes, a sweep's size.
 
 A sweep (``imssim -m ...``) is a folder of run folders. Each Hydra job runs
 ``replicates`` runs (:func:`execute_job`), seeded from the job's seed by numpy's
@@ -17,14 +17,12 @@ Collecting a sweep into one table (``runs.parquet``) and per-year datasets is
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
 import os
 import shutil
 import sys
-import threading
 import time
 import traceback
 import uuid
@@ -39,7 +37,19 @@ import pyarrow.parquet as pq
 
 from imssim.config import Config, config_container, config_yaml, to_config
 from imssim.errors import ImssimError
-from imssim.runs.folders import MANIFEST, _slug, code_revision, package_versions
+from imssim.outcomes import COMPARED, DIFF, HEADLINE, description, values_in
+from imssim.runs.folders import (
+    CONFIG_FILE,
+    MANIFEST,
+    _slug,
+    arrow_tables,
+    folder_status,
+    new_folder,
+    publish,
+    run_manifest,
+    write_manifest,
+    write_run,
+)
 
 RUNS_FILE = "runs.parquet"
 TABLES_DIR = "tables"
@@ -48,18 +58,10 @@ TABLES_DIR = "tables"
 # not parameters of a run (and not part of its identity)
 _NOT_PARAMETERS = ("hydra", "sweep", "replicates", "output")
 
-# the headline outcomes: the focal state's and the alliance's measures in one year
-OUTCOMES = {
-    "capacity_to_act": "focal state's capacity to act (first year = 100)",
-    "autonomy": "focal state's autonomy (0-1)",
-    "n_strategic": "focal state's strategic partners",
-    "pairs": "cooperating pairs (bilateral ties of any form)",
-    "mean_form": "mean form of the bilateral ties (1-6)",
-    "shortfall": "alliance shortfall (unmet share of the requirement, all areas)",
-    "worst_shortfall": "alliance's worst area (unmet share of its requirement)",
-}
-# headline outcomes compared with the counterfactual (the difference is run - counterfactual)
-COMPARED = ("capacity_to_act", "autonomy", "n_strategic", "shortfall")
+# the headline outcomes by key with their descriptions, and COMPARED (imported above):
+# read from here only by the sensitivity study's schema (studies/sensitivity/study.py)
+# until it reads imssim.outcomes (headline_descriptions) itself; then OUTCOMES goes
+OUTCOMES = {key: description(key) for key in HEADLINE}
 
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:
@@ -116,82 +118,37 @@ def run_key(overrides: Sequence[str], seed: int) -> str:
 
 
 def run_name(config: Config, key: str, replicate: int, replicates: int) -> str:
+    """A sweep run's folder name: scenario, policy, seed, replicate (of several) and key."""
     rep = f"_r{replicate}" if replicates > 1 else ""
     return _slug(f"{config.scenario.name}_{config.policy.name}_s{config.seed}{rep}_{key}")
 
 
-def folder_status(folder: Path) -> str | None:
-    """The status in a run folder's manifest (None: no folder or no readable manifest)."""
-    try:
-        return json.loads((folder / MANIFEST).read_text()).get("status")
-    except (OSError, ValueError):
-        return None
-
-
-def outcomes(tables, focal: str, year: int | None = None) -> dict[str, float]:
-    """The headline outcomes in `year` (default: the last year) of a run's tables."""
-    countries, alliance = tables.countries, tables.alliance
-    year = int(countries["year"].max()) if year is None else year
-    mine = countries[countries["country"] == focal].set_index("year")
-    row = alliance.set_index("year")
-    first = float(mine["capacity_to_act"].iloc[0])
-    return {
-        "capacity_to_act": 100.0 * float(mine.at[year, "capacity_to_act"]) / first,
-        "autonomy": float(mine.at[year, "autonomy"]),
-        "n_strategic": float(mine.at[year, "n_strategic"]),
-        "pairs": float(row.at[year, "n_pairs_bilateral"]),
-        "mean_form": float(row.at[year, "mean_form_bilateral"]),
-        "shortfall": float(row.at[year, "shortfall_total"]),
-        "worst_shortfall": float(row.at[year, "worst_shortfall"]),
-    }
-
-
 def headline(result, years: Sequence[int] = ()) -> dict[str, float]:
-    """The run's headline outcomes in its last year and, where it has a counterfactual,
-    the differences from it (``<outcome>_diff``: run minus counterfactual); for each of
-    `years` also the outcomes of that year (``<outcome>@<year>``, and ``_diff@<year>``)."""
+    """The run's headline outcomes (:data:`imssim.outcomes.HEADLINE`) in its last year
+    and, where it has a counterfactual, the differences from it (``<outcome>_diff``: run
+    minus counterfactual); for each of `years` also the outcomes of that year
+    (``<outcome>@<year>``, and ``_diff@<year>``)."""
     focal = result.config.focal
     cf = result.counterfactual
     out: dict[str, float] = {}
     for year in (None, *years):
         tag = "" if year is None else f"@{year}"
-        mine = outcomes(result.tables, focal, year)
+        mine = values_in(result.tables, focal, year)
         out.update({f"{k}{tag}": v for k, v in mine.items()})
         if cf is not None:
-            other = outcomes(cf.tables, focal, year)
-            out.update({f"{k}_diff{tag}": mine[k] - other[k] for k in COMPARED})
+            other = values_in(cf.tables, focal, year)
+            out.update({f"{k}{DIFF}{tag}": mine[k] - other[k] for k in COMPARED})
     return {k: round(v, 10) for k, v in out.items()}
-
-
-def _failed_manifest(config: Config, error: str, extra: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "seed": config.seed,
-        "scenario": config.scenario.name,
-        "policy": config.policy.name,
-        "focal": config.focal,
-        "start_year": config.start_year,
-        "end_year": config.end_year,
-        "versions": package_versions(),
-        "code_revision": code_revision(),
-        "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "status": "failed",
-        "error": error,
-        "figures": [],
-        "tables": {},
-        **extra,
-    }
 
 
 def write_failed(root: Path, name: str, config: Config, error: str, extra: dict[str, Any]) -> Path:
     """A run folder recording a failure: manifest (status ``failed``, the error) and config."""
-    from imssim.runs.folders import CONFIG_FILE, new_folder, publish
-
     tmp, final = new_folder(root, name)
     try:
         container = config_container(config)
         (tmp / CONFIG_FILE).write_text(config_yaml(container))
-        info = _failed_manifest(config, error, extra)
-        (tmp / MANIFEST).write_text(json.dumps(info, indent=2) + "\n")
+        info = run_manifest(config, "failed", {"error": error, "tables": {}, **extra})
+        write_manifest(tmp / MANIFEST, info)
         return publish(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -210,6 +167,8 @@ def _set_aside(folder: Path) -> Path | None:
 
 @dataclasses.dataclass
 class RunRecord:
+    """What became of one run of a job."""
+
     name: str
     status: str  # completed, skipped (complete already), failed
     seconds: float = 0.0
@@ -230,8 +189,6 @@ def execute_job(
     record failures and go on. `runner` (default :func:`imssim.runs.api.run_pair`) turns a
     config into a result; `say` gets one line per run; `years`: headline outcomes of
     these years too (:func:`headline`)."""
-    from imssim.runs.folders import arrow_tables, write_run
-
     if runner is None:
         from imssim.runs.api import run_pair as runner
     say = say or (lambda line: print(line, flush=True))
@@ -372,7 +329,7 @@ def _no_tables(tables):
     return type(tables)(**{name: frame.iloc[0:0] for name, frame in tables.items()})
 
 
-# --------------------------------------------------------------------------- progress
+# --------------------------------------------------------------------------- a sweep's size
 
 
 def count_runs(overrides: Sequence[str], replicates: int = 1) -> int:
@@ -393,105 +350,3 @@ def count_runs(overrides: Sequence[str], replicates: int = 1) -> int:
         else:
             jobs *= len(values)
     return jobs * sum(reps)
-
-
-def run_folders(sweep_dir: Path) -> list[Path]:
-    """The run folders directly in a sweep folder (hidden ones are being written)."""
-    if not sweep_dir.is_dir():
-        return []
-    return sorted(
-        p for p in sweep_dir.iterdir() if not p.name.startswith(".") and (p / MANIFEST).is_file()
-    )
-
-
-class ProgressProcess:
-    """Runs done of total and an ETA on the standard error, drawn by a process of its
-    own (:mod:`imssim.runs.progress`) that watches the sweep folder while the launcher runs
-    the jobs (whichever launcher: the run folders are what the jobs leave). A process,
-    not a thread: the launcher may fork its workers, and a process that forks should
-    have no other thread."""
-
-    def __init__(self, sweep_dir: Path, total: int, interval: float = 1.0) -> None:
-        self.args = [str(sweep_dir), str(total), str(interval)]
-        self.process = None
-
-    def start(self) -> ProgressProcess:
-        import subprocess
-
-        package = str(Path(__file__).resolve().parents[2])
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (package, env.get("PYTHONPATH")) if p)
-        with contextlib.suppress(OSError):
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "imssim.runs.progress", *self.args],
-                stdin=subprocess.PIPE,
-                env=env,
-            )
-        return self
-
-    def stop(self) -> None:
-        process, self.process = self.process, None
-        if process is None:
-            return
-        with contextlib.suppress(OSError, ValueError):
-            process.stdin.close()  # the last count, then it exits
-        try:
-            process.wait(timeout=10)
-        except Exception:
-            process.kill()
-
-
-class Progress:
-    """Runs done of total and an ETA on the standard error, watching a sweep folder
-    from a background thread while the runs go on elsewhere (a study's workers, which
-    are started fresh)."""
-
-    def __init__(self, sweep_dir: Path, total: int, interval: float = 1.0) -> None:
-        self.sweep_dir = Path(sweep_dir)
-        self.total = total
-        self.interval = interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._bar = None
-
-    def _count(self) -> int:
-        return len(run_folders(self.sweep_dir))
-
-    def start(self) -> Progress:
-        from tqdm import tqdm
-
-        done = self._count()  # complete already (a resumed sweep)
-        self._bar = tqdm(
-            total=self.total,
-            initial=min(done, self.total),
-            desc="runs",
-            unit="run",
-            file=sys.stderr,
-            mininterval=self.interval if sys.stderr.isatty() else 10.0,
-            dynamic_ncols=True,
-        )
-        self._thread = threading.Thread(target=self._watch, daemon=True)
-        self._thread.start()
-        return self
-
-    def _watch(self) -> None:
-        while not self._stop.wait(self.interval):
-            self._update()
-
-    def _update(self) -> None:
-        bar = self._bar
-        if bar is None:
-            return
-        done = min(self._count(), self.total)
-        if done > bar.n:
-            bar.update(done - bar.n)
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        with contextlib.suppress(Exception):
-            self._update()
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None

@@ -17,12 +17,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from imssim.model.forms import FORM_LABELS, Form
+from imssim.present.choices import resolve_choices
 from imssim.present.dashboard.runs import DashboardModel
 from imssim.present.effects import focal_differences
+from imssim.present.names import world_area_labels, world_names
 from imssim.present.plots.common import display
 from imssim.present.plots.registry import caption
 from imssim.present.plots.style import png_bytes
-from imssim.present.run_data import resolve_choices, world_area_labels, world_names
 from imssim.present.summary import one_sided, ring_members, ring_transitions, without_text
 
 # Drawing uses matplotlib's process-wide settings (the house style is an rc_context):

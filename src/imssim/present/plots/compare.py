@@ -4,7 +4,7 @@ Runs are grouped by scenario and policy (and by any other setting that differs
 between them, the seed excepted); a group with several seeds is drawn as its median
 with a 10-90 % band. Each figure has a public function returning the figure and the
 data frame of exactly what it draws (the numbers come from
-:func:`imssim.present.run_data.outcomes`), so numbers in a text can be taken from the same
+:func:`imssim.present.outcome_table.outcomes`), so numbers in a text can be taken from the same
 source as the chart. :func:`imssim.present.plots.writer.make_compare_figures` writes them.
 """
 
@@ -22,29 +22,26 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from imssim.outcomes import MEASURES
+from imssim.present.names import country_names
+from imssim.present.outcome_table import HIGH_Q, LOW_Q, outcomes, span, summarise_groups
 from imssim.present.plots.style import line_style, style
-from imssim.present.run_data import (
-    HIGH_Q,
-    LOW_Q,
-    MEASURES,
-    country_names,
-    outcomes,
-    span,
-    summarise_groups,
-)
 from imssim.runs.folders import RunFolder
 
 
 def measure_title(key: str, focal: str | None, names: dict[str, str] | None = None) -> str:
+    """The panel title of the measure `key`, naming the focal state (None: it differs
+    between the runs)."""
     if focal is None:
         state = "Focal state"
     else:
         state = (names if names is not None else country_names()).get(focal, focal)
-    return MEASURES[key].title.format(focal=state)
+    return MEASURES[key].chart_title(state)
 
 
 def measure_unit(key: str, base: int) -> str:
-    return MEASURES[key].unit.format(base=base)
+    """The axis label of the measure `key`, an index based on `base`."""
+    return MEASURES[key].axis(base)
 
 
 def _grid(n: int) -> tuple[int, int]:
@@ -63,8 +60,8 @@ def _title(fig: Figure, title: str, notes: Sequence[str], width: int) -> None:
 
 def _honest_range(ax, key: str, which: str) -> None:
     """An axis that does not magnify noise: a share on 0-1, a count or a shortfall from
-    0 (the measure's ``axis``); other measures keep the range fitted to the data."""
-    bounds = MEASURES[key].axis
+    0 (the measure's ``axis_range``); other measures keep the range fitted to the data."""
+    bounds = MEASURES[key].axis_range
     if bounds is None:
         return
     low, high = bounds
@@ -110,7 +107,7 @@ def outcomes_over_time(
         every = max(1, len(years) // 6)
         for ax, key in zip(axes.flat, measures, strict=False):
             part = stats[stats["measure"] == key]
-            if MEASURES[key].index:
+            if MEASURES[key].kind == "index":
                 ax.axhline(100, color="0.5", linewidth=0.8, zorder=0, gid="reference")
             for i, group in enumerate(groups):
                 g = part[part["group"] == group].sort_values("year")
@@ -162,6 +159,61 @@ def outcomes_over_time(
     return fig, stats
 
 
+def _group_row(ax, stats: pd.DataFrame, end: pd.DataFrame, key: str, group: str, y: int, i: int):
+    """One group's row in a panel of the last year: each run a faint point, the 10-90 %
+    whisker across runs and the median dot."""
+    st = line_style(i)
+    s = stats[(stats["measure"] == key) & (stats["group"] == group)].iloc[0]
+    pts = end[(end["measure"] == key) & (end["group"] == group)]["value"]
+    offsets = np.linspace(-0.18, 0.18, len(pts)) if len(pts) > 1 else np.zeros(1)
+    ax.scatter(
+        pts,
+        y + offsets,
+        s=18,
+        color=st["color"],
+        alpha=0.45,
+        linewidths=0,
+        zorder=2,
+        gid=f"runs:{group}",
+    )
+    ax.plot(
+        [s["p10"], s["p90"]],
+        [y, y],
+        color=st["color"],
+        linewidth=2.2,
+        solid_capstyle="butt",
+        zorder=3,
+        gid=f"whisker:{group}",
+    )
+    ax.plot(
+        [s["median"]],
+        [y],
+        marker=st["marker"],
+        color=st["color"],
+        markersize=8,
+        markeredgecolor="black",
+        markeredgewidth=0.6,
+        linestyle="none",
+        zorder=4,
+        gid=f"median:{group}",
+    )
+
+
+def _last_year_legend(fig: Figure, stats: pd.DataFrame) -> None:
+    """What the dot, the whisker and the faint points of the last year's panels are."""
+    dot = Line2D([], [], marker="o", color="0.3", markeredgecolor="black", linestyle="none")
+    if int(stats["n_runs"].max()) > 1:
+        proxies = [
+            dot,
+            Line2D([], [], color="0.3", linewidth=2.2),
+            Line2D([], [], marker="o", color="0.3", alpha=0.45, linestyle="none", ms=4.5),
+        ]
+        texts = ["median across runs", f"{LOW_Q}-{HIGH_Q} % of runs", "one run (seed)"]
+    else:
+        proxies, texts = [dot], ["value of the run (one run per scenario and policy)"]
+    fig.legend(proxies, texts, loc="outside lower center", ncols=3, frameon=False)
+
+
 def headline_outcomes(
     runs: Sequence[RunFolder | str | Path] | str | Path,
     measure: str | Sequence[str] | None = None,
@@ -193,43 +245,8 @@ def headline_outcomes(
         ypos = {g: len(groups) - 1 - i for i, g in enumerate(groups)}
         for ax, key in zip(axes.flat, measures, strict=False):
             for i, group in enumerate(groups):
-                st = line_style(i)
-                s = stats[(stats["measure"] == key) & (stats["group"] == group)].iloc[0]
-                pts = end[(end["measure"] == key) & (end["group"] == group)]["value"]
-                y = ypos[group]
-                offsets = np.linspace(-0.18, 0.18, len(pts)) if len(pts) > 1 else np.zeros(1)
-                ax.scatter(
-                    pts,
-                    y + offsets,
-                    s=18,
-                    color=st["color"],
-                    alpha=0.45,
-                    linewidths=0,
-                    zorder=2,
-                    gid=f"runs:{group}",
-                )
-                ax.plot(
-                    [s["p10"], s["p90"]],
-                    [y, y],
-                    color=st["color"],
-                    linewidth=2.2,
-                    solid_capstyle="butt",
-                    zorder=3,
-                    gid=f"whisker:{group}",
-                )
-                ax.plot(
-                    [s["median"]],
-                    [y],
-                    marker=st["marker"],
-                    color=st["color"],
-                    markersize=8,
-                    markeredgecolor="black",
-                    markeredgewidth=0.6,
-                    linestyle="none",
-                    zorder=4,
-                    gid=f"median:{group}",
-                )
-            if MEASURES[key].index:
+                _group_row(ax, stats, end, key, group, ypos[group], i)
+            if MEASURES[key].kind == "index":
                 ax.axvline(100, color="0.5", linewidth=0.8, zorder=0, gid="reference")
             ax.set_title(measure_title(key, frame.attrs["focal"], frame.attrs["names"]), loc="left")
             ax.set_xlabel(measure_unit(key, years[0]))
@@ -249,15 +266,5 @@ def headline_outcomes(
             frame.attrs["notes"],
             width=int(14 * fig.get_figwidth()),
         )
-        dot = Line2D([], [], marker="o", color="0.3", markeredgecolor="black", linestyle="none")
-        if int(stats["n_runs"].max()) > 1:
-            proxies = [
-                dot,
-                Line2D([], [], color="0.3", linewidth=2.2),
-                Line2D([], [], marker="o", color="0.3", alpha=0.45, linestyle="none", ms=4.5),
-            ]
-            texts = ["median across runs", f"{LOW_Q}-{HIGH_Q} % of runs", "one run (seed)"]
-        else:
-            proxies, texts = [dot], ["value of the run (one run per scenario and policy)"]
-        fig.legend(proxies, texts, loc="outside lower center", ncols=3, frameon=False)
+        _last_year_legend(fig, stats)
     return fig, drawn

@@ -9,7 +9,7 @@ imported only when the figure is drawn, so reading the registry (to list, check 
 reuse figures) does not load matplotlib.
 
 Run figures are drawn by ``draw(tables, config, choices)`` with the run's
-:class:`imssim.present.run_data.RunChoices`; comparison figures by
+:class:`imssim.present.choices.RunChoices`; comparison figures by
 ``draw(runs, measures, focal=...)``. Both return the figure and a frame of exactly the
 values drawn.
 """
@@ -23,8 +23,10 @@ from collections.abc import Callable, Sequence
 from imssim.config import Config
 from imssim.errors import ImssimError
 from imssim.model.tables import Tables
+from imssim.present.choices import RunChoices, run_years
+from imssim.present.names import world_names
+from imssim.present.outcome_table import HIGH_Q, LOW_Q
 from imssim.present.plots.common import display
-from imssim.present.run_data import HIGH_Q, LOW_Q, RunChoices, run_years, world_names
 
 RUN = "run"
 COMPARE = "compare"
@@ -35,7 +37,7 @@ class FigureSpec:
     """One figure: `name` (as given to ``imssim-plot --figures``), the file `stem`
     (``<stem>.png``), the report's `title`, the `caption` saying what is drawn, `draw`,
     the drawing function as ``module:function``, and `uses`, the choices of a run's
-    figures (:class:`imssim.present.run_data.RunChoices` fields) the picture depends on."""
+    figures (:class:`imssim.present.choices.RunChoices` fields) the picture depends on."""
 
     name: str
     kind: str  # RUN or COMPARE

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from imssim.config import OutputConfig, check_dpi, check_formats
+from imssim.present.choices import RunChoices, resolve_choices
+from imssim.present.outcome_table import check_measures
 from imssim.present.plots.registry import (
     COMPARE,
     COMPARE_FIGURES,
@@ -31,7 +33,7 @@ from imssim.present.plots.registry import (
     RUN_FIGURES,
     check_figures,
 )
-from imssim.present.run_data import RunChoices, as_runs, check_measures, resolve_choices
+from imssim.runs.find import as_runs
 from imssim.runs.folders import CONFIG_FILE, TABLES, RunFolder, write_text_atomic
 
 INDEX_FILE = "figures.json"
@@ -210,8 +212,8 @@ def make_compare_figures(
 ) -> dict[str, Path]:
     """Write the comparison figures of `runs` into `out_dir`; return {name: PNG path}.
 
-    `measure` chooses the outcomes (keys of :data:`imssim.present.run_data.MEASURES`; default
-    :data:`imssim.present.run_data.DEFAULT_MEASURES`), `focal` the state whose outcomes are
+    `measure` chooses the outcomes (keys of :data:`imssim.outcomes.MEASURES`; default
+    :data:`imssim.outcomes.DEFAULT_MEASURES`), `focal` the state whose outcomes are
     compared (default: each run's focal state).
     """
     names = check_figures(which, COMPARE)

@@ -1,7 +1,8 @@
 """The report's words: settings in plain language and the sentences under each figure.
 
 Every number in a sentence comes from the run's tables (through
-:mod:`imssim.present.report.facts` or :mod:`imssim.present.run_data`); nothing here draws or writes.
+:mod:`imssim.present.report.facts` or :mod:`imssim.present.outcome_table`); nothing here draws or
+writes.
 """
 
 from __future__ import annotations
@@ -12,16 +13,11 @@ import pandas as pd
 
 from imssim.config import BudgetChange, GrowthChange
 from imssim.model.forms import FORM_LABELS, Form
+from imssim.outcomes import MEASURES
+from imssim.present.choices import DEFAULT_OTHERS
+from imssim.present.names import area_labels, country_names
+from imssim.present.outcome_table import format_value, outcomes, summarise_groups
 from imssim.present.report.facts import largest_ring_moves, lower_first, run_facts
-from imssim.present.run_data import (
-    DEFAULT_OTHERS,
-    MEASURES,
-    area_labels,
-    country_names,
-    format_value,
-    outcomes,
-    summarise_groups,
-)
 from imssim.present.summary import RING_ORDER, ring_transitions, state_name
 from imssim.runs.folders import RunFolder
 from imssim.world.world import REGIONS

@@ -6,7 +6,7 @@ import pandas as pd
 
 from imssim.errors import ImssimError
 from imssim.model.rings import RING_LEVEL
-from imssim.present.run_data import area_labels
+from imssim.present.names import area_labels
 from imssim.present.summary import ring_members
 from imssim.runs.folders import RunFolder
 

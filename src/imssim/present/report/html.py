@@ -21,6 +21,9 @@ from pathlib import Path
 
 from imssim.config import FIGURE_FORMATS, PolicyConfig, check_formats
 from imssim.errors import ImssimError
+from imssim.present.choices import resolve_choices
+from imssim.present.names import country_names
+from imssim.present.outcome_table import group_labels, outcomes
 from imssim.present.plots.registry import FIGURES
 from imssim.present.plots.writer import make_compare_figures, make_run_figures
 from imssim.present.report.captions import (
@@ -33,14 +36,6 @@ from imssim.present.report.captions import (
     who_words,
 )
 from imssim.present.report.facts import run_facts, run_span
-from imssim.present.run_data import (
-    common_folder,
-    country_names,
-    find_runs,
-    group_labels,
-    outcomes,
-    resolve_choices,
-)
 from imssim.present.summary import (
     RING_ORDER,
     frameworks_founded,
@@ -48,6 +43,7 @@ from imssim.present.summary import (
     state_name,
     without_text,
 )
+from imssim.runs.find import common_folder, find_runs
 from imssim.runs.folders import CONFIG_FILE, RunFolder, write_text_atomic
 
 REPORT_FILE = "report.html"

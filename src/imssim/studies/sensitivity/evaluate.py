@@ -18,9 +18,10 @@ reported, resuming what an earlier call left.
    run stops the analysis with a message naming how many failed (both methods need
    every sample); running the study again retries them.
 4. **Analyse** (:mod:`.analyse`) and **report** (:mod:`.report`), and record the call in
-   ``sensitivity.json`` (the study's manifest: the study as run, the base config,
-   versions, code revision, runs and times; not named ``manifest.json``, which marks a
-   run folder).
+   ``sensitivity.json`` (the study's manifest, with the keys every manifest holds,
+   :func:`imssim.runs.folders.manifest_record`: the seed, the base config, the study as
+   run, versions, code revision; and the runs and the times of each call; not named
+   ``manifest.json``, which marks a run folder).
 
 Evaluation is pluggable (:class:`Evaluator`): the model's evaluator runs the model;
 another evaluator (a test function with known indices, say) goes through the same
@@ -43,8 +44,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from imssim.config import Config
+from imssim.config import Config, config_container
 from imssim.errors import ConfigError, ImssimError
+from imssim.runs.folders import (
+    MANIFEST,
+    folder_status,
+    manifest_record,
+    utc_now,
+    write_manifest,
+    write_text_atomic,
+)
+from imssim.runs.progress import Progress
 from imssim.studies.sensitivity.analyse import analyse
 from imssim.studies.sensitivity.report import (
     SUMMARY_FILE,
@@ -99,9 +109,10 @@ class Evaluator:
         """One row per run id: status, error and the outcomes."""
         raise NotImplementedError
 
-    def describe(self) -> dict[str, Any]:
-        """What the study's manifest records of the evaluator."""
-        return {}
+    def base_config(self) -> dict[str, Any] | None:
+        """The config every run starts from, as the study's manifest records it (None:
+        the evaluator runs no model)."""
+        return None
 
 
 class FunctionEvaluator(Evaluator):
@@ -197,8 +208,6 @@ class ModelEvaluator(Evaluator):
 
     def pending(self, study: Study, plan: pd.DataFrame) -> list[dict[str, Any]]:
         """The units with a run not complete in the study's folder."""
-        from imssim.runs.sweep import folder_status
-
         done = {
             run_id
             for run_id in plan["run_id"].unique()
@@ -262,11 +271,9 @@ class ModelEvaluator(Evaluator):
         runs = pd.read_parquet(collect(self.folder, progress=False, tables=False))
         return runs.set_index("run_id")
 
-    def describe(self) -> dict[str, Any]:
+    def base_config(self) -> dict[str, Any]:
         """The base config of every run."""
-        from omegaconf import OmegaConf
-
-        return {"base_config": OmegaConf.to_container(OmegaConf.structured(self.base))}
+        return config_container(self.base)
 
 
 # -------------------------------------------------------------------------- running
@@ -317,8 +324,6 @@ def run_study(
     """Sample, evaluate in parallel chunks, collect and analyse; write the study's files
     into `folder` (see the module's description; `source`: the study's file, for its
     manifest). Raises :class:`StudyFailed` when runs failed."""
-    from imssim.runs.folders import write_text_atomic
-
     call = _Call(Path(folder), study, evaluator, source)
     folder = call.folder
     folder.mkdir(parents=True, exist_ok=True)
@@ -372,7 +377,7 @@ class _Call:
     def planned(self, runs: int, todo: int, workers: int) -> None:
         """The study's runs, those this call runs and on how many processes."""
         self.runs, self.todo = runs, todo
-        self.info = {"started_utc": _utc(), "runs_to_run": todo, "workers": workers}
+        self.info = {"started_utc": utc_now(), "runs_to_run": todo, "workers": workers}
         self.calls = [*_earlier_calls(self.folder), self.info]
 
     def ran(self) -> None:
@@ -406,10 +411,6 @@ def _evaluate(evaluator: Evaluator, units: list[dict[str, Any]], workers: int, b
     return records
 
 
-def _utc() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-
 def _earlier_calls(folder: Path) -> list[dict[str, Any]]:
     """The calls recorded in the study's manifest by earlier runs of the study."""
     try:
@@ -423,16 +424,12 @@ def _progress(folder: Path, plan: pd.DataFrame, total: int, evaluator: Evaluator
     """A bar of runs done (the run folders present) with an ETA; for model runs only."""
     if not isinstance(evaluator, ModelEvaluator):
         return None
-    from imssim.runs.folders import MANIFEST
-    from imssim.runs.sweep import Progress
-
     names = list(plan["run_id"].unique())
 
-    class StudyProgress(Progress):
-        def _count(self) -> int:
-            return sum((folder / name / MANIFEST).is_file() for name in names)
+    def done() -> int:
+        return sum((folder / name / MANIFEST).is_file() for name in names)
 
-    return StudyProgress(folder, total).start()
+    return Progress(folder, total, counter=done).start()
 
 
 def _outcomes(
@@ -465,27 +462,14 @@ def _outcomes(
 
 
 def _write_manifest(call: _Call, status: str) -> None:
-    """``sensitivity.json``: the study as run, this call and those before, the versions,
-    the code revision and what the evaluator records (the base config)."""
-    from importlib import metadata
-
-    from imssim.runs.folders import code_revision, package_versions, write_text_atomic
-
-    versions = package_versions()
-    for name in ("SALib", "joblib"):
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
+    """``sensitivity.json`` (:func:`imssim.runs.folders.manifest_record`): the study's
+    seed, the base config (of a model study), the study as run, this call and those
+    before, the versions (with SALib and joblib) and the code revision."""
     study = call.study
-    info = {
-        "study": study.as_dict(call.source),
+    fields = {
         "status": status,
         "folder": str(call.folder),
-        "written_utc": _utc(),
-        "versions": versions,
-        "code_revision": code_revision(),
-        "seeds": (
+        "seeding": (
             "every sample runs with the study's seed (common random numbers)"
             if study.replicates == 1
             else f"every sample runs the same {study.replicates} replicate seeds "
@@ -493,7 +477,12 @@ def _write_manifest(call: _Call, status: str) -> None:
         ),
         "runs": call.runs,
         "calls": call.calls,
-        **call.evaluator.describe(),
     }
-    text = json.dumps(info, indent=2, default=str) + "\n"
-    write_text_atomic(call.folder / STUDY_MANIFEST, text)
+    info = manifest_record(
+        fields,
+        seed=study.seed,
+        config=call.evaluator.base_config(),
+        study=study.as_dict(call.source),
+        packages=("SALib", "joblib"),
+    )
+    write_manifest(call.folder / STUDY_MANIFEST, info)

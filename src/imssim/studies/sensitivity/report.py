@@ -1,6 +1,9 @@
 """What a study's indices say, written into its folder: ``indices.parquet`` and
 ``indices.csv`` (tidy), ``indices.md`` (Markdown tables, one per year), ``summary.txt``
 (the parameters that matter most for each outcome) and ``figures/indices.png``.
+
+The outcomes are named and given their units as everywhere else (:mod:`imssim.outcomes`);
+an evaluator's own `labels` come first.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from imssim.config import Config
+from imssim.outcomes import label, unit
 from imssim.studies.sensitivity.study import Study
 
 INDICES_FILE = "indices.parquet"
@@ -22,36 +26,17 @@ INDICES_MARKDOWN = "indices.md"
 SUMMARY_FILE = "summary.txt"
 FIGURE_NAME = "indices"
 
-# units of the outcomes, for axis labels
-UNITS = {
-    "capacity_to_act": "index points",
-    "autonomy": "0-1 scale",
-    "n_strategic": "partners",
-    "pairs": "pairs",
-    "mean_form": "form",
-    "shortfall": "share of requirement",
-    "worst_shortfall": "share of requirement",
-}
 MAIN_SHARE = 0.1  # Sobol: ST at least this counts as mattering
 SMALL_SHARE = 0.05  # Sobol: ST whose upper confidence end lies below this hardly matters
 MORRIS_SHARE = 0.1  # Morris: mu* below this share of the largest mu* hardly matters
 
 
 def outcome_label(outcome: str, labels: Mapping[str, str] | None = None) -> str:
-    """An outcome as the tables, summaries and charts name it (`labels` first)."""
+    """An outcome as the tables, summaries and charts name it: `labels` first, then the
+    model's name for it (:func:`imssim.outcomes.label`, which names a ``_diff`` too)."""
     if labels and outcome in labels:
         return labels[outcome]
-    base = outcome.removesuffix("_diff")
-    text = {
-        "capacity_to_act": "capacity to act",
-        "autonomy": "autonomy",
-        "n_strategic": "strategic partners",
-        "pairs": "cooperating pairs",
-        "mean_form": "mean form",
-        "shortfall": "alliance shortfall",
-        "worst_shortfall": "worst-area shortfall",
-    }.get(base, outcome)
-    return f"{text}, against the counterfactual" if outcome.endswith("_diff") else text
+    return label(outcome)
 
 
 def short_name(key: str) -> str:
@@ -150,8 +135,8 @@ def markdown(study: Study, indices: pd.DataFrame, labels: Mapping[str, str] | No
             for key, cell in _cells(study, part).items():
                 cells[key].append(cell)
             sd = float(part["outcome_sd"].iloc[0])
-            unit = UNITS.get(outcome.removesuffix("_diff"))
-            spread.append(f"{sd:.3g}" + (f" ({unit})" if unit else ""))
+            units = unit(outcome)
+            spread.append(f"{sd:.3g}" + (f" ({units})" if units else ""))
         for key, lo, hi in study.ranges:
             out.append(f"| `{key}` | {lo:g}-{hi:g} | " + " | ".join(cells[key]) + " |")
         out.append("| *sd across the samples* | | " + " | ".join(spread) + " |")
@@ -281,10 +266,7 @@ def write_figure(
         method=study.method,
         conf_level=study.conf_level,
         parameters=[(key, short_name(key)) for key in study.keys],
-        outcomes=[
-            (o, outcome_label(o, labels), UNITS.get(o.removesuffix("_diff")))
-            for o in study.outcomes
-        ],
+        outcomes=[(o, outcome_label(o, labels), unit(o)) for o in study.outcomes],
         years=list(study.years) or [None],
         title=title,
     )

@@ -11,9 +11,9 @@ from matplotlib.transforms import ScaledTranslation
 
 from imssim.config import Config
 from imssim.model.tables import Tables
+from imssim.present.choices import RunChoices, check_year, choose_focal, region_order, run_years
 from imssim.present.plots.common import REGION_LABELS, frame, run_label
 from imssim.present.plots.style import FORM_CMAP, FORM_COLOURS, FORM_NAMES, style
-from imssim.present.run_data import RunChoices, check_year, choose_focal, region_order, run_years
 
 
 def draw(tables: Tables, config: Config, choices: RunChoices) -> tuple[Figure, pd.DataFrame]:

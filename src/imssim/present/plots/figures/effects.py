@@ -9,16 +9,29 @@ from matplotlib.figure import Figure
 
 from imssim.config import Config
 from imssim.model.tables import Tables
+from imssim.outcomes import OUTCOMES, yearly
+from imssim.present.choices import RunChoices, run_years
+from imssim.present.names import world_names
 from imssim.present.plots.common import display, grid, legend_below, run_label, year_ticks
 from imssim.present.plots.style import LINE_COLOURS, style
-from imssim.present.run_data import RunChoices, run_years, world_names
 
-PANELS = (
+# the outcomes drawn (imssim.outcomes), one panel each: the focal state's, then the alliance's
+DRAWN = ("capacity_to_act", "real_budget", "autonomy", "shortfall")
+# this chart's own wording of two axes (the comparison charts word them otherwise)
+AXIS_LABELS = {
+    "autonomy": "share of capability at own disposal (0-1)",
+    "shortfall": "unmet share of the requirement (%)",
+}
+PANELS = tuple(
     # column, title, axis label, indexed to the first year?, axis from 0 to 1?
-    ("capacity_to_act", "Capacity to act", "index, {first} = 100", True, False),
-    ("real_budget", "Real defence budget", "index, {first} = 100 (2012 costs)", True, False),
-    ("autonomy", "Autonomy", "share of capability at own disposal (0-1)", False, True),
-    ("shortfall_total", "Alliance shortfall", "unmet share of the requirement (%)", False, False),
+    (
+        o.column,
+        o.title,
+        AXIS_LABELS.get(o.key, o.axis_label),
+        o.kind == "index",
+        o.axis_range == (0.0, 1.0),
+    )
+    for o in (OUTCOMES[key] for key in DRAWN)
 )
 
 
@@ -62,7 +75,7 @@ def effects_chart(
                 ax.set_ylim(0.0, max(1.0, 1.1 * float(data[column].max())))
             who = names.get(focal, focal) if column != "shortfall_total" else "all areas"
             ax.set_title(f"{title}: {who}")
-            ax.set_ylabel(ylabel.format(first=first))
+            ax.set_ylabel(ylabel.format(base=first))
             if span is None:
                 year_ticks(ax, run_years(tables))
             else:
@@ -84,13 +97,12 @@ def _effects_values(tables: Tables, counterfactual: Tables, focal: str) -> pd.Da
     the four measures of the panels."""
     frames = []
     for variant, t in (("scenario", tables), ("counterfactual", counterfactual)):
-        own = t.countries[t.countries["country"] == focal].sort_values("year")
-        part = pd.DataFrame({"variant": variant, "year": own["year"].astype(int).to_numpy()})
-        for column, _, _, indexed, _ in PANELS[:3]:
-            values = own[column].to_numpy(dtype=float)
-            part[column] = 100.0 * values / values[0] if indexed else values
-        alliance = t.alliance.sort_values("year")
-        part["shortfall_total"] = 100.0 * alliance["shortfall_total"].to_numpy(dtype=float)
+        drawn = yearly(t, focal, DRAWN)
+        part = pd.DataFrame({"variant": variant, "year": drawn.index.astype(int).to_numpy()})
+        for key, (column, _, _, indexed, _) in zip(DRAWN, PANELS, strict=True):
+            values = drawn[key].to_numpy(dtype=float)
+            values = 100.0 * values / values[0] if indexed else values
+            part[column] = OUTCOMES[key].scale * values  # a percentage for a share in %
         frames.append(part)
     return pd.concat(frames, ignore_index=True)
 

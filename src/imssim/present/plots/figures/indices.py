@@ -11,14 +11,16 @@ from matplotlib.figure import Figure
 
 from imssim.config import Config
 from imssim.model.tables import Tables
+from imssim.outcomes import OUTCOMES
+from imssim.present.choices import RunChoices, choose_focal, choose_others, run_years
+from imssim.present.names import world_names
 from imssim.present.plots.common import display, grid, legend_below, run_label, year_ticks
 from imssim.present.plots.style import line_style, style
-from imssim.present.run_data import RunChoices, choose_focal, choose_others, run_years, world_names
 
-INDEX_MEASURES = (
-    ("budget", "Defence budget"),
-    ("capability", "Own capability"),
-    ("capacity_to_act", "Capacity to act"),
+# the focal state's outcomes drawn as indices (imssim.outcomes): column and panel title
+INDEX_MEASURES = tuple(
+    (OUTCOMES[key].column, OUTCOMES[key].title)
+    for key in ("budget", "capability", "capacity_to_act")
 )
 
 

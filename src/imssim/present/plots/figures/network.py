@@ -13,16 +13,10 @@ from matplotlib.lines import Line2D
 
 from imssim.config import Config
 from imssim.model.tables import Tables
+from imssim.present.choices import RunChoices, check_year, choose_focal, run_states, run_years
+from imssim.present.names import world_names
 from imssim.present.plots.common import display, frame, run_label
 from imssim.present.plots.style import FORM_COLOURS, FORM_NAMES, style
-from imssim.present.run_data import (
-    RunChoices,
-    check_year,
-    choose_focal,
-    run_states,
-    run_years,
-    world_names,
-)
 
 EDGE_WIDTHS = {1: 0.4, 2: 0.7, 3: 1.1, 4: 2.0, 5: 3.0, 6: 4.2}
 # target distance between two states in the network layout, by their deepest form

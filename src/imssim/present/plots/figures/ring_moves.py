@@ -12,9 +12,10 @@ from matplotlib.patches import Patch
 
 from imssim.config import Config
 from imssim.model.tables import Tables
+from imssim.present.choices import RunChoices, choose_focal, run_years
+from imssim.present.names import world_names
 from imssim.present.plots.common import display, frame, run_label, year_ticks
 from imssim.present.plots.style import RING_COLOURS, RING_MARKERS, RING_ORDER, style
-from imssim.present.run_data import RunChoices, choose_focal, run_years, world_names
 from imssim.present.summary import ring_transitions
 
 RING_HATCHES = {"strategic": "", "affiliated": "////", "opportunity": "xx"}  # dots draw slowly

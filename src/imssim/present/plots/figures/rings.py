@@ -14,6 +14,8 @@ from matplotlib.patches import Circle
 
 from imssim.config import Config
 from imssim.model.tables import Tables
+from imssim.present.choices import RunChoices, choose_focal, choose_years, region_order
+from imssim.present.names import world_names
 from imssim.present.plots.common import REGION_LABELS, display, run_label
 from imssim.present.plots.style import (
     FORM_COLOURS,
@@ -23,13 +25,6 @@ from imssim.present.plots.style import (
     RING_MARKERS,
     RING_ORDER,
     style,
-)
-from imssim.present.run_data import (
-    RunChoices,
-    choose_focal,
-    choose_years,
-    region_order,
-    world_names,
 )
 
 # ring diagram geometry, in data units: the focal state sits at (0, 0)

@@ -12,9 +12,10 @@ from matplotlib.patches import Rectangle
 
 from imssim.config import Config
 from imssim.model.tables import Tables
+from imssim.present.choices import RunChoices
+from imssim.present.names import world_area_labels
 from imssim.present.plots.common import frame, run_label, year_ticks
 from imssim.present.plots.style import style
-from imssim.present.run_data import RunChoices, world_area_labels
 
 
 def draw(tables: Tables, config: Config, choices: RunChoices) -> tuple[Figure, pd.DataFrame]:

@@ -1,0 +1,381 @@
+"""The model's outcomes, defined once: what each is, how it is computed from a run's
+tables, and how it is named and shown.
+
+An outcome is a column of a run's tables read year by year, for the focal state (the
+``countries`` table) or for the alliance (the ``alliance`` table), or a function of the
+tables (``compute``). Its ``kind`` says how its values read: ``index`` (the first year =
+100), ``share`` (a fraction, 0-1), ``count`` or ``value`` (an absolute value in the model's
+units). Each outcome is named the same way wherever it is shown:
+
+- ``label``: a few words in a sentence or a table ("capacity to act");
+- ``description``: what it is and in which unit, in one line (a sweep's outcomes);
+- ``unit``: the unit of its values and of their differences (the sensitivity study's axes);
+- ``title``: a chart panel's title; ``axis_label``: the axis of its values (``{base}``:
+  the base year of an index);
+- ``phrase``: the outcome in a caption's sentence (``{focal}``: the focal state,
+  ``{base}``: the base year);
+- ``decimals`` and ``percent`` (a share written as a percentage): how a value is written;
+- ``axis_range``: the range of an axis that does not magnify noise (upper None: the
+  data's top; None: fitted to the data).
+
+Three selections say who reads which outcomes: :data:`HEADLINE` (what every run of a
+sweep records, the outcome columns of ``runs.parquet``) with :data:`COMPARED` (those
+also recorded as their difference from the counterfactual, ``<key>_diff``);
+:data:`MEASURES` (the outcomes the comparison charts and the report offer, by the names
+``imssim-plot --measures`` takes); and :data:`EFFECTS` (what a run's summary compares
+with its counterfactual). Nothing here draws or reads files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+
+from imssim.model.tables import Tables
+
+Kind = Literal["index", "share", "count", "value"]
+KINDS: tuple[Kind, ...] = ("index", "share", "count", "value")
+DIFF = "_diff"  # suffix of an outcome's difference from the counterfactual (run minus it)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One outcome of a run: where it comes from, what kind of number it is, and how it
+    is named and written (see the module's description)."""
+
+    key: str
+    kind: Kind
+    table: Literal["countries", "alliance"]  # the focal state's row, or the alliance's
+    column: str
+    label: str
+    description: str
+    unit: str
+    title: str
+    axis_label: str
+    phrase: str
+    decimals: int
+    percent: bool = False
+    axis_range: tuple[float, float | None] | None = None
+    # the outcome's values by year from a run's tables and the focal state, when it is
+    # not simply `column` of `table`
+    compute: Callable[[Tables, str], pd.Series] | None = None
+
+    @property
+    def focal(self) -> bool:
+        """True for an outcome of the focal state, False for one of the alliance."""
+        return self.table == "countries"
+
+    @property
+    def scale(self) -> float:
+        """The factor from the value to the number written (100 for a percentage)."""
+        return 100.0 if self.percent else 1.0
+
+    @property
+    def suffix(self) -> str:
+        """What follows a number written in a sentence (' %' for a percentage)."""
+        return " %" if self.percent else ""
+
+    def format(self, value: float) -> str:
+        """A value (already scaled) as written in a sentence ('6.7 %', '129', '0.79')."""
+        return f"{value:.{self.decimals}f}{self.suffix}"
+
+    def chart_title(self, focal: str) -> str:
+        """The title of a panel comparing runs: '<focal state>: <label>' for an outcome
+        of the focal state (`focal`: its name), the outcome's title for the alliance's."""
+        return f"{focal}: {self.label}" if self.focal else self.title
+
+    def axis(self, base: int) -> str:
+        """The axis label, with `base` as the base year of an index."""
+        return self.axis_label.format(base=base)
+
+
+_ALL = (
+    Outcome(
+        key="capacity_to_act",
+        kind="index",
+        table="countries",
+        column="capacity_to_act",
+        label="capacity to act",
+        description="focal state's capacity to act (first year = 100)",
+        unit="index points",
+        title="Capacity to act",
+        axis_label="index, {base} = 100",
+        phrase="the capacity to act of {focal} (index, {base} = 100)",
+        decimals=0,
+    ),
+    Outcome(
+        key="budget",
+        kind="index",
+        table="countries",
+        column="budget",
+        label="defence budget",
+        description="focal state's defence budget (first year = 100)",
+        unit="index points",
+        title="Defence budget",
+        axis_label="index, {base} = 100",
+        phrase="the defence budget of {focal} (index, {base} = 100)",
+        decimals=0,
+    ),
+    Outcome(
+        key="real_budget",
+        kind="index",
+        table="countries",
+        column="real_budget",
+        label="real budget",
+        description="focal state's defence budget in 2012 costs (first year = 100)",
+        unit="index points",
+        title="Real defence budget",
+        axis_label="index, {base} = 100 (2012 costs)",
+        phrase="the real defence budget of {focal} (index, {base} = 100)",
+        decimals=0,
+    ),
+    Outcome(
+        key="capability",
+        kind="index",
+        table="countries",
+        column="capability",
+        label="own capability",
+        description="focal state's own capability (first year = 100)",
+        unit="index points",
+        title="Own capability",
+        axis_label="index, {base} = 100",
+        phrase="the capability {focal} holds itself (index, {base} = 100)",
+        decimals=0,
+    ),
+    Outcome(
+        key="autonomy",
+        kind="share",
+        table="countries",
+        column="autonomy",
+        label="autonomy",
+        description="focal state's autonomy (0-1)",
+        unit="0-1 scale",
+        title="Autonomy",
+        axis_label="share of capability at sole disposal (0-1)",
+        phrase="the autonomy of {focal} (0-1)",
+        decimals=2,
+        axis_range=(0.0, 1.0),
+    ),
+    Outcome(
+        key="n_strategic",
+        kind="count",
+        table="countries",
+        column="n_strategic",
+        label="strategic partners",
+        description="focal state's strategic partners",
+        unit="partners",
+        title="Strategic partners",
+        axis_label="partners",
+        phrase="the number of strategic partners of {focal}",
+        decimals=0,
+        axis_range=(0.0, None),
+    ),
+    Outcome(
+        key="n_partners_bilateral",
+        kind="count",
+        table="countries",
+        column="n_partners_bilateral",
+        label="bilateral partners",
+        description="focal state's partners in bilateral ties of any form",
+        unit="partners",
+        title="Bilateral partners",
+        axis_label="partners",
+        phrase="the number of bilateral partners of {focal}",
+        decimals=0,
+        axis_range=(0.0, None),
+    ),
+    Outcome(
+        key="n_areas_held",
+        kind="count",
+        table="countries",
+        column="n_areas_held",
+        label="areas held",
+        description="capability areas the focal state holds",
+        unit="areas",
+        title="Areas held",
+        axis_label="capability areas",
+        phrase="the number of capability areas {focal} holds",
+        decimals=0,
+        axis_range=(0.0, None),
+    ),
+    Outcome(
+        key="pairs",
+        kind="count",
+        table="alliance",
+        column="n_pairs_bilateral",
+        label="cooperating pairs",
+        description="cooperating pairs (bilateral ties of any form)",
+        unit="pairs",
+        title="Pairs of states with a bilateral tie",
+        axis_label="pairs of states",
+        phrase="the number of pairs of states with a bilateral tie",
+        decimals=0,
+        axis_range=(0.0, None),
+    ),
+    Outcome(
+        key="mean_form",
+        kind="value",
+        table="alliance",
+        column="mean_form_bilateral",
+        label="mean form",
+        description="mean form of the bilateral ties (1-6)",
+        unit="form",
+        title="Mean form of the bilateral ties",
+        axis_label="form (1 joint hire ... 6 specialisation)",
+        phrase="the mean form of the bilateral ties",
+        decimals=2,
+    ),
+    Outcome(
+        key="shortfall",
+        kind="share",
+        table="alliance",
+        column="shortfall_total",
+        label="alliance shortfall",
+        description="alliance shortfall (unmet share of the requirement, all areas)",
+        unit="share of requirement",
+        title="Alliance shortfall",
+        axis_label="% of the requirement unmet",
+        phrase="the alliance shortfall (share of the requirement unmet)",
+        decimals=1,
+        percent=True,
+        axis_range=(0.0, None),
+    ),
+    Outcome(
+        key="worst_shortfall",
+        kind="share",
+        table="alliance",
+        column="worst_shortfall",
+        label="worst-area shortfall",
+        description="alliance's worst area (unmet share of its requirement)",
+        unit="share of requirement",
+        title="Alliance's worst area",
+        axis_label="% of its requirement unmet",
+        phrase="the shortfall of the alliance's worst area (share of its requirement unmet)",
+        decimals=1,
+        percent=True,
+        axis_range=(0.0, None),
+    ),
+)
+
+OUTCOMES: dict[str, Outcome] = {o.key: o for o in _ALL}
+
+# what every run of a sweep records (its manifest's ``headline``, the outcome columns of
+# runs.parquet, in this order), and those also recorded as the difference from the
+# counterfactual (``<key>_diff``: run minus counterfactual)
+HEADLINE = (
+    "capacity_to_act",
+    "autonomy",
+    "n_strategic",
+    "pairs",
+    "mean_form",
+    "shortfall",
+    "worst_shortfall",
+)
+COMPARED = ("capacity_to_act", "autonomy", "n_strategic", "shortfall")
+
+# the outcomes the comparison charts and the report offer, by the name the charts take
+# (``imssim-plot --measures``), in the order they are listed; and those drawn by default
+MEASURES: dict[str, Outcome] = {
+    "capacity_to_act": OUTCOMES["capacity_to_act"],
+    "budget": OUTCOMES["budget"],
+    "autonomy": OUTCOMES["autonomy"],
+    "mean_form": OUTCOMES["mean_form"],
+    "cooperating_pairs": OUTCOMES["pairs"],
+    "shortfall": OUTCOMES["shortfall"],
+}
+DEFAULT_MEASURES = ("capacity_to_act", "autonomy", "cooperating_pairs", "shortfall")
+
+# what a run's summary (and report, and dashboard) compares with its counterfactual: the
+# focal state's outcomes, then the alliance's
+EFFECTS = (
+    "capacity_to_act",
+    "capability",
+    "real_budget",
+    "autonomy",
+    "n_strategic",
+    "n_partners_bilateral",
+    "n_areas_held",
+    "shortfall",
+    "worst_shortfall",
+)
+
+
+# --------------------------------------------------------------------------- names
+
+
+def base_key(key: str) -> str:
+    """The outcome a key names: ``<key>_diff`` (its difference) names ``<key>``."""
+    return key.removesuffix(DIFF)
+
+
+def label(key: str) -> str:
+    """The label of an outcome or of its difference from the counterfactual
+    (``<key>_diff``: '<label>, against the counterfactual'); an unknown key as it is."""
+    outcome = OUTCOMES.get(base_key(key))
+    text = outcome.label if outcome is not None else key
+    return f"{text}, against the counterfactual" if key.endswith(DIFF) else text
+
+
+def unit(key: str) -> str | None:
+    """The unit of an outcome or of its difference; None for an unknown key."""
+    outcome = OUTCOMES.get(base_key(key))
+    return None if outcome is None else outcome.unit
+
+
+def description(key: str) -> str:
+    """The description of an outcome or of its difference from the counterfactual
+    (``<key>_diff``: '<description>, run minus counterfactual')."""
+    text = OUTCOMES[base_key(key)].description
+    return f"{text}, run minus counterfactual" if key.endswith(DIFF) else text
+
+
+def headline_descriptions() -> dict[str, str]:
+    """{key: description} of the headline outcomes and of the differences recorded."""
+    out = {key: description(key) for key in HEADLINE}
+    out.update({key + DIFF: description(key + DIFF) for key in COMPARED})
+    return out
+
+
+# --------------------------------------------------------------------------- values
+
+
+def yearly(tables: Tables, focal: str, keys: Iterable[str]) -> pd.DataFrame:
+    """The outcomes `keys` of a run by year (index ``year``, one float column each):
+    the focal state's (`focal`) and the alliance's, as recorded (no index taken). An
+    outcome of a state not in the run is all NaN."""
+    own = tables.countries[tables.countries["country"] == focal].set_index("year").sort_index()
+    alliance = tables.alliance.set_index("year").sort_index()
+    columns = {}
+    for key in keys:
+        outcome = OUTCOMES[key]
+        if outcome.compute is not None:
+            values = outcome.compute(tables, focal)
+        else:
+            values = (own if outcome.focal else alliance)[outcome.column]
+        columns[key] = values.astype(float)
+    frame = pd.DataFrame(columns, index=alliance.index)
+    frame.index.name = "year"
+    return frame
+
+
+def indexed(values: pd.Series, base_year: int) -> pd.Series:
+    """Values as an index: 100 in `base_year`."""
+    return 100.0 * values / values.loc[base_year]
+
+
+def values_in(tables: Tables, focal: str, year: int | None = None) -> dict[str, float]:
+    """The headline outcomes (:data:`HEADLINE`) of a run in `year` (default: its last
+    year), an index taken to the run's first year."""
+    frame = yearly(tables, focal, HEADLINE)
+    year = int(tables.countries["year"].max()) if year is None else year
+    out = {}
+    for key in HEADLINE:
+        values = frame[key]
+        value = float(values.at[year])
+        if OUTCOMES[key].kind == "index":
+            value = 100.0 * value / float(values.iloc[0])
+        out[key] = value
+    return out
