@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 
 from imssim.config import Config, config_container, config_yaml, to_config
 from imssim.errors import ImssimError
-from imssim.outcomes import COMPARED, DIFF, HEADLINE, description, values_in
+from imssim.outcomes import COMPARED, DIFF, values_in
 from imssim.runs.folders import (
     CONFIG_FILE,
     MANIFEST,
@@ -57,11 +57,6 @@ TABLES_DIR = "tables"
 # keys that say where and how results are written, not what is simulated: they are
 # not parameters of a run (and not part of its identity)
 _NOT_PARAMETERS = ("hydra", "sweep", "replicates", "output")
-
-# the headline outcomes by key with their descriptions, and COMPARED (imported above):
-# read from here only by the sensitivity study's schema (studies/sensitivity/study.py)
-# until it reads imssim.outcomes (headline_descriptions) itself; then OUTCOMES goes
-OUTCOMES = {key: description(key) for key in HEADLINE}
 
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:

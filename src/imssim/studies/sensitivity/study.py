@@ -38,16 +38,13 @@ from imssim.config import (
     to_config,
 )
 from imssim.errors import ConfigError, ImssimError
-from imssim.runs.sweep import COMPARED, OUTCOMES
+from imssim.outcomes import headline_descriptions
 
 STUDY_GROUP = "sensitivity"  # conf/sensitivity/<study>.yaml
 METHODS = ("sobol", "morris")
-# the headline outcomes (imssim.runs.sweep.OUTCOMES) and the differences from the
+# the headline outcomes (imssim.outcomes.HEADLINE) and the differences from the
 # counterfactual of those it compares (run minus counterfactual)
-MODEL_OUTCOMES = {
-    **OUTCOMES,
-    **{f"{k}_diff": f"{OUTCOMES[k]}, run minus counterfactual" for k in COMPARED},
-}
+MODEL_OUTCOMES = headline_descriptions()
 # config keys a study cannot vary: what is run and where results go, not the model
 _FIXED = ("seed", "start_year", "end_year", "replicates", "focal", "counterfactual")
 _FIXED_SECTIONS = ("output", "sweep", "world")
