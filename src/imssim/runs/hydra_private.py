@@ -7,7 +7,7 @@ override parser (``hydra.core.override_parser``) and the job helpers of
 ``hydra.core.utils`` that Hydra's own plugins use.
 
 A private name stays here only where Hydra offers no public way to do the same thing;
-each one says why. ``tests/test_hydra_private.py`` fails when a version of Hydra moves,
+each one says why. ``tests/runs/test_hydra_private.py`` fails when a version of Hydra moves,
 renames or changes one of them (``hydra-core`` is pinned below 1.4 in pyproject.toml).
 """
 

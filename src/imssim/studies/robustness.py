@@ -11,7 +11,7 @@ Two stages, both one parameter at a time with all others at the command line's d
    :data:`MARGIN_FLOOR`): moving a claim by its whole headroom counts 1, however large
    the headroom. The most influential candidates (:data:`TOP`) go on.
 2. Study. Low, default and high of each chosen parameter over the study's seeds (those
-   of ``tests/test_claims.py``), claims a-g judged at every point.
+   of ``tests/studies/test_claims.py``), claims a-g judged at every point.
 
 A claim that fails at a range end is reported, never hidden: the ranges are fixed in the
 schema before anything runs. :func:`run_study` does both stages, :func:`write_outputs`
@@ -397,7 +397,7 @@ def markdown(found: Findings, figure: str) -> str:
         *_paragraph(
             f"Written by `{found.command}`; do not edit by hand. The claims (a-g) are those of "
             "docs/ODD.md, section 1.2, judged by `imssim.studies.claims` exactly as "
-            "`tests/test_claims.py` judges them at the defaults."
+            "`tests/studies/test_claims.py` judges them at the defaults."
         ),
         "",
         "## Method",

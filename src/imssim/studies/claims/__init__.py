@@ -24,7 +24,7 @@ Each claim is a function (some claims in two parts) from run tables, one per see
 (see :mod:`imssim.studies.claims.verdicts`). :class:`ClaimRuns` makes the runs the claims
 read, composed from ``conf/`` exactly as the command line composes them, for one set of
 parameter overrides; :func:`run_claims` evaluates claims for a set of overrides and
-seeds. ``tests/test_claims.py`` and ``experiments/robustness.py`` both use them, so the
+seeds. ``tests/studies/test_claims.py`` and ``experiments/robustness.py`` both use them, so the
 claims are stated once.
 
 Modules: ``verdicts`` (Check, Verdict), ``reading`` (reading the run tables),

@@ -125,7 +125,7 @@ class ClaimRuns:
 
 
 def evaluate(claim: str, runs: ClaimRuns, seeds: Sequence[int] = SEEDS) -> Verdict:
-    """A claim in full, as ``tests/test_claims.py`` checks it in its tests of that letter."""
+    """A claim in full, as ``tests/studies/test_claims.py`` checks it in its tests of a letter."""
     seeds = tuple(seeds)
     if claim == "a":
         return deep_forms_near_and_similar(runs.by_seed(seeds))

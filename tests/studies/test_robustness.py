@@ -24,7 +24,7 @@ from imssim.runs import folders
 from imssim.studies import claims, robustness
 from imssim.studies.claims import Check, Verdict
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "experiments" / "robustness.py"
 
 

@@ -26,7 +26,7 @@ from imssim.present.plots.writer import INDEX_FILE, make_run_figures, read_index
 from imssim.present.report import write_report
 from imssim.runs.folders import RunFolder
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from omegaconf import OmegaConf
 
 from imssim.runs.hydra_private import apply_plain_overrides
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 PRIVATE = SRC / "imssim" / "runs" / "hydra_private.py"
 
 

@@ -31,7 +31,7 @@ from imssim.studies.burden_sharing import (
 from imssim.world import load_world
 from tests.conftest import _cli_config
 
-SCRIPT = Path(__file__).resolve().parents[1] / "experiments" / "calibrate_burden.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "experiments" / "calibrate_burden.py"
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ from imssim.present.dashboard.runs import (
     shipped_defaults,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "results" / "dashboard"
 CHROMIUM = os.environ.get("IMSSIM_CHROMIUM", "/usr/bin/chromium")
 # flags for a headless Chromium that makes no request of its own (updates, sync, ...)

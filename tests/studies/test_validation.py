@@ -15,7 +15,7 @@ import pytest
 from imssim.studies import validation as study
 from imssim.world import load_world
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "experiments" / "validate_history.py"
 RECORD = study.RECORD
 EXIT_USAGE = 2

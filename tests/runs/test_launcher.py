@@ -25,7 +25,7 @@ from imssim.config import conf_dir, group_options
 from imssim.config.compose import register_schema
 from imssim.runs.datasets import RUNS_FILE
 from imssim.runs.find import run_folders
-from tests.test_sweeps import SMALL, imssim
+from tests.runs.test_sweeps import SMALL, imssim
 
 
 @pytest.fixture(scope="module")
