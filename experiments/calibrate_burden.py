@@ -168,6 +168,20 @@ def _seed_note(table: pd.DataFrame) -> str:
     return f"model: median of {n_seeds} seeds" + (" (all identical)" if same else "")
 
 
+# the data's line (with its 90 % interval as error bars), above the model's
+_DATA_LINE = {
+    "color": OKABE_ITO[0],
+    "marker": "o",
+    "markersize": 5.5,
+    "linewidth": 1.6,
+    "capsize": 2.5,
+    "elinewidth": 0.9,
+    "zorder": 5,
+}
+# a scenario's line (the median across seeds); colour, dashes and marker are its own
+_MODEL_LINE = {"markersize": 5, "linewidth": 1.8, "zorder": 3}
+
+
 def _draw(ax, table: pd.DataFrame, *, interval: bool) -> None:
     """Data and model lines on one axis; `interval` adds the data's 90 % interval."""
     data = table[(table["source"] == DATA_SOURCE) & table["rho"].notna()]
@@ -183,14 +197,8 @@ def _draw(ax, table: pd.DataFrame, *, interval: bool) -> None:
             data["year"],
             data["rho"],
             yerr=err if show else None,
-            color=OKABE_ITO[0],
-            marker="o",
-            markersize=5.5,
-            linewidth=1.6,
-            capsize=2.5,
-            elinewidth=0.9,
-            zorder=5,
             label="data: NATO members of each year",
+            **_DATA_LINE,
         )
     sources = [s for s in table["source"].unique() if s.startswith(MODEL_PREFIX)]
     for i, source in enumerate(sources):
@@ -212,10 +220,8 @@ def _draw(ax, table: pd.DataFrame, *, interval: bool) -> None:
             linestyle=ls["linestyle"],
             marker=ls["marker"],
             markevery=(i % 3, 3),
-            markersize=5,
-            linewidth=1.8,
-            zorder=3,
             label=source.removeprefix(MODEL_PREFIX),
+            **_MODEL_LINE,
         )
     ax.axhline(0.0, color="0.35", linewidth=0.9, zorder=1)
     ax.axvline(FIRST_MODEL_YEAR - 0.5, color="0.55", linewidth=0.8, linestyle=":", zorder=1)

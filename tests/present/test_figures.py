@@ -22,7 +22,12 @@ from imssim.errors import ConfigError, ImssimError
 from imssim.present.plots import registry
 from imssim.present.plots.helper import SHARE, start
 from imssim.present.plots.registry import COMPARE_FIGURES, FIGURES, RUN_FIGURES
-from imssim.present.plots.writer import INDEX_FILE, make_run_figures, read_index
+from imssim.present.plots.writer import (
+    INDEX_FILE,
+    FigureOptions,
+    make_run_figures,
+    read_index,
+)
 from imssim.present.report import write_report
 from imssim.runs.folders import RunFolder
 
@@ -160,9 +165,13 @@ def test_a_figure_drawn_from_other_choices_is_drawn_again_one_at_another_dpi_is_
     run_copy, drawn
 ):
     run = RunFolder(run_copy)
-    make_run_figures(run, which=["indices"], others=["POL"])  # indices show other states
-    make_run_figures(run, which=["rings", "shortfalls"], others=["POL"], dpi=80)
-    make_run_figures(run, which=["network"], years=[2016])  # network does not show years
+    # indices show other states
+    make_run_figures(run, options=FigureOptions(which=["indices"], others=["POL"]))
+    make_run_figures(
+        run, options=FigureOptions(which=["rings", "shortfalls"], others=["POL"], dpi=80)
+    )
+    # network does not show years
+    make_run_figures(run, options=FigureOptions(which=["network"], years=[2016]))
     drawn.clear()
     write_report(run_copy)
     # rings and shortfalls do not depend on the other states, and any resolution will
@@ -201,11 +210,11 @@ def test_imssim_plot_always_draws(run_copy, drawn, capsys):
 
 @pytest.mark.slow
 def test_figures_of_other_data_are_not_reused(run_copy, drawn):
-    make_run_figures(RunFolder(run_copy), which=["shortfalls"])
+    make_run_figures(RunFolder(run_copy), options=FigureOptions(which=["shortfalls"]))
     config = run_copy / "config.yaml"
     config.write_text(config.read_text().replace("catalyst: 0.5", "catalyst: 0.6"))
     drawn.clear()
-    make_run_figures(RunFolder(run_copy), which=["shortfalls"], reuse=True)
+    make_run_figures(RunFolder(run_copy), options=FigureOptions(which=["shortfalls"]), reuse=True)
     assert drawn == ["shortfalls"]
 
 
@@ -241,7 +250,9 @@ def test_the_defaults_are_png_at_screen_resolution():
 def test_formats_and_dpi_chosen_are_the_files_written(run_copy):
     run = RunFolder(run_copy)
     out = run_copy / "print"
-    paths = make_run_figures(run, out, which=["indices"], formats=["png", "svg", "pdf"], dpi=240)
+    paths = make_run_figures(
+        run, out, FigureOptions(which=["indices"], formats=["png", "svg", "pdf"], dpi=240)
+    )
     assert paths == {"indices": out / "indices.png"}
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [INDEX_FILE, "indices.png", "indices.svg", "indices.pdf"]
@@ -249,7 +260,7 @@ def test_formats_and_dpi_chosen_are_the_files_written(run_copy):
     with Image.open(out / "indices.png") as big:
         width, dpi = big.width, big.info["dpi"]
     assert round(dpi[0]) == 240
-    make_run_figures(run, out, which=["indices"])  # the run's own: PNG at 120 dpi
+    make_run_figures(run, out, FigureOptions(which=["indices"]))  # the run's own: PNG at 120 dpi
     with Image.open(out / "indices.png") as small:
         assert abs(small.width * 2 - width) <= 0.02 * width
     assert (out / "indices.pdf").read_bytes().startswith(b"%PDF")

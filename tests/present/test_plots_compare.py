@@ -16,7 +16,7 @@ from imssim.errors import ImssimError
 from imssim.present.outcome_table import outcomes
 from imssim.present.plots.compare import headline_outcomes, outcomes_over_time
 from imssim.present.plots.registry import COMPARE_FIGURES
-from imssim.present.plots.writer import make_compare_figures
+from imssim.present.plots.writer import FigureOptions, make_compare_figures
 from imssim.runs.find import find_runs
 from imssim.runs.folders import RunFolder
 
@@ -193,7 +193,9 @@ def test_another_focal_state_is_measured_in_every_run(sweep_runs):
 
 @pytest.mark.slow
 def test_compare_figures_are_written_as_png_and_svg(tmp_path, sweep_runs):
-    written = make_compare_figures(sweep_runs, tmp_path / "figures", formats=("png", "svg"))
+    written = make_compare_figures(
+        sweep_runs, tmp_path / "figures", FigureOptions(formats=("png", "svg"))
+    )
     assert list(written) == list(COMPARE_FIGURES)
     for name, png in written.items():
         assert png == tmp_path / "figures" / f"{name}.png"
@@ -207,9 +209,9 @@ def test_compare_figures_are_written_as_png_and_svg(tmp_path, sweep_runs):
 
 def test_unknown_figures_and_measures_are_refused(tmp_path, sweep_runs):
     with pytest.raises(ImssimError, match="unknown comparison figure 'rings'"):
-        make_compare_figures(sweep_runs, tmp_path, which=["rings"])
+        make_compare_figures(sweep_runs, tmp_path, FigureOptions(which=["rings"]))
     with pytest.raises(ImssimError, match="unknown measure 'happiness'"):
-        make_compare_figures(sweep_runs, tmp_path, measure=["happiness"])
+        make_compare_figures(sweep_runs, tmp_path, FigureOptions(measure=["happiness"]))
     assert not list(tmp_path.iterdir())
 
 

@@ -18,7 +18,7 @@ from imssim.present.plots import registry
 from imssim.present.plots.figures import depth, indices, network, ring_moves, rings, shortfalls
 from imssim.present.plots.registry import RUN_FIGURES
 from imssim.present.plots.style import RING_ORDER
-from imssim.present.plots.writer import INDEX_FILE, make_run_figures
+from imssim.present.plots.writer import INDEX_FILE, FigureOptions, make_run_figures
 from imssim.present.summary import ring_members, ring_transitions
 from imssim.runs.folders import RunFolder
 from imssim.world.world import REGIONS
@@ -34,7 +34,7 @@ def written(run_folder, tmp_path_factory):
     """All figures of a copy of the run, written to the default place (PNG and SVG)."""
     copy = tmp_path_factory.mktemp("plotted") / run_folder.name
     shutil.copytree(run_folder, copy)
-    return copy, make_run_figures(RunFolder(copy), formats=("png", "svg"))
+    return copy, make_run_figures(RunFolder(copy), options=FigureOptions(formats=("png", "svg")))
 
 
 def _ring_of(radius: float) -> str:
@@ -68,7 +68,7 @@ def test_same_run_gives_byte_identical_svg(run, written, tmp_path):
     copy, _ = written
     which = ("network", "rings", "depth_matrix")
     network.network_layout.cache_clear()  # lay the network out afresh
-    again = make_run_figures(run, tmp_path, which=which, formats=("svg",))
+    again = make_run_figures(run, tmp_path, FigureOptions(which=which, formats=("svg",)))
     assert list(again) == ["rings", "depth_matrix", "network"]
     for name in which:
         first = (copy / "figures" / f"{name}.svg").read_bytes()
@@ -263,7 +263,7 @@ def test_shortfalls_equal_the_alliance_table(run):
 )
 def test_bad_choices_stop_before_anything_is_drawn(run, tmp_path, kwargs, bad):
     with pytest.raises(ImssimError, match=bad) as err:
-        make_run_figures(run, tmp_path / "out", **kwargs)
+        make_run_figures(run, tmp_path / "out", FigureOptions(**kwargs))
     assert "\n" not in str(err.value)
     assert not (tmp_path / "out").exists()
 

@@ -224,7 +224,7 @@ def _bench_figures(cfg, run_s: float, formats: list[str] | None, dpi: int | None
 
     from imssim.config import check_dpi, check_formats
     from imssim.present.plots.registry import FIGURES, RUN_FIGURES
-    from imssim.present.plots.writer import make_run_figures
+    from imssim.present.plots.writer import FigureOptions, make_run_figures
     from imssim.present.report import write_report
     from imssim.runs.api import run_pair
     from imssim.runs.folders import RunFolder, write_run
@@ -234,13 +234,15 @@ def _bench_figures(cfg, run_s: float, formats: list[str] | None, dpi: int | None
     with tempfile.TemporaryDirectory() as tmp:
         folder = RunFolder(write_run(run_pair(cfg), tmp))  # with its counterfactual
         warm = f"{tmp}/warm-up"
-        make_run_figures(folder, warm, which=("shortfalls",), formats=formats, dpi=dpi)
+        make_run_figures(
+            folder, warm, FigureOptions(which=("shortfalls",), formats=formats, dpi=dpi)
+        )
         print(f"  figures ({' + '.join(f.upper() for f in formats)}, {dpi} dpi, once each):")
         print(f"    {'figure':<22}  {'ms':>8}  {'x a whole run':>13}")
         total = 0.0
         for name in RUN_FIGURES:
             started = time.perf_counter()
-            make_run_figures(folder, which=(name,), formats=formats, dpi=dpi)
+            make_run_figures(folder, options=FigureOptions(which=(name,), formats=formats, dpi=dpi))
             took = time.perf_counter() - started
             total += took
             print(f"    {FIGURES[name].stem:<22}  {took * 1e3:8.0f}  {took / run_s:13.1f}")

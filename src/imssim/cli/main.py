@@ -329,7 +329,7 @@ def _run_figures(path: Path, result) -> None:
     (:mod:`imssim.present.plots.helper`), when there is one; what it does not deliver is drawn
     here."""
     from imssim.present.plots.registry import RUN_FIGURES
-    from imssim.present.plots.writer import make_run_figures, record_figures
+    from imssim.present.plots.writer import FigureOptions, make_run_figures, record_figures
     from imssim.runs.folders import RunFolder, update_manifest
 
     global _HELPER
@@ -361,13 +361,14 @@ def _run_figures(path: Path, result) -> None:
         update_manifest(path, status=status, figures=[n for n in RUN_FIGURES if n in written])
 
     try:
-        make_run_figures(run, which=[n for n in RUN_FIGURES if n not in share], on_written=note)
+        mine = FigureOptions(which=[n for n in RUN_FIGURES if n not in share])
+        make_run_figures(run, options=mine, on_written=note)
         if helper is not None:
             collect(helper.results())
             helper = None
             missing = [n for n in share if n not in written]
             if missing:  # the second process failed: draw its share here
-                make_run_figures(run, which=missing, on_written=note)
+                make_run_figures(run, options=FigureOptions(which=missing), on_written=note)
     except BaseException as exc:
         if helper is not None:
             collect(helper.stop())
@@ -447,14 +448,13 @@ class SweepEnd(Callback):
             return
 
         def make() -> Path:
-            from imssim.present.plots.writer import make_compare_figures
+            from imssim.present.plots.writer import FigureOptions, make_compare_figures
             from imssim.runs.find import find_runs
 
             found = find_runs([sweep])
             cfg = found[0].config.output
-            written = make_compare_figures(
-                found, sweep / "figures", formats=cfg.formats, dpi=cfg.dpi
-            )
+            options = FigureOptions(formats=cfg.formats, dpi=cfg.dpi)
+            written = make_compare_figures(found, sweep / "figures", options)
             return next(iter(written.values())).parent
 
         _figures(make)

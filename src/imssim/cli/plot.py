@@ -87,22 +87,22 @@ def _plot(args: argparse.Namespace) -> list[Path]:
     from imssim.runs.find import common_folder, find_runs
 
     formats = tuple(dict.fromkeys(args.formats)) if args.formats else None
+    options = writer.FigureOptions(
+        which=tuple(args.figures) if args.figures else None,
+        formats=formats,
+        dpi=args.dpi,
+        focal=args.focal,
+        years=args.years,
+        others=args.others,
+        network_year=args.network_year,
+        measure=args.measures,
+    )
     runs = find_runs(args.paths)
     if len(runs) == 1:
         if args.measures:
             raise ImssimError("--measures applies when comparing several runs")
         run = runs[0]
-        written = writer.make_run_figures(
-            run,
-            Path(args.out) if args.out else None,
-            years=args.years,
-            focal=args.focal,
-            others=args.others,
-            network_year=args.network_year,
-            which=tuple(args.figures) if args.figures else writer.RUN_FIGURES,
-            formats=formats,
-            dpi=args.dpi,
-        )
+        written = writer.make_run_figures(run, Path(args.out) if args.out else None, options)
         return written_files(written, formats or run.config.output.formats)
     for option, value in (
         ("--years", args.years),
@@ -112,15 +112,7 @@ def _plot(args: argparse.Namespace) -> list[Path]:
         if value is not None:
             raise ImssimError(f"{option} applies to the figures of one run, not to a comparison")
     out = Path(args.out) if args.out else common_folder(runs) / "figures"
-    written = writer.make_compare_figures(
-        runs,
-        out,
-        measure=args.measures,
-        focal=args.focal,
-        which=tuple(args.figures) if args.figures else writer.COMPARE_FIGURES,
-        formats=formats or ("png",),
-        dpi=writer.DPI if args.dpi is None else args.dpi,
-    )
+    written = writer.make_compare_figures(runs, out, options)
     return written_files(written, formats or ("png",))
 
 

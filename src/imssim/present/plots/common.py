@@ -6,6 +6,7 @@ the functions that draw.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from imssim.config import Config
@@ -42,25 +43,30 @@ def frame(fig, *, left: float, right: float, top: float, bottom: float) -> tuple
     return (left / width, bottom / height, 1 - (left + right) / width, 1 - (top + bottom) / height)
 
 
-def grid(
-    fig,
-    rows: int,
-    cols: int,
-    *,
-    left: float,
-    right: float,
-    top: float,
-    bottom: float,
-    wgap: float = 0.0,
-    hgap: float = 0.0,
-    **kwargs,
-):
-    """A GridSpec inside margins given in inches, with gaps in inches between cells
-    (see :func:`frame`)."""
-    x, y, w, h = frame(fig, left=left, right=right, top=top, bottom=bottom)
+@dataclasses.dataclass(frozen=True)
+class Margins:
+    """The margins round a grid of panels and the gaps between its cells, in inches
+    (see :func:`grid`)."""
+
+    left: float
+    right: float
+    top: float
+    bottom: float
+    wgap: float = 0.0
+    hgap: float = 0.0
+
+
+# four panels, two by two, with a legend below them (see legend_below)
+FOUR_PANELS = Margins(left=0.9, right=0.2, top=1.0, bottom=1.0, wgap=1.0, hgap=0.45)
+
+
+def grid(fig, rows: int, cols: int, margins: Margins):
+    """A GridSpec inside `margins`, with their gaps between cells (see :func:`frame`)."""
+    m = margins
+    x, y, w, h = frame(fig, left=m.left, right=m.right, top=m.top, bottom=m.bottom)
     width, height = fig.get_size_inches()
-    cell_w = (w * width - (cols - 1) * wgap) / cols
-    cell_h = (h * height - (rows - 1) * hgap) / rows
+    cell_w = (w * width - (cols - 1) * m.wgap) / cols
+    cell_h = (h * height - (rows - 1) * m.hgap) / rows
     return fig.add_gridspec(
         rows,
         cols,
@@ -68,14 +74,24 @@ def grid(
         right=x + w,
         bottom=y,
         top=y + h,
-        wspace=wgap / cell_w if cols > 1 else None,
-        hspace=hgap / cell_h if rows > 1 else None,
-        **kwargs,
+        wspace=m.wgap / cell_w if cols > 1 else None,
+        hspace=m.hgap / cell_h if rows > 1 else None,
     )
 
 
 def run_label(config: Config) -> str:
     return f"scenario {config.scenario.name}, policy {config.policy.name}"
+
+
+# the yearly marks: markers only, under the axis, outside the data limits and the legend
+_YEAR_MARKS = {
+    "linestyle": "none",
+    "clip_on": False,
+    "scalex": False,
+    "scaley": False,
+    "label": "_year marks",
+    "gid": "year-marks",
+}
 
 
 def year_ticks(ax, years: Sequence[int], *, minor: bool = True) -> None:
@@ -101,16 +117,11 @@ def year_ticks(ax, years: Sequence[int], *, minor: bool = True) -> None:
         marks,
         [0.0] * len(marks),
         transform=ax.get_xaxis_transform(),
-        linestyle="none",
         marker=TICKDOWN,
         markersize=mpl.rcParams["xtick.minor.size"],
         markeredgewidth=mpl.rcParams["xtick.minor.width"],
         color=mpl.rcParams["xtick.color"],
-        clip_on=False,
-        scalex=False,
-        scaley=False,
-        label="_year marks",
-        gid="year-marks",
+        **_YEAR_MARKS,
     )
 
 

@@ -159,6 +159,16 @@ def outcomes_over_time(
     return fig, stats
 
 
+# a group's median in a panel of the last year: a dot, outlined, above the whisker
+_MEDIAN = {
+    "markersize": 8,
+    "markeredgecolor": "black",
+    "markeredgewidth": 0.6,
+    "linestyle": "none",
+    "zorder": 4,
+}
+
+
 def _group_row(ax, stats: pd.DataFrame, end: pd.DataFrame, key: str, group: str, y: int, i: int):
     """One group's row in a panel of the last year: each run a faint point, the 10-90 %
     whisker across runs and the median dot."""
@@ -186,16 +196,7 @@ def _group_row(ax, stats: pd.DataFrame, end: pd.DataFrame, key: str, group: str,
         gid=f"whisker:{group}",
     )
     ax.plot(
-        [s["median"]],
-        [y],
-        marker=st["marker"],
-        color=st["color"],
-        markersize=8,
-        markeredgecolor="black",
-        markeredgewidth=0.6,
-        linestyle="none",
-        zorder=4,
-        gid=f"median:{group}",
+        [s["median"]], [y], marker=st["marker"], color=st["color"], gid=f"median:{group}", **_MEDIAN
     )
 
 

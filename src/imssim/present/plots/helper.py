@@ -139,7 +139,7 @@ def main() -> int:
         os.nice(10)
     try:
         from imssim.present.plots.registry import FIGURES, RUN_FIGURES
-        from imssim.present.plots.writer import make_run_figures
+        from imssim.present.plots.writer import FigureOptions, make_run_figures
         from imssim.runs.folders import RunFolder
 
         for name in RUN_FIGURES:
@@ -151,9 +151,9 @@ def main() -> int:
         request = json.loads(line)
         make_run_figures(
             RunFolder(request["run"]),
-            which=request["figures"],
-            formats=request["formats"],
-            dpi=request["dpi"],
+            options=FigureOptions(
+                which=request["figures"], formats=request["formats"], dpi=request["dpi"]
+            ),
             record=False,
             on_written=lambda name, paths, entry: _say(
                 {"figure": name, "files": [p.name for p in paths], "entry": entry}

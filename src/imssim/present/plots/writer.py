@@ -1,19 +1,20 @@
 """Drawing the registry's figures into folders, and reusing those already there.
 
 :func:`make_run_figures` draws the figures of one run (default: into
-``<run>/figures``), :func:`make_compare_figures` those comparing several runs. Beside
-the files each folder holds ``figures.json``, which records for every file what it
-was drawn from: the run's data (or the runs'), the choices the figure depends on
-(years, focal state, ...; the registry's ``uses``) and, apart from that, the
-resolution. A file is current when its key, the hash of the first two, is the one it
-would get now; at whatever resolution it was written. With ``reuse=True`` a figure
-whose files are all current is not drawn again; this is how ``imssim-report`` uses the
-figures a run already drew. Only the figures needed are drawn, and matplotlib is
-imported only when one is.
+``<run>/figures``), :func:`make_compare_figures` those comparing several runs; what to
+draw, and how, is one :class:`FigureOptions`. Beside the files each folder holds
+``figures.json``, which records for every file what it was drawn from: the run's data
+(or the runs'), the choices the figure depends on (years, focal state, ...; the
+registry's ``uses``) and, apart from that, the resolution. A file is current when its
+key, the hash of the first two, is the one it would get now; at whatever resolution it
+was written. With ``reuse=True`` a figure whose files are all current is not drawn
+again; this is how ``imssim-report`` uses the figures a run already drew. Only the
+figures needed are drawn, and matplotlib is imported only when one is.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -134,17 +135,39 @@ def _result(out: Path, names: Sequence[str], formats: Sequence[str]) -> dict[str
     return {name: out / f"{FIGURES[name].stem}.{fmt}" for name in names}
 
 
+@dataclasses.dataclass(frozen=True)
+class FigureOptions:
+    """What figures to draw and how; None leaves a choice to its default.
+
+    `which` names the figures (default: all of their kind), `formats` and `dpi` the
+    files written (default: the run's ``output.formats`` and ``output.dpi``; PNG at
+    :data:`DPI` for a comparison), `focal` the state whose view is taken (default: each
+    run's own). Only the figures of one run use `years` (the panels of the ring
+    diagram), `others` (the states drawn beside the focal state in the indices) and
+    `network_year` (the year of the depth matrix and the network; default: the last);
+    only a comparison uses `measure` (keys of :data:`imssim.outcomes.MEASURES`;
+    default: :data:`imssim.outcomes.DEFAULT_MEASURES`). Nothing is checked here:
+    every choice is checked against the runs before anything is drawn.
+    """
+
+    which: Sequence[str] | str | None = None
+    formats: Sequence[str] | None = None
+    dpi: int | None = None
+    focal: str | None = None
+    years: Sequence[int] | None = None
+    others: Sequence[str] | None = None
+    network_year: int | None = None
+    measure: str | Sequence[str] | None = None
+
+
+_DEFAULT_OPTIONS = FigureOptions()
+
+
 def make_run_figures(
     run: RunFolder,
     out_dir: str | Path | None = None,
+    options: FigureOptions = _DEFAULT_OPTIONS,
     *,
-    years: Sequence[int] | None = None,
-    focal: str | None = None,
-    others: Sequence[str] | None = None,
-    network_year: int | None = None,
-    which: Sequence[str] = RUN_FIGURES,
-    formats: Sequence[str] | None = None,
-    dpi: int | None = None,
     reuse: bool = False,
     on_written: Written | None = None,
     record: bool = True,
@@ -152,22 +175,25 @@ def make_run_figures(
     """Write the figures of a run into out_dir (default: <run folder>/figures) and
     return {figure name: PNG path (or the first format's)}, in the registry's order.
 
-    `years` are the panels of the ring diagram, `others` the states drawn beside the
-    focal state in the indices, `network_year` the year of the depth matrix and the
-    network (default: the last year). `formats` and `dpi` default to the run's
-    ``output.formats`` and ``output.dpi``. Every choice is checked before anything is
-    drawn. With `reuse`, a figure whose files are current is left as it is.
-    `on_written(name, paths, entry)` is called after each figure drawn; without
-    `record`, ``figures.json`` is left to the caller (see :func:`record_figures`).
+    `options` says which figures and what they show (see :class:`FigureOptions`). Every
+    choice is checked before anything is drawn. With `reuse`, a figure whose files are
+    current is left as it is. `on_written(name, paths, entry)` is called after each
+    figure drawn; without `record`, ``figures.json`` is left to the caller (see
+    :func:`record_figures`).
     """
-    names = check_figures(which, RUN)
+    names = check_figures(RUN_FIGURES if options.which is None else options.which, RUN)
     cf = run.counterfactual
     names = [n for n in names if cf is not None or not FIGURES[n].counterfactual]
     cfg = run.config
-    formats = check_formats(cfg.output.formats if formats is None else formats)
-    dpi = check_dpi(cfg.output.dpi if dpi is None else dpi)
+    formats = check_formats(cfg.output.formats if options.formats is None else options.formats)
+    dpi = check_dpi(cfg.output.dpi if options.dpi is None else options.dpi)
     choices = resolve_choices(
-        run.tables, cfg, years=years, focal=focal, others=others, network_year=network_year
+        run.tables,
+        cfg,
+        years=options.years,
+        focal=options.focal,
+        others=options.others,
+        network_year=options.network_year,
     )
     out = Path(run.path) / "figures" if out_dir is None else Path(out_dir)
     stamp = run_stamp(run)
@@ -202,25 +228,23 @@ def _run_entry(name: str, stamp: str, choices: RunChoices, dpi: int) -> dict[str
 def make_compare_figures(
     runs: Sequence[RunFolder | str | Path] | str | Path,
     out_dir: str | Path,
+    options: FigureOptions = _DEFAULT_OPTIONS,
     *,
-    measure: str | Sequence[str] | None = None,
-    focal: str | None = None,
-    which: Sequence[str] | str = COMPARE_FIGURES,
-    formats: Sequence[str] = ("png",),
-    dpi: int = DPI,
     reuse: bool = False,
 ) -> dict[str, Path]:
     """Write the comparison figures of `runs` into `out_dir`; return {name: PNG path}.
 
-    `measure` chooses the outcomes (keys of :data:`imssim.outcomes.MEASURES`; default
-    :data:`imssim.outcomes.DEFAULT_MEASURES`), `focal` the state whose outcomes are
-    compared (default: each run's focal state).
+    `options` says which figures, which outcomes (`measure`) and whose (`focal`: default
+    each run's focal state); see :class:`FigureOptions`. With `reuse`, a figure whose
+    files are current is left as it is.
     """
+    which = COMPARE_FIGURES if options.which is None else options.which
     names = check_figures(which, COMPARE)
     runs = as_runs(runs)
-    measures = check_measures(measure)
-    formats = check_formats(formats)
-    dpi = check_dpi(dpi)
+    measures = check_measures(options.measure)
+    formats = check_formats(("png",) if options.formats is None else options.formats)
+    dpi = check_dpi(DPI if options.dpi is None else options.dpi)
+    focal = options.focal
     out = Path(out_dir)
     # runs named by their place relative to the figures, so a sweep copied or moved with
     # its figures keeps them

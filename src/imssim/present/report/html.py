@@ -25,7 +25,7 @@ from imssim.present.choices import resolve_choices
 from imssim.present.names import country_names
 from imssim.present.outcome_table import group_labels, outcomes
 from imssim.present.plots.registry import FIGURES
-from imssim.present.plots.writer import make_compare_figures, make_run_figures
+from imssim.present.plots.writer import FigureOptions, make_compare_figures, make_run_figures
 from imssim.present.report.captions import (
     budget_change_words,
     compare_captions,
@@ -428,7 +428,7 @@ def _single_report(run: RunFolder, out: Path, formats: Sequence[str]) -> str:
     facts = run_facts(run)
     captions = run_captions(run)
     choices = resolve_choices(run.tables, cfg)
-    figures = make_run_figures(run, formats=formats, reuse=True)
+    figures = make_run_figures(run, options=FigureOptions(formats=formats), reuse=True)
     first, last = facts["first"], facts["last"]
     focal = names.get(cfg.focal, cfg.focal)
     title = f"imssim run: {cfg.scenario.name} / {cfg.policy.name}, seed {cfg.seed}"
@@ -470,7 +470,8 @@ def _compare_report(
 ) -> str:
     captions = compare_captions(runs)
     dpi = runs[0].config.output.dpi  # as the sweep drew them, so they are reused
-    figures = make_compare_figures(runs, folder / "figures", formats=formats, dpi=dpi, reuse=True)
+    options = FigureOptions(formats=formats, dpi=dpi)
+    figures = make_compare_figures(runs, folder / "figures", options, reuse=True)
     frame = outcomes(runs)
     years = frame.attrs["years"]
     names = country_names(runs[0])

@@ -12,7 +12,14 @@ from imssim.model.tables import Tables
 from imssim.outcomes import OUTCOMES, yearly
 from imssim.present.choices import RunChoices, run_years
 from imssim.present.names import world_names
-from imssim.present.plots.common import display, grid, legend_below, run_label, year_ticks
+from imssim.present.plots.common import (
+    FOUR_PANELS,
+    display,
+    grid,
+    legend_below,
+    run_label,
+    year_ticks,
+)
 from imssim.present.plots.style import LINE_COLOURS, style
 
 # the outcomes drawn (imssim.outcomes), one panel each: the focal state's, then the alliance's
@@ -65,7 +72,7 @@ def effects_chart(
         other = config.counterfactual
     with style():
         fig = Figure(figsize=(11.4, 8.3), layout="none")
-        cells = grid(fig, 2, 2, left=0.9, right=0.2, top=1.0, bottom=1.0, wgap=1.0, hgap=0.45)
+        cells = grid(fig, 2, 2, FOUR_PANELS)
         axes = cells.subplots(sharex=True).ravel()
         for ax, (column, title, ylabel, indexed, unit) in zip(axes, PANELS, strict=True):
             _draw_both(ax, data, column, indexed, (scenario, other))

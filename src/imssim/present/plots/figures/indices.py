@@ -14,7 +14,14 @@ from imssim.model.tables import Tables
 from imssim.outcomes import OUTCOMES
 from imssim.present.choices import RunChoices, choose_focal, choose_others, run_years
 from imssim.present.names import world_names
-from imssim.present.plots.common import display, grid, legend_below, run_label, year_ticks
+from imssim.present.plots.common import (
+    FOUR_PANELS,
+    display,
+    grid,
+    legend_below,
+    run_label,
+    year_ticks,
+)
 from imssim.present.plots.style import line_style, style
 
 # the focal state's outcomes drawn as indices (imssim.outcomes): column and panel title
@@ -59,7 +66,7 @@ def index_chart(
 
     with style():
         fig = Figure(figsize=(11.4, 8.3), layout="none")
-        cells = grid(fig, 2, 2, left=0.9, right=0.2, top=1.0, bottom=1.0, wgap=1.0, hgap=0.45)
+        cells = grid(fig, 2, 2, FOUR_PANELS)
         axes = cells.subplots(sharex=True).ravel()
         panels = [
             (f"{column}_index", title, f"index, {first_year} = 100")
