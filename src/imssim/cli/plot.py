@@ -7,12 +7,11 @@ folder>/figures``. A problem with the input gives one line on stderr,
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from imssim.cli.common import Parser, fail, written_files
+from imssim.cli.common import Parser, run_command, written_files
 from imssim.config import FIGURE_FORMATS as FORMATS
 from imssim.errors import ImssimError
 
@@ -118,19 +117,12 @@ def _plot(args: argparse.Namespace) -> list[Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``imssim-plot``; returns the exit code (0, or 2 on a bad input)."""
-    try:
-        args = plot_parser().parse_args(argv)
-    except SystemExit as exc:  # --help, or a usage error already printed
-        return int(exc.code or 0)
-    logging.getLogger("matplotlib").setLevel(logging.WARNING)
-    try:
+
+    def draw(args: argparse.Namespace) -> None:
         for path in _plot(args):
             print(path)
-    except ImssimError as exc:
-        return fail("imssim-plot", str(exc))
-    except OSError as exc:
-        return fail("imssim-plot", f"{exc.strerror or exc}: {exc.filename or ''}".strip(": "))
-    return 0
+
+    return run_command("imssim-plot", plot_parser(), argv, draw)
 
 
 if __name__ == "__main__":

@@ -5,12 +5,10 @@ stderr, ``imssim-report: error: ...``, and exit code 2."""
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 
-from imssim.cli.common import Parser, fail
-from imssim.errors import ImssimError
+from imssim.cli.common import Parser, run_command
 
 
 def report_parser() -> argparse.ArgumentParser:
@@ -34,20 +32,13 @@ def report_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``imssim-report``; returns the exit code (0, or 2 on a bad input)."""
-    try:
-        args = report_parser().parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    logging.getLogger("matplotlib").setLevel(logging.WARNING)
-    from imssim.present.report import write_report
 
-    try:
+    def write(args: argparse.Namespace) -> None:
+        from imssim.present.report import write_report
+
         print(write_report(args.paths, args.out))
-    except ImssimError as exc:
-        return fail("imssim-report", str(exc))
-    except OSError as exc:
-        return fail("imssim-report", f"{exc.strerror or exc}: {exc.filename or ''}".strip(": "))
-    return 0
+
+    return run_command("imssim-report", report_parser(), argv, write)
 
 
 if __name__ == "__main__":
