@@ -236,3 +236,13 @@ def test_a_scenario_file_kept_outside_conf_runs_through_the_search_path(tmp_path
     assert out.returncode == 2
     assert "empty.yaml" in out.stderr and "empty or holds no settings" in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_a_sweep_over_an_interval_is_one_line_and_exit_2(tmp_path):
+    out = imssim(tmp_path, "-m", "seed=interval(1,2)")
+    assert out.returncode == 2
+    assert out.stderr.strip() == (
+        "imssim: error: seed: interval(1,2) cannot be swept by listing its values; "
+        "give a list (a,b,c) or a range (range(1,5))"
+    )
+    assert run_folders(tmp_path) == []

@@ -56,7 +56,13 @@ def _override_variants(args: list[str]) -> list[list[str]]:
         if key.lstrip("+~").startswith("hydra"):
             continue
         if ov.is_sweep_override():
-            values = list(ov.sweep_string_iterator())
+            try:
+                values = list(ov.sweep_string_iterator())
+            except HydraException:  # interval(...): only a sweeper that samples can use it
+                _fail(
+                    f"{key}: {ov.input_line.split('=', 1)[1]} cannot be swept by listing its"
+                    " values; give a list (a,b,c) or a range (range(1,5))"
+                )
             choices.append([f"{key}={v}" for v in values])
         else:
             choices.append([ov.input_line])
