@@ -369,13 +369,26 @@ def indexed(values: pd.Series, base_year: int) -> pd.Series:
 def values_in(tables: Tables, focal: str, year: int | None = None) -> dict[str, float]:
     """The headline outcomes (:data:`HEADLINE`) of a run in `year` (default: its last
     year), an index taken to the run's first year."""
-    frame = yearly(tables, focal, HEADLINE)
-    year = int(tables.countries["year"].max()) if year is None else year
-    out = {}
-    for key in HEADLINE:
-        values = frame[key]
-        value = float(values.at[year])
-        if OUTCOMES[key].kind == "index":
-            value = 100.0 * value / float(values.iloc[0])
-        out[key] = value
-    return out
+    return HeadlineValues(tables, focal).at(year)
+
+
+class HeadlineValues:
+    """A run's headline outcomes by year, computed from its tables once, to be read in
+    as many years as wanted (:meth:`at`)."""
+
+    def __init__(self, tables: Tables, focal: str) -> None:
+        self.frame = yearly(tables, focal, HEADLINE)
+        self.last = int(tables.countries["year"].max())
+
+    def at(self, year: int | None = None) -> dict[str, float]:
+        """The headline outcomes in `year` (default: the run's last), an index taken to
+        the run's first year."""
+        year = self.last if year is None else year
+        out = {}
+        for key in HEADLINE:
+            values = self.frame[key]
+            value = float(values.at[year])
+            if OUTCOMES[key].kind == "index":
+                value = 100.0 * value / float(values.iloc[0])
+            out[key] = value
+        return out

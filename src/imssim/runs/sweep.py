@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 
 from imssim.config import Config, config_container, config_yaml, to_config
 from imssim.errors import ImssimError
-from imssim.outcomes import COMPARED, DIFF, values_in
+from imssim.outcomes import COMPARED, DIFF, HeadlineValues
 from imssim.runs.folders import (
     CONFIG_FILE,
     MANIFEST,
@@ -125,13 +125,15 @@ def headline(result, years: Sequence[int] = ()) -> dict[str, float]:
     (``<outcome>@<year>``, and ``_diff@<year>``)."""
     focal = result.config.focal
     cf = result.counterfactual
+    run_values = HeadlineValues(result.tables, focal)
+    cf_values = None if cf is None else HeadlineValues(cf.tables, focal)
     out: dict[str, float] = {}
     for year in (None, *years):
         tag = "" if year is None else f"@{year}"
-        mine = values_in(result.tables, focal, year)
+        mine = run_values.at(year)
         out.update({f"{k}{tag}": v for k, v in mine.items()})
-        if cf is not None:
-            other = values_in(cf.tables, focal, year)
+        if cf_values is not None:
+            other = cf_values.at(year)
             out.update({f"{k}{DIFF}{tag}": mine[k] - other[k] for k in COMPARED})
     return {k: round(v, 10) for k, v in out.items()}
 
