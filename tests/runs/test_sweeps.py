@@ -21,7 +21,7 @@ import pytest
 from imssim.runs.api import run_pair
 from imssim.runs.datasets import RUNS_FILE, Sweep, collect
 from imssim.runs.find import run_folders
-from imssim.runs.folders import TABLES
+from imssim.runs.folders import MANIFEST, TABLES
 from imssim.runs.load import load_results
 from imssim.runs.sweep import (
     count_runs,
@@ -298,6 +298,23 @@ def test_collect_refuses_a_folder_without_runs(tmp_path):
     assert (
         out.stderr.strip() == f"imssim-collect: error: no such sweep folder: {tmp_path / 'nowhere'}"
     )
+
+
+def test_collecting_a_run_folder_is_refused_and_writes_nothing(tmp_path, capsys):
+    from imssim.cli.collect import main as collect_main
+
+    run_dir = tmp_path / "run"
+    (run_dir / "counterfactual").mkdir(parents=True)
+    (run_dir / MANIFEST).write_text("{}")
+    (run_dir / "counterfactual" / MANIFEST).write_text("{}")
+    before = sorted(p.relative_to(run_dir) for p in run_dir.rglob("*"))
+    with pytest.raises(SystemExit) as stop:
+        collect_main([str(run_dir), "-q"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"imssim-collect: error: {run_dir} is a run folder, not a sweep folder")
+    assert "\n" not in err
+    assert sorted(p.relative_to(run_dir) for p in run_dir.rglob("*")) == before
 
 
 def test_a_refused_combination_is_recorded_as_a_failed_job(tmp_path):

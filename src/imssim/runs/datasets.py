@@ -78,6 +78,11 @@ def collect(sweep: str | Path, *, progress: bool = True, tables: bool = True) ->
     sweep = Path(sweep)
     if not sweep.is_dir():
         raise ImssimError(f"no such sweep folder: {sweep}")
+    if (sweep / MANIFEST).is_file():  # a run's own counterfactual folder is no sweep run
+        raise ImssimError(
+            f"{sweep} is a run folder, not a sweep folder: collect the folder that holds a "
+            "sweep's runs (a run's tables are already in its folder)"
+        )
     folders = run_folders(sweep)
     if not folders:
         raise ImssimError(f"no run folder (with {MANIFEST}) in {sweep}: not a sweep folder")
