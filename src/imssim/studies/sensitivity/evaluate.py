@@ -30,6 +30,7 @@ sampling, chunked parallel evaluation and analysis.
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 import functools
 import json
@@ -78,7 +79,7 @@ class StudyFailed(ImssimError):
 # ------------------------------------------------------------------------ evaluators
 
 
-class Evaluator:
+class Evaluator(abc.ABC):
     """Turns a study's samples into outcomes, in three steps.
 
     - :meth:`plan` (main process): one row per sample and replicate, with the id of the
@@ -93,21 +94,21 @@ class Evaluator:
 
     labels: Mapping[str, str] | None = None
 
+    @abc.abstractmethod
     def plan(self, study: Study, values: pd.DataFrame) -> pd.DataFrame:
         """One row per sample and replicate, with its run id."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def pending(self, study: Study, plan: pd.DataFrame) -> list[dict[str, Any]]:
         """The units still to evaluate, each with its number of runs."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def evaluate(self, units: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Evaluate a chunk of units (in a worker process)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def outputs(self, study: Study, plan: pd.DataFrame, records: list[dict]) -> pd.DataFrame:
         """One row per run id: status, error and the outcomes."""
-        raise NotImplementedError
 
     def base_config(self) -> dict[str, Any] | None:
         """The config every run starts from, as the study's manifest records it (None:
