@@ -19,12 +19,6 @@ import pandas as pd
 GOLDEN_FILE = Path(__file__).with_name("tables.json")
 SEED = 42
 END_YEAR = 2030
-CONF = Path(__file__).resolve().parents[2] / "conf"
-
-
-def shipped(group: str) -> list[str]:
-    """The options of a config group shipped in ``conf/``."""
-    return sorted(p.stem for p in (CONF / group).glob("*.yaml"))
 
 
 def fingerprint(frame: pd.DataFrame) -> str:
@@ -46,13 +40,14 @@ def fingerprint(frame: pd.DataFrame) -> str:
 def fingerprints() -> dict[str, dict[str, str]]:
     """Every scenario x policy pair at SEED to END_YEAR, run with its counterfactual."""
     from imssim import run_pair
+    from imssim.config import group_options
+    from imssim.config.compose import compose_config as compose
     from imssim.world import load_world
 
-    compose = _composer()
     world = load_world(None)
     out: dict[str, dict[str, str]] = {}
-    for scenario in shipped("scenario"):
-        for policy in shipped("policy"):
+    for scenario in group_options("scenario"):
+        for policy in group_options("policy"):
             cfg = compose(
                 [f"scenario={scenario}", f"policy={policy}", f"seed={SEED}", f"end_year={END_YEAR}"]
             )
@@ -63,15 +58,6 @@ def fingerprints() -> dict[str, dict[str, str]]:
                     tables[f"counterfactual.{name}"] = fingerprint(frame)
             out[f"{scenario}/{policy}"] = tables
     return out
-
-
-def _composer():
-    """The command line's composition of a config, wherever the package keeps it."""
-    try:
-        from imssim.config.compose import compose_config
-    except ImportError:
-        from imssim.config_compose import compose_config
-    return compose_config
 
 
 if __name__ == "__main__":

@@ -84,7 +84,8 @@ def check_bounds(config: Config) -> None:
             value = getattr(value, part)
         if isinstance(value, list):
             continue
-        _require(bounds.admits(value), key, f"must be {bounds.text(is_integer(key))} (got {value})")
+        if not bounds.admits(value):  # the message only when needed: runs check every key
+            raise ConfigError(f"{key}: must be {bounds.text(is_integer(key))} (got {value})")
 
 
 def check_formats(formats: Any, key: str = "formats") -> tuple[str, ...]:
@@ -245,7 +246,8 @@ def _check_params(p: ModelParams) -> None:
             key = f"params.{f.name}"
             bounds = field_bounds(f) or Bounds()
             _require(len(values) == N_FORMS, key, f"needs {N_FORMS} values, forms 0..6")
-            _require(all(bounds.admits(v) for v in values), key, f"values must be {bounds.text()}")
+            if not all(bounds.admits(v) for v in values):
+                raise ConfigError(f"{key}: values must be {bounds.text()}")
             _require(values[0] == 0.0, key, "form 0 (no cooperation) must be 0")
             if f.name != "form_overhead":
                 _require(
