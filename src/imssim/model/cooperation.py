@@ -117,6 +117,12 @@ class Standing:
     cut: np.ndarray  # float[N, A]: the share of last year's holding cut this year
     pressure: np.ndarray  # float[N]: budget pressure
     military_weight: np.ndarray  # float[N]: weight of the military goal
+    threat: np.ndarray  # float[N]: threat level (1 = the 2012 level); exposure is threat - 1
+
+    @cached_property
+    def exposure(self) -> np.ndarray:
+        """float[N]: how far each state's threat has risen above its 2012 level (>= 0)."""
+        return np.maximum(self.threat - 1.0, 0.0)
 
     @cached_property
     def ref(self) -> np.ndarray:

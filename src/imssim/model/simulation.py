@@ -469,6 +469,7 @@ class CooperationModel(mesa.Model):
             cut=cut,
             pressure=self.budgets.pressure,
             military_weight=self.military_weight,
+            threat=self.inputs.threat,
         )
         priority = priority_partners(
             self.coop.bilateral, self.coop.trust, self.policy.priority_limit
