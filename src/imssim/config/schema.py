@@ -212,38 +212,87 @@ class ModelParams:
     weight_goals: float = param(0.2, bounds=UNIT)
     distance_scale_km: float = param(3000.0, bounds=NON_NEGATIVE, open_low=True)
     distance_geo_share: float = param(0.5, bounds=UNIT)
-    # goal categories
-    goal_weight_political: float = param(1.0, bounds=NON_NEGATIVE)
+    # goal categories (imssim.model.motives): each goal's weight moves at most about
+    # threefold across a parameter's judged range
+    goal_weight_political: float = param(
+        1.0,
+        bounds=NON_NEGATIVE,
+        judged=(0.6, 1.7),
+        why="The scale the other goals are judged against; about threefold between its ends.",
+    )
     goal_weight_military: float = param(
         0.3,
         bounds=NON_NEGATIVE,
-        judged=(0.15, 0.6),
-        why="Judged to keep the access term as large as the other two goals: half and double.",
+        judged=(0.18, 0.5),
+        why="Judged to keep the access term as large as the other two goals; about threefold "
+        "between its ends.",
     )
     goal_weight_economic: float = param(
-        1.0,
+        0.5,
         bounds=NON_NEGATIVE,
-        judged=(0.5, 2.0),
-        why="Equal to the political goal by judgement; half and double let either goal dominate.",
-    )
-    economic_base: float = param(
-        0.1,
-        bounds=NON_NEGATIVE,
-        judged=(0.05, 0.2),
-        why="The weight of savings without budget pressure, judged small: half and double.",
+        judged=(0.3, 0.85),
+        why="Efficiency counts without pressure too ('doelmatigheid', p. 1), judged half the "
+        "political goal; about threefold between its ends.",
     )
     economic_pressure: float = param(
-        15.0,
+        5.0,
         bounds=NON_NEGATIVE,
-        judged=(7.5, 30.0),
-        why="Judged so that austerity visibly raises cooperation, with no published value: "
-        "half and double.",
+        judged=(2.5, 10.0),
+        why="Austerity is the occasion (p. 1): a 10 % fall below the budget's peak raises the "
+        "weight of savings by a half (judged), from a quarter to all of it.",
     )
     political_base: float = param(
-        0.05,
+        0.02,
         bounds=NON_NEGATIVE,
-        judged=(0.025, 0.1),
-        why="Judged the size of a typical saving: half and double.",
+        judged=(0.01, 0.04),
+        why="The standing political value of a step between any two states, judged small "
+        "against solidarity: half and double.",
+    )
+    political_threat: float = param(
+        0.2,
+        bounds=NON_NEGATIVE,
+        judged=(0.12, 0.35),
+        why="Solidarity and security per unit of threat exposure (evidence, section 5: "
+        "deterrence drove the cooperation of 2014-2017), judged so that an exposed ally's "
+        "first step pays after 2014; about threefold between its ends.",
+    )
+    alliance_need_weight: float = param(
+        0.5,
+        bounds=NON_NEGATIVE,
+        judged=(0.25, 1.0),
+        why="The alliance's shortfall in an area counts half as much as one's own, judged: "
+        "half and double.",
+    )
+    # relationships that widen (imssim.model.motives)
+    widen_value: float = param(
+        0.03,
+        bounds=NON_NEGATIVE,
+        judged=(0.015, 0.06),
+        why="Partners extend their cooperation to other areas (p. 5): a fully known partner "
+        "is worth about a transaction cost, judged: half and double.",
+    )
+    widen_relief: float = param(
+        0.5,
+        bounds=UNIT,
+        judged=(0.25, 0.75),
+        why="A fully known partner saves half the staff time and negotiation of a step, "
+        "judged: from a quarter to three quarters.",
+    )
+    ring_preference: float = param(
+        0.02,
+        bounds=NON_NEGATIVE,
+        judged=(0.01, 0.04),
+        why="Strategic partners are the first for new initiatives (p. 9), judged about half "
+        "a transaction cost for a step to form 3: half and double.",
+    )
+    # sovereignty as a share (imssim.model.motives.bound_share)
+    bound_share_floor: float = param(
+        0.2,
+        bounds=UNIT,
+        open_low=True,
+        judged=(0.1, 0.4),
+        why="The least share of its forces in an area a step binds, judged: any commitment "
+        "ties planning and staff (a fifth; half and double).",
     )
     transaction_cost: float = param(
         0.04,

@@ -54,6 +54,7 @@ class Event:
     from_form: int
     to_form: int
     reason: str
+    motive: str = ""  # a step's: the goal that weighed most for the initiator (motives.MOTIVES)
 
 
 @dataclass
@@ -118,6 +119,7 @@ class Standing:
     pressure: np.ndarray  # float[N]: budget pressure
     military_weight: np.ndarray  # float[N]: weight of the military goal
     threat: np.ndarray  # float[N]: threat level (1 = the 2012 level); exposure is threat - 1
+    alliance_gap: np.ndarray  # float[A]: the alliance's shortfall against its requirement
 
     @cached_property
     def exposure(self) -> np.ndarray:
@@ -146,6 +148,10 @@ class PairTerms:
     fit: np.ndarray  # float[N, N]: partner fit
     reliability: np.ndarray  # float[N, N]: the share of a promise j delivers to i
     priority: np.ndarray  # bool[N, N]: j is among i's priority partners
+    depth: np.ndarray  # int8[N, N]: the deepest form they share, in a tie or a framework
+    # beyond NATO and the EU as such, at the start of the year
+    known: np.ndarray  # float[N, N]: how well i knows j (imssim.model.motives.familiarity)
+    ring: np.ndarray  # int8[N, N]: the ring i saw j in last year (imssim.model.rings)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ import numpy as np
 from imssim.config import ScenarioConfig
 from imssim.errors import ConfigError, WorldDataError
 from imssim.model.cooperation import EPS, CooperationRules, CoopState, CoopYear, Event
+from imssim.model.motives import economic_scale, political_value
 from imssim.world import Framework, World
 
 # frameworks built around their lead: they end when the lead leaves
@@ -165,6 +166,7 @@ class MemberMeans:
     fit: np.ndarray
     distance: np.ndarray
     relief: np.ndarray
+    allied_exposure: np.ndarray  # the members' threat exposure, counted for allies of i
 
 
 def follow_institutions(
@@ -299,6 +301,7 @@ def _member_means(rules: CooperationRules, state: CoopState, year: CoopYear) -> 
         fit=year.pairs.fit @ m / count,
         distance=rules.distance @ m / count,
         relief=rules.relief @ m / count,
+        allied_exposure=(rules.comember * year.states.exposure[None, :]) @ m / count,
     )
 
 
@@ -320,18 +323,11 @@ def _join_value(
     gain = np.where(
         deeper, fm.net_saving(np.broadcast_to(level, form_now.shape), relief) - base, 0.0
     )
-    econ = gain * (p.economic_base + p.economic_pressure * year.states.pressure[:, None])
+    econ = gain * economic_scale(p, year.states.pressure)[:, None]
     mil = _military_gain(rules, state, setting, year)
-    pol = p.political_base * (1.0 - means.distance)
-    benefit = (
-        p.benefit_scale
-        * means.fit
-        * (
-            p.goal_weight_economic * econ
-            + year.states.military_weight[:, None] * mil
-            + p.goal_weight_political * pol
-        )
-    )
+    pol = political_value(p, year.states.exposure[:, None], means.allied_exposure, np.True_)
+    mixed = econ + year.states.military_weight[:, None] * mil + pol
+    benefit = p.benefit_scale * means.fit * mixed
     d_con = np.where(deeper, fm.constraint[level][None, :] - fm.constraint[form_now], 0.0)
     core_factor = np.where(rules.core[:, area], p.core_weight, 1.0)
     autonomy_weight = year.policy.autonomy_weight

@@ -25,9 +25,10 @@ from imssim.model.cooperation import (
 )
 from imssim.model.forms import SHALLOW_LIMIT, Form
 from imssim.model.noisy_choice import choose_top
-from imssim.model.step_value import Entries, step_value, steps_may_pay
+from imssim.model.motives import MOTIVES
+from imssim.model.step_value import Entries, step_terms, step_value, steps_may_pay
 
-Move = tuple[int, int, int, int, int]  # (initiator, partner, area, from_form, to_form)
+Move = tuple[int, int, int, int, int, str]  # (initiator, partner, area, from, to, motive)
 
 TOP_FORM = int(Form.SPECIALISATION)
 ONE_DEEPER = np.minimum(np.arange(TOP_FORM + 1) + 1, TOP_FORM)  # the form after each form
@@ -47,7 +48,8 @@ def propose(
     (:func:`imssim.model.step_value.steps_may_pay`); the result is that of weighing
     every pair and area.
     """
-    partner = any_over_areas(state.bilateral > 0)
+    # a known partner: a tie held, or a framework shared beyond NATO and the EU as such
+    partner = any_over_areas(state.bilateral > 0) | (year.pairs.depth > 0)
     trust_min = np.minimum(state.trust, state.trust.T)
     ii, jj, aa = _candidates(rules, state, year, trust_min, partner)
     feasible = _feasible(rules, year, (ii, jj, aa), trust_min)
@@ -61,7 +63,8 @@ def propose(
     positive = np.zeros(year.eff.shape, dtype=bool)
     positive[i, j, ar] = value > 0
     mutual = feasible[weigh] & (value > 0) & positive[j, i, ar]
-    return _choose(rules, year, (i[mutual], j[mutual], ar[mutual]), value[mutual], rng)
+    chosen = _choose(rules, year, (i[mutual], j[mutual], ar[mutual]), value[mutual], rng)
+    return _with_motives(rules, year, chosen)
 
 
 def _candidates(
@@ -153,8 +156,18 @@ def _choose(
         key = (min(r, jj_), max(r, jj_), ar_)
         if key not in moves:
             now = int(eff[r, jj_, ar_])
-            moves[key] = (r, jj_, ar_, now, min(now + 1, TOP_FORM))
+            moves[key] = (r, jj_, ar_, now, min(now + 1, TOP_FORM), "")
     return [moves[key] for key in sorted(moves)]
+
+
+def _with_motives(rules: CooperationRules, year: CoopYear, chosen: list[Move]) -> list[Move]:
+    """The moves with the goal that weighed most in each for its initiator
+    (:meth:`imssim.model.step_value.StepTerms.motive`)."""
+    if not chosen:
+        return chosen
+    at = tuple(np.array([m[q] for m in chosen], dtype=np.intp) for q in range(3))
+    motive = step_terms(rules, year, at, ONE_DEEPER).motive()
+    return [(*m[:5], MOTIVES[int(w)]) for m, w in zip(chosen, motive, strict=True)]
 
 
 def apply_moves(
@@ -170,7 +183,7 @@ def apply_moves(
     initiative = None if state.initiative is None else state.initiative.copy()
     k, handed = year.states.k, year.states.handed
     events = []
-    for i, j, ar, old, new in moves:
+    for i, j, ar, old, new, motive in moves:
         if new == Form.SPECIALISATION and (
             dependent[i, :, ar].any()
             or dependent[j, :, ar].any()
@@ -195,7 +208,7 @@ def apply_moves(
             initiative[i, j] += 1
         kind = "formed" if bil_old == 0 else "deepened"
         reason = "specialisation" if new == Form.SPECIALISATION else "mutual_gain"
-        events.append(Event(kind, i, j, "", ar, old, new, reason))
+        events.append(Event(kind, i, j, "", ar, old, new, reason, motive))
     after = dataclasses.replace(
         state, bilateral=bil, since=since, dependent=dependent, initiative=initiative
     )

@@ -53,6 +53,7 @@ from imssim.model.capacity import (
     contribution,
     pair_offers,
     reference_level,
+    shortfall_surplus,
     threat_factor,
     year_outcomes,
 )
@@ -79,6 +80,7 @@ from imssim.model.economy import (
 )
 from imssim.model.forms import Form, FormTable
 from imssim.model.founding import found
+from imssim.model.motives import familiarity
 from imssim.model.moves import apply_moves, propose, thematic
 from imssim.model.partners import current_fit, institutions
 from imssim.model.policy import state_policy
@@ -470,11 +472,22 @@ class CooperationModel(mesa.Model):
             pressure=self.budgets.pressure,
             military_weight=self.military_weight,
             threat=self.inputs.threat,
+            alliance_gap=shortfall_surplus(
+                self.caps.k, self.inputs.requirement, self.start.alliance
+            )[1],
         )
         priority = priority_partners(
             self.coop.bilateral, self.coop.trust, self.policy.priority_limit
         )
-        pairs = PairTerms(fit=fit, reliability=self.reliability(), priority=priority)
+        depth = np.maximum(self.coop.bilateral, self._framework_layers()[1]).max(axis=2)
+        pairs = PairTerms(
+            fit=fit,
+            reliability=self.reliability(),
+            priority=priority,
+            depth=depth,
+            known=familiarity(depth, self.coop.trust),
+            ring=self.rings.ring,
+        )
         return CoopYear(self.year, eff, area_form, states, pairs, self.policy)
 
     def _frameworks_step(self, year: CoopYear) -> list[Event]:

@@ -10,12 +10,45 @@ cannot agree on a step.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from imssim.model.cooperation import BOUND_MARGIN, EPS, CooperationRules, CoopYear
 from imssim.model.forms import Form
+from imssim.model.motives import (
+    bound_share,
+    economic_scale,
+    military_need,
+    political_value,
+    relationship_value,
+    transaction_share,
+)
 
 Entries = tuple[np.ndarray, np.ndarray, np.ndarray]  # (i, j, a): ties, each seen from i
+
+
+@dataclass(frozen=True)
+class StepTerms:
+    """What a step is worth to i, goal by goal (each already weighted and scaled), and
+    what it costs."""
+
+    economic: np.ndarray
+    military: np.ndarray
+    political: np.ndarray
+    relationship: np.ndarray
+    cost: np.ndarray
+
+    def total(self) -> np.ndarray:
+        """The value of the step: the goals' sum minus the cost."""
+        return self.economic + self.military + self.political + self.relationship - self.cost
+
+    def motive(self) -> np.ndarray:
+        """int: the index into :data:`imssim.model.motives.MOTIVES` of the goal that
+        weighs most in each step (the first of equals); the relationship eases a step
+        but is not one of the note's goals."""
+        stacked = np.stack([self.economic, self.military, self.political])
+        return stacked.argmax(axis=0)
 
 
 def step_value(
@@ -27,30 +60,50 @@ def step_value(
     drops: np.ndarray | None = None,
 ) -> np.ndarray:
     """Value to state i of moving each tie (i, j, a) of `at` from its effective form
-    `cur` to the form ``to[cur]`` (`to` [7]: the form each form would move to).
+    `cur` to the form ``to[cur]`` (`to` [7]: the form each form would move to):
+    :func:`step_terms`' total, plus `bonus` (None: none)."""
+    value = step_terms(rules, year, at, to, drops).total()
+    if bonus is not None:
+        value += bonus
+    return value
 
-    The terms are the pair's relief (the catalyst), distance, reliability (of j to i),
-    fit and ratio (j's capability to i's capability base); i's pressure, need gap in
-    the area, autonomy weight, military weight (raised by its threat level) and whether
-    the area is in its core; and the deepest form the partner j holds in the area over
-    all its partners, against which the economic gain is counted. `drops` marks the
-    side that would give up the capability at form 6 (None: none) and `bonus` is added
-    to the value (None: none).
+
+def step_terms(
+    rules: CooperationRules,
+    year: CoopYear,
+    at: Entries,
+    to: np.ndarray,
+    drops: np.ndarray | None = None,
+) -> StepTerms:
+    """The goals and cost of moving each tie (i, j, a) of `at` to ``to[cur]``.
+
+    The weighted goals (:mod:`imssim.model.motives`) are scaled by the pair's fit: the
+    economic gain over the deepest form j holds in the area, weighed by i's pressure;
+    the military gain (access to j's capability, times j's reliability, the share of
+    i's base it covers and the gaps it fills), weighed by i's threat; the political
+    value of solidarity. The relationship term (familiarity and i's ring of j) is not
+    scaled by fit. The cost is the autonomy the step binds (the constraint it adds,
+    times i's autonomy weight, the core's weight and the share of i's forces in the
+    area it binds) plus the transaction cost, which the NATO/EU catalyst and
+    familiarity lower. `drops` marks the side that would give up the capability at
+    form 6 (None: none).
     """
     p, fm = rules.params, rules.forms
     i, j, ar = at
+    states, pairs = year.states, year.pairs
     cur = year.eff[i, j, ar].astype(np.intp)
     keep = 1.0 - rules.relief[i, j]  # the share of the coordination overhead that remains
     s = p.specialisation_share  # the dependent saves the upkeep of what it hands over
     some_drop = drops is not None and bool(drops.any())
+    scale = p.benefit_scale * pairs.fit[i, j]
     econ = _economic_gain(rules, cur, to, year.area_form[j, ar], keep, drops if some_drop else None)
-    econ *= p.economic_base + p.economic_pressure * year.states.pressure[i]
+    econ *= economic_scale(p, states.pressure[i]) * scale
     mil = _military_gain(rules, year, at, cur, to)
-    pol = p.political_base * (1.0 - rules.distance[i, j])
-    mixed = p.goal_weight_economic * econ
-    mixed += year.states.military_weight[i] * mil
-    mixed += p.goal_weight_political * pol
-    benefit = p.benefit_scale * year.pairs.fit[i, j] * mixed
+    mil *= states.military_weight[i] * scale
+    pol = political_value(p, states.exposure[i], states.exposure[j], rules.comember[i, j])
+    pol *= scale
+    known = pairs.known[i, j]
+    rel = p.benefit_scale * relationship_value(p, known, pairs.ring[i, j], to[cur])
     forms = np.arange(len(to))
     d_con = (fm.constraint[to] - fm.constraint[forms])[cur]
     if some_drop:
@@ -58,13 +111,9 @@ def step_value(
         d_con[drops] = s * (1.0 - held) + (1.0 - s) * d_con[drops]
     cost = year.policy.autonomy_weight[i] * d_con
     cost *= np.where(rules.core[i, ar], p.core_weight, 1.0)
-    cost += p.transaction_cost * keep
-    benefit -= cost
-    if bonus is None:
-        benefit += 0.0
-    else:
-        benefit += bonus
-    return benefit
+    cost *= bound_share(p, states.k[j, ar], states.ref[i, ar])
+    cost += p.transaction_cost * keep * transaction_share(p, known)
+    return StepTerms(econ, mil, pol, rel, cost)
 
 
 def _economic_gain(
@@ -93,7 +142,8 @@ def _military_gain(
     rules: CooperationRules, year: CoopYear, at: Entries, cur: np.ndarray, to: np.ndarray
 ) -> np.ndarray:
     """The access to j's capability the step adds, times j's reliability, the share of
-    i's capability base j's holding covers, and i's need."""
+    i's capability base j's holding covers, and the gaps it fills (i's and the
+    alliance's, :func:`imssim.model.motives.military_need`)."""
     p, fm = rules.params, rules.forms
     i, j, ar = at
     ref_i = year.states.ref[i, ar]
@@ -101,7 +151,7 @@ def _military_gain(
     # (fm.access[new] - fm.access[cur]), one difference per current form
     mil = (fm.access[to] - fm.access[np.arange(len(to))])[cur] * year.pairs.reliability[i, j]
     mil *= np.minimum(1.0, ratio)
-    mil *= 1.0 + p.need_weight * year.states.need_gap[i, ar]
+    mil *= military_need(p, year.states.need_gap[i, ar], year.states.alliance_gap[ar])
     return mil
 
 
@@ -157,7 +207,11 @@ def _signs_hold(rules: CooperationRules, year: CoopYear) -> bool:
     terms = (
         p.benefit_scale,
         p.goal_weight_economic,
+        p.economic_pressure,
         p.need_weight,
+        p.alliance_need_weight,
+        p.widen_value,
+        p.ring_preference,
         float(d_access[:5].min()),
         float(d_constraint[:5].min()),
         p.core_weight,
@@ -169,6 +223,16 @@ def _signs_hold(rules: CooperationRules, year: CoopYear) -> bool:
         float(year.states.need_gap.min(initial=0.0)),
     )
     return min(terms) >= 0.0
+
+
+def _least_bound(rules: CooperationRules, year: CoopYear) -> np.ndarray:
+    """float[N, N]: the least share of i's forces a step with j binds, over the areas
+    where both hold capability (:func:`imssim.model.motives.bound_share`)."""
+    k, ref = year.states.k, year.states.ref
+    both = (ref[:, None, :] > EPS) & (k[None, :, :] > EPS)
+    share = np.divide(k[None, :, :], ref[:, None, :], out=np.ones(both.shape), where=both)
+    least = np.where(both, share, np.inf).min(axis=2)
+    return np.clip(least, rules.params.bound_share_floor, 1.0)
 
 
 def _bounds(
@@ -183,12 +247,14 @@ def _bounds(
     d_constraint = np.diff(fm.constraint)
     keep = 1.0 - rules.relief
     net = [fm.saving[f] - fm.overhead[f] * keep for f in range(len(forms) + 1)]
-    scale = (p.economic_base + p.economic_pressure * s.pressure)[:, None]
-    reach = pairs.reliability * (1.0 + p.need_weight * s.need_gap.max(axis=1))[:, None]
+    scale = economic_scale(p, s.pressure)[:, None]
+    gaps = military_need(p, s.need_gap.max(axis=1), s.alliance_gap.max(initial=0.0))
+    reach = pairs.reliability * gaps[:, None]
     weight = p.benefit_scale * pairs.fit
-    political = p.goal_weight_political * (p.political_base * (1.0 - rules.distance))
-    fixed_cost = p.transaction_cost * keep
+    political = political_value(p, s.exposure[:, None], s.exposure[None, :], rules.comember)
+    fixed_cost = p.transaction_cost * keep * transaction_share(p, pairs.known)
     autonomy = policy.autonomy_weight[:, None] * min(p.core_weight, 1.0)
+    autonomy = autonomy * _least_bound(rules, year)
     low, high = net[0].copy(), net[0].copy()  # the least and most net saving so far
     out = []
     for form in forms:
@@ -200,10 +266,10 @@ def _bounds(
             continue
         econ = np.maximum((net[form + 1] - low) * scale, (net[form + 1] - high) * scale)
         np.maximum(econ, 0.0, out=econ)
-        benefit = p.goal_weight_economic * econ
-        benefit += s.military_weight[:, None] * (d_access[form] * reach)
+        benefit = econ + s.military_weight[:, None] * (d_access[form] * reach)
         benefit += political
         benefit *= weight
+        benefit += p.benefit_scale * relationship_value(p, pairs.known, pairs.ring, form + 1)
         benefit -= autonomy * d_constraint[form]
         benefit -= fixed_cost
         # a tie held (form >= 1 between them) earns the bonus; without any tie

@@ -191,6 +191,7 @@ class Recorder:
                 "from_form": np.array([e.from_form for _, e in events], dtype=np.int8),
                 "to_form": np.array([e.to_form for _, e in events], dtype=np.int8),
                 "reason": [e.reason for _, e in events],
+                "motive": [e.motive for _, e in events],
             }
         )
         alliance = pd.DataFrame(self._alliance)

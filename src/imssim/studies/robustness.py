@@ -64,7 +64,7 @@ def candidate(key: str) -> Candidate:
 # The parameters screened, as on the command line; their ranges stand in the schema.
 CANDIDATE_KEYS = (
     "params.economic_pressure",
-    "params.economic_base",
+    "params.political_threat",
     "params.goal_weight_military",
     "params.goal_weight_economic",
     "params.political_base",

@@ -1,0 +1,209 @@
+"""Why states cooperate in the model: the history run read as a defence analyst reads it.
+
+    .venv/bin/python experiments/motives.py [--seeds 8] [--end 2024]
+        [--out results/motives] [--report docs/motives.md]
+
+Runs ``history_2012_2024`` for seeds 1..N to `--end`, and ``austerity_2012`` with its
+counterfactual (the same seeds), and tabulates:
+
+1. deepenings (ties formed or deepened to form 2 or more) per year, mean over seeds;
+2. the decomposition of those deepenings by motive (the goal that weighed most for
+   the initiator: economic, military, political, relationship), for the history and
+   for ``austerity_2012`` against its counterfactual;
+3. the areas given up by the United States, the United Kingdom, France and Germany;
+4. the frameworks founded: purpose, lead, members, year (every seed);
+5. the membership of EU AAR and SAC C-17 in 2012, 2014 and 2017 (seed 1 and the share
+   of seeds);
+6. the share of pairs deepening by their 2012 form, on bilateral ties and counting
+   frameworks beyond NATO and the EU as such;
+7. the mean deepest bilateral form in 2024 of the eastern-flank and northern pairs the
+   record deepened, and of the Dutch-German armour and artillery ties.
+
+Writes one CSV per table under `--out` and the Markdown report; nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from imssim import run, run_pair
+from imssim.config.compose import compose_config
+from imssim.model.motives import MOTIVES
+from imssim.model.tables import Tables
+
+FLANK = [
+    ("GBR", "EST"),
+    ("USA", "EST"),
+    ("CAN", "LVA"),
+    ("DEU", "LTU"),
+    ("USA", "POL"),
+    ("CZE", "DEU"),
+    ("ROU", "DEU"),
+    ("FIN", "USA"),
+    ("SWE", "USA"),
+    ("FIN", "SWE"),
+]
+BIG_FOUR = ["USA", "GBR", "FRA", "DEU"]
+POOLS = ["EU_AAR", "SAC_C17"]
+
+
+def deepenings(events: pd.DataFrame) -> pd.DataFrame:
+    """The events that formed or deepened a bilateral tie to form 2 or more."""
+    steps = events[events.kind.isin(["formed", "deepened"]) & (events.to_form >= 2)]
+    return steps[steps.partner.str.len() == 3]
+
+
+def by_year(runs: list[Tables], first: int, last: int) -> pd.Series:
+    """Deepenings per year, mean over runs."""
+    counts = [deepenings(t.events).groupby("year").size() for t in runs]
+    table = pd.concat(counts, axis=1).reindex(range(first, last + 1)).fillna(0)
+    return table.mean(axis=1).rename("deepenings")
+
+
+def by_motive(runs: list[Tables], first: int) -> pd.Series:
+    """Deepenings from `first` on by motive, mean per run."""
+    steps = pd.concat([deepenings(t.events) for t in runs])
+    steps = steps[steps.year >= first]
+    motive = steps.motive if "motive" in steps else pd.Series("", index=steps.index)
+    counts = motive.replace("", "other").value_counts() / len(runs)
+    return counts.reindex([*MOTIVES, "other"]).fillna(0.0)
+
+
+def given_up(runs: list[Tables]) -> pd.DataFrame:
+    """Areas given up by the four largest allies (seed, country, area, year)."""
+    rows = []
+    for seed, t in enumerate(runs, start=1):
+        e = t.events
+        e = e[(e.kind == "gave_up") & e.country.isin(BIG_FOUR)]
+        rows += [(seed, r.country, r.area, int(r.year)) for r in e.itertuples()]
+    return pd.DataFrame(rows, columns=["seed", "country", "area", "year"])
+
+
+def founded(runs: list[Tables]) -> pd.DataFrame:
+    """Frameworks founded in each run, with their first year's members."""
+    rows = []
+    for seed, t in enumerate(runs, start=1):
+        fw = t.frameworks[t.frameworks.origin == "founded"]
+        for _, first in fw.sort_values("year").groupby("framework").head(1).iterrows():
+            rows.append(
+                (seed, first.framework, first.purpose, first.area, first.lead,
+                 int(first.since), first.members)
+            )
+    return pd.DataFrame(rows, columns=["seed", "framework", "purpose", "area", "lead", "year",
+                                       "members"])
+
+
+def pools(runs: list[Tables], years: tuple[int, ...] = (2012, 2014, 2017)) -> pd.DataFrame:
+    """Members of the pools in `years`: seed 1's list and the mean count over seeds."""
+    rows = []
+    for pool in POOLS:
+        for year in years:
+            lists = []
+            for t in runs:
+                fw = t.frameworks
+                row = fw[(fw.framework == pool) & (fw.year == year)]
+                lists.append(row.members.iloc[0].split(";") if len(row) else [])
+            mean = sum(len(m) for m in lists) / len(lists)
+            rows.append((pool, year, round(mean, 1), " ".join(sorted(lists[0]))))
+    return pd.DataFrame(rows, columns=["pool", "year", "mean_members", "members_seed_1"])
+
+
+def by_form(runs: list[Tables], start: int, end: int) -> pd.DataFrame:
+    """The share of pairs whose deepest form rose from `start` to `end`, by their form
+    at `start`: on bilateral ties, and counting frameworks (max_form)."""
+    out = {}
+    for column in ("bilateral_form", "max_form"):
+        shares = []
+        for t in runs:
+            p = t.pairs
+            p = p[p.country < p.partner]
+            a = p[p.year == start].set_index(["country", "partner"])[column]
+            b = p[p.year == end].set_index(["country", "partner"])[column]
+            both = pd.concat([a.rename("start"), b.rename("end")], axis=1).fillna(0)
+            rose = (both.end > both.start).groupby(both.start.clip(upper=4)).mean()
+            shares.append(rose)
+        out[column] = pd.concat(shares, axis=1).mean(axis=1)
+    table = pd.DataFrame(out).rename_axis("form_2012")
+    return table.rename(columns={"bilateral_form": "bilateral", "max_form": "with_frameworks"})
+
+
+def flank(runs: list[Tables], year: int) -> pd.DataFrame:
+    """The mean deepest bilateral form in `year` of the record's eastern and northern
+    pairs and of the Dutch-German armour tie (via the events)."""
+    rows = []
+    for a, b in FLANK:
+        forms = []
+        for t in runs:
+            p = t.pairs
+            hit = p[(p.year == year) & (p.country == a) & (p.partner == b)]
+            forms.append(float(hit.bilateral_form.iloc[0]) if len(hit) else 0.0)
+        rows.append((f"{a}-{b}", sum(forms) / len(forms)))
+    return pd.DataFrame(rows, columns=["pair", f"mean_bilateral_form_{year}"])
+
+
+def markdown(table: pd.DataFrame) -> str:
+    """A table as Markdown (index first), numbers to two decimals."""
+    table = table.reset_index()
+    cells = [[f"{v:.2f}" if isinstance(v, float) else str(v) for v in row] for row in table.values]
+    head = [str(c) for c in table.columns]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in cells])
+
+
+def runs_of(scenario: str, seeds: int, end: int, pair: bool = False) -> tuple[list, list]:
+    """The runs (and counterfactuals when `pair`) of a scenario for seeds 1..`seeds`."""
+    main, other = [], []
+    for seed in range(1, seeds + 1):
+        cfg = compose_config([f"scenario={scenario}", f"seed={seed}", f"end_year={end}"])
+        result = run_pair(cfg) if pair else run(cfg)
+        main.append(result.tables)
+        if pair and result.counterfactual is not None:
+            other.append(result.counterfactual.tables)
+    return main, other
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the review and write its tables and report."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, default=8)
+    ap.add_argument("--end", type=int, default=2024)
+    ap.add_argument("--out", type=Path, default=Path("results/motives"))
+    ap.add_argument("--report", type=Path, default=None)
+    args = ap.parse_args(argv)
+    if args.seeds < 1 or args.end < 2013:
+        print("error: --seeds must be at least 1 and --end at least 2013", file=sys.stderr)
+        return 2
+    history, _ = runs_of("history_2012_2024", args.seeds, args.end)
+    austerity, counterfactual = runs_of("austerity_2012", args.seeds, args.end, pair=True)
+    motives = pd.DataFrame(
+        {
+            "history_2012_2024": by_motive(history, 2013),
+            "austerity_2012": by_motive(austerity, 2013),
+            "counterfactual": by_motive(counterfactual, 2013),
+        }
+    )
+    tables = {
+        "by_year": by_year(history, 2013, args.end).to_frame(),
+        "by_motive": motives,
+        "given_up": given_up(history),
+        "founded": founded(history),
+        "pools": pools(history),
+        "by_form": by_form(history, 2012, args.end),
+        "flank": flank(history, args.end),
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, table in tables.items():
+        table.to_csv(args.out / f"{name}.csv")
+    text = "\n\n".join(f"## {name}\n\n{markdown(table)}" for name, table in tables.items())
+    if args.report is not None:
+        args.report.write_text(text + "\n")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
