@@ -337,7 +337,7 @@ def test_overrides_change_the_study(tmp_path):
 # the ranges of conf/sensitivity/default.yaml and quick.yaml when they still wrote them
 # out, but for the goals' weights, whose ranges were narrowed to about threefold
 SHIPPED_RANGES = {
-    "params.economic_pressure": [2.5, 10.0],
+    "params.economic_pressure": [5.0, 20.0],
     "params.goal_weight_military": [0.18, 0.5],
     "params.drop_step": [0.05, 0.2],
     "params.thematic_rate": [0.5, 2.0],

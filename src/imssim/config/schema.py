@@ -235,11 +235,11 @@ class ModelParams:
         "political goal; about threefold between its ends.",
     )
     economic_pressure: float = param(
-        5.0,
+        10.0,
         bounds=NON_NEGATIVE,
-        judged=(2.5, 10.0),
-        why="Austerity is the occasion (p. 1): a 10 % fall below the budget's peak raises the "
-        "weight of savings by a half (judged), from a quarter to all of it.",
+        judged=(5.0, 20.0),
+        why="Austerity is the occasion (p. 1): a 10 % fall below the budget's peak doubles the "
+        "weight of savings (judged): half and double.",
     )
     political_base: float = param(
         0.02,
@@ -265,11 +265,11 @@ class ModelParams:
     )
     # relationships that widen (imssim.model.motives)
     widen_value: float = param(
-        0.03,
+        0.015,
         bounds=NON_NEGATIVE,
-        judged=(0.015, 0.06),
+        judged=(0.0075, 0.03),
         why="Partners extend their cooperation to other areas (p. 5): a fully known partner "
-        "is worth about a transaction cost, judged: half and double.",
+        "is worth about a third of a transaction cost, judged: half and double.",
     )
     widen_relief: float = param(
         0.5,
@@ -279,11 +279,11 @@ class ModelParams:
         "judged: from a quarter to three quarters.",
     )
     ring_preference: float = param(
-        0.02,
+        0.01,
         bounds=NON_NEGATIVE,
-        judged=(0.01, 0.04),
-        why="Strategic partners are the first for new initiatives (p. 9), judged about half "
-        "a transaction cost for a step to form 3: half and double.",
+        judged=(0.005, 0.02),
+        why="Strategic partners are the first for new initiatives (p. 9), judged about a "
+        "quarter of a transaction cost for a step to form 3: half and double.",
     )
     # sovereignty as a share (imssim.model.motives.bound_share)
     bound_share_floor: float = param(

@@ -60,9 +60,10 @@ def military_need(p: ModelParams, own_gap: np.ndarray, alliance_gap: np.ndarray)
 
 
 def familiarity(depth: np.ndarray, trust: np.ndarray) -> np.ndarray:
-    """float in [0, 1]: how well i knows j, the mean of the pair's deepest effective form
-    over all areas (as a share of form 6, frameworks included) and i's trust in j."""
-    return 0.5 * (depth / TOP_FORM) + 0.5 * np.clip(trust, 0.0, 1.0)
+    """float in [0, 1]: how well i knows j, the pair's deepest form over all areas (a
+    tie or a framework beyond NATO and the EU as such; full from form 3) times i's trust
+    in j, which grows with the years they work together: no tie, no familiarity."""
+    return np.minimum(depth / 3.0, 1.0) * np.clip(trust, 0.0, 1.0)
 
 
 def relationship_value(
