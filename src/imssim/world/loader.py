@@ -67,6 +67,7 @@ _REQUIRED = {
     "ties_2012.csv": ("a", "b", "area", "form", "since"),
     "frameworks.csv": ("id", "name", "area", "form", "eligibility", "members", "since", "fixed"),
     "milex_shares.csv": ("iso3", "year", "milex_pct_gdp"),
+    "milex_published.csv": ("iso3", "year", "share_pct", "series", "release", "source"),
     "reference_2005_2017.csv": (
         "iso3",
         "year",
@@ -383,21 +384,58 @@ def _observed_shares(data_dir: Path, iso3: tuple[str, ...]) -> tuple[np.ndarray,
     if not (data_dir / "milex_shares.csv").is_file():
         return np.zeros(0, dtype=int), np.zeros((0, len(iso3)))
     frame = _read(data_dir, "milex_shares.csv")
-    _check_codes(list(frame["iso3"].astype(str)), iso3, "state", "milex_shares.csv")
-    years_col = _numeric(frame, "year", "milex_shares.csv")
-    values = _numeric(frame, "milex_pct_gdp", "milex_shares.csv")
-    if (values < 0).any() or (values > 20).any():
-        raise WorldDataError("milex_shares.csv: milex_pct_gdp must be in [0, 20] (per cent)")
-    if (years_col != np.round(years_col)).any():
-        raise WorldDataError("milex_shares.csv: year must be an integer")
-    if frame.duplicated(["iso3", "year"]).any():
-        raise WorldDataError("milex_shares.csv: duplicate state and year")
+    years_col, values = _checked_shares(frame, iso3, "milex_shares.csv", "milex_pct_gdp")
     years = np.unique(years_col.astype(int))
     table = np.full((years.size, len(iso3)), np.nan)
     rows = np.searchsorted(years, years_col.astype(int))
     cols = np.array([iso3.index(str(c)) for c in frame["iso3"]], dtype=int)
     table[rows, cols] = values / 100.0
     return years, table
+
+
+def _checked_shares(
+    frame: pd.DataFrame, iso3: tuple[str, ...], file: str, column: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Years and shares (per cent) of a file of defence shares of GDP, one row per state
+    and year: known states, integer years, numeric shares in [0, 20], no duplicates."""
+    _check_codes(list(frame["iso3"].astype(str)), iso3, "state", file)
+    years = _numeric(frame, "year", file)
+    values = _numeric(frame, column, file)
+    if (values < 0).any() or (values > 20).any():
+        row = int(np.flatnonzero((values < 0) | (values > 20))[0])
+        raise WorldDataError(
+            f"{file}: {column} must be in [0, 20] (per cent), row {row + 2} has {values[row]}"
+        )
+    if (years != np.round(years)).any():
+        raise WorldDataError(f"{file}: year must be an integer")
+    if frame.duplicated(["iso3", "year"]).any():
+        raise WorldDataError(f"{file}: duplicate state and year")
+    return years, values
+
+
+def read_published_shares(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """The published yearly defence shares of GDP (milex_published.csv), checked: one row
+    per state and year with its series (NATO or SIPRI), release and source.
+
+    ``scripts/derive_milex_shares.py`` builds ``milex_shares.csv`` from them; a broken
+    file raises a one-line :class:`~imssim.errors.WorldDataError`."""
+    directory = Path(data_dir) if data_dir is not None else DATA_DIR
+    iso3 = tuple(str(c) for c in _read(directory, "states.csv")["iso3"])
+    frame = _read(directory, "milex_published.csv")
+    years, values = _checked_shares(frame, iso3, "milex_published.csv", "share_pct")
+    series = frame["series"].astype(str)
+    if not series.isin(["NATO", "SIPRI"]).all():
+        bad = series[~series.isin(["NATO", "SIPRI"])].iloc[0]
+        raise WorldDataError(f"milex_published.csv: series must be NATO or SIPRI (got {bad!r})")
+    for column in ("release", "source"):
+        empty = frame[column].isna() | (frame[column].astype(str).str.strip() == "")
+        if empty.any():
+            row = int(np.flatnonzero(empty.to_numpy())[0])
+            raise WorldDataError(f"milex_published.csv: row {row + 2} has no {column}")
+    out = frame[["iso3", "series", "release", "source"]].copy()
+    out.insert(1, "year", years.astype(int))
+    out.insert(2, "share_pct", values)
+    return out
 
 
 def _economy(
