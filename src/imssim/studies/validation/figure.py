@@ -91,9 +91,7 @@ def auc_panel(ax: Axes, auc: pd.DataFrame, auc_by_seed: pd.DataFrame) -> None:
     ax.set_yticks(range(len(VARIANTS)), labels)
     ax.set_xlim(0.3, 1.0)
     ax.set_xlabel("ROC AUC: chance that a pair the record names ranks above one it does not")
-    ax.set_title(
-        "Which pairs deepened, 2013-2017: model against naive rules and baselines", loc="left"
-    )
+    ax.set_title("Which pairs deepened, 2013-2017: model, naive rules, baselines", loc="left")
     ax.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.12),
