@@ -14,9 +14,14 @@ Three comparisons (the library is :mod:`imssim.studies.validation`):
 1. **Pairs.** For every unordered pair of the world's 49 states, the share of seeds in
    which the model deepened the pair between 2012 and 2017, ranked against the pairs
    the record names (ROC AUC: the probability that a pair the record names ranks above
-   one it does not, ties counting half). Two naive predictors give the yardstick:
-   "nearer capitals deepen more" (minus the great-circle distance between capitals)
-   and "the deep get deeper" (the pair's deepest form in 2012).
+   one it does not, ties counting half; and the precision-recall AUC, the average
+   precision). Two naive predictors give the yardstick, "nearer capitals deepen more"
+   (minus the great-circle distance between capitals) and "the deep get deeper" (the
+   pair's deepest form in 2012), and so do the link-prediction baselines on the network
+   of 2012 (ties plus shared frameworks other than NATO and the EU): common neighbours,
+   Adamic-Adar, resource allocation and preferential attachment. The same ranking is
+   also made over pair-areas, where the rules and baselines give each pair-area its
+   pair's score.
 2. **Facts.** For every fact of the record: did the model deepen the same pair in the
    same area (or in another area) by 2017, and at what form.
 3. **Years.** Deepenings per year in the model, 2013-2017, beside the record's facts.
@@ -46,7 +51,13 @@ import pandas as pd
 from imssim.config import group_options
 from imssim.config.compose import compose_config
 from imssim.runs.api import check
-from imssim.runs.folders import MANIFEST, manifest_record, write_manifest, write_text_atomic
+from imssim.runs.folders import (
+    MANIFEST,
+    code_revision,
+    manifest_record,
+    write_manifest,
+    write_text_atomic,
+)
 from imssim.studies.validation.comparison import Comparison, compare
 from imssim.studies.validation.figure import plot
 from imssim.studies.validation.markdown import RunSettings, report
@@ -168,7 +179,14 @@ def write_outputs(args: argparse.Namespace, record: pd.DataFrame, tables: Compar
         f"{LAST_YEAR} against the record of {FIRST_YEAR}-{LAST_YEAR}"
     )
     plot(tables.auc, tables.auc_by_seed, tables.by_year, figure, title)
-    settings = RunSettings(args.scenario, args.policy, args.seeds, args.resamples, tuple(args.set))
+    settings = RunSettings(
+        args.scenario,
+        args.policy,
+        args.seeds,
+        args.resamples,
+        tuple(args.set),
+        revision=code_revision(),  # asked before anything was written: the code that ran
+    )
     report_path = Path(args.report)
     write_text_atomic(report_path, report(settings, record, tables, figure, report_path))
     record_manifest(args, out, len(record))
@@ -188,6 +206,7 @@ def main(argv: Sequence[str] | None = None) -> Path:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE) from None
 
+    code_revision()  # the revision of the code before any output changes the tree
     seeds = list(range(1, args.seeds + 1))
     runs = run_seeds(args.scenario, args.policy, seeds, args.jobs, extra=args.set)
     tables = compare(runs, world, record, args.resamples)
@@ -196,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> Path:
     auc = tables.auc
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         main_rows = auc[auc.variant == ALL_FACTS][
-            ["predictor", "auc", "ci90_low", "ci90_high", "seed_min", "seed_max"]
+            ["predictor", "auc", "ci90_low", "ci90_high", "pr_auc", "prevalence"]
         ]
         print(textwrap.indent(main_rows.round(3).to_string(index=False), "  "))
     print(f"facts: {tables.facts['verdict'].value_counts().to_dict()}")

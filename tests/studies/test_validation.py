@@ -13,6 +13,8 @@ import pandas as pd
 import pytest
 
 from imssim.studies import validation as study
+from imssim.studies.validation.pairs import variant_items
+from imssim.studies.validation.record import record_pair_labels
 from imssim.world import load_world
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,11 +186,19 @@ def test_run_seed_is_deterministic(short_run):
 def test_the_tables_of_the_comparison_have_their_columns(short_run, world):
     record = study.read_record(RECORD)
     pairs = study.pair_table([short_run], world, record)
-    auc, by_seed = study.auc_tables(pairs, [short_run], resamples=20)
+    iu, ju = np.triu_indices(world.n_states, 1)
+    area_labels = study.record_pair_area_labels(record, world)[iu, ju]
+    auc, by_seed = study.auc_tables(pairs, [short_run], 20, area_labels)
     assert set(auc["variant"]) == set(study.VARIANTS)
     assert set(auc["predictor"]) == set(study.PREDICTORS)
-    assert auc["auc"].between(0, 1).all()
+    assert set(study.BASELINES) <= set(study.PREDICTORS)
+    assert auc["auc"].between(0, 1).all() and auc["pr_auc"].between(0, 1).all()
+    assert (auc["pr_ci90_low"] <= auc["pr_ci90_high"]).all()
     assert len(by_seed) == len(study.VARIANTS) * len(study.MODEL_PREDICTORS)
+    areas = auc[auc.variant == study.PAIR_AREAS].iloc[0]
+    assert areas["items"] == len(pairs) * world.n_areas
+    assert areas["in_record"] == area_labels.sum()
+    assert areas["prevalence"] == pytest.approx(area_labels.mean())
     facts, _ = study.fact_tables(record, [short_run], world)
     assert len(facts) == len(record)
     assert set(facts["verdict"]) <= {
@@ -200,6 +210,37 @@ def test_the_tables_of_the_comparison_have_their_columns(short_run, world):
         "reproduced",
         "not reproduced",
     }
+
+
+def test_the_record_names_pair_areas_in_the_fact_s_area(record, world):
+    labels = study.record_pair_area_labels(study.read_record(RECORD), world)
+    assert (labels == labels.transpose(1, 0, 2)).all()
+    pairs = record_pair_labels(study.read_record(RECORD), world, bilateral_only=False)
+    np.testing.assert_array_equal(labels.any(axis=2), pairs)
+    fra, gbr = world.index("FRA"), world.index("GBR")
+    mcm = list(world.areas).index("mine_countermeasures")
+    assert labels[fra, gbr, mcm]  # fra_gbr_mcm_2015
+
+
+def test_the_pair_area_variant_gives_the_rules_the_pair_s_score(short_run, world):
+    record = study.read_record(RECORD)
+    pairs = study.pair_table([short_run], world, record)
+    iu, ju = np.triu_indices(world.n_states, 1)
+    area_labels = study.record_pair_area_labels(record, world)[iu, ju]
+    scores, labels, seeds = variant_items(pairs, [short_run], study.PAIR_AREAS, area_labels)
+    n_areas = world.n_areas
+    assert labels.size == len(pairs) * n_areas
+    for baseline in study.BASELINES:
+        by_pair = scores[baseline].reshape(len(pairs), n_areas)
+        assert (by_pair == by_pair[:, :1]).all()
+    ties = study.area_deepened(short_run, with_frameworks=False)
+    np.testing.assert_array_equal(scores["model: ties"], ties.ravel().astype(float))
+    both = study.area_deepened(short_run, with_frameworks=True)
+    assert (both >= ties).all()
+    # a pair deepened in an area is a pair deepened
+    assert not (ties.any(axis=1) & ~short_run.pairs["deepened"].to_numpy()).any()
+    assert not (both.any(axis=1) & ~short_run.pairs["deepened_with_frameworks"].to_numpy()).any()
+    assert len(seeds["model: ties"]) == 1
 
 
 def test_an_unknown_scenario_stops_the_script_with_code_2(tmp_path):

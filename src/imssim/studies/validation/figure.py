@@ -1,4 +1,4 @@
-"""The validation's figure: the AUC per predictor and record variant (left), and the
+"""The validation's figure: the ROC AUC per predictor and record variant (left), and the
 pairs deepened per year in the model and in the record (right)."""
 
 from __future__ import annotations
@@ -10,17 +10,28 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from imssim.present.plots.style import MARKERS, save_figure, style
+from imssim.studies.validation.baselines import ADAMIC_ADAR, ATTACHMENT, COMMON, RESOURCE
 from imssim.studies.validation.pairs import (
     DEEPER,
     MODEL_ALL,
     MODEL_TIES,
     NEARER,
+    PAIR_AREAS,
     PREDICTORS,
     VARIANTS,
 )
 
-COLOURS = {MODEL_TIES: "#0072B2", MODEL_ALL: "#56B4E9", NEARER: "#D55E00", DEEPER: "#009E73"}
-STEP = 0.18  # vertical offset between the predictors of one variant
+COLOURS = {
+    MODEL_TIES: "#0072B2",
+    MODEL_ALL: "#56B4E9",
+    NEARER: "#D55E00",
+    DEEPER: "#009E73",
+    COMMON: "#E69F00",
+    ADAMIC_ADAR: "#CC79A7",
+    RESOURCE: "#999999",
+    ATTACHMENT: "#000000",
+}
+STEP = 0.8 / len(PREDICTORS)  # vertical offset between the predictors of one variant
 SEED_RINGS = {"s": 14, "facecolors": "none", "linewidths": 0.7, "alpha": 0.7, "zorder": 2}
 AUC_MARKS = {"markersize": 7, "capsize": 3, "elinewidth": 1.2, "zorder": 3}
 
@@ -34,7 +45,7 @@ def plot(
 
     with style():
         fig, (left, right) = plt.subplots(
-            1, 2, figsize=(13.0, 6.8), width_ratios=(1.6, 1.0), layout="constrained"
+            1, 2, figsize=(13.0, 8.5), width_ratios=(1.6, 1.0), layout="constrained"
         )
         auc_panel(left, auc, auc_by_seed)
         years_panel(right, years)
@@ -47,7 +58,7 @@ def auc_panel(ax: Axes, auc: pd.DataFrame, auc_by_seed: pd.DataFrame) -> None:
     interval and, for the model, the AUC of each seed's run as rings."""
     for v, variant in enumerate(VARIANTS):
         for p, predictor in enumerate(PREDICTORS):
-            y = v + (p - 1.5) * STEP
+            y = v + (p - (len(PREDICTORS) - 1) / 2) * STEP
             row = auc[(auc.variant == variant) & (auc.predictor == predictor)].iloc[0]
             err = [[row.auc - row.ci90_low], [row.ci90_high - row.auc]]
             seeds = auc_by_seed[
@@ -64,7 +75,7 @@ def auc_panel(ax: Axes, auc: pd.DataFrame, auc_by_seed: pd.DataFrame) -> None:
                 row.auc,
                 y,
                 xerr=err if np.isfinite(row.ci90_low) else None,
-                fmt=MARKERS[p],
+                fmt=MARKERS[p % len(MARKERS)],
                 color=COLOURS[predictor],
                 label=predictor if v == 0 else None,
                 **AUC_MARKS,
@@ -75,15 +86,16 @@ def auc_panel(ax: Axes, auc: pd.DataFrame, auc_by_seed: pd.DataFrame) -> None:
     labels = []
     for variant in VARIANTS:
         part = auc[auc.variant == variant].iloc[0]
-        labels.append(f"{variant}\n({part.pairs_in_record} of {part.pairs} pairs in the record)")
+        unit = "pair-areas" if variant == PAIR_AREAS else "pairs"
+        labels.append(f"{variant}\n({part.in_record} of {part['items']} {unit} in the record)")
     ax.set_yticks(range(len(VARIANTS)), labels)
     ax.set_xlim(0.3, 1.0)
     ax.set_xlabel("ROC AUC: chance that a pair the record names ranks above one it does not")
-    ax.set_title("Which pairs deepened, 2013-2017: model against naive rules", loc="left")
+    ax.set_title("Which pairs deepened, 2013-2017: model, naive rules, baselines", loc="left")
     ax.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.12),
-        ncol=4,
+        ncol=3,
         title="predictor (bars: 90 % bootstrap interval; rings: single seeds)",
     )
     ax.grid(axis="y", visible=False)

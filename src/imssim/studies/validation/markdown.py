@@ -15,10 +15,8 @@ import pandas as pd
 from imssim.studies.validation.comparison import Comparison
 from imssim.studies.validation.facts import HIT_SHARE, VERDICTS
 from imssim.studies.validation.pairs import (
-    DEEPER,
     MODEL_PREDICTORS,
-    MODEL_TIES,
-    NEARER,
+    PAIR_AREAS,
     PREDICTORS,
     VARIANTS,
 )
@@ -38,13 +36,14 @@ from imssim.world import World, load_world
 @dataclass(frozen=True)
 class RunSettings:
     """What the report says was run: scenario, policy, seeds 1..`seeds`, bootstrap
-    resamples and the extra overrides of the runs' config."""
+    resamples, the extra overrides of the runs' config and the code revision."""
 
     scenario: str
     policy: str
     seeds: int
     resamples: int
     overrides: tuple[str, ...] = ()
+    revision: str = ""
 
 
 def _fmt(value: float, digits: int = 2) -> str:
@@ -69,8 +68,7 @@ def report(
         "",
         f"![ROC AUC per predictor and record variant, and pairs deepened per year]({rel_fig})",
         "",
-        _auc_markdown(tables.auc),
-        "",
+        *_auc_markdown(tables.auc),
         _auc_reading(tables.auc),
         "",
         *_by_form_section(tables.by_form),
@@ -113,7 +111,13 @@ def _introduction(settings: RunSettings) -> list[str]:
         f"Reproduce: `python experiments/validate_history.py --scenario {settings.scenario}"
         f" --policy {settings.policy} --seeds {settings.seeds}"
         + (f" --set {extra}" if extra else "")
-        + "` (tables in `results/validation/`).",
+        + "` (tables in `results/validation/`)."
+        + (
+            f" Measured at code revision `{settings.revision}`; the model's numbers move when"
+            " the model changes, the baselines' only with the 2012 data or the record."
+            if settings.revision
+            else ""
+        ),
         "",
     ]
 
@@ -138,14 +142,28 @@ def _what_was_compared(settings: RunSettings, record: pd.DataFrame) -> list[str]
         " state that moved with every other member (all pairs of members when the whole"
         " framework is new).",
         "",
-        "**The rank score.** The ROC AUC is the chance that a pair the record names ranks above"
-        " a pair it does not name, ties counting half: 0.5 is no better than chance, 1 a"
-        " perfect ranking. The model ranks pairs by the share of seeds in which it deepened"
-        " them. Two naive rules set the bar: *nearer capitals* (pairs ranked by minus the"
-        " great-circle distance between their capitals) and *the deep get deeper* (pairs"
-        " ranked by their deepest form in 2012, frameworks included). The interval is a 90 %"
-        f" bootstrap over pairs ({settings.resamples} resamples, positives and negatives"
-        " resampled apart); the spread over seeds is the AUC of each seed's run alone.",
+        "**The rank scores.** The ROC AUC is the chance that a pair the record names ranks"
+        " above a pair it does not name, ties counting half: 0.5 is no better than chance, 1 a"
+        " perfect ranking. The precision-recall AUC (the average precision) takes the pairs in"
+        " order of falling score, all pairs of one score at once, and averages the share of"
+        " named pairs among those taken so far over the named pairs: 1 is a perfect ranking,"
+        " chance the share of pairs the record names, so it weighs the top of the ranking, where"
+        " the few named pairs should be. The model ranks pairs by the share of seeds in which it"
+        " deepened them. Two naive rules set the bar: *nearer capitals* (pairs ranked by minus"
+        " the great-circle distance between their capitals) and *the deep get deeper* (pairs"
+        " ranked by their deepest form in 2012, frameworks included). So do the standard"
+        " link-prediction baselines, computed on the network of 2012, in which two states are"
+        " adjacent when they hold a bilateral tie in any area or share a framework other than"
+        " NATO and the EU as such: *common neighbours* (how many neighbours the two share),"
+        " *Adamic-Adar* (the shared neighbours weighted by 1 / log of their degree),"
+        " *resource allocation* (weighted by 1 / degree) and *preferential attachment* (the"
+        " product of the two degrees). The variant *all pair-areas* ranks every pair in every"
+        " capability area against the pair-areas the record's deepening facts name (the pair in"
+        " the fact's area); there the model ranks a pair-area by the share of seeds in which it"
+        " deepened the pair in that area, while the naive rules and the baselines, which know"
+        " only pairs, give each pair-area its pair's score. The interval is a 90 % bootstrap"
+        f" over pairs ({settings.resamples} resamples, positives and negatives resampled"
+        " apart); the spread over seeds is the score of each seed's run alone.",
         "",
     ]
 
@@ -252,28 +270,49 @@ def _record_summary(record: pd.DataFrame) -> str:
     )
 
 
-def _auc_markdown(auc: pd.DataFrame) -> str:
-    """The AUC table: record variants by predictors, with intervals and seed spreads."""
-    head = "| record variant | pairs | in record | " + " | ".join(PREDICTORS) + " |"
-    rows = [head, "|---|---|---|" + "---|" * len(PREDICTORS)]
+def _auc_cell(r: pd.Series, prefix: str, model: bool) -> str:
+    """One score of a predictor: the value, its interval (when there is one) and, for the
+    model, the seeds' median and range. PR-AUCs get three decimals (they can be small)."""
+    digits = 3 if prefix else 2
+    cell = f"**{_fmt(r[prefix + 'auc'], digits)}**"
+    low, high = r[prefix + "ci90_low"], r[prefix + "ci90_high"]
+    if np.isfinite(low) and np.isfinite(high):
+        cell += f" [{_fmt(low, digits)}, {_fmt(high, digits)}]"
+    if model:
+        cell += f"; seeds {_fmt(r[prefix + 'seed_median'], digits)}"
+        cell += f" ({_fmt(r[prefix + 'seed_min'], digits)}-{_fmt(r[prefix + 'seed_max'], digits)})"
+    return cell
+
+
+def _auc_markdown(auc: pd.DataFrame) -> list[str]:
+    """The AUC tables, one per record variant: the predictors by ROC AUC and PR-AUC, with
+    intervals and, for the model, the seeds' spread."""
+    lines = []
     for variant in VARIANTS:
         part = auc[auc.variant == variant].set_index("predictor")
-        cells = []
+        first = part.iloc[0]
+        unit = "pair-areas" if variant == PAIR_AREAS else "pairs"
+        lines += [
+            f"**{variant}**: {first['items']} {unit}, {first['in_record']} named by the record"
+            f" (PR-AUC of chance {_fmt(first['prevalence'], 3)}).",
+            "",
+            "| predictor | ROC AUC | PR-AUC |",
+            "|---|---|---|",
+        ]
         for predictor in PREDICTORS:
             r = part.loc[predictor]
-            cell = f"**{_fmt(r.auc)}** [{_fmt(r.ci90_low)}, {_fmt(r.ci90_high)}]"
-            if predictor in MODEL_PREDICTORS:
-                cell += f"<br>seeds: {_fmt(r.seed_median)} ({_fmt(r.seed_min)}-{_fmt(r.seed_max)})"
-            cells.append(cell)
-        first = part.iloc[0]
-        rows.append(
-            f"| {variant} | {first.pairs} | {first.pairs_in_record} | " + " | ".join(cells) + " |"
-        )
-    return (
-        "\n".join(rows)
-        + "\n\nAUC over the share of seeds, [90 % bootstrap interval]; for the model also the"
-        " median and range of the seeds' AUCs. The naive rules do not depend on the seed."
-    )
+            model = predictor in MODEL_PREDICTORS
+            lines.append(
+                f"| {predictor} | {_auc_cell(r, '', model)} | {_auc_cell(r, 'pr_', model)} |"
+            )
+        lines.append("")
+    lines += [
+        "Each score over the share of seeds, [90 % bootstrap interval]; for the model also the"
+        " median and range of the seeds' scores. The naive rules and the baselines do not"
+        " depend on the seed.",
+        "",
+    ]
+    return lines
 
 
 def _by_form_section(by_form: pd.DataFrame) -> list[str]:
@@ -321,26 +360,30 @@ def _by_form_section(by_form: pd.DataFrame) -> list[str]:
 
 
 def _auc_reading(auc: pd.DataFrame) -> str:
-    """A few sentences read off the table (so they stay true when the numbers change)."""
+    """A few sentences read off the tables (so they stay true when the numbers change):
+    per record variant, the model's better row against the best of the other predictors."""
     sentences = []
+    others = [p for p in PREDICTORS if p not in MODEL_PREDICTORS]
     for variant in VARIANTS:
-        part = auc[auc.variant == variant].set_index("predictor")["auc"]
-        model = part[MODEL_TIES]
-        best_naive = max(part[NEARER], part[DEEPER])
-        naive_name = NEARER if part[NEARER] >= part[DEEPER] else DEEPER
-        if not np.isfinite(model):
-            continue
-        if model > best_naive + 0.02:
-            verdict = "ranks the pairs better than either naive rule"
-        elif model < best_naive - 0.02:
-            verdict = f"ranks them worse than *{naive_name}*"
-        else:
-            verdict = f"ranks them about as well as *{naive_name}*"
-        sentences.append(
-            f"- *{variant}*: the model ({_fmt(model)}) {verdict}"
-            f" ({NEARER} {_fmt(part[NEARER])}, {DEEPER} {_fmt(part[DEEPER])})."
-        )
-    return "Read off the table:\n\n" + "\n".join(sentences)
+        part = auc[auc.variant == variant].set_index("predictor")
+        said = []
+        for column, name in (("auc", "ROC AUC"), ("pr_auc", "PR-AUC")):
+            ours, theirs = part.loc[list(MODEL_PREDICTORS), column], part.loc[others, column]
+            if ours.isna().all() or theirs.isna().all():
+                continue
+            model_name, best_name = str(ours.idxmax()), str(theirs.idxmax())
+            model, best = float(ours.max()), float(theirs.max())
+            digits = 2 if column == "auc" else 3
+            head = f"{name} {_fmt(model, digits)} (*{model_name}*)"
+            if model > best + 0.02:
+                said.append(f"{head}, above every rule and baseline (best *{best_name}*,")
+                said[-1] += f" {_fmt(best, digits)})"
+                continue
+            verdict = "below" if model < best - 0.02 else "about level with"
+            said.append(f"{head}, {verdict} *{best_name}* ({_fmt(best, digits)})")
+        if said:
+            sentences.append(f"- *{variant}*: the model's " + "; ".join(said) + ".")
+    return "Read off the tables:\n\n" + "\n".join(sentences)
 
 
 def _facts_summary(facts: pd.DataFrame) -> str:

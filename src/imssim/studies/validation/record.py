@@ -185,3 +185,16 @@ def record_pair_labels(record: pd.DataFrame, world: World, *, bilateral_only: bo
         for i, j in fact_pairs(row, world):
             label[i, j] = label[j, i] = True
     return label
+
+
+def record_pair_area_labels(record: pd.DataFrame, world: World) -> np.ndarray:
+    """bool[N, N, A] (symmetric): pairs named by a deepening fact of the record, in the
+    fact's capability area."""
+    n = world.n_states
+    label = np.zeros((n, n, world.n_areas), dtype=bool)
+    areas = {x: k for k, x in enumerate(world.areas)}
+    for row in record[record["change"].isin(DEEPENING)].itertuples(index=False):
+        x = areas[row.area]
+        for i, j in fact_pairs(row, world):
+            label[i, j, x] = label[j, i, x] = True
+    return label

@@ -1,4 +1,5 @@
-"""The rank score: midranks, the ROC AUC (ties counting half) and its bootstrap interval."""
+"""The rank scores: midranks, the ROC AUC (ties counting half), the precision-recall AUC
+(average precision, tied scores taken as one threshold) and their bootstrap intervals."""
 
 from __future__ import annotations
 
@@ -31,20 +32,48 @@ def roc_auc(scores: Sequence[float] | np.ndarray, labels: Sequence[bool] | np.nd
     return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg))
 
 
-def bootstrap_auc(
+def average_precision(
+    scores: Sequence[float] | np.ndarray, labels: Sequence[bool] | np.ndarray
+) -> float:
+    """Area under the precision-recall curve as the average precision: the items are
+    taken in order of falling score, all items of one score at once (a tie is one
+    threshold, so the order within it does not matter), and the precision at each
+    threshold is weighted by the recall it adds. A perfect ranking gives 1, a random one
+    about the share of positives. NaN when there is no positive."""
+    s = np.asarray(scores, dtype=float)
+    y = np.asarray(labels, dtype=bool)
+    n_pos = int(y.sum())
+    if n_pos == 0:
+        return float("nan")
+    order = np.argsort(-s, kind="stable")
+    s, y = s[order], y[order]
+    last = np.r_[np.flatnonzero(np.diff(s) != 0), s.size - 1]  # end of each tie group
+    hits = np.cumsum(y)[last]
+    precision = hits / (last + 1.0)
+    added_recall = np.diff(np.r_[0, hits]) / n_pos
+    return float(np.sum(added_recall * precision))
+
+
+def bootstrap_intervals(
     scores: np.ndarray, labels: np.ndarray, resamples: int, rng: np.random.Generator
-) -> tuple[float, float]:
-    """90 % interval of the AUC, resampling the positive and the negative pairs apart."""
+) -> dict[str, tuple[float, float]]:
+    """90 % intervals of the ROC AUC (``"auc"``) and the average precision (``"pr_auc"``),
+    resampling the positive and the negative items apart (so the share of positives, the
+    average precision of chance, stays that of the data)."""
+    nan = (float("nan"), float("nan"))
     if resamples <= 0:
-        return float("nan"), float("nan")
+        return {"auc": nan, "pr_auc": nan}
     y = np.asarray(labels, dtype=bool)
     pos, neg = np.flatnonzero(y), np.flatnonzero(~y)
     if pos.size == 0 or neg.size == 0:
-        return float("nan"), float("nan")
+        return {"auc": nan, "pr_auc": nan}
     truth = np.r_[np.ones(pos.size, dtype=bool), np.zeros(neg.size, dtype=bool)]
-    values = np.empty(resamples)
+    values = np.empty((resamples, 2))
     for r in range(resamples):
         take = np.r_[rng.choice(pos, pos.size), rng.choice(neg, neg.size)]
-        values[r] = roc_auc(scores[take], truth)
-    low, high = np.percentile(values, INTERVAL)
-    return float(low), float(high)
+        values[r] = roc_auc(scores[take], truth), average_precision(scores[take], truth)
+    low, high = np.percentile(values, INTERVAL, axis=0)
+    return {
+        "auc": (float(low[0]), float(high[0])),
+        "pr_auc": (float(low[1]), float(high[1])),
+    }
