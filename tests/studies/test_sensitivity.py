@@ -335,11 +335,12 @@ def test_overrides_change_the_study(tmp_path):
 # --- each range defined once: listed keys take their judged ranges from the schema ------
 
 # the ranges of conf/sensitivity/default.yaml and quick.yaml when they still wrote them
-# out, but for the goals' weights, whose ranges were narrowed to about threefold
+# out, but for the goals' weights (narrowed to about threefold) and the deliberate drop
+# of a whole area (made rarer when holdings thin out instead)
 SHIPPED_RANGES = {
     "params.economic_pressure": [5.0, 20.0],
     "params.goal_weight_military": [0.18, 0.5],
-    "params.drop_step": [0.05, 0.2],
+    "params.drop_step": [0.2, 0.5],
     "params.thematic_rate": [0.5, 2.0],
     "params.trust_gain": [0.04, 0.16],
     "catalyst": [0.25, 0.75],
@@ -387,10 +388,10 @@ def test_listed_keys_take_their_judged_ranges_and_explicit_ranges_stay_accepted(
     assert study.parameters == {"params.trust_gain": [0.04, 0.16]}
     path = study_file(tmp_path, {"parameters": ["catalyst", "params.drop_step"]})
     study, _ = load_study(path)
-    assert study.parameters == {"catalyst": [0.25, 0.75], "params.drop_step": [0.05, 0.2]}
+    assert study.parameters == {"catalyst": [0.25, 0.75], "params.drop_step": [0.2, 0.5]}
     # an override of one range: the other listed keys keep their judged ranges
     study, _ = load_study(path, ["parameters.catalyst=[0.3,0.6]"])
-    assert study.parameters == {"catalyst": [0.3, 0.6], "params.drop_step": [0.05, 0.2]}
+    assert study.parameters == {"catalyst": [0.3, 0.6], "params.drop_step": [0.2, 0.5]}
     study, _ = load_study(path, ["parameters.params.trust_gain=[0.1,0.2]"])
     assert study.keys == ["catalyst", "params.drop_step", "params.trust_gain"]
     assert study.parameters["params.trust_gain"] == [0.1, 0.2]

@@ -75,6 +75,24 @@ def test_note_ties_are_in_the_2012_record():
             ),
             "culture",
         ),
+        ("areas.csv", lambda d: d.drop(columns=["min_viable_share"]), "min_viable_share"),
+        (
+            "areas.csv",
+            lambda d: d.assign(min_viable_share=d["min_viable_share"].where(d.index != 2, 1.0)),
+            "min_viable_share of artillery must be in [0, 1)",
+        ),
+        (
+            "areas.csv",
+            lambda d: d.assign(min_viable_share=d["min_viable_share"].where(d.index != 0, -0.1)),
+            "min_viable_share of armour",
+        ),
+        (
+            "areas.csv",
+            lambda d: d.assign(
+                min_viable_share=d["min_viable_share"].astype(str).where(d.index != 0, "a third")
+            ),
+            "column min_viable_share row 2 is not a number",
+        ),
     ],
 )
 def test_broken_data_file_is_a_one_line_error(broken_world, file, mutate, needle):

@@ -388,13 +388,27 @@ class ModelParams:
         why="The judged tilt of coordinated cuts towards shortfalls: half and double.",
     )
     core_protection: float = param(0.8, bounds=UNIT)
-    # a non-core area given up for each such fall below the peak budget
+    # capabilities thin out rather than vanish: a cut that takes a holding below its
+    # minimum viable scale (areas.csv min_viable_share of the state's 2012 holding,
+    # times this factor) gives the area up; 0: no area is given up for thinning
+    viable_scale_factor: float = param(
+        1.0,
+        bounds=NON_NEGATIVE,
+        judged=(0.5, 1.5),
+        why="The per-area minima (a battalion, a squadron, three hulls) are rough judgements "
+        "against 2012 forces of very different sizes: half to one and a half (at 1.5 the "
+        "largest, 0.4 for submarines and tankers, reach 0.6 of the 2012 force, while the "
+        "Netherlands kept tankers with one of its two KDC-10s).",
+    )
+    # a non-core area given up deliberately for each such (very deep) fall below the
+    # peak budget; 0: none
     drop_step: float = param(
-        0.1,
+        0.3,
         bounds=UNIT,
-        judged=(0.05, 0.2),
-        why="States gave up one or two whole capabilities for real cuts of 8-15 %: one area "
-        "per 5 % to per 20 % of real budget lost covers those cases.",
+        judged=(0.2, 0.5),
+        why="Real cuts of 8-15 % in 2010-2013 thinned forces without costing any large state a "
+        "whole area at the model's grain (the Dutch tanks were part of armour, which kept its "
+        "CV90s): one area only per fifth to half of the real budget lost.",
     )
     rebuild_years: int = param(4, bounds=(0, None))
     rebuild_premium: float = param(0.08, bounds=NON_NEGATIVE)

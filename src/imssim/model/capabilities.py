@@ -2,10 +2,12 @@
 
 A state's capability per area is a stock that costs upkeep every year. A budget that
 cannot carry the upkeep forces cuts in the same year (sparing the sovereign core); a
-surplus buys capability over ``acquisition_years``. Deep falls of the budget cost whole
-areas, chosen by what each is worth keeping; when the budget recovers, a state rebuilds
-what it gave up, nationally (with a lead time and a cost premium) or at once by
-integrating a stake into a deep partner's units. docs/ODD.md, 7.3.
+surplus buys capability over ``acquisition_years``. Cuts thin holdings out: an area is
+given up when a cut takes it below its minimum viable scale, and only very deep falls
+of the budget cost whole areas outright, chosen by what each is worth keeping. When the
+budget recovers, a state rebuilds what it gave up, nationally (with a lead time and a
+cost premium) or at once by integrating a stake into a deep partner's units, preferring
+a partner that fields the same equipment family in the area. docs/ODD.md, 7.3.
 
 The phase, :func:`adjust`, reads the :class:`CapabilityState`, the year's
 :class:`CapabilityYear` and the run's :class:`CapabilityRules`, and returns what it
@@ -80,6 +82,8 @@ class CapabilityRules:
     alliance: np.ndarray  # bool[N]: the alliance's members
     allowed: np.ndarray  # int[N, A]: the deepest form each state's policy allows
     coordinated: bool  # coordinated cuts (docs/ODD.md, 7.3)
+    held_2012: np.ndarray  # float[N, A]: each state's 2012 holding (handed-over part included)
+    viable: np.ndarray  # float[N, A]: the smallest holding still kept (viable_holdings)
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,60 @@ class Ties:
             self._copied = True
         self.bilateral[i, j, a] = self.bilateral[j, i, a] = form
         self.since[i, j, a] = self.since[j, i, a] = year
+
+
+def viable_holdings(held: np.ndarray, min_viable: np.ndarray, p: ModelParams) -> np.ndarray:
+    """float[N, A]: the smallest holding each state keeps in each area, its 2012 holding
+    `held` [N, A] times the area's minimum viable share `min_viable` [A] (areas.csv)
+    times ``viable_scale_factor``."""
+    return p.viable_scale_factor * min_viable[None, :] * held
+
+
+def give_up_thinned(
+    caps: CapabilityState,
+    before: np.ndarray,
+    year: CapabilityYear,
+    rules: CapabilityRules,
+) -> list[Event]:
+    """Give up the areas this year's cut took below their minimum viable scale.
+
+    A holding cut (below `before` [N, A], the holdings before the cut) under
+    ``rules.viable`` is no longer a force that can be trained, maintained and deployed,
+    and the state gives the rest up (event ``gave_up``, reason ``below_viable``), except
+    in its sovereign core (which it keeps at any scale) and where it is tied at form 5
+    or 6 (a stake serving in a partner's units, or a division of tasks, is viable at
+    any scale: the partner carries the structure). Its upkeep is saved from the next
+    year. Writes into `caps`, the phase's own copy (:func:`adjust`).
+    """
+    if rules.params.viable_scale_factor <= 0:
+        return []
+    bound = (year.eff >= Form.INTEGRATED).any(axis=1)  # [N, A]
+    thin = (
+        (before > EPS)  # cut, perhaps to nothing
+        & (caps.k < rules.viable)
+        & (caps.k < before - EPS)
+        & ~rules.core
+        & ~bound
+        & ~caps.dropped
+    )
+    rows, cols = np.nonzero(thin)
+    if rows.size == 0:
+        return []
+    caps.dropped_level[rows, cols] = caps.k[rows, cols]
+    caps.dropped_year[rows, cols] = year.year
+    caps.k[rows, cols] = 0.0
+    caps.dropped[rows, cols] = True
+    return [
+        Event("gave_up", int(i), -1, "", int(a), 0, 0, "below_viable")
+        for i, a in zip(rows, cols, strict=True)
+    ]
+
+
+def rebuild_stake(caps: CapabilityState, rules: CapabilityRules) -> np.ndarray:
+    """float[N, A]: the stake a state rebuilds in an area it gave up, ``rebuild_share``
+    of what it held before the cuts (its holding when it gave the area up or its 2012
+    holding, whichever is larger: a state does not rebuild to the thinned remnant)."""
+    return rules.params.rebuild_share * np.maximum(caps.dropped_level, rules.held_2012)
 
 
 def cut_fraction(before: np.ndarray, after: np.ndarray) -> np.ndarray:
@@ -318,13 +376,15 @@ def rebuild_areas(
     """Rebuild areas given up once the budget has recovered; return the gap net of its cost.
 
     A state that holds fewer areas than its budget now carries (:func:`areas_owed` below
-    the number given up) and has a surplus starts to rebuild one area a year, the one it
-    needs most (the alliance's shortfall first). Where a deep partner (a form of 4 or
-    more in some area, with the trust and fit integration needs, and both policies
-    allowing form 5 in the area) holds the area, the state regains it at once by
-    integrating a stake of ``rebuild_share`` of its former holding into the partner's
-    units (a form-5 tie in the area, event ``regained``): the partner provides structure
-    and equipment. Otherwise it rebuilds nationally: the stake appears after
+    the number given up, thinned areas included) and has a surplus starts to rebuild one
+    area a year, the one it needs most (the largest stake, :func:`rebuild_stake`, the
+    alliance's shortfall first). Where a deep partner (a form of 4 or more in some area,
+    with the trust and fit integration needs, and both policies allowing form 5 in the
+    area) holds more than the stake in the area, the state regains it at once by
+    integrating the stake into the partner's units (a form-5 tie in the area, event
+    ``regained``): the partner provides structure and equipment, so a partner fielding
+    the same equipment family in the area is chosen first (:func:`rebuild_partner`).
+    Otherwise it rebuilds nationally: the stake appears after
     ``rebuild_years``, and the purchase, ``acquisition_years`` of upkeep with a premium of
     ``(1 + rebuild_premium)`` for every year the area was gone, is paid in equal parts
     over the lead time. Writes into `caps` and `ties`, the phase's own copies.
@@ -337,15 +397,16 @@ def rebuild_areas(
     if starting.size == 0:
         return gap, events
     short = np.clip(year.alliance_gap, 0.0, None)
+    stakes = rebuild_stake(caps, rules)
     deep = max_over_areas(year.eff) >= DEEP  # [N, N]
     fm, integrated, allowed = rules.forms, Form.INTEGRATED, rules.allowed
     fit, _ = current_fit(year.criteria, caps.k, caps.handed, year.eff, p)
     trust = np.minimum(coop.trust, coop.trust.T)
     able = (trust >= fm.trust_required[integrated]) & (fit >= fm.fit_required[integrated])
     for i in starting:
-        value = np.where(open_[i], caps.dropped_level[i] * (1.0 + short), -np.inf)
+        value = np.where(open_[i], stakes[i] * (1.0 + short), -np.inf)
         a = int(np.argmax(value))
-        stake = p.rebuild_share * caps.dropped_level[i, a]
+        stake = stakes[i, a]
         hosts = np.flatnonzero(
             deep[i]
             & able[i]
@@ -353,8 +414,8 @@ def rebuild_areas(
             & (allowed[:, a] >= integrated)
             & (allowed[i, a] >= integrated)
         )
-        if hosts.size:  # regained through the partner with the most in the area
-            j = int(hosts[np.argmax(caps.k[hosts, a])])
+        if hosts.size:  # regained through a partner
+            j = rebuild_partner(hosts, caps.k[:, a], year.criteria.area_equipment[i, :, a])
             events += _regain(caps, ties, rules, year.year, (int(i), j, a))
             gap[i] -= year.unit[i, a] * stake
             continue
@@ -374,6 +435,16 @@ def rebuild_areas(
         caps.rebuild_cost[i, a] = price / p.rebuild_years
         gap[i] -= caps.rebuild_cost[i, a]
     return gap, events
+
+
+def rebuild_partner(hosts: np.ndarray, holding: np.ndarray, same_family: np.ndarray) -> int:
+    """The partner, of the able `hosts` (state indices), through which a state regains
+    an area: one that fields the same equipment family in the area (`same_family`,
+    bool[N]) if any does, since a stake serves in the partner's units on its equipment;
+    among those, the one with the largest `holding` [N] in the area."""
+    shared = hosts[same_family[hosts]]
+    pick = shared if shared.size else hosts
+    return int(pick[np.argmax(holding[pick])])
 
 
 def _rebuilds_under_way(
@@ -416,8 +487,8 @@ def _regain(
 def _restore(
     caps: CapabilityState, rules: CapabilityRules, i: int, a: int, reason: str, partner: int = -1
 ) -> Event:
-    """State `i` holds area `a` again, at ``rebuild_share`` of its former holding."""
-    caps.k[i, a] = rules.params.rebuild_share * caps.dropped_level[i, a]
+    """State `i` holds area `a` again, at its stake (:func:`rebuild_stake`)."""
+    caps.k[i, a] = rules.params.rebuild_share * max(caps.dropped_level[i, a], rules.held_2012[i, a])
     caps.dropped[i, a] = False
     caps.rebuilt[i] += 1
     return Event("rebuilt", i, partner, "", a, 0, 0, reason)
@@ -431,7 +502,8 @@ def adjust(
     rng: np.random.Generator,
 ) -> Adjusted:
     """The capability phase: give up or rebuild areas, then cut a deficit or invest a
-    surplus. `rng` draws the order of coordinated cuts."""
+    surplus, and give up the areas the cut took below their minimum viable scale. `rng`
+    draws the order of coordinated cuts."""
     p = rules.params
     caps = caps.copy()
     ties = Ties(coop)
@@ -449,7 +521,9 @@ def adjust(
     surplus = np.clip(gap, 0.0, None)
     price = p.upkeep_cost * year.inputs.cost_index * p.acquisition_years
     caps.k += surplus[:, None] * alloc / price
+    before = caps.k
     caps.k = _cut(caps.k, year.unit, rules, tilt, np.clip(-gap, 0.0, None))
+    events += give_up_thinned(caps, before, year, rules)
     return Adjusted(caps, ties.bilateral, ties.since, events)
 
 

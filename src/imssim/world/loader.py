@@ -47,7 +47,7 @@ PURPOSES = (
 LEVEL_WEIGHT = np.array([0.0, 1.0, 2.0, 3.5, 5.5, 8.0])
 
 _REQUIRED = {
-    "areas.csv": ("area", "label", "alliance_requirement"),
+    "areas.csv": ("area", "label", "alliance_requirement", "min_viable_share"),
     "equipment.csv": ("family", "area", "label"),
     "states.csv": (
         "iso3",
@@ -174,6 +174,11 @@ def _read_catalogue(data_dir: Path) -> Catalogue:
     requirement = _numeric(areas_df, "alliance_requirement", "areas.csv")
     if (requirement <= 0).any():
         raise WorldDataError("areas.csv: alliance_requirement must be > 0")
+    min_viable = _numeric(areas_df, "min_viable_share", "areas.csv")
+    outside = (min_viable < 0) | (min_viable >= 1)
+    if outside.any():
+        bad = areas[int(np.flatnonzero(outside)[0])]
+        raise WorldDataError(f"areas.csv: min_viable_share of {bad} must be in [0, 1)")
     eq_df = _read(data_dir, "equipment.csv")
     families = tuple(str(f) for f in eq_df["family"])
     _check_codes(list(eq_df["area"].astype(str)), areas, "area", "equipment.csv")
@@ -182,6 +187,7 @@ def _read_catalogue(data_dir: Path) -> Catalogue:
         areas=areas,
         area_labels=tuple(str(x) for x in areas_df["label"]),
         requirement=requirement,
+        min_viable=min_viable,
         families=families,
         family_area=family_area,
     )

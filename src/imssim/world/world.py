@@ -74,6 +74,9 @@ class Catalogue:
     areas: tuple[str, ...]
     area_labels: tuple[str, ...]
     requirement: np.ndarray  # float[A], alliance need as a ratio to 2011 holdings
+    # float[A] in [0, 1): the smallest holding that is still a force, as a share of a
+    # state's 2012 holding in the area (docs/ODD.md 7.3)
+    min_viable: np.ndarray
     families: tuple[str, ...]
     family_area: np.ndarray  # int[E]
 
@@ -144,6 +147,7 @@ class World:
     areas = _InPart[tuple[str, ...]]("catalogue")
     area_labels = _InPart[tuple[str, ...]]("catalogue")
     requirement = _InPart[np.ndarray]("catalogue")
+    min_viable = _InPart[np.ndarray]("catalogue")
     families = _InPart[tuple[str, ...]]("catalogue")
     family_area = _InPart[np.ndarray]("catalogue")
     iso3 = _InPart[tuple[str, ...]]("states")

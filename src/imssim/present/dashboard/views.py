@@ -47,6 +47,7 @@ REASONS = {
     "fit_lost": "the partners no longer fit well enough",
     "expired": "the joint hire ran out",
     "no_capability": "it no longer holds the area",
+    "below_viable": "cuts thinned it below its minimum viable scale",
     "budget_fall": "its budget fell far below its peak",
     "national": "rebuilt nationally after the budget recovered",
     "through_partner": "regained through a deep partner",
