@@ -264,6 +264,8 @@ def found_presence(
     exposed = setting.nato & (exposure >= p.presence_host_exposure)
     hosts = [h for h in np.argsort(-exposure, kind="stable") if exposed[h]]
     hosts = [int(h) for h in hosts if h not in {fw.host for fw in running}]
+    if not hosts:
+        return state, [], []
     leads = _presence_leads(rules, setting, year, world, exposed)
     leads &= draws < p.presence_rate
     leads[[fw.lead for fw in running]] = False
