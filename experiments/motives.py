@@ -90,11 +90,19 @@ def founded(runs: list[Tables]) -> pd.DataFrame:
         fw = t.frameworks[t.frameworks.origin == "founded"]
         for _, first in fw.sort_values("year").groupby("framework").head(1).iterrows():
             rows.append(
-                (seed, first.framework, first.purpose, first.area, first.lead,
-                 int(first.since), first.members)
+                (
+                    seed,
+                    first.framework,
+                    first.purpose,
+                    first.area,
+                    first.lead,
+                    int(first.since),
+                    first.members,
+                )
             )
-    return pd.DataFrame(rows, columns=["seed", "framework", "purpose", "area", "lead", "year",
-                                       "members"])
+    return pd.DataFrame(
+        rows, columns=["seed", "framework", "purpose", "area", "lead", "year", "members"]
+    )
 
 
 def pools(runs: list[Tables], years: tuple[int, ...] = (2012, 2014, 2017)) -> pd.DataFrame:
@@ -148,7 +156,8 @@ def flank(runs: list[Tables], year: int) -> pd.DataFrame:
 def markdown(table: pd.DataFrame) -> str:
     """A table as Markdown (index first), numbers to two decimals."""
     table = table.reset_index()
-    cells = [[f"{v:.2f}" if isinstance(v, float) else str(v) for v in row] for row in table.values]
+    rows = table.to_numpy()
+    cells = [[f"{v:.2f}" if isinstance(v, float) else str(v) for v in row] for row in rows]
     head = [str(c) for c in table.columns]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in cells])

@@ -322,6 +322,8 @@ def test_golden_frameworks_and_views_of_the_history_at_seed_1():
     t = run(composed("scenario=history_2012_2024", "seed=1")).tables
     founded = frameworks_founded(t)
     assert founded[["framework", "founding_members"]].to_numpy().tolist() == [
+        ["PRESENCE_CAN_LVA_2014", "BEL;CAN;HRV;FRA;DEU;LVA;NOR;ESP;TUR"],
+        ["PRESENCE_USA_LTU_2014", "BGR;CAN;DNK;EST;LTU;NLD;PRT;SVK;USA"],
         ["FLEET_CAN_CYBER_2015", "CAN;TUR;GBR;USA"],
         ["FLEET_GBR_AIR_REFUELLING_2018", "FRA;NLD;TUR;GBR;USA"],
         ["FLEET_CAN_AIR_TRANSPORT_2019", "CAN;TUR;GBR;USA"],

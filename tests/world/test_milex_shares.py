@@ -16,7 +16,6 @@ from imssim.world import DATA_DIR, load_world
 from imssim.world.loader import read_published_shares
 
 ROOT = Path(__file__).resolve().parents[2]
-REFERENCE = Path("/work/shared/reference")
 WORLD = load_world()
 START, END = 2012, 2035
 
@@ -80,15 +79,6 @@ def test_the_history_path_still_matches_the_reference_at_2014_2023_and_2024(
         for year in (2023, 2024):
             expected = _spliced(published, code, year)
             assert history_share[year - START, col] == pytest.approx(expected / 100)
-
-
-@pytest.mark.skipif(not REFERENCE.is_dir(), reason="the shared reference files are not here")
-def test_the_nato_reference_years_are_copied_exactly(published):
-    nato = pd.read_csv(REFERENCE / "nato_shares_2014_2024.csv").set_index("iso3")
-    for code, r in nato.iterrows():
-        for year in (2014, 2023, 2024):
-            if pd.notna(r[f"share_{year}"]):
-                assert published.loc[(code, year), "share_pct"] == r[f"share_{year}"]
 
 
 def test_a_year_without_a_figure_is_interpolated_between_its_neighbours():

@@ -374,6 +374,56 @@ class ModelParams:
     )
     # a lead this expeditionary founds an expeditionary force
     found_expeditionary: float = param(0.7, bounds=UNIT)
+    # pools: a pooled fleet or exchange keeps and admits members without the capability;
+    # a pooled-fleet member without it buys a share (SAC C-17 and MMF flight hours)
+    pool_share_cost: float = param(
+        0.02,
+        bounds=NON_NEGATIVE,
+        judged=(0.01, 0.04),
+        why="A member without the capability pays for its share of the fleet's hours, judged "
+        "half the transaction cost of a step: half and double.",
+    )
+    # forward presence: after a threat rise, a large expeditionary state leads a
+    # framework hosted by an exposed state; contributors weigh it as political value
+    presence_host_exposure: float = param(
+        0.3,
+        bounds=NON_NEGATIVE,
+        judged=(0.25, 0.35),
+        why="The exposure above which a state hosts a presence: 0.3 selects the three "
+        "Baltic states and Poland after the 2014 rise (Warsaw 2016), 0.25 also Romania "
+        "and Germany, 0.35 the Baltic states alone.",
+    )
+    presence_lead_rank: int = param(4, bounds=(1, None))  # the four framework nations of 2016
+    presence_rate: float = param(
+        0.5,
+        bounds=UNIT,
+        judged=(0.25, 1.0),
+        why="A possible lead proposes with this yearly chance: one half gives the two years "
+        "from the 2014 rise to the Warsaw decision of 2016; a quarter and all years.",
+    )
+    presence_weight: float = param(
+        0.4,
+        bounds=NON_NEGATIVE,
+        judged=(0.2, 0.8),
+        why="The political value of presence per unit of exposure, judged so that a host "
+        "whose armour is in its sovereign core (Poland) values hosting a US-led presence "
+        "at the 2014 exposure: half and double.",
+    )
+    presence_visibility: float = param(
+        0.5,
+        bounds=NON_NEGATIVE,
+        judged=(0.25, 1.0),
+        why="The weight of a state's standing with the lead (its trust) against the "
+        "exposures, judged: half and double.",
+    )
+    presence_threshold_relief: float = param(
+        0.7,
+        bounds=NON_NEGATIVE,
+        judged=(0.5, 1.0),
+        why="The fit and trust a presence requires fall by this times the host's exposure: "
+        "0.7 admits Canada-Latvia (fit 0.40) and the UK-Estonia (fit 0.51, trust 0.20) at "
+        "the 2014 exposure of the Baltic states (0.39); 0.5 does not admit the UK-Estonia.",
+    )
     thematic_rate: float = param(
         1.0,
         bounds=NON_NEGATIVE,

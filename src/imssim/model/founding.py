@@ -5,7 +5,12 @@ the Framework Nations Concept of 2013, the JEF of 2014, the Multinational MRTT F
 of 2016. A possible lead proposes in the one area where it would gather the most
 members; it invites the states that share its need and would gain by the framework's
 form with it (:func:`imssim.model.step_value.form_value`), each admitted with the
-consent of the members so far.
+consent of the members so far (:func:`found`).
+
+After a threat rise, a large expeditionary state leads a forward presence hosted by an
+exposed ally (Warsaw 2016); contributors join for its political value
+(:mod:`imssim.model.presence`), at thresholds of fit and trust lowered by the host's
+exposure (:func:`found_presence`).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import numpy as np
 from imssim.model.cooperation import EPS, CooperationRules, CoopState, CoopYear, Event
 from imssim.model.forms import Form
 from imssim.model.frameworks import FrameworkSetting, framework_event
+from imssim.model.presence import PRESENCE, PRESENCE_AREA, presence_value
 from imssim.model.step_value import form_value
 from imssim.world import Framework, World
 
@@ -25,6 +31,7 @@ FOUNDABLE = {
     "pooled_fleet": (Form.JOINT_PROCUREMENT, "nato_or_eu", "FLEET", "pooled fleet"),
     "expeditionary_force": (Form.OPERATIONAL, "nato_or_eu", "EXF", "expeditionary force"),
     "framework_cluster": (Form.OPERATIONAL, "nato", "CLUSTER", "framework-nation cluster"),
+    PRESENCE: (Form.OPERATIONAL, "nato", "PRESENCE", "forward presence"),
 }
 
 Offer = tuple[int, int, str]  # (lead, area, purpose)
@@ -222,3 +229,154 @@ def _framework(world: World, offer: Offer, chosen: list[int], year: int) -> Fram
         purpose=purpose,
         lead=lead,
     )
+
+
+def found_presence(
+    rules: CooperationRules,
+    state: CoopState,
+    setting: FrameworkSetting,
+    year: CoopYear,
+    world: World,
+    rng: np.random.Generator,
+) -> tuple[CoopState, list[Framework], list[Event]]:
+    """After a threat rise, large expeditionary states lead forward presences hosted by
+    exposed allies; returns the record after, the new frameworks and the events.
+
+    A host is a NATO member whose exposure (its threat above 2012) is at least
+    ``presence_host_exposure`` and that hosts no presence yet, the most exposed first.
+    A possible lead is one of the ``presence_lead_rank`` largest holders of the
+    presence's area (:data:`imssim.model.presence.PRESENCE_AREA`) among the NATO
+    members with an expeditionary culture of at least ``found_expeditionary`` that
+    are not exposed that far themselves, lead no presence yet and propose this year
+    (``presence_rate``); nearness is not asked. Each host takes the lead that gathers
+    the most contributors (then: the lead's largest value), see
+    :func:`_presence_members`.
+    """
+    p = rules.params
+    draws = rng.random(world.n_states)  # one draw per state every year
+    if PRESENCE_AREA not in world.areas:
+        return state, [], []
+    ar = world.areas.index(PRESENCE_AREA)
+    running = [
+        fw for f, fw in enumerate(setting.frameworks) if fw.host >= 0 and not setting.ended[f]
+    ]
+    exposure = year.states.exposure
+    exposed = setting.nato & (exposure >= p.presence_host_exposure)
+    hosts = [h for h in np.argsort(-exposure, kind="stable") if exposed[h]]
+    hosts = [int(h) for h in hosts if h not in {fw.host for fw in running}]
+    if not hosts:
+        return state, [], []
+    leads = _presence_leads(rules, setting, year, world, exposed)
+    leads &= draws < p.presence_rate
+    leads[[fw.lead for fw in running]] = False
+    taken = np.zeros(world.n_states, dtype=bool)  # taking part in a presence already
+    for fw in running:
+        taken |= fw.members
+    new_frameworks: list[Framework] = []
+    events: list[Event] = []
+    members = [state.members]
+    for h in hosts:
+        best: tuple[int, float, list[int]] | None = None
+        for lead in np.flatnonzero(leads).tolist():
+            where = (lead, h, ar)
+            chosen, gain = _presence_members(rules, state.trust, setting, year, where, taken)
+            if chosen and (best is None or (len(chosen), gain) > (best[0], best[1])):
+                best = (len(chosen), gain, chosen)
+        if best is None:
+            continue
+        chosen = best[2]
+        leads[chosen[0]] = False
+        taken[chosen] = True
+        fw = dataclasses.replace(
+            _framework(world, (chosen[0], ar, PRESENCE), chosen, year.year),
+            id=f"PRESENCE_{world.iso3[chosen[0]]}_{world.iso3[h]}_{year.year}",
+            name=f"forward presence in {world.names[h]} led by {world.names[chosen[0]]}",
+            host=h,
+        )
+        new_frameworks.append(fw)
+        members.append(fw.members[None, :])
+        events.append(framework_event("founded", chosen[0], fw, fw.form, PRESENCE, from_form=0))
+        events.append(framework_event("joined", h, fw, fw.form, "host", from_form=0))
+        for j in chosen[2:]:
+            events.append(framework_event("joined", j, fw, fw.form, "founding_member", from_form=0))
+    if not new_frameworks:
+        return state, [], []
+    return dataclasses.replace(state, members=np.vstack(members)), new_frameworks, events
+
+
+def _presence_leads(
+    rules: CooperationRules,
+    setting: FrameworkSetting,
+    year: CoopYear,
+    world: World,
+    exposed: np.ndarray,
+) -> np.ndarray:
+    """bool[N]: the possible leads of a presence: the ``presence_lead_rank`` largest
+    states (by capability held over all areas) among the NATO members, not `exposed`,
+    whose expeditionary culture is at least ``found_expeditionary``."""
+    p = rules.params
+    size = year.states.k.sum(axis=1)
+    able = setting.nato & ~exposed & (world.culture[:, 1] >= p.found_expeditionary)
+    order = np.argsort(-np.where(able, size, -np.inf), kind="stable")[: p.presence_lead_rank]
+    leads = np.zeros(size.size, dtype=bool)
+    leads[order] = True
+    return leads & able
+
+
+def _presence_members(
+    rules: CooperationRules,
+    trust: np.ndarray,
+    setting: FrameworkSetting,
+    year: CoopYear,
+    where: tuple[int, int, int],
+    taken: np.ndarray,
+) -> tuple[list[int], float]:
+    """The members of a presence (lead, host, then contributors) `where` = (lead,
+    host, area), and the lead's value; an empty list when it would not be founded.
+
+    The required fit and trust are the form's less ``presence_threshold_relief`` x the
+    host's exposure. Lead and host meet them with each other and both value the
+    presence (:func:`imssim.model.step_value.form_value` of the form with the lead in
+    the area plus :func:`imssim.model.presence.presence_value`); contributors are the
+    NATO members that hold the area, take part in no presence yet (`taken`), are
+    allowed the form, meet them with the lead and value it, admitted in order of that
+    value with the consent of every member so far, up to ``found_max_members``; at
+    least ``found_min_members`` members.
+    """
+    p, fm = rules.params, rules.forms
+    lead, host, ar = where
+    form = int(FOUNDABLE[PRESENCE][0])
+    relief = p.presence_threshold_relief * year.states.exposure[host]
+    fit_need, need_t = fm.fit_required[form] - relief, fm.trust_required[form] - relief
+    fit, n = year.pairs.fit, trust.shape[0]
+    idx = np.arange(n)
+    value = form_value(rules, year, form, (idx, np.full(n, lead), np.full(n, ar)))
+    value += presence_value(rules, year, trust, lead, host, idx)
+    lead_value = float(
+        form_value(rules, year, form, (np.array([lead]), np.array([host]), np.array([ar])))[0]
+        + presence_value(rules, year, trust, lead, host, np.array([lead]))[0]
+    )
+    meets = (fit[:, lead] >= fit_need) & (trust[:, lead] >= need_t) & (trust[lead, :] >= need_t)
+    if not (meets[host] and value[host] > 0 and lead_value > 0):
+        return [], 0.0
+    if min(year.policy.allowed[host, ar], year.policy.allowed[lead, ar]) < form:
+        return [], 0.0
+    candidates = (
+        setting.nato
+        & ~taken
+        & meets
+        & (year.states.k[:, ar] > EPS)
+        & (year.policy.allowed[:, ar] >= form)
+        & (value > 0)
+    )
+    candidates[[lead, host]] = False
+    chosen = [lead, host]
+    for j in np.argsort(-np.where(candidates, value, -np.inf), kind="stable"):
+        if not candidates[j] or len(chosen) >= p.found_max_members:
+            break
+        floor = need_t - p.trust_margin
+        if (trust[chosen, j] >= floor).all() and (trust[j, chosen] >= floor).all():
+            chosen.append(int(j))
+    if len(chosen) < p.found_min_members:
+        return [], 0.0
+    return chosen, lead_value

@@ -11,13 +11,17 @@ in this order:
    (:func:`membership_schedule`); the two baseline frameworks follow them;
 2. frameworks end when their lifetime is over, when fewer than two members are left,
    or, for those built around a lead state, when the lead has left (:func:`end_frameworks`);
-3. states leave frameworks whose area they no longer hold, whose members they no
-   longer trust, or that they are no longer eligible for; they join those that pay
-   off, when the members consent (:func:`join_and_leave`);
+3. states leave frameworks whose area they no longer hold (a pool keeps them: sharing
+   what a member lacks is what it is for), whose members they no longer trust, or
+   that they are no longer eligible for (an EDA project: the EDA's participants,
+   :func:`eda_participants`); they join those that pay off, when the members consent
+   (:func:`join_and_leave`);
 4. a lead state founds a framework for a purpose when partners share its need
    (:func:`imssim.model.founding.found`): "framework nations" (the note's "kaders"
    that partners build themselves, p. 5; the Framework Nations Concept of 2013, the
-   JEF of 2014, the Multinational MRTT Fleet of 2016).
+   JEF of 2014, the Multinational MRTT Fleet of 2016);
+5. after a threat rise, a large expeditionary state leads a forward presence hosted
+   by an exposed ally (:func:`imssim.model.founding.found_presence`).
 """
 
 from __future__ import annotations
@@ -32,10 +36,15 @@ from imssim.config import ScenarioConfig
 from imssim.errors import ConfigError, WorldDataError
 from imssim.model.cooperation import EPS, CooperationRules, CoopState, CoopYear, Event
 from imssim.model.motives import economic_scale, political_value
+from imssim.model.presence import PRESENCE, presence_value, threshold_relief
 from imssim.world import Framework, World
+from imssim.world.loader import EDA_ASSOCIATE, EDA_OPT_OUT
 
 # frameworks built around their lead: they end when the lead leaves
-LEAD_BUILT = ("expeditionary_force", "framework_cluster", "rotation")
+LEAD_BUILT = ("expeditionary_force", "framework_cluster", "rotation", PRESENCE)
+# pools: what they share is what a member lacks, so they keep and admit members without
+# the capability (the pooled fleets, and the exchanges of the pooling-and-sharing projects)
+POOLS = ("pooled_fleet", "exchange")
 
 
 @dataclass(frozen=True)
@@ -98,9 +107,25 @@ def framework_forms(
     return fw
 
 
-def open_to(frameworks: list[Framework], nato: np.ndarray, eu: np.ndarray) -> np.ndarray:
-    """bool[F, N]: who may be a member of each framework this year."""
-    return np.array([fw.open_to(nato, eu) for fw in frameworks]).reshape(len(frameworks), -1)
+def eda_participants(eu: np.ndarray, groups: dict[str, np.ndarray]) -> np.ndarray:
+    """bool[N]: the European Defence Agency's participants this year: the EU members
+    without those of group ``eda_opt_out`` (Denmark's defence opt-out kept it out of
+    the agency until 2023), with the associates of group ``eda_associate`` (Norway's
+    administrative arrangement of 2006)."""
+    none = np.zeros_like(eu)
+    return (eu & ~groups.get(EDA_OPT_OUT, none)) | groups.get(EDA_ASSOCIATE, none)
+
+
+def open_to(
+    frameworks: list[Framework],
+    nato: np.ndarray,
+    eu: np.ndarray,
+    eda: np.ndarray | None = None,
+) -> np.ndarray:
+    """bool[F, N]: who may be a member of each framework this year (`eda`: the EDA's
+    participants, :func:`eda_participants`; None: the EU members)."""
+    rows = [fw.open_to(nato, eu, eda) for fw in frameworks]
+    return np.array(rows).reshape(len(frameworks), -1)
 
 
 def framework_event(
@@ -120,19 +145,21 @@ def framework_event(
 @dataclass(frozen=True)
 class FrameworkSetting:
     """The run's frameworks this year: the record's and those founded since, the year
-    each ended (0: running), this year's NATO and EU members, and how many of the
-    frameworks come from the record (the rest were founded in the run)."""
+    each ended (0: running), this year's NATO and EU members, how many of the
+    frameworks come from the record (the rest were founded in the run), and the EDA's
+    participants (:func:`eda_participants`; None: the EU members)."""
 
     frameworks: list[Framework]
     ended: np.ndarray  # int[F]
     nato: np.ndarray  # bool[N]
     eu: np.ndarray  # bool[N]
     n_record: int
+    eda: np.ndarray | None = None  # bool[N]
 
     @cached_property
     def eligible(self) -> np.ndarray:
         """bool[F, N]: who may be a member of each framework this year (:func:`open_to`)."""
-        return open_to(self.frameworks, self.nato, self.eu)
+        return open_to(self.frameworks, self.nato, self.eu, self.eda)
 
     @cached_property
     def area(self) -> np.ndarray:
@@ -145,13 +172,40 @@ class FrameworkSetting:
         return np.array([fw.form for fw in self.frameworks])
 
     @cached_property
+    def lead(self) -> np.ndarray:
+        """int[F]: each framework's lead, -1: none."""
+        return np.array([fw.lead for fw in self.frameworks], dtype=np.intp)
+
+    @cached_property
+    def host(self) -> np.ndarray:
+        """int[F]: each framework's host (a forward presence), -1: none."""
+        return np.array([fw.host for fw in self.frameworks], dtype=np.intp)
+
+    @cached_property
+    def pool(self) -> np.ndarray:
+        """bool[F]: the pools (:data:`POOLS`), which keep and admit members without
+        the capability."""
+        return np.array([fw.purpose in POOLS for fw in self.frameworks], dtype=bool)
+
+    @cached_property
+    def fleet(self) -> np.ndarray:
+        """bool[F]: the pooled fleets, whose members without the capability buy a share."""
+        return np.array([fw.purpose == "pooled_fleet" for fw in self.frameworks], dtype=bool)
+
+    @cached_property
     def fixed(self) -> np.ndarray:
         """bool[F]: the baseline frameworks, whose members follow NATO or the EU."""
         return np.array([fw.fixed for fw in self.frameworks])
 
     def eligible_for(self, eligibility: str) -> np.ndarray:
-        """bool[N]: the states an eligibility (nato, eu, nato_or_eu) admits this year."""
-        return {"nato": self.nato, "eu": self.eu, "nato_or_eu": self.nato | self.eu}[eligibility]
+        """bool[N]: the states an eligibility (nato, eu, eda, nato_or_eu, any) admits
+        this year."""
+        if eligibility == "any":
+            return np.ones_like(self.nato)
+        eda = self.eu if self.eda is None else self.eda
+        return {"nato": self.nato, "eu": self.eu, "eda": eda, "nato_or_eu": self.nato | self.eu}[
+            eligibility
+        ]
 
 
 @dataclass(frozen=True)
@@ -207,6 +261,8 @@ def end_frameworks(
             reason = "too_few_members"
         elif fw.lead >= 0 and fw.purpose in LEAD_BUILT and not m[fw.lead]:
             reason = "lead_left"
+        elif fw.host >= 0 and not m[fw.host]:
+            reason = "host_left"
         if not reason:
             continue
         who = fw.lead if fw.lead >= 0 else (int(np.flatnonzero(m)[0]) if m.any() else -1)
@@ -233,6 +289,12 @@ def join_and_leave(
     framework's form (consent: EATC and NATO admit members by consensus). Returns the
     record after, and the events.
 
+    A pool (a pooled fleet or an exchange, :data:`POOLS`) keeps and admits members
+    that lack the capability: sharing it is what the pool is for; a pooled-fleet
+    member without it pays ``pool_share_cost`` for its share. A forward presence
+    requires less fit and trust (:func:`imssim.model.presence.threshold_relief`) and
+    adds its political value (:func:`imssim.model.presence.presence_value`).
+
     Computed for all frameworks at once: arrays are [N, F] (state x framework). The
     record's frameworks draw from `rng`, those founded in the run from `founded_rng`:
     a framework founded in one run only leaves the others' draws alone.
@@ -241,31 +303,55 @@ def join_and_leave(
     if not setting.frameworks:
         return state, []
     means = _member_means(rules, state, year)
-    level = setting.level
+    level, relief = setting.level, threshold_relief(rules, year, setting.host)
     k, handed, allowed = year.states.k, year.states.handed, year.policy.allowed
     k_f = k[:, setting.area]
-    holds = (k_f > EPS) | (handed[:, setting.area] > EPS)
+    pool = setting.pool[None, :]
+    # a presence's host and lead are bound to it by their roles, not by what they hold
+    who = np.arange(k.shape[0])[:, None]
+    roles = (who == setting.host[None, :]) | ((who == setting.lead[None, :]) & (setting.host >= 0))
+    holds = (k_f > EPS) | (handed[:, setting.area] > EPS) | pool | roles
     allowed_f = allowed[:, setting.area]
     elig = setting.eligible.T  # [N, F]
     member = state.members.T & ~setting.fixed[None, :]
-    trust_low = means.trust < fm.trust_required[level - 1][None, :] - p.trust_margin
+    trust_low = means.trust < (fm.trust_required[level - 1] - relief)[None, :] - p.trust_margin
     leave = member & (~elig | ~holds | trust_low | (allowed_f < level[None, :]))
-    worth = _join_value(rules, state, setting, year, means)
-    consent = _consent(rules, state, level, means.n_members)
+    presence, elsewhere = _presence_terms(rules, state, setting, year)
+    worth = _join_value(rules, state, setting, year, means) + presence
+    worth -= p.pool_share_cost * (setting.fleet[None, :] & (k_f <= EPS))
+    consent = _consent(rules, state, level, means.n_members, relief)
     draws = _join_draws(setting, means.member.shape, rng, founded_rng)
     join = (
         elig
         & ~state.members.T
         & ~setting.fixed[None, :]
+        & ~elsewhere
         & (means.n_members > 0)[None, :]
-        & (k_f > EPS)
+        & ((k_f > EPS) | pool)
         & (allowed_f >= level[None, :])
-        & (means.fit >= fm.fit_required[level][None, :])
-        & (means.trust >= fm.trust_required[level][None, :])
+        & (means.fit >= (fm.fit_required[level] - relief)[None, :])
+        & (means.trust >= (fm.trust_required[level] - relief)[None, :])
         & (consent >= p.framework_consent - EPS)
         & (worth > 0)
         & (draws < p.framework_join_rate)
     )
+    events = _join_leave_events(setting, leave, join, elig, holds, allowed_f)
+    members = state.members.copy()
+    members[leave.T] = False
+    members[join.T] = True
+    return dataclasses.replace(state, members=members), events
+
+
+def _join_leave_events(
+    setting: FrameworkSetting,
+    leave: np.ndarray,
+    join: np.ndarray,
+    elig: np.ndarray,
+    holds: np.ndarray,
+    allowed_f: np.ndarray,
+) -> list[Event]:
+    """The events of the states that leave and join each framework ([N, F] masks),
+    each departure with its reason."""
     events = []
     for f, fw in enumerate(setting.frameworks):
         for i in np.flatnonzero(leave[:, f]):
@@ -281,10 +367,7 @@ def join_and_leave(
             events.append(framework_event("left", i, fw, 0, reason))
         for i in np.flatnonzero(join[:, f]):
             events.append(framework_event("joined", i, fw, fw.form, "mutual_gain", from_form=0))
-    members = state.members.copy()
-    members[leave.T] = False
-    members[join.T] = True
-    return dataclasses.replace(state, members=members), events
+    return events
 
 
 def _member_means(rules: CooperationRules, state: CoopState, year: CoopYear) -> MemberMeans:
@@ -335,6 +418,26 @@ def _join_value(
     return benefit - cost
 
 
+def _presence_terms(
+    rules: CooperationRules, state: CoopState, setting: FrameworkSetting, year: CoopYear
+) -> tuple[np.ndarray, np.ndarray]:
+    """float[N, F]: each state's political value of each forward presence
+    (:func:`imssim.model.presence.presence_value`; 0 for the other frameworks), and
+    bool[N, F]: the presences a state takes no part in while it takes part in another
+    (its unit is committed there)."""
+    n = state.members.shape[1]
+    value = np.zeros((n, len(setting.frameworks)))
+    elsewhere = np.zeros((n, len(setting.frameworks)), dtype=bool)
+    who = np.arange(n)
+    presences = np.flatnonzero((setting.host >= 0) & (setting.ended == 0))
+    taking_part = state.members[presences].sum(axis=0)  # [N]
+    for f in presences:
+        fw = setting.frameworks[f]
+        elsewhere[:, f] = taking_part - state.members[f] > 0
+        value[:, f] = presence_value(rules, year, state.trust, fw.lead, fw.host, who)
+    return value, elsewhere
+
+
 def _military_gain(
     rules: CooperationRules, state: CoopState, setting: FrameworkSetting, year: CoopYear
 ) -> np.ndarray:
@@ -360,13 +463,17 @@ def _military_gain(
 
 
 def _consent(
-    rules: CooperationRules, state: CoopState, level: np.ndarray, n_members: np.ndarray
+    rules: CooperationRules,
+    state: CoopState,
+    level: np.ndarray,
+    n_members: np.ndarray,
+    relief: np.ndarray,
 ) -> np.ndarray:
     """float[N, F]: the share of each framework's members whose trust in i meets its
-    form's requirement (counted over each framework's members: the trust of member j
-    in every i)."""
+    form's requirement, less `relief` [F] (counted over each framework's members: the
+    trust of member j in every i)."""
     p, fm = rules.params, rules.forms
-    needed = fm.trust_required[level] - p.trust_margin  # [F]
+    needed = fm.trust_required[level] - relief - p.trust_margin  # [F]
     admitted = np.zeros((state.members.shape[1], state.members.shape[0]))
     trusting: dict[float, np.ndarray] = {}  # per threshold: whose trust in whom meets it
     for f in range(state.members.shape[0]):

@@ -27,7 +27,10 @@ the value of a step (:mod:`imssim.model.step_value`) and of joining a framework
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from imssim.config import ModelParams
 from imssim.model.forms import Form
@@ -43,38 +46,40 @@ def economic_scale(p: ModelParams, pressure: np.ndarray) -> np.ndarray:
     return p.goal_weight_economic * (1.0 + p.economic_pressure * pressure)
 
 
-def political_value(
-    p: ModelParams, own: np.ndarray, partner: np.ndarray, ally: np.ndarray
-) -> np.ndarray:
+def political_value(p: ModelParams, own: ArrayLike, partner: ArrayLike, ally: ArrayLike) -> Any:
     """The weighted political value of a step: a standing value among states plus
     solidarity, rising with one's own exposure `own` and, between allies (`ally`, bool),
     with the partner's exposure `partner` (arrays that broadcast together)."""
-    solidarity = own + np.where(ally, partner, 0.0)
+    solidarity = np.asarray(own) + np.where(ally, partner, 0.0)
     return p.goal_weight_political * (p.political_base + p.political_threat * solidarity)
 
 
-def military_need(p: ModelParams, own_gap: np.ndarray, alliance_gap: np.ndarray) -> np.ndarray:
+def military_need(p: ModelParams, own_gap: ArrayLike, alliance_gap: ArrayLike) -> Any:
     """How much a partner's capability is worth for the gaps it would fill: one plus i's
     shortfall against its own need and the alliance's shortfall in the area."""
-    return 1.0 + p.need_weight * own_gap + p.alliance_need_weight * alliance_gap
+    return (
+        1.0
+        + p.need_weight * np.asarray(own_gap)
+        + p.alliance_need_weight * np.asarray(alliance_gap)
+    )
 
 
 def familiarity(depth: np.ndarray, trust: np.ndarray) -> np.ndarray:
-    """float in [0, 1]: how well i knows j, the pair's deepest form over all areas (a
+    """Float in [0, 1]: how well i knows j, the pair's deepest form over all areas (a
     tie or a framework beyond NATO and the EU as such; full from form 3) times i's trust
     in j, which grows with the years they work together: no tie, no familiarity."""
     return np.minimum(depth / 3.0, 1.0) * np.clip(trust, 0.0, 1.0)
 
 
 def relationship_value(
-    p: ModelParams, known: np.ndarray, ring: np.ndarray, new_form: np.ndarray
+    p: ModelParams, known: np.ndarray, ring: np.ndarray, new_form: ArrayLike
 ) -> np.ndarray:
     """The value of taking a step with a known partner: ``widen_value`` times
     familiarity `known`, plus ``ring_preference`` for a partner in one's strategic ring
     (half for an affiliated one), growing with the depth of the step (`new_form`, full
     at form 3)."""
     ring_share = RING_SHARE[np.asarray(ring, dtype=np.intp)]
-    return p.widen_value * known + p.ring_preference * ring_share * new_form / 3.0
+    return p.widen_value * known + p.ring_preference * ring_share * np.asarray(new_form) / 3.0
 
 
 def transaction_share(p: ModelParams, known: np.ndarray) -> np.ndarray:

@@ -24,8 +24,8 @@ from imssim.model.cooperation import (
     hand_over,
 )
 from imssim.model.forms import SHALLOW_LIMIT, Form
-from imssim.model.noisy_choice import choose_top
 from imssim.model.motives import MOTIVES
+from imssim.model.noisy_choice import choose_top
 from imssim.model.step_value import Entries, step_terms, step_value, steps_may_pay
 
 Move = tuple[int, int, int, int, int, str]  # (initiator, partner, area, from, to, motive)
@@ -165,8 +165,8 @@ def _with_motives(rules: CooperationRules, year: CoopYear, chosen: list[Move]) -
     (:meth:`imssim.model.step_value.StepTerms.motive`)."""
     if not chosen:
         return chosen
-    at = tuple(np.array([m[q] for m in chosen], dtype=np.intp) for q in range(3))
-    motive = step_terms(rules, year, at, ONE_DEEPER).motive()
+    i, j, ar = (np.array([m[q] for m in chosen], dtype=np.intp) for q in range(3))
+    motive = step_terms(rules, year, (i, j, ar), ONE_DEEPER).motive()
     return [(*m[:5], MOTIVES[int(w)]) for m, w in zip(chosen, motive, strict=True)]
 
 

@@ -79,7 +79,7 @@ from imssim.model.economy import (
     next_year,
 )
 from imssim.model.forms import Form, FormTable
-from imssim.model.founding import found
+from imssim.model.founding import found, found_presence
 from imssim.model.motives import familiarity
 from imssim.model.moves import apply_moves, propose, thematic
 from imssim.model.partners import current_fit, institutions
@@ -87,7 +87,7 @@ from imssim.model.policy import state_policy
 from imssim.model.rings import RingState, initial_deep_years, moved, one_year_on, target_rings
 from imssim.model.tables import Recorder, Tables, YearState
 from imssim.model.trust import initial_trust, reliability, update_trust
-from imssim.world import World, load_world
+from imssim.world import Framework, World, load_world
 from imssim.world.loader import CULTURE_COLUMNS, LEVEL_WEIGHT
 
 EPS = 1e-9
@@ -104,6 +104,7 @@ STREAMS = (
     "thematic",
     "thematic_choice",
     "frameworks_founded",
+    "presence",
 )
 
 
@@ -308,7 +309,14 @@ class CooperationModel(mesa.Model):
     @property
     def framework_open(self) -> np.ndarray:
         """bool[F, N]: who may be a member of each framework under this year's memberships."""
-        return fwk.open_to(self.frameworks, self.institutions.nato, self.institutions.eu)
+        inst = self.institutions
+        return fwk.open_to(self.frameworks, inst.nato, inst.eu, self.eda)
+
+    @property
+    def eda(self) -> np.ndarray:
+        """bool[N]: the European Defence Agency's participants under this year's EU
+        membership (:func:`imssim.model.frameworks.eda_participants`)."""
+        return fwk.eda_participants(self.institutions.eu, self.world.groups)
 
     def _change_memberships(self, year: int) -> list[Event]:
         """Apply `year`'s NATO and EU accessions and departures (scenario inputs)."""
@@ -499,16 +507,13 @@ class CooperationModel(mesa.Model):
         return CoopYear(self.year, eff, area_form, states, pairs, self.policy)
 
     def _frameworks_step(self, year: CoopYear) -> list[Event]:
-        """Frameworks end, states leave and join them, lead states found new ones
-        (:mod:`imssim.model.frameworks`, :mod:`imssim.model.founding`)."""
+        """Frameworks end, states leave and join them, lead states found new ones and
+        forward presences (:mod:`imssim.model.frameworks`, :mod:`imssim.model.founding`)."""
         members, self.fw_ended, events = fwk.end_frameworks(
             self.coop.members, self.frameworks, self.fw_ended, self.year
         )
         self.coop = dataclasses.replace(self.coop, members=members)
-        inst = self.institutions
-        setting = fwk.FrameworkSetting(
-            self.frameworks, self.fw_ended, inst.nato, inst.eu, len(self.world.frameworks)
-        )
+        setting = self._framework_setting()
         year = year.with_forms(*self.effective_forms())
         self.coop, joined = fwk.join_and_leave(
             self.rules,
@@ -524,10 +529,35 @@ class CooperationModel(mesa.Model):
         self.coop, new, founded = found(
             self.rules, self.coop, setting, year, self.world, scarcity, self.streams["founding"]
         )
+        self._add_frameworks(new)
+        self.coop, new, present = found_presence(
+            self.rules,
+            self.coop,
+            self._framework_setting(),
+            year,
+            self.world,
+            self.streams["presence"],
+        )
+        self._add_frameworks(new)
+        return events + joined + founded + present
+
+    def _framework_setting(self) -> fwk.FrameworkSetting:
+        """The frameworks as they now stand, with this year's memberships."""
+        inst = self.institutions
+        return fwk.FrameworkSetting(
+            self.frameworks,
+            self.fw_ended,
+            inst.nato,
+            inst.eu,
+            len(self.world.frameworks),
+            eda=self.eda,
+        )
+
+    def _add_frameworks(self, new: list[Framework]) -> None:
+        """Frameworks founded this year join the run's, in force."""
         if new:
             self.frameworks.extend(new)
             self.fw_ended = np.concatenate([self.fw_ended, np.zeros(len(new), dtype=np.int32)])
-        return events + joined + founded
 
     # --- outcomes -----------------------------------------------------------------
 

@@ -137,7 +137,8 @@ class Recorder:
     def record_frameworks(
         self, year: int, frameworks: list, members: np.ndarray, ended: np.ndarray
     ) -> None:
-        """One row per framework in force in `year` (members and lead by ISO3 code)."""
+        """One row per framework in force in `year` (members, lead and host by ISO3
+        code; a host only for a forward presence)."""
         iso = self.world.iso3
         for f, fw in enumerate(frameworks):
             if ended[f] or not members[f].any():
@@ -152,6 +153,7 @@ class Recorder:
                     "area": self.world.areas[fw.area],
                     "form": fw.form,
                     "lead": iso[fw.lead] if fw.lead >= 0 else "",
+                    "host": iso[fw.host] if fw.host >= 0 else "",
                     "since": fw.since,
                     "origin": "founded" if f >= len(self.world.frameworks) else "record",
                     "n_members": len(codes),
@@ -211,6 +213,7 @@ class Recorder:
             "area",
             "form",
             "lead",
+            "host",
             "since",
             "origin",
             "n_members",

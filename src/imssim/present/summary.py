@@ -84,11 +84,12 @@ def mutuality(pairs: pd.DataFrame, year: int, ring: str = "strategic") -> tuple[
 
 
 def frameworks_founded(tables: Tables) -> pd.DataFrame:
-    """One row per framework founded in the run: id, purpose, area, form, lead, year
-    founded, last year in force, founding members and members in its last year."""
+    """One row per framework founded in the run: id, purpose, area, form, lead, host
+    (a forward presence's), year founded, last year in force, founding members and
+    members in its last year."""
     f = tables.frameworks
     f = f[f["origin"] == "founded"]
-    columns = ["framework", "purpose", "area", "form", "lead", "founded", "last_year"]
+    columns = ["framework", "purpose", "area", "form", "lead", "host", "founded", "last_year"]
     if f.empty:
         return pd.DataFrame(columns=[*columns, "founding_members", "last_members"])
     rows = []
@@ -101,6 +102,7 @@ def frameworks_founded(tables: Tables) -> pd.DataFrame:
                 "area": first["area"],
                 "form": int(first["form"]),
                 "lead": first["lead"],
+                "host": first.get("host", ""),
                 "founded": int(first["since"]),
                 "last_year": int(last["year"]),
                 "founding_members": first["members"],

@@ -30,8 +30,12 @@ CULTURE_COLUMNS = (
     "culture_integration",
     "culture_governance",
 )
-ELIGIBILITIES = ("nato", "eu", "nato_or_eu", "any")
-# what a framework is for: the record's kinds and the three a lead state can found
+# who may join a framework: "eda" is the European Defence Agency's participants, the EU
+# members of the year without the states of group EDA_OPT_OUT, with those of EDA_ASSOCIATE
+ELIGIBILITIES = ("nato", "eu", "eda", "nato_or_eu", "any")
+EDA_ASSOCIATE = "eda_associate"  # an administrative arrangement with the EDA (Norway, 2006)
+EDA_OPT_OUT = "eda_opt_out"  # an EU member outside the EDA (Denmark's defence opt-out)
+# what a framework is for: the record's kinds and the four a lead state can found
 PURPOSES = (
     "baseline",  # NATO and the EU's CSDP themselves: common exercises and standards
     "command",  # a common command or coordination centre (EATC, MCCE)
@@ -42,6 +46,7 @@ PURPOSES = (
     "rotation",  # a force for a set period (an NRF rotation): ends after `until`
     "expeditionary_force",  # founded: a force around an expeditionary lead (the JEF)
     "framework_cluster",  # founded: smaller states' units around a lead's formations (FNC)
+    "forward_presence",  # founded: a lead's battlegroup hosted by an exposed state (eFP)
 )
 # relative weight of capability levels 0-5 when a state's budget is spread over areas
 LEVEL_WEIGHT = np.array([0.0, 1.0, 2.0, 3.5, 5.5, 8.0])
@@ -302,7 +307,10 @@ def _framework(
     fid = str(row.id)
     _check_codes([str(row.area)], areas, "area", f"frameworks.csv ({fid})")
     if str(row.eligibility) not in ELIGIBILITIES:
-        raise WorldDataError(f"frameworks.csv ({fid}): unknown eligibility {row.eligibility!r}")
+        raise WorldDataError(
+            f"frameworks.csv ({fid}): unknown eligibility {row.eligibility!r} "
+            f"(one of {', '.join(ELIGIBILITIES)})"
+        )
     members = _split(row.members)
     _check_codes(members, iso3, "state", f"frameworks.csv ({fid})")
     mask = np.zeros(len(iso3), dtype=bool)

@@ -34,12 +34,20 @@ class Framework:
     lead: int = -1  # the lead (framework) nation, -1: none
     until: int = 0  # last year of a rotation or fixed lifetime; 0: open-ended
     capable: np.ndarray | None = None  # bool[N]: states able to take part (None: all)
+    host: int = -1  # the host nation of a forward presence, -1: none
 
-    def open_to(self, nato: np.ndarray, eu: np.ndarray) -> np.ndarray:
-        """bool[N]: the states that may be members, given this year's memberships."""
-        ok = {"nato": nato, "eu": eu, "nato_or_eu": nato | eu}.get(
-            self.eligibility, np.ones_like(nato)
-        )
+    def open_to(
+        self, nato: np.ndarray, eu: np.ndarray, eda: np.ndarray | None = None
+    ) -> np.ndarray:
+        """bool[N]: the states that may be members, given this year's memberships
+        (`eda`: the European Defence Agency's participants, EU members and associates;
+        None: the EU members)."""
+        ok = {
+            "nato": nato,
+            "eu": eu,
+            "eda": eu if eda is None else eda,
+            "nato_or_eu": nato | eu,
+        }.get(self.eligibility, np.ones_like(nato))
         return ok if self.capable is None else ok & self.capable
 
 
