@@ -48,6 +48,20 @@ FLANK = [
     ("FIN", "SWE"),
 ]
 BIG_FOUR = ["USA", "GBR", "FRA", "DEU"]
+HEADER = """# Why states cooperate in the history run
+
+Written by `python experiments/motives.py --seeds {seeds} --end {end} --report docs/motives.md`;
+do not edit by hand. Seeds 1-{seeds} of `history_2012_2024` (and of `austerity_2012` with its
+counterfactual for the motives), default policy. A deepening is a tie formed or deepened to
+form 2 or more; its motive is the goal that weighed most in the initiator's value
+(docs/ODD.md, 7.10); `other` are ties regained through a partner. The tables: deepenings per
+year (mean per run); deepenings 2013-{end} by motive (mean per run); areas the four largest
+allies gave up; frameworks founded (every seed); the pools' members (mean count and seed 1's
+list); the share of pairs whose deepest form rose from 2012 to {end}, by their 2012 form
+(bilateral, and with frameworks); the mean deepest bilateral form in {end} of pairs the
+record deepened.
+
+"""
 POOLS = ["EU_AAR", "SAC_C17"]
 
 
@@ -132,7 +146,7 @@ def by_form(runs: list[Tables], start: int, end: int) -> pd.DataFrame:
             a = p[p.year == start].set_index(["country", "partner"])[column]
             b = p[p.year == end].set_index(["country", "partner"])[column]
             both = pd.concat([a.rename("start"), b.rename("end")], axis=1).fillna(0)
-            rose = (both.end > both.start).groupby(both.start.clip(upper=4)).mean()
+            rose = (both.end > both.start).groupby(both.start.clip(upper=4).astype(int)).mean()
             shares.append(rose)
         out[column] = pd.concat(shares, axis=1).mean(axis=1)
     table = pd.DataFrame(out).rename_axis("form_2012")
@@ -156,7 +170,7 @@ def flank(runs: list[Tables], year: int) -> pd.DataFrame:
 def markdown(table: pd.DataFrame) -> str:
     """A table as Markdown (index first), numbers to two decimals."""
     table = table.reset_index()
-    rows = table.to_numpy()
+    rows = table.astype(object).to_numpy()
     cells = [[f"{v:.2f}" if isinstance(v, float) else str(v) for v in row] for row in rows]
     head = [str(c) for c in table.columns]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -207,7 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
         table.to_csv(args.out / f"{name}.csv")
-    text = "\n\n".join(f"## {name}\n\n{markdown(table)}" for name, table in tables.items())
+    text = HEADER.format(seeds=args.seeds, end=args.end) + "\n\n".join(
+        f"## {name}\n\n{markdown(table)}" for name, table in tables.items()
+    )
     if args.report is not None:
         args.report.write_text(text + "\n")
     print(text)

@@ -58,6 +58,7 @@ def write_tiny_world(
             "label": [a.replace("_", " ") for a in AREAS],
             "alliance_requirement": [1.0, 1.0, 1.2, 1.3],
             "min_viable_share": [0.3, 0.3, 0.3, 0.25],
+            "pooled_fleet": [0, 0, 0, 1],
             "requirement_source": "test",
             "note_passage": "test",
         }

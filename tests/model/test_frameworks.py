@@ -346,6 +346,14 @@ def test_a_world_without_the_new_columns_still_loads(broken_world):
 # --- invariants -------------------------------------------------------------------------
 
 
+def _presence_relief(model: CooperationModel, fw) -> float:
+    """How far a forward presence's thresholds fall this year (0 for other frameworks)."""
+    if fw.host < 0:
+        return 0.0
+    exposure = max(float(model.inputs.threat[fw.host]) - 1.0, 0.0)
+    return model.params.presence_threshold_relief * exposure
+
+
 @pytest.mark.slow
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
@@ -358,7 +366,8 @@ def test_framework_invariants_hold_every_year(seed, scenario, found_rate, consen
     """Every framework has a purpose, and every founded one a lead that is a member when
     founded; nobody is in a framework it is not eligible for; a newcomer joins only with
     the consent of `framework_consent` of the members it joins; the founding members
-    trust each other at the form's requirement less the margin."""
+    trust each other at the form's requirement less the margin (and, for a forward
+    presence, less the relief its host's exposure brings)."""
     cfg = _cli_config(
         scenario,
         seed=seed,
@@ -385,7 +394,7 @@ def test_framework_invariants_hold_every_year(seed, scenario, found_rate, consen
             fw = model.frameworks[f]
             chosen = np.flatnonzero(members[f])
             assert members[f, fw.lead]
-            need = fm.trust_required[fw.form] - p.trust_margin
+            need = fm.trust_required[fw.form] - p.trust_margin - _presence_relief(model, fw)
             for i in chosen:
                 for j in chosen:
                     if i != j:
@@ -395,6 +404,22 @@ def test_framework_invariants_hold_every_year(seed, scenario, found_rate, consen
             if e.kind == "joined" and e.reason == "mutual_gain":
                 f = fid[e.framework]
                 old = np.flatnonzero(before[f])
-                need = fm.trust_required[model.frameworks[f].form] - p.trust_margin
+                fw = model.frameworks[f]
+                need = fm.trust_required[fw.form] - p.trust_margin - _presence_relief(model, fw)
                 share = (model.coop.trust[old, e.country] >= need).mean()
                 assert share >= p.framework_consent - 1e-9
+
+
+def test_lead_states_pool_only_fleets_of_platforms():
+    """A pooled fleet is founded only in an area whose platforms partners can pool
+    (areas.csv `pooled_fleet`), however scarce another area is."""
+    world = load_world()
+    fleets = {area for area, fleet in zip(world.areas, world.fleet, strict=True) if fleet}
+    assert fleets == {"helicopters", "air_transport", "air_refuelling", "isr"}
+    pooled = []
+    for seed in (1, 2, 3):
+        cfg = _cli_config("history_2012_2024", seed=seed, **{"params.found_rate": 0.5})
+        fw = run(cfg).tables.frameworks
+        pooled += fw.loc[fw.purpose == "pooled_fleet", "area"].unique().tolist()
+    assert pooled  # scarce fleets are pooled
+    assert set(pooled) <= fleets

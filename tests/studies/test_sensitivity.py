@@ -338,7 +338,7 @@ def test_overrides_change_the_study(tmp_path):
 # out, but for the goals' weights (narrowed to about threefold) and the deliberate drop
 # of a whole area (made rarer when holdings thin out instead)
 SHIPPED_RANGES = {
-    "params.economic_pressure": [5.0, 20.0],
+    "params.economic_pressure": [7.5, 30.0],
     "params.goal_weight_military": [0.18, 0.5],
     "params.drop_step": [0.2, 0.5],
     "params.thematic_rate": [0.5, 2.0],

@@ -78,6 +78,11 @@ def test_note_ties_are_in_the_2012_record():
         ("areas.csv", lambda d: d.drop(columns=["min_viable_share"]), "min_viable_share"),
         (
             "areas.csv",
+            lambda d: d.assign(pooled_fleet=d["pooled_fleet"].where(d.index != 1, 2)),
+            "pooled_fleet of airmobile must be 0 or 1",
+        ),
+        (
+            "areas.csv",
             lambda d: d.assign(min_viable_share=d["min_viable_share"].where(d.index != 2, 1.0)),
             "min_viable_share of artillery must be in [0, 1)",
         ),

@@ -228,23 +228,23 @@ class ModelParams:
         "between its ends.",
     )
     goal_weight_economic: float = param(
-        0.5,
+        0.3,
         bounds=NON_NEGATIVE,
-        judged=(0.3, 0.85),
-        why="Efficiency counts without pressure too ('doelmatigheid', p. 1), judged half the "
-        "political goal; about threefold between its ends.",
+        judged=(0.18, 0.5),
+        why="Efficiency counts without pressure too ('doelmatigheid', p. 1), judged about a "
+        "third of the political goal; about threefold between its ends.",
     )
     economic_pressure: float = param(
-        10.0,
+        15.0,
         bounds=NON_NEGATIVE,
-        judged=(5.0, 20.0),
-        why="Austerity is the occasion (p. 1): a 10 % fall below the budget's peak doubles the "
-        "weight of savings (judged): half and double.",
+        judged=(7.5, 30.0),
+        why="Austerity is the occasion (p. 1): a 10 % fall below the budget's peak multiplies "
+        "the weight of savings by 2.5 (judged): half and double.",
     )
     political_base: float = param(
-        0.02,
+        0.01,
         bounds=NON_NEGATIVE,
-        judged=(0.01, 0.04),
+        judged=(0.005, 0.02),
         why="The standing political value of a step between any two states, judged small "
         "against solidarity: half and double.",
     )

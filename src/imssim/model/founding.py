@@ -55,7 +55,8 @@ def found(
     gather the most members (then: its largest gain). The purpose follows from the
     area and the lead: a pooled fleet (form 3) where the alliance lacks the area
     against its 2012 requirement by ``pool_scarce_gap`` or more (`scarcity` [A]: a
-    structural shortfall, not one a threat opens in every area), an expeditionary force
+    structural shortfall, not one a threat opens in every area; 0 in the areas that
+    are no fleet of platforms partners can pool), an expeditionary force
     (form 4) around a lead with an expeditionary culture of at least
     ``found_expeditionary``, otherwise a framework-nation cluster (form 4, NATO). It
     invites eligible states that hold the area, fall short of their need in it by

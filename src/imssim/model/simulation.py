@@ -525,7 +525,9 @@ class CooperationModel(mesa.Model):
         )
         year = year.with_forms(*self.effective_forms())
         k, start = self.caps.k, self.start
-        scarcity = 1.0 - k[start.alliance].sum(axis=0) / start.requirement  # structural
+        # structural scarcity, in the areas whose platforms partners can pool as a fleet
+        scarcity = 1.0 - k[start.alliance].sum(axis=0) / start.requirement
+        scarcity = np.where(self.world.fleet, scarcity, 0.0)
         self.coop, new, founded = found(
             self.rules, self.coop, setting, year, self.world, scarcity, self.streams["founding"]
         )

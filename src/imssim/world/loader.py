@@ -52,7 +52,7 @@ PURPOSES = (
 LEVEL_WEIGHT = np.array([0.0, 1.0, 2.0, 3.5, 5.5, 8.0])
 
 _REQUIRED = {
-    "areas.csv": ("area", "label", "alliance_requirement", "min_viable_share"),
+    "areas.csv": ("area", "label", "alliance_requirement", "min_viable_share", "pooled_fleet"),
     "equipment.csv": ("family", "area", "label"),
     "states.csv": (
         "iso3",
@@ -184,6 +184,10 @@ def _read_catalogue(data_dir: Path) -> Catalogue:
     if outside.any():
         bad = areas[int(np.flatnonzero(outside)[0])]
         raise WorldDataError(f"areas.csv: min_viable_share of {bad} must be in [0, 1)")
+    fleet = _numeric(areas_df, "pooled_fleet", "areas.csv")
+    if not np.isin(fleet, (0.0, 1.0)).all():
+        bad = areas[int(np.flatnonzero(~np.isin(fleet, (0.0, 1.0)))[0])]
+        raise WorldDataError(f"areas.csv: pooled_fleet of {bad} must be 0 or 1")
     eq_df = _read(data_dir, "equipment.csv")
     families = tuple(str(f) for f in eq_df["family"])
     _check_codes(list(eq_df["area"].astype(str)), areas, "area", "equipment.csv")
@@ -193,6 +197,7 @@ def _read_catalogue(data_dir: Path) -> Catalogue:
         area_labels=tuple(str(x) for x in areas_df["label"]),
         requirement=requirement,
         min_viable=min_viable,
+        fleet=fleet == 1.0,
         families=families,
         family_area=family_area,
     )

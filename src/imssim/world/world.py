@@ -85,6 +85,9 @@ class Catalogue:
     # float[A] in [0, 1): the smallest holding that is still a force, as a share of a
     # state's 2012 holding in the area (docs/ODD.md 7.3)
     min_viable: np.ndarray
+    # bool[A]: the area's capability is a fleet of platforms that partners can pool
+    # (aircraft: airlift, tankers, helicopters, strategic ISR; docs/ODD.md 7.9)
+    fleet: np.ndarray
     families: tuple[str, ...]
     family_area: np.ndarray  # int[E]
 
@@ -156,6 +159,7 @@ class World:
     area_labels = _InPart[tuple[str, ...]]("catalogue")
     requirement = _InPart[np.ndarray]("catalogue")
     min_viable = _InPart[np.ndarray]("catalogue")
+    fleet = _InPart[np.ndarray]("catalogue")
     families = _InPart[tuple[str, ...]]("catalogue")
     family_area = _InPart[np.ndarray]("catalogue")
     iso3 = _InPart[tuple[str, ...]]("states")
