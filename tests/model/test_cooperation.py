@@ -83,3 +83,22 @@ def test_the_value_of_a_form_is_the_value_of_the_step_to_it():
         np.testing.assert_array_equal(
             one_deeper[held], form_value(model.rules, year, form, at)[held]
         )
+
+
+def test_form_6_divides_tasks_where_the_pair_already_relies_one_way():
+    """The smaller holder depends, unless its partner already relies on it in another
+    area and holds at least swap_min_ratio of its capability here: then the partner
+    provides (a swap, as the Belgian mine-countermeasures school serves the Dutch navy)."""
+    from imssim.model.cooperation import dependent_of, is_dependent
+
+    k = np.array([[10.0, 10.0], [8.0, 6.0]])  # state 0 holds more in both areas
+    dependent = np.zeros((2, 2, 2), dtype=bool)
+    assert dependent_of(k, dependent, 0, 1, 0, 0.5) == (1, False)  # one-sided: 1 depends
+    dependent[1, 0, 0] = True  # 1 relies on 0 in area 0
+    assert dependent_of(k, dependent, 0, 1, 1, 0.5) == (0, True)  # 0 relies on 1 in area 1
+    assert dependent_of(k, dependent, 0, 1, 1, 0.7) == (1, False)  # 6 < 0.7 x 10: no swap
+    relies = dependent.any(axis=2)
+    at = (np.array([0, 1]), np.array([1, 0]), np.array([1, 1]))  # each side's view
+    np.testing.assert_array_equal(is_dependent(k, relies, at, 0.5), [True, False])
+    none = np.zeros((2, 2), dtype=bool)
+    np.testing.assert_array_equal(is_dependent(k, none, at, 0.5), [False, True])

@@ -134,15 +134,19 @@ def test_an_expeditionary_lead_founds_an_expeditionary_force(tmp_path):
 def test_where_the_alliance_lacks_the_area_the_lead_founds_a_pooled_fleet(tmp_path):
     """An alliance requirement of 1.5 times the 2012 holdings leaves the alliance a third
     short of armour from the start (over pool_scarce_gap): a pooled fleet, even around
-    an expeditionary lead."""
-    folder = write_lead_world(tmp_path / "world", expeditionary=0.9)
-    areas = pd.read_csv(folder / "areas.csv")
-    areas.loc[areas["area"] == "armour", "alliance_requirement"] = 1.5
-    areas.to_csv(folder / "areas.csv", index=False)
-    t = run(lead_config(folder)).tables
-    founded = t.events[(t.events["kind"] == "founded") & (t.events["area"] == "armour")]
-    assert list(zip(founded["reason"], founded["to_form"], strict=True)) == [("pooled_fleet", 3)]
-    assert founded["partner"].iloc[0].startswith("FLEET_LLL_ARMOUR_")
+    an expeditionary lead, where the area is a fleet partners can pool; else an
+    expeditionary force around that lead."""
+    for fleet, expected in ((1, ("pooled_fleet", 3)), (0, ("expeditionary_force", 4))):
+        folder = write_lead_world(tmp_path / f"world_{fleet}", expeditionary=0.9)
+        areas = pd.read_csv(folder / "areas.csv")
+        areas.loc[areas["area"] == "armour", "alliance_requirement"] = 1.5
+        areas.loc[areas["area"] == "armour", "pooled_fleet"] = fleet
+        areas.to_csv(folder / "areas.csv", index=False)
+        t = run(lead_config(folder)).tables
+        founded = t.events[(t.events["kind"] == "founded") & (t.events["area"] == "armour")]
+        assert list(zip(founded["reason"], founded["to_form"], strict=True)) == [expected]
+        prefix = "FLEET_LLL_ARMOUR_" if fleet else "EXF_LLL_ARMOUR_"
+        assert founded["partner"].iloc[0].startswith(prefix)
 
 
 def test_without_a_shared_need_nothing_is_founded(tmp_path):

@@ -470,6 +470,15 @@ class ModelParams:
         why="Which enablers count as scarce: from a sixth short (helicopters, medical, air "
         "transport too) to two fifths (none of the 2012 gaps).",
     )
+    swap_min_ratio: float = param(
+        0.5,
+        bounds=(0.0, 1.0),
+        open_low=True,
+        judged=(0.25, 1.0),
+        why="A state that relies on a partner in one area provides for it in another only "
+        "where it holds at least half the partner's capability there (judged; the Belgian "
+        "mine-countermeasures school serves the Dutch navy), from a quarter to as much.",
+    )
     specialisation_share: float = param(
         0.5,
         bounds=UNIT,

@@ -151,7 +151,8 @@ class PairTerms:
     depth: np.ndarray  # int8[N, N]: the deepest form they share, in a tie or a framework
     # beyond NATO and the EU as such, at the start of the year
     known: np.ndarray  # float[N, N]: how well i knows j (imssim.model.motives.familiarity)
-    ring: np.ndarray  # int8[N, N]: the ring i saw j in last year (imssim.model.rings)
+    # float[N, N]: the weight of the ring i saw j in last year (motives.ring_share)
+    ring_share: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -189,10 +190,40 @@ def hand_over(k: np.ndarray, handed: np.ndarray, d: int, area: int, share: float
     k[d, area] -= moved
 
 
-def dependent_of(k: np.ndarray, i: int, j: int, ar: int) -> int:
-    """Which of a form-6 pair becomes dependent in area `ar`: the smaller holder (on a
-    tie, the state with the lower index provides)."""
-    return i if (k[i, ar], j) < (k[j, ar], i) else j
+def is_dependent(
+    k: np.ndarray, relies: np.ndarray, at: tuple[np.ndarray, np.ndarray, np.ndarray], ratio: float
+) -> np.ndarray:
+    """Whether i would be the dependent of a form-6 tie, for each tie (i, j, a) of `at`.
+
+    A division of tasks: where one of the pair already relies on the other in another
+    area (`relies` [N, N]: i relies on j somewhere) and holds at least `ratio`
+    (``swap_min_ratio``) of the partner's capability here, it provides here, so that
+    each relies on the other in one area (the Belgian-Dutch navies: the Netherlands
+    trains and maintains the frigates, Belgium runs the mine-countermeasures school).
+    Otherwise the smaller holder depends (on a tie, the state with the lower index
+    provides): a one-sided specialisation.
+    """
+    i, j, ar = at
+    ki, kj = k[i, ar], k[j, ar]
+    smaller = (ki < kj) | ((ki == kj) & (i > j))
+    i_relies, j_relies = relies[i, j], relies[j, i]
+    i_gives = i_relies & ~j_relies & (ki >= ratio * kj)
+    j_gives = j_relies & ~i_relies & (kj >= ratio * ki)
+    return np.where(i_gives, False, np.where(j_gives, True, smaller))
+
+
+def dependent_of(
+    k: np.ndarray, dependent: np.ndarray, i: int, j: int, ar: int, ratio: float
+) -> tuple[int, bool]:
+    """Which of a form-6 pair becomes dependent in area `ar` (:func:`is_dependent`, with
+    `dependent` [N, N, A] the record's dependence), and whether the tie is a swap: the
+    provider relies on the dependent in another area."""
+    relies = np.zeros((k.shape[0], k.shape[0]), dtype=bool)
+    relies[i, j], relies[j, i] = dependent[i, j].any(), dependent[j, i].any()
+    at = (np.array([i]), np.array([j]), np.array([ar]))
+    d = i if bool(is_dependent(k, relies, at, ratio)[0]) else j
+    prov = j if d == i else i
+    return d, bool(relies[prov, d])
 
 
 def thematic_rates(

@@ -71,15 +71,20 @@ def familiarity(depth: np.ndarray, trust: np.ndarray) -> np.ndarray:
     return np.minimum(depth / 3.0, 1.0) * np.clip(trust, 0.0, 1.0)
 
 
+def ring_share(ring: np.ndarray) -> np.ndarray:
+    """float: the weight of each ring (:data:`imssim.model.rings.RING_NAMES` codes) in
+    the preference for one's own partners: 1 strategic, 0.5 affiliated, else 0."""
+    return RING_SHARE[np.asarray(ring, dtype=np.intp)]
+
+
 def relationship_value(
     p: ModelParams, known: np.ndarray, ring: np.ndarray, new_form: ArrayLike
 ) -> np.ndarray:
     """The value of taking a step with a known partner: ``widen_value`` times
-    familiarity `known`, plus ``ring_preference`` for a partner in one's strategic ring
-    (half for an affiliated one), growing with the depth of the step (`new_form`, full
-    at form 3)."""
-    ring_share = RING_SHARE[np.asarray(ring, dtype=np.intp)]
-    return p.widen_value * known + p.ring_preference * ring_share * np.asarray(new_form) / 3.0
+    familiarity `known`, plus ``ring_preference`` times `ring` (:func:`ring_share`: 1 in
+    one's strategic ring, half in the affiliated one), growing with the depth of the
+    step (`new_form`, full at form 3)."""
+    return p.widen_value * known + p.ring_preference * ring * np.asarray(new_form) / 3.0
 
 
 def transaction_share(p: ModelParams, known: np.ndarray) -> np.ndarray:

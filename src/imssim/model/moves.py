@@ -22,6 +22,7 @@ from imssim.model.cooperation import (
     Standing,
     dependent_of,
     hand_over,
+    is_dependent,
 )
 from imssim.model.forms import SHALLOW_LIMIT, Form
 from imssim.model.motives import MOTIVES
@@ -127,9 +128,10 @@ def _move_values(
     k, policy = year.states.k, year.policy
     c = year.eff[i, j, ar].astype(np.intp)
     drops = None
-    if (ONE_DEEPER[c] == TOP_FORM).any():  # form 6: the state holding less becomes dependent
-        smaller = (k[i, ar] < k[j, ar]) | ((k[i, ar] == k[j, ar]) & (i > j))
-        drops = (ONE_DEEPER[c] == TOP_FORM) & smaller
+    if (ONE_DEEPER[c] == TOP_FORM).any():  # form 6: who becomes dependent (is_dependent)
+        relies = any_over_areas(state.dependent)
+        swap = rules.params.swap_min_ratio
+        drops = (ONE_DEEPER[c] == TOP_FORM) & is_dependent(k, relies, at, swap)
     bonus = np.where(state.bilateral[i, j, ar] > 0, policy.deepen_bonus[i], 0.0)
     bonus -= np.where(partner[i, j], 0.0, policy.new_partner_penalty[i])
     return step_value(rules, year, at, ONE_DEEPER, bonus=bonus, drops=drops)
@@ -183,11 +185,12 @@ def apply_moves(
     initiative = None if state.initiative is None else state.initiative.copy()
     k, handed = year.states.k, year.states.handed
     events = []
+    swap = rules.params.swap_min_ratio
     for i, j, ar, old, new, motive in moves:
         if new == Form.SPECIALISATION and (
             dependent[i, :, ar].any()
             or dependent[j, :, ar].any()
-            or dependent[:, dependent_of(k, i, j, ar), ar].any()
+            or dependent[:, dependent_of(k, dependent, i, j, ar, swap)[0], ar].any()
         ):
             # one provider per area: a state that already relies on a partner in
             # the area (another move of this year included) neither takes a second
@@ -200,20 +203,31 @@ def apply_moves(
         if new == Form.SPECIALISATION:
             if dependent is state.dependent:  # the first hand-over: copies to write
                 dependent, k, handed = dependent.copy(), k.copy(), handed.copy()
-            d = dependent_of(k, i, j, ar)
+            d, swapped = dependent_of(k, dependent, i, j, ar, swap)
             prov = j if d == i else i
             dependent[d, prov, ar] = True
             hand_over(k, handed, d, ar, rules.params.specialisation_share)
         if initiative is not None:
             initiative[i, j] += 1
         kind = "formed" if bil_old == 0 else "deepened"
-        reason = "specialisation" if new == Form.SPECIALISATION else "mutual_gain"
+        reason = "mutual_gain"
+        if new == Form.SPECIALISATION:
+            reason = "task_swap" if swapped else "specialisation"
         events.append(Event(kind, i, j, "", ar, old, new, reason, motive))
     after = dataclasses.replace(
         state, bilateral=bil, since=since, dependent=dependent, initiative=initiative
     )
     held = year.states if k is year.states.k else year.states.holding(k, handed)
     return after, held, events
+
+
+def _weighted_draw(rng: np.random.Generator, weight: np.ndarray) -> int:
+    """An index drawn with probability proportional to `weight` (not all 0): the
+    inverse of the cumulative distribution at one uniform draw, as
+    ``rng.choice(len(weight), p=weight / weight.sum())`` draws it, without its checks."""
+    cdf = (weight / weight.sum()).cumsum()
+    cdf /= cdf[-1]
+    return int(cdf.searchsorted(rng.random(), side="right"))
 
 
 def thematic(
@@ -245,23 +259,27 @@ def thematic(
     bil, since = state.bilateral.copy(), state.since.copy()
     initiative = None if state.initiative is None else state.initiative.copy()
     events = []
+    outside = np.flatnonzero(~initiates)  # the possible partners: in neither NATO nor the EU
     for i in np.flatnonzero(counts):
-        weight = np.where(rules.comember[i] | initiates, 0.0, 1.0 - 0.5 * rules.distance[i])
-        weight[i] = 0.0
-        free = holds[i][None, :] & holds & (bil[i] == 0) & (since[i] < year.year)
-        weight = weight * free.any(axis=1)
+        # free[m, a]: i and partner outside[m] both hold area a, untied and unchanged
+        free = holds[i][None, :] & holds[outside]
+        free &= bil[i, outside] == 0
+        free &= since[i, outside] < year.year
+        weight = np.zeros(n)
+        weight[outside] = (1.0 - 0.5 * rules.distance[i, outside]) * free.any(axis=1)
         for _ in range(int(counts[i])):
             if weight.sum() <= 0:
                 break
-            j = int(choice_rng.choice(n, p=weight / weight.sum()))
-            areas = np.flatnonzero(free[j])
-            ar = int(choice_rng.choice(areas))
+            j = _weighted_draw(choice_rng, weight)
+            row = int(np.searchsorted(outside, j))
+            areas = np.flatnonzero(free[row])
+            ar = int(areas[choice_rng.integers(0, len(areas))])  # a uniform draw of one
             bil[i, j, ar] = bil[j, i, ar] = Form.JOINT_HIRE
             since[i, j, ar] = since[j, i, ar] = year.year
             if initiative is not None:
                 initiative[i, j] += 1
-            free[j, ar] = False
-            if not free[j].any():
+            free[row, ar] = False
+            if not free[row].any():
                 weight[j] = 0.0
             events.append(Event("formed", int(i), j, "", ar, 0, 1, "thematic"))
     after = dataclasses.replace(state, bilateral=bil, since=since, initiative=initiative)

@@ -64,6 +64,7 @@ from imssim.model.cooperation import (
     Event,
     PairTerms,
     Standing,
+    dependent_of,
     hand_over,
     priority_partners,
     thematic_rates,
@@ -80,7 +81,7 @@ from imssim.model.economy import (
 )
 from imssim.model.forms import Form, FormTable
 from imssim.model.founding import found, found_presence
-from imssim.model.motives import familiarity
+from imssim.model.motives import familiarity, ring_share
 from imssim.model.moves import apply_moves, propose, thematic
 from imssim.model.partners import current_fit, institutions
 from imssim.model.policy import state_policy
@@ -243,7 +244,8 @@ class CooperationModel(mesa.Model):
         caps = CapabilityState.holding(budget[:, None] * profile / unit)
         bil = self.coop.bilateral
         for i, j, ar in zip(*np.nonzero(np.triu(bil == Form.SPECIALISATION)), strict=True):
-            d, prov = (i, j) if caps.k[i, ar] <= caps.k[j, ar] else (j, i)
+            d, _ = dependent_of(caps.k, self.coop.dependent, i, j, ar, p.swap_min_ratio)
+            prov = j if d == i else i
             self.coop.dependent[d, prov, ar] = True
             hand_over(caps.k, caps.handed, d, ar, p.specialisation_share)
         alliance = (w.nato | w.eu) & (w.region != "north_america")  # the 2012 members
@@ -502,7 +504,7 @@ class CooperationModel(mesa.Model):
             priority=priority,
             depth=depth,
             known=familiarity(depth, self.coop.trust),
-            ring=self.rings.ring,
+            ring_share=ring_share(self.rings.ring),
         )
         return CoopYear(self.year, eff, area_form, states, pairs, self.policy)
 

@@ -28,6 +28,30 @@ from imssim.model.motives import (
 Entries = tuple[np.ndarray, np.ndarray, np.ndarray]  # (i, j, a): ties, each seen from i
 
 
+class _At:
+    """The flat indices of entries (i, j, a), to gather pair, state-area and
+    pair-area values with one take each."""
+
+    def __init__(self, at: Entries, n: int, n_areas: int) -> None:
+        self.i, self.j, self.ar = at
+        self.ij = self.i * n + self.j
+        self.ia = self.i * n_areas + self.ar
+        self.ja = self.j * n_areas + self.ar
+        self.ija = self.ij * n_areas + self.ar
+
+    def pair(self, m: np.ndarray) -> np.ndarray:
+        """m[i, j] for [N, N] m."""
+        return np.take(m, self.ij)
+
+    def own(self, m: np.ndarray) -> np.ndarray:
+        """m[i, a] for [N, A] m."""
+        return np.take(m, self.ia)
+
+    def partner(self, m: np.ndarray) -> np.ndarray:
+        """m[j, a] for [N, A] m."""
+        return np.take(m, self.ja)
+
+
 @dataclass(frozen=True)
 class StepTerms:
     """What a step is worth to i, goal by goal (each already weighted and scaled), and
@@ -89,29 +113,33 @@ def step_terms(
     form 6 (None: none).
     """
     p, fm = rules.params, rules.forms
-    i, j, ar = at
+    n, _, n_areas = year.eff.shape
+    g = _At(at, n, n_areas)
+    i = g.i
     states, pairs = year.states, year.pairs
-    cur = year.eff[i, j, ar].astype(np.intp)
-    keep = 1.0 - rules.relief[i, j]  # the share of the coordination overhead that remains
+    cur = np.take(year.eff, g.ija).astype(np.intp)
+    keep = 1.0 - g.pair(rules.relief)  # the share of the coordination overhead that remains
     s = p.specialisation_share  # the dependent saves the upkeep of what it hands over
     some_drop = drops is not None and bool(drops.any())
-    scale = p.benefit_scale * pairs.fit[i, j]
-    econ = _economic_gain(rules, cur, to, year.area_form[j, ar], keep, drops if some_drop else None)
+    scale = p.benefit_scale * g.pair(pairs.fit)
+    area_form = g.partner(year.area_form)
+    econ = _economic_gain(rules, cur, to, area_form, keep, drops if some_drop else None)
     econ *= economic_scale(p, states.pressure[i]) * scale
-    mil = _military_gain(rules, year, at, cur, to)
+    mil = _military_gain(rules, year, g, cur, to)
     mil *= states.military_weight[i] * scale
-    pol = political_value(p, states.exposure[i], states.exposure[j], rules.comember[i, j])
+    exposure = states.exposure
+    pol = g.pair(political_value(p, exposure[:, None], exposure[None, :], rules.comember))
     pol *= scale
-    known = pairs.known[i, j]
-    rel = p.benefit_scale * relationship_value(p, known, pairs.ring[i, j], to[cur])
+    known = g.pair(pairs.known)
+    rel = p.benefit_scale * relationship_value(p, known, g.pair(pairs.ring_share), to[cur])
     forms = np.arange(len(to))
     d_con = (fm.constraint[to] - fm.constraint[forms])[cur]
     if some_drop:
         held = fm.constraint[cur[drops]]
         d_con[drops] = s * (1.0 - held) + (1.0 - s) * d_con[drops]
     cost = year.policy.autonomy_weight[i] * d_con
-    cost *= np.where(rules.core[i, ar], p.core_weight, 1.0)
-    cost *= bound_share(p, states.k[j, ar], states.ref[i, ar])
+    cost *= np.where(g.own(rules.core), p.core_weight, 1.0)
+    cost *= bound_share(p, g.partner(states.k), g.own(states.ref))
     cost += p.transaction_cost * keep * transaction_share(p, known)
     return StepTerms(econ, mil, pol, rel, cost)
 
@@ -139,19 +167,19 @@ def _economic_gain(
 
 
 def _military_gain(
-    rules: CooperationRules, year: CoopYear, at: Entries, cur: np.ndarray, to: np.ndarray
+    rules: CooperationRules, year: CoopYear, g: _At, cur: np.ndarray, to: np.ndarray
 ) -> np.ndarray:
     """The access to j's capability the step adds, times j's reliability, the share of
     i's capability base j's holding covers, and the gaps it fills (i's and the
     alliance's, :func:`imssim.model.motives.military_need`)."""
     p, fm = rules.params, rules.forms
-    i, j, ar = at
-    ref_i = year.states.ref[i, ar]
-    ratio = np.divide(year.states.k[j, ar], ref_i, out=np.zeros(ref_i.shape), where=ref_i > EPS)
+    ref_i = g.own(year.states.ref)
+    ratio = np.divide(g.partner(year.states.k), ref_i, out=np.zeros(ref_i.shape), where=ref_i > EPS)
     # (fm.access[new] - fm.access[cur]), one difference per current form
-    mil = (fm.access[to] - fm.access[np.arange(len(to))])[cur] * year.pairs.reliability[i, j]
+    mil = (fm.access[to] - fm.access[np.arange(len(to))])[cur] * g.pair(year.pairs.reliability)
     mil *= np.minimum(1.0, ratio)
-    mil *= military_need(p, year.states.need_gap[i, ar], year.states.alliance_gap[ar])
+    need = military_need(p, g.own(year.states.need_gap), year.states.alliance_gap[g.ar])
+    mil *= need
     return mil
 
 
@@ -229,9 +257,9 @@ def _least_bound(rules: CooperationRules, year: CoopYear) -> np.ndarray:
     """float[N, N]: the least share of i's forces a step with j binds, over the areas
     where both hold capability (:func:`imssim.model.motives.bound_share`)."""
     k, ref = year.states.k, year.states.ref
-    both = (ref[:, None, :] > EPS) & (k[None, :, :] > EPS)
-    share = np.divide(k[None, :, :], ref[:, None, :], out=np.ones(both.shape), where=both)
-    least = np.where(both, share, np.inf).min(axis=2)
+    inv = np.divide(1.0, ref, out=np.full_like(ref, np.inf), where=ref > EPS)  # inf: none
+    partner_k = np.where(k > EPS, k, np.inf)  # inf: j holds nothing
+    least = np.min(inv[:, None, :] * partner_k[None, :, :], axis=2)
     return np.clip(least, rules.params.bound_share_floor, 1.0)
 
 
@@ -269,7 +297,7 @@ def _bounds(
         benefit = econ + s.military_weight[:, None] * (d_access[form] * reach)
         benefit += political
         benefit *= weight
-        benefit += p.benefit_scale * relationship_value(p, pairs.known, pairs.ring, form + 1)
+        benefit += p.benefit_scale * relationship_value(p, pairs.known, pairs.ring_share, form + 1)
         benefit -= autonomy * d_constraint[form]
         benefit -= fixed_cost
         # a tie held (form >= 1 between them) earns the bonus; without any tie

@@ -40,6 +40,7 @@ COOPERATION_VIEWS = ("depth matrix", "network")
 REASONS = {
     "mutual_gain": "both sides gain from it",
     "specialisation": "both gain from one side handing the area to the other",
+    "task_swap": "a division of tasks: each relies on the other in one area",
     "thematic": "a thematic tie, begun by one side",
     "policy": "a cooperation policy no longer allows the form",
     "partner_cut": "a side cut or gave up its capability in the area",
