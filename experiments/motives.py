@@ -11,13 +11,14 @@ counterfactual (the same seeds), and tabulates:
    the initiator: economic, military, political, relationship), for the history and
    for ``austerity_2012`` against its counterfactual;
 3. the areas given up by the United States, the United Kingdom, France and Germany;
-4. the frameworks founded: purpose, lead, members, year (every seed);
-5. the membership of EU AAR and SAC C-17 in 2012, 2014 and 2017 (seed 1 and the share
-   of seeds);
+4. the frameworks founded: purpose, area, lead, host, year and members (every seed);
+5. the membership of EU AAR and SAC C-17 in 2012, 2014 and 2017 (the mean count and
+   seed 1's list);
 6. the share of pairs deepening by their 2012 form, on bilateral ties and counting
-   frameworks beyond NATO and the EU as such;
-7. the mean deepest bilateral form in 2024 of the eastern-flank and northern pairs the
-   record deepened, and of the Dutch-German armour and artillery ties.
+   frameworks (`max_form`);
+7. the mean deepest form at `--end` of the eastern-flank and northern pairs the record
+   deepened, bilateral and counting frameworks;
+8. per seed, the Dutch-German armour and artillery ties.
 
 Writes one CSV per table under `--out` and the Markdown report; nothing else.
 """
@@ -58,8 +59,11 @@ form 2 or more; its motive is the goal that weighed most in the initiator's valu
 year (mean per run); deepenings 2013-{end} by motive (mean per run); areas the four largest
 allies gave up; frameworks founded (every seed); the pools' members (mean count and seed 1's
 list); the share of pairs whose deepest form rose from 2012 to {end}, by their 2012 form
-(bilateral, and with frameworks); the mean deepest bilateral form in {end} of pairs the
-record deepened.
+(bilateral, and with frameworks); the mean deepest form in {end} of pairs the record
+deepened (bilateral, and with frameworks); per seed, the year the Dutch-German armour
+tie reached form 5 (0: not by {end}), the form the last event left the Dutch-German
+artillery tie at (-1: no event, it kept its 2012 form 3) and the pair's deepest
+bilateral form at the end.
 
 """
 POOLS = ["EU_AAR", "SAC_C17"]
@@ -154,17 +158,40 @@ def by_form(runs: list[Tables], start: int, end: int) -> pd.DataFrame:
 
 
 def flank(runs: list[Tables], year: int) -> pd.DataFrame:
-    """The mean deepest bilateral form in `year` of the record's eastern and northern
-    pairs and of the Dutch-German armour tie (via the events)."""
+    """The mean deepest form in `year` of the record's eastern and northern pairs:
+    bilateral, and counting frameworks (a forward presence ties its members at form 4)."""
     rows = []
     for a, b in FLANK:
-        forms = []
+        bilateral, effective = [], []
         for t in runs:
             p = t.pairs
             hit = p[(p.year == year) & (p.country == a) & (p.partner == b)]
-            forms.append(float(hit.bilateral_form.iloc[0]) if len(hit) else 0.0)
-        rows.append((f"{a}-{b}", sum(forms) / len(forms)))
-    return pd.DataFrame(rows, columns=["pair", f"mean_bilateral_form_{year}"])
+            bilateral.append(float(hit.bilateral_form.iloc[0]) if len(hit) else 0.0)
+            effective.append(float(hit.max_form.iloc[0]) if len(hit) else 0.0)
+        n = len(runs)
+        rows.append((f"{a}-{b}", sum(bilateral) / n, sum(effective) / n))
+    return pd.DataFrame(rows, columns=["pair", f"bilateral_{year}", f"with_frameworks_{year}"])
+
+
+def dutch_german(runs: list[Tables]) -> pd.DataFrame:
+    """Per seed: the year the Dutch-German armour tie reached form 5 (0: not by the
+    end), and the Dutch-German artillery tie's form at the end."""
+    rows = []
+    for seed, t in enumerate(runs, start=1):
+        e = t.events
+        pair = ((e.country == "NLD") & (e.partner == "DEU")) | (
+            (e.country == "DEU") & (e.partner == "NLD")
+        )
+        armour = e[pair & (e.area == "armour") & (e.to_form >= 5)]
+        p = t.pairs
+        last = p[(p.year == p.year.max()) & (p.country == "NLD") & (p.partner == "DEU")]
+        events = e[pair & (e.area == "artillery")]
+        art = int(events.to_form.iloc[-1]) if len(events) else -1  # -1: unchanged
+        first = int(armour.year.min()) if len(armour) else 0
+        rows.append((seed, first, art, int(last.bilateral_form.iloc[0]) if len(last) else 0))
+    return pd.DataFrame(
+        rows, columns=["seed", "armour_form_5_year", "artillery_last_event_form", "nld_deu_form"]
+    )
 
 
 def markdown(table: pd.DataFrame) -> str:
@@ -217,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         "pools": pools(history),
         "by_form": by_form(history, 2012, args.end),
         "flank": flank(history, args.end),
+        "dutch_german": dutch_german(history),
     }
     args.out.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
