@@ -36,6 +36,7 @@ import numpy as np
 from imssim.config import ModelParams
 from imssim.model.capacity import need_gap, reference_level
 from imssim.model.forms import Form, FormTable
+from imssim.model.motives import familiarity, ring_share
 from imssim.model.policy import StatePolicy
 
 EPS = 1e-9
@@ -153,6 +154,22 @@ class PairTerms:
     known: np.ndarray  # float[N, N]: how well i knows j (imssim.model.motives.familiarity)
     # float[N, N]: the weight of the ring i saw j in last year (motives.ring_share)
     ring_share: np.ndarray
+
+    @classmethod
+    def of(
+        cls,
+        fit: np.ndarray,
+        reliability: np.ndarray,
+        priority: np.ndarray,
+        depth: np.ndarray,
+        trust: np.ndarray,
+        ring: np.ndarray,
+    ) -> PairTerms:
+        """The pairs' terms, with familiarity from `depth` and `trust` [N, N]
+        (:func:`imssim.model.motives.familiarity`) and the weight of `ring` [N, N], the
+        ring i saw j in (:func:`imssim.model.motives.ring_share`)."""
+        known = familiarity(depth, trust)
+        return cls(fit, reliability, priority, depth, known, ring_share(ring))
 
 
 @dataclass(frozen=True)

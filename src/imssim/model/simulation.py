@@ -81,7 +81,6 @@ from imssim.model.economy import (
 )
 from imssim.model.forms import Form, FormTable
 from imssim.model.founding import found, found_presence
-from imssim.model.motives import familiarity, ring_share
 from imssim.model.moves import apply_moves, propose, thematic
 from imssim.model.partners import current_fit, institutions
 from imssim.model.policy import state_policy
@@ -498,14 +497,8 @@ class CooperationModel(mesa.Model):
             self.coop.bilateral, self.coop.trust, self.policy.priority_limit
         )
         depth = np.maximum(self.coop.bilateral, self._framework_layers()[1]).max(axis=2)
-        pairs = PairTerms(
-            fit=fit,
-            reliability=self.reliability(),
-            priority=priority,
-            depth=depth,
-            known=familiarity(depth, self.coop.trust),
-            ring_share=ring_share(self.rings.ring),
-        )
+        trust, ring = self.coop.trust, self.rings.ring
+        pairs = PairTerms.of(fit, self.reliability(), priority, depth, trust, ring)
         return CoopYear(self.year, eff, area_form, states, pairs, self.policy)
 
     def _frameworks_step(self, year: CoopYear) -> list[Event]:
