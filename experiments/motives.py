@@ -114,13 +114,13 @@ def founded(runs: list[Tables]) -> pd.DataFrame:
                     first.purpose,
                     first.area,
                     first.lead,
+                    first.get("host", ""),
                     int(first.since),
                     first.members,
                 )
             )
-    return pd.DataFrame(
-        rows, columns=["seed", "framework", "purpose", "area", "lead", "year", "members"]
-    )
+    columns = ["seed", "framework", "purpose", "area", "lead", "host", "year", "members"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def pools(runs: list[Tables], years: tuple[int, ...] = (2012, 2014, 2017)) -> pd.DataFrame:
