@@ -196,6 +196,8 @@ def dutch_german(runs: list[Tables]) -> pd.DataFrame:
 
 def markdown(table: pd.DataFrame) -> str:
     """A table as Markdown (index first), numbers to two decimals."""
+    if table.empty:
+        return "none"
     table = table.reset_index()
     rows = table.astype(object).to_numpy()
     cells = [[f"{v:.2f}" if isinstance(v, float) else str(v) for v in row] for row in rows]
