@@ -115,3 +115,24 @@ def test_without_a_counterfactual_nothing_extra_is_written(tmp_path):
     assert not (path / COUNTERFACTUAL).exists()
     assert "counterfactual" not in json.loads((path / "manifest.json").read_text())
     assert RunFolder(path).counterfactual is None
+
+
+def test_the_summary_counts_the_deepenings_by_the_goal_that_carried_them():
+    """Every tie formed or deepened to form 2 or more by agreement carries one of the
+    three goals as its motive; the summary counts them, with and without the cuts."""
+    from imssim.model.motives import MOTIVES
+    from imssim.present.effects import motive_counts
+
+    result = run_pair(_cli_config("austerity_2012", end_year=2020))
+    cf = result.counterfactual
+    assert cf is not None
+    e = result.tables.events
+    agreed = e[e["kind"].isin(["formed", "deepened"]) & (e["to_form"] >= 2)]
+    agreed = agreed[agreed["reason"].isin(["mutual_gain", "specialisation", "task_swap"])]
+    assert set(agreed["motive"]) <= set(MOTIVES) and len(agreed) > 0
+    counts = motive_counts(result.tables)
+    assert sum(counts.values()) == len(agreed)
+    lines = effect_lines(result.tables, cf.tables, "NLD", "austerity_2012", "without it")
+    line = next(x for x in lines if "by the goal that weighed most" in x)
+    assert f"economic {counts['economic']}, military {counts['military']}" in line
+    assert f"against economic {motive_counts(cf.tables)['economic']}" in line

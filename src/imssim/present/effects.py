@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from imssim.model.motives import MOTIVES
 from imssim.model.tables import Tables
 from imssim.outcomes import EFFECTS, OUTCOMES, yearly
 
@@ -125,6 +126,19 @@ def step_counts(t: Tables, focal: str) -> tuple[int, int]:
     return int(up.sum()), int(down.sum())
 
 
+def motive_counts(t: Tables) -> dict[str, int]:
+    """Ties formed or deepened to form 2 or more by agreement over the run (all states),
+    by the goal that weighed most for the initiator (docs/ODD.md 7.10)."""
+    e = t.events
+    steps = e[e["kind"].isin(["formed", "deepened"]) & (e["to_form"] >= 2)]
+    counts = steps["motive"].value_counts()
+    return {m: int(counts.get(m, 0)) for m in MOTIVES}
+
+
+def _motives_text(counts: dict[str, int]) -> str:
+    return ", ".join(f"{m} {n}" for m, n in counts.items())
+
+
 def areas_given_up(t: Tables, focal: str) -> list[tuple[str, int]]:
     """The areas the focal state gave up over the run, with the year."""
     e = t.events
@@ -169,6 +183,11 @@ def effect_lines(run: Tables, cf: Tables, focal: str, scenario: str, without: st
         f"  {focal}'s ties formed or deepened to form 2 or more, {first + 1}-{last}: "
         f"{up[0]} against {down[0]} {without}; downgraded or ended (joint hire expiring "
         f"left out): {up[1]} against {down[1]}"
+    )
+    lines.append(
+        f"  ties formed or deepened to form 2 or more (all states), {first + 1}-{last}, by "
+        f"the goal that weighed most: {_motives_text(motive_counts(run))} against "
+        f"{_motives_text(motive_counts(cf))} {without}"
     )
     gave = [f"{a} ({y})" for a, y in areas_given_up(run, focal)]
     gave_cf = [f"{a} ({y})" for a, y in areas_given_up(cf, focal)]
