@@ -27,7 +27,7 @@ from imssim.model.cooperation import (
 from imssim.model.forms import SHALLOW_LIMIT, Form
 from imssim.model.motives import MOTIVES
 from imssim.model.noisy_choice import choose_top
-from imssim.model.step_value import Entries, step_terms, step_value, steps_may_pay
+from imssim.model.step_value import Entries, step_terms, steps_may_pay
 
 Move = tuple[int, int, int, int, int, str]  # (initiator, partner, area, from, to, motive)
 
@@ -60,12 +60,13 @@ def propose(
     seen[ii, jj, aa] = feasible
     weigh = np.flatnonzero(feasible | seen[jj, ii, aa])
     i, j, ar = ii[weigh], jj[weigh], aa[weigh]
-    value = _move_values(rules, state, year, (i, j, ar), partner)
+    value, motive = _move_values(rules, state, year, (i, j, ar), partner)
     positive = np.zeros(year.eff.shape, dtype=bool)
     positive[i, j, ar] = value > 0
     mutual = feasible[weigh] & (value > 0) & positive[j, i, ar]
-    chosen = _choose(rules, year, (i[mutual], j[mutual], ar[mutual]), value[mutual], rng)
-    return _with_motives(rules, year, chosen)
+    at = (i[mutual], j[mutual], ar[mutual])
+    chosen = _choose(rules, year, at, value[mutual], rng)
+    return _with_motives(year, at, motive[mutual], chosen)
 
 
 def _candidates(
@@ -121,9 +122,10 @@ def _feasible(
 
 def _move_values(
     rules: CooperationRules, state: CoopState, year: CoopYear, at: Entries, partner: np.ndarray
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """The value to i of each move (i, j, a) of `at` one form deeper, with the policy's
-    bonus for a tie held in the area and its penalty for a partner without any tie."""
+    bonus for a tie held in the area and its penalty for a partner without any tie; and
+    the goal that weighs most in each (:meth:`imssim.model.step_value.StepTerms.motive`)."""
     i, j, ar = at
     k, policy = year.states.k, year.policy
     c = year.eff[i, j, ar].astype(np.intp)
@@ -134,7 +136,10 @@ def _move_values(
         drops = (ONE_DEEPER[c] == TOP_FORM) & is_dependent(k, relies, at, swap)
     bonus = np.where(state.bilateral[i, j, ar] > 0, policy.deepen_bonus[i], 0.0)
     bonus -= np.where(partner[i, j], 0.0, policy.new_partner_penalty[i])
-    return step_value(rules, year, at, ONE_DEEPER, bonus=bonus, drops=drops)
+    terms = step_terms(rules, year, at, ONE_DEEPER, drops=drops)
+    value = terms.total()
+    value += bonus
+    return value, terms.motive()
 
 
 def _choose(
@@ -162,14 +167,16 @@ def _choose(
     return [moves[key] for key in sorted(moves)]
 
 
-def _with_motives(rules: CooperationRules, year: CoopYear, chosen: list[Move]) -> list[Move]:
-    """The moves with the goal that weighed most in each for its initiator
-    (:meth:`imssim.model.step_value.StepTerms.motive`)."""
+def _with_motives(
+    year: CoopYear, mutual: Entries, motive: np.ndarray, chosen: list[Move]
+) -> list[Move]:
+    """The moves with the goal that weighed most in each for its initiator: `motive`
+    (indices into MOTIVES) of each of the `mutual` moves, the chosen among them."""
     if not chosen:
         return chosen
-    i, j, ar = (np.array([m[q] for m in chosen], dtype=np.intp) for q in range(3))
-    motive = step_terms(rules, year, (i, j, ar), ONE_DEEPER).motive()
-    return [(*m[:5], MOTIVES[int(w)]) for m, w in zip(chosen, motive, strict=True)]
+    of = np.zeros(year.eff.shape, dtype=np.int8)
+    of[mutual] = motive
+    return [(*m[:5], MOTIVES[int(of[m[0], m[1], m[2]])]) for m in chosen]
 
 
 def apply_moves(

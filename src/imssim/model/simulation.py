@@ -47,6 +47,7 @@ from imssim.errors import ConfigError, WorldDataError
 from imssim.model import capabilities
 from imssim.model import frameworks as fwk
 from imssim.model.agents import StateAgent
+from imssim.model.blocks import max_over_areas
 from imssim.model.capabilities import CapabilityRules, CapabilityState, CapabilityYear
 from imssim.model.capacity import (
     Outcomes,
@@ -496,7 +497,8 @@ class CooperationModel(mesa.Model):
         priority = priority_partners(
             self.coop.bilateral, self.coop.trust, self.policy.priority_limit
         )
-        depth = np.maximum(self.coop.bilateral, self._framework_layers()[1]).max(axis=2)
+        beyond = max_over_areas(self._framework_layers()[1])
+        depth = np.maximum(max_over_areas(self.coop.bilateral), beyond)
         trust, ring = self.coop.trust, self.rings.ring
         pairs = PairTerms.of(fit, self.reliability(), priority, depth, trust, ring)
         return CoopYear(self.year, eff, area_form, states, pairs, self.policy)

@@ -41,15 +41,15 @@ class _At:
 
     def pair(self, m: np.ndarray) -> np.ndarray:
         """m[i, j] for [N, N] m."""
-        return np.take(m, self.ij)
+        return m.take(self.ij)
 
     def own(self, m: np.ndarray) -> np.ndarray:
         """m[i, a] for [N, A] m."""
-        return np.take(m, self.ia)
+        return m.take(self.ia)
 
     def partner(self, m: np.ndarray) -> np.ndarray:
         """m[j, a] for [N, A] m."""
-        return np.take(m, self.ja)
+        return m.take(self.ja)
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def step_terms(
     g = _At(at, n, n_areas)
     i = g.i
     states, pairs = year.states, year.pairs
-    cur = np.take(year.eff, g.ija).astype(np.intp)
+    cur = year.eff.take(g.ija).astype(np.intp)
     keep = 1.0 - g.pair(rules.relief)  # the share of the coordination overhead that remains
     s = p.specialisation_share  # the dependent saves the upkeep of what it hands over
     some_drop = drops is not None and bool(drops.any())
@@ -128,7 +128,10 @@ def step_terms(
     mil = _military_gain(rules, year, g, cur, to)
     mil *= states.military_weight[i] * scale
     exposure = states.exposure
-    pol = g.pair(political_value(p, exposure[:, None], exposure[None, :], rules.comember))
+    if len(i) > n * n:  # many entries: once per pair, then gathered
+        pol = g.pair(political_value(p, exposure[:, None], exposure[None, :], rules.comember))
+    else:
+        pol = political_value(p, exposure[i], exposure[g.j], g.pair(rules.comember))
     pol *= scale
     known = g.pair(pairs.known)
     rel = p.benefit_scale * relationship_value(p, known, g.pair(pairs.ring_share), to[cur])
@@ -259,7 +262,9 @@ def _least_bound(rules: CooperationRules, year: CoopYear) -> np.ndarray:
     k, ref = year.states.k, year.states.ref
     inv = np.divide(1.0, ref, out=np.full_like(ref, np.inf), where=ref > EPS)  # inf: none
     partner_k = np.where(k > EPS, k, np.inf)  # inf: j holds nothing
-    least = np.min(inv[:, None, :] * partner_k[None, :, :], axis=2)
+    least = np.multiply.outer(inv[:, 0], partner_k[:, 0])
+    for area in range(1, k.shape[1]):  # one area at a time: over all pairs at once
+        np.minimum(least, np.multiply.outer(inv[:, area], partner_k[:, area]), out=least)
     return np.clip(least, rules.params.bound_share_floor, 1.0)
 
 
