@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from imssim.config import ModelParams
+from imssim.errors import ConfigError
 from imssim.model.blocks import max_over_areas
 from imssim.model.cooperation import CoopState, Event
 from imssim.model.economy import YearInputs
@@ -131,7 +132,13 @@ class Ties:
 def viable_holdings(held: np.ndarray, min_viable: np.ndarray, p: ModelParams) -> np.ndarray:
     """float[N, A]: the smallest holding each state keeps in each area, its 2012 holding
     `held` [N, A] times the area's minimum viable share `min_viable` [A] (areas.csv)
-    times ``viable_scale_factor``."""
+    times ``viable_scale_factor``, which must keep every minimum below the holding (a
+    ConfigError otherwise: every cut would give the area up)."""
+    if p.viable_scale_factor * float(min_viable.max(initial=0.0)) >= 1.0:
+        raise ConfigError(
+            "params.viable_scale_factor: times the largest min_viable_share of the world "
+            "data it must stay below 1 (every cut would give up the area)"
+        )
     return p.viable_scale_factor * min_viable[None, :] * held
 
 

@@ -181,11 +181,6 @@ class CooperationModel(mesa.Model):
         eff, area_form = self.effective_forms()
         self.caps, self.start, self.inputs = self._start(eff, area_form)
         held = self.caps.k + self.caps.handed
-        if p.viable_scale_factor * float(w.min_viable.max(initial=0.0)) >= 1.0:
-            raise ConfigError(
-                "params.viable_scale_factor: times the largest min_viable_share of the world "
-                "data it must stay below 1 (every cut would give up the area)"
-            )
         self.budgets = BudgetState(
             pressure=np.zeros(w.n_states), history=(self.inputs.budget.copy(),)
         )
