@@ -35,6 +35,7 @@ from imssim import run, run_pair
 from imssim.config.compose import compose_config
 from imssim.model.motives import MOTIVES
 from imssim.model.tables import Tables
+from imssim.runs.folders import code_revision, package_versions, write_text_atomic
 
 FLANK = [
     ("GBR", "EST"),
@@ -51,8 +52,9 @@ FLANK = [
 BIG_FOUR = ["USA", "GBR", "FRA", "DEU"]
 HEADER = """# Why states cooperate in the history run
 
-Written by `python experiments/motives.py --seeds {seeds} --end {end} --report docs/motives.md`;
-do not edit by hand. Seeds 1-{seeds} of `history_2012_2024` (and of `austerity_2012` with its
+Written by `python experiments/motives.py --seeds {seeds} --end {end} --report docs/motives.md`
+at code revision `{revision}` (imssim {version}); do not edit by hand.
+Seeds 1-{seeds} of `history_2012_2024` (and of `austerity_2012` with its
 counterfactual for the motives), default policy. A deepening is a tie formed or deepened to
 form 2 or more; its motive is the goal that weighed most in the initiator's value
 (docs/ODD.md, 7.10); `other` are ties regained through a partner. The tables: deepenings per
@@ -251,11 +253,15 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
         table.to_csv(args.out / f"{name}.csv")
-    text = HEADER.format(seeds=args.seeds, end=args.end) + "\n\n".join(
-        f"## {name}\n\n{markdown(table)}" for name, table in tables.items()
+    header = HEADER.format(
+        seeds=args.seeds,
+        end=args.end,
+        revision=code_revision(),
+        version=package_versions().get("imssim", "?"),
     )
+    text = header + "\n\n".join(f"## {name}\n\n{markdown(table)}" for name, table in tables.items())
     if args.report is not None:
-        args.report.write_text(text + "\n")
+        write_text_atomic(args.report, text + "\n")
     print(text)
     return 0
 
