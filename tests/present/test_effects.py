@@ -75,8 +75,56 @@ def test_a_named_counterfactual_and_none():
     cfg = to_config(_cli_config("deep_cuts", counterfactual="austerity_2012"))
     assert counterfactual_config(cfg).scenario.name == "austerity_2012"
     assert counterfactual_config(to_config(_cli_config(counterfactual="none"))) is None
-    with pytest.raises(ConfigError, match="counterfactual: must be baseline, none or a shipped"):
+    with pytest.raises(ConfigError, match="counterfactual: must be baseline, none, without:"):
         to_config(_cli_config(counterfactual="nonsense"))
+
+
+def test_a_counterfactual_removes_what_it_names_and_says_so():
+    """without:<list>[.<who or position>] removes exactly those entries; the words say
+    which; each change of a scenario can be isolated."""
+    from imssim.config.scenarios import counterfactual_words
+
+    cfg = to_config(_cli_config("austerity_2012", counterfactual="without:budget_changes.NLD"))
+    cf = counterfactual_config(cfg)
+    kept = [c.who for c in cf.scenario.budget_changes]
+    assert ["NLD"] not in kept and len(kept) == len(cfg.scenario.budget_changes) - 1
+    assert cf.scenario.budget_rules == cfg.scenario.budget_rules
+    assert counterfactual_words(cfg) == "without NLD's budget change (budget_changes[1])"
+    both = to_config(
+        _cli_config("history_2012_2024", counterfactual="without:threat_events+budget_rules.0")
+    )
+    cf = counterfactual_config(both)
+    assert cf.scenario.threat_events == [] and len(cf.scenario.budget_rules) == len(
+        both.scenario.budget_rules
+    ) - 1
+    assert counterfactual_words(both) == (
+        "without the threat events and the budget rule at budget_rules[0]"
+    )
+    assert counterfactual_words(to_config(_cli_config("austerity_2012"))) == (
+        "without the budget changes and the budget rules"
+    )
+    for bad, message in [
+        ("without:budget_changes.9", "the scenario has 7 budget changes"),
+        ("without:budget_changes.POL", "no entry of scenario.budget_changes names 'POL'"),
+        ("without:threats", "name one of budget_changes"),
+    ]:
+        with pytest.raises(ConfigError, match=message):
+            to_config(_cli_config("austerity_2012", counterfactual=bad))
+
+
+def test_a_counterfactual_from_a_scenario_file(tmp_path):
+    """A scenario file (.yaml) outside conf/ is a counterfactual too; a missing or broken
+    one is one line naming the file."""
+    path = tmp_path / "calm.yaml"
+    path.write_text("name: calm\ngdp_growth: 0.02\n")
+    cfg = to_config(_cli_config("austerity_2012", counterfactual=str(path)))
+    cf = counterfactual_config(cfg)
+    assert cf.scenario.name == "calm" and cf.scenario.gdp_growth == 0.02
+    with pytest.raises(ConfigError, match="no scenario file"):
+        to_config(_cli_config(counterfactual=str(tmp_path / "missing.yaml")))
+    path.write_text("name: calm\ngdp_growht: 0.02\n")
+    with pytest.raises(ConfigError, match=f"{path}: "):
+        counterfactual_config(cfg)
 
 
 def test_differences_never_claim_what_rounding_erases():
@@ -98,7 +146,8 @@ def test_the_run_folder_holds_the_counterfactual_and_reads_it_back(tmp_path):
     assert manifest["counterfactual"]["folder"] == COUNTERFACTUAL
     assert manifest["counterfactual"]["kind"] == "baseline"
     sub = json.loads((path / COUNTERFACTUAL / "manifest.json").read_text())
-    assert sub["variant"] == "counterfactual" and sub["scenario"].endswith("budget changes")
+    assert sub["variant"] == "counterfactual"
+    assert sub["scenario"].endswith("without the budget changes and the budget rules")
     folder = RunFolder(path)
     assert folder.counterfactual is not None and folder.counterfactual.counterfactual is None
     _same(folder.counterfactual.tables, result.counterfactual.tables)

@@ -280,7 +280,7 @@ def _execute(cfg, overrides: list[str], job: tuple[Path, int] | None = None) -> 
             world=load_world(sc.world.data_dir),
             counterfactual=cf.tables if cf is not None else None,
             scenario=sc.scenario.name,
-            without=without_text(sc.counterfactual),
+            without=without_text(sc),
         )
     )
     if figures:

@@ -13,8 +13,10 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import fields
+from pathlib import Path
 from typing import Any
 
+from imssim.config.counterfactual import is_removal, removals
 from imssim.config.fields import Bounds, field_bounds
 from imssim.config.parameters import bounded_settings, is_integer
 from imssim.config.schema import (
@@ -60,14 +62,7 @@ def check_values(config: Config) -> None:
         "sweep.name",
         f"must be a folder name of letters, digits, '_', '.' and '-' (got {name!r})",
     )
-    if config.counterfactual not in ("baseline", "none"):
-        known = group_options("scenario")
-        _require(
-            config.counterfactual in known,
-            "counterfactual",
-            f"must be baseline, none or a shipped scenario ({', '.join(known)}); "
-            f"got {config.counterfactual!r}",
-        )
+    _check_counterfactual(config)
     _check_scenario(config.scenario, config.start_year)
     _check_policy(config.policy)
     _check_params(config.params)
@@ -111,6 +106,28 @@ def check_dpi(dpi: Any, key: str = "dpi") -> int:
         whole and low <= dpi <= high, key, f"must be a whole number {low}-{high} (got {dpi!r})"
     )
     return dpi
+
+
+def _check_counterfactual(config: Config) -> None:
+    """The counterfactual names baseline, none, removals that each take out at least one
+    entry, a shipped scenario or a scenario file (:mod:`imssim.config.counterfactual`)."""
+    kind = config.counterfactual
+    if kind in ("baseline", "none"):
+        return
+    if is_removal(kind):
+        for removal in removals(kind):
+            removal.picks(config.scenario)
+        return
+    if kind.endswith((".yaml", ".yml")):
+        _require(Path(kind).expanduser().is_file(), "counterfactual", f"no scenario file {kind!r}")
+        return
+    known = group_options("scenario")
+    _require(
+        kind in known,
+        "counterfactual",
+        f"must be baseline, none, without:<list>[.<position or who>][+...], a scenario file "
+        f"(.yaml) or a shipped scenario ({', '.join(known)}); got {kind!r}",
+    )
 
 
 def _check_scenario(sc: ScenarioConfig, start_year: int) -> None:

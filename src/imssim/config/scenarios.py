@@ -4,32 +4,67 @@ rises scaled, and the scenario entries a run never reaches."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
+
+from omegaconf import OmegaConf
 
 from imssim.config.convert import to_config
+from imssim.config.counterfactual import baseline_kind, is_removal, without, without_words
 from imssim.config.schema import Config, ScenarioConfig
 from imssim.errors import ConfigError
 
 
 def counterfactual_config(config: Config) -> Config | None:
-    """The configuration of `config`'s counterfactual, or None (``counterfactual: none``).
+    """The configuration of `config`'s counterfactual, or None (``counterfactual: none``):
+    the same world, seed, policy and settings with another scenario
+    (:mod:`imssim.config.counterfactual`).
 
-    ``baseline``: the same world, seed, policy and settings, and the same scenario
-    without its budget changes and budget rules (its growth, threats and memberships
-    kept): what would have happened without the cuts or rises. A shipped scenario's
-    name: that scenario instead, all else the same.
+    ``baseline``: the same scenario without its budget changes and budget rules (its
+    growth, threats and memberships kept): what would have happened without the cuts or
+    rises. ``without:...``: the same scenario without the lists or entries named. A
+    scenario's name or a scenario file's path: that scenario instead.
     """
-    if config.counterfactual == "none":
+    kind = config.counterfactual
+    if kind == "none":
         return None
-    if config.counterfactual == "baseline":
-        scenario = dataclasses.replace(
-            config.scenario,
-            name=f"{config.scenario.name} without its budget changes",
-            budget_changes=[],
-            budget_rules=[],
-        )
-    else:
-        scenario = to_config({"scenario": config.counterfactual}).scenario
+    if kind == "baseline":
+        kind = baseline_kind()
+    scenario = without(config.scenario, kind) if is_removal(kind) else named_scenario(kind)
     return dataclasses.replace(config, scenario=scenario, counterfactual="none")
+
+
+def named_scenario(name: str) -> ScenarioConfig:
+    """A shipped scenario by name, or the scenario of a file (a path ending in .yaml or
+    .yml, absolute or relative to the working folder); a one-line ConfigError when the
+    file is missing or broken."""
+    if not name.endswith((".yaml", ".yml")):
+        return to_config({"scenario": name}).scenario
+    path = Path(name).expanduser()
+    if not path.is_file():
+        raise ConfigError(f"counterfactual: no scenario file {str(path)!r}")
+    try:
+        data = OmegaConf.to_container(OmegaConf.load(path), resolve=True)
+    except Exception as exc:  # YAML and OmegaConf errors alike: one line naming the file
+        line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ConfigError(f"{path}: not a readable scenario file ({line})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a scenario file holds a mapping of the scenario's keys")
+    try:
+        return to_config({"scenario": data}).scenario
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def counterfactual_words(config: Config) -> str:
+    """How the summary names the counterfactual of `config`: "without the budget changes
+    and the budget rules", "without DEU's budget change (budget_changes[0])", "under
+    wales_pledge"."""
+    kind = config.counterfactual
+    if kind == "baseline":
+        kind = baseline_kind()
+    if is_removal(kind):
+        return without_words(config.scenario, kind)
+    return f"under {Path(kind).stem if kind.endswith(('.yaml', '.yml')) else kind}"
 
 
 def scale_budget_changes(scenario: ScenarioConfig, factor: float) -> ScenarioConfig:

@@ -7,6 +7,8 @@ import itertools
 import numpy as np
 import pandas as pd
 
+from imssim.config import Config
+from imssim.config.scenarios import counterfactual_words
 from imssim.model.forms import LASTING
 from imssim.model.rings import RING_LEVEL, RING_NAMES
 from imssim.model.tables import Tables
@@ -152,10 +154,10 @@ def _focal_line(tables: Tables, focal: str, first: int, last: int) -> str:
     )
 
 
-def without_text(kind: str) -> str:
-    """How the summary names a counterfactual: ``baseline`` is the run without its budget
-    changes; a named scenario is that scenario."""
-    return "without the budget changes" if kind == "baseline" else f"under {kind}"
+def without_text(config: Config) -> str:
+    """How the summary names the counterfactual of `config`
+    (:func:`imssim.config.scenarios.counterfactual_words`)."""
+    return counterfactual_words(config)
 
 
 def summarise(

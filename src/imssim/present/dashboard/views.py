@@ -128,7 +128,7 @@ def trends_png(model: DashboardModel) -> bytes:
 def headline(model: DashboardModel) -> list[str]:
     """The focal state's measures this year against the counterfactual, one line each."""
     year, tables, counterfactual = model.snapshot()
-    without = without_text(model.config.counterfactual)
+    without = without_text(model.config)
     return [
         d.text(without) for d in focal_differences(tables, counterfactual, model.config.focal, year)
     ]

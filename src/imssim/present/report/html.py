@@ -316,7 +316,7 @@ def _effects_html(run: RunFolder, names: dict[str, str]) -> str:
 
     cf = run.counterfactual
     cfg = run.config
-    without = without_text(cfg.counterfactual)
+    without = without_text(cfg)
     last = int(run.tables.countries["year"].max())
     diffs = effects.focal_differences(run.tables, cf.tables, cfg.focal, last)
     rows = []

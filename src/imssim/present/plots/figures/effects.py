@@ -8,6 +8,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from imssim.config import Config
+from imssim.config.scenarios import counterfactual_words
 from imssim.model.tables import Tables
 from imssim.outcomes import OUTCOMES, yearly
 from imssim.present.choices import RunChoices, run_years
@@ -66,10 +67,7 @@ def effects_chart(
     first = int(tables.countries["year"].min())
     data = _effects_values(tables, counterfactual, focal)
     scenario = config.scenario.name
-    if config.counterfactual == "baseline":
-        other = f"{scenario} without its budget changes"
-    else:
-        other = config.counterfactual
+    other = f"{scenario} {counterfactual_words(config)}"
     with style():
         fig = Figure(figsize=(11.4, 8.3), layout="none")
         cells = grid(fig, 2, 2, FOUR_PANELS)
