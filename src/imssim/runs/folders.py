@@ -207,9 +207,10 @@ def _slug(text: str) -> str:
 
 
 def run_folder_name(cfg: Config, stamp: str | None = None) -> str:
-    """A run folder's name: the time (`stamp`, default now), scenario, policy and seed."""
+    """A run folder's name: the time (`stamp`, default now), scenario, policy, focal
+    state and seed."""
     stamp = stamp or datetime.now().strftime("%Y%m%d-%H%M%S")
-    return _slug(f"{stamp}_{cfg.scenario.name}_{cfg.policy.name}_s{cfg.seed}")
+    return _slug(f"{stamp}_{cfg.scenario.name}_{cfg.policy.name}_{cfg.focal}_s{cfg.seed}")
 
 
 def new_folder(root: str | Path, base: str) -> tuple[Path, Path]:
