@@ -237,7 +237,7 @@ def _task(cfg: DictConfig) -> None:
 def _execute(cfg, overrides: list[str], job: tuple[Path, int] | None = None) -> None:
     """Run the simulation and its counterfactual, write the folder, print the summary and
     draw the figures; `job` is (Hydra's job folder, job number) in a sweep."""
-    from imssim.present.summary import summarise, without_text
+    from imssim.present.result import summary_text
     from imssim.runs.api import run_pair
     from imssim.runs.folders import write_run
 
@@ -271,18 +271,7 @@ def _execute(cfg, overrides: list[str], job: tuple[Path, int] | None = None) -> 
         + f": {seconds:.2f} s"
     )
     print(f"results: {path}")
-    from imssim.world import load_world
-
-    print(
-        summarise(
-            result.tables,
-            sc.focal,
-            world=load_world(sc.world.data_dir),
-            counterfactual=cf.tables if cf is not None else None,
-            scenario=sc.scenario.name,
-            without=without_text(sc.counterfactual),
-        )
-    )
+    print(summary_text(result))
     if figures:
         _run_figures(path, result)
 
