@@ -87,6 +87,10 @@ def test_a_second_run_never_overwrites_the_first(tmp_path):
         ("catalyst=-1", "catalyst"),
         ("output.formats=[png,jpg]", "output.formats"),
         ("output.dpi=10", "output.dpi"),
+        ("scenario=austerity2012", "one of: austerity_2012, baseline, deep_cuts"),
+        ("policy=defualt", "one of: autonomy_test, default"),
+        ("scenario=missing.yaml", "no such file: missing.yaml"),
+        ("sensitivity=quick", "imssim-sensitivity quick"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, override, needle):
@@ -160,9 +164,10 @@ def conf_copy(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("content", "needles"),
     [
-        ("name: x\ncutt: 0.1\n", ["conf/scenario/broken.yaml", "cutt", "scenario.cutt"]),
-        ("name: x\ngdp_growth: lots\n", ["conf/scenario/broken.yaml", "'lots'", "gdp_growth"]),
-        ("name: x\n  gdp_growth: [\n", ["broken.yaml", "line 2", "YAML syntax error"]),
+        ("name: broken\ncutt: 0.1\n", ["conf/scenario/broken.yaml", "cutt", "scenario.cutt"]),
+        ("name: broken\ngdp_growth: lots\n", ["conf/scenario/broken.yaml", "'lots'", "gdp_growth"]),
+        ("name: broken\n  gdp_growth: [\n", ["broken.yaml", "line 2", "YAML syntax error"]),
+        ("name: x\ngdp_growth: 0.01\n", ["conf/scenario/broken.yaml", "name: x", "'broken'"]),
         ("", ["scenario/broken.yaml", "empty"]),
         ("# only a comment\n", ["scenario/broken.yaml", "empty"]),
     ],
@@ -246,3 +251,45 @@ def test_a_sweep_over_an_interval_is_one_line_and_exit_2(tmp_path):
         "give a list (a,b,c) or a range (range(1,5))"
     )
     assert run_folders(tmp_path) == []
+
+
+def test_help_lists_only_the_groups_a_run_takes(tmp_path):
+    out = imssim(tmp_path, "--help")
+    assert out.returncode == 0, out.stderr
+    assert "scenario: austerity_2012, baseline" in out.stdout
+    assert "policy: autonomy_test, default" in out.stdout
+    assert "sensitivity:" not in out.stdout and "scenario=path/to/" in out.stdout
+
+
+@pytest.mark.slow
+def test_a_scenario_file_by_its_path_runs_and_its_mistakes_name_it(tmp_path):
+    """scenario=<file>.yaml (absolute or relative) runs that file; a mistake in a file
+    of one's own, or a name: other than its file name, is one line naming the user's
+    file, exit code 2, and nothing written."""
+    mine = tmp_path / "mine" / "scenario"
+    mine.mkdir(parents=True)
+    cut = "budget_changes:\n  - who: [DEU]\n    start: 2012\n    end: 2013\n    cut: 0.3\n"
+    (mine / "my_cuts.yaml").write_text("name: my_cuts\n" + cut)
+    (mine / "typo.yaml").write_text("name: typo\n" + cut.replace("cut:", "cutt:"))
+    (mine / "renamed.yaml").write_text("name: inner\n" + cut)
+    search = f"hydra.searchpath=[file://{tmp_path / 'mine'}]"
+    bad = [
+        (["scenario=typo", search], [f"{mine / 'typo.yaml'}", "cutt"]),
+        (["scenario=renamed", search], [f"{mine / 'renamed.yaml'}", "name: inner", "'renamed'"]),
+        ([f"scenario={mine / 'renamed.yaml'}"], ["renamed.yaml", "name: inner"]),
+    ]
+    for args, needles in bad:
+        out = imssim(tmp_path, *args)
+        assert out.returncode == 2, out.stdout + out.stderr
+        lines = out.stderr.strip().splitlines()
+        assert len(lines) == 1 and all(n in lines[0] for n in needles), (needles, lines)
+        assert "conf/scenario" not in lines[0]
+    assert not (tmp_path / "results").exists()
+    out = imssim(
+        tmp_path, "scenario=mine/scenario/my_cuts.yaml", "end_year=2014", "output.figures=false"
+    )
+    assert out.returncode == 0, out.stderr
+    assert "what my_cuts changes for NLD" in out.stdout
+    (manifest,) = run_folders(tmp_path)
+    overrides = json.loads(manifest.read_text())["overrides"]
+    assert f"scenario={mine / 'my_cuts.yaml'}" in overrides  # replayable from anywhere

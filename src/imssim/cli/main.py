@@ -27,8 +27,17 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 from omegaconf.errors import OmegaConfBaseException
 
+from imssim.cli.groups import (
+    check_group_files,
+    help_text,
+    locate,
+    recorded,
+    search_dirs,
+    with_files,
+)
 from imssim.config import conf_dir
 from imssim.config.compose import compose_config, register_schema
+from imssim.config.shipped import yaml_error_line
 from imssim.errors import ConfigError, ImssimError
 
 EXIT_USAGE = 2
@@ -84,13 +93,13 @@ def preflight(args: list[str]):
     first = None
     compose = _Composer(search)
     for variant in itertools.islice(_override_variants(overrides), 200):
-        _check_group_files(variant, _search_dirs(search))
         try:
+            check_group_files(variant, CONF_DIR, compose.dirs[1:])
             cfg = check(compose(variant))
         except (HydraException, OmegaConfBaseException) as exc:
-            _fail(_first_line(exc))
+            _fail(_first_line(exc, compose.dirs[1:]))
         except yaml.YAMLError as exc:
-            _fail(_yaml_line(exc))
+            _fail(yaml_error_line(exc))
         except ImssimError as exc:
             _fail(str(exc))
         _check_output_root(Path(cfg.output.root))
@@ -133,7 +142,7 @@ class _Composer:
 
     def __init__(self, search: list[str]) -> None:
         self.search = search
-        self.dirs = [CONF_DIR, *_search_dirs(search)]
+        self.dirs = [CONF_DIR, *search_dirs(search)]
         self.bases: dict[tuple[str, ...], DictConfig] = {}
 
     def _is_group(self, key: str) -> bool:
@@ -163,49 +172,10 @@ def _check_output_root(root: Path) -> None:
         _fail(f"output.root: {root} cannot be written ({exc.strerror or exc})")
 
 
-def _search_dirs(search: list[str]) -> list[Path]:
-    """The local folders of ``hydra.searchpath=[file:///a, file:///b]`` overrides."""
-    dirs = []
-    for item in search:
-        value = item.split("=", 1)[1].strip().strip("[]")
-        for part in value.split(","):
-            part = part.strip().strip("'\"")
-            if part.startswith("file://"):
-                dirs.append(Path(part[len("file://") :]))
-    return dirs
-
-
-def _check_group_files(overrides: list[str], extra: tuple[Path, ...] | list[Path] = ()) -> None:
-    """A scenario or policy file that is empty (or holds no mapping) is refused by name:
-    composed, it would silently run with the schema's defaults."""
-    for group in ("scenario", "policy"):
-        name = next((o.split("=", 1)[1] for o in overrides if o.startswith(f"{group}=")), None)
-        if name is None:
-            continue
-        found = [d / group / f"{name}.yaml" for d in (CONF_DIR, *extra)]
-        path = next((f for f in found if f.is_file()), found[0])
-        if not path.is_file():
-            continue  # Hydra names the missing option and the ones there are
-        try:
-            content = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            _fail(_yaml_line(exc, path))
-        if not isinstance(content, dict) or not content:
-            _fail(f"{group}/{name}.yaml ({path}): the file is empty or holds no settings")
-
-
-def _yaml_line(exc: yaml.YAMLError, path: Path | None = None) -> str:
-    """One line for a YAML syntax error: the file, the line and column, and the reason."""
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc).strip().splitlines()[0]
-    where = str(path) if path is not None else getattr(mark, "name", "YAML")
-    if mark is None:
-        return f"{where}: YAML syntax error: {problem}"
-    return f"{where}: line {mark.line + 1}, column {mark.column + 1}: YAML syntax error: {problem}"
-
-
-def _first_line(exc: BaseException) -> str:
-    """One line: the error's first line and, for a failed override, its cause's."""
+def _first_line(exc: BaseException, dirs: list[Path] | None = None) -> str:
+    """One line: the error's first line and, for a failed override, its cause's; a
+    mistake in a scenario or policy file names that file, wherever it is (`dirs`: the
+    search path's folders)."""
     lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
     text = lines[0] if lines else type(exc).__name__
     if text.endswith("raised while composing config:") and len(lines) > 1:
@@ -213,7 +183,9 @@ def _first_line(exc: BaseException) -> str:
         where = text.split(":", 1)[0]
         key = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("full_key:")), "")
         reason = lines[1] + (f" (key: {key})" if key and key not in lines[1] else "")
-        text = f"{where} (conf/{where.split(chr(39))[1]}.yaml): {reason}"
+        group, _, name = where.split(chr(39))[1].partition("/")
+        path = locate(group, name, CONF_DIR, dirs or [])
+        text = f"{where} ({path or f'conf/{group}/{name}.yaml'}): {reason}"
     cause = exc.__cause__
     if cause is not None and str(cause).strip():
         reason = str(cause).strip().splitlines()[0].strip()
@@ -237,7 +209,7 @@ def _task(cfg: DictConfig) -> None:
 def _execute(cfg, overrides: list[str], job: tuple[Path, int] | None = None) -> None:
     """Run the simulation and its counterfactual, write the folder, print the summary and
     draw the figures; `job` is (Hydra's job folder, job number) in a sweep."""
-    from imssim.present.summary import summarise, without_text
+    from imssim.present.result import summary_text
     from imssim.runs.api import run_pair
     from imssim.runs.folders import write_run
 
@@ -271,18 +243,7 @@ def _execute(cfg, overrides: list[str], job: tuple[Path, int] | None = None) -> 
         + f": {seconds:.2f} s"
     )
     print(f"results: {path}")
-    from imssim.world import load_world
-
-    print(
-        summarise(
-            result.tables,
-            sc.focal,
-            world=load_world(sc.world.data_dir),
-            counterfactual=cf.tables if cf is not None else None,
-            scenario=sc.scenario.name,
-            without=without_text(sc),
-        )
-    )
+    print(summary_text(result))
     if figures:
         _run_figures(path, result)
 
@@ -495,8 +456,16 @@ def _as_sweep(args: list[str], cfg) -> list[str]:
 def main() -> None:
     """Entry point of the ``imssim`` command."""
     global _HELPER
-    args = sys.argv[1:]
+    given = sys.argv[1:]
     register_schema()  # before anything composes a config through Hydra
+    try:
+        args = with_files(given, CONF_DIR)  # scenario=<path>.yaml as an option of the group
+        if any(a in ("-h", "--help") for a in args):
+            print(help_text(args, CONF_DIR))
+            return
+    except (ImssimError, HydraException, OmegaConfBaseException) as exc:
+        _fail(_first_line(exc))
+    sys.argv = [sys.argv[0], *args]
     try:
         if not any(
             a in ("-h", "--help", "--hydra-help", "--info", "-i", "--cfg", "-c") for a in args
@@ -516,7 +485,9 @@ def main() -> None:
             if cfg is not None and single:
                 # one run, nothing but key=value overrides: the config just checked is
                 # the one to run; Hydra need not compose it again
-                _execute(cfg, [a for a in args if not a.lstrip("+~").startswith("hydra")])
+                _execute(
+                    cfg, [a for a in recorded(given) if not a.lstrip("+~").startswith("hydra")]
+                )
                 return
         _task()
     except KeyboardInterrupt:

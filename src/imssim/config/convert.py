@@ -4,8 +4,10 @@ keeps).
 
 :func:`to_config` merges the mapping into the schema with OmegaConf, so that unknown keys
 and wrong types are refused with the key's name, then checks the values
-(:func:`imssim.config.checks.check_values`); a shipped scenario or policy may be named by
-its file.
+(:func:`imssim.config.checks.check_values`). Keys may be nested (``{"params":
+{"trust_gain": 0.1}}``) or dotted (``{"params.trust_gain": 0.1}``), as on the command
+line. A scenario or policy may be named as a string: a shipped one by its name
+(``"deep_cuts"``), one's own file by its path (``"my/strategist.yaml"``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,13 @@ def to_config(cfg: Any = None) -> Config:
 
     Unknown keys, wrong types and impossible values raise :class:`ConfigError` with
     a one-line message naming the key; None gives the defaults.
+
+    A key may be dotted (``"params.trust_gain"``): it sets that one setting, after the
+    nested keys, as ``key=value`` does on the command line, so that ``{"scenario":
+    "deep_cuts", "scenario.description": "..."}`` changes one setting of a shipped
+    scenario. A setting given both nested and dotted is refused. ``"scenario"`` or
+    ``"policy"`` as a string is a shipped one's name, or a path ending in ``.yaml`` (or
+    ``.yml``) to a file of one's own (:func:`imssim.config.shipped.file_settings`).
     """
     if isinstance(cfg, Config):
         check_values(cfg)  # built in Python: the types are the dataclass's own
@@ -45,9 +54,13 @@ def to_config(cfg: Any = None) -> Config:
         else:
             if isinstance(cfg, DictConfig):
                 cfg = OmegaConf.to_container(cfg, resolve=True)
+            dotted: dict[str, Any] = {}
             if isinstance(cfg, dict):
+                cfg, dotted = _split_dotted(cfg)
                 cfg = {k: _shipped(k, v) for k, v in cfg.items() if k != "hydra"}
             merged = OmegaConf.merge(schema, cfg)
+            for key, value in dotted.items():
+                OmegaConf.update(merged, key, value, merge=True)
         config: Config = OmegaConf.to_object(merged)  # type: ignore[assignment]
     except OmegaConfBaseException as exc:
         raise ConfigError(_omegaconf_message(exc)) from None
@@ -121,8 +134,25 @@ def _as_typed(value: Any, hint: Any) -> bool:
     return False
 
 
+def _split_dotted(cfg: dict[Any, Any]) -> tuple[dict[Any, Any], dict[str, Any]]:
+    """`cfg`'s nested keys and its dotted ones (``"params.trust_gain"``; ``hydra.*``
+    dropped, as ``hydra`` is); a setting given both ways is refused (ConfigError)."""
+    nested = {k: v for k, v in cfg.items() if not (isinstance(k, str) and "." in k)}
+    dotted = {k: v for k, v in cfg.items() if isinstance(k, str) and "." in k}
+    for key in dotted:
+        node: Any = nested
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                break
+            node = node[part]
+        else:
+            raise ConfigError(f"{key}: given twice, nested and as a dotted key")
+    return nested, {k: v for k, v in dotted.items() if not k.startswith("hydra.")}
+
+
 def _shipped(key: str, value: Any) -> Any:
-    """A shipped scenario or policy named by its file (``"deep_cuts"``) as its settings."""
+    """A scenario or policy named by a string, as its settings: a shipped one by its name
+    (``"deep_cuts"``), one's own by its path (``"my/strategist.yaml"``)."""
     if key not in ("scenario", "policy") or not isinstance(value, str):
         return value
     return shipped_settings(key, value)

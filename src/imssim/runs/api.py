@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from imssim.config import Config, counterfactual_config, to_config
@@ -14,12 +16,56 @@ from imssim.world import World
 @dataclass
 class Result:
     """Tables of one run with the validated config and the wall time of the run; with
-    :func:`run_pair`, also its counterfactual's result."""
+    :func:`run_pair`, also its counterfactual's result.
+
+    What the command line gives for a run, a result gives too: :meth:`summary` (the
+    text it prints), :meth:`save` (its run folder), :meth:`figures` and :meth:`report`.
+    ``path`` is the run folder once written (None before).
+    """
 
     config: Config
     tables: Tables
     wall_seconds: float
     counterfactual: Result | None = None
+    path: Path | None = None
+
+    def summary(self) -> str:
+        """The summary the command line prints for this run (with its counterfactual,
+        what the scenario changes first)."""
+        from imssim.present.result import summary_text
+
+        return summary_text(self)
+
+    def save(self, folder: str | Path) -> Path:
+        """Write this run's folder, as the command line writes it (tables, config,
+        manifest; the counterfactual in ``counterfactual/``), as `folder` itself; return
+        its path (also ``self.path``). A folder that exists and is not empty is refused
+        (ImssimError, one line): nothing is written over."""
+        from imssim.runs.folders import save_run
+
+        self.path = save_run(self, folder)
+        return self.path
+
+    def figures(
+        self,
+        folder: str | Path | None = None,
+        names: Sequence[str] | str | None = None,
+        formats: Sequence[str] = ("png",),
+    ) -> list[Path]:
+        """Draw this run's figures (`names`: default all of the command line's) in
+        `formats` into `folder` (default: ``<run folder>/figures``); return the files.
+        Drawn from the run folder: a result not saved yet is first written under its
+        ``output.root``, as the command line does (see ``path``)."""
+        from imssim.present.result import draw_figures
+
+        return draw_figures(self, folder, names, formats)
+
+    def report(self, path: str | Path | None = None) -> Path:
+        """Write this run's HTML report to `path` (default: ``<run folder>/report.html``)
+        and return its path; like :meth:`figures`, it saves the run first if need be."""
+        from imssim.present.result import write_result_report
+
+        return write_result_report(self, path)
 
 
 def run(config: Any = None, world: World | None = None) -> Result:

@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import pandas as pd
 import pyarrow as pa
@@ -37,8 +37,24 @@ from imssim.config import Config, config_container, config_yaml, to_config
 from imssim.errors import ImssimError
 from imssim.model.tables import Tables
 
-if TYPE_CHECKING:  # the model (and Mesa) is not needed to read a run folder back
-    from imssim.runs.api import Result
+
+class Result(Protocol):
+    """What a run folder is written from: :class:`imssim.runs.api.Result` (named here by
+    its shape, so that this module, which reads run folders back without the model or
+    Mesa, imports nothing of the running side)."""
+
+    @property
+    def config(self) -> Config: ...
+
+    @property
+    def tables(self) -> Tables: ...
+
+    @property
+    def wall_seconds(self) -> float: ...
+
+    @property
+    def counterfactual(self) -> Result | None: ...
+
 
 PACKAGES = ("imssim", "mesa", "hydra-core", "omegaconf", "numpy", "pandas", "pyarrow", "matplotlib")
 TABLES = ("countries", "pairs", "events", "alliance", "holdings", "frameworks")
@@ -290,6 +306,20 @@ def write_run(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return final
+
+
+def save_run(result: Result, folder: str | Path, extra: dict[str, Any] | None = None) -> Path:
+    """Write the run folder of `result` (with its counterfactual) as `folder` itself, not
+    under it; return its path. An existing folder must be empty: one that holds anything
+    is never written over (ImssimError, one line)."""
+    folder = Path(folder)
+    if folder.exists():
+        if not folder.is_dir():
+            raise ImssimError(f"{folder} is a file; give the path of a new folder")
+        if any(folder.iterdir()):
+            raise ImssimError(f"{folder} is not empty; give a new or an empty folder")
+        folder.rmdir()
+    return write_run(result, folder.parent, name=folder.name, extra=extra)
 
 
 def _write_tables(
