@@ -281,6 +281,7 @@ def _execute(cfg, overrides: list[str], job: tuple[Path, int] | None = None) -> 
             counterfactual=cf.tables if cf is not None else None,
             scenario=sc.scenario.name,
             without=without_text(sc.counterfactual),
+            settings=sc.scenario,
         )
     )
     if figures:
