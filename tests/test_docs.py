@@ -393,3 +393,22 @@ def test_readme_links_the_model_description():
     readme = README.read_text(encoding="utf-8")
     assert "](docs/ODD.md)" in readme, "README.md does not link docs/ODD.md"
     assert "docs/model.md" not in readme, "README.md still names docs/model.md"
+
+
+def test_the_counts_of_states_say_what_they_count():
+    """Wherever the README or the model description counts the world's states as NATO and
+    EU members and partners, the numbers are the shipped world's."""
+    from imssim.world import load_world
+
+    world = load_world()
+    members = int((world.nato | world.eu).sum())
+    found = 0
+    for path in (README, DOC):
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        for n, m, p in re.findall(
+            r"(\d+) states[^.]*?(\d+) NATO and EU members[^.]*? (\d+) (?:thematic )?partners",
+            text,
+        ):
+            found += 1
+            assert (int(n), int(m), int(p)) == (world.n_states, members, world.n_states - members)
+    assert found >= 3

@@ -44,6 +44,8 @@ def test_every_outcome_computes_from_a_short_runs_tables(pair):
     own = tables.countries[tables.countries["country"] == focal].set_index("year")
     alliance = tables.alliance.set_index("year")
     for key, outcome in OUTCOMES.items():
+        if outcome.compute is not None:
+            continue
         source = own if outcome.focal else alliance
         assert np.array_equal(frame[key].to_numpy(), source[outcome.column].to_numpy(float)), key
 
@@ -84,6 +86,7 @@ def test_selections_name_outcomes_of_the_registry():
         "budget",
         "autonomy",
         "mean_form",
+        "mean_lasting_form",
         "cooperating_pairs",
         "shortfall",
     ]
@@ -198,3 +201,29 @@ def test_the_effects_chart_takes_its_panels_from_the_registry(pair):
     drawn = data[data["variant"] == "scenario"].set_index("year")
     shortfall = yearly(pair.tables, focal, ["shortfall"])["shortfall"]
     assert np.array_equal(drawn["shortfall_total"].to_numpy(), 100.0 * shortfall.to_numpy())
+
+
+def test_the_mean_lasting_form_leaves_joint_hire_out(pair):
+    """Known answer from the pairs table: each unordered pair once, at its deepest
+    bilateral form, only those at form 2 or more; it lies in 2-6 and is at least the
+    mean over all ties (which counts joint hire, form 1)."""
+    tables = pair.tables
+    frame = yearly(tables, pair.config.focal, ["mean_lasting_form", "mean_form"])
+    p = tables.pairs
+    for year in (2012, 2014, 2016):
+        view = p[(p["year"] == year) & (p["bilateral_form"] >= 2)]
+        rows = zip(view["country"], view["partner"], view["bilateral_form"], strict=True)
+        forms = [int(f) for c, q, f in rows if str(c) < str(q)]
+        assert frame.loc[year, "mean_lasting_form"] == pytest.approx(sum(forms) / len(forms))
+    assert frame["mean_lasting_form"].between(2.0, 6.0).all()
+    assert (frame["mean_lasting_form"] > frame["mean_form"]).all()
+
+
+def test_a_measure_s_note_is_carried_to_the_comparison(sweep_folder):
+    from imssim.present.outcome_table import outcomes
+
+    note = MEASURES["mean_form"].note
+    assert "joint hire" in note and "2013-2014" in note
+    with_note = outcomes(sweep_folder, ["mean_form", "shortfall"])
+    assert note in with_note.attrs["notes"]
+    assert note not in outcomes(sweep_folder, ["mean_lasting_form"]).attrs["notes"]

@@ -34,6 +34,7 @@ from typing import Literal
 
 import pandas as pd
 
+from imssim.model.forms import LASTING
 from imssim.model.tables import Tables
 
 Kind = Literal["index", "share", "count", "value"]
@@ -62,6 +63,9 @@ class Outcome:
     # the outcome's values by year from a run's tables and the focal state, when it is
     # not simply `column` of `table`
     compute: Callable[[Tables, str], pd.Series] | None = None
+    # a sentence on what moves the outcome for a reason unrelated to the scenario, given
+    # wherever the outcome is charted (the comparison charts' notes and captions)
+    note: str = ""
 
     @property
     def focal(self) -> bool:
@@ -227,6 +231,26 @@ _ALL = (
         axis_label="form (1 joint hire ... 6 specialisation)",
         phrase="the mean form of the bilateral ties",
         decimals=2,
+        note=(
+            "The mean form of the bilateral ties falls in 2013-2014 in every scenario, "
+            "baseline included: the 2012 record's joint hire (form 1) expires and new "
+            "hire begins, a turnover unrelated to the scenario; the mean lasting form "
+            "(mean_lasting_form, form 2 and above) leaves joint hire out."
+        ),
+    ),
+    Outcome(
+        key="mean_lasting_form",
+        kind="value",
+        table="alliance",
+        column="bilateral_form",
+        label="mean lasting form",
+        description="mean deepest bilateral form of the pairs tied at form 2 or more (2-6)",
+        unit="form",
+        title="Mean lasting form (pairs at form 2 or more)",
+        axis_label="form (2 pooling ... 6 specialisation)",
+        phrase="the mean deepest bilateral form of the pairs with a lasting tie (form 2 or more)",
+        decimals=2,
+        compute=lambda tables, focal: mean_lasting_form(tables),
     ),
     Outcome(
         key="shortfall",
@@ -283,6 +307,7 @@ MEASURES: dict[str, Outcome] = {
     "budget": OUTCOMES["budget"],
     "autonomy": OUTCOMES["autonomy"],
     "mean_form": OUTCOMES["mean_form"],
+    "mean_lasting_form": OUTCOMES["mean_lasting_form"],
     "cooperating_pairs": OUTCOMES["pairs"],
     "shortfall": OUTCOMES["shortfall"],
 }
@@ -340,6 +365,18 @@ def headline_descriptions() -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- values
+
+
+def mean_lasting_form(tables: Tables) -> pd.Series:
+    """By year, the mean of each pair's deepest bilateral form over the pairs whose
+    deepest bilateral form is 2 or more (:data:`imssim.model.forms.LASTING`), from the
+    ``pairs`` table: joint hire (form 1), temporary by design, is left out (NaN in a
+    year without such a pair)."""
+    p = tables.pairs
+    lasting = p[(p["bilateral_form"] >= LASTING) & (p["country"] < p["partner"])]
+    means = lasting.groupby("year", observed=True)["bilateral_form"].mean().astype(float)
+    years = tables.alliance["year"].sort_values().to_numpy()
+    return means.reindex(years)
 
 
 def yearly(tables: Tables, focal: str, keys: Iterable[str]) -> pd.DataFrame:

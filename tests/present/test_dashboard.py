@@ -156,6 +156,10 @@ def test_the_views_draw_the_year_reached(stepped):
     assert lines[1].startswith("NLD 2015: strategic ")
     assert lines[2].startswith("Ring moves in 2015")
     assert any(line.startswith("capacity to act") for line in views.headline(stepped))
+    scenario = stepped.config.scenario
+    lines = views.scenario_text(stepped)
+    assert len(lines) == min(8, 1 + len(scenario.growth_changes) + len(scenario.budget_changes))
+    assert lines[0].startswith("every year: real GDP of every state grows by")
 
 
 def test_the_events_are_the_year_s_in_plain_words(stepped):

@@ -94,9 +94,10 @@ def test_a_counterfactual_removes_what_it_names_and_says_so():
         _cli_config("history_2012_2024", counterfactual="without:threat_events+budget_rules.0")
     )
     cf = counterfactual_config(both)
-    assert cf.scenario.threat_events == [] and len(cf.scenario.budget_rules) == len(
-        both.scenario.budget_rules
-    ) - 1
+    assert (
+        cf.scenario.threat_events == []
+        and len(cf.scenario.budget_rules) == len(both.scenario.budget_rules) - 1
+    )
     assert counterfactual_words(both) == (
         "without the threat events and the budget rule at budget_rules[0]"
     )

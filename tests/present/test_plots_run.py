@@ -21,6 +21,7 @@ from imssim.present.plots.style import RING_ORDER
 from imssim.present.plots.writer import INDEX_FILE, FigureOptions, make_run_figures
 from imssim.present.summary import ring_members, ring_transitions
 from imssim.runs.folders import RunFolder
+from imssim.world import load_world
 from imssim.world.world import REGIONS
 
 
@@ -230,6 +231,14 @@ def test_network_draws_one_edge_per_cooperating_pair(run):
     # every state is a node, labelled with its code
     codes = {t.get_text() for t in fig.axes[0].texts}
     assert set(tables.countries["country"]) <= codes
+    # the title says what the states are, counted from the world
+    world = load_world(config.world.data_dir)
+    members = int((world.nato | world.eu).sum())
+    title = fig.axes[0].get_title()
+    assert (
+        f"among {world.n_states} states ({members} NATO and EU members of 2012, "
+        f"{world.n_states - members} partners)"
+    ) in title
 
 
 def test_shortfalls_equal_the_alliance_table(run):

@@ -13,6 +13,7 @@ from imssim.cli.report import main as report_main
 from imssim.errors import ImssimError
 from imssim.present.plots.registry import COMPARE_FIGURES, RUN_FIGURES
 from imssim.present.report import write_report
+from imssim.present.scenario_text import scenario_rows
 from imssim.present.summary import ring_members, ring_transitions
 from imssim.runs.folders import RunFolder
 from imssim.world import load_world
@@ -93,17 +94,17 @@ def test_run_report_describes_the_scenario_and_policy(single):
     text = _text(page)
     assert cfg.scenario.description in text
     assert cfg.policy.description in text
-    # the budget changes in plain words, e.g. "the Netherlands budget cut by 4 % phased
-    # in from 2012 to 2015, then held"
+    # every entry of the scenario in plain words, one row each, e.g. "the Netherlands
+    # cuts its defence budget by 4 %, phased in evenly to 2015, then held"
+    rows = scenario_rows(cfg.scenario, world=load_world())
+    for row in rows:
+        assert f"{row.when} {row.what} {row.kind}" in text
     single_states = [b for b in cfg.scenario.budget_changes if len(b.who) == 1 and b.cut > 0]
     assert single_states
     for change in single_states:
-        code = change.who[0]
-        if len(code) != 3 or not code.isupper():
-            continue
-        name = _name(code)
+        name = _name(change.who[0])
         name = f"the {name}" if name in ("Netherlands", "United States", "United Kingdom") else name
-        words = f"{name} budget cut by {100 * change.cut:g} % phased in from {change.start}"
+        words = f"{name} cuts its defence budget by {100 * change.cut:g} %, phased in evenly"
         assert words in text
     assert "seed 42" in text and "2012-2035" in text
 

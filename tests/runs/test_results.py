@@ -152,3 +152,30 @@ def test_a_failed_run_and_a_written_run_record_the_same_keys(tmp_path, small):
     assert set(done) - {"wall_seconds"} <= set(info)
     for key in ("seed", "scenario", "policy", "focal", "versions", "code_revision"):
         assert info[key] == done[key], key
+
+
+def test_summary_opens_with_the_scenario_and_counts_the_states(run_folder):
+    """Given the scenario's settings, the summary opens with one line per entry (the
+    whole scenario, not only its cuts), and it counts the states by what they are."""
+    from imssim.present.scenario_text import scenario_lines
+    from imssim.present.summary import summarise
+    from imssim.runs.folders import RunFolder
+    from imssim.world import load_world
+
+    run = RunFolder(run_folder)
+    world = load_world(run.config.world.data_dir)
+    sc = run.config.scenario
+    text = summarise(run.tables, run.config.focal, world=world, settings=sc).splitlines()
+    expected = scenario_lines(sc, world=world)
+    assert text[0] == f"scenario {sc.name}:"
+    assert text[1 : 1 + len(expected)] == [f"  {line}" for line in expected]
+    assert len(expected) == min(8, 1 + len(sc.growth_changes) + len(sc.budget_changes))
+    members = int((world.nato | world.eu).sum())
+    assert any(
+        line.startswith(
+            f"events of all {world.n_states} states ({members} NATO and EU members of 2012, "
+            f"{world.n_states - members} partners)"
+        )
+        for line in text
+    )
+    assert not summarise(run.tables, run.config.focal).startswith("scenario")

@@ -7,9 +7,14 @@ When a run's world data are gone, both are empty, so that old runs can still be 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from imssim.config import Config
 from imssim.errors import ImssimError
 from imssim.runs.folders import RunFolder
+
+if TYPE_CHECKING:
+    from imssim.world import World
 
 
 def _world_labels(data_dir: str | None) -> tuple[dict[str, str], dict[str, str]]:
@@ -22,6 +27,16 @@ def _world_labels(data_dir: str | None) -> tuple[dict[str, str], dict[str, str]]
     except (OSError, ImssimError):
         return {}, {}
     return world.name_of, world.area_label_of
+
+
+def world_of(config: Config) -> World | None:
+    """The world a config's runs use, or None when its data are gone."""
+    from imssim.world import load_world
+
+    try:
+        return load_world(config.world.data_dir)
+    except (OSError, ImssimError):
+        return None
 
 
 def world_names(config: Config) -> dict[str, str]:

@@ -158,7 +158,8 @@ def outcomes(
     own focal state unless `focal` names one for all runs; indices take the first
     common year as 100. ``attrs`` holds ``years`` (the common years), ``focal`` (the
     state, or None if it differs between runs) and ``notes`` (sentences on what was
-    done to make the runs comparable).
+    done to make the runs comparable, and each measure's note on what moves it for a
+    reason unrelated to the scenario).
     """
     runs = as_runs(runs)
     measures = check_measures(measures)
@@ -170,6 +171,7 @@ def outcomes(
             + ", ".join(sorted(set(focals)))
             + "); each run's measures are those of its own focal state."
         )
+    notes += [MEASURES[m].note for m in measures if MEASURES[m].note]
     labels = group_labels(runs)
     parts = []
     for run, label, state in zip(runs, labels, focals, strict=True):

@@ -34,6 +34,7 @@ def summary_text(result: Result) -> str:
         counterfactual=cf.tables if cf is not None else None,
         scenario=cfg.scenario.name,
         without=without_text(cfg),
+        settings=cfg.scenario,
     )
 
 

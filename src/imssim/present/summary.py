@@ -7,23 +7,16 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from imssim.config import Config
+from imssim.config import Config, ScenarioConfig
 from imssim.config.scenarios import counterfactual_words
 from imssim.model.forms import LASTING
 from imssim.model.rings import RING_LEVEL, RING_NAMES
 from imssim.model.tables import Tables
 from imssim.outcomes import yearly
+from imssim.present.scenario_text import scenario_lines, states_words
 from imssim.world import World
 
 RING_ORDER = ("strategic", "affiliated", "opportunity")
-
-
-def state_name(code: str, names: dict[str, str], *, start: bool = False) -> str:
-    """A state's name as used in a sentence ('the Netherlands', 'Spain')."""
-    name = names.get(code, code)
-    if name.startswith("United ") or name in ("Netherlands", "Czech Republic"):
-        name = f"{'The' if start else 'the'} {name}"
-    return name
 
 
 def ring_members(pairs: pd.DataFrame, country: str, year: int) -> dict[str, list[str]]:
@@ -168,12 +161,18 @@ def summarise(
     counterfactual: Tables | None = None,
     scenario: str = "the scenario",
     without: str = "without the budget changes",
+    settings: ScenarioConfig | None = None,
 ) -> str:
-    """The text summary: with a counterfactual, first what the scenario changes
-    (:func:`imssim.present.effects.effect_lines`), then the run itself."""
+    """The text summary: the scenario's settings in words when `settings` are given
+    (a ``scenario:`` block, :func:`imssim.present.scenario_text.scenario_lines`), with a
+    counterfactual what the scenario changes (:func:`imssim.present.effects.effect_lines`),
+    then the run itself."""
     c = tables.countries
     first, last = int(c["year"].min()), int(c["year"].max())
     lines = []
+    if settings is not None:
+        lines.append(f"scenario {settings.name}:")
+        lines += [f"  {line}" for line in scenario_lines(settings, world=world)]
     if counterfactual is not None:
         from imssim.present.effects import effect_lines
 
@@ -219,10 +218,11 @@ def summarise(
         )
     lines.append(_founded_line(tables, focal, last))
     e = tables.events
-    n_states = c["country"].nunique()
+    codes = sorted(c["country"].unique())
+    every = states_words(world, codes) if world is not None else f"{len(codes)} states"
     for who, part in (
         (f"{focal}'s events", e[(e["country"] == focal) | (e["partner"] == focal)]),
-        (f"events of all {n_states} states", e),
+        (f"events of all {every}", e),
     ):
         counts = part["kind"].value_counts()
         lines.append(

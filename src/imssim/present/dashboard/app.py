@@ -34,6 +34,7 @@ CSS = """
 .imssim-year { font-size: 30px; line-height: 1.2; }
 .imssim-note { font-size: 12px; color: #555; line-height: 1.35; }
 .imssim-lines { font-size: 13px; margin: 4px 0 0 0; padding-left: 18px; columns: 2; }
+.imssim-scenario { font-size: 12px; margin: 0 0 8px 0; padding-left: 16px; }
 .imssim-events table { border-collapse: collapse; width: 100%; font-size: 12px; }
 .imssim-events th { text-align: left; position: sticky; top: 0; background: #eeeeee; }
 .imssim-events td, .imssim-events th { padding: 2px 6px; border-bottom: 1px solid #e0e0e0; }
@@ -180,6 +181,8 @@ def SettingsCard(
     with solara.Card("Settings"):
         _note("A change applies at once: both runs are replayed to the year shown.")
         _run_choices(current, states, apply)
+        _note(f"Scenario {current.scenario}:")
+        _lines(views.scenario_text(model.value), "imssim-scenario")
         _scale_sliders(current, scenario, apply)
         _model_settings(current, apply)
         if error.value:

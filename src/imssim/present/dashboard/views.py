@@ -20,10 +20,11 @@ from imssim.model.forms import FORM_LABELS, Form
 from imssim.present.choices import resolve_choices
 from imssim.present.dashboard.runs import DashboardModel
 from imssim.present.effects import focal_differences
-from imssim.present.names import world_area_labels, world_names
+from imssim.present.names import world_area_labels, world_names, world_of
 from imssim.present.plots.common import display
 from imssim.present.plots.registry import caption
 from imssim.present.plots.style import png_bytes
+from imssim.present.scenario_text import scenario_lines
 from imssim.present.summary import one_sided, ring_members, ring_transitions, without_text
 
 # Drawing uses matplotlib's process-wide settings (the house style is an rc_context):
@@ -132,6 +133,12 @@ def headline(model: DashboardModel) -> list[str]:
     return [
         d.text(without) for d in focal_differences(tables, counterfactual, model.config.focal, year)
     ]
+
+
+def scenario_text(model: DashboardModel) -> list[str]:
+    """The scenario in words, one line per entry (as the run's summary gives it)."""
+    config = model.config
+    return scenario_lines(config.scenario, world=world_of(config))
 
 
 def cooperation_png(model: DashboardModel, view: str = COOPERATION_VIEWS[0]) -> bytes:

@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Sequence
 
 from imssim.config import Config
-from imssim.present.summary import state_name
+from imssim.present.scenario_text import state_name
 
 REGION_LABELS = {
     "north": "North",

@@ -11,37 +11,15 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from imssim.config import BudgetChange, GrowthChange
 from imssim.model.forms import FORM_LABELS, Form
 from imssim.outcomes import MEASURES
 from imssim.present.choices import DEFAULT_OTHERS
 from imssim.present.names import area_labels, country_names
 from imssim.present.outcome_table import format_value, outcomes, summarise_groups
 from imssim.present.report.facts import largest_ring_moves, lower_first, run_facts
-from imssim.present.summary import RING_ORDER, ring_transitions, state_name
+from imssim.present.scenario_text import join, state_name
+from imssim.present.summary import RING_ORDER, ring_transitions
 from imssim.runs.folders import RunFolder
-from imssim.world.world import REGIONS
-
-REGION_WORDS = {
-    "north": "north",
-    "west": "west",
-    "south": "south",
-    "east": "east",
-    "north_america": "North American",
-    "other": "other",
-}
-
-
-GROUP_WORDS = {
-    "benelux": "Benelux",
-    "nordic": "Nordic",
-    "visegrad": "Visegrád",
-    "weimar": "Weimar",
-    "baltic": "Baltic",
-    "nb8": "Nordic-Baltic Eight",
-    "northern_group": "Northern Group",
-}
-
 
 # --------------------------------------------------------------------------- words
 
@@ -50,65 +28,8 @@ def sort_key(name: str) -> str:
     return name.removeprefix("the ").removeprefix("The ")
 
 
-def join(items: Sequence[str]) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def pct(value: float, decimals: int = 0) -> str:
     return f"{100 * value:.{decimals}f} %"
-
-
-def share(value: float) -> str:
-    """A fraction as a percentage with a decimal only where needed: 0.08 -> '8 %'."""
-    pct = 100 * value
-    return f"{pct:.0f} %" if abs(pct - round(pct)) < 1e-6 else f"{pct:.1f} %"
-
-
-def who_words(who: Sequence[str], names: dict[str, str]) -> str:
-    """'all', regions, memberships, groups and ISO3 codes in plain words."""
-    regions = [w for w in who if w in REGIONS]
-    phrases = []
-    if "all" in who:
-        phrases.append("all states")
-    if regions:
-        words = [REGION_WORDS.get(r, r) for r in regions]
-        phrases.append(f"the {join(words)} region{'s' if len(words) > 1 else ''}")
-    if "nato" in who:
-        phrases.append("NATO members")
-    if "eu" in who:
-        phrases.append("EU members")
-    groups = [w for w in who if w in GROUP_WORDS]
-    if groups:
-        words = [GROUP_WORDS[g] for g in groups]
-        phrases.append(f"the {join(words)} group{'s' if len(words) > 1 else ''}")
-    known = {"all", "nato", "eu", *REGIONS, *GROUP_WORDS}
-    phrases += [state_name(w, names) for w in who if w not in known]
-    return join(phrases) or "no state"
-
-
-def budget_change_words(change: BudgetChange) -> tuple[str, str]:
-    """(change, timing) of a budget change in plain words."""
-    if change.cut and change.rise:
-        what = f"cut by {share(change.cut)} and raised by {share(change.rise)}"
-    elif change.cut:
-        what = f"cut by {share(change.cut)}"
-    elif change.rise:
-        what = f"raised by {share(change.rise)}"
-    else:
-        what = "unchanged"
-    if change.end > change.start:
-        when = f"phased in from {change.start} to {change.end}, then held"
-    else:
-        when = f"from {change.end} on"
-    return what, when
-
-
-def growth_change_words(change: GrowthChange) -> tuple[str, str]:
-    years = f"{change.start}" if change.end == change.start else f"{change.start}-{change.end}"
-    return f"real GDP growth of {100 * change.growth:.1f} % a year", f"in {years}"
 
 
 def ring_move_sentence(

@@ -22,25 +22,22 @@ from pathlib import Path
 from imssim.config import FIGURE_FORMATS, PolicyConfig, check_formats
 from imssim.errors import ImssimError
 from imssim.present.choices import resolve_choices
-from imssim.present.names import country_names
+from imssim.present.names import country_names, world_of
 from imssim.present.outcome_table import group_labels, outcomes
 from imssim.present.plots.registry import FIGURES
 from imssim.present.plots.writer import FigureOptions, make_compare_figures, make_run_figures
 from imssim.present.report.captions import (
-    budget_change_words,
     compare_captions,
-    growth_change_words,
     pct,
     run_captions,
     sort_key,
-    who_words,
 )
 from imssim.present.report.facts import run_facts, run_span
+from imssim.present.scenario_text import scenario_rows, state_name
 from imssim.present.summary import (
     RING_ORDER,
     frameworks_founded,
     mutuality,
-    state_name,
     without_text,
 )
 from imssim.runs.find import common_folder, find_runs
@@ -154,26 +151,13 @@ def _page(title: str, body: str) -> str:
 
 
 def _scenario_html(run: RunFolder, names: dict[str, str]) -> str:
+    """The scenario's description, then every entry of it in words, one row each
+    (:func:`imssim.present.scenario_text.scenario_rows`)."""
     sc = run.config.scenario
     parts = [f"<h3>Scenario {_e(sc.name)}</h3>"]
     parts.append(f"<p>{_e(sc.description) or '<em>(no description)</em>'}</p>")
-    if sc.budget_changes:
-        rows = []
-        for change in sc.budget_changes:
-            what, when = budget_change_words(change)
-            rows.append((who_words(change.who, names), f"budget {what}", when))
-        parts.append(_table(("who", "change", "when"), rows))
-    else:
-        parts.append("<p>No budget changes: budgets follow GDP.</p>")
-    growth = f"Real GDP grows by {100 * sc.gdp_growth:.1f} % a year"
-    if sc.growth_changes:
-        extra = [
-            f"{who_words(g.who, names)}: {w} {when}"
-            for g in sc.growth_changes
-            for w, when in [growth_change_words(g)]
-        ]
-        growth += ", except: " + "; ".join(extra)
-    parts.append(f"<p>{_e(growth)}.</p>")
+    rows = [(r.when, r.what, r.kind) for r in scenario_rows(sc, names, world_of(run.config))]
+    parts.append(_table(("when", "what", "kind"), rows))
     return "\n".join(parts)
 
 

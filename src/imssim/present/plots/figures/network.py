@@ -14,9 +14,10 @@ from matplotlib.lines import Line2D
 from imssim.config import Config
 from imssim.model.tables import Tables
 from imssim.present.choices import RunChoices, check_year, choose_focal, run_states, run_years
-from imssim.present.names import world_names
+from imssim.present.names import world_names, world_of
 from imssim.present.plots.common import display, frame, run_label
 from imssim.present.plots.style import FORM_COLOURS, FORM_NAMES, style
+from imssim.present.scenario_text import states_words
 
 EDGE_WIDTHS = {1: 0.4, 2: 0.7, 3: 1.1, 4: 2.0, 5: 3.0, 6: 4.2}
 # target distance between two states in the network layout, by their deepest form
@@ -155,13 +156,29 @@ def cooperation_network(
         isolated = [n for n in nodes if degree[n] == 0]
         ax.set_title(
             f"Cooperation network in {year}, {run_label(config)}\n"
-            f"{len(data)} cooperating pairs among {len(nodes)} states"
-            + (f"; {len(isolated)} without any tie (grey outline)" if isolated else "")
-            + f"; {display(focal, names, sentence=True)} in black",
+            f"{len(data)} cooperating pairs among {_states(config, nodes)}\n"
+            + _capital(
+                (f"{len(isolated)} without any tie (grey outline); " if isolated else "")
+                + f"{display(focal, names, sentence=True)} in black"
+            ),
             fontsize=12,
         )
         _legend(fig)
     return fig, data
+
+
+def _capital(text: str) -> str:
+    """`text` with its first letter a capital."""
+    return text[:1].upper() + text[1:]
+
+
+def _states(config: Config, nodes: tuple[str, ...]) -> str:
+    """The states drawn, counted by what they are in the run's world (the number
+    alone when its data are gone)."""
+    world = world_of(config)
+    if world is None:
+        return f"{len(nodes)} states"
+    return states_words(world, nodes)
 
 
 def _draw_edges(ax: Axes, data: pd.DataFrame) -> None:
