@@ -9,7 +9,7 @@ import pytest
 
 from imssim import ConfigError, run_pair, to_config
 from imssim.config import counterfactual_config
-from imssim.present.effects import Difference, effect_lines, focal_differences
+from imssim.present.effects import Difference, effect_lines, focal_differences, most_changed
 from imssim.runs.folders import COUNTERFACTUAL, RunFolder, write_run
 from tests.conftest import _cli_config
 
@@ -28,7 +28,8 @@ def test_the_baseline_counterfactual_of_the_baseline_changes_nothing():
     lines = effect_lines(
         result.tables, result.counterfactual.tables, "NLD", "baseline", "without it"
     )
-    assert all("the same without it" in x for x in lines[1:10]), lines
+    assert lines[0].endswith("none"), lines[0]  # no state changed
+    assert all("the same without it" in x for x in lines[2:11]), lines
 
 
 def test_a_cut_lowers_what_the_state_cut_keeps_against_its_counterfactual():
@@ -58,6 +59,12 @@ def test_a_cut_lowers_what_the_state_cut_keeps_against_its_counterfactual():
         d.label.split(" (")[0]: d for d in focal_differences(result.tables, cf.tables, "NLD", 2025)
     }
     assert diffs["real budget"].difference < 0 and diffs["own capability"].difference < 0
+    # the state the cut changes most is the one that cut: the summary leads with it
+    most = most_changed(result.tables, cf.tables, 2025)
+    assert most[0][0] == "NLD" and most[0][1] <= -1
+    assert [abs(v) for _, v in most] == sorted((abs(v) for _, v in most), reverse=True)
+    lines = effect_lines(result.tables, cf.tables, "NLD", "baseline", "without it")
+    assert lines[0].startswith("the states baseline changes most") and " NLD -" in lines[0]
 
 
 def test_the_counterfactual_keeps_threats_growth_and_memberships_and_drops_budgets():

@@ -203,7 +203,9 @@ def _task(cfg: DictConfig) -> None:
         job = (Path(hc.runtime.output_dir), hc.job.num)
         _execute(cfg, list(hc.overrides.task), job)
     else:
-        _execute(cfg, list(hc.overrides.task))
+        # the command's overrides, its search path included: imssim-replay runs them again
+        search = [o for o in hc.overrides.hydra if o.startswith("hydra.searchpath=")]
+        _execute(cfg, [*search, *hc.overrides.task])
 
 
 def _execute(cfg, overrides: list[str], job: tuple[Path, int] | None = None) -> None:
@@ -453,6 +455,13 @@ def _as_sweep(args: list[str], cfg) -> list[str]:
     return out
 
 
+def _recorded(arg: str) -> bool:
+    """Whether a manifest records an override: the run's own and the search path (so
+    that imssim-replay finds the user's files again), not Hydra's other settings."""
+    key = arg.lstrip("+~")
+    return not key.startswith("hydra") or key.startswith("hydra.searchpath=")
+
+
 def main() -> None:
     """Entry point of the ``imssim`` command."""
     global _HELPER
@@ -485,9 +494,7 @@ def main() -> None:
             if cfg is not None and single:
                 # one run, nothing but key=value overrides: the config just checked is
                 # the one to run; Hydra need not compose it again
-                _execute(
-                    cfg, [a for a in recorded(given) if not a.lstrip("+~").startswith("hydra")]
-                )
+                _execute(cfg, [a for a in recorded(given) if _recorded(a)])
                 return
         _task()
     except KeyboardInterrupt:

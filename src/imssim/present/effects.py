@@ -89,6 +89,23 @@ def focal_differences(run: Tables, cf: Tables, focal: str, year: int) -> list[Di
     return out
 
 
+def most_changed(run: Tables, cf: Tables, year: int, shown: int = 3) -> list[tuple[str, float]]:
+    """The `shown` states whose capacity to act in `year` (index, the run's first year =
+    100) the scenario changes most against its counterfactual, largest change first, with
+    the change in index points (those the rounding to whole points leaves at 0 left out)."""
+    first = int(run.countries["year"].min())
+
+    def index(t: Tables) -> pd.Series:
+        c = t.countries.set_index(["year", "country"])["capacity_to_act"]
+        base = c.loc[first].replace(0.0, float("nan"))
+        return 100.0 * c.loc[year] / base
+
+    change = (index(run) - index(cf)).dropna()
+    change = change[change.round().abs() >= 1]
+    order = change.abs().sort_values(ascending=False, kind="stable").index[:shown]
+    return [(str(code), float(change[code])) for code in order]
+
+
 def _view_differences(
     run: Tables, cf: Tables, focal: str, year: int, column: str, fill: object
 ) -> pd.DataFrame:
@@ -162,9 +179,12 @@ def effect_lines(run: Tables, cf: Tables, focal: str, scenario: str, without: st
     alliance by the last year, against the counterfactual (`without`, e.g. 'without the
     budget changes'), with the same seed and random draws."""
     first, last = int(run.countries["year"].min()), int(run.countries["year"].max())
+    most = [f"{code} {points:+.0f}" for code, points in most_changed(run, cf, last)]
     lines = [
+        f"the states {scenario} changes most, against the same run {without}: capacity to "
+        f"act {last} (index {first} = 100) {_list(most)}",
         f"what {scenario} changes for {focal}, against the same run {without} "
-        "(same seed and random draws):"
+        "(same seed and random draws):",
     ]
     lines += ["  " + d.text(without) for d in focal_differences(run, cf, focal, last)]
     rings = ring_differences(run, cf, focal, last)
