@@ -4,7 +4,6 @@ user's scenario files found again through the recorded search path."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from imssim.cli.replay import main
 from tests.cli.test_cli import imssim
