@@ -243,7 +243,11 @@ def _focal_rows(facts: dict[str, object]) -> list[tuple[str, str, str]]:
     ix = facts["index"]
     a0, a1 = facts["autonomy"]
     rows = [
-        (f"defence budget (index, {first} = 100)", "100", f"{ix['budget']:.0f}"),
+        (
+            f"nominal defence budget (index, {first} = 100, current money)",
+            "100",
+            f"{ix['budget']:.0f}",
+        ),
         (f"own capability (index, {first} = 100)", "100", f"{ix['capability']:.0f}"),
         (f"capacity to act (index, {first} = 100)", "100", f"{ix['capacity_to_act']:.0f}"),
         ("autonomy (share of capability at own disposal, 0-1)", f"{a0:.2f}", f"{a1:.2f}"),
