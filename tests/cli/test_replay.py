@@ -35,3 +35,22 @@ def test_a_folder_that_is_no_run_folder_is_one_line_and_exit_2(tmp_path, capsys)
     err = capsys.readouterr().err.strip()
     assert err.startswith("imssim-replay: error:") and "not a run folder" in err
     assert len(err.splitlines()) == 1
+
+
+def test_a_counterfactual_named_on_the_search_path(tmp_path):
+    """counterfactual=<name> finds a scenario beside one's own on the search path."""
+    conf = tmp_path / "my_conf" / "scenario"
+    conf.mkdir(parents=True)
+    (conf / "mine.yaml").write_text("name: mine\ngdp_growth: 0.02\n")
+    (conf / "calm.yaml").write_text("name: calm\ngdp_growth: 0.01\n")
+    search = f"hydra.searchpath=[file://{conf.parent}]"
+    done = imssim(
+        tmp_path,
+        search,
+        "scenario=mine",
+        "counterfactual=calm",
+        "end_year=2014",
+        "output.figures=false",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "with its counterfactual (calm)" in done.stdout and "under calm" in done.stdout

@@ -98,6 +98,27 @@ def with_files(args: Sequence[str], conf: Path) -> list[str]:
     return out
 
 
+def with_counterfactual_files(args: Sequence[str], conf: Path) -> list[str]:
+    """`args` with a counterfactual that names a scenario of the search path (not one of
+    conf/) given as that scenario's file, which the config reads as any scenario file
+    (:func:`imssim.config.scenarios.named_scenario`)."""
+    dirs = search_dirs(args)
+    out = []
+    for arg in args:
+        key, eq, value = arg.partition("=")
+        if not eq or key.lstrip("+") != "counterfactual":
+            out.append(arg)
+            continue
+        items = []
+        for item in value.split(","):
+            own = item not in ("baseline", "none") and not item.startswith("without:")
+            shipped = (conf / "scenario" / f"{item}.yaml").is_file()
+            found = locate("scenario", item, conf, dirs) if own and not shipped else None
+            items.append(str(found.resolve()) if found is not None else item)
+        out.append(f"{key}={','.join(items)}")
+    return out
+
+
 def recorded(args: Sequence[str]) -> list[str]:
     """`args` as a run's manifest records them: a scenario or policy file named by a
     relative path is recorded by its absolute one, so that the run can be replayed from

@@ -33,6 +33,7 @@ from imssim.cli.groups import (
     locate,
     recorded,
     search_dirs,
+    with_counterfactual_files,
     with_files,
 )
 from imssim.config import conf_dir
@@ -469,6 +470,7 @@ def main() -> None:
     register_schema()  # before anything composes a config through Hydra
     try:
         args = with_files(given, CONF_DIR)  # scenario=<path>.yaml as an option of the group
+        args = with_counterfactual_files(args, CONF_DIR)  # counterfactual=<search path name>
         if any(a in ("-h", "--help") for a in args):
             print(help_text(args, CONF_DIR))
             return

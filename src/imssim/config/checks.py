@@ -126,7 +126,8 @@ def _check_counterfactual(config: Config) -> None:
         kind in known,
         "counterfactual",
         f"must be baseline, none, without:<list>[.<position or who>][+...], a scenario file "
-        f"(.yaml) or a shipped scenario ({', '.join(known)}); got {kind!r}",
+        f"(.yaml), a scenario of the search path or a shipped scenario ({', '.join(known)}); "
+        f"got {kind!r}",
     )
 
 
