@@ -6,8 +6,6 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from omegaconf import OmegaConf
-
 from imssim.config.convert import to_config
 from imssim.config.counterfactual import baseline_kind, is_removal, without, without_words
 from imssim.config.schema import Config, ScenarioConfig
@@ -35,24 +33,14 @@ def counterfactual_config(config: Config) -> Config | None:
 
 def named_scenario(name: str) -> ScenarioConfig:
     """A shipped scenario by name, or the scenario of a file (a path ending in .yaml or
-    .yml, absolute or relative to the working folder); a one-line ConfigError when the
-    file is missing or broken."""
-    if not name.endswith((".yaml", ".yml")):
+    .yml, absolute or relative to the working folder, read as :func:`to_config` reads a
+    scenario file); a one-line ConfigError naming the file when it is missing or broken."""
+    try:
         return to_config({"scenario": name}).scenario
-    path = Path(name).expanduser()
-    if not path.is_file():
-        raise ConfigError(f"counterfactual: no scenario file {str(path)!r}")
-    try:
-        data = OmegaConf.to_container(OmegaConf.load(path), resolve=True)
-    except Exception as exc:  # YAML and OmegaConf errors alike: one line naming the file
-        line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ConfigError(f"{path}: not a readable scenario file ({line})") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: a scenario file holds a mapping of the scenario's keys")
-    try:
-        return to_config({"scenario": data}).scenario
     except ConfigError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+        if name.endswith((".yaml", ".yml")) and name not in str(exc):
+            raise ConfigError(f"{name}: {exc}") from None
+        raise
 
 
 def counterfactual_words(config: Config) -> str:
