@@ -35,6 +35,7 @@ from imssim import run, run_pair
 from imssim.config.compose import compose_config
 from imssim.model.motives import MOTIVES
 from imssim.model.tables import Tables
+from imssim.present.effects import deepenings
 from imssim.runs.folders import code_revision, package_versions, write_text_atomic
 
 FLANK = [
@@ -69,12 +70,6 @@ bilateral form at the end.
 
 """
 POOLS = ["EU_AAR", "SAC_C17"]
-
-
-def deepenings(events: pd.DataFrame) -> pd.DataFrame:
-    """The events that formed or deepened a bilateral tie to form 2 or more."""
-    steps = events[events.kind.isin(["formed", "deepened"]) & (events.to_form >= 2)]
-    return steps[steps.partner.str.len() == 3]
 
 
 def by_year(runs: list[Tables], first: int, last: int) -> pd.Series:

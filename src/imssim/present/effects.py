@@ -138,17 +138,19 @@ def step_counts(t: Tables, focal: str) -> tuple[int, int]:
     or deeper (lasting), and ties downgraded or ended (joint hire expiring left out)."""
     e = t.events
     mine = e[(e["country"] == focal) | (e["partner"] == focal)]
-    up = mine["kind"].isin(["formed", "deepened"]) & (mine["to_form"] >= 2)
     down = mine["kind"].isin(["downgraded", "abandoned"]) & (mine["reason"] != "expired")
-    return int(up.sum()), int(down.sum())
+    return len(deepenings(mine)), int(down.sum())
+
+
+def deepenings(events: pd.DataFrame) -> pd.DataFrame:
+    """The events that formed or deepened a bilateral tie to form 2 or more."""
+    return events[events["kind"].isin(["formed", "deepened"]) & (events["to_form"] >= 2)]
 
 
 def motive_counts(t: Tables) -> dict[str, int]:
     """Ties formed or deepened to form 2 or more by agreement over the run (all states),
     by the goal that weighed most for the initiator (docs/ODD.md 7.10)."""
-    e = t.events
-    steps = e[e["kind"].isin(["formed", "deepened"]) & (e["to_form"] >= 2)]
-    counts = steps["motive"].value_counts()
+    counts = deepenings(t.events)["motive"].value_counts()
     return {m: int(counts.get(m, 0)) for m in MOTIVES}
 
 
