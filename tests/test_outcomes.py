@@ -46,8 +46,23 @@ def test_every_outcome_computes_from_a_short_runs_tables(pair):
     for key, outcome in OUTCOMES.items():
         if outcome.compute is not None:
             continue
-        source = own if outcome.focal else alliance
-        assert np.array_equal(frame[key].to_numpy(), source[outcome.column].to_numpy(float)), key
+        source = (own if outcome.focal else alliance)[outcome.column].to_numpy(float)
+        if outcome.kind == "index":  # 100 in the run's first year
+            source = 100.0 * source / source[0]
+        assert np.allclose(frame[key].to_numpy(), outcome.scale * source, rtol=1e-12), key
+
+
+def test_one_name_one_quantity_in_one_unit():
+    """A key equals the column it reads only where its values are the column's: an index
+    is <column>_index, a percentage <name>_pct."""
+    for key, o in OUTCOMES.items():
+        if o.kind == "index":
+            assert key == f"{o.column}_index", key
+        elif o.percent:
+            assert key.endswith("_pct") and key != o.column, key
+        elif o.compute is None and key in ("capacity_to_act", "budget", "shortfall_total"):
+            raise AssertionError(key)
+    assert "capacity_to_act" not in OUTCOMES  # the absolute capacity is the table's column
 
 
 def test_kinds_units_and_writing_agree(pair):
@@ -61,10 +76,11 @@ def test_kinds_units_and_writing_agree(pair):
         if o.kind == "index":
             assert o.focal and o.unit == "index points" and "{base} = 100" in o.axis_label
             assert o.decimals == 0 and "{base}" in o.phrase and not o.percent
-            assert reg.indexed(values, values.index[0]).iloc[0] == pytest.approx(100.0)
+            assert values.iloc[0] == pytest.approx(100.0)
         elif o.kind == "share":
-            assert values.between(0.0, 1.0).all() and o.axis_range is not None
-            assert o.axis_range[0] == 0.0
+            assert values.between(0.0, 100.0 if o.percent else 1.0).all()
+            assert o.axis_range is not None and o.axis_range[0] == 0.0
+            assert ("%" in o.unit and "%" in o.axis_label) == o.percent, key
         elif o.kind == "count":
             assert (values >= 0).all() and (values == values.round()).all()
             assert o.decimals == 0 and o.axis_range == (0.0, None) and not o.percent
@@ -80,26 +96,28 @@ def test_selections_name_outcomes_of_the_registry():
     assert set(EFFECTS) <= set(OUTCOMES)
     assert set(DEFAULT_MEASURES) <= set(MEASURES)
     assert all(m is OUTCOMES[m.key] for m in MEASURES.values())
-    # the names the comparison charts take stay as they were
+    # the charts take the registry's own keys
     assert list(MEASURES) == [
-        "capacity_to_act",
-        "budget",
+        "capacity_to_act_index",
+        "budget_index",
         "autonomy",
         "mean_form",
         "mean_lasting_form",
         "cooperating_pairs",
-        "shortfall",
+        "shortfall_pct",
     ]
-    assert MEASURES["cooperating_pairs"].key == "pairs"
+    assert all(key == m.key for key, m in MEASURES.items())
 
 
 def test_differences_are_named_from_their_outcome():
-    assert reg.label("shortfall" + DIFF) == "alliance shortfall, against the counterfactual"
+    assert reg.label("shortfall_pct" + DIFF) == "alliance shortfall, against the counterfactual"
+    assert reg.unit("shortfall_pct") == "% of the requirement"
+    assert reg.unit("shortfall_pct" + DIFF) == "percentage points"
     assert reg.label("autonomy") == "autonomy"
     assert reg.label("something_else") == "something_else"  # an outcome of another study
     assert reg.unit("autonomy" + DIFF) == reg.unit("autonomy") == "0-1 scale"
     assert reg.unit("something_else") is None
-    assert reg.description("pairs" + DIFF) == (
+    assert reg.description("cooperating_pairs" + DIFF) == (
         "cooperating pairs (bilateral ties of any form), run minus counterfactual"
     )
     described = reg.headline_descriptions()
@@ -113,11 +131,10 @@ def test_the_headline_values_are_the_outcomes_in_the_last_year(pair):
     frame = yearly(tables, focal, HEADLINE)
     last, first = frame.index[-1], frame.index[0]
     for key in HEADLINE:
-        expected = frame.at[last, key]
-        if OUTCOMES[key].kind == "index":
-            expected = 100.0 * expected / frame.at[first, key]
-        assert values[key] == expected
-    assert values_in(tables, focal, int(first))["capacity_to_act"] == pytest.approx(100.0)
+        assert values[key] == frame.at[last, key]
+    assert values_in(tables, focal, int(first))["capacity_to_act_index"] == pytest.approx(100.0)
+    alliance = tables.alliance.set_index("year")
+    assert values["shortfall_pct"] == pytest.approx(100.0 * alliance.at[last, "shortfall_total"])
 
 
 def test_a_sweep_records_the_headline_outcomes_and_their_differences(pair):
@@ -149,8 +166,8 @@ def test_an_outcome_computed_from_the_tables(pair, monkeypatch):
 
 
 def test_a_focal_state_not_in_the_run_has_no_values(pair):
-    frame = yearly(pair.tables, "XXX", ["autonomy", "pairs"])
-    assert frame["autonomy"].isna().all() and frame["pairs"].notna().all()
+    frame = yearly(pair.tables, "XXX", ["autonomy", "cooperating_pairs"])
+    assert frame["autonomy"].isna().all() and frame["cooperating_pairs"].notna().all()
 
 
 # ------------------------------------------------------------- who reads the registry
@@ -179,7 +196,7 @@ def test_the_comparison_charts_take_titles_and_axes_from_the_registry(sweep_fold
     from imssim.runs.find import find_runs
 
     runs = find_runs(sweep_folder)[:4]
-    names = ["capacity_to_act", "cooperating_pairs", "shortfall"]
+    names = ["capacity_to_act_index", "cooperating_pairs", "shortfall_pct"]
     fig, stats = outcomes_over_time(runs, names)
     base = int(stats["year"].min())
     focal = stats.attrs["names"].get(runs[0].config.focal)
@@ -199,8 +216,8 @@ def test_the_effects_chart_takes_its_panels_from_the_registry(pair):
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
     assert [t.split(":")[0] for t in titles] == [OUTCOMES[k].title for k in DRAWN]
     drawn = data[data["variant"] == "scenario"].set_index("year")
-    shortfall = yearly(pair.tables, focal, ["shortfall"])["shortfall"]
-    assert np.array_equal(drawn["shortfall_total"].to_numpy(), 100.0 * shortfall.to_numpy())
+    shortfall = yearly(pair.tables, focal, ["shortfall_pct"])["shortfall_pct"]
+    assert np.array_equal(drawn["shortfall_total"].to_numpy(), shortfall.to_numpy())
 
 
 def test_the_mean_lasting_form_leaves_joint_hire_out(pair):
@@ -224,6 +241,6 @@ def test_a_measure_s_note_is_carried_to_the_comparison(sweep_folder):
 
     note = MEASURES["mean_form"].note
     assert "joint hire" in note and "2013-2014" in note
-    with_note = outcomes(sweep_folder, ["mean_form", "shortfall"])
+    with_note = outcomes(sweep_folder, ["mean_form", "shortfall_pct"])
     assert note in with_note.attrs["notes"]
     assert note not in outcomes(sweep_folder, ["mean_lasting_form"]).attrs["notes"]

@@ -4,8 +4,16 @@ tables, and how it is named and shown.
 An outcome is a column of a run's tables read year by year, for the focal state (the
 ``countries`` table) or for the alliance (the ``alliance`` table), or a function of the
 tables (``compute``). Its ``kind`` says how its values read: ``index`` (the first year =
-100), ``share`` (a fraction, 0-1), ``count`` or ``value`` (an absolute value in the model's
-units). Each outcome is named the same way wherever it is shown:
+100), ``share`` (a fraction, 0-1, or a percentage where ``percent``), ``count`` or ``value``
+(an absolute value in the model's units).
+
+One name, one quantity in one unit: an outcome's key differs from the table column it
+reads whenever its values do. An index is ``<column>_index`` (``capacity_to_act_index``
+is 100 in the first year; the ``countries`` table's ``capacity_to_act`` is the absolute
+capacity), a percentage ``<name>_pct`` (``shortfall_pct`` is 6.7 where the ``alliance``
+table's ``shortfall_total`` is 0.067). :func:`yearly` gives every outcome in its own unit,
+and every reader (``runs.parquet``, the charts, the summary, the report, the dashboard)
+takes it from there. Each outcome is named the same way wherever it is shown:
 
 - ``label``: a few words in a sentence or a table ("capacity to act");
 - ``description``: what it is and in which unit, in one line (a sweep's outcomes);
@@ -98,7 +106,7 @@ class Outcome:
 
 _ALL = (
     Outcome(
-        key="capacity_to_act",
+        key="capacity_to_act_index",
         kind="index",
         table="countries",
         column="capacity_to_act",
@@ -111,7 +119,7 @@ _ALL = (
         decimals=0,
     ),
     Outcome(
-        key="budget",
+        key="budget_index",
         kind="index",
         table="countries",
         column="budget",
@@ -124,7 +132,7 @@ _ALL = (
         decimals=0,
     ),
     Outcome(
-        key="real_budget",
+        key="real_budget_index",
         kind="index",
         table="countries",
         column="real_budget",
@@ -137,7 +145,7 @@ _ALL = (
         decimals=0,
     ),
     Outcome(
-        key="capability",
+        key="capability_index",
         kind="index",
         table="countries",
         column="capability",
@@ -206,7 +214,7 @@ _ALL = (
         axis_range=(0.0, None),
     ),
     Outcome(
-        key="pairs",
+        key="cooperating_pairs",
         kind="count",
         table="alliance",
         column="n_pairs_bilateral",
@@ -253,31 +261,31 @@ _ALL = (
         compute=lambda tables, focal: mean_lasting_form(tables),
     ),
     Outcome(
-        key="shortfall",
+        key="shortfall_pct",
         kind="share",
         table="alliance",
         column="shortfall_total",
         label="alliance shortfall",
-        description="alliance shortfall (unmet share of the requirement, all areas)",
-        unit="share of requirement",
+        description="alliance shortfall (% of the requirement unmet, all areas)",
+        unit="% of the requirement",
         title="Alliance shortfall",
         axis_label="% of the requirement unmet",
-        phrase="the alliance shortfall (share of the requirement unmet)",
+        phrase="the alliance shortfall (% of the requirement unmet)",
         decimals=1,
         percent=True,
         axis_range=(0.0, None),
     ),
     Outcome(
-        key="worst_shortfall",
+        key="worst_shortfall_pct",
         kind="share",
         table="alliance",
         column="worst_shortfall",
         label="worst-area shortfall",
-        description="alliance's worst area (unmet share of its requirement)",
-        unit="share of requirement",
+        description="alliance's worst area (% of its requirement unmet)",
+        unit="% of the requirement",
         title="Alliance's worst area",
         axis_label="% of its requirement unmet",
-        phrase="the shortfall of the alliance's worst area (share of its requirement unmet)",
+        phrase="the shortfall of the alliance's worst area (% of its requirement unmet)",
         decimals=1,
         percent=True,
         axis_range=(0.0, None),
@@ -290,41 +298,44 @@ OUTCOMES: dict[str, Outcome] = {o.key: o for o in _ALL}
 # runs.parquet, in this order), and those also recorded as the difference from the
 # counterfactual (``<key>_diff``: run minus counterfactual)
 HEADLINE = (
-    "capacity_to_act",
+    "capacity_to_act_index",
     "autonomy",
     "n_strategic",
-    "pairs",
+    "cooperating_pairs",
     "mean_form",
-    "shortfall",
-    "worst_shortfall",
+    "shortfall_pct",
+    "worst_shortfall_pct",
 )
-COMPARED = ("capacity_to_act", "autonomy", "n_strategic", "shortfall")
+COMPARED = ("capacity_to_act_index", "autonomy", "n_strategic", "shortfall_pct")
 
-# the outcomes the comparison charts and the report offer, by the name the charts take
-# (``imssim-plot --measures``), in the order they are listed; and those drawn by default
+# the outcomes the comparison charts and the report offer (``imssim-plot --measures``
+# takes their keys), in the order they are listed; and those drawn by default
 MEASURES: dict[str, Outcome] = {
-    "capacity_to_act": OUTCOMES["capacity_to_act"],
-    "budget": OUTCOMES["budget"],
-    "autonomy": OUTCOMES["autonomy"],
-    "mean_form": OUTCOMES["mean_form"],
-    "mean_lasting_form": OUTCOMES["mean_lasting_form"],
-    "cooperating_pairs": OUTCOMES["pairs"],
-    "shortfall": OUTCOMES["shortfall"],
+    key: OUTCOMES[key]
+    for key in (
+        "capacity_to_act_index",
+        "budget_index",
+        "autonomy",
+        "mean_form",
+        "mean_lasting_form",
+        "cooperating_pairs",
+        "shortfall_pct",
+    )
 }
-DEFAULT_MEASURES = ("capacity_to_act", "autonomy", "cooperating_pairs", "shortfall")
+DEFAULT_MEASURES = ("capacity_to_act_index", "autonomy", "cooperating_pairs", "shortfall_pct")
 
 # what a run's summary (and report, and dashboard) compares with its counterfactual: the
 # focal state's outcomes, then the alliance's
 EFFECTS = (
-    "capacity_to_act",
-    "capability",
-    "real_budget",
+    "capacity_to_act_index",
+    "capability_index",
+    "real_budget_index",
     "autonomy",
     "n_strategic",
     "n_partners_bilateral",
     "n_areas_held",
-    "shortfall",
-    "worst_shortfall",
+    "shortfall_pct",
+    "worst_shortfall_pct",
 )
 
 
@@ -345,9 +356,12 @@ def label(key: str) -> str:
 
 
 def unit(key: str) -> str | None:
-    """The unit of an outcome or of its difference; None for an unknown key."""
+    """The unit of an outcome or of its difference (a percentage's difference is in
+    percentage points); None for an unknown key."""
     outcome = OUTCOMES.get(base_key(key))
-    return None if outcome is None else outcome.unit
+    if outcome is None:
+        return None
+    return "percentage points" if outcome.percent and key.endswith(DIFF) else outcome.unit
 
 
 def description(key: str) -> str:
@@ -380,9 +394,10 @@ def mean_lasting_form(tables: Tables) -> pd.Series:
 
 
 def yearly(tables: Tables, focal: str, keys: Iterable[str]) -> pd.DataFrame:
-    """The outcomes `keys` of a run by year (index ``year``, one float column each):
-    the focal state's (`focal`) and the alliance's, as recorded (no index taken). An
-    outcome of a state not in the run is all NaN."""
+    """The outcomes `keys` of a run by year (index ``year``, one float column each), the
+    focal state's (`focal`) and the alliance's, each in its own unit: an index taken to
+    the run's first year (NaN where that year's value is 0), a percentage as a
+    percentage. An outcome of a state not in the run is all NaN."""
     own = tables.countries[tables.countries["country"] == focal].set_index("year").sort_index()
     alliance = tables.alliance.set_index("year").sort_index()
     columns = {}
@@ -392,20 +407,24 @@ def yearly(tables: Tables, focal: str, keys: Iterable[str]) -> pd.DataFrame:
             values = outcome.compute(tables, focal)
         else:
             values = (own if outcome.focal else alliance)[outcome.column]
-        columns[key] = values.astype(float)
+        values = values.astype(float).reindex(alliance.index)
+        if outcome.kind == "index" and len(values):
+            values = indexed(values, values.index[0])
+        columns[key] = outcome.scale * values
     frame = pd.DataFrame(columns, index=alliance.index)
     frame.index.name = "year"
     return frame
 
 
 def indexed(values: pd.Series, base_year: int) -> pd.Series:
-    """Values as an index: 100 in `base_year`."""
-    return 100.0 * values / values.loc[base_year]
+    """Values as an index: 100 in `base_year` (NaN throughout where that value is 0)."""
+    base = float(values.loc[base_year])
+    return 100.0 * values / (base if base else float("nan"))
 
 
 def values_in(tables: Tables, focal: str, year: int | None = None) -> dict[str, float]:
     """The headline outcomes (:data:`HEADLINE`) of a run in `year` (default: its last
-    year), an index taken to the run's first year."""
+    year), each in its own unit (:func:`yearly`)."""
     return HeadlineValues(tables, focal).at(year)
 
 
@@ -418,14 +437,7 @@ class HeadlineValues:
         self.last = int(tables.countries["year"].max())
 
     def at(self, year: int | None = None) -> dict[str, float]:
-        """The headline outcomes in `year` (default: the run's last), an index taken to
-        the run's first year."""
+        """The headline outcomes in `year` (default: the run's last), each in its own
+        unit (:func:`yearly`)."""
         year = self.last if year is None else year
-        out = {}
-        for key in HEADLINE:
-            values = self.frame[key]
-            value = float(values.at[year])
-            if OUTCOMES[key].kind == "index":
-                value = 100.0 * value / float(values.iloc[0])
-            out[key] = value
-        return out
+        return {key: float(self.frame.at[year, key]) for key in HEADLINE}

@@ -143,7 +143,7 @@ def test_differences_never_claim_what_rounding_erases():
     # the difference shown is that of the values shown
     index = Difference("capability", 2035, 92.4, 99.6, 0)
     assert "92 against 100 without (-8)" in index.text("without")
-    share = Difference("shortfall", 2035, 0.124, 0.095, 1, percent=True)
+    share = Difference("shortfall", 2035, 12.4, 9.5, 1, percent=True)
     assert "12.4 % against 9.5 % without (+2.9 points)" in share.text("without")
 
 

@@ -92,7 +92,7 @@ def test_group_medians_equal_medians_computed_from_the_tables(sweep_runs):
     assert len(members) == 2
     row = stats[
         (stats["group"] == group)
-        & (stats["measure"] == "capacity_to_act")
+        & (stats["measure"] == "capacity_to_act_index")
         & (stats["year"] == 2020)
     ].iloc[0]
     by_hand = [_focal_index(r, 2020) for r in members]
@@ -102,7 +102,7 @@ def test_group_medians_equal_medians_computed_from_the_tables(sweep_runs):
     assert min(by_hand) <= row["p10"] <= row["p90"] <= max(by_hand)
 
     shortfall = stats[
-        (stats["group"] == group) & (stats["measure"] == "shortfall") & (stats["year"] == 2018)
+        (stats["group"] == group) & (stats["measure"] == "shortfall_pct") & (stats["year"] == 2018)
     ].iloc[0]
     values = [
         100.0 * float(r.tables.alliance.set_index("year").loc[2018, "shortfall_total"])
@@ -113,7 +113,7 @@ def test_group_medians_equal_medians_computed_from_the_tables(sweep_runs):
 
 def test_one_line_per_group_and_a_band_only_where_a_group_has_several_runs(sweep_runs):
     two = [r for r in sweep_runs if r.config.scenario.name == "baseline"][:3]  # 2 + 1 runs
-    fig, stats = outcomes_over_time(two, ["capacity_to_act", "cooperating_pairs"])
+    fig, stats = outcomes_over_time(two, ["capacity_to_act_index", "cooperating_pairs"])
     groups = list(dict.fromkeys(stats["group"]))
     assert len(groups) == 2
     n_runs = stats.groupby("group", observed=True)["n_runs"].first()
@@ -129,11 +129,11 @@ def test_one_line_per_group_and_a_band_only_where_a_group_has_several_runs(sweep
 
 
 def test_headline_points_are_the_runs_final_values(sweep_runs):
-    fig, drawn = headline_outcomes(sweep_runs, ["capacity_to_act", "autonomy"])
+    fig, drawn = headline_outcomes(sweep_runs, ["capacity_to_act_index", "autonomy"])
     assert set(drawn["year"]) == {2025}
     assert len(drawn) == 8 * 2
     for run in sweep_runs:
-        row = drawn[(drawn["run"] == run.path.name) & (drawn["measure"] == "capacity_to_act")]
+        row = drawn[(drawn["run"] == run.path.name) & (drawn["measure"] == "capacity_to_act_index")]
         assert float(row["value"].iloc[0]) == pytest.approx(_focal_index(run, 2025))
     for _, part in drawn.groupby(["group", "measure"], observed=True):
         assert part["median"].iloc[0] == pytest.approx(part["value"].median())

@@ -119,7 +119,15 @@ def test_the_launcher_writes_the_runs_hydras_launcher_writes(tmp_path):
                 pd.read_parquet(a / name / f"{table}.parquet"),
                 pd.read_parquet(b / name / f"{table}.parquet"),
             )
-    keep = ["run_id", "scenario", "seed", "catalyst", "status", "capacity_to_act", "pairs"]
+    keep = [
+        "run_id",
+        "scenario",
+        "seed",
+        "catalyst",
+        "status",
+        "capacity_to_act_index",
+        "cooperating_pairs",
+    ]
     runs = [pd.read_parquet(s / RUNS_FILE)[keep].sort_values("run_id") for s in (a, b)]
     pd.testing.assert_frame_equal(runs[0].reset_index(drop=True), runs[1].reset_index(drop=True))
     assert not (a / ".jobs").exists()
@@ -304,3 +312,36 @@ def test_any_job_is_composed_as_hydra_composes_it(composer, job):
     assert OmegaConf.to_container(fast.compose(overrides), resolve=True) == expected
     command = OmegaConf.to_container(_Composer([])(overrides), resolve=True)
     assert command == OmegaConf.to_container(compose_config(overrides), resolve=True)
+
+
+@pytest.mark.slow
+def test_a_scenario_file_and_one_on_the_search_path_sweep_under_the_loky_backend(tmp_path):
+    """Workers that start afresh (loky, as a cluster's do) compose a scenario given by
+    its path, and one found on the user's search path, as the parent did."""
+    mine = tmp_path / "mine" / "scenario"
+    mine.mkdir(parents=True)
+    cut = "budget_changes:\n  - who: [DEU]\n    start: 2012\n    end: 2013\n    cut: 0.3\n"
+    (mine / "my_cuts.yaml").write_text("name: my_cuts\n" + cut)
+    (mine / "deeper.yaml").write_text("name: deeper\n" + cut.replace("0.3", "0.5"))
+    out = imssim(
+        tmp_path / "out",
+        "-m",
+        f"scenario={mine / 'my_cuts.yaml'},deeper",
+        f"hydra.searchpath=[file://{tmp_path / 'mine'}]",
+        "end_year=2014",
+        "sweep.name=s",
+        "hydra.launcher.n_jobs=2",
+        "hydra.launcher.backend=loky",
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "deprecated" not in out.stderr  # the file on the search path is not stored twice
+    runs = pd.read_parquet(tmp_path / "out" / "s" / RUNS_FILE)
+    assert sorted(runs["status"]) == ["completed", "completed"]
+    countries = pd.read_parquet(tmp_path / "out" / "s" / "tables" / "countries")
+    german = countries[(countries["country"] == "DEU") & (countries["year"] == 2014)]
+    budgets = german.set_index("scenario")["budget"]
+    assert (
+        budgets.index.str.contains("deeper").any() and budgets.index.str.contains("my_cuts").any()
+    )
+    deeper = budgets[budgets.index.str.contains("deeper")].iloc[0]
+    assert deeper < budgets[budgets.index.str.contains("my_cuts")].iloc[0]

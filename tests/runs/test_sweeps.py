@@ -86,9 +86,9 @@ def test_a_small_sweep_is_collected_under_every_launcher(tmp_path, launcher):
     # counterfactual is itself, the 2012 cuts lower the focal state's capacity to act
     base = runs[runs["scenario"] == "baseline"]
     cuts = runs[runs["scenario"] == "austerity_2012"]
-    assert np.allclose(base["capacity_to_act_diff"], 0.0)
-    assert (cuts["capacity_to_act_diff"] < 0).all()
-    assert runs["pairs"].gt(0).all() and runs["mean_form"].between(1, 6).all()
+    assert np.allclose(base["capacity_to_act_index_diff"], 0.0)
+    assert (cuts["capacity_to_act_index_diff"] < 0).all()
+    assert runs["cooperating_pairs"].gt(0).all() and runs["mean_form"].between(1, 6).all()
     # the per-year datasets: all runs, with run id and parameters, read as is
     countries = pd.read_parquet(sweep / "tables" / "countries")
     assert countries["run_id"].nunique() == 4
@@ -118,7 +118,7 @@ def test_load_results_opens_a_sweep(tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     sweep = load_results(the_sweep(tmp_path))
     assert isinstance(sweep, Sweep) and len(sweep.runs) == 2
-    assert sweep.runs["capacity_to_act_diff"].isna().all()  # no counterfactual
+    assert sweep.runs["capacity_to_act_index_diff"].isna().all()  # no counterfactual
     assert sweep.table("alliance")["run_id"].nunique() == 2
     assert sweep.run(sweep.runs["run_id"][0]).config.seed in (1, 2)
 
@@ -149,7 +149,15 @@ def test_a_resumed_sweep_skips_complete_runs_and_equals_an_uninterrupted_one(tmp
     assert again.returncode == 0, again.stderr[-3000:]
     assert again.stdout.count("complete already, skipped") == done
     # the same runs, the same headline outcomes and the same per-year tables
-    cols = ["run_id", "scenario", "seed", "status", "capacity_to_act", "autonomy", "pairs"]
+    cols = [
+        "run_id",
+        "scenario",
+        "seed",
+        "status",
+        "capacity_to_act_index",
+        "autonomy",
+        "cooperating_pairs",
+    ]
     first = pd.read_parquet(tmp_path / "a" / "s" / RUNS_FILE)[cols].sort_values("run_id")
     second = pd.read_parquet(root / "s" / RUNS_FILE)[cols].sort_values("run_id")
     pd.testing.assert_frame_equal(first.reset_index(drop=True), second.reset_index(drop=True))
@@ -200,7 +208,7 @@ def test_a_failing_run_is_recorded_and_the_others_are_collected(tmp_path):
     runs = pd.read_parquet(tmp_path / "f" / RUNS_FILE).set_index("seed")
     assert runs.loc[2, "status"] == "failed"
     assert runs.loc[2, "error"] == "RuntimeError: injected failure"
-    assert np.isnan(runs.loc[2, "capacity_to_act"])
+    assert np.isnan(runs.loc[2, "capacity_to_act_index"])
     assert list(runs.loc[[1, 3], "status"]) == ["completed", "completed"]
     assert set(pd.read_parquet(tmp_path / "f" / "tables" / "countries")["seed"]) == {1, 3}
     assert "sweep: 3 runs, 1 failed" in out.stdout

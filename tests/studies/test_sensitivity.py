@@ -137,7 +137,7 @@ TINY = {
     "seed": 3,
     "base": ["scenario=austerity_2012", "counterfactual=none", "end_year=2015"],
     "parameters": {"catalyst": [0.25, 0.75], "params.strategic_min_form": [2, 4]},
-    "outcomes": ["capacity_to_act", "pairs"],
+    "outcomes": ["capacity_to_act_index", "cooperating_pairs"],
     "years": [2014, 2015],
 }
 
@@ -182,8 +182,8 @@ def test_a_tiny_model_study_runs_in_parallel_writes_its_indices_and_resumes(tmp_
         assert info["parameters"]["params.strategic_min_form"] == row._3
         assert info["parameters"]["catalyst"] == pytest.approx(row.catalyst)
         assert not (out / row.run_id / "countries.parquet").exists()  # no tables kept
-        assert runs.at[row.run_id, "capacity_to_act@2014"] == pytest.approx(
-            info["headline"]["capacity_to_act@2014"]
+        assert runs.at[row.run_id, "capacity_to_act_index@2014"] == pytest.approx(
+            info["headline"]["capacity_to_act_index@2014"]
         )
     manifest = json.loads((out / STUDY_MANIFEST).read_text())
     assert manifest["status"] == "completed" and manifest["study"]["method"] == "morris"
@@ -221,7 +221,13 @@ def test_failed_runs_stop_the_analysis_with_their_number(tmp_path):
 def test_the_shipped_studies_pass_their_checks(tmp_path, capsys):
     for name in ("default", "quick"):
         study, base = load_study(name)
-        assert study.outcomes == ["capacity_to_act", "autonomy", "pairs", "mean_form", "shortfall"]
+        assert study.outcomes == [
+            "capacity_to_act_index",
+            "autonomy",
+            "cooperating_pairs",
+            "mean_form",
+            "shortfall_pct",
+        ]
         assert study.years == [2020, 2035] and base.counterfactual == "none"
         assert base.scenario.name == "austerity_2012" and base.seed == study.seed
     out = tmp_path / "study"

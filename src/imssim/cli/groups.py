@@ -92,7 +92,8 @@ def with_files(args: Sequence[str], conf: Path) -> list[str]:
                     "(and its name:)"
                 )
             _FILES[key, path.stem] = path
-            ConfigStore.instance().store(group=key, name=path.stem, node=content)
+            if taken is None:  # (a file also on the search path: Hydra finds it there)
+                ConfigStore.instance().store(group=key, name=path.stem, node=content)
             names.append(path.stem)
         out.append(f"{key}={','.join(names)}")
     return out

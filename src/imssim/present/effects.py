@@ -28,37 +28,38 @@ class Difference:
     scenario: float
     counterfactual: float
     decimals: int
-    percent: bool = False  # shown as a percentage (values are fractions)
+    percent: bool = False  # a percentage (values in %), its difference in points
 
     @property
     def difference(self) -> float:
         """The run's value minus the counterfactual's."""
         return self.scenario - self.counterfactual
 
-    def _fmt(self, value: float, signed: bool = False) -> str:
-        scale = 100.0 if self.percent else 1.0
-        text = f"{scale * value:{'+' if signed else ''}.{self.decimals}f}"
+    def written(self, value: float, signed: bool = False) -> str:
+        """A value as the summary writes it ('12.4 %', '92', '+0.09' when `signed`)."""
+        text = f"{value:{'+' if signed else ''}.{self.decimals}f}"
         return text + (" %" if self.percent and not signed else "")
+
+    @property
+    def shown_difference(self) -> float:
+        """The difference of the values as written, so that the text adds up."""
+        return round(self.scenario, self.decimals) - round(self.counterfactual, self.decimals)
 
     @property
     def shown(self) -> bool:
         """False when the difference rounds to zero at the precision shown."""
-        return self._fmt(self.scenario) != self._fmt(self.counterfactual)
+        return self.written(self.scenario) != self.written(self.counterfactual)
 
     def text(self, without: str) -> str:
         """The line of the summary: both values and their difference as shown, or "the
         same" where rounding erases it (`without` names the counterfactual)."""
         if not self.shown:
-            return f"{self.label} {self.year}: {self._fmt(self.scenario)}, the same {without}"
+            return f"{self.label} {self.year}: {self.written(self.scenario)}, the same {without}"
         unit = " points" if self.percent else ""
-        # the difference of the values as shown, so that the text adds up
-        scale = 100.0 if self.percent else 1.0
-        shown = round(scale * self.scenario, self.decimals) - round(
-            scale * self.counterfactual, self.decimals
-        )
+        shown = self.shown_difference
         return (
-            f"{self.label} {self.year}: {self._fmt(self.scenario)} against "
-            f"{self._fmt(self.counterfactual)} {without} "
+            f"{self.label} {self.year}: {self.written(self.scenario)} against "
+            f"{self.written(self.counterfactual)} {without} "
             f"({shown:+.{self.decimals}f}{unit})"
         )
 
@@ -73,11 +74,7 @@ def focal_differences(run: Tables, cf: Tables, focal: str, year: int) -> list[Di
     values = [yearly(t, focal, EFFECTS) for t in (run, cf)]
     for key in EFFECTS:
         outcome = OUTCOMES[key]
-        pair = []
-        for frame in values:
-            value, base = frame.at[year, key], frame.at[first, key]
-            indexed = outcome.kind == "index" and base
-            pair.append(float(100.0 * value / base if indexed else value))
+        pair = [float(frame.at[year, key]) for frame in values]
         if not outcome.focal:
             name = outcome.description
         elif outcome.kind == "index":

@@ -124,9 +124,8 @@ def _run_rows(
     parts = []
     for key, outcome in zip(measures, chosen, strict=True):
         series = values[outcome.key].reindex(common)
-        if outcome.kind == "index":
+        if outcome.kind == "index":  # to the first common year (yearly's is the run's)
             series = indexed(series, common[0])
-        series = series * outcome.scale
         parts.append(
             pd.DataFrame(
                 {

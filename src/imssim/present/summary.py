@@ -135,14 +135,14 @@ def _line(country: str, year: int, rings: dict[str, list[str]], pairs: pd.DataFr
 def _focal_line(tables: Tables, focal: str, first: int, last: int) -> str:
     """The focal state's budgets, capability and capacity to act in the last year as
     indices of the first, and its autonomy then and now (:mod:`imssim.outcomes`)."""
-    f = yearly(
-        tables, focal, ("budget", "real_budget", "capability", "capacity_to_act", "autonomy")
-    )
-    index = 100.0 * f.loc[last] / f.loc[first]
+    keys = ("budget_index", "real_budget_index", "capability_index", "capacity_to_act_index")
+    f = yearly(tables, focal, (*keys, "autonomy"))
+    index = f.loc[last, list(keys)] * 100.0 / f.loc[first, list(keys)]
     return (
-        f"{focal} {last} (index {first} = 100): budget {index['budget']:.0f} "
-        f"(real {index['real_budget']:.0f}), capability "
-        f"{index['capability']:.0f}, capacity to act {index['capacity_to_act']:.0f}; "
+        f"{focal} {last} (index {first} = 100): budget {index['budget_index']:.0f} "
+        f"(real {index['real_budget_index']:.0f}), capability "
+        f"{index['capability_index']:.0f}, capacity to act "
+        f"{index['capacity_to_act_index']:.0f}; "
         f"autonomy {f.loc[first, 'autonomy']:.2f} -> {f.loc[last, 'autonomy']:.2f}"
     )
 

@@ -260,6 +260,10 @@ def default_backend() -> str:
 
 
 def _loky_run(jobs: _Jobs, idx: int, overrides: Sequence[str]) -> JobReturn:
+    """A job in a fresh worker: Hydra's registries (its config sources, and the
+    ConfigStore holding a scenario or policy named by its path) as the launching
+    process has them, then the job."""
+    Singleton.set_state(jobs.singleton_state)
     setup_globals()
     return jobs.run(idx, overrides)
 

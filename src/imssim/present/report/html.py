@@ -309,15 +309,12 @@ def _effects_html(run: RunFolder, names: dict[str, str]) -> str:
     diffs = effects.focal_differences(run.tables, cf.tables, cfg.focal, last)
     rows = []
     for d in diffs:
-        scale = 100.0 if d.percent else 1.0
-        unit = " %" if d.percent else ""
-        shown = round(scale * d.scenario, d.decimals) - round(scale * d.counterfactual, d.decimals)
         rows.append(
             (
                 d.label,
-                f"{scale * d.counterfactual:.{d.decimals}f}{unit}",
-                f"{scale * d.scenario:.{d.decimals}f}{unit}",
-                f"{shown:+.{d.decimals}f}" if d.shown else "the same",
+                d.written(d.counterfactual),
+                d.written(d.scenario),
+                f"{d.shown_difference:+.{d.decimals}f}" if d.shown else "the same",
             )
         )
     rings = effects.ring_differences(run.tables, cf.tables, cfg.focal, last)

@@ -63,7 +63,7 @@ def _rule(must: str, ok: Callable[[Any], bool] | None = None) -> dict[str, Any]:
 
 
 def _default_outcomes() -> list[str]:
-    return ["capacity_to_act", "autonomy", "pairs", "mean_form", "shortfall"]
+    return ["capacity_to_act_index", "autonomy", "cooperating_pairs", "mean_form", "shortfall_pct"]
 
 
 def _whole(low: int) -> dict[str, Any]:

@@ -24,11 +24,11 @@ from imssim.present.plots.common import (
 from imssim.present.plots.style import LINE_COLOURS, style
 
 # the outcomes drawn (imssim.outcomes), one panel each: the focal state's, then the alliance's
-DRAWN = ("capacity_to_act", "real_budget", "autonomy", "shortfall")
+DRAWN = ("capacity_to_act_index", "real_budget_index", "autonomy", "shortfall_pct")
 # this chart's own wording of two axes (the comparison charts word them otherwise)
 AXIS_LABELS = {
     "autonomy": "share of capability at own disposal (0-1)",
-    "shortfall": "unmet share of the requirement (%)",
+    "shortfall_pct": "unmet share of the requirement (%)",
 }
 PANELS = tuple(
     # column, title, axis label, indexed to the first year?, axis from 0 to 1?
@@ -104,10 +104,8 @@ def _effects_values(tables: Tables, counterfactual: Tables, focal: str) -> pd.Da
     for variant, t in (("scenario", tables), ("counterfactual", counterfactual)):
         drawn = yearly(t, focal, DRAWN)
         part = pd.DataFrame({"variant": variant, "year": drawn.index.astype(int).to_numpy()})
-        for key, (column, _, _, indexed, _) in zip(DRAWN, PANELS, strict=True):
-            values = drawn[key].to_numpy(dtype=float)
-            values = 100.0 * values / values[0] if indexed else values
-            part[column] = OUTCOMES[key].scale * values  # a percentage for a share in %
+        for key, (column, *_) in zip(DRAWN, PANELS, strict=True):
+            part[column] = drawn[key].to_numpy(dtype=float)  # in the outcome's own unit
         frames.append(part)
     return pd.concat(frames, ignore_index=True)
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from imssim.config import Config
 from imssim.model.tables import Tables
-from imssim.outcomes import OUTCOMES
+from imssim.outcomes import OUTCOMES, yearly
 from imssim.present.choices import RunChoices, choose_focal, choose_others, run_years
 from imssim.present.names import world_names
 from imssim.present.plots.common import (
@@ -24,10 +23,10 @@ from imssim.present.plots.common import (
 )
 from imssim.present.plots.style import line_style, style
 
-# the focal state's outcomes drawn as indices (imssim.outcomes): column and panel title
+# the focal state's outcomes drawn as indices (imssim.outcomes): key and panel title
 INDEX_MEASURES = tuple(
-    (OUTCOMES[key].column, OUTCOMES[key].title)
-    for key in ("budget", "capability", "capacity_to_act")
+    (key, OUTCOMES[key].title)
+    for key in ("budget_index", "capability_index", "capacity_to_act_index")
 )
 
 
@@ -50,17 +49,14 @@ def index_chart(
     focal = choose_focal(tables, config, focal)
     states = [focal, *choose_others(tables, focal, others)]
     names = world_names(config)
-    c = tables.countries
-    first_year = int(c["year"].min())
+    first_year = int(tables.countries["year"].min())
+    keys = [key for key, _ in INDEX_MEASURES]
     frames = []
     for code in states:
-        own = c[c["country"] == code].sort_values("year")
-        base = own[own["year"] == first_year].iloc[0]
-        part = pd.DataFrame({"year": own["year"].astype(int).to_numpy(), "country": code})
-        for column, _ in INDEX_MEASURES:
-            values = own[column].to_numpy(dtype=float)
-            part[f"{column}_index"] = 100.0 * values / base[column] if base[column] != 0 else np.nan
-        part["autonomy"] = own["autonomy"].to_numpy(dtype=float)
+        values = yearly(tables, code, [*keys, "autonomy"])
+        part = pd.DataFrame({"year": values.index.astype(int).to_numpy(), "country": code})
+        for key in [*keys, "autonomy"]:
+            part[key] = values[key].to_numpy(dtype=float)
         frames.append(part)
     data = pd.concat(frames, ignore_index=True)
 
@@ -68,10 +64,7 @@ def index_chart(
         fig = Figure(figsize=(11.4, 8.3), layout="none")
         cells = grid(fig, 2, 2, FOUR_PANELS)
         axes = cells.subplots(sharex=True).ravel()
-        panels = [
-            (f"{column}_index", title, f"index, {first_year} = 100")
-            for column, title in INDEX_MEASURES
-        ]
+        panels = [(key, title, f"index, {first_year} = 100") for key, title in INDEX_MEASURES]
         panels.append(("autonomy", "Autonomy", "share of capability at own disposal (0-1)"))
         for ax, (column, title, ylabel) in zip(axes, panels, strict=True):
             if column != "autonomy":
