@@ -1,7 +1,7 @@
 """Burden sharing in NATO, data 2005-2017 against the model (Olson & Zeckhauser 1966).
 
     .venv/bin/python experiments/calibrate_burden.py [--scenarios baseline austerity_2012 ...]
-        [--seeds 5] [--end-year 2035] [--out results/calibration]
+        [--seeds 5] [--end-year 2035] [--out results/burden_sharing]
 
 For every data year and every simulated year: the Spearman rank correlation across
 NATO members between GDP and defence spending as a share of GDP. The data use the
@@ -85,7 +85,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--end-year", type=int, default=2035, help="last simulated year (default 2035)")
     p.add_argument(
         "--out",
-        default="results/calibration",
+        default="results/burden_sharing",
         help="root of the output folders (default: %(default)s)",
     )
     p.add_argument(
