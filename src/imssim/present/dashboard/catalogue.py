@@ -59,8 +59,13 @@ def own_scenarios(dirs: Sequence[str | Path]) -> dict[str, Path]:
                 )
             if name in found:
                 raise ConfigError(f"--scenario-dir: {path} and {found[name]} are both {name!r}")
-            to_config({"scenario": str(path.resolve())})  # ConfigError naming the file
             found[name] = path.resolve()
+            try:
+                to_config({"scenario": str(found[name])})
+            except ConfigError as exc:
+                if str(path) in str(exc) or str(found[name]) in str(exc):
+                    raise
+                raise ConfigError(f"--scenario-dir: {path}: {exc}") from None
     return found
 
 
