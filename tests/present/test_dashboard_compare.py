@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import os
+import time
 
 import numpy as np
 import pandas as pd
@@ -306,3 +308,164 @@ def test_the_command_refuses_a_bad_scenario_folder_with_exit_2(tmp_path, capsys)
     err = capsys.readouterr().err.strip()
     assert err == f"imssim-dashboard: --scenario-dir: no such folder: {tmp_path / 'nowhere'}"
     assert DIRS_VARIABLE not in os.environ or str(tmp_path) not in os.environ[DIRS_VARIABLE]
+
+
+# --------------------------------------------------------------------------- the browser
+
+SMALL_TEXT = """() => {
+    const small = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const text = walker.currentNode.textContent.trim();
+        const element = walker.currentNode.parentElement;
+        if (!text || !element) continue;
+        const box = element.getBoundingClientRect();
+        const style = getComputedStyle(element);
+        if (box.width === 0 || box.height === 0 || style.visibility === 'hidden') continue;
+        if (parseFloat(style.fontSize) < 12) small.push(style.fontSize + ': ' + text.slice(0, 40));
+    }
+    return small;
+}"""
+
+
+def _ready(page, text: str, timeout_s: float = 120) -> None:
+    """Wait for the comparison's 'runs ready' line naming `text`."""
+    page.locator(".imssim-ready").filter(has_text=text).wait_for(timeout=timeout_s * 1000)
+
+
+def _download(page, label: str):
+    """Click an export button; the downloaded file's path and name."""
+    with page.expect_download() as caught:
+        page.get_by_role("button", name=label).click()
+    return caught.value.path(), caught.value.suggested_filename
+
+
+def _query(url: str) -> dict[str, list[str]]:
+    from urllib.parse import parse_qs, urlsplit
+
+    return parse_qs(urlsplit(url).query)
+
+
+def _check_play_page(context, url: str) -> None:
+    """The play page: sliders that show their values, no step count, readable text, and
+    its link to the comparison."""
+    from tests.present.test_dashboard import ARTIFACTS, _open
+
+    page = _open(context, url)
+    assert page.get_by_text("cuts x 1", exact=True).is_visible()
+    assert page.get_by_text("catalyst 0.5", exact=True).is_visible()
+    assert page.get_by_text("the scenario has 7 budget changes", exact=False).is_visible()
+    assert not page.get_by_text("Time: ", exact=False).is_visible(), "Mesa's step count shows"
+    assert page.evaluate(SMALL_TEXT) == []
+    page.mouse.move(0, 0)
+    page.screenshot(path=str(ARTIFACTS / "play_1366x768.png"))
+    page.get_by_role("button", name="Compare scenarios over seeds").click()
+    page.wait_for_url("**/compare**")
+    page.close()
+
+
+def _compare_and_export(page, timings: dict[str, float]) -> None:
+    """Three scenarios (one of one's own) x 2 seeds, then each export, checked."""
+    from PIL import Image
+
+    from tests.present.test_dashboard import ARTIFACTS, IMAGE_PIXELS
+
+    page.locator(".v-select").filter(has_text="Scenarios (2-4)").click()
+    page.locator(".v-menu__content .v-list-item").filter(has_text="strategist").click()
+    page.keyboard.press("Escape")
+    page.locator('[role="slider"]').first.focus()
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    _ready(page, "3 scenarios x 2 seeds")
+    assert page.evaluate(IMAGE_PIXELS, ".imssim-compare-chart") is not None
+    query = _query(page.url)
+    assert query["scenarios"] == ["austerity_2012,deep_cuts,strategist"]
+    assert query["seeds"] == ["2"]
+
+    started = time.perf_counter()
+    png, name = _download(page, "Chart (PNG)")
+    timings["export_s"] = time.perf_counter() - started
+    assert name.endswith(".png")
+    assert Image.open(png).format == "PNG" and Image.open(png).size[0] > 900
+    svg, _ = _download(page, "Chart (SVG)")
+    assert "<svg" in svg.read_text() and "strategist" in svg.read_text()
+    csv, _ = _download(page, "Data (CSV)")
+    data = pd.read_csv(csv)
+    keys = ["scenario", "policy", "focal", "counterfactual", "seed", "year", "side"]
+    assert list(data.columns) == [*keys, *DEFAULT_MEASURES]
+    assert data.groupby(["scenario", "side", "year"]).size().eq(2).all()
+    assert set(data["scenario"]) == {"austerity_2012", "deep_cuts", "strategist"}
+    assert page.evaluate(SMALL_TEXT) == []
+    page.mouse.move(0, 0)
+    page.screenshot(path=str(ARTIFACTS / "compare_1366x768.png"))
+
+
+def _reopen(context, shared: str, url: str) -> None:
+    """The address opened in another tab (another session) gives the same view; a bad
+    scenario in an address is said on the page."""
+    other = context.new_page()
+    other.goto(shared)
+    _ready(other, "3 scenarios x 2 seeds")
+    picked = other.locator(".v-select").filter(has_text="Scenarios (2-4)").inner_text()
+    assert all(n in picked for n in ("austerity_2012", "deep_cuts", "strategist"))
+    assert other.get_by_text("Seeds per scenario: 2").is_visible()
+    assert _query(other.url) == _query(shared)
+
+    other.goto(url + "compare?scenarios=nosuch,deep_cuts&seeds=1")
+    other.locator(".v-alert").filter(has_text="'nosuch'").wait_for(timeout=30_000)
+    _ready(other, "1 scenario x 1 seed,")
+    assert "Traceback" not in other.locator("body").inner_text()
+
+
+@pytest.mark.slow
+def test_the_page_compares_scenarios_exports_and_reopens_from_its_address(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from tests.present.test_dashboard import (
+        ARTIFACTS,
+        CHROMIUM,
+        CHROMIUM_FLAGS,
+        LOOPBACK,
+        _host,
+        served,
+    )
+
+    _own_scenario(tmp_path / "own")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    timings: dict[str, float] = {}
+    requests: list[str] = []
+    with (
+        served(tmp_path, "--scenario-dir", str(tmp_path / "own")) as url,
+        sync_playwright() as p,
+    ):
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            args=list(CHROMIUM_FLAGS),
+            headless=True,
+            viewport={"width": 1366, "height": 768},
+            accept_downloads=True,
+        )
+        context.on("request", lambda request: requests.append(request.url))
+        try:
+            _check_play_page(context, url)
+            page = context.new_page()
+            started = time.perf_counter()
+            page.goto(url + "compare")
+            page.locator(".v-select").filter(has_text="Scenarios (2-4)").wait_for()
+            page.locator(".imssim-progress").first.wait_for(timeout=60_000)
+            timings["page_usable_s"] = time.perf_counter() - started
+            _compare_and_export(page, timings)
+            _reopen(context, page.url, url)
+        finally:
+            context.close()
+
+    hosts = sorted({_host(u) for u in requests if not u.startswith(("data:", "blob:"))})
+    outside = [h for h in hosts if h not in LOOPBACK and not h.startswith("127.")]
+    assert not outside, f"the page loaded from outside this machine: {outside}"
+    # the time of a comparison of 3 scenarios x 8 seeds is measured apart, by
+    # experiments/dashboard_compare_timing.py (about 30 s), which adds it to this file
+    out = ARTIFACTS / "compare_timings.json"
+    known = json.loads(out.read_text()) if out.is_file() else {}
+    out.write_text(json.dumps({**known, **timings}, indent=2) + "\n")
+    print("comparison page: " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()))

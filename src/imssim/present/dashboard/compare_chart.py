@@ -28,8 +28,11 @@ from imssim.present.outcome_table import HIGH_Q, LOW_Q, span
 from imssim.present.plots.style import LINE_COLOURS, MARKERS, png_bytes, style
 
 CHART_FORMATS = ("png", "svg")
-PANEL_WIDTH, PANEL_HEIGHT = 5.0, 3.1  # inches per panel
-SCREEN_DPI = 120  # the page's picture: 1200 pixels wide for two panels a row
+# inches per panel, two a row (one alone: ONE_WIDTH); at SCREEN_DPI, two panels make a
+# picture about 1030 pixels wide, which a 1366-pixel screen shows at about 80 %: its
+# smallest text (10 points, 17 pixels) stays above 12 pixels
+PANEL_WIDTH, PANEL_HEIGHT, ONE_WIDTH = 4.3, 2.9, 7.0
+SCREEN_DPI = 120
 
 
 def colour(i: int) -> str:
@@ -140,7 +143,8 @@ def comparison_figure(stats: pd.DataFrame, setting: CompareSetting, against: str
     rows = math.ceil(n / cols)
     years = sorted(stats["year"].unique()) if not stats.empty else []
     with style():
-        fig = Figure(figsize=(PANEL_WIDTH * cols, PANEL_HEIGHT * rows + 1.3))
+        width = ONE_WIDTH if cols == 1 else PANEL_WIDTH * cols
+        fig = Figure(figsize=(width, PANEL_HEIGHT * rows + 1.4))
         axes = fig.subplots(rows, cols, squeeze=False, sharex=True)
         for ax, key in zip(axes.flat, setting.measures, strict=False):
             _panel(ax, stats, setting, key, focal_name)
@@ -149,15 +153,13 @@ def comparison_figure(stats: pd.DataFrame, setting: CompareSetting, against: str
         for ax in axes[-1]:
             ax.set_xlabel("year")
         seeds = setting.seed_list
-        what = (
-            "against its counterfactual" if setting.show == "levels" else "minus its counterfactual"
-        )
+        what = "against" if setting.show == "levels" else "minus"
         title = (
             f"Each scenario {what} its counterfactual, {span([int(y) for y in years])}: median of "
             f"{setting.seeds} seed{'s' if setting.seeds > 1 else ''} ({seeds[0]}-{seeds[-1]}), "
             f"policy {setting.policy}"
         )
-        fig.suptitle("\n".join(textwrap.wrap(title, width=int(12 * fig.get_figwidth()))))
+        fig.suptitle("\n".join(textwrap.wrap(title, width=int(9 * fig.get_figwidth()))))
         _legend(fig, setting, against)
     return fig
 

@@ -32,16 +32,24 @@ from imssim.present.dashboard.views import state_labels
 PATH = "/compare"
 PLAY_PATH = "/"
 CSS = """
-.imssim-note { font-size: 13px; color: #444; line-height: 1.4; }
+.imssim-note { font-size: 13px; color: #444; line-height: 1.4; overflow-wrap: anywhere; }
 .imssim-captions { font-size: 13px; line-height: 1.45; margin: 6px 0 0 0; padding-left: 18px; }
 .imssim-progress { font-size: 14px; }
 .imssim-links a { font-size: 14px; }
+/* the measures' checkboxes, one short line each */
+.imssim-measures .v-input { margin-top: 0 !important; padding-top: 0 !important; }
+.imssim-measures .v-input__slot { margin-bottom: 0 !important; }
+.imssim-measures .v-messages { display: none; }
 """
 SHOW_WORDS = {"levels": "each run and its counterfactual", "difference": "run minus counterfactual"}
 
 
 def _note(text: str, classes: str = "imssim-note") -> solara.Element:
     return solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), classes=[classes])
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" + ("" if n == 1 else "s")
 
 
 @solara.component
@@ -119,10 +127,11 @@ def _measure_controls(setting: compare.CompareSetting, push: Callable[..., None]
         if picked:
             push(measures=tuple(picked))
 
-    for key, outcome in MEASURES.items():
-        solara.Checkbox(
-            label=outcome.label, value=key in chosen, on_value=functools.partial(toggle, key)
-        )
+    with solara.Column(gap="0px", classes=["imssim-measures"]):
+        for key, outcome in MEASURES.items():
+            solara.Checkbox(
+                label=outcome.label, value=key in chosen, on_value=functools.partial(toggle, key)
+            )
 
 
 def _run_controls(
@@ -168,13 +177,22 @@ def Controls(setting: compare.CompareSetting, choices: dict[str, str], push: Cal
 
 
 @solara.component
-def Exports(table: pd.DataFrame, stats: pd.DataFrame, setting: compare.CompareSetting, against):
-    """Buttons that download the chart (PNG, SVG) and the per-seed data (CSV, Parquet)."""
+def Exports(
+    table: pd.DataFrame,
+    stats: pd.DataFrame,
+    setting: compare.CompareSetting,
+    against: str,
+    image: bytes,
+):
+    """Buttons that download the chart (PNG: the picture shown; SVG) and the per-seed
+    data (CSV, Parquet)."""
     stem = compare.file_stem(setting)
     with solara.Row(gap="8px", classes=["imssim-exports"]):
         for fmt in CHART_FORMATS:
             solara.FileDownload(
-                lambda fmt=fmt: chart_bytes(stats, setting, against, fmt),
+                lambda fmt=fmt: (
+                    image if fmt == "png" else chart_bytes(stats, setting, against, fmt)
+                ),
                 filename=f"{stem}.{fmt}",
                 label=f"Chart ({fmt.upper()})",
             )
@@ -203,7 +221,7 @@ def Chart(table: pd.DataFrame, setting: compare.CompareSetting, push: Callable[.
         solara.Image(image, width="100%", classes=["imssim-compare-chart"])
         items = "".join(f"<li>{html.escape(line)}</li>" for line in captions(setting))
         solara.HTML(tag="ul", unsafe_innerHTML=items, classes=["imssim-captions"])
-        Exports(table, stats, setting, against)
+        Exports(table, stats, setting, against, image)
 
 
 def _runs_key(setting: compare.CompareSetting) -> tuple:
@@ -239,8 +257,8 @@ def Results(setting: compare.CompareSetting, push: Callable[..., None]):
         solara.Error(f"The runs could not be made: {text}")
     elif value is not None and value[0] == key:
         _note(
-            f"{setting.total} runs ready: {len(setting.scenarios)} scenarios x "
-            f"{setting.seeds} seeds, each with its counterfactual; showing "
+            f"{setting.total} runs ready: {_count(len(setting.scenarios), 'scenario')} x "
+            f"{_count(setting.seeds, 'seed')}, each with its counterfactual; showing "
             f"{SHOW_WORDS[setting.show]}.",
             "imssim-progress imssim-ready",
         )
