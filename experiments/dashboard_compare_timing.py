@@ -30,12 +30,14 @@ SCENARIOS = ("austerity_2012", "deep_cuts", "rebound_2014")
 
 
 def free_port() -> int:
+    """A port of the loopback nothing listens on."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 def wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
+    """Wait until the server answers at `url` (exit if it stops or takes too long)."""
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -66,6 +68,7 @@ def measure(url: str, chromium: str) -> float:
 
 
 def main() -> None:
+    """Serve the dashboard, time the comparison, add the time to the timings file."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1000, help="the first seed (default 1000)")
     args = parser.parse_args()
