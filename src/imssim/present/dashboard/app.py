@@ -45,6 +45,10 @@ CSS = """
 .imssim-events td { white-space: normal; vertical-align: top; }
 .imssim-events td:last-child { min-width: 16em; }
 .imssim-rings-text { font-size: 13px; }
+.imssim-rings, .imssim-cooperation { display: block; margin: 0 auto; max-width: 1000px; }
+/* every slider shows its value on its thumb (Mesa's play and render intervals too) */
+.v-navigation-drawer .v-slider__thumb-label-container { display: block !important; }
+.v-navigation-drawer .v-slider--horizontal { margin-top: 36px; }
 .imssim-events th { text-align: left; position: sticky; top: 0; background: #eeeeee; }
 .imssim-events td, .imssim-events th { padding: 2px 6px; border-bottom: 1px solid #e0e0e0; }
 /* Mesa's card of model parameters stays empty (the settings have their own card) */
@@ -163,9 +167,8 @@ def Views(model: DashboardModel):
         Links(PLAY_PATH)
         YearView(model, year)
         TrendsView(model, year)  # the whole width: its chart's text is read at full size
-        with solara.Columns([6, 6], gutters_dense=True):
-            RingsView(model, year)
-            CooperationView(model, year)
+        RingsView(model, year)  # each picture the whole width, so that its text is read
+        CooperationView(model, year)
         EventsView(model, year)  # the whole width: every reason in full
 
 
