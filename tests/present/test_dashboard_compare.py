@@ -397,6 +397,7 @@ def _compare_and_export(page, timings: dict[str, float]) -> None:
     assert set(data["scenario"]) == {"austerity_2012", "deep_cuts", "strategist"}
     assert page.evaluate(SMALL_TEXT) == []
     page.mouse.move(0, 0)
+    page.locator(".imssim-links").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "compare_1366x768.png"))
 
 
