@@ -3,6 +3,7 @@ it, and the page itself in headless Chromium (offline, one model per session).""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -13,6 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -253,22 +255,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def dashboard(tmp_path):
-    """The dashboard served by its command on a free port of the loopback: its URL."""
+@contextlib.contextmanager
+def served(folder: Path, *args: str) -> Iterator[str]:
+    """The dashboard served by its command (with `args`) on a free port of the loopback,
+    run in `folder`: its URL."""
     _browser_or_skip()
     port = _free_port()
-    log = (tmp_path / "server.log").open("w")
+    log = (folder / "server.log").open("w")
     # the server imports the same imssim as the tests, wherever it runs from
     import imssim
 
     source = str(Path(imssim.__file__).resolve().parents[1])
     path = os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")]))
     server = subprocess.Popen(
-        [sys.executable, "-m", "imssim.cli.dashboard", "--port", str(port)],
+        [sys.executable, "-m", "imssim.cli.dashboard", "--port", str(port), *args],
         stdout=log,
         stderr=subprocess.STDOUT,
-        cwd=tmp_path,
+        cwd=folder,
         env={**os.environ, "PYTHONPATH": path},
     )
     url = f"http://127.0.0.1:{port}/"
@@ -281,9 +284,8 @@ def dashboard(tmp_path):
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if server.poll() is not None or time.monotonic() > deadline:
                     log.flush()
-                    pytest.fail(
-                        f"the dashboard did not start: {(tmp_path / 'server.log').read_text()}"
-                    )
+                    logged = (folder / "server.log").read_text()
+                    pytest.fail(f"the dashboard did not start: {logged}")
                 time.sleep(0.25)
         yield url
     finally:
@@ -293,6 +295,13 @@ def dashboard(tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture
+def dashboard(tmp_path):
+    """The dashboard served by its command on a free port of the loopback: its URL."""
+    with served(tmp_path) as url:
+        yield url
 
 
 IMAGE_PIXELS = """selector => {

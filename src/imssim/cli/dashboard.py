@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 import warnings
+from pathlib import Path
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -36,7 +37,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         prog="imssim-dashboard",
         description=(
             "Play a scenario year by year in the browser, beside the same world without "
-            "its budget changes. Works offline: nothing is loaded from outside this machine."
+            "its budget changes; or compare 2-4 scenarios over seeds (/compare). Works "
+            "offline: nothing is loaded from outside this machine."
         ),
     )
     parser.add_argument(
@@ -49,6 +51,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         default=int(os.environ.get("IMSSIM_DASHBOARD_PORT", DEFAULT_PORT)),
         help=f"port (default {DEFAULT_PORT}, or $IMSSIM_DASHBOARD_PORT)",
+    )
+    parser.add_argument(
+        "--scenario-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help=(
+            "a folder of one's own scenario files, offered beside the shipped ones: a "
+            "search path folder (its scenario/*.yaml) or a folder of *.yaml files; repeatable"
+        ),
     )
     args = parser.parse_args(argv)
     if not 0 < args.port < 65536:
@@ -89,6 +101,17 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    from imssim.errors import ImssimError
+    from imssim.present.dashboard.catalogue import DIRS_VARIABLE, own_scenarios
+
+    try:
+        own = own_scenarios(args.scenario_dir)
+    except ImssimError as exc:
+        print(f"imssim-dashboard: {exc}", file=sys.stderr)
+        return 2
+    os.environ[DIRS_VARIABLE] = os.pathsep.join(
+        str(Path(d).expanduser().resolve()) for d in args.scenario_dir
+    )
     os.environ.update(OFFLINE_ENVIRONMENT)
     # plain http on this machine: Solara's advice for pages embedded over https is noise
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
@@ -105,7 +128,13 @@ def main(argv: list[str] | None = None) -> int:
         lifespan="on",
     )
     server = uvicorn.Server(config)
-    print(f"imssim dashboard: {url(args.host, args.port)} (Ctrl-C to stop)", flush=True)
+    if own:
+        print(f"imssim dashboard: your own scenarios: {', '.join(own)}", flush=True)
+    print(
+        f"imssim dashboard: {url(args.host, args.port)} (Ctrl-C to stop); compare "
+        f"scenarios at {url(args.host, args.port)}compare",
+        flush=True,
+    )
     try:
         server.run()
     except KeyboardInterrupt:

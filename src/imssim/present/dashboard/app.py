@@ -1,6 +1,8 @@
-"""The dashboard page: Mesa's ``SolaraViz`` around a run and its counterfactual.
+"""The dashboard's pages (:data:`routes`): at ``/``, Mesa's ``SolaraViz`` around a run and
+its counterfactual played year by year; at ``/compare``, scenarios compared over seeds
+(:mod:`imssim.present.dashboard.compare_page`). Each links to the other.
 
-Every browser session renders its own :func:`Page`, which builds its own settings and
+Every browser session renders its own :func:`PlayPage`, which builds its own settings and
 :class:`SessionModel`: nothing is built at import, since a model made at module level
 would be shared by everyone who opens the page.
 
@@ -24,7 +26,11 @@ from mesa.visualization.utils import update_counter
 from imssim.config import ScenarioConfig, group_options
 from imssim.errors import ImssimError
 from imssim.present.dashboard import views
+from imssim.present.dashboard.catalogue import scenario_choices
+from imssim.present.dashboard.compare_page import PATH as COMPARE_PATH
+from imssim.present.dashboard.compare_page import PLAY_PATH, ComparePage, Links
 from imssim.present.dashboard.runs import SCALE_RANGE, DashboardModel, DashboardSettings
+from imssim.present.dashboard.views import state_labels
 from imssim.present.plots.common import display
 from imssim.world import load_world
 
@@ -32,14 +38,23 @@ TITLE = "imssim: international military cooperation under austerity"
 PLAY_INTERVAL_MS = 300
 CSS = """
 .imssim-year { font-size: 30px; line-height: 1.2; }
-.imssim-note { font-size: 12px; color: #555; line-height: 1.35; }
+.imssim-note { font-size: 13px; color: #444; line-height: 1.4; }
 .imssim-lines { font-size: 13px; margin: 4px 0 0 0; padding-left: 18px; columns: 2; }
-.imssim-scenario { font-size: 12px; margin: 0 0 8px 0; padding-left: 16px; }
-.imssim-events table { border-collapse: collapse; width: 100%; font-size: 12px; }
+.imssim-scenario { font-size: 13px; margin: 0 0 8px 0; padding-left: 16px; }
+.imssim-events table { border-collapse: collapse; width: 100%; font-size: 13px; }
+.imssim-events td { white-space: normal; vertical-align: top; }
+.imssim-events td:last-child { min-width: 16em; }
+.imssim-rings-text { font-size: 13px; }
+.imssim-rings, .imssim-cooperation { display: block; margin: 0 auto; max-width: 1000px; }
+/* every slider shows its value on its thumb (Mesa's play and render intervals too) */
+.v-navigation-drawer .v-slider__thumb-label-container { display: block !important; }
+.v-navigation-drawer .v-slider--horizontal { margin-top: 36px; }
 .imssim-events th { text-align: left; position: sticky; top: 0; background: #eeeeee; }
 .imssim-events td, .imssim-events th { padding: 2px 6px; border-bottom: 1px solid #e0e0e0; }
 /* Mesa's card of model parameters stays empty (the settings have their own card) */
 .v-navigation-drawer .v-card:has(> .v-card__text > .v-sheet:empty) { display: none; }
+/* and its card of information, Mesa's "Time: 3.0" (its steps), beside the year shown */
+.v-navigation-drawer .v-card:has(> .v-card__text > span:only-child:not([class])) { display: none; }
 """
 
 
@@ -49,12 +64,6 @@ class SessionModel(DashboardModel):
 
     def __init__(self, settings: solara.Reactive[DashboardSettings]) -> None:
         super().__init__(settings.value)
-
-
-def state_labels() -> dict[str, str]:
-    """'Netherlands (NLD)' -> 'NLD' for every state of the world, sorted by name."""
-    names = load_world().name_of
-    return {display(code, names): code for code in sorted(names, key=names.__getitem__)}
 
 
 def _lines(lines: list[str], classes: str) -> solara.Element:
@@ -133,7 +142,7 @@ def EventsView(model: DashboardModel, year: int):
                 tag="div",
                 unsafe_innerHTML=frame.to_html(index=False, border=0, escape=True),
                 classes=["imssim-events"],
-                style={"max-height": "460px", "overflow-y": "auto"},
+                style={"max-height": "520px", "overflow-y": "auto"},
             )
 
 
@@ -155,13 +164,12 @@ def Views(model: DashboardModel):
     year = model.year  # each view is given the year: a new year draws it again
     solara.Style(CSS)
     with solara.Column(gap="12px", style={"padding": "12px"}):
+        Links(PLAY_PATH)
         YearView(model, year)
-        with solara.Columns([6, 6], gutters_dense=True):
-            RingsView(model, year)
-            TrendsView(model, year)
-        with solara.Columns([5, 7], gutters_dense=True):
-            EventsView(model, year)
-            CooperationView(model, year)
+        TrendsView(model, year)  # the whole width: its chart's text is read at full size
+        RingsView(model, year)  # each picture the whole width, so that its text is read
+        CooperationView(model, year)
+        EventsView(model, year)  # the whole width: every reason in full
 
 
 # --------------------------------------------------------------------------- settings
@@ -224,7 +232,7 @@ def _run_choices(
     label_of = {code: label for label, code in states.items()}
     solara.Select(
         "Scenario",
-        values=group_options("scenario"),
+        values=list(scenario_choices()),
         value=current.scenario,
         on_value=lambda v: apply(scenario=v),
     )
@@ -247,11 +255,11 @@ def _scale_sliders(
 ) -> None:
     """The factors on the scenario's budget changes and on its threat events."""
     _note(
-        "Size of the scenario's budget changes: its cuts and rises times this "
-        f"factor (1 = as written; {len(scenario.budget_changes)} in this scenario)."
+        "Size of the scenario's budget changes: its cuts and rises times this factor (1 = as "
+        f"the scenario writes them; the scenario has {_count(scenario.budget_changes)})."
     )
     solara.SliderFloat(
-        "cuts x",
+        f"cuts x {current.budget_scale:g}",
         value=current.budget_scale,
         min=SCALE_RANGE[0],
         max=SCALE_RANGE[1],
@@ -265,7 +273,7 @@ def _scale_sliders(
         + ("." if has_threats else " (this scenario has none).")
     )
     solara.SliderFloat(
-        "threat x",
+        f"threat x {current.threat_scale:g}",
         value=current.threat_scale,
         min=SCALE_RANGE[0],
         max=SCALE_RANGE[1],
@@ -275,11 +283,17 @@ def _scale_sliders(
     )
 
 
+def _count(entries: list, what: str = "budget change") -> str:
+    """'7 budget changes', '1 budget change', 'no budget change'."""
+    n = len(entries)
+    return f"no {what}" if n == 0 else f"{n} {what}" + ("" if n == 1 else "s")
+
+
 def _model_settings(current: DashboardSettings, apply: Callable[..., None]) -> None:
     """The NATO/EU catalyst, coordinated cuts and the seed."""
     _note("Catalyst: the share of coordination overhead NATO and the EU remove between members.")
     solara.SliderFloat(
-        "catalyst",
+        f"catalyst {current.catalyst:g}",
         value=current.catalyst,
         min=0.0,
         max=1.0,
@@ -295,7 +309,7 @@ def _model_settings(current: DashboardSettings, apply: Callable[..., None]) -> N
 
 
 @solara.component
-def Page():
+def PlayPage():
     """One browser session: its own settings and its own run and counterfactual."""
     initial = solara.use_memo(DashboardSettings, [])
     settings = solara.use_reactive(initial)
@@ -311,3 +325,17 @@ def Page():
     with solara.Sidebar():
         SettingsCard(settings, model)
     Views(model.value)
+
+
+@solara.component
+def Layout(children=[]):  # noqa: B006 (Solara's signature of a layout)
+    """Solara's page frame, without its tabs of the routes: each page links to the other
+    in words (:func:`~imssim.present.dashboard.compare_page.Links`)."""
+    solara.AppLayout(children=children, navigation=False)
+
+
+# the dashboard's two pages: a scenario played year by year, and scenarios compared
+routes = [
+    solara.Route(path="/", component=PlayPage, label="Play a scenario", layout=Layout),
+    solara.Route(path=COMPARE_PATH.strip("/"), component=ComparePage, label="Compare scenarios"),
+]

@@ -27,6 +27,7 @@ from imssim.config import (
 )
 from imssim.model.simulation import CooperationModel
 from imssim.model.tables import Tables
+from imssim.present.dashboard.catalogue import scenario_value
 from imssim.world import World, load_world
 
 SCALE_RANGE = (0.0, 2.0)  # the sliders' range for the size of budget changes and threat rises
@@ -70,7 +71,7 @@ class DashboardSettings:
         """The checked config of the run (ConfigError, one line, for an impossible value)."""
         base = to_config(
             {
-                "scenario": self.scenario,
+                "scenario": scenario_value(self.scenario),
                 "policy": self.policy,
                 "focal": self.focal,
                 "catalyst": float(self.catalyst),

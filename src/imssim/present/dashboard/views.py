@@ -29,7 +29,7 @@ from imssim.present.summary import one_sided, ring_members, ring_transitions, wi
 
 # Drawing uses matplotlib's process-wide settings (the house style is an rc_context):
 # two sessions drawing at once would mix them, so one figure is drawn at a time.
-_DRAWING = threading.Lock()
+DRAWING = threading.Lock()
 
 # widths of the pictures on the page, in pixels (the page scales them to its columns)
 RINGS_WIDTH = 720
@@ -70,8 +70,16 @@ REASONS = {
 EVENT_COLUMNS = ("event", "state", "with", "area", "form", "why")
 
 
+def state_labels() -> dict[str, str]:
+    """'Netherlands (NLD)' -> 'NLD' for every state of the world, sorted by name."""
+    from imssim.world import load_world
+
+    names = load_world().name_of
+    return {display(code, names): code for code in sorted(names, key=names.__getitem__)}
+
+
 def _png(draw: Callable[[], tuple[Figure, pd.DataFrame]], width: int) -> bytes:
-    with _DRAWING:
+    with DRAWING:
         fig, _ = draw()
         return png_bytes(fig, dpi=width / fig.get_figwidth())
 
