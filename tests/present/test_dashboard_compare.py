@@ -122,24 +122,22 @@ def test_n_seeds_give_n_rows_per_year_scenario_and_side(small):
 
 
 def test_the_table_holds_the_runs_own_outcomes(small):
-    """One row equals the run made directly, an index taken to the first year."""
-    from imssim.outcomes import yearly
+    """One row equals the run made directly, read from its tables: the capacity to act as
+    an index of the first year, the shortfall in %."""
     from imssim.runs.api import run_pair
 
     _, table, _ = small
     pair = run_pair({"scenario": "deep_cuts", "seed": 8, "counterfactual": "baseline"})
-    own = yearly(pair.tables, "NLD", ["capacity_to_act", "shortfall"])
+    c = pair.tables.countries
+    capacity = c[c["country"] == "NLD"].sort_values("year")["capacity_to_act"].to_numpy()
+    shortfall = pair.tables.alliance.sort_values("year")["shortfall_total"].to_numpy()
     mine = table[(table["scenario"] == "deep_cuts") & (table["seed"] == 8)]
     run = mine[mine["side"] == "run"].set_index("year")
-    assert run["capacity_to_act"].to_numpy() == pytest.approx(
-        100 * own["capacity_to_act"].to_numpy() / own["capacity_to_act"].iloc[0]
-    )
-    assert run["shortfall"].to_numpy() == pytest.approx(
-        MEASURES["shortfall"].scale * own["shortfall"].to_numpy()
-    )
-    other = yearly(pair.counterfactual.tables, "NLD", ["shortfall"])
+    assert run["capacity_to_act_index"].to_numpy() == pytest.approx(100 * capacity / capacity[0])
+    assert run["shortfall_pct"].to_numpy() == pytest.approx(100 * shortfall)
+    other = pair.counterfactual.tables.alliance.sort_values("year")["shortfall_total"]
     cf = mine[mine["side"] == "counterfactual"].set_index("year")
-    assert cf["shortfall"].to_numpy() == pytest.approx(100 * other["shortfall"].to_numpy())
+    assert cf["shortfall_pct"].to_numpy() == pytest.approx(100 * other.to_numpy())
 
 
 def test_the_band_s_median_is_the_median_of_the_seeds(small):
@@ -148,11 +146,11 @@ def test_the_band_s_median_is_the_median_of_the_seeds(small):
     year = 2020
     values = table[
         (table["scenario"] == "deep_cuts") & (table["side"] == "run") & (table["year"] == year)
-    ]["capacity_to_act"].to_numpy()
+    ]["capacity_to_act_index"].to_numpy()
     row = stats[
         (stats["scenario"] == "deep_cuts")
         & (stats["side"] == "run")
-        & (stats["measure"] == "capacity_to_act")
+        & (stats["measure"] == "capacity_to_act_index")
         & (stats["year"] == year)
     ].iloc[0]
     assert row["n"] == 3

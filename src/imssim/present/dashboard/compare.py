@@ -30,7 +30,7 @@ import pandas as pd
 from imssim.config import Config, group_options, to_config
 from imssim.config.scenarios import counterfactual_words
 from imssim.errors import ImssimError
-from imssim.outcomes import DEFAULT_MEASURES, MEASURES, indexed, yearly
+from imssim.outcomes import DEFAULT_MEASURES, MEASURES, yearly
 from imssim.present.dashboard.catalogue import scenario_choices
 from imssim.present.dashboard.runs import shipped_defaults
 from imssim.present.outcome_table import HIGH_Q, LOW_Q
@@ -200,16 +200,10 @@ def pair_keys(setting: CompareSetting, choices: dict[str, str] | None = None) ->
 
 
 def charted(tables, focal: str) -> pd.DataFrame:
-    """Every measure of :data:`MEASURES` of a run by year, as the charts show it: an
-    index taken to the first year (= 100), a percentage scaled to 0-100."""
-    values = yearly(tables, focal, [o.key for o in MEASURES.values()])
-    out = {}
-    for name, outcome in MEASURES.items():
-        series = values[outcome.key]
-        if outcome.kind == "index":
-            series = indexed(series, int(series.index[0]))
-        out[name] = series * outcome.scale
-    return pd.DataFrame(out, index=values.index)
+    """Every measure of :data:`MEASURES` of a run by year, as the charts show it, each in
+    its own unit (:func:`imssim.outcomes.yearly`: an index 100 in the first year, a
+    percentage in %)."""
+    return yearly(tables, focal, list(MEASURES))
 
 
 _CACHE: OrderedDict[PairKey, pd.DataFrame] = OrderedDict()

@@ -385,8 +385,8 @@ def check_model_study(study: Study) -> tuple[Study, Config]:
             _fail("base", f"sets {key}, which the study varies")
     base = _base_config(study.base)
     for key, low, high in study.ranges:
-        _check_key(key)
-        _check_range(key, low, high)
+        check_parameter_key(key)
+        check_parameter_range(key, low, high)
     _check_corners(study, base)
     for year in study.years:
         if not base.start_year < year <= base.end_year:
@@ -413,7 +413,7 @@ def judged_ranges(keys: Any) -> dict[str, list[int | float]]:
     judged = judged_parameters()
     ranges: dict[str, list[int | float]] = {}
     for key in keys:
-        kind = _check_key(key)
+        kind = check_parameter_key(key)
         if key not in judged:
             _fail(
                 f"parameters.{key}",
@@ -425,7 +425,7 @@ def judged_ranges(keys: Any) -> dict[str, list[int | float]]:
     return ranges
 
 
-def _check_key(key: str) -> type:
+def check_parameter_key(key: str) -> type:
     """A parameter is a numeric config key a study can vary; return its type."""
     kind = config_leaf(key)
     if kind is None:
@@ -439,7 +439,7 @@ def _check_key(key: str) -> type:
     return kind
 
 
-def _check_range(key: str, low: Any, high: Any) -> None:
+def check_parameter_range(key: str, low: Any, high: Any) -> None:
     """A whole-number key has a whole-number range; a range lies within its key's bounds
     in the schema (:func:`imssim.config.bounded_settings`)."""
     integer = config_leaf(key) is int
@@ -490,18 +490,19 @@ def _base_config(base: Sequence[str]) -> Config:
 # ------------------------------------------------------------ files and overrides
 
 
-def study_file(study: str | Path) -> Path:
-    """The file of a study: a name in conf/sensitivity/ or a path to a YAML file."""
+def study_file(study: str | Path, group: str = STUDY_GROUP) -> Path:
+    """The file of a study: a name in conf/<group>/ (conf/sensitivity/ by default) or a
+    path to a YAML file."""
     text = str(study)
     if text.endswith((".yaml", ".yml")) or "/" in text:
         path = Path(text)
         if not path.is_file():
             raise StudyError(f"no study file {path}")
         return path
-    folder = conf_dir() / STUDY_GROUP
+    folder = conf_dir() / group
     path = folder / f"{text}.yaml"
     if not path.is_file():
-        known = ", ".join(group_options(STUDY_GROUP))
+        known = ", ".join(group_options(group))
         raise StudyError(f"no study named {text!r} in {folder} (one of: {known})")
     return path
 
