@@ -91,6 +91,9 @@ def _legend(fig: Figure, groups: Sequence[str], without: dict[str, str], stats) 
     if int(stats["n_runs"].max()) > 1:
         handles.append(Patch(facecolor=to_rgba("0.3", 0.16), edgecolor=to_rgba("0.3", 0.6)))
         texts.append(f"{LOW_Q}-{HIGH_Q} % across seeds")
+        if len(groups) > 1:  # the counterfactuals' bands are hatched, not filled
+            handles.append(Patch(facecolor="none", edgecolor=to_rgba("0.3", 0.6), hatch="///"))
+            texts.append(f"{LOW_Q}-{HIGH_Q} % across seeds, counterfactual")
     fig.legend(handles, texts, loc="outside lower center", ncols=2, frameon=False)
 
 
