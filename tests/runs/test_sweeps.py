@@ -253,6 +253,25 @@ def test_replicates_run_in_one_job_with_every_seed_recorded(tmp_path):
     from imssim.runs.sweep import headline
 
     assert headline(alone)["autonomy"] == pytest.approx(one["autonomy"], abs=1e-9)
+    assert "each run against" not in out.stdout  # no counterfactual, no effects across seeds
+
+
+@pytest.mark.slow
+def test_replicates_print_the_effects_across_seeds_paired_with_the_counterfactual(tmp_path):
+    from imssim.outcomes import DIFF, EFFECTS, OUTCOMES
+
+    out = imssim(tmp_path, "replicates=3", "hydra/launcher=basic")
+    assert out.returncode == 0, out.stderr[-3000:]
+    runs = pd.read_parquet(the_sweep(tmp_path) / RUNS_FILE)
+    lines = out.stdout.splitlines()
+    (head,) = [i for i, line in enumerate(lines) if "over 3 seeds, each run against" in line]
+    block = lines[head + 1 : head + 1 + len(EFFECTS)]
+    assert all(line.startswith("  ") for line in block)
+    # the paired difference is the median of the runs' own differences (runs.parquet)
+    key = next(k for k in EFFECTS if OUTCOMES[k].percent)
+    (line,) = [x for x in block if OUTCOMES[key].description in x]
+    median = float(np.median(runs[key + DIFF]))
+    assert f"difference {median:+.{OUTCOMES[key].decimals}f} points" in line
 
 
 def test_run_identity_ignores_where_results_go():

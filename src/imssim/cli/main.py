@@ -408,6 +408,8 @@ class SweepEnd(Callback):
         runs = pd.read_parquet(path, columns=["status"])
         failed = int((runs["status"] == "failed").sum())
         print(f"sweep: {len(runs)} runs" + (f", {failed} failed" if failed else "") + f": {path}")
+        if failed < len(runs):
+            _ensemble_summary(config, sweep)
         if not config.output.figures or failed == len(runs):
             return
         if len(runs) > self.FIGURE_RUNS:
@@ -428,6 +430,27 @@ class SweepEnd(Callback):
             return next(iter(written.values())).parent
 
         _figures(make)
+
+
+def _ensemble_summary(config: DictConfig, sweep: Path) -> None:
+    """After ``imssim replicates=N`` (one configuration, N seeds): what the scenario
+    changes across the seeds, each run against its own counterfactual
+    (:func:`imssim.present.paired.ensemble_lines`). Nothing for a sweep of several
+    configurations, or for runs without a counterfactual."""
+    from imssim.runs.sweep import count_runs
+
+    replicates = int(config.replicates)
+    if replicates < 2 or count_runs(list(config.hydra.overrides.task), replicates) != replicates:
+        return
+    from imssim.present.paired import ensemble_lines
+
+    try:
+        lines = ensemble_lines(sweep)
+    except ImssimError as exc:  # runs that kept no tables, say
+        print(f"imssim: note: no summary across the seeds: {exc}", file=sys.stderr)
+        return
+    if lines:
+        print("\n".join(lines))
 
 
 _PROGRESS = None  # a sweep's progress bar (imssim.runs.progress.ProgressProcess) while its jobs run

@@ -75,15 +75,22 @@ def focal_differences(run: Tables, cf: Tables, focal: str, year: int) -> list[Di
     for key in EFFECTS:
         outcome = OUTCOMES[key]
         pair = [float(frame.at[year, key]) for frame in values]
-        if not outcome.focal:
-            name = outcome.description
-        elif outcome.kind == "index":
-            name = f"{outcome.label} (index {first} = 100)"
-        else:
-            name = outcome.label
+        name = effect_name(key, first)
         diff = Difference(name, year, pair[0], pair[1], outcome.decimals, outcome.percent)
         out.append(diff)
     return out
+
+
+def effect_name(key: str, first: int) -> str:
+    """How the summary names the outcome `key`: a focal state's by its label (an index
+    with its base year `first`), the alliance's by its description (which says of what
+    it is a share)."""
+    outcome = OUTCOMES[key]
+    if not outcome.focal:
+        return outcome.description
+    if outcome.kind == "index":
+        return f"{outcome.label} (index {first} = 100)"
+    return outcome.label
 
 
 def most_changed(run: Tables, cf: Tables, year: int, shown: int = 3) -> list[tuple[str, float]]:

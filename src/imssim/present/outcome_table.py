@@ -10,14 +10,15 @@ matplotlib is not imported.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from imssim.errors import ImssimError
-from imssim.outcomes import DEFAULT_MEASURES, MEASURES, indexed, yearly
+from imssim.model.tables import Tables
+from imssim.outcomes import DEFAULT_MEASURES, MEASURES, OUTCOMES, Outcome, indexed, yearly
 from imssim.present.choices import run_years
 from imssim.present.names import country_names
 from imssim.runs.find import as_runs
@@ -29,9 +30,12 @@ LOW_Q, HIGH_Q = 10, 90  # percentiles of the band and the whiskers across runs
 _NOT_GROUPING = ("seed", "start_year", "end_year", "output.", "scenario.name", "policy.name")
 
 
-def check_measures(measures: str | Sequence[str] | None) -> tuple[str, ...]:
-    """The measures asked for (names of :data:`imssim.outcomes.MEASURES`), or the
-    default ones; an unknown name is a one-line ImssimError."""
+def check_measures(
+    measures: str | Sequence[str] | None, known: Mapping[str, Outcome] = MEASURES
+) -> tuple[str, ...]:
+    """The measures asked for (names of `known`, by default
+    :data:`imssim.outcomes.MEASURES`), or the default ones; an unknown name is a
+    one-line ImssimError."""
     if measures is None:
         return DEFAULT_MEASURES
     if isinstance(measures, str):
@@ -40,8 +44,8 @@ def check_measures(measures: str | Sequence[str] | None) -> tuple[str, ...]:
     if not measures:
         raise ImssimError("no measure to compare")
     for m in measures:
-        if m not in MEASURES:
-            raise ImssimError(f"unknown measure {m!r} (choose from {', '.join(MEASURES)})")
+        if m not in known:
+            raise ImssimError(f"unknown measure {m!r} (choose from {', '.join(known)})")
     return measures
 
 
@@ -96,7 +100,7 @@ def group_labels(runs: Sequence[RunFolder]) -> list[str]:
     return labels
 
 
-def _common_years(runs: Sequence[RunFolder]) -> tuple[list[int], list[str]]:
+def common_years(runs: Sequence[RunFolder]) -> tuple[list[int], list[str]]:
     """The years all runs have, and a note when the runs cover different years."""
     spans = {span(run_years(r.tables)) for r in runs}
     common = sorted(set.intersection(*(set(run_years(r.tables)) for r in runs)))
@@ -112,36 +116,56 @@ def _common_years(runs: Sequence[RunFolder]) -> tuple[list[int], list[str]]:
     return common, notes
 
 
+def measure_values(
+    tables: Tables, state: str, measures: Sequence[str], common: list[int]
+) -> dict[str, np.ndarray]:
+    """{measure: its values in the `common` years} of one run's tables (any key of
+    :data:`imssim.outcomes.OUTCOMES`), the focal-state outcomes those of `state`; an
+    index taken to the first common year (:func:`imssim.outcomes.yearly`'s is the
+    run's first)."""
+    values = yearly(tables, state, measures)
+    out = {}
+    for key in measures:
+        series = values[key].reindex(common)
+        if OUTCOMES[key].kind == "index":
+            series = indexed(series, common[0])
+        out[key] = series.to_numpy(dtype=float)
+    return out
+
+
+def check_state(run: RunFolder, state: str, measures: Sequence[str]) -> None:
+    """A one-line ImssimError when a focal-state measure is asked of a state not in `run`."""
+    if (
+        any(OUTCOMES[m].focal for m in measures)
+        and not (run.tables.countries["country"] == state).any()
+    ):
+        raise ImssimError(f"unknown state code {state!r} in run {run.path.name}")
+
+
+def run_columns(run: RunFolder, group: str, state: str) -> dict[str, object]:
+    """The columns that say which run a row is of: run, group, scenario, policy, seed, focal."""
+    return {
+        "run": run.path.name,
+        "group": group,
+        "scenario": run.config.scenario.name,
+        "policy": run.config.policy.name,
+        "seed": int(run.config.seed),
+        "focal": state,
+    }
+
+
 def _run_rows(
     run: RunFolder, group: str, state: str, measures: Sequence[str], common: list[int]
 ) -> list[pd.DataFrame]:
     """One frame per measure of one run: its values in the common years, an index
     taken to the first of them."""
-    chosen = [MEASURES[key] for key in measures]
-    if any(o.focal for o in chosen) and not (run.tables.countries["country"] == state).any():
-        raise ImssimError(f"unknown state code {state!r} in run {run.path.name}")
-    values = yearly(run.tables, state, [o.key for o in chosen])
-    parts = []
-    for key, outcome in zip(measures, chosen, strict=True):
-        series = values[outcome.key].reindex(common)
-        if outcome.kind == "index":  # to the first common year (yearly's is the run's)
-            series = indexed(series, common[0])
-        parts.append(
-            pd.DataFrame(
-                {
-                    "run": run.path.name,
-                    "group": group,
-                    "scenario": run.config.scenario.name,
-                    "policy": run.config.policy.name,
-                    "seed": int(run.config.seed),
-                    "focal": state,
-                    "measure": key,
-                    "year": common,
-                    "value": series.to_numpy(),
-                }
-            )
-        )
-    return parts
+    check_state(run, state, measures)
+    values = measure_values(run.tables, state, measures, common)
+    who = run_columns(run, group, state)
+    return [
+        pd.DataFrame({**who, "measure": key, "year": common, "value": values[key]})
+        for key in measures
+    ]
 
 
 def outcomes(
@@ -162,7 +186,7 @@ def outcomes(
     """
     runs = as_runs(runs)
     measures = check_measures(measures)
-    common, notes = _common_years(runs)
+    common, notes = common_years(runs)
     focals = [focal or r.config.focal for r in runs]
     if len(set(focals)) > 1 and any(MEASURES[m].focal for m in measures):
         notes.append(
@@ -203,8 +227,12 @@ def _summary(values: pd.Series) -> pd.Series:
 
 
 def summarise_groups(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per group, measure and year: n_runs, median, p10, p90, min, max across runs."""
-    keys = ["group", "measure", "year"]
+    """Per group, measure and year (and per ``variant`` where `frame` has that column,
+    :func:`imssim.present.paired.paired_outcomes`): n_runs, median, p10, p90, min, max
+    across runs. Each statistic is taken of the rows' own values: a difference's median
+    is the median of the runs' differences."""
+    varied = ["variant"] if "variant" in frame.columns else []
+    keys = ["group", *varied, "measure", "year"]
     stats = (
         frame.groupby(keys, observed=True, sort=True)["value"]
         .apply(_summary)
@@ -216,5 +244,5 @@ def summarise_groups(frame: pd.DataFrame) -> pd.DataFrame:
     stats["n_runs"] = stats["n_runs"].astype(int)
     stats["band"] = stats["n_runs"] > 1
     stats.attrs = dict(frame.attrs)
-    cols = ["group", "scenario", "policy", "measure", "year", "n_runs", "median"]
+    cols = ["group", "scenario", "policy", *varied, "measure", "year", "n_runs", "median"]
     return stats[[*cols, "p10", "p90", "min", "max", "band"]]

@@ -50,7 +50,7 @@ def _grid(n: int) -> tuple[int, int]:
     return (n + 1) // 2, 2
 
 
-def _title(fig: Figure, title: str, notes: Sequence[str], width: int) -> None:
+def figure_title(fig: Figure, title: str, notes: Sequence[str], width: int) -> None:
     """The figure's title, with the notes on comparability as wrapped lines below it."""
     lines = [title]
     for note in notes:
@@ -58,7 +58,7 @@ def _title(fig: Figure, title: str, notes: Sequence[str], width: int) -> None:
     fig.suptitle("\n".join(lines), fontsize=12)
 
 
-def _honest_range(ax, key: str, which: str) -> None:
+def honest_range(ax, key: str, which: str) -> None:
     """An axis that does not magnify noise: a share on 0-1, a count or a shortfall from
     0 (the measure's ``axis_range``); other measures keep the range fitted to the data."""
     bounds = MEASURES[key].axis_range
@@ -134,14 +134,14 @@ def outcomes_over_time(
                 )
             ax.set_title(measure_title(key, frame.attrs["focal"], frame.attrs["names"]), loc="left")
             ax.set_ylabel(measure_unit(key, years[0]))
-            _honest_range(ax, key, "y")
+            honest_range(ax, key, "y")
         for ax in axes[-1]:
             ax.set_xlabel("year")
             step = max(1, math.ceil(len(years) / 8))
             ax.set_xticks(years[::step])
         for ax in list(axes.flat)[len(measures) :]:
             ax.set_visible(False)
-        _title(
+        figure_title(
             fig,
             f"Outcomes {span(years)}: {_runs_per_group(n_seeds)}",
             frame.attrs["notes"],
@@ -254,14 +254,14 @@ def headline_outcomes(
             ax.grid(axis="y", visible=False)
             ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
             ax.margins(x=0.08)
-            _honest_range(ax, key, "x")
+            honest_range(ax, key, "x")
             ax.set_ylim(-0.6, len(groups) - 0.4)
         for ax in axes[:, 0]:
             ax.set_yticks([ypos[g] for g in groups], [g.replace(" / ", "\n", 1) for g in groups])
         for ax in list(axes.flat)[len(measures) :]:
             ax.set_visible(False)
         n = frame["run"].nunique()
-        _title(
+        figure_title(
             fig,
             f"Scenarios and policies in {last} ({n} runs)",
             frame.attrs["notes"],

@@ -46,7 +46,9 @@ class FigureSpec:
     draw: str
     caption: Callable[..., str]
     uses: tuple[str, ...] = ()
-    counterfactual: bool = False  # drawn with the run's counterfactual (skipped without one)
+    # drawn with the run's counterfactual (the runs' counterfactuals for a comparison);
+    # skipped without one
+    counterfactual: bool = False
 
     @property
     def module(self) -> str:
@@ -145,6 +147,16 @@ def _over_time_caption() -> str:
     )
 
 
+def _effects_over_time_caption() -> str:
+    return (
+        "One row per outcome, by year. Left: each scenario and policy (solid) and its "
+        "counterfactual (dashed), the same runs, seeds and random draws without what the "
+        f"scenario changes, each its median across seeds with a band from the {LOW_Q}th to "
+        f"the {HIGH_Q}th percentile. Right: each run minus its own counterfactual (paired "
+        "seed by seed), the median of these differences and their band, against zero."
+    )
+
+
 def _headline_caption() -> str:
     return (
         "One panel per outcome in the last common year: one row per scenario and policy, "
@@ -225,6 +237,15 @@ _SPECS = (
         title="Outcomes over time",
         draw="imssim.present.plots.compare:outcomes_over_time",
         caption=_over_time_caption,
+    ),
+    FigureSpec(
+        name="effects_over_time",
+        kind=COMPARE,
+        stem="effects_over_time",
+        title="What the scenario changes, across seeds",
+        draw="imssim.present.plots.ensemble:effects_over_time",
+        caption=_effects_over_time_caption,
+        counterfactual=True,
     ),
     FigureSpec(
         name="headline_outcomes",

@@ -225,6 +225,24 @@ def _run_entry(name: str, stamp: str, choices: RunChoices, dpi: int) -> dict[str
     return {**what, "key": _digest(what), "dpi": dpi}
 
 
+def _with_counterfactuals(names: list[str], runs: Sequence[RunFolder], asked: bool) -> list[str]:
+    """The figures of `names` that can be drawn: one drawn with the runs' counterfactuals
+    (``effects_over_time``) is left out when no run has one, or, when it was `asked`
+    for by name, refused with a one-line NoCounterfactual saying so."""
+    needs = [n for n in names if FIGURES[n].counterfactual]
+    if not needs or any(r.counterfactual is not None for r in runs):
+        return names
+    if asked:
+        from imssim.present.paired import NoCounterfactual
+
+        raise NoCounterfactual(
+            f"{', '.join(needs)} not drawn: it compares each run with its counterfactual, "
+            "and none of these runs has one (run them with counterfactual=baseline, the "
+            "default, or another scenario)"
+        )
+    return [n for n in names if n not in needs]
+
+
 def make_compare_figures(
     runs: Sequence[RunFolder | str | Path] | str | Path,
     out_dir: str | Path,
@@ -236,11 +254,13 @@ def make_compare_figures(
 
     `options` says which figures, which outcomes (`measure`) and whose (`focal`: default
     each run's focal state); see :class:`FigureOptions`. With `reuse`, a figure whose
-    files are current is left as it is.
+    files are current is left as it is. A figure drawn with the runs' counterfactuals is
+    left out when no run has one (and refused, one line, when named in `options`).
     """
     which = COMPARE_FIGURES if options.which is None else options.which
     names = check_figures(which, COMPARE)
     runs = as_runs(runs)
+    names = _with_counterfactuals(names, runs, asked=options.which is not None)
     measures = check_measures(options.measure)
     formats = check_formats(("png",) if options.formats is None else options.formats)
     dpi = check_dpi(DPI if options.dpi is None else options.dpi)

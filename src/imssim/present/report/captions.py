@@ -15,7 +15,14 @@ from imssim.model.forms import FORM_LABELS, Form
 from imssim.outcomes import MEASURES
 from imssim.present.choices import DEFAULT_OTHERS
 from imssim.present.names import area_labels, country_names
-from imssim.present.outcome_table import format_value, outcomes, summarise_groups
+from imssim.present.outcome_table import (
+    HIGH_Q,
+    LOW_Q,
+    format_value,
+    outcomes,
+    summarise_groups,
+)
+from imssim.present.paired import paired_outcomes
 from imssim.present.report.facts import largest_ring_moves, lower_first, run_facts
 from imssim.present.scenario_text import join, state_name
 from imssim.present.summary import RING_ORDER, ring_transitions
@@ -272,12 +279,62 @@ def compare_captions(runs: Sequence[RunFolder]) -> dict[str, str]:
     spread_text = _spread(end, focal, names, first)
     lead, legend = _lead_and_legend(frame, first, last)
     notes = " ".join(frame.attrs["notes"])
-    return {
+    out = {
         "outcomes_over_time": lead + " ".join(over) + (f" {notes}" if notes else ""),
         "headline_outcomes": (
             f"In {last}, " + " ".join(head)[0].lower() + " ".join(head)[1:] + spread_text + legend
         ),
     }
+    if any(r.counterfactual is not None for r in runs):
+        out["effects_over_time"] = effects_caption(runs)
+    return out
+
+
+def effects_caption(runs: Sequence[RunFolder]) -> str:
+    """The sentence under the chart of effects across seeds: for each measure and group
+    in the last common year, the median and 10-90 % range across seeds with the scenario,
+    without it (its counterfactual) and of the paired difference, from the frame the
+    chart draws (:func:`imssim.present.paired.paired_outcomes`)."""
+    frame = paired_outcomes(runs)
+    years = frame.attrs["years"]
+    first, last = years[0], years[-1]
+    focal, names, without = frame.attrs["focal"], frame.attrs["names"], frame.attrs["without"]
+    end = summarise_groups(frame[frame["year"] == last])
+    sentences = []
+    for group in frame["group"].cat.categories:
+        mine = end[end["group"] == group]
+        n = int(mine["n_runs"].max())
+        seeds = f"{n} seed{'s' if n != 1 else ''}"
+        sentences.append(
+            f"By {last}, over {seeds} of {group} (median and {LOW_Q}-{HIGH_Q} % range across "
+            f"seeds), each run against its counterfactual, the same run {without[group]} "
+            "(the same seed):"
+        )
+        for key in frame["measure"].cat.categories:
+            part = mine[mine["measure"] == key].set_index("variant")
+            phrase = _phrase(key, focal, names, first)
+            sentences.append(
+                f"{phrase[0].upper()}{phrase[1:]} was {_median_band(key, part.loc['scenario'])} "
+                f"against {_median_band(key, part.loc['counterfactual'])} without it; the "
+                f"paired difference {_median_band(key, part.loc['difference'], signed=True)}."
+            )
+    notes = " ".join(frame.attrs["notes"])
+    return " ".join(sentences) + (f" {notes}" if notes else "")
+
+
+def _median_band(key: str, row: pd.Series, signed: bool = False) -> str:
+    """'120 (116 to 123)': the median and the 10-90 % range; for a difference
+    '+2 (-1 to +4)' (in points for a percentage)."""
+    outcome = MEASURES[key]
+    if not signed:
+        lo, hi = format_value(key, row["p10"]), format_value(key, row["p90"])
+        return f"{format_value(key, row['median'])} ({lo} to {hi})"
+
+    def num(value: float) -> str:
+        return f"{round(value, outcome.decimals) + 0.0:+.{outcome.decimals}f}"
+
+    unit = " points" if outcome.percent else ""
+    return f"{num(row['median'])}{unit} ({num(row['p10'])} to {num(row['p90'])})"
 
 
 def _ranking(key: str, part: pd.DataFrame, cap_phrase: str) -> tuple[str, str]:
