@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from imssim.present.plots.registry import COMPARE_FIGURES, RUN_FIGURES
 from imssim.runs.folders import TABLES
@@ -293,3 +294,27 @@ def test_a_scenario_file_by_its_path_runs_and_its_mistakes_name_it(tmp_path):
     (manifest,) = run_folders(tmp_path)
     overrides = json.loads(manifest.read_text())["overrides"]
     assert f"scenario={mine / 'my_cuts.yaml'}" in overrides  # replayable from anywhere
+
+
+@pytest.mark.slow
+def test_a_parameter_set_is_chosen_by_name_or_path_and_a_typo_lists_them(tmp_path):
+    """params=<name> (conf/params/ or the search path) or params=<file>.yaml sets the
+    parameters it holds; the rest keep their defaults, a key on the command line wins."""
+    mine = tmp_path / "mine" / "params"
+    mine.mkdir(parents=True)
+    (mine / "tuned.yaml").write_text("trust_gain: 0.11\nwiden_value: 0.02\n")
+    search = f"hydra.searchpath=[file://{tmp_path / 'mine'}]"
+    short = ("end_year=2013", "output.figures=false", "counterfactual=none")
+    out = imssim(tmp_path, "params=tuned", search, "params.widen_value=0.01", *short)
+    assert out.returncode == 0, out.stderr
+    (manifest,) = run_folders(tmp_path)
+    config = yaml.safe_load((manifest.parent / "config.yaml").read_text())
+    assert config["params"]["trust_gain"] == 0.11 and config["params"]["widen_value"] == 0.01
+    out = imssim(tmp_path, f"params={mine / 'tuned.yaml'}", *short)
+    assert out.returncode == 0, out.stderr
+    bad = imssim(tmp_path, "params=tunned", search, *short)
+    assert bad.returncode == 2 and "no params named 'tunned'" in bad.stderr
+    assert "tuned" in bad.stderr.strip().splitlines()[-1]
+    (mine / "typo.yaml").write_text("trust_gian: 0.11\n")
+    bad = imssim(tmp_path, "params=typo", search, *short)
+    assert bad.returncode == 2 and "trust_gian" in bad.stderr

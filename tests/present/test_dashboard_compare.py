@@ -375,7 +375,10 @@ def _compare_and_export(page, timings: dict[str, float]) -> None:
     page.keyboard.press("Home")
     page.keyboard.press("ArrowRight")
     _ready(page, "3 scenarios x 2 seeds")
-    assert page.evaluate(IMAGE_PIXELS, ".imssim-compare-chart") is not None
+    # the chart's picture may arrive a moment after the line saying the runs are ready
+    page.wait_for_function(
+        f"() => ({IMAGE_PIXELS})('.imssim-compare-chart') !== null", timeout=60_000
+    )
     query = _query(page.url)
     assert query["scenarios"] == ["austerity_2012,deep_cuts,strategist"]
     assert query["seeds"] == ["2"]

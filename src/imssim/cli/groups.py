@@ -24,8 +24,9 @@ from omegaconf import OmegaConf
 from imssim.config.shipped import file_settings, is_file_option
 from imssim.errors import ConfigError
 
-GROUPS = ("scenario", "policy")  # the groups a run chooses from (conf/sensitivity is
-# imssim-sensitivity's, not the run's)
+# the groups a run chooses from (conf/sensitivity and conf/calibration are the studies',
+# not the run's); a run takes no parameter set unless it names one (params=calibrated)
+GROUPS = ("scenario", "policy", "params")
 
 _FILES: dict[tuple[str, str], Path] = {}  # (group, name) -> a file named by its path
 
@@ -168,7 +169,7 @@ def help_text(args: Sequence[str], conf: Path) -> str:
         "  imssim scenario=path/to/my_scenario.yaml      (a file of your own, by its path)\n"
         '  imssim scenario=my_cuts "hydra.searchpath=[file:///path/to/conf]"\n'
         "  imssim -m scenario=baseline,austerity_2012 seed=1,2,3\n\n"
-        f"== Scenarios and policies (group=option) ==\n{groups}\n\n"
+        f"== Scenarios, policies and parameter sets (group=option) ==\n{groups}\n\n"
         f"== Config ==\nOverride anything in the config (foo.bar=value)\n\n{config}\n"
         "Hydra's own flags: imssim --hydra-help"
     )

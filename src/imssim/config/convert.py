@@ -151,9 +151,10 @@ def _split_dotted(cfg: dict[Any, Any]) -> tuple[dict[Any, Any], dict[str, Any]]:
 
 
 def _shipped(key: str, value: Any) -> Any:
-    """A scenario or policy named by a string, as its settings: a shipped one by its name
-    (``"deep_cuts"``), one's own by its path (``"my/strategist.yaml"``)."""
-    if key not in ("scenario", "policy") or not isinstance(value, str):
+    """A scenario, policy or parameter set named by a string, as its settings: a shipped
+    one by its name (``"deep_cuts"``, ``"calibrated"``), one's own by its path
+    (``"my/strategist.yaml"``)."""
+    if key not in ("scenario", "policy", "params") or not isinstance(value, str):
         return value
     return shipped_settings(key, value)
 

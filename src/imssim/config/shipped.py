@@ -86,7 +86,10 @@ def _read_settings(group: str, path: Path) -> dict[str, Any]:
 def check_file_name(group: str, path: Path, content: dict[Any, Any]) -> None:
     """A scenario or policy file's ``name:`` must be its file name: the run is labelled,
     stored and compared by that name, so a file ``a.yaml`` holding ``name: b`` would run
-    as ``b``, hiding which file it was. Refused with one line naming both."""
+    as ``b``, hiding which file it was. Refused with one line naming both. A parameter
+    set (``params``) has no name: it is a set of values, recorded in the run's config."""
+    if group == "params":
+        return
     name = content.get("name")
     if name == path.stem:
         return

@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -135,7 +136,8 @@ def _abc(study: CalibrationStudy, config: Config, jobs: int):
         sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=jobs)
     else:
         sampler = pyabc.sampler.SingleCoreSampler()
-    sampler.show_progress = False
+    # a bar of the particles accepted so far in each population, in a terminal
+    sampler.show_progress = sys.stdout.isatty()
     simulator = Simulator(config, tuple(study.keys), tuple(study.targets), study.seeds)
     return pyabc.ABCSMC(
         simulator,
