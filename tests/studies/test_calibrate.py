@@ -15,7 +15,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from imssim.studies.calibration import targets as tg
-from imssim.studies.calibration.results import calibrated_yaml, weighted_quantile
+from imssim.studies.calibration.results import (
+    SUMMARY_COLUMNS,
+    calibrated_yaml,
+    weighted_quantile,
+)
 from imssim.studies.calibration.study import base_config, parse_study
 from imssim.studies.sensitivity.study import StudyError
 
@@ -139,18 +143,7 @@ def test_the_calibrated_set_is_a_params_option_with_its_uncertainty():
             ("params.trust_gain", 0.04, 0.16, 0.08, np.nan, 0.1, 0.1, 0.06, 0.14, 0.67),
             ("catalyst", 0.25, 0.75, 0.5, np.nan, 0.4, 0.41, 0.3, 0.5, 0.4),
         ],
-        columns=[
-            "parameter",
-            "prior_low",
-            "prior_high",
-            "default",
-            "truth",
-            "mean",
-            "median",
-            "q05",
-            "q95",
-            "interval_share",
-        ],
+        columns=list(SUMMARY_COLUMNS),
     )
     text = calibrated_yaml(summary, ["made by a test"])
     assert yaml.safe_load(text) == {"trust_gain": 0.1}
