@@ -43,9 +43,7 @@ def discover_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("sweep", metavar="SWEEP", help="a sweep folder or its runs.parquet")
-    parser.add_argument(
-        "--where", required=True, metavar="CONDITION", help="the runs of interest"
-    )
+    parser.add_argument("--where", required=True, metavar="CONDITION", help="the runs of interest")
     parser.add_argument(
         "--out",
         type=Path,
@@ -77,8 +75,8 @@ def discover_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(args: argparse.Namespace) -> Path:
-    """Read the sweep, judge its runs, run PRIM and write the results; return the folder."""
+def run(args: argparse.Namespace) -> None:
+    """Read the sweep, judge its runs, run PRIM, write the results and print the table."""
     from imssim.studies.discovery.boxes import Settings, discover, prim_class
     from imssim.studies.discovery.condition import parse_condition
     from imssim.studies.discovery.inputs import outcome_columns, read_runs, varied_inputs
@@ -128,7 +126,6 @@ def run(args: argparse.Namespace) -> Path:
     written = write_discovery(folder, question, found, seconds, arguments)
     print(terminal_text(question, found))
     print(f"PRIM took {seconds:.1f} s; written to {written}")
-    return written
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -74,12 +74,13 @@ def tradeoff_figure(trajectory: pd.DataFrame, condition: str, threshold: float) 
         ax.set_ylabel("density (share of the box's runs that are of interest)")
         shown = condition if len(condition) <= TITLE_WIDTH else condition[: TITLE_WIDTH - 1] + "…"
         ax.set_title(f"Coverage against density: runs where {shown}", fontsize=10)
-        if trajectory["box"].nunique() > 1:
+        numbers = sorted(trajectory["box"].unique())
+        if len(numbers) > 1:
             handles = [
                 Line2D([], [], color="0.45", marker=MARKERS[i % len(MARKERS)], linestyle="")
-                for i in range(trajectory["box"].nunique())
+                for i in range(len(numbers))
             ]
-            names = [f"box {n}: peeling trajectory" for n in sorted(trajectory["box"].unique())]
+            names = [f"box {n}: peeling trajectory" for n in numbers]
             ax.legend(handles, names, loc="lower left", fontsize=8)
         if points is not None:
             bar = fig.colorbar(points, ax=ax, ticks=range(top + 1))

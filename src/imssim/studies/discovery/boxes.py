@@ -22,8 +22,10 @@ rest, K times at most (or until no run of interest is left).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,21 +139,21 @@ def discover(x: pd.DataFrame, y: np.ndarray, settings: Settings) -> Discovery:
     # PRIM sees the inputs under neutral names
     internal = {name: f"x{i}" for i, name in enumerate(names)}
     frame = x.rename(columns=internal).reset_index(drop=True)
-    alg = prim_class()(
-        frame,
-        y.astype(int),
-        peel_alpha=settings.peel_alpha,
-        paste_alpha=settings.paste_alpha,
-        mass_min=settings.mass_min,
-    )
+    with _quiet():
+        alg = prim_class()(
+            frame,
+            y.astype(int),
+            peel_alpha=settings.peel_alpha,
+            paste_alpha=settings.paste_alpha,
+            mass_min=settings.mass_min,
+        )
     boxes: list[Box] = []
     steps = []
     taken = np.zeros(len(y), dtype=bool)  # the runs in the boxes chosen so far
     for number in range(1, settings.boxes + 1):
         if not y[~taken].any():
             break
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", category=FutureWarning)
+        with _quiet():
             found = alg.find_box()
         if found is None:
             break
@@ -168,7 +170,17 @@ def discover(x: pd.DataFrame, y: np.ndarray, settings: Settings) -> Discovery:
     trajectory = pd.concat(steps, ignore_index=True).rename(
         columns={"n": "runs", "k": "cases", "res_dim": "restricted"}
     )
-    return Discovery(boxes, trajectory, int(len(y)), int(y.sum()), names)
+    return Discovery(boxes, trajectory, len(y), int(y.sum()), names)
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """ema_workbench's warnings of pandas' deprecations (its own code's), kept quiet."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=FutureWarning)
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        warnings.filterwarnings("ignore", message=".*deprecated.*")
+        yield
 
 
 def choose_step(trajectory: pd.DataFrame, threshold: float) -> tuple[int, bool]:
@@ -191,8 +203,7 @@ def _box(found: Any, number: int, step: int, met: bool, names: list[str], init: 
     lims = found.box_lims[step]
     qp = found.p_values[step]
     limits = [
-        _limit(name, lims[f"x{i}"], init[f"x{i}"], qp.get(f"x{i}"))
-        for i, name in enumerate(names)
+        _limit(name, lims[f"x{i}"], init[f"x{i}"], qp.get(f"x{i}")) for i, name in enumerate(names)
     ]
     return Box(
         number=number,

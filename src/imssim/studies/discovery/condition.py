@@ -109,9 +109,11 @@ def parse_condition(text: str, valid: Sequence[str]) -> Condition:
     except SyntaxError as exc:
         raise ImssimError(f"--where {text!r}: cannot be read ({exc.msg})") from None
     columns: list[str] = []
-    for node in ast.walk(tree):
+    nodes = list(ast.walk(tree))
+    functions = {id(n.func) for n in nodes if isinstance(n, ast.Call)}  # abs: no column
+    for node in nodes:
         _check_node(node, text)
-        if isinstance(node, ast.Name):
+        if isinstance(node, ast.Name) and id(node) not in functions:
             name = quoted.get(node.id, node.id)
             if name not in columns:
                 columns.append(name)
@@ -182,26 +184,26 @@ class _Evaluator(ast.NodeVisitor):
         self.frame = frame
         self.quoted = quoted
 
-    def visit_Name(self, node: ast.Name) -> Any:  # noqa: N802 (NodeVisitor's naming)
+    def visit_Name(self, node: ast.Name) -> Any:
         """A column's values, as floats."""
         return self.frame[self.quoted.get(node.id, node.id)].astype(float)
 
-    def visit_Constant(self, node: ast.Constant) -> Any:  # noqa: N802
+    def visit_Constant(self, node: ast.Constant) -> Any:
         """A number."""
         return node.value
 
-    def visit_Call(self, node: ast.Call) -> Any:  # noqa: N802
+    def visit_Call(self, node: ast.Call) -> Any:
         """abs(x), the one function allowed."""
         return np.abs(self.visit(node.args[0]))
 
-    def visit_UnaryOp(self, node: ast.UnaryOp) -> Any:  # noqa: N802
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> Any:
         """-x, +x, not c, ~c."""
         value = self.visit(node.operand)
         if isinstance(node.op, ast.Not | ast.Invert):
             return ~self._condition(value)
         return -value if isinstance(node.op, ast.USub) else value
 
-    def visit_BinOp(self, node: ast.BinOp) -> Any:  # noqa: N802
+    def visit_BinOp(self, node: ast.BinOp) -> Any:
         """Arithmetic, or & and | between conditions."""
         left, right = self.visit(node.left), self.visit(node.right)
         kind = type(node.op)
@@ -211,15 +213,15 @@ class _Evaluator(ast.NodeVisitor):
             raise ImssimError("--where: arithmetic on a condition; compare numbers instead")
         return _ARITHMETIC[kind](left, right)
 
-    def visit_BoolOp(self, node: ast.BoolOp) -> Any:  # noqa: N802
+    def visit_BoolOp(self, node: ast.BoolOp) -> Any:
         """and, or between conditions."""
-        values = [self._condition(self.visit(v)) for v in node.values]
-        result = values[0]
-        for value in values[1:]:
-            result = _LOGICAL[type(node.op)](result, value)
+        conditions = [self._condition(self.visit(part)) for part in node.values]  # noqa: PD011
+        result = conditions[0]
+        for condition in conditions[1:]:
+            result = _LOGICAL[type(node.op)](result, condition)
         return result
 
-    def visit_Compare(self, node: ast.Compare) -> Any:  # noqa: N802
+    def visit_Compare(self, node: ast.Compare) -> Any:
         """A comparison, chained ones as the conjunction of their links."""
         left = self.visit(node.left)
         result: Any = True

@@ -165,8 +165,11 @@ def summary_markdown(question: Question, discovery: Discovery, seconds: float) -
         f"# Scenario discovery: `{question.condition}`",
         "",
         f"Sweep: `{question.sweep}`. Runs judged: {question.runs}"
-        + (f" ({question.left_out} lacking a value the condition needs: left out)"
-           if question.left_out else "")
+        + (
+            f" ({question.left_out} lacking a value the condition needs: left out)"
+            if question.left_out
+            else ""
+        )
         + (f"; {question.failed} failed runs not used" if question.failed else "")
         + f". Runs where the condition holds: {discovery.cases} ({share:.1%}).",
         "",
