@@ -11,6 +11,7 @@ import pytest
 
 from imssim.errors import ImssimError
 from imssim.studies.discovery.boxes import Settings, choose_step, discover
+from imssim.studies.discovery.inputs import NOT_SET, outcome_columns, read_runs, varied_inputs
 from imssim.studies.discovery.report import (
     BOXES_FILE,
     MANIFEST_FILE,
@@ -53,6 +54,7 @@ def test_prim_recovers_a_known_box_from_2000_runs():
     assert found.runs == 2000 and found.cases == int(y.sum())
 
 
+@pytest.mark.slow
 def test_prim_finds_a_categorical_box_and_a_second_box_among_the_rest():
     rng = np.random.default_rng(3)
     n = 600
@@ -133,3 +135,49 @@ def test_the_folder_is_written_whole_and_never_over_another(tmp_path):
     assert "ema_workbench" in manifest["versions"] and manifest["code_revision"]
     assert "Box 1" in (first / SUMMARY_FILE).read_text()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_inputs_are_the_parameters_that_vary_numeric_or_categorical(tmp_path):
+    n = 6
+    runs = pd.DataFrame(
+        {
+            "run_id": [f"r{i}" for i in range(n)],
+            "scenario": pd.array(["a", "b"] * 3, dtype="string"),
+            "policy": pd.array(["default"] * n, dtype="string"),  # the same in every run
+            "coordinated_cuts": [True, False] * 3,
+            "params.trust_gain": ["0.04", "0.16", "0.04", "0.16", "0.04", "0.16"],
+            "params.drop_step": [0.1, np.nan, 0.1, 0.2, 0.1, 0.2],  # unset in one run
+            "seed": range(n),
+            "status": ["completed"] * (n - 1) + ["failed"],
+            "worst_shortfall": [0.1, 0.2, 0.3, 0.4, 0.5, np.nan],
+            "capacity_to_act@2035": 100.0,
+            "capacity_to_act_diff@2035": 1.0,
+            "shortfall_diff": np.nan,
+        }
+    )
+    runs.to_parquet(tmp_path / "runs.parquet")  # no metadata: parameters by place
+    sweep = read_runs(tmp_path / "runs.parquet")
+    assert sweep.failed == 1 and len(sweep.runs) == n - 1
+    assert sweep.parameters == (
+        "scenario",
+        "policy",
+        "coordinated_cuts",
+        "params.trust_gain",
+        "params.drop_step",
+    )
+    x = varied_inputs(sweep)
+    assert list(x.columns) == [
+        "scenario",
+        "coordinated_cuts",
+        "params.trust_gain",
+        "params.drop_step",
+    ]
+    assert x["coordinated_cuts"].dtype == "category"
+    assert set(x["coordinated_cuts"]) == {"true", "false"}
+    assert x["params.trust_gain"].dtype == float
+    assert x["params.drop_step"].tolist() == ["0.1", NOT_SET, "0.1", "0.2", "0.1"]
+    assert outcome_columns(sweep.runs) == [
+        "worst_shortfall",
+        "capacity_to_act@2035",
+        "capacity_to_act_diff@2035",
+    ]
