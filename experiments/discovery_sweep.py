@@ -50,10 +50,14 @@ GRID: dict[str, tuple[str, ...]] = {
 }
 FIXED = ("seed=1", "output.tables=false", "output.figures=false", f"sweep.name={SWEEP}")
 
-# the questions asked of the sweep: (--where condition, output subfolder)
+# the questions asked of the sweep: (--where condition, more options, output subfolder)
 QUESTIONS = (
-    ("worst_shortfall > 0.3", "worst_shortfall_above_30pct"),
-    ("n_strategic_diff < 0", "fewer_strategic_partners"),
+    (
+        "worst_shortfall > 0.3",
+        ("--threshold", "0.9", "--boxes", "2"),
+        "worst_shortfall_above_30pct",
+    ),
+    ("n_strategic_diff < 0", (), "fewer_strategic_partners"),
 )
 
 
@@ -66,8 +70,16 @@ def sweep_command() -> list[str]:
 def discover_commands(folder: Path) -> list[list[str]]:
     """The ``imssim-discover`` command of each question."""
     return [
-        [str(BIN / "imssim-discover"), str(folder), "--where", where, "--out", str(folder / sub)]
-        for where, sub in QUESTIONS
+        [
+            str(BIN / "imssim-discover"),
+            str(folder),
+            "--where",
+            where,
+            *options,
+            "--out",
+            str(folder / "discovery" / sub),
+        ]
+        for where, options, sub in QUESTIONS
     ]
 
 

@@ -57,16 +57,23 @@ def tradeoff_figure(trajectory: pd.DataFrame, condition: str, threshold: float) 
                     f"box {number} chosen (step {int(row['step'])}):\n"
                     f"coverage {row['coverage']:.2f}, density {row['density']:.2f}",
                     (row["coverage"], row["density"]),
-                    xytext=(-14 if right else 14, (-1 if high else 1) * (34 + 26 * i)),
+                    xytext=(-14 if right else 14, (-1 if high else 1) * (48 + 40 * i)),
                     textcoords="offset points",
                     ha="right" if right else "left",
                     fontsize=8,
                     color="#D55E00",
+                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
                     arrowprops={"arrowstyle": "-", "color": "#D55E00", "lw": 0.8},
                 )
         ax.axhline(threshold, color="0.4", linestyle="--", linewidth=1.0, zorder=1)
         ax.text(
-            0.01, threshold + 0.015, f"minimum density {threshold:.2f}", fontsize=8, color="0.3"
+            1.02,
+            threshold + 0.015,
+            f"minimum density {threshold:.2f}",
+            fontsize=8,
+            color="0.3",
+            ha="right",
+            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
         )
         ax.set_xlim(0.0, 1.03)
         ax.set_ylim(0.0, 1.05)

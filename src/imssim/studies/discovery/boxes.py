@@ -160,8 +160,9 @@ def discover(x: pd.DataFrame, y: np.ndarray, settings: Settings) -> Discovery:
         trajectory = found.peeling_trajectory
         step, met = choose_step(trajectory, settings.threshold)
         found.select(step)
+        left = frame[~taken]  # the runs this box was sought among
         taken[found.yi] = True
-        boxes.append(_box(found, number, step, met, names, alg.box_init))
+        boxes.append(_box(found, number, step, met, names, left))
         part = trajectory[["coverage", "density", "mass", "n", "k", "res_dim"]].copy()
         part.insert(0, "step", range(len(part)))
         part.insert(0, "box", number)
@@ -197,13 +198,15 @@ def choose_step(trajectory: pd.DataFrame, threshold: float) -> tuple[int, bool]:
     return int(next(i for i in order if ok[i])), True
 
 
-def _box(found: Any, number: int, step: int, met: bool, names: list[str], init: Any) -> Box:
-    """A chosen step of an ema_workbench PrimBox as a :class:`Box`."""
+def _box(found: Any, number: int, step: int, met: bool, names: list[str], left: Any) -> Box:
+    """A chosen step of an ema_workbench PrimBox as a :class:`Box`; `left`: the runs
+    (inputs under PRIM's names) it was sought among, whose categories it may keep."""
     row = found.peeling_trajectory.iloc[step]
     lims = found.box_lims[step]
     qp = found.p_values[step]
     limits = [
-        _limit(name, lims[f"x{i}"], init[f"x{i}"], qp.get(f"x{i}")) for i, name in enumerate(names)
+        _limit(name, lims[f"x{i}"], found.prim.box_init[f"x{i}"], qp.get(f"x{i}"), left[f"x{i}"])
+        for i, name in enumerate(names)
     ]
     return Box(
         number=number,
@@ -224,13 +227,18 @@ def _qp(value: Any) -> float:
     return float("nan") if value < 0 else value  # -1: the side is not restricted
 
 
-def _limit(name: str, lim: pd.Series, init: pd.Series, qp: list[float] | None) -> Limit:
-    """One input's limit in a box, against its limit in the box holding every run."""
+def _limit(
+    name: str, lim: pd.Series, init: pd.Series, qp: list[float] | None, left: pd.Series
+) -> Limit:
+    """One input's limit in a box, against its limit in the box holding every run. A
+    categorical input keeps only the categories of the runs the box was sought among
+    (`left`): a later box does not name those of the runs set aside before it."""
     qp_low, qp_high = (_qp(qp[0]), _qp(qp[1])) if qp is not None else (np.nan, np.nan)
     low, high = lim.iloc[0], lim.iloc[1]
     if isinstance(low, set | frozenset):
-        kept = tuple(sorted(str(c) for c in low))
-        restricted = "categories" if set(low) != set(init.iloc[0]) else ""
+        there = set(left.unique())
+        kept = tuple(sorted(str(c) for c in set(low) & there))
+        restricted = "categories" if there - set(low) else ""
         return Limit(
             name,
             "categorical",

@@ -213,7 +213,7 @@ def terminal_text(question: Question, discovery: Discovery) -> str:
             f"{box.number:>3}{mark:1} {box.coverage:8.2f}  {box.density:7.2f}  "
             f"{box.mass:5.2f}  {parts[0]}"
         )
-        table += [f"{'':33}{part}" for part in parts[1:]]
+        table += [f"{'':31}{part}" for part in parts[1:]]
     if any(not box.met_threshold for box in discovery.boxes):
         table.append(f"* no step reached density {question.settings.threshold}: the densest")
     return "\n".join([head, *table])
