@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imssim.errors import ImssimError
-from imssim.studies.discovery.condition import parse_condition
+from imssim.studies.discovery.condition import columns_in_short, parse_condition
 
 VALID = ["worst_shortfall", "n_strategic_diff", "shortfall", "capacity_to_act@2035"]
 
@@ -56,6 +56,16 @@ def test_a_run_missing_a_value_is_neither_true_nor_false():
     condition = parse_condition("not worst_shortfall > 0.3", VALID)
     assert condition.known(RUNS).tolist() == [True, True, True, False]
     assert not condition.evaluate(RUNS).iloc[3]  # excluded, not "not above"
+
+
+def test_outcomes_in_many_years_are_listed_once():
+    columns = ["shortfall", "pairs@2013", "shortfall@2013", "pairs@2035", "shortfall@2020"]
+    assert columns_in_short(columns) == [
+        "shortfall",
+        "pairs@<year> (2013-2035)",
+        "shortfall@<year> (2013-2020)",
+    ]
+    assert columns_in_short(["autonomy", "autonomy@2035"]) == ["autonomy", "autonomy@2035"]
 
 
 def test_an_unknown_column_is_named_with_the_valid_ones():

@@ -122,11 +122,36 @@ def parse_condition(text: str, valid: Sequence[str]) -> Condition:
         if name not in known:
             raise ImssimError(
                 f"--where names {name!r}, not an outcome column of this sweep; "
-                f"the outcome columns are: {', '.join(valid)}"
+                f"the outcome columns are: {', '.join(columns_in_short(valid))}"
             )
     if not columns:
         raise ImssimError(f"--where {text!r}: names no outcome column")
     return Condition(text=text, columns=tuple(columns), tree=tree, quoted=quoted)
+
+
+def columns_in_short(columns: Sequence[str]) -> list[str]:
+    """Column names as a line lists them: an outcome recorded in several years once, as
+    ``<outcome>@<year> (2013-2035)``, with its first and last year."""
+    years: dict[str, list[int]] = {}
+    out: list[str] = []
+    for column in columns:
+        key, at, year = column.partition("@")
+        if at and year.isdigit():
+            if key not in years:
+                years[key] = []
+                out.append(key + "@")
+            years[key].append(int(year))
+        else:
+            out.append(column)
+    listed = []
+    for c in out:
+        seen = years.get(c[:-1], []) if c.endswith("@") else []
+        if len(seen) == 1:
+            c = f"{c}{seen[0]}"
+        elif seen:
+            c = f"{c}<year> ({min(seen)}-{max(seen)})"
+        listed.append(c)
+    return listed
 
 
 _ALLOWED = (
