@@ -39,7 +39,8 @@ def discover_parser() -> argparse.ArgumentParser:
             "Examples: imssim-discover results/grid --where 'worst_shortfall_pct > 30'; "
             "imssim-discover results/grid/runs.parquet --where 'n_strategic_diff < 0' "
             "--boxes 2. The condition names outcome columns of runs.parquet (in their "
-            "units as stored: shortfall_pct in %), numbers, comparisons, + - * /, abs(), and/or/not."
+            "units as stored: shortfall_pct in %), numbers, comparisons, + - * /, abs(), "
+            "and/or/not."
         ),
     )
     parser.add_argument("sweep", metavar="SWEEP", help="a sweep folder or its runs.parquet")

@@ -7,7 +7,8 @@ refused with one line.
   ``n_strategic_diff``; a column whose name is not a Python name (``capacity_to_act_index@2035``
   of a sensitivity study) as it is, or between backticks as in pandas;
 - numbers;
-- comparisons ``<``, ``<=``, ``>``, ``>=``, ``==``, ``!=`` (chained too: ``20 < shortfall_pct < 30``);
+- comparisons ``<``, ``<=``, ``>``, ``>=``, ``==``, ``!=`` (chained too:
+  ``20 < shortfall_pct < 30``);
 - arithmetic ``+``, ``-``, ``*``, ``/`` and ``abs(...)``;
 - ``and``, ``or``, ``not``, and pandas' ``&``, ``|``, ``~`` on conditions, with brackets.
 
