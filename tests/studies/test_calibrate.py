@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -222,3 +223,20 @@ def test_a_calibration_goes_on_from_its_last_population(known_answer, tmp_path):
     other = dataclasses.replace(study, seeds=1)
     with pytest.raises(StudyError, match="another study"):
         calibrate(other, base_config(other), done.folder, jobs=1, say=lambda _: None)
+
+
+def test_the_shipped_calibrated_set_is_chosen_by_name_and_keeps_the_rest():
+    from imssim.config import to_config
+    from imssim.config.schema import ModelParams
+    from imssim.errors import ConfigError
+
+    shipped = yaml.safe_load(
+        (Path(__file__).parents[2] / "conf/params/calibrated.yaml").read_text()
+    )
+    config = to_config({"params": "calibrated"})
+    for key, value in shipped.items():
+        assert getattr(config.params, key) == pytest.approx(value)
+    untouched = [f for f in ModelParams.__dataclass_fields__ if f not in shipped]
+    assert all(getattr(config.params, f) == getattr(ModelParams(), f) for f in untouched)
+    with pytest.raises(ConfigError, match="calibrated"):
+        to_config({"params": "calibratd"})
