@@ -21,7 +21,7 @@ from imssim.runs.sweep import RUNS_FILE
 
 def fake_sweep(folder: Path, n: int = 200, *, vary: bool = True) -> Path:
     """A runs.parquet as collection writes it (parameters in its metadata), whose worst
-    shortfall is above 0.3 exactly in the deep cuts at high economic pressure."""
+    shortfall is above 30 % exactly in the deep cuts at high economic pressure."""
     rng = np.random.default_rng(5)
     scenario = rng.choice(["baseline", "deep_cuts"], size=n) if vary else ["baseline"] * n
     pressure = rng.uniform(7.5, 30, size=n) if vary else np.full(n, 15.0)
@@ -43,7 +43,7 @@ def fake_sweep(folder: Path, n: int = 200, *, vary: bool = True) -> Path:
     for key in COMPARED:
         runs[key + DIFF] = np.nan  # a sweep without a counterfactual
     deep = (runs["scenario"] == "deep_cuts") & (runs["params.economic_pressure"] > 20)
-    runs["worst_shortfall"] = np.where(deep, 0.45, 0.2)
+    runs["worst_shortfall_pct"] = np.where(deep, 45.0, 20.0)
     folder.mkdir(parents=True, exist_ok=True)
     meta = {b"imssim": json.dumps({"parameters": ["scenario", "params.economic_pressure"]})}
     table = pa.Table.from_pandas(runs, preserve_index=False)
@@ -62,9 +62,9 @@ def one_line_error(capsys) -> str:
 @pytest.mark.slow
 def test_a_sweep_folder_gets_its_discovery_folder(tmp_path, capsys):
     sweep = fake_sweep(tmp_path / "sweep")
-    assert main([str(sweep), "--where", "worst_shortfall > 0.3", "--threshold", "1"]) == 0
+    assert main([str(sweep), "--where", "worst_shortfall_pct > 30", "--threshold", "1"]) == 0
     out = capsys.readouterr().out
-    folder = sweep / "discovery" / "worst_shortfall-gt-0.3"
+    folder = sweep / "discovery" / "worst_shortfall_pct-gt-30"
     assert f"written to {folder}" in out and "scenario in {deep_cuts}" in out
     table = pd.read_csv(folder / "boxes.csv")
     limits = table.set_index("input")
@@ -73,11 +73,11 @@ def test_a_sweep_folder_gets_its_discovery_folder(tmp_path, capsys):
     assert table["density"].iloc[0] == 1.0 and table["coverage"].iloc[0] >= 0.9
     manifest = json.loads((folder / "discovery.json").read_text())
     assert manifest["inputs"] == ["scenario", "params.economic_pressure"]
-    assert manifest["arguments"]["where"] == "worst_shortfall > 0.3"
+    assert manifest["arguments"]["where"] == "worst_shortfall_pct > 30"
     assert manifest["settings"]["threshold"] == 1.0
     # the runs.parquet itself, --out, and the default minimum density: more coverage
     out_dir = tmp_path / "mine"
-    command = [str(sweep / RUNS_FILE), "--where", "worst_shortfall > 0.3", "--out", str(out_dir)]
+    command = [str(sweep / RUNS_FILE), "--where", "worst_shortfall_pct > 30", "--out", str(out_dir)]
     assert main(command) == 0
     wider = pd.read_csv(out_dir / "boxes.csv")
     assert wider["density"].iloc[0] >= 0.8 and wider["coverage"].iloc[0] == 1.0
@@ -88,10 +88,10 @@ def test_a_sweep_folder_gets_its_discovery_folder(tmp_path, capsys):
     ("args", "words"),
     [
         (["--where", "worst_shortfal > 0.3"], "'worst_shortfal', not an outcome column"),
-        (["--where", "worst_shortfall > 0.9"], "holds for no run of the 200"),
-        (["--where", "worst_shortfall > 0"], "holds for every run of the 200"),
+        (["--where", "worst_shortfall_pct > 90"], "holds for no run of the 200"),
+        (["--where", "worst_shortfall_pct > 0"], "holds for every run of the 200"),
         (["--where", "n_strategic_diff < 0"], "not an outcome column"),  # all NaN: not offered
-        (["--where", "worst_shortfall >"], "cannot be read"),
+        (["--where", "worst_shortfall_pct >"], "cannot be read"),
         (["--where", "x > 1", "--peel-alpha", "2"], "--peel-alpha"),
         (["--threshold", "0.5"], "the following arguments are required: --where"),
     ],
@@ -111,18 +111,18 @@ def test_the_unknown_column_message_lists_the_valid_ones(tmp_path, capsys):
 
 
 def test_bad_sweeps_are_one_line_and_exit_2(tmp_path, capsys):
-    assert main([str(tmp_path / "nowhere"), "--where", "shortfall > 0"]) == 2
+    assert main([str(tmp_path / "nowhere"), "--where", "shortfall_pct > 0"]) == 2
     assert "no such sweep folder" in one_line_error(capsys)
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / RUNS_FILE).write_bytes(b"PAR1 this is not parquet")
-    assert main([str(broken), "--where", "shortfall > 0"]) == 2
+    assert main([str(broken), "--where", "shortfall_pct > 0"]) == 2
     assert "cannot read" in one_line_error(capsys)
     (tmp_path / "empty").mkdir()
-    assert main([str(tmp_path / "empty"), "--where", "shortfall > 0"]) == 2
+    assert main([str(tmp_path / "empty"), "--where", "shortfall_pct > 0"]) == 2
     assert "not a sweep folder" in one_line_error(capsys)
     flat = fake_sweep(tmp_path / "flat", vary=False)
-    assert main([str(flat), "--where", "shortfall > 0.5"]) == 2
+    assert main([str(flat), "--where", "shortfall_pct > 0.5"]) == 2
     assert "no input varies" in one_line_error(capsys)
     assert not any(p.name == "discovery" for p in tmp_path.rglob("*"))
 
@@ -153,8 +153,8 @@ def test_discovery_on_a_small_sweep_of_the_model(tmp_path):
     assert made.returncode == 0, made.stderr
     runs = pd.read_parquet(tmp_path / "grid" / RUNS_FILE)
     assert len(runs) == 8
-    cut = float(runs["worst_shortfall"].median())
-    where = f"worst_shortfall > {cut!r}"
+    cut = float(runs["worst_shortfall_pct"].median())
+    where = f"worst_shortfall_pct > {cut!r}"
     found = imssim("imssim.cli.discover", str(tmp_path / "grid"), "--where", where, cwd=tmp_path)
     assert found.returncode == 0, found.stderr
     assert "of 8 runs where" in found.stdout and "box" in found.stdout
