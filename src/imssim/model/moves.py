@@ -228,11 +228,11 @@ def apply_moves(
     return after, held, events
 
 
-def _weighted_draw(rng: np.random.Generator, weight: np.ndarray) -> int:
-    """An index drawn with probability proportional to `weight` (not all 0): the
-    inverse of the cumulative distribution at one uniform draw, as
-    ``rng.choice(len(weight), p=weight / weight.sum())`` draws it, without its checks."""
-    cdf = (weight / weight.sum()).cumsum()
+def _weighted_draw(rng: np.random.Generator, weight: np.ndarray, total: float | None = None) -> int:
+    """An index drawn with probability proportional to `weight` (not all 0; `total`:
+    its sum, if known): the inverse of the cumulative distribution at one uniform draw,
+    as ``rng.choice(len(weight), p=weight / weight.sum())`` draws it, without its checks."""
+    cdf = (weight / (weight.sum() if total is None else total)).cumsum()
     cdf /= cdf[-1]
     return int(cdf.searchsorted(rng.random(), side="right"))
 
@@ -267,18 +267,26 @@ def thematic(
     initiative = None if state.initiative is None else state.initiative.copy()
     events = []
     outside = np.flatnonzero(~initiates)  # the possible partners: in neither NATO nor the EU
-    for i in np.flatnonzero(counts):
-        # free[m, a]: i and partner outside[m] both hold area a, untied and unchanged
-        free = holds[i][None, :] & holds[outside]
-        free &= bil[i, outside] == 0
-        free &= since[i, outside] < year.year
-        weight = np.zeros(n)
-        weight[outside] = (1.0 - 0.5 * rules.distance[i, outside]) * free.any(axis=1)
+    row_of = dict(zip(outside.tolist(), range(outside.size), strict=True))
+    starting = np.flatnonzero(counts)
+    # free[s, m, a]: starting[s] and partner outside[m] both hold area a, untied and
+    # unchanged (a tie started this year changes only the starting state's row and the
+    # partner's, which starts none: all rows can be read before the draws)
+    free_all = holds[starting][:, None, :] & holds[outside][None, :, :]
+    free_all &= bil[np.ix_(starting, outside)] == 0
+    free_all &= since[np.ix_(starting, outside)] < year.year
+    weights = np.zeros((starting.size, n))
+    weights[:, outside] = (1.0 - 0.5 * rules.distance[np.ix_(starting, outside)]) * free_all.any(
+        axis=2
+    )
+    for s, i in enumerate(starting.tolist()):
+        free, weight = free_all[s], weights[s]
         for _ in range(int(counts[i])):
-            if weight.sum() <= 0:
+            total = weight.sum()
+            if total <= 0:
                 break
-            j = _weighted_draw(choice_rng, weight)
-            row = int(np.searchsorted(outside, j))
+            j = _weighted_draw(choice_rng, weight, total)
+            row = row_of[j]
             areas = np.flatnonzero(free[row])
             ar = int(areas[choice_rng.integers(0, len(areas))])  # a uniform draw of one
             bil[i, j, ar] = bil[j, i, ar] = Form.JOINT_HIRE
@@ -286,8 +294,8 @@ def thematic(
             if initiative is not None:
                 initiative[i, j] += 1
             free[row, ar] = False
-            if not free[row].any():
+            if areas.size == 1:  # the last area the pair could tie in
                 weight[j] = 0.0
-            events.append(Event("formed", int(i), j, "", ar, 0, 1, "thematic"))
+            events.append(Event("formed", i, j, "", ar, 0, 1, "thematic"))
     after = dataclasses.replace(state, bilateral=bil, since=since, initiative=initiative)
     return after, events
