@@ -34,8 +34,9 @@ def area_layer(
 class FrameworkLayers:
     """The forms pairs share through frameworks, kept as memberships change: through
     all frameworks (``every``) and through those beyond the NATO and EU baseline
-    (``beyond``), both int8[N, N, A] as :func:`imssim.model.frameworks.framework_forms` gives them. An update
-    recomputes only the areas of the frameworks whose members changed (or that are new)."""
+    (``beyond``), both int8[N, N, A] as :func:`imssim.model.frameworks.framework_forms`
+    gives them. An update recomputes only the areas of the frameworks whose members
+    changed (or that are new)."""
 
     def __init__(self) -> None:
         """No layers yet: the first update computes every area."""

@@ -262,9 +262,8 @@ def _least_bound(rules: CooperationRules, year: CoopYear) -> np.ndarray:
     k, ref = year.states.k, year.states.ref
     inv = np.divide(1.0, ref, out=np.full_like(ref, np.inf), where=ref > EPS)  # inf: none
     partner_k = np.where(k > EPS, k, np.inf)  # inf: j holds nothing
-    least = np.multiply.outer(inv[:, 0], partner_k[:, 0])
-    for area in range(1, k.shape[1]):  # one area at a time: over all pairs at once
-        np.minimum(least, np.multiply.outer(inv[:, area], partner_k[:, area]), out=least)
+    # [A, N, N], one contiguous layer per area, reduced over the areas layer by layer
+    least = (inv.T[:, :, None] * partner_k.T[:, None, :]).min(axis=0)
     return np.clip(least, rules.params.bound_share_floor, 1.0)
 
 
