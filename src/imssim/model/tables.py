@@ -120,6 +120,7 @@ class Recorder:
         self._alliance: list[dict[str, float | str]] = []
         self._holdings: list[dict[str, np.ndarray]] = []
         self._frameworks: list[dict[str, object]] = []
+        self._codes: dict[tuple[int, bytes], list[str]] = {}  # a framework's members' codes
 
     def record(self, state: YearState) -> None:
         """Keep the year's rows of the countries, pairs, holdings and alliance tables."""
@@ -140,10 +141,13 @@ class Recorder:
         """One row per framework in force in `year` (members, lead and host by ISO3
         code; a host only for a forward presence)."""
         iso = self.world.iso3
-        for f, fw in enumerate(frameworks):
-            if ended[f] or not members[f].any():
-                continue
-            codes = [iso[i] for i in np.flatnonzero(members[f])]
+        in_force = (ended == 0) & members.any(axis=1)
+        for f in np.flatnonzero(in_force).tolist():
+            fw = frameworks[f]
+            key = (f, members[f].tobytes())  # memberships change seldom: codes kept
+            codes = self._codes.get(key)
+            if codes is None:
+                codes = self._codes[key] = [iso[i] for i in np.flatnonzero(members[f])]
             self._frameworks.append(
                 {
                     "year": year,
