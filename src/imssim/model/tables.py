@@ -169,23 +169,31 @@ class Recorder:
         """The tidy tables of every year recorded, with `events` as (year, Event) pairs."""
         w = self.world
         iso = np.array(w.iso3)
-        countries = pd.DataFrame(
-            {k: np.concatenate([c[k] for c in self._countries]) for k in self._countries[0]}
-        )
+        # each table built once from its columns in their final order and types (pandas
+        # copies a frame's data at every column inserted, dropped or converted)
         n_years = len(self._countries)
-        countries.insert(1, "country", np.tile(iso, n_years))
-        countries.insert(2, "region", np.tile(w.region, n_years))
-        countries["year"] = countries["year"].astype(np.int32)
-        pairs = pd.DataFrame(
-            {k: np.concatenate([p[k] for p in self._pairs]) for k in self._pairs[0]}
+        countries = _stacked(self._countries)
+        countries = pd.DataFrame(
+            {
+                "year": countries.pop("year").astype(np.int32),
+                "country": np.tile(iso, n_years),
+                "region": np.tile(w.region, n_years),
+                **countries,
+            }
         )
-        pairs.insert(1, "country", labels(w.iso3, pairs.pop("country_idx").to_numpy()))
-        pairs.insert(2, "partner", labels(w.iso3, pairs.pop("partner_idx").to_numpy()))
-        ring_idx = pairs.pop("ring_idx").to_numpy()
-        pairs.insert(3, "ring", pd.Categorical.from_codes(ring_idx, categories=RING_NAMES))
-        partner_ring = pairs.pop("partner_ring_idx").to_numpy()
-        pairs.insert(
-            4, "partner_ring", pd.Categorical.from_codes(partner_ring, categories=RING_NAMES)
+        pairs = _stacked(self._pairs)
+        year = pairs.pop("year")
+        country, partner = pairs.pop("country_idx"), pairs.pop("partner_idx")
+        ring_idx, partner_ring = pairs.pop("ring_idx"), pairs.pop("partner_ring_idx")
+        pairs = pd.DataFrame(
+            {
+                "year": year,
+                "country": labels(w.iso3, country),
+                "partner": labels(w.iso3, partner),
+                "ring": pd.Categorical.from_codes(ring_idx, categories=RING_NAMES),
+                "partner_ring": pd.Categorical.from_codes(partner_ring, categories=RING_NAMES),
+                **pairs,
+            }
         )
         events_df = pd.DataFrame(
             {
@@ -200,15 +208,19 @@ class Recorder:
                 "motive": [e.motive for _, e in events],
             }
         )
-        alliance = pd.DataFrame(self._alliance)
+        alliance = _from_rows(self._alliance, list(self._alliance[0]))
         alliance["year"] = alliance["year"].astype(np.int32)
-        holdings = pd.DataFrame(
-            {k: np.concatenate([h[k] for h in self._holdings]) for k in self._holdings[0]}
-        )
+        holdings = _stacked(self._holdings)
         states = np.tile(np.repeat(np.arange(w.n_states), w.n_areas), n_years)
-        holdings.insert(1, "country", labels(w.iso3, states))
         areas = np.tile(np.arange(w.n_areas), w.n_states * n_years)
-        holdings.insert(2, "area", labels(w.areas, areas))
+        holdings = pd.DataFrame(
+            {
+                "year": holdings.pop("year"),
+                "country": labels(w.iso3, states),
+                "area": labels(w.areas, areas),
+                **holdings,
+            }
+        )
         columns = [
             "year",
             "framework",
@@ -223,7 +235,7 @@ class Recorder:
             "n_members",
             "members",
         ]
-        frameworks = pd.DataFrame(self._frameworks, columns=columns)
+        frameworks = _from_rows(self._frameworks, columns)
         for col in ("year", "form", "since", "n_members"):
             frameworks[col] = frameworks[col].astype(np.int32)
         return Tables(
@@ -234,6 +246,19 @@ class Recorder:
             holdings=holdings,
             frameworks=frameworks,
         )
+
+
+def _stacked(years: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The columns of the years' tables (each a dict of arrays), one after the other."""
+    return {k: np.concatenate([y[k] for y in years]) for k in years[0]}
+
+
+def _from_rows(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    """The frame of `rows` (dicts with the keys `columns`), as ``pd.DataFrame(rows,
+    columns=columns)`` makes it, built column by column (faster)."""
+    if not rows:
+        return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame({c: [row[c] for row in rows] for c in columns})
 
 
 def _country_columns(state: YearState, pair: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
