@@ -107,15 +107,18 @@ def _verdicts(
         year.pairs.fit[iu, ju] < fm.fit_required[below] - p.fit_margin,
         (f == Form.JOINT_HIRE) & (expire_draw < 1.0 / p.hire_duration),
     ]
-    to = np.select(conditions, [limit, 0, 0, below, below, below, 0], default=-1)
-    which = np.select(conditions, np.arange(len(conditions)), default=-1)
+    # the first condition that holds, -1 where none does (as np.select picks it)
+    held = np.array(conditions)  # [reasons, ties]
+    which = np.where(held.any(axis=0), held.argmax(axis=0), -1)
+    tie = np.arange(iu.size)
+    zero = np.zeros(iu.size, dtype=np.int64)
+    to_each = np.array([limit, zero, zero, below, below, below, zero])
+    to = np.where(which >= 0, to_each[np.maximum(which, 0), tie], -1)
     # who ends or lowers the tie: the side that prunes, or the other side of the one
     # that no longer holds or cut the capability, or the side that trusts less
-    first_is_i = np.select(
-        conditions,
-        [True, prune_i, ~gone_i, ~cut_i, ~(trust_ji < trust_ij), True, True],
-        default=True,
-    )
+    true = np.ones(iu.size, dtype=bool)
+    first_each = np.array([true, prune_i, ~gone_i, ~cut_i, ~(trust_ji < trust_ij), true, true])
+    first_is_i = np.where(which >= 0, first_each[np.maximum(which, 0), tie], True)
     return Verdicts(form=f, to=to, which=which, first_is_i=first_is_i)
 
 
