@@ -280,21 +280,22 @@ def thematic(
         axis=2
     )
     for s, i in enumerate(starting.tolist()):
-        free, weight = free_all[s], weights[s]
+        weight = weights[s]
+        free: dict[int, list[int]] = {}  # per partner drawn: the areas still free, in order
         for _ in range(int(counts[i])):
             total = weight.sum()
             if total <= 0:
                 break
             j = _weighted_draw(choice_rng, weight, total)
-            row = row_of[j]
-            areas = np.flatnonzero(free[row])
-            ar = int(areas[choice_rng.integers(0, len(areas))])  # a uniform draw of one
+            areas = free.get(j)
+            if areas is None:
+                areas = free[j] = np.flatnonzero(free_all[s, row_of[j]]).tolist()
+            ar = areas.pop(int(choice_rng.integers(0, len(areas))))  # a uniform draw of one
             bil[i, j, ar] = bil[j, i, ar] = Form.JOINT_HIRE
             since[i, j, ar] = since[j, i, ar] = year.year
             if initiative is not None:
                 initiative[i, j] += 1
-            free[row, ar] = False
-            if areas.size == 1:  # the last area the pair could tie in
+            if not areas:  # the last area the pair could tie in
                 weight[j] = 0.0
             events.append(Event("formed", i, j, "", ar, 0, 1, "thematic"))
     after = dataclasses.replace(state, bilateral=bil, since=since, initiative=initiative)
