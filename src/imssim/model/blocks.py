@@ -34,7 +34,7 @@ def row_blocks(n: int, per_row: int) -> list[slice]:
 
 def areas_first(x: np.ndarray) -> np.ndarray:
     """A contiguous copy of an [N, M, A] array with the areas first: [A, N, M]."""
-    return np.ascontiguousarray(np.moveaxis(x, 2, 0))
+    return np.ascontiguousarray(x.transpose(2, 0, 1))
 
 
 def max_over_areas(x: np.ndarray) -> np.ndarray:
