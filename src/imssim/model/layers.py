@@ -16,13 +16,20 @@ from imssim.world import Framework
 
 
 def area_layer(
-    members: np.ndarray, frameworks: list[Framework] | tuple[Framework, ...], area: int
+    members: np.ndarray,
+    frameworks: list[Framework] | tuple[Framework, ...],
+    area: int,
+    skip: np.ndarray | None = None,
 ) -> np.ndarray:
     """int8[N, N]: the deepest form each pair shares through the frameworks in `area`
-    (the diagonal as the members' forms)."""
+    (without those `skip` [F] marks; the diagonal as the members' forms)."""
     n = members.shape[1]
     layer = np.zeros((n, n), dtype=np.int8)
-    in_area = [f for f in range(len(frameworks)) if frameworks[f].area == area]
+    in_area = [
+        f
+        for f in range(len(frameworks))
+        if frameworks[f].area == area and (skip is None or not skip[f])
+    ]
     # shallow forms first, so that a deeper form written later is the one that stays
     for f in sorted(in_area, key=lambda f: frameworks[f].form):
         who = np.flatnonzero(members[f])
@@ -65,12 +72,14 @@ class FrameworkLayers:
         baseline = np.array([fw.purpose == "baseline" for fw in frameworks], dtype=bool)
         idx = np.arange(n)
         for ar in sorted({frameworks[f].area for f in changed}):
-            wider = area_layer(members & ~baseline[:, None], frameworks, ar)
-            wider[idx, idx] = 0
-            beyond[:, :, ar] = wider
-            np.maximum(wider, area_layer(members & baseline[:, None], frameworks, ar), out=wider)
-            wider[idx, idx] = 0
-            every[:, :, ar] = wider
+            # the deepest over all frameworks is the deeper of the deepest over those
+            # beyond the baseline and the deepest over the baseline's
+            layer = area_layer(members, frameworks, ar, skip=baseline)
+            layer[idx, idx] = 0
+            beyond[:, :, ar] = layer
+            layer = area_layer(members, frameworks, ar)
+            layer[idx, idx] = 0
+            every[:, :, ar] = layer
         self.members, self.every, self.beyond = members.copy(), every, beyond
         return every, beyond
 
