@@ -120,7 +120,8 @@ class Recorder:
         self._alliance: list[dict[str, float | str]] = []
         self._holdings: list[dict[str, np.ndarray]] = []
         self._frameworks: list[dict[str, object]] = []
-        self._codes: dict[tuple[int, bytes], list[str]] = {}  # a framework's members' codes
+        # a framework's row but its year, per framework and members
+        self._rows: dict[tuple[int, bytes], dict[str, object]] = {}
 
     def record(self, state: YearState) -> None:
         """Keep the year's rows of the countries, pairs, holdings and alliance tables."""
@@ -143,14 +144,12 @@ class Recorder:
         iso = self.world.iso3
         in_force = (ended == 0) & members.any(axis=1)
         for f in np.flatnonzero(in_force).tolist():
-            fw = frameworks[f]
-            key = (f, members[f].tobytes())  # memberships change seldom: codes kept
-            codes = self._codes.get(key)
-            if codes is None:
-                codes = self._codes[key] = [iso[i] for i in np.flatnonzero(members[f])]
-            self._frameworks.append(
-                {
-                    "year": year,
+            key = (f, members[f].tobytes())  # memberships change seldom: rows kept
+            row = self._rows.get(key)
+            if row is None:
+                fw = frameworks[f]
+                codes = [iso[i] for i in np.flatnonzero(members[f])]
+                row = self._rows[key] = {
                     "framework": fw.id,
                     "name": fw.name,
                     "purpose": fw.purpose,
@@ -163,7 +162,7 @@ class Recorder:
                     "n_members": len(codes),
                     "members": ";".join(codes),
                 }
-            )
+            self._frameworks.append({"year": year, **row})
 
     def tables(self, events: list) -> Tables:
         """The tidy tables of every year recorded, with `events` as (year, Event) pairs."""
