@@ -37,6 +37,7 @@ EVENT_KINDS = (
     "founded",
     "ended",
 )
+KIND_CODE = {kind: code for code, kind in enumerate(EVENT_KINDS)}  # (-1: none of them)
 
 
 @dataclass
@@ -197,7 +198,10 @@ class Recorder:
         events_df = pd.DataFrame(
             {
                 "year": np.array([y for y, _ in events], dtype=np.int32),
-                "kind": pd.Categorical([e.kind for _, e in events], categories=EVENT_KINDS),
+                "kind": pd.Categorical.from_codes(
+                    np.array([KIND_CODE.get(e.kind, -1) for _, e in events], dtype=np.int8),
+                    categories=EVENT_KINDS,
+                ),
                 "country": [w.iso3[e.country] if e.country >= 0 else "" for _, e in events],
                 "partner": [e.framework if e.partner < 0 else w.iso3[e.partner] for _, e in events],
                 "area": [w.areas[e.area] for _, e in events],
@@ -207,8 +211,7 @@ class Recorder:
                 "motive": [e.motive for _, e in events],
             }
         )
-        alliance = _from_rows(self._alliance, list(self._alliance[0]))
-        alliance["year"] = alliance["year"].astype(np.int32)
+        alliance = _from_rows(self._alliance, list(self._alliance[0]), ("year",))
         holdings = _stacked(self._holdings)
         states = np.tile(np.repeat(np.arange(w.n_states), w.n_areas), n_years)
         areas = np.tile(np.arange(w.n_areas), w.n_states * n_years)
@@ -234,9 +237,7 @@ class Recorder:
             "n_members",
             "members",
         ]
-        frameworks = _from_rows(self._frameworks, columns)
-        for col in ("year", "form", "since", "n_members"):
-            frameworks[col] = frameworks[col].astype(np.int32)
+        frameworks = _from_rows(self._frameworks, columns, ("year", "form", "since", "n_members"))
         return Tables(
             countries=countries,
             pairs=pairs,
@@ -252,12 +253,28 @@ def _stacked(years: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     return {k: np.concatenate([y[k] for y in years]) for k in years[0]}
 
 
-def _from_rows(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+def _from_rows(rows: list[dict], columns: list[str], int32: tuple[str, ...] = ()) -> pd.DataFrame:
     """The frame of `rows` (dicts with the keys `columns`), as ``pd.DataFrame(rows,
-    columns=columns)`` makes it, built column by column (faster)."""
+    columns=columns)`` makes it with the `int32` columns then converted to int32; built
+    column by column, the numbers as numpy arrays (faster)."""
     if not rows:
-        return pd.DataFrame(rows, columns=columns)
-    return pd.DataFrame({c: [row[c] for row in rows] for c in columns})
+        frame = pd.DataFrame(rows, columns=columns)
+        for col in int32:
+            frame[col] = frame[col].astype(np.int32)
+        return frame
+    data: dict[str, object] = {}
+    for c in columns:
+        values = [row[c] for row in rows]
+        if c in int32:
+            data[c] = np.array(values, dtype=np.int32)
+        elif all(type(v) in _NUMBERS for v in values):
+            data[c] = np.array(values)
+        else:
+            data[c] = values
+    return pd.DataFrame(data)
+
+
+_NUMBERS = {float, np.float64, int, np.int64}  # (bool, an int subclass, is left to pandas)
 
 
 def _country_columns(state: YearState, pair: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
