@@ -43,6 +43,7 @@ from imssim.cli.bench_sweep import (
     bench_sweep,
     grid_size,
     growth_exponent,
+    load_average,
 )
 from imssim.config import to_config
 from imssim.model.simulation import CooperationModel
@@ -55,12 +56,12 @@ QUICK_SEEDS = 3  # --quick --sweep: 12 runs
 QUICK_SIZES = (50, 100, 200)
 
 
-def _median_seconds(fn, repeats: int) -> float:
+def _median_seconds(fn, repeats: int, clock=time.perf_counter) -> float:
     times = []
     for _ in range(repeats):
-        started = time.perf_counter()
+        started = clock()
         fn()
-        times.append(time.perf_counter() - started)
+        times.append(clock() - started)
     return statistics.median(times)
 
 
@@ -192,6 +193,7 @@ def bench_run(args: argparse.Namespace) -> None:
         step_times.append(time.perf_counter() - t)
     tables_s = _median_seconds(model.tables, args.repeats)
     run_s = _median_seconds(whole, args.repeats)
+    run_cpu = _median_seconds(whole, args.repeats, clock=time.process_time)
     n, a = world.n_states, world.n_areas
     print(
         f"imssim-bench: default config, {n} states x {a} areas, {years} years,"
@@ -202,6 +204,8 @@ def bench_run(args: argparse.Namespace) -> None:
     print(f"  one year (median step)    {statistics.median(step_times) * 1e3:8.1f} ms")
     print(f"  tables                    {tables_s * 1e3:8.1f} ms")
     print(f"  whole run                 {run_s * 1e3:8.1f} ms")
+    print(f"  whole run, processor time {run_cpu * 1e3:8.1f} ms  (less sensitive to other work)")
+    print(f"  load average (1 minute)   {load_average():>8}")
     print(f"  runs per core-hour        {3600 / run_s:8.0f}")
     print(f"  whole run / median step   {run_s / statistics.median(step_times):8.1f}")
     if args.figures:

@@ -76,7 +76,7 @@ def seconds_per_year(
     return statistics.median(times), build
 
 
-def _load() -> str:
+def load_average() -> str:
     """The machine's load average over the last minute (other work slows every figure)."""
     try:
         return f"{os.getloadavg()[0]:.2f}"
@@ -138,7 +138,7 @@ def bench_sweep(args: argparse.Namespace) -> None:
     grid = " x ".join(f"{len(values)} {key}s" for key, values in cells.items())
     grid = grid.replace("policys", "policies")
     print(
-        f"imssim-bench --sweep: {os.cpu_count()} cores, load average {_load()};"
+        f"imssim-bench --sweep: {os.cpu_count()} cores, load average {load_average()};"
         f" the grid: {grid} ({n_runs} runs); {args.repeats} repeats of the timed sweeps"
     )
     print(f"  grid: {' '.join(grid_overrides(cells))}", flush=True)
@@ -152,7 +152,7 @@ def bench_sweep(args: argparse.Namespace) -> None:
         _sweep_parallel(cells, args.repeats, joblib=not args.quick)
     if not args.no_scaling:
         _sweep_scaling(args, cfg.start_year)
-    print(f"  (load average now {_load()})", flush=True)
+    print(f"  (load average now {load_average()})", flush=True)
 
 
 def _sweep_in_process(cells: dict[str, tuple[Any, ...]]) -> Config:
