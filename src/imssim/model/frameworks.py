@@ -34,6 +34,7 @@ import numpy as np
 
 from imssim.config import ScenarioConfig
 from imssim.errors import ConfigError, WorldDataError
+from imssim.model.blocks import BLOCK_ELEMENTS
 from imssim.model.cooperation import EPS, CooperationRules, CoopState, CoopYear, Event
 from imssim.model.forms import Form
 from imssim.model.layers import area_layer
@@ -443,23 +444,48 @@ def _military_gain(
 ) -> np.ndarray:
     """float[N, F]: the most access the framework's form adds over i's current form with
     any member (the least access i has now with one): per framework over its members
-    (0 for a framework without members)."""
+    (0 for a framework without members). For a small world all frameworks at once, over
+    an [N, N, F] array; for a large one framework by framework, over its members only."""
     fm = rules.forms
     n, n_fw = state.members.shape[1], len(setting.frameworks)
-    if n_fw == 0:
-        return np.zeros((n, 0))
+    monotone = bool((np.diff(fm.access) >= 0).all())  # (the config checks ensure it)
+    if n_fw == 0 or n * n * n_fw > BLOCK_ELEMENTS:
+        return _military_gain_each(rules, state, setting, year, monotone)
     # forms[i, j, f]: the form of i with j in framework f's area
     forms = year.eff[:, :, setting.area]
     outside = ~state.members.T[None, :, :]  # [1, N, F]: j is not a member of f
-    if bool((np.diff(fm.access) >= 0).all()):  # (the config checks ensure it)
-        # the least access is the access of the least form
-        least_form = np.where(outside, np.int8(TOP_FORM), forms).min(axis=1)
-        least = fm.access[least_form]
+    if monotone:  # the least access is the access of the least form
+        least = fm.access[np.where(outside, np.int8(TOP_FORM), forms).min(axis=1)]
     else:
         least = np.where(outside, np.inf, fm.access[forms]).min(axis=1)
-    has = state.members.any(axis=1)
     mil = np.clip(fm.access[setting.level][None, :] - least, 0.0, None)
-    mil[:, ~has] = 0.0
+    mil[:, ~state.members.any(axis=1)] = 0.0
+    return mil
+
+
+def _military_gain_each(
+    rules: CooperationRules,
+    state: CoopState,
+    setting: FrameworkSetting,
+    year: CoopYear,
+    monotone: bool,
+) -> np.ndarray:
+    """:func:`_military_gain` framework by framework (for a large world)."""
+    fm = rules.forms
+    area, level = setting.area, setting.level
+    mil = np.zeros((state.members.shape[1], len(setting.frameworks)))
+    for ar in np.unique(area):
+        layer = np.ascontiguousarray(year.eff[:, :, ar])  # [N, N]: the forms in this area
+        access_now = None if monotone else fm.access[layer]
+        for f in np.flatnonzero(area == ar):
+            who = np.flatnonzero(state.members[f])
+            if who.size:
+                if monotone:  # the least access is the access of the least form
+                    least = fm.access[layer[:, who].min(axis=1)]
+                else:
+                    assert access_now is not None  # set when the access is not monotone
+                    least = access_now[:, who].min(axis=1)
+                mil[:, f] = np.clip(fm.access[level[f]] - least, 0.0, None)
     return mil
 
 

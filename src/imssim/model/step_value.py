@@ -216,11 +216,10 @@ def steps_may_pay(
     """
     fm = rules.forms
     fit = year.pairs.fit
-    deeper = np.arange(1, int(Form.SPECIALISATION))  # [form]: the form one deeper
-    ok = (fit[None, :, :] >= fm.fit_required[deeper][:, None, None]) & (
-        trust_min[None, :, :] >= fm.trust_required[deeper][:, None, None]
-    )
-    out = list(ok | ok.transpose(0, 2, 1))  # one [N, N] layer per form, i's side or j's
+    out = []
+    for form in range(int(Form.SPECIALISATION) - 1):
+        ok = (fit >= fm.fit_required[form + 1]) & (trust_min >= fm.trust_required[form + 1])
+        out.append(ok | ok.T)
     if not _signs_hold(rules, year) or not bounded:
         return out
     for form, bound in _bounds(rules, year, partner, bounded):
@@ -263,8 +262,9 @@ def _least_bound(rules: CooperationRules, year: CoopYear) -> np.ndarray:
     k, ref = year.states.k, year.states.ref
     inv = np.divide(1.0, ref, out=np.full_like(ref, np.inf), where=ref > EPS)  # inf: none
     partner_k = np.where(k > EPS, k, np.inf)  # inf: j holds nothing
-    # [A, N, N], one contiguous layer per area, reduced over the areas layer by layer
-    least = (inv.T[:, :, None] * partner_k.T[:, None, :]).min(axis=0)
+    least = np.multiply.outer(inv[:, 0], partner_k[:, 0])
+    for area in range(1, k.shape[1]):  # one area at a time: over all pairs at once
+        np.minimum(least, np.multiply.outer(inv[:, area], partner_k[:, area]), out=least)
     return np.clip(least, rules.params.bound_share_floor, 1.0)
 
 
@@ -288,28 +288,26 @@ def _bounds(
     fixed_cost = p.transaction_cost * keep * transaction_share(p, pairs.known)
     autonomy = policy.autonomy_weight[:, None] * min(p.core_weight, 1.0)
     autonomy = autonomy * _least_bound(rules, year)
-    # [form, N, N]: the forms of `bounded`, all at once (each value as the form's own)
-    net_all = np.array(net)
-    # the gain over the deepest form j holds in the area (at least `form`: j holds it
-    # with i), taken over every form up to `form` all the same
-    low = np.minimum.accumulate(net_all[:-1], axis=0)[bounded]  # the least net saving so far
-    high = np.maximum.accumulate(net_all[:-1], axis=0)[bounded]  # the most
-    at = np.array(bounded)
-    deeper = net_all[at + 1]
-    econ = np.maximum((deeper - low) * scale, (deeper - high) * scale)
-    np.maximum(econ, 0.0, out=econ)
-    benefit = econ + s.military_weight[:, None] * (d_access[at][:, None, None] * reach)
-    benefit += political
-    benefit *= weight
-    benefit += p.benefit_scale * relationship_value(
-        p, pairs.known, pairs.ring_share, (at + 1)[:, None, None]
-    )
-    benefit -= autonomy * d_constraint[at][:, None, None]
-    benefit -= fixed_cost
-    # a tie held (form >= 1 between them) earns the bonus; without any tie
-    # between them the newcomer's penalty applies
-    penalty = -policy.new_partner_penalty[:, None]
-    first = np.where(partner, 0.0, penalty)
-    later = np.where(partner, policy.deepen_bonus[:, None], penalty)
-    benefit += np.where((at > 0)[:, None, None], later, first)
-    return [(form, benefit[k]) for k, form in enumerate(bounded)]
+    low, high = net[0].copy(), net[0].copy()  # the least and most net saving so far
+    out = []
+    for form in forms:
+        # the gain over the deepest form j holds in the area (at least `form`: j
+        # holds it with i), taken over every form up to `form` all the same
+        np.minimum(low, net[form], out=low)
+        np.maximum(high, net[form], out=high)
+        if form not in bounded:
+            continue
+        econ = np.maximum((net[form + 1] - low) * scale, (net[form + 1] - high) * scale)
+        np.maximum(econ, 0.0, out=econ)
+        benefit = econ + s.military_weight[:, None] * (d_access[form] * reach)
+        benefit += political
+        benefit *= weight
+        benefit += p.benefit_scale * relationship_value(p, pairs.known, pairs.ring_share, form + 1)
+        benefit -= autonomy * d_constraint[form]
+        benefit -= fixed_cost
+        # a tie held (form >= 1 between them) earns the bonus; without any tie
+        # between them the newcomer's penalty applies
+        held = policy.deepen_bonus[:, None] if form > 0 else 0.0
+        benefit += np.where(partner, held, -policy.new_partner_penalty[:, None])
+        out.append((form, benefit))
+    return out
