@@ -6,8 +6,8 @@ states each temporary array would be tens of megabytes, and memory traffic would
 dominate. Each helper gives exactly what the plain numpy expression gives:
 :func:`row_blocks` splits an elementwise expression into blocks of rows (states i);
 :func:`max_over_areas`, :func:`any_over_areas` and :func:`count_over_areas` reduce over
-the short area axis one area at a time; :func:`nonzero3` finds the entries of a mask
-on its flat view.
+the short area axis on a copy with the areas first (:func:`areas_first`);
+:func:`nonzero3` finds the entries of a mask on its flat view.
 """
 
 from __future__ import annotations
@@ -25,32 +25,32 @@ def row_blocks(n: int, per_row: int) -> list[slice]:
 
 
 # Reductions over the last (area) axis of an [N, N, A] array: numpy reduces a short
-# contiguous axis slowly (one small inner loop per pair); taking one area at a time
-# runs over all pairs at once. Maxima, counts and "any" are exact in any order.
+# contiguous axis slowly (one small inner loop per pair); a copy with the areas first
+# ([A, N, N], one contiguous layer per area) is reduced over its first axis layer by
+# layer, over all pairs at once (for the default world, about five times faster than
+# the short axis, and than one reduction per area). Maxima, counts and "any" are exact
+# in any order.
+
+
+def areas_first(x: np.ndarray) -> np.ndarray:
+    """A contiguous copy of an [N, M, A] array with the areas first: [A, N, M]."""
+    return np.ascontiguousarray(x.transpose(2, 0, 1))
 
 
 def max_over_areas(x: np.ndarray) -> np.ndarray:
     """``x.max(axis=2)`` for an integer [N, N, A] array."""
-    out = x[:, :, 0].copy()
-    for area in range(1, x.shape[2]):
-        np.maximum(out, x[:, :, area], out=out)
-    return out
+    return areas_first(x).max(axis=0)
 
 
 def any_over_areas(mask: np.ndarray) -> np.ndarray:
     """``mask.any(axis=2)`` for a bool [N, N, A] array."""
-    out = mask[:, :, 0].copy()
-    for area in range(1, mask.shape[2]):
-        out |= mask[:, :, area]
-    return out
+    return areas_first(mask).any(axis=0)
 
 
 def count_over_areas(mask: np.ndarray) -> np.ndarray:
     """``mask.sum(axis=2)`` (int64) for a bool [N, N, A] array."""
-    out = np.zeros(mask.shape[:2], dtype=np.int16)
-    for area in range(mask.shape[2]):
-        out += mask[:, :, area]
-    return out.astype(np.int64)
+    layers = areas_first(mask).view(np.uint8)
+    return np.add.reduce(layers, axis=0, dtype=np.int16).astype(np.int64)
 
 
 def nonzero3(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

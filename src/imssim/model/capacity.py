@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from imssim.model.blocks import nonzero3
 from imssim.model.forms import FormTable
 
 EPS = 1e-9
@@ -100,12 +99,17 @@ def contribution(
         x = offers(k, handed, eff, reliability, forms)[1]
         x = np.clip(x, 0.0, 1.0 - 1e-12)
         return ref * (1.0 - np.exp(np.log1p(-x).sum(axis=1)))
-    i, j, ar = nonzero3(eff > 0)
-    ref_i = ref[i, ar]
-    ratio = np.divide(k[j, ar], ref_i, out=np.zeros(ref_i.shape), where=ref_i > EPS)
-    x = forms.access[eff[i, j, ar]] * reliability[i, j] * np.minimum(1.0, ratio)
+    # the pairs and areas with a form, in row-major order, by their flat indices (one
+    # take each: faster than indexing with (i, j, ar))
+    flat = np.flatnonzero(eff > 0)
+    ij, ar = np.divmod(flat, a)
+    i, j = np.divmod(ij, n)
+    ia = i * a + ar
+    ref_i = ref.take(ia)
+    ratio = np.divide(k.take(j * a + ar), ref_i, out=np.zeros(ref_i.shape), where=ref_i > EPS)
+    x = forms.access[eff.take(flat)] * reliability.take(ij) * np.minimum(1.0, ratio)
     x = np.clip(x, 0.0, 1.0 - 1e-12)
-    log_none = np.bincount(i * a + ar, weights=np.log1p(-x), minlength=n * a).reshape(n, a)
+    log_none = np.bincount(ia, weights=np.log1p(-x), minlength=n * a).reshape(n, a)
     return ref * (1.0 - np.exp(log_none))
 
 

@@ -76,17 +76,20 @@ def _verdicts(
     iu, ju, au = ties
     expire_all, rng = draws
     k, cut, policy, priority = year.states.k, year.states.cut, year.policy, year.pairs.priority
-    f = state.bilateral[iu, ju, au].astype(np.int64)
-    limit = np.minimum(policy.allowed[iu, au], policy.allowed[ju, au])
-    limit = np.where(priority[iu, ju] & priority[ju, iu], limit, np.minimum(limit, SHALLOW_LIMIT))
-    dep_ij = state.dependent[iu, ju, au]
-    dep_ji = state.dependent[ju, iu, au]
+    # flat indices into the [N, N], [N, A] and [N, N, A] arrays: one take each
+    n, _, a = state.bilateral.shape
+    ij, ji, ia, ja = iu * n + ju, ju * n + iu, iu * a + au, ju * a + au
+    f = state.bilateral.take(ij * a + au).astype(np.int64)
+    limit = np.minimum(policy.allowed.take(ia), policy.allowed.take(ja))
+    limit = np.where(priority.take(ij) & priority.take(ji), limit, np.minimum(limit, SHALLOW_LIMIT))
+    dep_ij = state.dependent.take(ij * a + au)
+    dep_ji = state.dependent.take(ji * a + au)
     # a dependent legitimately holds nothing; its provider must hold the capability
-    gone_i = (k[iu, au] <= EPS) & ~dep_ij
-    gone_j = (k[ju, au] <= EPS) & ~dep_ji
-    cut_i = (cut[iu, au] > p.cut_tolerance) & ~dep_ij
-    cut_j = (cut[ju, au] > p.cut_tolerance) & ~dep_ji
-    trust_ij, trust_ji = state.trust[iu, ju], state.trust[ju, iu]
+    gone_i = (k.take(ia) <= EPS) & ~dep_ij
+    gone_j = (k.take(ja) <= EPS) & ~dep_ji
+    cut_i = (cut.take(ia) > p.cut_tolerance) & ~dep_ij
+    cut_j = (cut.take(ja) > p.cut_tolerance) & ~dep_ji
+    trust_ij, trust_ji = state.trust.take(ij), state.trust.take(ji)
     trust_min = np.minimum(trust_ij, trust_ji)
     prune_i = prune_j = np.zeros(iu.size, dtype=bool)
     if (policy.prune_rate > 0).any():
@@ -95,7 +98,7 @@ def _verdicts(
         rate, max_form = policy.prune_rate, policy.prune_max_form
         prune_i = ~priority[iu, ju] & (f <= max_form[iu]) & (draw[0] < rate[iu])
         prune_j = ~priority[ju, iu] & (f <= max_form[ju]) & (draw[1] < rate[ju])
-    expire_draw = expire_all[iu, ju, au]
+    expire_draw = expire_all.take(ij * a + au)
     # the reasons in their order of precedence (REASONS): the first that holds applies
     below = np.maximum(f - 1, 0)
     conditions = [
@@ -104,18 +107,21 @@ def _verdicts(
         gone_i | gone_j,
         cut_i | cut_j,
         trust_min < fm.trust_required[below] - p.trust_margin,
-        year.pairs.fit[iu, ju] < fm.fit_required[below] - p.fit_margin,
+        year.pairs.fit.take(ij) < fm.fit_required[below] - p.fit_margin,
         (f == Form.JOINT_HIRE) & (expire_draw < 1.0 / p.hire_duration),
     ]
-    to = np.select(conditions, [limit, 0, 0, below, below, below, 0], default=-1)
-    which = np.select(conditions, np.arange(len(conditions)), default=-1)
+    # the first condition that holds, -1 where none does (as np.select picks it)
+    held = np.array(conditions)  # [reasons, ties]
+    which = np.where(held.any(axis=0), held.argmax(axis=0), -1)
+    tie = np.arange(iu.size)
+    zero = np.zeros(iu.size, dtype=np.int64)
+    to_each = np.array([limit, zero, zero, below, below, below, zero])
+    to = np.where(which >= 0, to_each[np.maximum(which, 0), tie], -1)
     # who ends or lowers the tie: the side that prunes, or the other side of the one
     # that no longer holds or cut the capability, or the side that trusts less
-    first_is_i = np.select(
-        conditions,
-        [True, prune_i, ~gone_i, ~cut_i, ~(trust_ji < trust_ij), True, True],
-        default=True,
-    )
+    true = np.ones(iu.size, dtype=bool)
+    first_each = np.array([true, prune_i, ~gone_i, ~cut_i, ~(trust_ji < trust_ij), true, true])
+    first_is_i = np.where(which >= 0, first_each[np.maximum(which, 0), tie], True)
     return Verdicts(form=f, to=to, which=which, first_is_i=first_is_i)
 
 

@@ -34,7 +34,10 @@ import numpy as np
 
 from imssim.config import ScenarioConfig
 from imssim.errors import ConfigError, WorldDataError
+from imssim.model.blocks import BLOCK_ELEMENTS
 from imssim.model.cooperation import EPS, CooperationRules, CoopState, CoopYear, Event
+from imssim.model.forms import Form
+from imssim.model.layers import area_layer
 from imssim.model.motives import economic_scale, political_value
 from imssim.model.presence import PRESENCE, presence_value, threshold_relief
 from imssim.world import Framework, World
@@ -45,6 +48,7 @@ LEAD_BUILT = ("expeditionary_force", "framework_cluster", "rotation", PRESENCE)
 # pools: what they share is what a member lacks, so they keep and admit members without
 # the capability (the pooled fleets, and the exchanges of the pooling-and-sharing projects)
 POOLS = ("pooled_fleet", "exchange")
+TOP_FORM = int(Form.SPECIALISATION)
 
 
 @dataclass(frozen=True)
@@ -93,13 +97,9 @@ def framework_forms(
     """int8[N, N, A]: the deepest framework form each pair shares in each area (with
     `start`, the deeper of that and `start`'s)."""
     n = members.shape[1]
-    layers = np.zeros((n_areas, n, n), dtype=np.int8)  # one contiguous layer per area
-    # shallow forms first, so that a deeper form written later is the one that stays
-    for f in sorted(range(len(frameworks)), key=lambda f: frameworks[f].form):
-        who = np.flatnonzero(members[f])
-        if who.size:
-            layers[frameworks[f].area][np.ix_(who, who)] = frameworks[f].form
-    fw = np.ascontiguousarray(layers.transpose(1, 2, 0))
+    fw = np.zeros((n, n, n_areas), dtype=np.int8)
+    for ar in sorted({fw.area for fw in frameworks}):
+        fw[:, :, ar] = area_layer(members, frameworks, ar)
     if start is not None:
         np.maximum(fw, start, out=fw)
     idx = np.arange(n)
@@ -352,8 +352,9 @@ def _join_leave_events(
 ) -> list[Event]:
     """The events of the states that leave and join each framework ([N, F] masks),
     each departure with its reason."""
-    events = []
-    for f, fw in enumerate(setting.frameworks):
+    events: list[Event] = []
+    for f in np.flatnonzero(leave.any(axis=0) | join.any(axis=0)):
+        fw = setting.frameworks[f]
         for i in np.flatnonzero(leave[:, f]):
             reason = (
                 "not_eligible"
@@ -442,11 +443,37 @@ def _military_gain(
     rules: CooperationRules, state: CoopState, setting: FrameworkSetting, year: CoopYear
 ) -> np.ndarray:
     """float[N, F]: the most access the framework's form adds over i's current form with
-    any member (the least access i has now with one): per framework over its members."""
+    any member (the least access i has now with one): per framework over its members
+    (0 for a framework without members). For a small world all frameworks at once, over
+    an [N, N, F] array; for a large one framework by framework, over its members only."""
+    fm = rules.forms
+    n, n_fw = state.members.shape[1], len(setting.frameworks)
+    monotone = bool((np.diff(fm.access) >= 0).all())  # (the config checks ensure it)
+    if n_fw == 0 or n * n * n_fw > BLOCK_ELEMENTS:
+        return _military_gain_each(rules, state, setting, year, monotone)
+    # forms[i, j, f]: the form of i with j in framework f's area
+    forms = year.eff[:, :, setting.area]
+    outside = ~state.members.T[None, :, :]  # [1, N, F]: j is not a member of f
+    if monotone:  # the least access is the access of the least form
+        least = fm.access[np.where(outside, np.int8(TOP_FORM), forms).min(axis=1)]
+    else:
+        least = np.where(outside, np.inf, fm.access[forms]).min(axis=1)
+    mil = np.clip(fm.access[setting.level][None, :] - least, 0.0, None)
+    mil[:, ~state.members.any(axis=1)] = 0.0
+    return mil
+
+
+def _military_gain_each(
+    rules: CooperationRules,
+    state: CoopState,
+    setting: FrameworkSetting,
+    year: CoopYear,
+    monotone: bool,
+) -> np.ndarray:
+    """:func:`_military_gain` framework by framework (for a large world)."""
     fm = rules.forms
     area, level = setting.area, setting.level
     mil = np.zeros((state.members.shape[1], len(setting.frameworks)))
-    monotone = bool((np.diff(fm.access) >= 0).all())  # (the config checks ensure it)
     for ar in np.unique(area):
         layer = np.ascontiguousarray(year.eff[:, :, ar])  # [N, N]: the forms in this area
         access_now = None if monotone else fm.access[layer]
@@ -475,13 +502,11 @@ def _consent(
     p, fm = rules.params, rules.forms
     needed = fm.trust_required[level] - relief - p.trust_margin  # [F]
     admitted = np.zeros((state.members.shape[1], state.members.shape[0]))
-    trusting: dict[float, np.ndarray] = {}  # per threshold: whose trust in whom meets it
-    for f in range(state.members.shape[0]):
-        who = np.flatnonzero(state.members[f])
-        if who.size:
-            if needed[f] not in trusting:
-                trusting[needed[f]] = (state.trust >= needed[f]).view(np.uint8)
-            admitted[:, f] = trusting[needed[f]][who].sum(axis=0, dtype=np.int32)
+    members = state.members.astype(float)
+    for threshold in np.unique(needed):  # per threshold: whose trust in whom meets it
+        fs = np.flatnonzero(needed == threshold)
+        # counts of members (small whole numbers: exact in floating point)
+        admitted[:, fs] = (members[fs] @ (state.trust >= threshold).astype(float)).T
     return admitted / np.maximum(n_members, 1.0)[None, :]
 
 

@@ -55,15 +55,18 @@ def propose(
     ii, jj, aa = _candidates(rules, state, year, trust_min, partner)
     feasible = _feasible(rules, year, (ii, jj, aa), trust_min)
     # a move is mutual when feasible and worth it to both: weigh (i, j, a) when it
-    # or (j, i, a) is feasible
-    seen = np.zeros(year.eff.shape, dtype=bool)
-    seen[ii, jj, aa] = feasible
-    weigh = np.flatnonzero(feasible | seen[jj, ii, aa])
+    # or (j, i, a) is feasible (flat indices into the [N, N, A] arrays: each (i, j, a)
+    # and its mirror (j, i, a))
+    n, _, a = year.eff.shape
+    flat, mirror = (ii * n + jj) * a + aa, (jj * n + ii) * a + aa
+    seen = np.zeros(year.eff.size, dtype=bool)
+    seen[flat] = feasible
+    weigh = np.flatnonzero(feasible | seen[mirror])
     i, j, ar = ii[weigh], jj[weigh], aa[weigh]
     value, motive = _move_values(rules, state, year, (i, j, ar), partner)
-    positive = np.zeros(year.eff.shape, dtype=bool)
-    positive[i, j, ar] = value > 0
-    mutual = feasible[weigh] & (value > 0) & positive[j, i, ar]
+    positive = np.zeros(year.eff.size, dtype=bool)
+    positive[flat[weigh]] = value > 0
+    mutual = feasible[weigh] & (value > 0) & positive[mirror[weigh]]
     at = (i[mutual], j[mutual], ar[mutual])
     chosen = _choose(rules, year, at, value[mutual], rng)
     return _with_motives(year, at, motive[mutual], chosen)
@@ -107,15 +110,17 @@ def _feasible(
     allows, with the fit and mutual trust the deeper form needs."""
     fm = rules.forms
     ii, jj, aa = at
+    n, _, a = year.eff.shape
+    ij, ji = ii * n + jj, jj * n + ii  # flat indices: one take each (faster than [ii, jj])
     allowed, priority = year.policy.allowed, year.pairs.priority
-    cur = year.eff[ii, jj, aa].astype(np.intp)
+    cur = year.eff.take(ij * a + aa).astype(np.intp)
     new = ONE_DEEPER[cur]
-    pair_allowed = np.minimum(allowed[ii, aa], allowed[jj, aa])
-    shallow = ~(priority[ii, jj] & priority[jj, ii])
+    pair_allowed = np.minimum(allowed.take(ii * a + aa), allowed.take(jj * a + aa))
+    shallow = ~(priority.take(ij) & priority.take(ji))
     pair_allowed[shallow] = np.minimum(pair_allowed[shallow], SHALLOW_LIMIT)
     feasible = new <= pair_allowed
-    feasible &= year.pairs.fit[ii, jj] >= fm.fit_required[ONE_DEEPER][cur]
-    feasible &= trust_min[ii, jj] >= fm.trust_required[ONE_DEEPER][cur]
+    feasible &= year.pairs.fit.take(ij) >= fm.fit_required[ONE_DEEPER][cur]
+    feasible &= trust_min.take(ij) >= fm.trust_required[ONE_DEEPER][cur]
     feasible &= ii != jj
     return feasible
 
@@ -128,14 +133,17 @@ def _move_values(
     the goal that weighs most in each (:meth:`imssim.model.step_value.StepTerms.motive`)."""
     i, j, ar = at
     k, policy = year.states.k, year.policy
-    c = year.eff[i, j, ar].astype(np.intp)
+    n, _, a = year.eff.shape
+    ij = i * n + j
+    ija = ij * a + ar  # flat indices: one take each (faster than [i, j, ar])
+    c = year.eff.take(ija).astype(np.intp)
     drops = None
     if (ONE_DEEPER[c] == TOP_FORM).any():  # form 6: who becomes dependent (is_dependent)
         relies = any_over_areas(state.dependent)
         swap = rules.params.swap_min_ratio
         drops = (ONE_DEEPER[c] == TOP_FORM) & is_dependent(k, relies, at, swap)
-    bonus = np.where(state.bilateral[i, j, ar] > 0, policy.deepen_bonus[i], 0.0)
-    bonus -= np.where(partner[i, j], 0.0, policy.new_partner_penalty[i])
+    bonus = np.where(state.bilateral.take(ija) > 0, policy.deepen_bonus[i], 0.0)
+    bonus -= np.where(partner.take(ij), 0.0, policy.new_partner_penalty[i])
     terms = step_terms(rules, year, at, ONE_DEEPER, drops=drops)
     value = terms.total()
     value += bonus
@@ -228,11 +236,11 @@ def apply_moves(
     return after, held, events
 
 
-def _weighted_draw(rng: np.random.Generator, weight: np.ndarray) -> int:
-    """An index drawn with probability proportional to `weight` (not all 0): the
-    inverse of the cumulative distribution at one uniform draw, as
-    ``rng.choice(len(weight), p=weight / weight.sum())`` draws it, without its checks."""
-    cdf = (weight / weight.sum()).cumsum()
+def _weighted_draw(rng: np.random.Generator, weight: np.ndarray, total: float | None = None) -> int:
+    """An index drawn with probability proportional to `weight` (not all 0; `total`:
+    its sum, if known): the inverse of the cumulative distribution at one uniform draw,
+    as ``rng.choice(len(weight), p=weight / weight.sum())`` draws it, without its checks."""
+    cdf = (weight / (weight.sum() if total is None else total)).cumsum()
     cdf /= cdf[-1]
     return int(cdf.searchsorted(rng.random(), side="right"))
 
@@ -267,27 +275,36 @@ def thematic(
     initiative = None if state.initiative is None else state.initiative.copy()
     events = []
     outside = np.flatnonzero(~initiates)  # the possible partners: in neither NATO nor the EU
-    for i in np.flatnonzero(counts):
-        # free[m, a]: i and partner outside[m] both hold area a, untied and unchanged
-        free = holds[i][None, :] & holds[outside]
-        free &= bil[i, outside] == 0
-        free &= since[i, outside] < year.year
-        weight = np.zeros(n)
-        weight[outside] = (1.0 - 0.5 * rules.distance[i, outside]) * free.any(axis=1)
+    row_of = dict(zip(outside.tolist(), range(outside.size), strict=True))
+    starting = np.flatnonzero(counts)
+    # free[s, m, a]: starting[s] and partner outside[m] both hold area a, untied and
+    # unchanged (a tie started this year changes only the starting state's row and the
+    # partner's, which starts none: all rows can be read before the draws)
+    free_all = holds[starting][:, None, :] & holds[outside][None, :, :]
+    free_all &= bil[np.ix_(starting, outside)] == 0
+    free_all &= since[np.ix_(starting, outside)] < year.year
+    weights = np.zeros((starting.size, n))
+    weights[:, outside] = (1.0 - 0.5 * rules.distance[np.ix_(starting, outside)]) * free_all.any(
+        axis=2
+    )
+    for s, i in enumerate(starting.tolist()):
+        weight = weights[s]
+        free: dict[int, list[int]] = {}  # per partner drawn: the areas still free, in order
         for _ in range(int(counts[i])):
-            if weight.sum() <= 0:
+            total = weight.sum()
+            if total <= 0:
                 break
-            j = _weighted_draw(choice_rng, weight)
-            row = int(np.searchsorted(outside, j))
-            areas = np.flatnonzero(free[row])
-            ar = int(areas[choice_rng.integers(0, len(areas))])  # a uniform draw of one
+            j = _weighted_draw(choice_rng, weight, total)
+            areas = free.get(j)
+            if areas is None:
+                areas = free[j] = np.flatnonzero(free_all[s, row_of[j]]).tolist()
+            ar = areas.pop(int(choice_rng.integers(0, len(areas))))  # a uniform draw of one
             bil[i, j, ar] = bil[j, i, ar] = Form.JOINT_HIRE
             since[i, j, ar] = since[j, i, ar] = year.year
             if initiative is not None:
                 initiative[i, j] += 1
-            free[row, ar] = False
-            if not free[row].any():
+            if not areas:  # the last area the pair could tie in
                 weight[j] = 0.0
-            events.append(Event("formed", int(i), j, "", ar, 0, 1, "thematic"))
+            events.append(Event("formed", i, j, "", ar, 0, 1, "thematic"))
     after = dataclasses.replace(state, bilateral=bil, since=since, initiative=initiative)
     return after, events

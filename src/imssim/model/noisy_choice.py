@@ -98,15 +98,12 @@ def _draw(
 def _thresholds(row: np.ndarray, rough: np.ndarray, kmax: int, temperature: float) -> np.ndarray:
     """Per listed entry: its row's kmax-th best rough score less the margin (-inf in a
     row of at most kmax entries); an entry below it cannot be among the row's best."""
-    order = np.argsort(row, kind="stable")  # (the rows come in order: a no-op then)
+    order = np.lexsort((rough, row))  # by row, then by rough score (ascending)
     by_row = row[order]
     starts = np.flatnonzero(np.r_[True, by_row[1:] != by_row[:-1]])
     counts = np.diff(np.r_[starts, row.size])
-    ranked = rough[order]
-    kth = np.full(starts.size, -np.inf)
-    for r in np.flatnonzero(counts > kmax):
-        mine = ranked[starts[r] : starts[r] + counts[r]]
-        kth[r] = np.partition(mine, mine.size - kmax)[mine.size - kmax]
+    # the kmax-th best of a row: its kmax-th from the end (an element: exact)
+    kth = np.where(counts > kmax, rough[order][np.maximum(starts + counts - kmax, 0)], -np.inf)
     threshold = np.empty(row.size)
     threshold[order] = np.repeat(kth - BOUND_MARGIN * max(1.0, temperature), counts)
     return threshold

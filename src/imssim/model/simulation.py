@@ -82,6 +82,7 @@ from imssim.model.economy import (
 )
 from imssim.model.forms import Form, FormTable
 from imssim.model.founding import found, found_presence
+from imssim.model.layers import FrameworkLayers
 from imssim.model.moves import apply_moves, propose, thematic
 from imssim.model.partners import current_fit, institutions
 from imssim.model.policy import state_policy
@@ -175,7 +176,8 @@ class CooperationModel(mesa.Model):
         self.frameworks = list(w.frameworks)  # the record's, then those founded
         self.fw_ended = np.zeros(len(self.frameworks), dtype=np.int32)  # year it ended
         self.coop = initial_record(w)
-        self._fw_cache: tuple[bytes, np.ndarray, np.ndarray] | None = None
+        self._fw_layers = FrameworkLayers()
+        self._setting_cache: tuple[tuple, object, fwk.FrameworkSetting] | None = None
 
         # capabilities, the start levels and the first year's inputs
         eff, area_form = self.effective_forms()
@@ -256,24 +258,15 @@ class CooperationModel(mesa.Model):
 
     def _framework_layers(self) -> tuple[np.ndarray, np.ndarray]:
         """The forms pairs share through all frameworks, and through those beyond the
-        NATO and EU baseline (both int8[N, N, A]), cached on the memberships."""
-        key = self.coop.members.tobytes()
-        if self._fw_cache is None or self._fw_cache[0] != key:
-            a = self.world.n_areas
-            baseline = np.array([fw.purpose == "baseline" for fw in self.frameworks])
-            members = self.coop.members
-            beyond = fwk.framework_forms(members & ~baseline[:, None], self.frameworks, a)
-            every = fwk.framework_forms(members & baseline[:, None], self.frameworks, a, beyond)
-            self._fw_cache = (key, every, beyond)
-        return self._fw_cache[1], self._fw_cache[2]
+        NATO and EU baseline (both int8[N, N, A]), kept as the memberships change
+        (:class:`imssim.model.layers.FrameworkLayers`)."""
+        return self._fw_layers.update(self.coop.members, self.frameworks, self.world.n_areas)
 
     def effective_forms(self) -> tuple[np.ndarray, np.ndarray]:
         """Effective form per pair and area (bilateral or framework), and per state
-        and area the deepest form over all partners."""
-        eff = np.maximum(self.coop.bilateral, self._framework_layers()[0])
-        # eff is symmetric (ties and frameworks bind both sides), so the deepest form
-        # over partners, eff.max(axis=1), is eff.max(axis=0), which numpy reduces faster
-        return eff, eff.max(axis=0)
+        and area the deepest form over all partners
+        (:meth:`imssim.model.layers.FrameworkLayers.effective`)."""
+        return self._fw_layers.effective(self.coop.bilateral, self.coop.members, self.frameworks)
 
     def _offers(self, eff: np.ndarray) -> tuple[Callable, np.ndarray]:
         """What partners offer each state: over all areas, a function of the pairs
@@ -536,9 +529,15 @@ class CooperationModel(mesa.Model):
         return events + joined + founded + present
 
     def _framework_setting(self) -> fwk.FrameworkSetting:
-        """The frameworks as they now stand, with this year's memberships."""
+        """The frameworks as they now stand, with this year's memberships (the same
+        setting, with what it has computed, while the frameworks, the years they ended
+        and the memberships of NATO and the EU stay as they were)."""
         inst = self.institutions
-        return fwk.FrameworkSetting(
+        key = (len(self.frameworks), self.fw_ended.tobytes())
+        cached = self._setting_cache
+        if cached is not None and cached[0] == key and cached[1] is inst:
+            return cached[2]
+        setting = fwk.FrameworkSetting(
             self.frameworks,
             self.fw_ended,
             inst.nato,
@@ -546,6 +545,8 @@ class CooperationModel(mesa.Model):
             len(self.world.frameworks),
             eda=self.eda,
         )
+        self._setting_cache = (key, inst, setting)
+        return setting
 
     def _add_frameworks(self, new: list[Framework]) -> None:
         """Frameworks founded this year join the run's, in force."""

@@ -37,6 +37,7 @@ EVENT_KINDS = (
     "founded",
     "ended",
 )
+KIND_CODE = {kind: code for code, kind in enumerate(EVENT_KINDS)}  # (-1: none of them)
 
 
 @dataclass
@@ -120,6 +121,8 @@ class Recorder:
         self._alliance: list[dict[str, float | str]] = []
         self._holdings: list[dict[str, np.ndarray]] = []
         self._frameworks: list[dict[str, object]] = []
+        # a framework's row but its year, per framework and members
+        self._rows: dict[tuple[int, bytes], dict[str, object]] = {}
 
     def record(self, state: YearState) -> None:
         """Keep the year's rows of the countries, pairs, holdings and alliance tables."""
@@ -140,13 +143,14 @@ class Recorder:
         """One row per framework in force in `year` (members, lead and host by ISO3
         code; a host only for a forward presence)."""
         iso = self.world.iso3
-        for f, fw in enumerate(frameworks):
-            if ended[f] or not members[f].any():
-                continue
-            codes = [iso[i] for i in np.flatnonzero(members[f])]
-            self._frameworks.append(
-                {
-                    "year": year,
+        in_force = (ended == 0) & members.any(axis=1)
+        for f in np.flatnonzero(in_force).tolist():
+            key = (f, members[f].tobytes())  # memberships change seldom: rows kept
+            row = self._rows.get(key)
+            if row is None:
+                fw = frameworks[f]
+                codes = [iso[i] for i in np.flatnonzero(members[f])]
+                row = self._rows[key] = {
                     "framework": fw.id,
                     "name": fw.name,
                     "purpose": fw.purpose,
@@ -159,34 +163,45 @@ class Recorder:
                     "n_members": len(codes),
                     "members": ";".join(codes),
                 }
-            )
+            self._frameworks.append({"year": year, **row})
 
     def tables(self, events: list) -> Tables:
         """The tidy tables of every year recorded, with `events` as (year, Event) pairs."""
         w = self.world
         iso = np.array(w.iso3)
-        countries = pd.DataFrame(
-            {k: np.concatenate([c[k] for c in self._countries]) for k in self._countries[0]}
-        )
+        # each table built once from its columns in their final order and types (pandas
+        # copies a frame's data at every column inserted, dropped or converted)
         n_years = len(self._countries)
-        countries.insert(1, "country", np.tile(iso, n_years))
-        countries.insert(2, "region", np.tile(w.region, n_years))
-        countries["year"] = countries["year"].astype(np.int32)
-        pairs = pd.DataFrame(
-            {k: np.concatenate([p[k] for p in self._pairs]) for k in self._pairs[0]}
+        countries = _stacked(self._countries)
+        countries = pd.DataFrame(
+            {
+                "year": countries.pop("year").astype(np.int32),
+                "country": np.tile(iso, n_years),
+                "region": np.tile(w.region, n_years),
+                **countries,
+            }
         )
-        pairs.insert(1, "country", labels(w.iso3, pairs.pop("country_idx").to_numpy()))
-        pairs.insert(2, "partner", labels(w.iso3, pairs.pop("partner_idx").to_numpy()))
-        ring_idx = pairs.pop("ring_idx").to_numpy()
-        pairs.insert(3, "ring", pd.Categorical.from_codes(ring_idx, categories=RING_NAMES))
-        partner_ring = pairs.pop("partner_ring_idx").to_numpy()
-        pairs.insert(
-            4, "partner_ring", pd.Categorical.from_codes(partner_ring, categories=RING_NAMES)
+        pairs = _stacked(self._pairs)
+        year = pairs.pop("year")
+        country, partner = pairs.pop("country_idx"), pairs.pop("partner_idx")
+        ring_idx, partner_ring = pairs.pop("ring_idx"), pairs.pop("partner_ring_idx")
+        pairs = pd.DataFrame(
+            {
+                "year": year,
+                "country": labels(w.iso3, country),
+                "partner": labels(w.iso3, partner),
+                "ring": pd.Categorical.from_codes(ring_idx, categories=RING_NAMES),
+                "partner_ring": pd.Categorical.from_codes(partner_ring, categories=RING_NAMES),
+                **pairs,
+            }
         )
         events_df = pd.DataFrame(
             {
                 "year": np.array([y for y, _ in events], dtype=np.int32),
-                "kind": pd.Categorical([e.kind for _, e in events], categories=EVENT_KINDS),
+                "kind": pd.Categorical.from_codes(
+                    np.array([KIND_CODE.get(e.kind, -1) for _, e in events], dtype=np.int8),
+                    categories=EVENT_KINDS,
+                ),
                 "country": [w.iso3[e.country] if e.country >= 0 else "" for _, e in events],
                 "partner": [e.framework if e.partner < 0 else w.iso3[e.partner] for _, e in events],
                 "area": [w.areas[e.area] for _, e in events],
@@ -196,15 +211,18 @@ class Recorder:
                 "motive": [e.motive for _, e in events],
             }
         )
-        alliance = pd.DataFrame(self._alliance)
-        alliance["year"] = alliance["year"].astype(np.int32)
-        holdings = pd.DataFrame(
-            {k: np.concatenate([h[k] for h in self._holdings]) for k in self._holdings[0]}
-        )
+        alliance = _from_rows(self._alliance, list(self._alliance[0]), ("year",))
+        holdings = _stacked(self._holdings)
         states = np.tile(np.repeat(np.arange(w.n_states), w.n_areas), n_years)
-        holdings.insert(1, "country", labels(w.iso3, states))
         areas = np.tile(np.arange(w.n_areas), w.n_states * n_years)
-        holdings.insert(2, "area", labels(w.areas, areas))
+        holdings = pd.DataFrame(
+            {
+                "year": holdings.pop("year"),
+                "country": labels(w.iso3, states),
+                "area": labels(w.areas, areas),
+                **holdings,
+            }
+        )
         columns = [
             "year",
             "framework",
@@ -219,9 +237,7 @@ class Recorder:
             "n_members",
             "members",
         ]
-        frameworks = pd.DataFrame(self._frameworks, columns=columns)
-        for col in ("year", "form", "since", "n_members"):
-            frameworks[col] = frameworks[col].astype(np.int32)
+        frameworks = _from_rows(self._frameworks, columns, ("year", "form", "since", "n_members"))
         return Tables(
             countries=countries,
             pairs=pairs,
@@ -230,6 +246,35 @@ class Recorder:
             holdings=holdings,
             frameworks=frameworks,
         )
+
+
+def _stacked(years: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The columns of the years' tables (each a dict of arrays), one after the other."""
+    return {k: np.concatenate([y[k] for y in years]) for k in years[0]}
+
+
+def _from_rows(rows: list[dict], columns: list[str], int32: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The frame of `rows` (dicts with the keys `columns`), as ``pd.DataFrame(rows,
+    columns=columns)`` makes it with the `int32` columns then converted to int32; built
+    column by column, the numbers as numpy arrays (faster)."""
+    if not rows:
+        frame = pd.DataFrame(rows, columns=columns)
+        for col in int32:
+            frame[col] = frame[col].astype(np.int32)
+        return frame
+    data: dict[str, object] = {}
+    for c in columns:
+        values = [row[c] for row in rows]
+        if c in int32:
+            data[c] = np.array(values, dtype=np.int32)
+        elif all(type(v) in _NUMBERS for v in values):
+            data[c] = np.array(values)
+        else:
+            data[c] = values
+    return pd.DataFrame(data)
+
+
+_NUMBERS = {float, np.float64, int, np.int64}  # (bool, an int subclass, is left to pandas)
 
 
 def _country_columns(state: YearState, pair: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -1,0 +1,102 @@
+"""The forms pairs share through frameworks, kept up to date as memberships change.
+
+Each framework ties all its members in one area at one form; the form a pair shares
+in an area through frameworks is the deepest of those they are both members of
+(:func:`area_layer`). :class:`FrameworkLayers` keeps these layers for a run (through
+all frameworks, and through those beyond the NATO and EU baseline) and the effective
+forms that follow from them, and recomputes only the areas whose frameworks' members
+changed: a year changes few memberships.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from imssim.world import Framework
+
+
+def area_layer(
+    members: np.ndarray,
+    frameworks: list[Framework] | tuple[Framework, ...],
+    area: int,
+    skip: np.ndarray | None = None,
+) -> np.ndarray:
+    """int8[N, N]: the deepest form each pair shares through the frameworks in `area`
+    (without those `skip` [F] marks; the diagonal as the members' forms)."""
+    n = members.shape[1]
+    layer = np.zeros((n, n), dtype=np.int8)
+    in_area = [
+        f
+        for f in range(len(frameworks))
+        if frameworks[f].area == area and (skip is None or not skip[f])
+    ]
+    # shallow forms first, so that a deeper form written later is the one that stays
+    for f in sorted(in_area, key=lambda f: frameworks[f].form):
+        who = np.flatnonzero(members[f])
+        if who.size:
+            layer[np.ix_(who, who)] = frameworks[f].form
+    return layer
+
+
+class FrameworkLayers:
+    """The forms pairs share through frameworks, kept as memberships change: through
+    all frameworks (``every``) and through those beyond the NATO and EU baseline
+    (``beyond``), both int8[N, N, A] as :func:`imssim.model.frameworks.framework_forms`
+    gives them. An update recomputes only the areas of the frameworks whose members
+    changed (or that are new)."""
+
+    def __init__(self) -> None:
+        """No layers yet: the first update computes every area."""
+        self.members: np.ndarray | None = None
+        self.every = np.zeros((0, 0, 0), dtype=np.int8)
+        self.beyond = np.zeros((0, 0, 0), dtype=np.int8)
+        self._effective: tuple[np.ndarray, ...] | None = None  # bilateral, every, eff, forms
+
+    def update(
+        self, members: np.ndarray, frameworks: list[Framework], n_areas: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(every, beyond) under `members` [F, N] of `frameworks`; new arrays whenever
+        they change, never written afterwards."""
+        old = self.members
+        if old is not None and old.shape == members.shape and np.array_equal(old, members):
+            return self.every, self.beyond
+        n = members.shape[1]
+        if old is None or old.shape[1] != n or old.shape[0] > members.shape[0]:
+            changed = list(range(len(frameworks)))
+            self.every = np.zeros((n, n, n_areas), dtype=np.int8)
+            self.beyond = np.zeros((n, n, n_areas), dtype=np.int8)
+        else:
+            rows = np.flatnonzero((members[: old.shape[0]] != old).any(axis=1))
+            changed = [*rows.tolist(), *range(old.shape[0], members.shape[0])]
+        every, beyond = self.every.copy(), self.beyond.copy()
+        baseline = np.array([fw.purpose == "baseline" for fw in frameworks], dtype=bool)
+        idx = np.arange(n)
+        for ar in sorted({frameworks[f].area for f in changed}):
+            # the deepest over all frameworks is the deeper of the deepest over those
+            # beyond the baseline and the deepest over the baseline's
+            layer = area_layer(members, frameworks, ar, skip=baseline)
+            layer[idx, idx] = 0
+            beyond[:, :, ar] = layer
+            layer = area_layer(members, frameworks, ar)
+            layer[idx, idx] = 0
+            every[:, :, ar] = layer
+        self.members, self.every, self.beyond = members.copy(), every, beyond
+        return every, beyond
+
+    def effective(
+        self, bilateral: np.ndarray, members: np.ndarray, frameworks: list[Framework]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Effective form per pair and area, the deeper of `bilateral` [N, N, A] and
+        ``every``, and per state and area the deepest form over all partners; computed
+        again only when `bilateral` or the layers are new arrays (the mechanisms write
+        no array they were given, so an array seen before still holds what it held)."""
+        every = self.update(members, frameworks, bilateral.shape[2])[0]
+        cached = self._effective
+        if cached is not None and cached[0] is bilateral and cached[1] is every:
+            return cached[2], cached[3]
+        eff = np.maximum(bilateral, every)
+        # eff is symmetric (ties and frameworks bind both sides), so the deepest form
+        # over partners, eff.max(axis=1), is eff.max(axis=0), which numpy reduces faster
+        area_form = eff.max(axis=0)
+        self._effective = (bilateral, every, eff, area_form)
+        return eff, area_form
