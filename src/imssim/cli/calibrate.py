@@ -14,13 +14,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from imssim.cli.common import Parser, run_command
 from imssim.errors import ImssimError
 
 PROG = "imssim-calibrate"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=PROG,
         description=(
             "Calibrate the model's parameters to the facts of 2013-2017 by ABC-SMC (pyabc): "
@@ -87,18 +88,15 @@ def _run(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """``imssim-calibrate [STUDY] [--out DIR] [--jobs N]``."""
-    args = _parser().parse_args(argv)
     try:
-        _run(args)
-    except ImssimError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+        code = run_command(PROG, _parser(), argv, _run)
     except KeyboardInterrupt:
         print(
             f"{PROG}: interrupted (the same command goes on from the last population)",
             file=sys.stderr,
         )
         raise SystemExit(130) from None
+    raise SystemExit(code)
 
 
 if __name__ == "__main__":

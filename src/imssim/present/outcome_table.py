@@ -168,6 +168,20 @@ def _run_rows(
     ]
 
 
+def measure_notes(focals: Sequence[str], measures: Sequence[Outcome]) -> list[str]:
+    """The sentences a comparison of runs carries on its measures: that the focal state
+    differs between the runs (when a measure is the focal state's), and each measure's
+    note on what moves it for a reason unrelated to the scenario."""
+    notes = []
+    if len(set(focals)) > 1 and any(m.focal for m in measures):
+        notes.append(
+            "The focal state differs between runs ("
+            + ", ".join(sorted(set(focals)))
+            + "); each run's measures are those of its own focal state."
+        )
+    return notes + [m.note for m in measures if m.note]
+
+
 def outcomes(
     runs: Sequence[RunFolder | str | Path] | str | Path,
     measures: str | Sequence[str] | None = None,
@@ -188,13 +202,7 @@ def outcomes(
     measures = check_measures(measures)
     common, notes = common_years(runs)
     focals = [focal or r.config.focal for r in runs]
-    if len(set(focals)) > 1 and any(MEASURES[m].focal for m in measures):
-        notes.append(
-            "The focal state differs between runs ("
-            + ", ".join(sorted(set(focals)))
-            + "); each run's measures are those of its own focal state."
-        )
-    notes += [MEASURES[m].note for m in measures if MEASURES[m].note]
+    notes += measure_notes(focals, [MEASURES[m] for m in measures])
     labels = group_labels(runs)
     parts = []
     for run, label, state in zip(runs, labels, focals, strict=True):

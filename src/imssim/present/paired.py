@@ -31,6 +31,7 @@ from imssim.present.outcome_table import (
     check_state,
     common_years,
     group_labels,
+    measure_notes,
     measure_values,
     run_columns,
     summarise_groups,
@@ -94,13 +95,7 @@ def paired_outcomes(
     common, more = common_years([r for r, _ in pairs] + counterfactuals)
     notes += more
     focals = [focal or r.config.focal for r, _ in pairs]
-    if len(set(focals)) > 1 and any(OUTCOMES[m].focal for m in measures):
-        notes.append(
-            "The focal state differs between runs ("
-            + ", ".join(sorted(set(focals)))
-            + "); each run's measures are those of its own focal state."
-        )
-    notes += [OUTCOMES[m].note for m in measures if OUTCOMES[m].note]
+    notes += measure_notes(focals, [OUTCOMES[m] for m in measures])
     parts = []
     for (run, label), state in zip(pairs, focals, strict=True):
         cf = run.counterfactual

@@ -23,12 +23,13 @@ import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
-from imssim.config import ScenarioConfig, group_options
+from imssim.config import ScenarioConfig
 from imssim.errors import ImssimError
 from imssim.present.dashboard import views
 from imssim.present.dashboard.catalogue import scenario_choices
 from imssim.present.dashboard.compare_page import PATH as COMPARE_PATH
 from imssim.present.dashboard.compare_page import PLAY_PATH, ComparePage, Links
+from imssim.present.dashboard.controls import policy_and_focal
 from imssim.present.dashboard.runs import SCALE_RANGE, DashboardModel, DashboardSettings
 from imssim.present.dashboard.views import state_labels
 from imssim.present.plots.common import display
@@ -229,25 +230,13 @@ def _run_choices(
     current: DashboardSettings, states: dict[str, str], apply: Callable[..., None]
 ) -> None:
     """The scenario, the policy and the focal state (`states`: label -> code)."""
-    label_of = {code: label for label, code in states.items()}
     solara.Select(
         "Scenario",
         values=list(scenario_choices()),
         value=current.scenario,
         on_value=lambda v: apply(scenario=v),
     )
-    solara.Select(
-        "Policy",
-        values=group_options("policy"),
-        value=current.policy,
-        on_value=lambda v: apply(policy=v),
-    )
-    solara.Select(
-        "Focal state",
-        values=list(states),
-        value=label_of[current.focal],
-        on_value=lambda v: apply(focal=states[v]),
-    )
+    policy_and_focal(current.policy, current.focal, states, apply)
 
 
 def _scale_sliders(

@@ -15,7 +15,6 @@ import math
 import textwrap
 
 import pandas as pd
-from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -25,7 +24,7 @@ from imssim.present.dashboard.compare import SIDES, CompareSetting
 from imssim.present.dashboard.views import DRAWING
 from imssim.present.names import country_names
 from imssim.present.outcome_table import HIGH_Q, LOW_Q, span
-from imssim.present.plots.style import LINE_COLOURS, MARKERS, png_bytes, style
+from imssim.present.plots.style import LINE_COLOURS, MARKERS, band, png_bytes, style
 
 CHART_FORMATS = ("png", "svg")
 # inches per panel, two a row (one alone: ONE_WIDTH); at SCREEN_DPI, two panels make a
@@ -81,15 +80,7 @@ def _panel(ax, stats: pd.DataFrame, setting: CompareSetting, key: str, focal_nam
                 continue
             dashed = side == SIDES[1]
             if not dashed and int(g["n"].max()) > 1:
-                ax.fill_between(
-                    g["year"],
-                    g["p10"],
-                    g["p90"],
-                    facecolor=to_rgba(shade, 0.16),
-                    edgecolor=to_rgba(shade, 0.5),
-                    linewidth=0.5,
-                    gid=f"band:{scenario}",
-                )
+                band(ax, g, shade, scenario)
             ax.plot(
                 g["year"],
                 g["median"],

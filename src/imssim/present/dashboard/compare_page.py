@@ -20,13 +20,13 @@ from collections.abc import Callable
 import pandas as pd
 import solara
 
-from imssim.config import group_options
 from imssim.errors import ImssimError
 from imssim.outcomes import MEASURES
 from imssim.present.dashboard import compare
 from imssim.present.dashboard.catalogue import scenario_choices
 from imssim.present.dashboard.compare import BASELINE, MAX_SCENARIOS, SEEDS_RANGE, SHOWS
 from imssim.present.dashboard.compare_chart import CHART_FORMATS, captions, chart_bytes
+from imssim.present.dashboard.controls import policy_and_focal
 from imssim.present.dashboard.views import state_labels
 
 PATH = "/compare"
@@ -138,19 +138,7 @@ def _run_controls(
     setting: compare.CompareSetting, choices: dict[str, str], push: Callable[..., None]
 ) -> None:
     states = solara.use_memo(state_labels, [])
-    label_of = {code: label for label, code in states.items()}
-    solara.Select(
-        "Policy",
-        values=group_options("policy"),
-        value=setting.policy,
-        on_value=lambda v: push(policy=v),
-    )
-    solara.Select(
-        "Focal state",
-        values=list(states),
-        value=label_of.get(setting.focal, setting.focal),
-        on_value=lambda v: push(focal=states[v]),
-    )
+    policy_and_focal(setting.policy, setting.focal, states, push)
     solara.Select(
         "Counterfactual",
         values=[BASELINE, *choices],

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
@@ -25,7 +24,7 @@ from matplotlib.ticker import MaxNLocator
 from imssim.outcomes import MEASURES
 from imssim.present.names import country_names
 from imssim.present.outcome_table import HIGH_Q, LOW_Q, outcomes, span, summarise_groups
-from imssim.present.plots.style import line_style, style
+from imssim.present.plots.style import band, line_style, style
 from imssim.runs.folders import RunFolder
 
 
@@ -113,15 +112,7 @@ def outcomes_over_time(
                 g = part[part["group"] == group].sort_values("year")
                 st = line_style(i)
                 if bool(g["band"].any()):
-                    ax.fill_between(
-                        g["year"],
-                        g["p10"],
-                        g["p90"],
-                        facecolor=to_rgba(st["color"], 0.15),
-                        edgecolor=to_rgba(st["color"], 0.55),
-                        linewidth=0.6,
-                        gid=f"band:{group}",
-                    )
+                    band(ax, g, str(st["color"]), group)
                 ax.plot(
                     g["year"],
                     g["median"],

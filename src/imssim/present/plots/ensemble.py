@@ -31,7 +31,7 @@ from imssim.present.plots.compare import (
     measure_title,
     measure_unit,
 )
-from imssim.present.plots.style import LINE_COLOURS, style
+from imssim.present.plots.style import LINE_COLOURS, band, style
 from imssim.runs.folders import RunFolder
 
 COUNTERFACTUAL_GREY = "0.35"  # the counterfactual of a single group: dark grey, dashed
@@ -50,16 +50,7 @@ def _band_and_median(
     """One variant of one group: its 10-90 % band across seeds and its median line."""
     part = part.sort_values("year")
     if bool(part["band"].any()):
-        ax.fill_between(
-            part["year"],
-            part["p10"],
-            part["p90"],
-            facecolor="none" if hatch else to_rgba(colour, 0.16),
-            edgecolor=to_rgba(colour, 0.6),
-            hatch="///" if hatch else None,
-            linewidth=0.6,
-            gid=f"band:{gid}",
-        )
+        band(ax, part, colour, gid, hatch=hatch)
     ax.plot(
         part["year"],
         part["median"],

@@ -112,6 +112,23 @@ def line_style(i: int) -> dict[str, object]:
     }
 
 
+def band(ax, part, colour: str, gid: str, *, hatch: bool = False) -> None:
+    """A 10-90 % band across runs: `part` has ``year``, ``p10`` and ``p90``; filled in a
+    light tint of `colour`, or hatched (a second band over the first), named `gid`."""
+    from matplotlib.colors import to_rgba
+
+    ax.fill_between(
+        part["year"],
+        part["p10"],
+        part["p90"],
+        facecolor="none" if hatch else to_rgba(colour, 0.16),
+        edgecolor=to_rgba(colour, 0.55),
+        hatch="///" if hatch else None,
+        linewidth=0.6,
+        gid=f"band:{gid}",
+    )
+
+
 def save_figure(
     fig: Figure,
     out_dir: str | Path,

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -59,10 +60,10 @@ class Runs:
     tables: tuple[Tables, ...]
     seeds: tuple[int, ...]
 
-    @property
+    @cached_property
     def deepened_share(self) -> np.ndarray:
         """Per unordered pair (the world's upper triangle), the share of the runs that
-        deepened it (ties or frameworks)."""
+        deepened it (ties or frameworks); scored once, read by every target that ranks."""
         scored = [
             score_run(t, self.world, seed, LAST_YEAR)
             for t, seed in zip(self.tables, self.seeds, strict=True)
