@@ -4,7 +4,10 @@ keeps).
 
 :func:`to_config` merges the mapping into the schema with OmegaConf, so that unknown keys
 and wrong types are refused with the key's name, then checks the values
-(:func:`imssim.config.checks.check_values`). Keys may be nested (``{"params":
+(:func:`imssim.config.checks.check_values`). A plain mapping is merged key by key,
+reusing what an earlier mapping with the same value of a key gave
+(:mod:`imssim.config.sections`): the same result, without merging the whole schema
+again for every run of a sweep. Keys may be nested (``{"params":
 {"trust_gain": 0.1}}``) or dotted (``{"params.trust_gain": 0.1}``), as on the command
 line. A scenario or policy may be named as a string: a shipped one by its name
 (``"deep_cuts"``), one's own file by its path (``"my/strategist.yaml"``).
@@ -27,6 +30,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from imssim.config.checks import check_values
 from imssim.config.schema import Config
+from imssim.config.sections import by_section
 from imssim.config.shipped import shipped_settings
 from imssim.errors import ConfigError
 
@@ -58,6 +62,10 @@ def to_config(cfg: Any = None) -> Config:
             if isinstance(cfg, dict):
                 cfg, dotted = _split_dotted(cfg)
                 cfg = {k: _shipped(k, v) for k, v in cfg.items() if k != "hydra"}
+                quick = None if dotted else by_section(cfg)
+                if quick is not None:  # the same merge, key by key, from kept results
+                    check_values(quick)
+                    return quick
             merged = OmegaConf.merge(schema, cfg)
             for key, value in dotted.items():
                 OmegaConf.update(merged, key, value, merge=True)
