@@ -186,3 +186,22 @@ def test_only_plain_mappings_of_known_keys_are_merged_key_by_key():
         {"seed": "many"},  # refused: the whole merge gives the error
     ):
         assert sections.by_section(mapping) is None, mapping
+
+
+def test_a_config_s_yaml_is_the_whole_dump_key_by_key_or_not():
+    """config_yaml joins each key's kept text; it is the whole container's dump, anchors
+    of an object given twice included."""
+    from imssim.config import config_container, config_yaml
+    from imssim.config.convert import _dump
+
+    for scenario in SCENARIOS:
+        for seed in (1, 2):
+            container = config_container(to_config({"scenario": scenario, "seed": seed}))
+            assert config_yaml(container) == _dump(container)
+            assert config_yaml(container) == _dump(container)  # from the texts kept
+    shared = ["DEU", "FRA"]
+    twice = {"a": shared, "b": {"c": shared}, "d": [{"e": shared}]}
+    assert "&id001" in _dump(twice) and config_yaml(twice) == _dump(twice)
+    odd = {"a": (1, 2), 3: "x", "b": "${x}", "c": "???", "d": float("nan"), "e": "é\n"}
+    assert config_yaml(odd) == _dump(odd)
+    assert config_yaml([1, {"a": 2}]) == _dump([1, {"a": 2}])

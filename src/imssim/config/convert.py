@@ -30,7 +30,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from imssim.config.checks import check_values
 from imssim.config.schema import Config
-from imssim.config.sections import by_section
+from imssim.config.sections import KEPT, by_section, fingerprint
 from imssim.config.shipped import shipped_settings
 from imssim.errors import ConfigError
 
@@ -102,7 +102,33 @@ def config_container(config: Any) -> Any:
 def config_yaml(container: Any) -> str:
     """``OmegaConf.to_yaml(container)`` for a container from :func:`config_container`:
     the same dump (OmegaConf's dumper and options), without first turning the container
-    into a DictConfig and back, which gives it back unchanged."""
+    into a DictConfig and back, which gives it back unchanged.
+
+    A mapping's dump is its keys' dumps one after the other (each key at the start of
+    a line, its value below it): each key's text is kept for the next config that
+    gives it the same value (a sweep's runs differ in a few keys). Not where a list or
+    mapping object appears twice (YAML would number its anchors across the keys) or
+    a value holds anything but plain containers: those are dumped whole."""
+    if not isinstance(container, dict) or not _unshared(container, set()):
+        return _dump(container)
+    texts = []
+    for key, value in container.items():
+        text = fingerprint(value) if isinstance(key, str) else None
+        if text is None:
+            return _dump(container)
+        part = _YAML_KEPT.get((key, text))
+        if part is None:
+            if len(_YAML_KEPT) >= KEPT:
+                del _YAML_KEPT[next(iter(_YAML_KEPT))]
+            part = _YAML_KEPT[key, text] = _dump({key: value})
+        texts.append(part)
+    return "".join(texts)
+
+
+_YAML_KEPT: dict[tuple[str, str], str] = {}
+
+
+def _dump(container: Any) -> str:
     return yaml.dump(
         container,
         default_flow_style=False,
@@ -110,6 +136,17 @@ def config_yaml(container: Any) -> str:
         sort_keys=False,
         Dumper=get_omega_conf_dumper(),
     )
+
+
+def _unshared(value: Any, seen: set[int]) -> bool:
+    """Whether no list or dict object appears twice in `value`."""
+    if isinstance(value, dict | list):
+        if id(value) in seen:
+            return False
+        seen.add(id(value))
+        items = value.values() if isinstance(value, dict) else value
+        return all(_unshared(v, seen) for v in items)
+    return True
 
 
 @functools.cache

@@ -45,7 +45,7 @@ def by_section(mapping: dict[Any, Any]) -> Config | None:
     parts: dict[str, Any] = {}
     for name in _fields():
         given = name in mapping
-        text = _fingerprint(mapping[name]) if given else _NOT_GIVEN
+        text = fingerprint(mapping[name]) if given else _NOT_GIVEN
         if text is None:
             return None
         part = _results.get((name, text))
@@ -95,7 +95,7 @@ def _field_schema(name: str) -> DictConfig:
     return OmegaConf.structured(only)
 
 
-def _fingerprint(value: Any) -> str | None:
+def fingerprint(value: Any) -> str | None:
     """A text that differs for any two different values (``repr`` of plain containers),
     or None when `value` holds anything but plain dicts (with string keys), lists,
     strings, numbers, booleans and None, or a string OmegaConf reads otherwise (``${``:

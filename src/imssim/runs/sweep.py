@@ -268,24 +268,32 @@ def with_columns(
     row: dict[str, Any],
     params: Sequence[str],
     table: pa.Table | None = None,
+    fronts: dict[tuple[str, ...], pa.Table] | None = None,
 ) -> pa.Table:
     """A run's table with its run id, parameters, seed and replicate in front (a
     parameter named like a column of the table becomes ``param:<key>``). `table`:
     `frame` as Arrow already (``pa.Table.from_pandas(frame, preserve_index=False)``),
-    to which the columns in front are added instead of converting `frame` again."""
+    to which the columns in front are added instead of converting `frame` again.
+    `fronts`: the columns in front as converted for another table of the same run
+    (`row`), by their names, kept and reused."""
     front: dict[str, Any] = {"run_id": row["run_id"]}
     for key in params:
         front[key if key not in frame.columns else f"param:{key}"] = row.get(key)
     front["seed"] = row["seed"]
     front["replicate"] = row["replicate"]
-    if table is None or len(frame) == 0 or not frame.columns.intersection(list(front)).empty:
+    if table is None or len(frame) == 0 or not set(front).isdisjoint(frame.columns):
         # (a name in both: Arrow refuses the duplicate, as it always did)
         extra = _front_frame(front, frame.index)
         table = pa.Table.from_pandas(pd.concat([extra, frame], axis=1), preserve_index=False)
     else:
         # Arrow converts each column on its own, so the columns are those of converting
         # the whole; a column in front holds one value: converted for one row, repeated
-        one = pa.Table.from_pandas(_front_frame(front, pd.RangeIndex(1)), preserve_index=False)
+        fronts = {} if fronts is None else fronts
+        one = fronts.get(tuple(front))
+        if one is None:
+            one = fronts[tuple(front)] = pa.Table.from_pandas(
+                _front_frame(front, pd.RangeIndex(1)), preserve_index=False
+            )
         one = one.take(np.zeros(len(frame), dtype=np.int64))
         table = pa.Table.from_arrays(
             [*one.columns, *table.columns], schema=pa.schema([*one.schema, *table.schema])
@@ -314,9 +322,10 @@ def write_parts(
     row = {"run_id": name, **extra["parameters"], "seed": extra["seed"]}
     row["replicate"] = extra["replicate"]
     params = list(extra["parameters"])
+    fronts: dict[tuple[str, ...], pa.Table] = {}  # the run's columns in front, converted once
     for table, frame in tables.items():
         atomic_parquet(
-            with_columns(frame, row, params, None if arrow is None else arrow[table]),
+            with_columns(frame, row, params, None if arrow is None else arrow[table], fronts),
             sweep_dir / TABLES_DIR / table / f"{name}.parquet",
         )
 
