@@ -269,6 +269,50 @@ def test_the_loky_backend_writes_the_same_runs(tmp_path):
 
 SCENARIOS = group_options("scenario")
 POLICIES = group_options("policy")
+
+
+def _composed(composer, overrides):
+    """A job's config as plain containers (types shown: 1 and 1.0 differ), or the
+    error's type and words."""
+    try:
+        return repr(OmegaConf.to_container(composer.compose(overrides), resolve=True))
+    except Exception as exc:
+        return type(exc).__name__, str(exc)
+
+
+@pytest.mark.slow
+def test_the_configs_the_command_offers_the_launcher_are_those_it_composes(composer):
+    """The combinations of config groups the command composed to check a sweep are
+    taken by the launcher: each is the config Hydra's sweep composes, and every job
+    composed on it is the job composed without it, value for value, error for error."""
+    from imssim.cli.main import _Composer
+    from imssim.runs.launcher import JobComposer, forget_offered
+
+    _, loader, master = composer
+    context = SimpleNamespace(config_loader=loader)
+    forget_offered()
+    alone = JobComposer(context, master)  # nothing offered: composes everything itself
+    combos = [[f"scenario={s}", f"policy={p}"] for s in SCENARIOS for p in POLICIES]
+    combos += [[], ["params=calibrated"], ["++sweep.name=x"], ["scenario=deep_cuts", "~sweep"]]
+    command = _Composer([])
+    for structural in combos:
+        command([*structural, "seed=3"])
+    offered = JobComposer(context, master)
+    assert set(offered.bases) == {tuple(c) for c in combos} and not alone.bases
+    for structural in combos:
+        hydra = loader.load_sweep_config(master, structural)
+        with open_dict(hydra):
+            del hydra["hydra"]
+        assert OmegaConf.to_container(offered.bases[tuple(structural)]) == (
+            OmegaConf.to_container(hydra)
+        )
+        for values in (["seed=5"], ["catalyst=1", "focal=DEU"], ["seed=abc"], ["sedd=1"]):
+            job = [*structural, *values]
+            assert _composed(offered, job) == _composed(alone, job), job
+    forget_offered()
+    assert not JobComposer(context, master).bases
+
+
 VALUES = {  # keys a sweep varies, with values of the right type and some of the wrong one
     "seed": st.integers(0, 10**6).map(str),
     "catalyst": st.sampled_from(["0", "0.25", "0.5", "1", "1.5", "x"]),
@@ -345,3 +389,41 @@ def test_a_scenario_file_and_one_on_the_search_path_sweep_under_the_loky_backend
     )
     deeper = budgets[budgets.index.str.contains("deeper")].iloc[0]
     assert deeper < budgets[budgets.index.str.contains("my_cuts")].iloc[0]
+
+
+def _frozen_job(cfg, overrides, sweep, num):
+    """A task's sweep job that tells what it saw: its number and seed, and whether the
+    objects its process shares were set aside from the garbage collector."""
+    import gc
+
+    return num, cfg.seed, gc.get_freeze_count() > 0
+
+
+def _any_task(cfg):
+    """A task function (its jobs go to its ``sweep_job``)."""
+
+
+_any_task.sweep_job = _frozen_job  # type: ignore[attr-defined]
+
+
+# (numpy's BLAS threads: the command forks its workers with them too)
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_jobs_run_with_what_they_share_set_aside_from_the_collector(composer, tmp_path, n_jobs):
+    """In the launching process (one process) or in forked workers, the jobs run with
+    the objects made before them frozen (gc.freeze: a collection skips them); once the
+    jobs are done the launching process has them back (nothing stays frozen)."""
+    import gc
+
+    from imssim.runs.launcher import ImssimLauncher
+
+    _, loader, master = composer
+    config = master.copy()
+    with open_dict(config):
+        config.hydra.sweep.dir = str(tmp_path)
+    launcher = ImssimLauncher(n_jobs=n_jobs, backend="fork")
+    context = SimpleNamespace(config_loader=loader)
+    launcher.setup(hydra_context=context, task_function=_any_task, config=config)
+    returns = launcher.launch([["seed=1"], ["seed=2"], ["seed=3"]], initial_job_idx=4)
+    assert [r.return_value for r in returns] == [(4, 1, True), (5, 2, True), (6, 3, True)]
+    assert gc.get_freeze_count() == 0

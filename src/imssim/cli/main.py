@@ -10,7 +10,9 @@ flags go through Hydra.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import gc
 import itertools
 import logging
 import os
@@ -87,11 +89,13 @@ def _override_variants(args: list[str]) -> list[list[str]]:
 def preflight(args: list[str]):
     """Compose and fully check the config for the given overrides; exit 2 on a problem."""
     from imssim.runs.api import check
+    from imssim.runs.launcher import forget_offered
 
     overrides = [a for a in args if not a.startswith("-")]
     # scenario and policy files kept outside conf/: hydra.searchpath=[file:///my/conf]
     search = [a for a in overrides if a.lstrip("+").startswith("hydra.searchpath=")]
     first = None
+    forget_offered()
     compose = _Composer(search)
     for variant in itertools.islice(_override_variants(overrides), 200):
         try:
@@ -150,13 +154,14 @@ class _Composer:
         return any((d / key.replace(".", "/")).is_dir() for d in self.dirs)
 
     def __call__(self, overrides: list[str]) -> DictConfig:
-        from imssim.runs.launcher import apply_overrides, split_overrides
+        from imssim.runs.launcher import apply_overrides, offer, split_overrides
 
         structural, values = split_overrides(overrides, self._is_group)
         key = tuple(structural)
         base = self.bases.get(key)
         if base is None:
             base = self.bases[key] = compose_config([*structural, *self.search], CONF_DIR)
+            offer(self.search, structural, base)  # a sweep's launcher composes it once less
         return apply_overrides(base, values)
 
 
@@ -274,13 +279,16 @@ def sweep_job(cfg, overrides: list[str], sweep: Path, num: int) -> None:
 
 def _warm() -> None:
     """What every job needs, imported and loaded once before a launcher forks its
-    workers: the model, the writers and the shipped world."""
+    workers: the model, the writers, the shipped world and what every manifest
+    records (the packages' versions, the code's revision)."""
     import imssim.model.simulation  # Mesa, numpy
-    import imssim.runs.folders  # pandas, pyarrow
     import imssim.runs.sweep  # noqa: F401
+    from imssim.runs.folders import code_revision, package_versions
     from imssim.world import load_world
 
     load_world()
+    package_versions()
+    code_revision()
 
 
 sweep_job.warm = _warm  # type: ignore[attr-defined]
@@ -388,10 +396,7 @@ class SweepEnd(Callback):
         _PROGRESS = ProgressProcess(sweep, total).start()
 
     def on_multirun_end(self, config: DictConfig, **kwargs: object) -> None:
-        global _PROGRESS
-        if _PROGRESS is not None:
-            _PROGRESS.stop()
-            _PROGRESS = None
+        _stop_progress()
         sweep = Path(config.hydra.sweep.dir)
         if not sweep.is_dir():
             return
@@ -454,6 +459,16 @@ def _ensemble_summary(config: DictConfig, sweep: Path) -> None:
 
 
 _PROGRESS = None  # a sweep's progress bar (imssim.runs.progress.ProgressProcess) while its jobs run
+
+
+def _stop_progress() -> None:
+    """End the process drawing a sweep's bar, if one runs (waiting for it)."""
+    global _PROGRESS
+    progress, _PROGRESS = _PROGRESS, None
+    if progress is not None:
+        progress.stop()
+
+
 _HELPER = None  # the second process drawing figures (imssim.present.plots.helper), if any
 
 
@@ -490,6 +505,10 @@ def main() -> None:
     """Entry point of the ``imssim`` command."""
     global _HELPER
     given = sys.argv[1:]
+    # when the process ends, Python's last garbage collections need not walk every
+    # object the command made (a third of a second after a sweep): atexit's handlers run
+    # before them
+    atexit.register(gc.freeze)
     register_schema()  # before anything composes a config through Hydra
     try:
         args = with_files(given, CONF_DIR)  # scenario=<path>.yaml as an option of the group
@@ -529,3 +548,4 @@ def main() -> None:
         helper, _HELPER = _HELPER, None
         if helper is not None:  # not used: figures off, a bad input, an error
             helper.stop()
+        _stop_progress()  # a sweep stopped by Ctrl-C or an error: its bar's process too

@@ -14,7 +14,10 @@ this one saves three costs:
   composed by Hydra once per worker and combination; the job's other overrides
   (``seed=3``, ``params.catalyst=0.2``) are then applied to a copy, as Hydra applies
   them at the end of every composition. The result is the config Hydra composes for the
-  job (a test compares the two), in about a hundredth of the time.
+  job (a test compares the two), in about a hundredth of the time. The combinations
+  the ``imssim`` command composed already to check the values swept (:func:`offer`)
+  are taken from it, before the workers are forked, rather than composed again in
+  every worker.
 * **No per-job working folder, logging set-up or ``.hydra`` record.** A task that
   offers a ``sweep_job(cfg, overrides, sweep_dir, num)`` attribute (imssim's does) is
   handed the job directly; any other task function goes through Hydra's ``run_job`` as
@@ -28,6 +31,7 @@ workers and ends the command.
 from __future__ import annotations
 
 import copy
+import gc
 import logging
 import multiprocessing
 import os
@@ -52,7 +56,7 @@ from hydra.core.utils import (
 )
 from hydra.plugins.launcher import Launcher
 from hydra.types import HydraContext, TaskFunction
-from omegaconf import DictConfig, open_dict, read_write
+from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from imssim.runs.hydra_private import apply_plain_overrides
 
@@ -111,6 +115,36 @@ def apply_overrides(base: DictConfig, values: list[Any]) -> DictConfig:
     return cfg
 
 
+# task configs the command composed before Hydra started (its check of every value
+# swept, imssim.cli.main.preflight), by search path and the overrides composed: the
+# launcher takes them instead of composing them again
+_OFFERED: dict[tuple[tuple[str, ...], tuple[str, ...]], DictConfig] = {}
+
+
+def offer(search: Sequence[str], structural: Sequence[str], base: DictConfig) -> None:
+    """Offer the launcher a task config composed by Hydra's compose API for the
+    overrides `structural` and the search path overrides `search` (without the
+    ``hydra`` node): the config Hydra's sweep composes for them (a test compares the
+    two), unless it holds an interpolation (``${now:...}`` would be resolved again)."""
+    if not _interpolated(OmegaConf.to_container(base, resolve=False)):
+        _OFFERED[tuple(search), tuple(structural)] = base
+
+
+def forget_offered() -> None:
+    """Forget the configs offered (a command starts afresh)."""
+    _OFFERED.clear()
+
+
+def _interpolated(value: Any) -> bool:
+    if isinstance(value, str):
+        return "${" in value
+    if isinstance(value, dict):
+        return any(_interpolated(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_interpolated(v) for v in value)
+    return False
+
+
 class JobComposer:
     """The config of a sweep job, composed as Hydra composes it, without composing the
     whole defaults tree for every job: see the module's description."""
@@ -120,7 +154,16 @@ class JobComposer:
         self.master = master
         self.groups: dict[str, bool] = dict.fromkeys(master.hydra.runtime.choices, True)
         self.parser = OverridesParser.create()
-        self.bases: dict[tuple[str, ...], DictConfig] = {}
+        self.search = tuple(
+            str(o)
+            for o in master.hydra.overrides.hydra
+            if str(o).lstrip("+").startswith("hydra.searchpath=")
+        )
+        self.bases: dict[tuple[str, ...], DictConfig] = {
+            structural: base
+            for (search, structural), base in _OFFERED.items()
+            if search == self.search
+        }
 
     def _is_group(self, key: str) -> bool:
         """Whether `key` names a config group (``scenario``, ``hydra/launcher``), asked of
@@ -313,25 +356,38 @@ class ImssimLauncher(Launcher):
             log.debug(f"\t#{idx} : {' '.join(filter_overrides(overrides))}")
         _JOBS = _Jobs(self.hydra_context, self.config, self.task_function, Singleton.get_state())
         try:
-            if n == 1:
-                return [_JOBS.run(idx, overrides) for idx, overrides in jobs]
-            if self.backend == "loky":  # fresh worker processes, as Hydra's joblib launcher
+            if n > 1 and self.backend == "loky":  # fresh workers, as Hydra's joblib launcher
                 from joblib import Parallel, delayed
 
                 return Parallel(n_jobs=n, backend="loky")(
                     delayed(_loky_run)(_JOBS, idx, overrides) for idx, overrides in jobs
                 )
             _JOBS.warm(jobs[0][1])
-            pool = multiprocessing.get_context("fork").Pool(n, initializer=_worker_start)
+            # what every job shares (the modules, the world, the configs) set aside from
+            # Python's garbage collector while the jobs run: a job's full collections,
+            # here or in a forked worker, no longer walk it (about a tenth of a second
+            # each, one every few jobs), and a worker leaves its memory pages unwritten
+            gc.freeze()
             try:
-                returns = pool.map(_worker_run, jobs, chunksize=1)
-            except BaseException:  # Ctrl-C in the launching process: stop the workers
-                pool.terminate()
-                raise
-            else:
-                pool.close()
+                if n == 1:
+                    return [_JOBS.run(idx, overrides) for idx, overrides in jobs]
+                return _forked(n, jobs)
             finally:
-                pool.join()
-            return returns
+                gc.unfreeze()
         finally:
             _JOBS = None
+
+
+def _forked(n: int, jobs: list[tuple[int, list[str]]]) -> list[JobReturn]:
+    """The jobs' returns, in order, from `n` worker processes forked from this one."""
+    pool = multiprocessing.get_context("fork").Pool(n, initializer=_worker_start)
+    try:
+        returns = pool.map(_worker_run, jobs, chunksize=1)
+    except BaseException:  # Ctrl-C in the launching process: stop the workers
+        pool.terminate()
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()
+    return returns
