@@ -11,6 +11,7 @@ with their range.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import subprocess
@@ -193,8 +194,9 @@ def _sweep_job_costs(jobs: int = JOBS_TIMED) -> None:
     """Section 2: where a sweep job's time goes beyond its run, in this process: each
     job's config checked (:func:`imssim.config.to_config`), its run (the model built, run
     and tabled), and its run folder, manifest and datasets written
-    (:func:`imssim.runs.sweep.execute_job`); beside them, composing a config whole from
-    ``conf/``, as ``mesa.batch_run``'s model does for every run."""
+    (:func:`imssim.runs.sweep.execute_job`), with what the jobs share frozen out of the
+    garbage collector as the launcher runs them; beside them, composing a config whole
+    from ``conf/``, as ``mesa.batch_run``'s model does for every run."""
     from imssim.config.compose import compose_config
     from imssim.runs.api import run_pair
     from imssim.runs.sweep import execute_job
@@ -214,15 +216,19 @@ def _sweep_job_costs(jobs: int = JOBS_TIMED) -> None:
         model_s.append(result.wall_seconds)
         return result
 
-    with tempfile.TemporaryDirectory(prefix="imssim-bench-") as tmp:
-        for num, dict_config in enumerate(configs):
-            started = time.perf_counter()
-            to_config(dict_config)
-            check_s.append(time.perf_counter() - started)
-            job = [*overrides, f"seed={num + 1}"]
-            started = time.perf_counter()
-            execute_job(dict_config, job, Path(tmp), num, runner=timed_run, say=lambda _: None)
-            job_s.append(time.perf_counter() - started)
+    gc.freeze()  # what the jobs share set aside from the collector, as the launcher does
+    try:
+        with tempfile.TemporaryDirectory(prefix="imssim-bench-") as tmp:
+            for num, dict_config in enumerate(configs):
+                started = time.perf_counter()
+                to_config(dict_config)
+                check_s.append(time.perf_counter() - started)
+                job = [*overrides, f"seed={num + 1}"]
+                started = time.perf_counter()
+                execute_job(dict_config, job, Path(tmp), num, runner=timed_run, say=lambda _: None)
+                job_s.append(time.perf_counter() - started)
+    finally:
+        gc.unfreeze()
     # the first job warms up
     whole, check = statistics.median(job_s[1:]), statistics.median(check_s[1:])
     ran, model = statistics.median(run_s[1:]), statistics.median(model_s[1:])
