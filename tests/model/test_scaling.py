@@ -13,7 +13,7 @@ import pytest
 from imssim import run, to_config
 from imssim.cli.bench import growth_exponent
 from imssim.config.compose import compose_config
-from imssim.model import moves
+from imssim.model import kernels, moves
 from imssim.model.capacity import contribution, offers
 from imssim.model.forms import FormTable
 from imssim.model.noisy_choice import choose_top
@@ -134,7 +134,8 @@ def test_moves_weighed_only_where_they_may_pay_are_the_moves_weighed_everywhere(
     world60, monkeypatch
 ):
     """The bound of imssim.model.step_value.steps_may_pay only leaves out moves that
-    cannot be mutual: with every pair let through, the moves are the same."""
+    cannot be mutual: with every pair let through, the moves are the same (the numpy
+    code; tests/model/test_kernels.py checks the compiled one's bound)."""
     everywhere = moves.steps_may_pay
 
     def no_bound(*args, bounded):
@@ -143,10 +144,11 @@ def test_moves_weighed_only_where_they_may_pay_are_the_moves_weighed_everywhere(
     for world in (None, world60):
         cfg = to_config(compose_config(["scenario=austerity_2012", "seed=8", "end_year=2020"]))
         pruned, full = CooperationModel(cfg, world=world), CooperationModel(cfg, world=world)
-        with monkeypatch.context() as patch:
+        with monkeypatch.context() as patch, kernels.numpy_only():
             patch.setattr(moves, "steps_may_pay", no_bound)
             full.run()
-        pruned.run()
+        with kernels.numpy_only():
+            pruned.run()
         pd.testing.assert_frame_equal(pruned.tables().events, full.tables().events)
 
 

@@ -12,6 +12,8 @@ import dataclasses
 
 import numpy as np
 
+from imssim.config import ModelParams
+from imssim.model import kernels
 from imssim.model.blocks import any_over_areas, nonzero3, row_blocks
 from imssim.model.cooperation import (
     EPS,
@@ -24,10 +26,11 @@ from imssim.model.cooperation import (
     hand_over,
     is_dependent,
 )
-from imssim.model.forms import SHALLOW_LIMIT, Form
-from imssim.model.motives import MOTIVES
+from imssim.model.forms import SHALLOW_LIMIT, Form, FormTable
+from imssim.model.kernels import steps as steps_kernel
+from imssim.model.motives import MOTIVES, military_need
 from imssim.model.noisy_choice import choose_top
-from imssim.model.step_value import Entries, step_terms, steps_may_pay
+from imssim.model.step_value import Entries, signs_hold, step_terms, steps_may_pay
 
 Move = tuple[int, int, int, int, int, str]  # (initiator, partner, area, from, to, motive)
 
@@ -52,6 +55,23 @@ def propose(
     # a known partner: a tie held, or a framework shared beyond NATO and the EU as such
     partner = any_over_areas(state.bilateral > 0) | (year.pairs.depth > 0)
     trust_min = np.minimum(state.trust, state.trust.T)
+    if kernels.enabled():
+        at, value, motive = _mutual_compiled(rules, state, year, trust_min, partner)
+    else:
+        at, value, motive = _mutual(rules, state, year, trust_min, partner)
+    chosen = _choose(rules, year, at, value, rng)
+    return _with_motives(year, at, motive, chosen)
+
+
+def _mutual(
+    rules: CooperationRules,
+    state: CoopState,
+    year: CoopYear,
+    trust_min: np.ndarray,
+    partner: np.ndarray,
+) -> tuple[Entries, np.ndarray, np.ndarray]:
+    """The mutual steps (i, j, a) in row-major order, their values to i and their
+    motives: candidates, feasibility, values, both sides' gain."""
     ii, jj, aa = _candidates(rules, state, year, trust_min, partner)
     feasible = _feasible(rules, year, (ii, jj, aa), trust_min)
     # a move is mutual when feasible and worth it to both: weigh (i, j, a) when it
@@ -67,9 +87,80 @@ def propose(
     positive = np.zeros(year.eff.size, dtype=bool)
     positive[flat[weigh]] = value > 0
     mutual = feasible[weigh] & (value > 0) & positive[mirror[weigh]]
-    at = (i[mutual], j[mutual], ar[mutual])
-    chosen = _choose(rules, year, at, value[mutual], rng)
-    return _with_motives(year, at, motive[mutual], chosen)
+    return (i[mutual], j[mutual], ar[mutual]), value[mutual], motive[mutual]
+
+
+def _mutual_compiled(
+    rules: CooperationRules,
+    state: CoopState,
+    year: CoopYear,
+    trust_min: np.ndarray,
+    partner: np.ndarray,
+) -> tuple[Entries, np.ndarray, np.ndarray]:
+    """What :func:`_mutual` gives, from one compiled pass
+    (:func:`imssim.model.kernels.steps.mutual_steps`)."""
+    p, s, pairs, policy = rules.params, year.states, year.pairs, year.policy
+    relies = any_over_areas(state.dependent)
+    stacked = (
+        np.stack(
+            (pairs.fit, pairs.reliability, pairs.known, pairs.ring_share, rules.relief, trust_min)
+        ),
+        np.stack((rules.comember, pairs.priority, partner, relies)),
+        np.stack(
+            (
+                s.pressure,
+                s.military_weight,
+                s.exposure,
+                policy.autonomy_weight,
+                policy.deepen_bonus,
+                policy.new_partner_penalty,
+                military_need(p, s.need_gap.max(axis=1), s.alliance_gap.max(initial=0.0)),
+            )
+        ),
+        np.stack((s.k, s.ref, s.need_gap)),
+        np.stack((policy.allowed, rules.core, year.area_form)).astype(np.int64, copy=False),
+        s.alliance_gap,
+        _form_rows(rules.forms),
+        step_parameters(p, bounded=signs_hold(rules, year)),
+        state.bilateral,
+    )
+    mutual, value, motive = steps_kernel.mutual_steps(year.eff, state.since, year.year, stacked)
+    at = nonzero3(mutual.reshape(year.eff.shape))
+    flat = np.flatnonzero(mutual)
+    return at, value[flat], motive[flat]
+
+
+def _form_rows(fm: FormTable) -> np.ndarray:
+    """float[6, 7]: the form table's rows in the order the kernel reads them."""
+    rows = (fm.saving, fm.overhead, fm.access, fm.constraint, fm.trust_required, fm.fit_required)
+    return np.stack(rows)
+
+
+def step_parameters(p: ModelParams, *, bounded: bool) -> np.ndarray:
+    """The parameters a step's value reads, in the order of
+    :mod:`imssim.model.kernels.steps`, and whether the bound on a step's value holds
+    (:func:`imssim.model.step_value.signs_hold`)."""
+    values = (
+        p.benefit_scale,
+        p.goal_weight_economic,
+        p.economic_pressure,
+        p.goal_weight_political,
+        p.political_base,
+        p.political_threat,
+        p.widen_value,
+        p.ring_preference,
+        p.transaction_cost,
+        p.widen_relief,
+        p.need_weight,
+        p.alliance_need_weight,
+        p.core_weight,
+        p.bound_share_floor,
+        p.specialisation_share,
+        p.swap_min_ratio,
+        float(bounded),
+    )
+    assert len(values) == steps_kernel.N_PARAMS
+    return np.array(values, dtype=float)
 
 
 def _candidates(
