@@ -283,17 +283,64 @@ def apply_moves(
 ) -> tuple[CoopState, Standing, list[Event]]:
     """The record and the holdings after the moves, and their events; at form 6 the
     smaller holder hands over ``specialisation_share`` of its capability in the area
-    (:func:`imssim.model.cooperation.hand_over`)."""
+    (:func:`imssim.model.cooperation.hand_over`). The moves are of distinct pairs and
+    areas: all but those to form 6 are written at once."""
     if not moves:
         return state, year.states, []
+    special = _specialise(rules, state, moves, year)
+    kept = [m for m in moves if m[4] != TOP_FORM or m in special.reason]
+    i, j, ar, _, new, _ = (np.array(column) for column in zip(*kept, strict=True))
     bil, since = state.bilateral.copy(), state.since.copy()
-    dependent = state.dependent
-    initiative = None if state.initiative is None else state.initiative.copy()
-    k, handed = year.states.k, year.states.handed
-    events = []
+    was = bil[i, j, ar]
+    bil[i, j, ar] = bil[j, i, ar] = new
+    since[i, j, ar] = since[j, i, ar] = year.year
+    initiative = None
+    if state.initiative is not None:
+        initiative = state.initiative.copy()
+        np.add.at(initiative, (i, j), 1)
+    events = [
+        Event(
+            "formed" if old == 0 else "deepened",
+            m[0],
+            m[1],
+            "",
+            m[2],
+            m[3],
+            m[4],
+            special.reason.get(m, "mutual_gain"),
+            m[5],
+        )
+        for m, old in zip(kept, was.tolist(), strict=True)
+    ]
+    after = dataclasses.replace(
+        state, bilateral=bil, since=since, dependent=special.dependent, initiative=initiative
+    )
+    return after, special.standing, events
+
+
+@dataclasses.dataclass
+class _Specialised:
+    """The moves to form 6 that hold, with their reasons, and the dependence and
+    holdings after them."""
+
+    reason: dict[Move, str]
+    dependent: np.ndarray
+    standing: Standing
+
+
+def _specialise(
+    rules: CooperationRules, state: CoopState, moves: list[Move], year: CoopYear
+) -> _Specialised:
+    """The moves to form 6, one after the other: each that holds makes the smaller
+    holder (or the side of a swap) dependent and hands its share over."""
+    dependent, k, handed = state.dependent, year.states.k, year.states.handed
     swap = rules.params.swap_min_ratio
-    for i, j, ar, old, new, motive in moves:
-        if new == Form.SPECIALISATION and (
+    reason: dict[Move, str] = {}
+    for move in moves:
+        i, j, ar, _, new, _ = move
+        if new != TOP_FORM:
+            continue
+        if (
             dependent[i, :, ar].any()
             or dependent[j, :, ar].any()
             or dependent[:, dependent_of(k, dependent, i, j, ar, swap)[0], ar].any()
@@ -303,28 +350,14 @@ def apply_moves(
             # provider nor provides for others what it has handed over; and a
             # provider does not hand over what others rely on it for
             continue
-        bil_old = int(bil[i, j, ar])
-        bil[i, j, ar] = bil[j, i, ar] = new
-        since[i, j, ar] = since[j, i, ar] = year.year
-        if new == Form.SPECIALISATION:
-            if dependent is state.dependent:  # the first hand-over: copies to write
-                dependent, k, handed = dependent.copy(), k.copy(), handed.copy()
-            d, swapped = dependent_of(k, dependent, i, j, ar, swap)
-            prov = j if d == i else i
-            dependent[d, prov, ar] = True
-            hand_over(k, handed, d, ar, rules.params.specialisation_share)
-        if initiative is not None:
-            initiative[i, j] += 1
-        kind = "formed" if bil_old == 0 else "deepened"
-        reason = "mutual_gain"
-        if new == Form.SPECIALISATION:
-            reason = "task_swap" if swapped else "specialisation"
-        events.append(Event(kind, i, j, "", ar, old, new, reason, motive))
-    after = dataclasses.replace(
-        state, bilateral=bil, since=since, dependent=dependent, initiative=initiative
-    )
+        if dependent is state.dependent:  # the first hand-over: copies to write
+            dependent, k, handed = dependent.copy(), k.copy(), handed.copy()
+        d, swapped = dependent_of(k, dependent, i, j, ar, swap)
+        dependent[d, j if d == i else i, ar] = True
+        hand_over(k, handed, d, ar, rules.params.specialisation_share)
+        reason[move] = "task_swap" if swapped else "specialisation"
     held = year.states if k is year.states.k else year.states.holding(k, handed)
-    return after, held, events
+    return _Specialised(reason, dependent, held)
 
 
 def _weighted_draw(rng: np.random.Generator, weight: np.ndarray, total: float | None = None) -> int:

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from imssim.model import kernels
 from imssim.model.blocks import count_over_areas, max_over_areas
 from imssim.model.capabilities import CapabilityState
 from imssim.model.capacity import Outcomes
 from imssim.model.cooperation import CoopState
 from imssim.model.economy import BudgetState, YearInputs
 from imssim.model.forms import DEEP
+from imssim.model.kernels import records as records_kernel
 from imssim.model.rings import RING_NAMES, Ring
 from imssim.world import World
 
@@ -82,6 +84,12 @@ def pair_counts(eff: np.ndarray, bilateral: np.ndarray) -> dict[str, np.ndarray]
     """Per ordered pair: the deepest effective and bilateral forms, the areas at any
     form and at a deep form, whether there is a bilateral tie; and over all pairs and
     areas, how many hold each form 1-6, effective and bilateral."""
+    if kernels.enabled():
+        summary = records_kernel.pair_summary(eff, bilateral, int(DEEP))
+        names = ("max_form", "bilateral_form", "n_areas", "n_deep_areas", "eff_count", "bil_count")
+        out = dict(zip(names, summary, strict=True))
+        out["bilateral_any"] = out["bilateral_form"] > 0
+        return out
     out = {
         "max_form": max_over_areas(eff),
         "bilateral_form": max_over_areas(bilateral),
@@ -195,22 +203,7 @@ class Recorder:
                 **pairs,
             }
         )
-        events_df = pd.DataFrame(
-            {
-                "year": np.array([y for y, _ in events], dtype=np.int32),
-                "kind": pd.Categorical.from_codes(
-                    np.array([KIND_CODE.get(e.kind, -1) for _, e in events], dtype=np.int8),
-                    categories=EVENT_KINDS,
-                ),
-                "country": [w.iso3[e.country] if e.country >= 0 else "" for _, e in events],
-                "partner": [e.framework if e.partner < 0 else w.iso3[e.partner] for _, e in events],
-                "area": [w.areas[e.area] for _, e in events],
-                "from_form": np.array([e.from_form for _, e in events], dtype=np.int8),
-                "to_form": np.array([e.to_form for _, e in events], dtype=np.int8),
-                "reason": [e.reason for _, e in events],
-                "motive": [e.motive for _, e in events],
-            }
-        )
+        events_df = _events_frame(w, events)
         alliance = _from_rows(self._alliance, list(self._alliance[0]), ("year",))
         holdings = _stacked(self._holdings)
         states = np.tile(np.repeat(np.arange(w.n_states), w.n_areas), n_years)
@@ -246,6 +239,30 @@ class Recorder:
             holdings=holdings,
             frameworks=frameworks,
         )
+
+
+def _events_frame(w: World, events: list) -> pd.DataFrame:
+    """The events table of `events`, (year, Event) pairs."""
+    iso, areas = w.iso3, w.areas
+    years = [y for y, _ in events]
+    fields = list(zip(*(e for _, e in events), strict=True)) or [()] * 9
+    kind, country, partner, framework, area, from_form, to_form, reason, motive = fields
+    return pd.DataFrame(
+        {
+            "year": np.array(years, dtype=np.int32),
+            "kind": pd.Categorical.from_codes(
+                np.array([KIND_CODE.get(k, -1) for k in kind], dtype=np.int8),
+                categories=EVENT_KINDS,
+            ),
+            "country": [iso[c] if c >= 0 else "" for c in country],
+            "partner": [f if p < 0 else iso[p] for p, f in zip(partner, framework, strict=True)],
+            "area": [areas[a] for a in area],
+            "from_form": np.array(from_form, dtype=np.int8),
+            "to_form": np.array(to_form, dtype=np.int8),
+            "reason": list(reason),
+            "motive": list(motive),
+        }
+    )
 
 
 def _stacked(years: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
