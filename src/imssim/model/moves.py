@@ -27,6 +27,7 @@ from imssim.model.cooperation import (
     is_dependent,
 )
 from imssim.model.forms import SHALLOW_LIMIT, Form, FormTable
+from imssim.model.kernels import draws as draws_kernel
 from imssim.model.kernels import steps as steps_kernel
 from imssim.model.motives import MOTIVES, military_need
 from imssim.model.noisy_choice import choose_top
@@ -35,6 +36,7 @@ from imssim.model.step_value import Entries, signs_hold, step_terms, steps_may_p
 Move = tuple[int, int, int, int, int, str]  # (initiator, partner, area, from, to, motive)
 
 TOP_FORM = int(Form.SPECIALISATION)
+JOINT_HIRE = int(Form.JOINT_HIRE)
 ONE_DEEPER = np.minimum(np.arange(TOP_FORM + 1) + 1, TOP_FORM)  # the form after each form
 ONE_DEEPER.flags.writeable = False
 
@@ -360,11 +362,20 @@ def _specialise(
     return _Specialised(reason, dependent, held)
 
 
+def _rows_cols(x: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``x[np.ix_(rows, cols)]``, by two takes (faster)."""
+    return x.take(rows, axis=0).take(cols, axis=1)
+
+
 def _weighted_draw(rng: np.random.Generator, weight: np.ndarray, total: float | None = None) -> int:
     """An index drawn with probability proportional to `weight` (not all 0; `total`:
     its sum, if known): the inverse of the cumulative distribution at one uniform draw,
     as ``rng.choice(len(weight), p=weight / weight.sum())`` draws it, without its checks."""
-    cdf = (weight / (weight.sum() if total is None else total)).cumsum()
+    if total is None:
+        total = weight.sum()
+    if kernels.enabled():
+        return draws_kernel.weighted_index(weight, total, rng.random())
+    cdf = (weight / total).cumsum()
     cdf /= cdf[-1]
     return int(cdf.searchsorted(rng.random(), side="right"))
 
@@ -405,12 +416,11 @@ def thematic(
     # unchanged (a tie started this year changes only the starting state's row and the
     # partner's, which starts none: all rows can be read before the draws)
     free_all = holds[starting][:, None, :] & holds[outside][None, :, :]
-    free_all &= bil[np.ix_(starting, outside)] == 0
-    free_all &= since[np.ix_(starting, outside)] < year.year
+    free_all &= _rows_cols(bil, starting, outside) == 0
+    free_all &= _rows_cols(since, starting, outside) < year.year
     weights = np.zeros((starting.size, n))
-    weights[:, outside] = (1.0 - 0.5 * rules.distance[np.ix_(starting, outside)]) * free_all.any(
-        axis=2
-    )
+    near = 1.0 - 0.5 * _rows_cols(rules.distance, starting, outside)
+    weights[:, outside] = near * free_all.any(axis=2)
     for s, i in enumerate(starting.tolist()):
         weight = weights[s]
         free: dict[int, list[int]] = {}  # per partner drawn: the areas still free, in order
@@ -423,7 +433,7 @@ def thematic(
             if areas is None:
                 areas = free[j] = np.flatnonzero(free_all[s, row_of[j]]).tolist()
             ar = areas.pop(int(choice_rng.integers(0, len(areas))))  # a uniform draw of one
-            bil[i, j, ar] = bil[j, i, ar] = Form.JOINT_HIRE
+            bil[i, j, ar] = bil[j, i, ar] = JOINT_HIRE
             since[i, j, ar] = since[j, i, ar] = year.year
             if initiative is not None:
                 initiative[i, j] += 1
