@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from imssim.model import kernels
 from imssim.model.blocks import nonzero3
 from imssim.model.cooperation import EPS, CooperationRules, CoopState, CoopYear, Event, Standing
 from imssim.model.forms import SHALLOW_LIMIT, Form
+from imssim.model.kernels import downgrades as downgrades_kernel
 
 REASONS = ("policy", "policy", "partner_cut", "partner_cut", "trust_fell", "fit_lost", "expired")
 
@@ -51,6 +53,8 @@ def downgrade(
     below: a band of one form against flicker at the threshold.
     """
     bil = state.bilateral
+    if kernels.enabled():
+        return _downgrade_compiled(rules, state, year, rng)
     iu, ju, au = nonzero3(bil > 0)
     upper = iu < ju  # each pair once (the record is symmetric), in row-major order
     ties = iu[upper], ju[upper], au[upper]
@@ -61,6 +65,38 @@ def downgrade(
         return state, year.states, []
     verdicts = _verdicts(rules, state, year, ties, (expire_all, rng))
     return _lower(state, year, ties, verdicts)
+
+
+def _downgrade_compiled(
+    rules: CooperationRules, state: CoopState, year: CoopYear, rng: np.random.Generator
+) -> tuple[CoopState, Standing, list[Event]]:
+    """What :func:`downgrade` gives, with the verdicts of one compiled pass
+    (:func:`imssim.model.kernels.downgrades.verdicts`), the same draws in the same order."""
+    p, fm, policy, bil = rules.params, rules.forms, year.policy, state.bilateral
+    expire = rng.random(bil.shape)
+    if not bil.any():  # no tie (the record is symmetric, its diagonal empty)
+        return state, year.states, []
+    pruning = bool((policy.prune_rate > 0).any())
+    # only policies that prune draw: other runs keep their random stream
+    prune = rng.random((2, *bil.shape)) if pruning else np.zeros((2, 1, 1, 1))
+    packed = (
+        state.dependent,
+        expire,
+        prune,
+        np.stack((state.trust, year.pairs.fit)),
+        year.pairs.priority,
+        np.stack((year.states.k, year.states.cut)),
+        policy.allowed,
+        np.stack((policy.prune_rate, policy.prune_max_form.astype(float))),
+        np.stack((fm.trust_required, fm.fit_required)),
+        np.array(
+            [p.cut_tolerance, p.trust_margin, p.fit_margin, 1.0 / p.hire_duration, float(pruning)]
+        ),
+    )
+    ties, first_is_i = downgrades_kernel.verdicts(bil, packed)
+    iu, ju, au, form, to, which = ties
+    verdicts = Verdicts(form=form, to=to, which=which, first_is_i=first_is_i)
+    return _lower(state, year, (iu, ju, au), verdicts)
 
 
 def _verdicts(
