@@ -34,9 +34,11 @@ import numpy as np
 
 from imssim.config import ScenarioConfig
 from imssim.errors import ConfigError, WorldDataError
+from imssim.model import kernels
 from imssim.model.blocks import BLOCK_ELEMENTS
 from imssim.model.cooperation import EPS, CooperationRules, CoopState, CoopYear, Event
 from imssim.model.forms import Form
+from imssim.model.kernels import frameworks as frameworks_kernel
 from imssim.model.layers import area_layer
 from imssim.model.motives import economic_scale, political_value
 from imssim.model.presence import PRESENCE, presence_value, threshold_relief
@@ -449,6 +451,12 @@ def _military_gain(
     fm = rules.forms
     n, n_fw = state.members.shape[1], len(setting.frameworks)
     monotone = bool((np.diff(fm.access) >= 0).all())  # (the config checks ensure it)
+    if monotone and kernels.enabled():  # any size: no [N, N, F] array
+        least_form = frameworks_kernel.least_forms(year.eff, setting.area, state.members)
+        least = fm.access[least_form]
+        mil = np.clip(fm.access[setting.level][None, :] - least, 0.0, None)
+        mil[:, ~state.members.any(axis=1)] = 0.0
+        return mil
     if n_fw == 0 or n * n * n_fw > BLOCK_ELEMENTS:
         return _military_gain_each(rules, state, setting, year, monotone)
     # forms[i, j, f]: the form of i with j in framework f's area
@@ -501,6 +509,9 @@ def _consent(
     trust of member j in every i)."""
     p, fm = rules.params, rules.forms
     needed = fm.trust_required[level] - relief - p.trust_margin  # [F]
+    if kernels.enabled():
+        admitted = frameworks_kernel.consenting(state.trust, state.members, needed)
+        return admitted / np.maximum(n_members, 1.0)[None, :]
     admitted = np.zeros((state.members.shape[1], state.members.shape[0]))
     members = state.members.astype(float)
     for threshold in np.unique(needed):  # per threshold: whose trust in whom meets it
