@@ -19,6 +19,7 @@ from imssim.model.cooperation import EPS, CooperationRules, CoopState, CoopYear,
 from imssim.model.forms import SHALLOW_LIMIT, Form
 from imssim.model.kernels import downgrades as downgrades_kernel
 
+SPECIALISATION = int(Form.SPECIALISATION)
 REASONS = ("policy", "policy", "partner_cut", "partner_cut", "trust_fell", "fit_lost", "expired")
 
 
@@ -174,27 +175,35 @@ def _lower(
     changed = np.flatnonzero(which >= 0)
     if changed.size == 0:
         return state, year.states, []
+    i, j, ar, new = iu[changed], ju[changed], au[changed], to[changed]
     bil, since = state.bilateral.copy(), state.since.copy()
-    bil[iu[changed], ju[changed], au[changed]] = to[changed]
-    bil[ju[changed], iu[changed], au[changed]] = to[changed]
-    since[iu[changed], ju[changed], au[changed]] = year.year
-    since[ju[changed], iu[changed], au[changed]] = year.year
+    bil[i, j, ar] = bil[j, i, ar] = new
+    since[i, j, ar] = since[j, i, ar] = year.year
     dependent, handed = state.dependent, year.states.handed
     events = []
-    for t in changed:
-        i, j, ar, form, new = int(iu[t]), int(ju[t]), int(au[t]), int(f[t]), int(to[t])
-        if form == Form.SPECIALISATION:  # what was handed over is lost with the tie
+    rows = zip(
+        i.tolist(),
+        j.tolist(),
+        ar.tolist(),
+        f[changed].tolist(),
+        new.tolist(),
+        which[changed].tolist(),
+        first_is_i[changed].tolist(),
+        strict=True,
+    )
+    for a, b, area, form, lower, reason, first in rows:
+        if form == SPECIALISATION:  # what was handed over is lost with the tie
             if dependent is state.dependent:  # the first such tie: copies to write
                 dependent, handed = dependent.copy(), handed.copy()
-            was = (dependent[i, j, ar], dependent[j, i, ar])
-            dependent[i, j, ar] = dependent[j, i, ar] = False
-            for d, dep in zip((i, j), was, strict=True):
+            was = (dependent[a, b, area], dependent[b, a, area])
+            dependent[a, b, area] = dependent[b, a, area] = False
+            for d, dep in zip((a, b), was, strict=True):
                 # only when it relied on this partner and on no other in the area
-                if dep and not dependent[d, :, ar].any():
-                    handed[d, ar] = 0.0
-        who, other = (i, j) if first_is_i[t] else (j, i)
-        kind = "abandoned" if new == 0 else "downgraded"
-        events.append(Event(kind, who, other, "", ar, form, new, REASONS[which[t]]))
+                if dep and not dependent[d, :, area].any():
+                    handed[d, area] = 0.0
+        who, other = (a, b) if first else (b, a)
+        kind = "abandoned" if lower == 0 else "downgraded"
+        events.append(Event(kind, who, other, "", area, form, lower, REASONS[reason]))
     after = dataclasses.replace(state, bilateral=bil, since=since, dependent=dependent)
     held = year.states
     if handed is not year.states.handed:
