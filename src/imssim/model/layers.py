@@ -100,9 +100,12 @@ class FrameworkLayers:
         cached = self._effective
         if cached is not None and cached[0] is bilateral and cached[1] is every:
             return cached[2], cached[3]
-        eff = np.maximum(bilateral, every)
-        # eff is symmetric (ties and frameworks bind both sides), so the deepest form
-        # over partners, eff.max(axis=1), is eff.max(axis=0), which numpy reduces faster
-        area_form = eff.max(axis=0)
+        if kernels.enabled():
+            eff, area_form = layers_kernel.effective(bilateral, every)
+        else:
+            eff = np.maximum(bilateral, every)
+            # eff is symmetric (ties and frameworks bind both sides), so the deepest form
+            # over partners, eff.max(axis=1), is eff.max(axis=0), which numpy reduces faster
+            area_form = eff.max(axis=0)
         self._effective = (bilateral, every, eff, area_form)
         return eff, area_form

@@ -24,13 +24,17 @@ def least_forms(eff, area, members):
     n = eff.shape[0]
     n_fw = area.size
     out = np.empty((n, n_fw), dtype=np.int8)
+    who = np.empty(n, dtype=np.int64)
     for f in range(n_fw):
-        a = area[f]
+        a, count = area[f], 0
+        for j in range(n):
+            if members[f, j]:
+                who[count] = j
+                count += 1
         for i in range(n):
             least = TOP
-            for j in range(n):
-                if members[f, j] and eff[i, j, a] < least:
-                    least = eff[i, j, a]
+            for x in range(count):
+                least = min(least, eff[i, who[x], a])
             out[i, f] = least
     return out
 

@@ -30,3 +30,20 @@ def paint(members, order, forms):
             for y in range(count):
                 layer[who[x], who[y]] = form
     return layer
+
+
+@kernel
+def effective(bilateral, every):
+    """(eff int8[N, N, A], area_form int8[N, A]): the deeper of `bilateral` and `every`
+    per pair and area, and over the first axis the deepest (``eff.max(axis=0)``)."""
+    n, m, n_areas = bilateral.shape
+    eff = np.empty((n, m, n_areas), dtype=np.int8)
+    area_form = np.full((m, n_areas), np.iinfo(np.int8).min, dtype=np.int8)
+    for i in range(n):
+        for j in range(m):
+            for a in range(n_areas):
+                form = max(bilateral[i, j, a], every[i, j, a])
+                eff[i, j, a] = form
+                if form > area_form[j, a]:
+                    area_form[j, a] = form
+    return eff, area_form
