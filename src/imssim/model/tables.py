@@ -242,11 +242,29 @@ class Recorder:
 
 
 def _events_frame(w: World, events: list) -> pd.DataFrame:
-    """The events table of `events`, (year, Event) pairs."""
-    iso, areas = w.iso3, w.areas
+    """The events table of `events`, (year, Event) pairs; its text columns built from
+    codes into their vocabularies (:func:`labels`)."""
     years = [y for y, _ in events]
     fields = list(zip(*(e for _, e in events), strict=True)) or [()] * 9
     kind, country, partner, framework, area, from_form, to_form, reason, motive = fields
+    who = (*w.iso3, "")  # the last: no state (-1)
+    states = np.array(country, dtype=np.int64)
+    partners = np.array(partner, dtype=np.int64)
+    framework_codes, framework_ids = _codes(framework)
+    reason_codes, reasons = _codes(reason)
+    motive_codes, motives = _codes(motive)
+    text = {
+        "country": labels(who, np.where(states < 0, len(who) - 1, states)),
+        # a partner is a state (its ISO3 code) or, for a framework's event, the framework
+        "partner": labels(
+            (*who, *framework_ids), np.where(partners < 0, framework_codes + len(who), partners)
+        ),
+        "area": labels(w.areas, np.array(area, dtype=np.int64)),
+        "reason": labels(reasons, reason_codes),
+        "motive": labels(motives, motive_codes),
+    }
+    if not events:  # as pandas makes the columns of empty lists
+        text = {name: [] for name in text}
     return pd.DataFrame(
         {
             "year": np.array(years, dtype=np.int32),
@@ -254,15 +272,23 @@ def _events_frame(w: World, events: list) -> pd.DataFrame:
                 np.array([KIND_CODE.get(k, -1) for k in kind], dtype=np.int8),
                 categories=EVENT_KINDS,
             ),
-            "country": [iso[c] if c >= 0 else "" for c in country],
-            "partner": [f if p < 0 else iso[p] for p, f in zip(partner, framework, strict=True)],
-            "area": [areas[a] for a in area],
+            "country": text["country"],
+            "partner": text["partner"],
+            "area": text["area"],
             "from_form": np.array(from_form, dtype=np.int8),
             "to_form": np.array(to_form, dtype=np.int8),
-            "reason": list(reason),
-            "motive": list(motive),
+            "reason": text["reason"],
+            "motive": text["motive"],
         }
     )
+
+
+def _codes(values: tuple) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Each value's index into the distinct values (in order of first appearance), and
+    those values."""
+    index: dict[str, int] = {}
+    codes = np.array([index.setdefault(v, len(index)) for v in values], dtype=np.int64)
+    return codes, tuple(index)
 
 
 def _stacked(years: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
