@@ -127,6 +127,7 @@ class Recorder:
         self._countries: list[dict[str, np.ndarray]] = []
         self._pairs: list[dict[str, np.ndarray]] = []
         self._alliance: list[dict[str, float | str]] = []
+        self._alliance_areas: list[np.ndarray] = []  # per year float[4, A] (AREA_COLUMNS)
         self._holdings: list[dict[str, np.ndarray]] = []
         self._frameworks: list[dict[str, object]] = []
         # a framework's row but its year, per framework and members
@@ -139,6 +140,9 @@ class Recorder:
         self._pairs.append(_pair_columns(state, pair))
         self._holdings.append(_holding_columns(state))
         self._alliance.append(_alliance_row(state, pair, self.world.areas))
+        out = state.outcomes
+        by_area = (state.inputs.requirement, out.aggregate, out.shortfall, out.surplus)
+        self._alliance_areas.append(np.array(by_area, dtype=float))
 
     def latest(self) -> tuple[dict[str, np.ndarray], dict[str, float | str]]:
         """The last year recorded: the countries' columns (arrays over states) and the
@@ -204,7 +208,7 @@ class Recorder:
             }
         )
         events_df = _events_frame(w, events)
-        alliance = _from_rows(self._alliance, list(self._alliance[0]), ("year",))
+        alliance = _alliance_frame(self._alliance, self._alliance_areas, w.areas)
         holdings = _stacked(self._holdings)
         states = np.tile(np.repeat(np.arange(w.n_states), w.n_areas), n_years)
         areas = np.tile(np.arange(w.n_areas), w.n_states * n_years)
@@ -289,6 +293,20 @@ def _codes(values: tuple) -> tuple[np.ndarray, tuple[str, ...]]:
     index: dict[str, int] = {}
     codes = np.array([index.setdefault(v, len(index)) for v in values], dtype=np.int64)
     return codes, tuple(index)
+
+
+AREA_COLUMNS = ("requirement", "capability", "shortfall", "surplus")  # the alliance's, per area
+
+
+def _alliance_frame(
+    rows: list[dict[str, float | str]], by_area: list[np.ndarray], areas: tuple[str, ...]
+) -> pd.DataFrame:
+    """The alliance table: the years' `rows`, then per area its requirement, the
+    members' capability, the shortfall and the surplus (`by_area`: per year [4, A])."""
+    head = _from_rows(rows, list(rows[0]), ("year",))
+    stacked = np.stack(by_area).transpose(0, 2, 1).reshape(len(by_area), -1)  # area by area
+    names = [f"{column}_{area}" for area in areas for column in AREA_COLUMNS]
+    return pd.concat([head, pd.DataFrame(stacked, columns=names)], axis=1)
 
 
 def _stacked(years: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -413,9 +431,4 @@ def _alliance_row(
     worst = int(np.argmax(shortfall))
     row["worst_shortfall"] = float(shortfall[worst])
     row["worst_shortfall_area"] = areas[worst] if shortfall[worst] > 0 else ""
-    for a, area in enumerate(areas):
-        row[f"requirement_{area}"] = float(requirement[a])
-        row[f"capability_{area}"] = float(out.aggregate[a])
-        row[f"shortfall_{area}"] = float(shortfall[a])
-        row[f"surplus_{area}"] = float(out.surplus[a])
     return row
