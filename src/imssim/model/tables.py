@@ -290,9 +290,8 @@ def _events_frame(w: World, events: list) -> pd.DataFrame:
 def _codes(values: tuple) -> tuple[np.ndarray, tuple[str, ...]]:
     """Each value's index into the distinct values (in order of first appearance), and
     those values."""
-    index: dict[str, int] = {}
-    codes = np.array([index.setdefault(v, len(index)) for v in values], dtype=np.int64)
-    return codes, tuple(index)
+    codes, uniques = pd.factorize(np.array(values, dtype=object))
+    return codes.astype(np.int64), tuple(uniques)
 
 
 AREA_COLUMNS = ("requirement", "capability", "shortfall", "surplus")  # the alliance's, per area
