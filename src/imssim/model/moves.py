@@ -126,10 +126,11 @@ def _mutual_compiled(
         step_parameters(p, bounded=signs_hold(rules, year)),
         state.bilateral,
     )
-    mutual, value, motive = steps_kernel.mutual_steps(year.eff, state.since, year.year, stacked)
-    at = nonzero3(mutual.reshape(year.eff.shape))
-    flat = np.flatnonzero(mutual)
-    return at, value[flat], motive[flat]
+    flat, value, motive = steps_kernel.mutual_steps(year.eff, state.since, year.year, stacked)
+    n, _, a = year.eff.shape
+    ij, ar = np.divmod(flat, a)
+    i, j = np.divmod(ij, n)
+    return (i, j, ar), value, motive
 
 
 def _form_rows(fm: FormTable) -> np.ndarray:
@@ -272,12 +273,15 @@ def _with_motives(
     year: CoopYear, mutual: Entries, motive: np.ndarray, chosen: list[Move]
 ) -> list[Move]:
     """The moves with the goal that weighed most in each for its initiator: `motive`
-    (indices into MOTIVES) of each of the `mutual` moves, the chosen among them."""
+    (indices into MOTIVES) of each of the `mutual` moves (in row-major order), the
+    chosen among them."""
     if not chosen:
         return chosen
-    of = np.zeros(year.eff.shape, dtype=np.int8)
-    of[mutual] = motive
-    return [(*m[:5], MOTIVES[int(of[m[0], m[1], m[2]])]) for m in chosen]
+    n, _, a = year.eff.shape
+    i, j, ar = mutual
+    flat = (i * n + j) * a + ar  # ascending
+    at = np.searchsorted(flat, [(m[0] * n + m[1]) * a + m[2] for m in chosen])
+    return [(*m[:5], MOTIVES[k]) for m, k in zip(chosen, motive[at].tolist(), strict=True)]
 
 
 def apply_moves(

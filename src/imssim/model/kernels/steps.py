@@ -190,14 +190,15 @@ def _least_share(area_f, prm, i, j):
 @kernel
 def mutual_steps(eff, since, year, w):
     """The steps one form deeper that are feasible for i and worth it to both sides:
-    bool[N * N * A] (flat, row-major), with each one's value to i and its motive
-    (written only where a step is mutual)."""
+    their flat indices into [N, N, A] (ascending: row-major order), each one's value to
+    i and its motive."""
     pair_f, pair_b, _state_f, area_f, area_i, _gap, forms, prm, _bil = w
     swap, bounded = prm[P_SWAP], prm[P_BOUNDED] > 0.0
     n, _, n_areas = eff.shape
-    mutual = np.zeros(n * n * n_areas, dtype=np.bool_)
+    flat = np.empty(n * n * n_areas, dtype=np.int64)
     value = np.empty(n * n * n_areas)
     motive = np.empty(n * n * n_areas, dtype=np.int8)
+    count = 0
     every = (1 << TOP) - 1
     for i in range(n):
         for j in range(i + 1, n):
@@ -236,9 +237,10 @@ def mutual_steps(eff, since, year, w):
                 if not v_ji > 0.0:
                     continue
                 if f_ij:
-                    at = (i * n + j) * n_areas + a
-                    mutual[at], value[at], motive[at] = True, v_ij, m_ij
+                    flat[count], value[count], motive[count] = (i * n + j) * n_areas + a, v_ij, m_ij
+                    count += 1
                 if f_ji:
-                    at = (j * n + i) * n_areas + a
-                    mutual[at], value[at], motive[at] = True, v_ji, m_ji
-    return mutual, value, motive
+                    flat[count], value[count], motive[count] = (j * n + i) * n_areas + a, v_ji, m_ji
+                    count += 1
+    order = np.argsort(flat[:count])
+    return flat[:count][order], value[:count][order], motive[:count][order]
