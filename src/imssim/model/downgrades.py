@@ -17,7 +17,6 @@ from imssim.model import kernels
 from imssim.model.blocks import nonzero3
 from imssim.model.cooperation import EPS, CooperationRules, CoopState, CoopYear, Event, Standing
 from imssim.model.forms import SHALLOW_LIMIT, Form
-from imssim.model.kernels import downgrades as downgrades_kernel
 
 SPECIALISATION = int(Form.SPECIALISATION)
 REASONS = ("policy", "policy", "partner_cut", "partner_cut", "trust_fell", "fit_lost", "expired")
@@ -94,7 +93,7 @@ def _downgrade_compiled(
             [p.cut_tolerance, p.trust_margin, p.fit_margin, 1.0 / p.hire_duration, float(pruning)]
         ),
     )
-    ties, first_is_i = downgrades_kernel.verdicts(bil, packed)
+    ties, first_is_i = kernels.load("downgrades").verdicts(bil, packed)
     iu, ju, au, form, to, which = ties
     verdicts = Verdicts(form=form, to=to, which=which, first_is_i=first_is_i)
     return _lower(state, year, (iu, ju, au), verdicts)

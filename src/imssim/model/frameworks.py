@@ -38,7 +38,6 @@ from imssim.model import kernels
 from imssim.model.blocks import BLOCK_ELEMENTS
 from imssim.model.cooperation import EPS, CooperationRules, CoopState, CoopYear, Event
 from imssim.model.forms import Form
-from imssim.model.kernels import frameworks as frameworks_kernel
 from imssim.model.layers import area_layer
 from imssim.model.motives import economic_scale, political_value
 from imssim.model.presence import PRESENCE, presence_value, threshold_relief
@@ -452,7 +451,7 @@ def _military_gain(
     n, n_fw = state.members.shape[1], len(setting.frameworks)
     monotone = bool((np.diff(fm.access) >= 0).all())  # (the config checks ensure it)
     if monotone and kernels.enabled():  # any size: no [N, N, F] array
-        least_form = frameworks_kernel.least_forms(year.eff, setting.area, state.members)
+        least_form = kernels.load("frameworks").least_forms(year.eff, setting.area, state.members)
         least = fm.access[least_form]
         mil = np.clip(fm.access[setting.level][None, :] - least, 0.0, None)
         mil[:, ~state.members.any(axis=1)] = 0.0
@@ -510,7 +509,7 @@ def _consent(
     p, fm = rules.params, rules.forms
     needed = fm.trust_required[level] - relief - p.trust_margin  # [F]
     if kernels.enabled():
-        admitted = frameworks_kernel.consenting(state.trust, state.members, needed)
+        admitted = kernels.load("frameworks").consenting(state.trust, state.members, needed)
         return admitted / np.maximum(n_members, 1.0)[None, :]
     admitted = np.zeros((state.members.shape[1], state.members.shape[0]))
     members = state.members.astype(float)

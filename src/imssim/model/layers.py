@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 from imssim.model import kernels
-from imssim.model.kernels import layers as layers_kernel
 from imssim.world import Framework
 
 
@@ -35,7 +34,7 @@ def area_layer(
     order = sorted(in_area, key=lambda f: frameworks[f].form)
     if kernels.enabled():
         forms = np.array([fw.form for fw in frameworks], dtype=np.int8)
-        return layers_kernel.paint(members, np.array(order, dtype=np.int64), forms)
+        return kernels.load("layers").paint(members, np.array(order, dtype=np.int64), forms)
     layer = np.zeros((n, n), dtype=np.int8)
     for f in order:
         who = np.flatnonzero(members[f])
@@ -101,7 +100,7 @@ class FrameworkLayers:
         if cached is not None and cached[0] is bilateral and cached[1] is every:
             return cached[2], cached[3]
         if kernels.enabled():
-            eff, area_form = layers_kernel.effective(bilateral, every)
+            eff, area_form = kernels.load("layers").effective(bilateral, every)
         else:
             eff = np.maximum(bilateral, every)
             # eff is symmetric (ties and frameworks bind both sides), so the deepest form

@@ -27,8 +27,6 @@ from imssim.model.cooperation import (
     is_dependent,
 )
 from imssim.model.forms import SHALLOW_LIMIT, Form, FormTable
-from imssim.model.kernels import draws as draws_kernel
-from imssim.model.kernels import steps as steps_kernel
 from imssim.model.motives import MOTIVES, military_need
 from imssim.model.noisy_choice import choose_top
 from imssim.model.step_value import Entries, signs_hold, step_terms, steps_may_pay
@@ -126,7 +124,9 @@ def _mutual_compiled(
         step_parameters(p, bounded=signs_hold(rules, year)),
         state.bilateral,
     )
-    flat, value, motive = steps_kernel.mutual_steps(year.eff, state.since, year.year, stacked)
+    flat, value, motive = kernels.load("steps").mutual_steps(
+        year.eff, state.since, year.year, stacked
+    )
     n, _, a = year.eff.shape
     ij, ar = np.divmod(flat, a)
     i, j = np.divmod(ij, n)
@@ -162,7 +162,7 @@ def step_parameters(p: ModelParams, *, bounded: bool) -> np.ndarray:
         p.swap_min_ratio,
         float(bounded),
     )
-    assert len(values) == steps_kernel.N_PARAMS
+    assert len(values) == kernels.load("steps").N_PARAMS
     return np.array(values, dtype=float)
 
 
@@ -378,7 +378,7 @@ def _weighted_draw(rng: np.random.Generator, weight: np.ndarray, total: float | 
     if total is None:
         total = weight.sum()
     if kernels.enabled():
-        return draws_kernel.weighted_index(weight, total, rng.random())
+        return kernels.load("draws").weighted_index(weight, total, rng.random())
     cdf = (weight / total).cumsum()
     cdf /= cdf[-1]
     return int(cdf.searchsorted(rng.random(), side="right"))

@@ -16,7 +16,6 @@ import numpy as np
 
 from imssim.model import kernels
 from imssim.model.cooperation import BOUND_MARGIN
-from imssim.model.kernels import choice as choice_kernel
 
 Noise = Callable[[np.ndarray], np.ndarray]  # the exact noise of the listed entries idx
 
@@ -87,7 +86,9 @@ def _choose_compiled(
         return None
     if row.size == 0:
         return []
-    rows, cols, tied = choice_kernel.best_by_row(row, col, value, uniform, temperature, kmax)
+    rows, cols, tied = kernels.load("choice").best_by_row(
+        row, col, value, uniform, temperature, kmax
+    )
     chosen = list(zip(rows.tolist(), cols.tolist(), strict=True))
     if tied.size:
         picked = uniform[row, col]

@@ -44,7 +44,6 @@ from imssim.config import ModelParams
 from imssim.model import kernels
 from imssim.model.blocks import any_over_areas, count_over_areas, max_over_areas
 from imssim.model.forms import LASTING
-from imssim.model.kernels import rings as rings_kernel
 from imssim.world import World
 
 
@@ -105,7 +104,7 @@ def strategic_score(
     baseline; `deep_years` counts years of bilateral form >= ``ring_duration_form``.
     """
     if kernels.enabled():
-        _, deepest, n_lasting, n_through = rings_kernel.pair_areas(
+        _, deepest, n_lasting, n_through = kernels.load("rings").pair_areas(
             bilateral, framework, int(LASTING)
         )
         return _score(deepest, n_lasting, n_through, deep_years, p)
@@ -193,7 +192,7 @@ def target_rings(
     view. Row i is i's view.
     """
     if kernels.enabled():
-        any_coop, deepest, n_lasting, n_through = rings_kernel.pair_areas(
+        any_coop, deepest, n_lasting, n_through = kernels.load("rings").pair_areas(
             bilateral, framework, int(LASTING)
         )
         score = _score(deepest, n_lasting, n_through, state.deep_years, p)

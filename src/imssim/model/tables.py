@@ -21,7 +21,6 @@ from imssim.model.capacity import Outcomes
 from imssim.model.cooperation import CoopState
 from imssim.model.economy import BudgetState, YearInputs
 from imssim.model.forms import DEEP
-from imssim.model.kernels import records as records_kernel
 from imssim.model.rings import RING_NAMES, Ring
 from imssim.world import World
 
@@ -85,7 +84,7 @@ def pair_counts(eff: np.ndarray, bilateral: np.ndarray) -> dict[str, np.ndarray]
     form and at a deep form, whether there is a bilateral tie; and over all pairs and
     areas, how many hold each form 1-6, effective and bilateral."""
     if kernels.enabled():
-        summary = records_kernel.pair_summary(eff, bilateral, int(DEEP))
+        summary = kernels.load("records").pair_summary(eff, bilateral, int(DEEP))
         names = ("max_form", "bilateral_form", "n_areas", "n_deep_areas", "eff_count", "bil_count")
         out = dict(zip(names, summary, strict=True))
         out["bilateral_any"] = out["bilateral_form"] > 0

@@ -8,24 +8,36 @@ fast-math reordering (the tables of ``tests/test_goldens.py`` are checked both w
 
 numba is optional (the ``fast`` extra, which ``make setup`` installs): without it, or
 with the environment variable ``IMSSIM_COMPILED=0``, or inside :func:`numpy_only`, every
-mechanism runs its numpy code. The compiled code is cached on disk beside these
-modules, so that a process loads it instead of compiling it again.
+mechanism runs its numpy code. The kernels' modules, and numba with them, are imported
+on a mechanism's first compiled call (:func:`load`), so that commands that run no model
+do not pay for them; the compiled code is cached on disk beside these modules, so that a
+process loads it instead of compiling it again (the first run after installing compiles
+it: some seconds).
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
+import importlib.util
 import os
 from collections.abc import Callable, Iterator
+from types import ModuleType
 from typing import Any
 
-numba: Any
-try:  # optional: the numpy code runs without it
-    import numba
-except ImportError:  # pragma: no cover - exercised on machines without the extra
-    numba = None
+_AVAILABLE = importlib.util.find_spec("numba") is not None  # optional: numpy runs without
+_state = {"on": _AVAILABLE and os.environ.get("IMSSIM_COMPILED", "1") != "0"}
 
-_state = {"on": numba is not None and os.environ.get("IMSSIM_COMPILED", "1") != "0"}
+
+def available() -> bool:
+    """Whether numba is installed."""
+    return _AVAILABLE
+
+
+def load(name: str) -> ModuleType:
+    """The kernels' module `name` of this package (imported, and compiled or loaded
+    from the cache, on first use)."""
+    return importlib.import_module(f"{__name__}.{name}")
 
 
 def enabled() -> bool:
@@ -45,15 +57,14 @@ def numpy_only() -> Iterator[None]:
 
 
 def kernel(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """`fn` compiled by numba (no Python objects, cached on disk, no fast-math), or `fn`
-    itself without numba (the mechanisms then do not call it: :func:`enabled`)."""
-    if numba is None:  # pragma: no cover
-        return fn
+    """`fn` compiled by numba (no Python objects, cached on disk, no fast-math)."""
+    import numba
+
     return numba.njit(cache=True, nogil=True)(fn)
 
 
 def inline(fn: Callable[..., Any]) -> Callable[..., Any]:
     """A part of a kernel, compiled into each kernel that calls it."""
-    if numba is None:  # pragma: no cover
-        return fn
+    import numba
+
     return numba.njit(inline="always", cache=True, nogil=True)(fn)
