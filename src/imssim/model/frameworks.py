@@ -318,8 +318,11 @@ def join_and_leave(
     trust_low = means.trust < (fm.trust_required[level - 1] - relief)[None, :] - p.trust_margin
     leave = member & (~elig | ~holds | trust_low | (allowed_f < level[None, :]))
     presence, elsewhere = _presence_terms(rules, state, setting, year)
-    worth = _join_value(rules, state, setting, year, means) + presence
-    worth -= p.pool_share_cost * (setting.fleet[None, :] & (k_f <= EPS))
+    if kernels.enabled():
+        worth = _join_worth_compiled(rules, state, setting, year, (means, presence))
+    else:
+        worth = _join_value(rules, state, setting, year, means) + presence
+        worth -= p.pool_share_cost * (setting.fleet[None, :] & (k_f <= EPS))
     consent = _consent(rules, state, level, means.n_members, relief)
     draws = _join_draws(setting, means.member.shape, rng, founded_rng)
     join = (
@@ -418,6 +421,41 @@ def _join_value(
     autonomy_weight = year.policy.autonomy_weight
     cost = autonomy_weight[:, None] * d_con * core_factor + p.transaction_cost * (1.0 - relief)
     return benefit - cost
+
+
+def _join_worth_compiled(
+    rules: CooperationRules,
+    state: CoopState,
+    setting: FrameworkSetting,
+    year: CoopYear,
+    terms: tuple[MemberMeans, np.ndarray],
+) -> np.ndarray:
+    """float[N, F]: :func:`_join_value` plus the presence value (`terms`: the means and
+    the presences' value [N, F]) less a pooled fleet's share cost, in one compiled pass
+    (:func:`imssim.model.kernels.frameworks.join_worth`)."""
+    p, fm, s = rules.params, rules.forms, year.states
+    means, presence = terms
+    mil = _military_gain(rules, state, setting, year)
+    stacked = np.stack((means.fit, means.relief, means.allied_exposure, mil, presence))
+    states = np.stack((s.pressure, s.military_weight, s.exposure, year.policy.autonomy_weight))
+    areas = np.stack((rules.core.astype(float), s.k))
+    fw = np.stack((setting.area, setting.level, setting.fleet)).astype(np.int64)
+    forms = np.stack((fm.saving, fm.overhead, fm.constraint))
+    prm = np.array(
+        [
+            p.goal_weight_economic,
+            p.economic_pressure,
+            p.goal_weight_political,
+            p.political_base,
+            p.political_threat,
+            p.benefit_scale,
+            p.core_weight,
+            p.transaction_cost,
+            p.pool_share_cost,
+        ]
+    )
+    join_worth = kernels.load("frameworks").join_worth
+    return join_worth(stacked, states, year.area_form, areas, fw, forms, prm)
 
 
 def _presence_terms(
