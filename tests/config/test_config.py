@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import numpy as np
 import pytest
 
 from imssim import ConfigError, check, to_config
@@ -483,3 +484,8 @@ def test_with_values_of_their_settings_types_need_no_merge(monkeypatch):
     assert config.params.trust_gain == 0.2 and config.params.strategic_min_form == 4
     with pytest.raises(ConfigError, match=r"^params.trust_gain: must be in \[0, 1\] \(got 2.0\)$"):
         with_values(base, {"params.trust_gain": 2.0})
+    # numpy's numbers (a sampler's) as the Python numbers they hold
+    numpy = {"params.trust_gain": np.float64(0.2), "params.strategic_min_form": np.int64(4)}
+    same = with_values(base, numpy)
+    assert same == config and type(same.params.trust_gain) is float
+    assert type(same.params.strategic_min_form) is int

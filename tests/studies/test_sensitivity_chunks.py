@@ -86,7 +86,7 @@ def folder_runs(study: Study, base: Config, plan: pd.DataFrame, folder: Path) ->
                 write_failed(folder, name, cfg, f"ConfigError: {exc}", extra)
             continue
         job = int(unit)
-        execute_job(config, overrides, folder, job, runner=runner, say=print, years=years)
+        execute_job(config, overrides, folder, job, runner=runner, say=len, years=years)
     return collect(folder, progress=False, tables=False)
 
 

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
 
+import numpy as np
 import yaml
 from omegaconf import DictConfig, OmegaConf
 from omegaconf._utils import get_omega_conf_dumper
@@ -81,8 +82,10 @@ def with_values(config: Config, values: Mapping[str, Any]) -> Config:
     checked (:func:`imssim.config.checks.check_values`): OmegaConf's merge would leave
     it as it is. Anything else (a key not in the schema, an int for a float, a float
     for an int, text holding ``${``) goes through :func:`to_config` itself, its
-    conversions and its errors.
+    conversions and its errors. A numpy number counts as the Python number it holds
+    (OmegaConf would refuse it).
     """
+    values = {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
     fast: Any = config
     for key, value in values.items():
         fast = _set_typed(fast, key.split("."), value)
