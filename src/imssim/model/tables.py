@@ -128,7 +128,8 @@ class Recorder:
         self._alliance: list[dict[str, float | str]] = []
         self._alliance_areas: list[np.ndarray] = []  # per year float[4, A] (AREA_COLUMNS)
         self._holdings: list[dict[str, np.ndarray]] = []
-        self._frameworks: list[dict[str, object]] = []
+        # per year and framework in force: the year and the framework's row but its year
+        self._frameworks: list[tuple[int, dict[str, object]]] = []
         # a framework's row but its year, per framework and members
         self._rows: dict[tuple[int, bytes], dict[str, object]] = {}
 
@@ -174,7 +175,7 @@ class Recorder:
                     "n_members": len(codes),
                     "members": ";".join(codes),
                 }
-            self._frameworks.append({"year": year, **row})
+            self._frameworks.append((year, row))
 
     def tables(self, events: list) -> Tables:
         """The tidy tables of every year recorded, with `events` as (year, Event) pairs."""
@@ -233,7 +234,10 @@ class Recorder:
             "n_members",
             "members",
         ]
-        frameworks = _from_rows(self._frameworks, columns, ("year", "form", "since", "n_members"))
+        years = {"year": [year for year, _ in self._frameworks]}
+        rows = [row for _, row in self._frameworks]
+        int32 = ("year", "form", "since", "n_members")
+        frameworks = _from_rows(rows, columns, int32, given=years)
         return Tables(
             countries=countries,
             pairs=pairs,
@@ -312,10 +316,17 @@ def _stacked(years: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     return {k: np.concatenate([y[k] for y in years]) for k in years[0]}
 
 
-def _from_rows(rows: list[dict], columns: list[str], int32: tuple[str, ...] = ()) -> pd.DataFrame:
+def _from_rows(
+    rows: list[dict],
+    columns: list[str],
+    int32: tuple[str, ...] = (),
+    given: dict[str, list] | None = None,
+) -> pd.DataFrame:
     """The frame of `rows` (dicts with the keys `columns`), as ``pd.DataFrame(rows,
     columns=columns)`` makes it with the `int32` columns then converted to int32; built
-    column by column, the numbers as numpy arrays (faster)."""
+    column by column, the numbers as numpy arrays (faster). `given` holds the values of
+    some columns apart, one per row, instead of in the rows."""
+    given = given or {}
     if not rows:
         frame = pd.DataFrame(rows, columns=columns)
         for col in int32:
@@ -323,7 +334,7 @@ def _from_rows(rows: list[dict], columns: list[str], int32: tuple[str, ...] = ()
         return frame
     data: dict[str, object] = {}
     for c in columns:
-        values = [row[c] for row in rows]
+        values = given[c] if c in given else [row[c] for row in rows]
         if c in int32:
             data[c] = np.array(values, dtype=np.int32)
         elif all(type(v) in _NUMBERS for v in values):
