@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Create (or refresh) the project's virtual environment in .venv.
 # Finds a Python >= 3.12 ($IMSSIM_PYTHON, then PATH, then pyenv) and installs
-# the package with its development, dashboard, calibration and discovery extras, pinned by constraints.txt.
+# the package with its development, dashboard, calibration, discovery and compiled-loop (numba) extras, pinned by constraints.txt.
 # With --browser (the test setup), also makes sure Debian's Chromium is there for the
 # dashboard's browser test: installed with apt-get when missing and this is root.
 set -euo pipefail
@@ -55,7 +55,7 @@ setup_venv() {
     "$py" -m venv "$venv"
   fi
   "$venv/bin/python" -m pip install --quiet --upgrade pip
-  "$venv/bin/python" -m pip install --quiet -c constraints.txt -e ".[dev,dashboard,calibrate,discover]"
+  "$venv/bin/python" -m pip install --quiet -c constraints.txt -e ".[dev,dashboard,calibrate,discover,fast]"
   rm -f "$venv"/.installed-*
   touch "$venv/.installed-$(stamp_of)"
   echo "setup: environment ready in $venv" >&2

@@ -170,6 +170,26 @@ def test_a_focal_state_not_in_the_run_has_no_values(pair):
     assert frame["autonomy"].isna().all() and frame["cooperating_pairs"].notna().all()
 
 
+def test_the_outcomes_read_from_arrays_are_those_matched_year_by_year(pair):
+    """A run's own tables are read from their arrays; matched year by year (as for a
+    state with rows missing) the values are the same, bit for bit."""
+    runs = [pair, pair.counterfactual]
+    shuffled = dataclasses.replace(  # rows in any order
+        pair.tables,
+        countries=pair.tables.countries.sample(frac=1.0, random_state=1),
+        alliance=pair.tables.alliance.sample(frac=1.0, random_state=2),
+    )
+    for tables, focal in [*((r.tables, r.config.focal) for r in runs), (shuffled, "DEU")]:
+        slow = reg._yearly_by_year(tables, focal, OUTCOMES)
+        pd.testing.assert_frame_equal(yearly(tables, focal, OUTCOMES), slow, check_index_type=True)
+    # a year the focal state has no row in: matched by year, NaN there
+    gap = pair.tables.countries
+    gap = gap[~((gap["country"] == "NLD") & (gap["year"] == 2014))]
+    frame = yearly(dataclasses.replace(pair.tables, countries=gap), "NLD", HEADLINE)
+    assert frame.loc[2014, "autonomy"] != frame.loc[2014, "autonomy"]  # NaN
+    assert frame.drop(index=2014)["autonomy"].notna().all()
+
+
 # ------------------------------------------------------------- who reads the registry
 
 

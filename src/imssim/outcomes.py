@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from imssim.model.forms import LASTING
@@ -397,7 +398,36 @@ def yearly(tables: Tables, focal: str, keys: Iterable[str]) -> pd.DataFrame:
     """The outcomes `keys` of a run by year (index ``year``, one float column each), the
     focal state's (`focal`) and the alliance's, each in its own unit: an index taken to
     the run's first year (NaN where that year's value is 0), a percentage as a
-    percentage. An outcome of a state not in the run is all NaN."""
+    percentage. An outcome of a state not in the run is all NaN.
+
+    Read from the tables' arrays when the focal state has a row in each of the run's
+    years (a run's own tables; every sweep run reads its headline outcomes here);
+    otherwise year by year (:func:`_yearly_by_year`), with the same values."""
+    alliance, countries = tables.alliance.set_index("year").sort_index(), tables.countries
+    index = alliance.index
+    own = np.flatnonzero(countries["country"].to_numpy() == focal)
+    own = own[np.argsort(countries["year"].to_numpy()[own], kind="stable")]
+    if not index.is_unique or not np.array_equal(countries["year"].to_numpy()[own], index):
+        return _yearly_by_year(tables, focal, keys)
+    columns = {}
+    for key in keys:
+        outcome = OUTCOMES[key]
+        if outcome.compute is not None:
+            values = outcome.compute(tables, focal).astype(float).reindex(index).to_numpy()
+        elif outcome.focal:
+            values = countries[outcome.column].to_numpy(dtype=float, na_value=np.nan)[own]
+        else:
+            values = alliance[outcome.column].to_numpy(dtype=float, na_value=np.nan)
+        if outcome.kind == "index" and len(values):
+            base = float(values[0])
+            values = 100.0 * values / (base if base else float("nan"))
+        columns[key] = outcome.scale * values
+    return pd.DataFrame(columns, index=index)
+
+
+def _yearly_by_year(tables: Tables, focal: str, keys: Iterable[str]) -> pd.DataFrame:
+    """:func:`yearly` with each outcome's values matched to the run's years by year (a
+    year the focal state has no row in is NaN)."""
     own = tables.countries[tables.countries["country"] == focal].set_index("year").sort_index()
     alliance = tables.alliance.set_index("year").sort_index()
     columns = {}
@@ -435,9 +465,14 @@ class HeadlineValues:
     def __init__(self, tables: Tables, focal: str) -> None:
         self.frame = yearly(tables, focal, HEADLINE)
         self.last = int(tables.countries["year"].max())
+        # by year, as Python floats: a study reads every year of every run
+        values = self.frame[list(HEADLINE)].to_numpy(dtype=float).tolist()
+        self._years = {
+            int(year): dict(zip(HEADLINE, row, strict=True))
+            for year, row in zip(self.frame.index, values, strict=True)
+        }
 
     def at(self, year: int | None = None) -> dict[str, float]:
         """The headline outcomes in `year` (default: the run's last), each in its own
         unit (:func:`yearly`)."""
-        year = self.last if year is None else year
-        return {key: float(self.frame.at[year, key]) for key in HEADLINE}
+        return dict(self._years[self.last if year is None else year])

@@ -5,10 +5,19 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import numpy as np
 import pytest
 
 from imssim import ConfigError, check, to_config
-from imssim.config import Config, ModelParams, PolicyConfig, group_options
+from imssim.config import (
+    Config,
+    ModelParams,
+    PolicyConfig,
+    config_container,
+    config_yaml,
+    group_options,
+    with_values,
+)
 
 
 def test_defaults_validate():
@@ -419,3 +428,64 @@ def test_the_schema_is_registered_with_hydra_once_and_only_when_asked():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split("\n")[:2] == ["[]", "['config_schema.yaml']"]
+
+
+def _slow_with_values(config: Config, values: dict) -> Config:
+    """The keys set in the config's containers and the whole checked by OmegaConf's
+    merge into the schema (to_config)."""
+    container = config_container(config)
+    for key, value in values.items():
+        *path, last = key.split(".")
+        node = container
+        for part in path:
+            node = node[part]
+        node[last] = value
+    return to_config(container)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"params.trust_gain": 0.1, "catalyst": 0.3},
+        {"params.strategic_min_form": 3, "policy.max_form": 5, "policy.max_form_core": 2},
+        {"scenario.gdp_growth": 0.02, "params.economic_pressure": 1.5},
+        {"params.trust_gain": 1},  # an int for a float: OmegaConf makes it 1.0
+        {"params.form_access": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]},
+        # refused: out of bounds, a relation between settings, a type, an unknown key
+        {"params.trust_gain": 1.5},
+        {"params.found_min_members": 5, "params.found_max_members": 4},
+        {"policy.max_form_core": 6, "policy.max_form": 5},
+        {"params.strategic_min_form": 2.5},
+        {"params.no_such_key": 1.0},
+        {"scenario.gdp_growth": 0.7},
+    ],
+)
+def test_with_values_gives_the_config_and_the_error_of_omegaconf_s_merge(values):
+    base = to_config({"scenario": "austerity_2012", "counterfactual": "none"})
+    try:
+        slow = _slow_with_values(base, values)
+    except ConfigError as exc:
+        with pytest.raises(ConfigError) as fast:
+            with_values(base, values)
+        assert str(fast.value) == str(exc) and "\n" not in str(exc)
+        return
+    fast = with_values(base, values)
+    assert fast == slow and fast != base
+    # the same types too (1.0 for 1 in a float): the same config written
+    assert config_yaml(config_container(fast)) == config_yaml(config_container(slow))
+
+
+def test_with_values_of_their_settings_types_need_no_merge(monkeypatch):
+    import imssim.config.convert as convert
+
+    base = to_config({"scenario": "austerity_2012"})
+    monkeypatch.setattr(convert, "to_config", lambda _: pytest.fail("merged"))
+    config = with_values(base, {"params.trust_gain": 0.2, "params.strategic_min_form": 4})
+    assert config.params.trust_gain == 0.2 and config.params.strategic_min_form == 4
+    with pytest.raises(ConfigError, match=r"^params.trust_gain: must be in \[0, 1\] \(got 2.0\)$"):
+        with_values(base, {"params.trust_gain": 2.0})
+    # numpy's numbers (a sampler's) as the Python numbers they hold
+    numpy = {"params.trust_gain": np.float64(0.2), "params.strategic_min_form": np.int64(4)}
+    same = with_values(base, numpy)
+    assert same == config and type(same.params.trust_gain) is float
+    assert type(same.params.strategic_min_form) is int

@@ -3,6 +3,7 @@ growth exponent of ``imssim-bench --sweep``."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from imssim import run, to_config
 from imssim.cli.bench import growth_exponent
 from imssim.config.compose import compose_config
-from imssim.model import moves
+from imssim.model import kernels, moves
 from imssim.model.capacity import contribution, offers
 from imssim.model.forms import FormTable
 from imssim.model.noisy_choice import choose_top
@@ -134,7 +135,8 @@ def test_moves_weighed_only_where_they_may_pay_are_the_moves_weighed_everywhere(
     world60, monkeypatch
 ):
     """The bound of imssim.model.step_value.steps_may_pay only leaves out moves that
-    cannot be mutual: with every pair let through, the moves are the same."""
+    cannot be mutual: with every pair let through, the moves are the same (the numpy
+    code; tests/model/test_kernels.py checks the compiled one's bound)."""
     everywhere = moves.steps_may_pay
 
     def no_bound(*args, bounded):
@@ -143,11 +145,17 @@ def test_moves_weighed_only_where_they_may_pay_are_the_moves_weighed_everywhere(
     for world in (None, world60):
         cfg = to_config(compose_config(["scenario=austerity_2012", "seed=8", "end_year=2020"]))
         pruned, full = CooperationModel(cfg, world=world), CooperationModel(cfg, world=world)
-        with monkeypatch.context() as patch:
+        with monkeypatch.context() as patch, kernels.numpy_only():
             patch.setattr(moves, "steps_may_pay", no_bound)
             full.run()
-        pruned.run()
+        with kernels.numpy_only():
+            pruned.run()
         pd.testing.assert_frame_equal(pruned.tables().events, full.tables().events)
+
+
+def _code(code: str):
+    """The compiled loops (where numba is installed) or the numpy code."""
+    return contextlib.nullcontext() if code == "compiled" else kernels.numpy_only()
 
 
 def _reference_choice(noise, shape, row, col, value, kmax):
@@ -159,7 +167,8 @@ def _reference_choice(noise, shape, row, col, value, kmax):
 
 
 @pytest.mark.parametrize("temperature", [0.0, 0.02, 3.0])
-def test_choose_top_picks_what_argpartition_picks_on_the_full_noise(temperature):
+@pytest.mark.parametrize("code", ["compiled", "numpy"])
+def test_choose_top_picks_what_argpartition_picks_on_the_full_noise(temperature, code):
     shape, kmax = (30, 40), 2
     for seed in range(5):
         draw = np.random.default_rng(seed)
@@ -169,7 +178,8 @@ def test_choose_top_picks_what_argpartition_picks_on_the_full_noise(temperature)
         value = draw.choice([0.01, 0.02, 0.03], size=flat.size)  # many ties at 0 noise
         rng_a, rng_b = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
         noise = rng_a.gumbel(size=shape) * temperature
-        chosen = choose_top(rng_b, shape, row, col, value, temperature, kmax)
+        with _code(code):
+            chosen = choose_top(rng_b, shape, row, col, value, temperature, kmax)
         assert set(chosen) == _reference_choice(noise, shape, row, col, value, kmax)
         assert [r for r, _ in chosen] == sorted(r for r, _ in chosen)
         assert rng_a.bit_generator.state == rng_b.bit_generator.state
@@ -193,12 +203,14 @@ class _ZeroFirst:
         return self.inner.gumbel(size=size)
 
 
-def test_choose_top_makes_the_full_gumbel_call_when_a_uniform_is_zero():
+@pytest.mark.parametrize("code", ["compiled", "numpy"])
+def test_choose_top_makes_the_full_gumbel_call_when_a_uniform_is_zero(code):
     shape = (4, 6)
     row, col = np.array([0, 0, 1, 3]), np.array([1, 4, 2, 5])
     value = np.array([0.1, 0.2, 0.3, 0.4])
     fake = _ZeroFirst(7)
-    chosen = choose_top(fake, shape, row, col, value, 0.5, 1)
+    with _code(code):
+        chosen = choose_top(fake, shape, row, col, value, 0.5, 1)
     assert fake.gumbel_calls == 1
     noise = np.random.default_rng(7).gumbel(size=shape) * 0.5
     assert set(chosen) == _reference_choice(noise, shape, row, col, value, 1)

@@ -46,6 +46,7 @@ from imssim.cli.bench_sweep import (
     load_average,
 )
 from imssim.config import to_config
+from imssim.model import kernels
 from imssim.model.simulation import CooperationModel
 from imssim.world import load_world
 
@@ -205,6 +206,7 @@ def bench_run(args: argparse.Namespace) -> None:
     print(f"  tables                    {tables_s * 1e3:8.1f} ms")
     print(f"  whole run                 {run_s * 1e3:8.1f} ms")
     print(f"  whole run, processor time {run_cpu * 1e3:8.1f} ms  (less sensitive to other work)")
+    _bench_numpy(whole, run_cpu, args.repeats)
     print(f"  load average (1 minute)   {load_average():>8}")
     print(f"  runs per core-hour        {3600 / run_s:8.0f}")
     print(f"  whole run / median step   {run_s / statistics.median(step_times):8.1f}")
@@ -212,6 +214,22 @@ def bench_run(args: argparse.Namespace) -> None:
         _bench_figures(cfg, run_s, args.formats, args.dpi)
     if args.command:
         _bench_command(run_s, max(3, args.repeats // 2))
+
+
+def _bench_numpy(whole, run_cpu: float, repeats: int) -> None:
+    """The compiled loops' part: the whole run's processor time with the numpy code
+    (:func:`imssim.model.kernels.numpy_only`) beside it, timed one after the other."""
+    if not kernels.enabled():
+        why = "numba is not installed" if not kernels.available() else "IMSSIM_COMPILED=0"
+        print(f"  compiled loops            {'off':>8}  ({why}: the numpy code ran)")
+        return
+    with kernels.numpy_only():
+        whole()  # warm up
+        numpy_cpu = _median_seconds(whole, repeats, clock=time.process_time)
+    print(
+        f"  same, numpy code only     {numpy_cpu * 1e3:8.1f} ms  (compiled loops:"
+        f" {run_cpu / numpy_cpu:.2f} of its time)"
+    )
 
 
 def _bench_command(run_s: float, repeats: int) -> None:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from imssim.config import Config
 from imssim.errors import ImssimError
-from imssim.studies.sensitivity.evaluate import ModelEvaluator, StudyFailed, run_study
+from imssim.studies.sensitivity.evaluate import StudyFailed, run_study
+from imssim.studies.sensitivity.model_evaluator import ModelEvaluator
 from imssim.studies.sensitivity.report import INDICES_CSV, INDICES_FILE, SUMMARY_FILE
 from imssim.studies.sensitivity.study import (
     STUDY_GROUP,

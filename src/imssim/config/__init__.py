@@ -10,7 +10,7 @@ through Hydra).
 """
 
 from imssim.config.checks import check_bounds, check_dpi, check_formats, check_values
-from imssim.config.convert import config_container, config_yaml, to_config
+from imssim.config.convert import config_container, config_yaml, to_config, with_values
 from imssim.config.fields import Bounds, Judged, param
 from imssim.config.parameters import bounded_settings, bounds, judged_parameters, judged_range
 from imssim.config.scenarios import (
@@ -85,4 +85,5 @@ __all__ = [
     "shipped_settings",
     "to_config",
     "unused_changes",
+    "with_values",
 ]

@@ -20,9 +20,11 @@ import dataclasses
 import functools
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
 
+import numpy as np
 import yaml
 from omegaconf import DictConfig, OmegaConf
 from omegaconf._utils import get_omega_conf_dumper
@@ -74,6 +76,61 @@ def to_config(cfg: Any = None) -> Config:
         raise ConfigError(_omegaconf_message(exc)) from None
     check_values(config)
     return config
+
+
+def with_values(config: Config, values: Mapping[str, Any]) -> Config:
+    """`config` (a checked config, as :func:`to_config` gives) with the dotted keys set
+    to `values` (``{"params.trust_gain": 0.1}``), checked: the config, or the one-line
+    :class:`ConfigError`, that :func:`to_config` gives for `config`'s settings with
+    those keys set, at a small part of its cost (a study or a calibration sets a few
+    values on one base config for each of its runs).
+
+    A value of exactly its setting's type (a float for a float, an int for an int, as
+    :func:`config_container` requires) is set on the dataclasses and the values are
+    checked (:func:`imssim.config.checks.check_values`): OmegaConf's merge would leave
+    it as it is. Anything else (a key not in the schema, an int for a float, a float
+    for an int, text holding ``${``) goes through :func:`to_config` itself, its
+    conversions and its errors. A numpy number counts as the Python number it holds
+    (OmegaConf would refuse it).
+    """
+    values = {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
+    fast: Any = config
+    for key, value in values.items():
+        fast = _set_typed(fast, key.split("."), value)
+        if fast is None:
+            container = config_container(config)
+            for dotted, new in values.items():
+                _set_nested(container, dotted.split("."), new)
+            return to_config(container)
+    check_values(fast)
+    return fast
+
+
+def _set_typed(obj: Any, parts: list[str], value: Any) -> Any:
+    """The dataclass `obj` with the setting at `parts` set to `value`, or None when
+    that is no setting of it or `value` is not exactly of its type."""
+    if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+        return None
+    hint = dict(_field_types(type(obj))).get(parts[0])
+    if hint is None:
+        return None
+    if len(parts) == 1:
+        new = value if _as_typed(value, hint) else None
+    else:
+        new = _set_typed(getattr(obj, parts[0]), parts[1:], value)
+    return None if new is None else dataclasses.replace(obj, **{parts[0]: new})
+
+
+def _set_nested(container: dict[str, Any], parts: list[str], value: Any) -> None:
+    """Set the setting at `parts` in a config's containers (a key not there is added,
+    for :func:`to_config` to refuse by name)."""
+    node = container
+    for part in parts[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = node[part] = {}
+        node = child
+    node[parts[-1]] = value
 
 
 @functools.cache

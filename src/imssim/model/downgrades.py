@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from imssim.model import kernels
 from imssim.model.blocks import nonzero3
 from imssim.model.cooperation import EPS, CooperationRules, CoopState, CoopYear, Event, Standing
 from imssim.model.forms import SHALLOW_LIMIT, Form
 
+SPECIALISATION = int(Form.SPECIALISATION)
 REASONS = ("policy", "policy", "partner_cut", "partner_cut", "trust_fell", "fit_lost", "expired")
 
 
@@ -51,6 +53,8 @@ def downgrade(
     below: a band of one form against flicker at the threshold.
     """
     bil = state.bilateral
+    if kernels.enabled():
+        return _downgrade_compiled(rules, state, year, rng)
     iu, ju, au = nonzero3(bil > 0)
     upper = iu < ju  # each pair once (the record is symmetric), in row-major order
     ties = iu[upper], ju[upper], au[upper]
@@ -61,6 +65,38 @@ def downgrade(
         return state, year.states, []
     verdicts = _verdicts(rules, state, year, ties, (expire_all, rng))
     return _lower(state, year, ties, verdicts)
+
+
+def _downgrade_compiled(
+    rules: CooperationRules, state: CoopState, year: CoopYear, rng: np.random.Generator
+) -> tuple[CoopState, Standing, list[Event]]:
+    """What :func:`downgrade` gives, with the verdicts of one compiled pass
+    (:func:`imssim.model.kernels.downgrades.verdicts`), the same draws in the same order."""
+    p, fm, policy, bil = rules.params, rules.forms, year.policy, state.bilateral
+    expire = rng.random(bil.shape)
+    if not bil.any():  # no tie (the record is symmetric, its diagonal empty)
+        return state, year.states, []
+    pruning = bool((policy.prune_rate > 0).any())
+    # only policies that prune draw: other runs keep their random stream
+    prune = rng.random((2, *bil.shape)) if pruning else np.zeros((2, 1, 1, 1))
+    packed = (
+        state.dependent,
+        expire,
+        prune,
+        np.stack((state.trust, year.pairs.fit)),
+        year.pairs.priority,
+        np.stack((year.states.k, year.states.cut)),
+        policy.allowed,
+        np.stack((policy.prune_rate, policy.prune_max_form.astype(float))),
+        np.stack((fm.trust_required, fm.fit_required)),
+        np.array(
+            [p.cut_tolerance, p.trust_margin, p.fit_margin, 1.0 / p.hire_duration, float(pruning)]
+        ),
+    )
+    ties, first_is_i = kernels.load("downgrades").verdicts(bil, packed)
+    iu, ju, au, form, to, which = ties
+    verdicts = Verdicts(form=form, to=to, which=which, first_is_i=first_is_i)
+    return _lower(state, year, (iu, ju, au), verdicts)
 
 
 def _verdicts(
@@ -138,27 +174,35 @@ def _lower(
     changed = np.flatnonzero(which >= 0)
     if changed.size == 0:
         return state, year.states, []
+    i, j, ar, new = iu[changed], ju[changed], au[changed], to[changed]
     bil, since = state.bilateral.copy(), state.since.copy()
-    bil[iu[changed], ju[changed], au[changed]] = to[changed]
-    bil[ju[changed], iu[changed], au[changed]] = to[changed]
-    since[iu[changed], ju[changed], au[changed]] = year.year
-    since[ju[changed], iu[changed], au[changed]] = year.year
+    bil[i, j, ar] = bil[j, i, ar] = new
+    since[i, j, ar] = since[j, i, ar] = year.year
     dependent, handed = state.dependent, year.states.handed
     events = []
-    for t in changed:
-        i, j, ar, form, new = int(iu[t]), int(ju[t]), int(au[t]), int(f[t]), int(to[t])
-        if form == Form.SPECIALISATION:  # what was handed over is lost with the tie
+    rows = zip(
+        i.tolist(),
+        j.tolist(),
+        ar.tolist(),
+        f[changed].tolist(),
+        new.tolist(),
+        which[changed].tolist(),
+        first_is_i[changed].tolist(),
+        strict=True,
+    )
+    for a, b, area, form, lower, reason, first in rows:
+        if form == SPECIALISATION:  # what was handed over is lost with the tie
             if dependent is state.dependent:  # the first such tie: copies to write
                 dependent, handed = dependent.copy(), handed.copy()
-            was = (dependent[i, j, ar], dependent[j, i, ar])
-            dependent[i, j, ar] = dependent[j, i, ar] = False
-            for d, dep in zip((i, j), was, strict=True):
+            was = (dependent[a, b, area], dependent[b, a, area])
+            dependent[a, b, area] = dependent[b, a, area] = False
+            for d, dep in zip((a, b), was, strict=True):
                 # only when it relied on this partner and on no other in the area
-                if dep and not dependent[d, :, ar].any():
-                    handed[d, ar] = 0.0
-        who, other = (i, j) if first_is_i[t] else (j, i)
-        kind = "abandoned" if new == 0 else "downgraded"
-        events.append(Event(kind, who, other, "", ar, form, new, REASONS[which[t]]))
+                if dep and not dependent[d, :, area].any():
+                    handed[d, area] = 0.0
+        who, other = (a, b) if first else (b, a)
+        kind = "abandoned" if lower == 0 else "downgraded"
+        events.append(Event(kind, who, other, "", area, form, lower, REASONS[reason]))
     after = dataclasses.replace(state, bilateral=bil, since=since, dependent=dependent)
     held = year.states
     if handed is not year.states.handed:

@@ -34,6 +34,7 @@ import numpy as np
 
 from imssim.config import ScenarioConfig
 from imssim.errors import ConfigError, WorldDataError
+from imssim.model import kernels
 from imssim.model.blocks import BLOCK_ELEMENTS
 from imssim.model.cooperation import EPS, CooperationRules, CoopState, CoopYear, Event
 from imssim.model.forms import Form
@@ -317,8 +318,11 @@ def join_and_leave(
     trust_low = means.trust < (fm.trust_required[level - 1] - relief)[None, :] - p.trust_margin
     leave = member & (~elig | ~holds | trust_low | (allowed_f < level[None, :]))
     presence, elsewhere = _presence_terms(rules, state, setting, year)
-    worth = _join_value(rules, state, setting, year, means) + presence
-    worth -= p.pool_share_cost * (setting.fleet[None, :] & (k_f <= EPS))
+    if kernels.enabled():
+        worth = _join_worth_compiled(rules, state, setting, year, (means, presence))
+    else:
+        worth = _join_value(rules, state, setting, year, means) + presence
+        worth -= p.pool_share_cost * (setting.fleet[None, :] & (k_f <= EPS))
     consent = _consent(rules, state, level, means.n_members, relief)
     draws = _join_draws(setting, means.member.shape, rng, founded_rng)
     join = (
@@ -419,6 +423,41 @@ def _join_value(
     return benefit - cost
 
 
+def _join_worth_compiled(
+    rules: CooperationRules,
+    state: CoopState,
+    setting: FrameworkSetting,
+    year: CoopYear,
+    terms: tuple[MemberMeans, np.ndarray],
+) -> np.ndarray:
+    """float[N, F]: :func:`_join_value` plus the presence value (`terms`: the means and
+    the presences' value [N, F]) less a pooled fleet's share cost, in one compiled pass
+    (:func:`imssim.model.kernels.frameworks.join_worth`)."""
+    p, fm, s = rules.params, rules.forms, year.states
+    means, presence = terms
+    mil = _military_gain(rules, state, setting, year)
+    stacked = np.stack((means.fit, means.relief, means.allied_exposure, mil, presence))
+    states = np.stack((s.pressure, s.military_weight, s.exposure, year.policy.autonomy_weight))
+    areas = np.stack((rules.core.astype(float), s.k))
+    fw = np.stack((setting.area, setting.level, setting.fleet)).astype(np.int64)
+    forms = np.stack((fm.saving, fm.overhead, fm.constraint))
+    prm = np.array(
+        [
+            p.goal_weight_economic,
+            p.economic_pressure,
+            p.goal_weight_political,
+            p.political_base,
+            p.political_threat,
+            p.benefit_scale,
+            p.core_weight,
+            p.transaction_cost,
+            p.pool_share_cost,
+        ]
+    )
+    join_worth = kernels.load("frameworks").join_worth
+    return join_worth(stacked, states, year.area_form, areas, fw, forms, prm)
+
+
 def _presence_terms(
     rules: CooperationRules, state: CoopState, setting: FrameworkSetting, year: CoopYear
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -449,6 +488,12 @@ def _military_gain(
     fm = rules.forms
     n, n_fw = state.members.shape[1], len(setting.frameworks)
     monotone = bool((np.diff(fm.access) >= 0).all())  # (the config checks ensure it)
+    if monotone and kernels.enabled():  # any size: no [N, N, F] array
+        least_form = kernels.load("frameworks").least_forms(year.eff, setting.area, state.members)
+        least = fm.access[least_form]
+        mil = np.clip(fm.access[setting.level][None, :] - least, 0.0, None)
+        mil[:, ~state.members.any(axis=1)] = 0.0
+        return mil
     if n_fw == 0 or n * n * n_fw > BLOCK_ELEMENTS:
         return _military_gain_each(rules, state, setting, year, monotone)
     # forms[i, j, f]: the form of i with j in framework f's area
@@ -501,6 +546,9 @@ def _consent(
     trust of member j in every i)."""
     p, fm = rules.params, rules.forms
     needed = fm.trust_required[level] - relief - p.trust_margin  # [F]
+    if kernels.enabled():
+        admitted = kernels.load("frameworks").consenting(state.trust, state.members, needed)
+        return admitted / np.maximum(n_members, 1.0)[None, :]
     admitted = np.zeros((state.members.shape[1], state.members.shape[0]))
     members = state.members.astype(float)
     for threshold in np.unique(needed):  # per threshold: whose trust in whom meets it

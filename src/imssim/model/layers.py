@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from imssim.model import kernels
 from imssim.world import Framework
 
 
@@ -24,14 +25,18 @@ def area_layer(
     """int8[N, N]: the deepest form each pair shares through the frameworks in `area`
     (without those `skip` [F] marks; the diagonal as the members' forms)."""
     n = members.shape[1]
-    layer = np.zeros((n, n), dtype=np.int8)
     in_area = [
         f
         for f in range(len(frameworks))
         if frameworks[f].area == area and (skip is None or not skip[f])
     ]
     # shallow forms first, so that a deeper form written later is the one that stays
-    for f in sorted(in_area, key=lambda f: frameworks[f].form):
+    order = sorted(in_area, key=lambda f: frameworks[f].form)
+    if kernels.enabled():
+        forms = np.array([fw.form for fw in frameworks], dtype=np.int8)
+        return kernels.load("layers").paint(members, np.array(order, dtype=np.int64), forms)
+    layer = np.zeros((n, n), dtype=np.int8)
+    for f in order:
         who = np.flatnonzero(members[f])
         if who.size:
             layer[np.ix_(who, who)] = frameworks[f].form
@@ -94,9 +99,12 @@ class FrameworkLayers:
         cached = self._effective
         if cached is not None and cached[0] is bilateral and cached[1] is every:
             return cached[2], cached[3]
-        eff = np.maximum(bilateral, every)
-        # eff is symmetric (ties and frameworks bind both sides), so the deepest form
-        # over partners, eff.max(axis=1), is eff.max(axis=0), which numpy reduces faster
-        area_form = eff.max(axis=0)
+        if kernels.enabled():
+            eff, area_form = kernels.load("layers").effective(bilateral, every)
+        else:
+            eff = np.maximum(bilateral, every)
+            # eff is symmetric (ties and frameworks bind both sides), so the deepest form
+            # over partners, eff.max(axis=1), is eff.max(axis=0), which numpy reduces faster
+            area_form = eff.max(axis=0)
         self._effective = (bilateral, every, eff, area_form)
         return eff, area_form

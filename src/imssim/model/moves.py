@@ -12,6 +12,8 @@ import dataclasses
 
 import numpy as np
 
+from imssim.config import ModelParams
+from imssim.model import kernels
 from imssim.model.blocks import any_over_areas, nonzero3, row_blocks
 from imssim.model.cooperation import (
     EPS,
@@ -24,14 +26,15 @@ from imssim.model.cooperation import (
     hand_over,
     is_dependent,
 )
-from imssim.model.forms import SHALLOW_LIMIT, Form
-from imssim.model.motives import MOTIVES
+from imssim.model.forms import SHALLOW_LIMIT, Form, FormTable
+from imssim.model.motives import MOTIVES, military_need
 from imssim.model.noisy_choice import choose_top
-from imssim.model.step_value import Entries, step_terms, steps_may_pay
+from imssim.model.step_value import Entries, signs_hold, step_terms, steps_may_pay
 
 Move = tuple[int, int, int, int, int, str]  # (initiator, partner, area, from, to, motive)
 
 TOP_FORM = int(Form.SPECIALISATION)
+JOINT_HIRE = int(Form.JOINT_HIRE)
 ONE_DEEPER = np.minimum(np.arange(TOP_FORM + 1) + 1, TOP_FORM)  # the form after each form
 ONE_DEEPER.flags.writeable = False
 
@@ -52,6 +55,23 @@ def propose(
     # a known partner: a tie held, or a framework shared beyond NATO and the EU as such
     partner = any_over_areas(state.bilateral > 0) | (year.pairs.depth > 0)
     trust_min = np.minimum(state.trust, state.trust.T)
+    if kernels.enabled():
+        at, value, motive = _mutual_compiled(rules, state, year, trust_min, partner)
+    else:
+        at, value, motive = _mutual(rules, state, year, trust_min, partner)
+    chosen = _choose(rules, year, at, value, rng)
+    return _with_motives(year, at, motive, chosen)
+
+
+def _mutual(
+    rules: CooperationRules,
+    state: CoopState,
+    year: CoopYear,
+    trust_min: np.ndarray,
+    partner: np.ndarray,
+) -> tuple[Entries, np.ndarray, np.ndarray]:
+    """The mutual steps (i, j, a) in row-major order, their values to i and their
+    motives: candidates, feasibility, values, both sides' gain."""
     ii, jj, aa = _candidates(rules, state, year, trust_min, partner)
     feasible = _feasible(rules, year, (ii, jj, aa), trust_min)
     # a move is mutual when feasible and worth it to both: weigh (i, j, a) when it
@@ -67,9 +87,83 @@ def propose(
     positive = np.zeros(year.eff.size, dtype=bool)
     positive[flat[weigh]] = value > 0
     mutual = feasible[weigh] & (value > 0) & positive[mirror[weigh]]
-    at = (i[mutual], j[mutual], ar[mutual])
-    chosen = _choose(rules, year, at, value[mutual], rng)
-    return _with_motives(year, at, motive[mutual], chosen)
+    return (i[mutual], j[mutual], ar[mutual]), value[mutual], motive[mutual]
+
+
+def _mutual_compiled(
+    rules: CooperationRules,
+    state: CoopState,
+    year: CoopYear,
+    trust_min: np.ndarray,
+    partner: np.ndarray,
+) -> tuple[Entries, np.ndarray, np.ndarray]:
+    """What :func:`_mutual` gives, from one compiled pass
+    (:func:`imssim.model.kernels.steps.mutual_steps`)."""
+    p, s, pairs, policy = rules.params, year.states, year.pairs, year.policy
+    relies = any_over_areas(state.dependent)
+    stacked = (
+        np.stack(
+            (pairs.fit, pairs.reliability, pairs.known, pairs.ring_share, rules.relief, trust_min)
+        ),
+        np.stack((rules.comember, pairs.priority, partner, relies)),
+        np.stack(
+            (
+                s.pressure,
+                s.military_weight,
+                s.exposure,
+                policy.autonomy_weight,
+                policy.deepen_bonus,
+                policy.new_partner_penalty,
+                military_need(p, s.need_gap.max(axis=1), s.alliance_gap.max(initial=0.0)),
+            )
+        ),
+        np.stack((s.k, s.ref, s.need_gap)),
+        np.stack((policy.allowed, rules.core, year.area_form)).astype(np.int64, copy=False),
+        s.alliance_gap,
+        _form_rows(rules.forms),
+        step_parameters(p, bounded=signs_hold(rules, year)),
+        state.bilateral,
+    )
+    flat, value, motive = kernels.load("steps").mutual_steps(
+        year.eff, state.since, year.year, stacked
+    )
+    n, _, a = year.eff.shape
+    ij, ar = np.divmod(flat, a)
+    i, j = np.divmod(ij, n)
+    return (i, j, ar), value, motive
+
+
+def _form_rows(fm: FormTable) -> np.ndarray:
+    """float[6, 7]: the form table's rows in the order the kernel reads them."""
+    rows = (fm.saving, fm.overhead, fm.access, fm.constraint, fm.trust_required, fm.fit_required)
+    return np.stack(rows)
+
+
+def step_parameters(p: ModelParams, *, bounded: bool) -> np.ndarray:
+    """The parameters a step's value reads, in the order of
+    :mod:`imssim.model.kernels.steps`, and whether the bound on a step's value holds
+    (:func:`imssim.model.step_value.signs_hold`)."""
+    values = (
+        p.benefit_scale,
+        p.goal_weight_economic,
+        p.economic_pressure,
+        p.goal_weight_political,
+        p.political_base,
+        p.political_threat,
+        p.widen_value,
+        p.ring_preference,
+        p.transaction_cost,
+        p.widen_relief,
+        p.need_weight,
+        p.alliance_need_weight,
+        p.core_weight,
+        p.bound_share_floor,
+        p.specialisation_share,
+        p.swap_min_ratio,
+        float(bounded),
+    )
+    assert len(values) == kernels.load("steps").N_PARAMS
+    return np.array(values, dtype=float)
 
 
 def _candidates(
@@ -179,12 +273,15 @@ def _with_motives(
     year: CoopYear, mutual: Entries, motive: np.ndarray, chosen: list[Move]
 ) -> list[Move]:
     """The moves with the goal that weighed most in each for its initiator: `motive`
-    (indices into MOTIVES) of each of the `mutual` moves, the chosen among them."""
+    (indices into MOTIVES) of each of the `mutual` moves (in row-major order), the
+    chosen among them."""
     if not chosen:
         return chosen
-    of = np.zeros(year.eff.shape, dtype=np.int8)
-    of[mutual] = motive
-    return [(*m[:5], MOTIVES[int(of[m[0], m[1], m[2]])]) for m in chosen]
+    n, _, a = year.eff.shape
+    i, j, ar = mutual
+    flat = (i * n + j) * a + ar  # ascending
+    at = np.searchsorted(flat, [(m[0] * n + m[1]) * a + m[2] for m in chosen])
+    return [(*m[:5], MOTIVES[k]) for m, k in zip(chosen, motive[at].tolist(), strict=True)]
 
 
 def apply_moves(
@@ -192,17 +289,64 @@ def apply_moves(
 ) -> tuple[CoopState, Standing, list[Event]]:
     """The record and the holdings after the moves, and their events; at form 6 the
     smaller holder hands over ``specialisation_share`` of its capability in the area
-    (:func:`imssim.model.cooperation.hand_over`)."""
+    (:func:`imssim.model.cooperation.hand_over`). The moves are of distinct pairs and
+    areas: all but those to form 6 are written at once."""
     if not moves:
         return state, year.states, []
+    special = _specialise(rules, state, moves, year)
+    kept = [m for m in moves if m[4] != TOP_FORM or m in special.reason]
+    i, j, ar, _, new, _ = (np.array(column) for column in zip(*kept, strict=True))
     bil, since = state.bilateral.copy(), state.since.copy()
-    dependent = state.dependent
-    initiative = None if state.initiative is None else state.initiative.copy()
-    k, handed = year.states.k, year.states.handed
-    events = []
+    was = bil[i, j, ar]
+    bil[i, j, ar] = bil[j, i, ar] = new
+    since[i, j, ar] = since[j, i, ar] = year.year
+    initiative = None
+    if state.initiative is not None:
+        initiative = state.initiative.copy()
+        np.add.at(initiative, (i, j), 1)
+    events = [
+        Event(
+            "formed" if old == 0 else "deepened",
+            m[0],
+            m[1],
+            "",
+            m[2],
+            m[3],
+            m[4],
+            special.reason.get(m, "mutual_gain"),
+            m[5],
+        )
+        for m, old in zip(kept, was.tolist(), strict=True)
+    ]
+    after = dataclasses.replace(
+        state, bilateral=bil, since=since, dependent=special.dependent, initiative=initiative
+    )
+    return after, special.standing, events
+
+
+@dataclasses.dataclass
+class _Specialised:
+    """The moves to form 6 that hold, with their reasons, and the dependence and
+    holdings after them."""
+
+    reason: dict[Move, str]
+    dependent: np.ndarray
+    standing: Standing
+
+
+def _specialise(
+    rules: CooperationRules, state: CoopState, moves: list[Move], year: CoopYear
+) -> _Specialised:
+    """The moves to form 6, one after the other: each that holds makes the smaller
+    holder (or the side of a swap) dependent and hands its share over."""
+    dependent, k, handed = state.dependent, year.states.k, year.states.handed
     swap = rules.params.swap_min_ratio
-    for i, j, ar, old, new, motive in moves:
-        if new == Form.SPECIALISATION and (
+    reason: dict[Move, str] = {}
+    for move in moves:
+        i, j, ar, _, new, _ = move
+        if new != TOP_FORM:
+            continue
+        if (
             dependent[i, :, ar].any()
             or dependent[j, :, ar].any()
             or dependent[:, dependent_of(k, dependent, i, j, ar, swap)[0], ar].any()
@@ -212,35 +356,30 @@ def apply_moves(
             # provider nor provides for others what it has handed over; and a
             # provider does not hand over what others rely on it for
             continue
-        bil_old = int(bil[i, j, ar])
-        bil[i, j, ar] = bil[j, i, ar] = new
-        since[i, j, ar] = since[j, i, ar] = year.year
-        if new == Form.SPECIALISATION:
-            if dependent is state.dependent:  # the first hand-over: copies to write
-                dependent, k, handed = dependent.copy(), k.copy(), handed.copy()
-            d, swapped = dependent_of(k, dependent, i, j, ar, swap)
-            prov = j if d == i else i
-            dependent[d, prov, ar] = True
-            hand_over(k, handed, d, ar, rules.params.specialisation_share)
-        if initiative is not None:
-            initiative[i, j] += 1
-        kind = "formed" if bil_old == 0 else "deepened"
-        reason = "mutual_gain"
-        if new == Form.SPECIALISATION:
-            reason = "task_swap" if swapped else "specialisation"
-        events.append(Event(kind, i, j, "", ar, old, new, reason, motive))
-    after = dataclasses.replace(
-        state, bilateral=bil, since=since, dependent=dependent, initiative=initiative
-    )
+        if dependent is state.dependent:  # the first hand-over: copies to write
+            dependent, k, handed = dependent.copy(), k.copy(), handed.copy()
+        d, swapped = dependent_of(k, dependent, i, j, ar, swap)
+        dependent[d, j if d == i else i, ar] = True
+        hand_over(k, handed, d, ar, rules.params.specialisation_share)
+        reason[move] = "task_swap" if swapped else "specialisation"
     held = year.states if k is year.states.k else year.states.holding(k, handed)
-    return after, held, events
+    return _Specialised(reason, dependent, held)
+
+
+def _rows_cols(x: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``x[np.ix_(rows, cols)]``, by two takes (faster)."""
+    return x.take(rows, axis=0).take(cols, axis=1)
 
 
 def _weighted_draw(rng: np.random.Generator, weight: np.ndarray, total: float | None = None) -> int:
     """An index drawn with probability proportional to `weight` (not all 0; `total`:
     its sum, if known): the inverse of the cumulative distribution at one uniform draw,
     as ``rng.choice(len(weight), p=weight / weight.sum())`` draws it, without its checks."""
-    cdf = (weight / (weight.sum() if total is None else total)).cumsum()
+    if total is None:
+        total = weight.sum()
+    if kernels.enabled():
+        return kernels.load("draws").weighted_index(weight, total, rng.random())
+    cdf = (weight / total).cumsum()
     cdf /= cdf[-1]
     return int(cdf.searchsorted(rng.random(), side="right"))
 
@@ -281,12 +420,11 @@ def thematic(
     # unchanged (a tie started this year changes only the starting state's row and the
     # partner's, which starts none: all rows can be read before the draws)
     free_all = holds[starting][:, None, :] & holds[outside][None, :, :]
-    free_all &= bil[np.ix_(starting, outside)] == 0
-    free_all &= since[np.ix_(starting, outside)] < year.year
+    free_all &= _rows_cols(bil, starting, outside) == 0
+    free_all &= _rows_cols(since, starting, outside) < year.year
     weights = np.zeros((starting.size, n))
-    weights[:, outside] = (1.0 - 0.5 * rules.distance[np.ix_(starting, outside)]) * free_all.any(
-        axis=2
-    )
+    near = 1.0 - 0.5 * _rows_cols(rules.distance, starting, outside)
+    weights[:, outside] = near * free_all.any(axis=2)
     for s, i in enumerate(starting.tolist()):
         weight = weights[s]
         free: dict[int, list[int]] = {}  # per partner drawn: the areas still free, in order
@@ -299,7 +437,7 @@ def thematic(
             if areas is None:
                 areas = free[j] = np.flatnonzero(free_all[s, row_of[j]]).tolist()
             ar = areas.pop(int(choice_rng.integers(0, len(areas))))  # a uniform draw of one
-            bil[i, j, ar] = bil[j, i, ar] = Form.JOINT_HIRE
+            bil[i, j, ar] = bil[j, i, ar] = JOINT_HIRE
             since[i, j, ar] = since[j, i, ar] = year.year
             if initiative is not None:
                 initiative[i, j] += 1

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from imssim.model import kernels
 from imssim.model.cooperation import BOUND_MARGIN
 
 Noise = Callable[[np.ndarray], np.ndarray]  # the exact noise of the listed entries idx
@@ -50,6 +51,10 @@ def choose_top(
     argpartition with its exact scores. `buffer` (float[shape]), if given, receives the
     uniforms.
     """
+    if kernels.enabled():
+        chosen = _choose_compiled(rng, shape, (row, col, value), (temperature, kmax), buffer)
+        if chosen is not None:
+            return chosen
     drawn = _draw(rng, shape, row, col, buffer)
     if drawn is None:
         return []
@@ -58,6 +63,47 @@ def choose_top(
     maybe = np.flatnonzero(rough >= _thresholds(row, rough, kmax, temperature))
     score = value[maybe] + exact(maybe) * temperature
     return _best_by_row(shape, (row, col, value), maybe, score, exact, temperature, kmax)
+
+
+def _choose_compiled(
+    rng: np.random.Generator,
+    shape: tuple[int, int],
+    listed: tuple[np.ndarray, np.ndarray, np.ndarray],
+    setting: tuple[float, int],
+    buffer: np.ndarray | None,
+) -> list[tuple[int, int]] | None:
+    """What :func:`choose_top` picks, from the compiled pass over the listed entries
+    (:func:`imssim.model.kernels.choice.best_by_row`); None, the generator as it was,
+    when a uniform is exactly 0 (the numpy code then makes the full call)."""
+    row, col, value = listed
+    temperature, kmax = setting
+    saved = rng.bit_generator.state
+    if buffer is None or buffer.shape != shape:
+        buffer = np.empty(shape)
+    uniform = rng.random(size=shape, out=buffer)  # drawn whether or not any is listed
+    if uniform.min() == 0.0:
+        rng.bit_generator.state = saved
+        return None
+    if row.size == 0:
+        return []
+    rows, cols, tied = kernels.load("choice").best_by_row(
+        row, col, value, uniform, temperature, kmax
+    )
+    chosen = list(zip(rows.tolist(), cols.tolist(), strict=True))
+    if tied.size:
+        picked = uniform[row, col]
+
+        def exact(idx: np.ndarray) -> np.ndarray:
+            return np.array([_gumbel(u) for u in picked[idx].tolist()], dtype=float)
+
+        chosen += _tied_rows(shape, listed, tied.tolist(), exact, (temperature, kmax))
+        chosen.sort(key=lambda rc: rc[0])  # row by row, as the rows of the full matrix
+    return chosen
+
+
+def _gumbel(u: float) -> float:
+    """The Gumbel draw ``rng.gumbel`` makes of the uniform `u` (the C library's log)."""
+    return 0.0 - math.log(-math.log(1.0 - u))
 
 
 def _draw(
@@ -88,9 +134,7 @@ def _draw(
     picked = uniform[row, col]
 
     def exact(idx: np.ndarray) -> np.ndarray:
-        return np.array(
-            [0.0 - math.log(-math.log(1.0 - u)) for u in picked[idx].tolist()], dtype=float
-        )
+        return np.array([_gumbel(u) for u in picked[idx].tolist()], dtype=float)
 
     return -np.log(-np.log(1.0 - picked)), exact
 
@@ -121,7 +165,7 @@ def _best_by_row(
     """The best kmax of each row among the entries `maybe` of the `listed` (row,
     column, value) by their exact `score`; a row whose kmax-th and next exact scores
     tie goes to argpartition, as it would."""
-    row, col, value = listed
+    row, col, _ = listed
     order = np.lexsort((-score, row[maybe]))
     ranked, by_row = maybe[order], row[maybe][order]
     starts = np.flatnonzero(np.r_[True, by_row[1:] != by_row[:-1]])
@@ -135,11 +179,27 @@ def _best_by_row(
         for r, c in zip(by_row[place < kmax], col[ranked[place < kmax]], strict=True)
         if r not in tied
     ]
-    for r in sorted(tied):
+    chosen += _tied_rows(shape, listed, sorted(tied), exact, (temperature, kmax))
+    chosen.sort(key=lambda rc: rc[0])  # row by row, as the rows of the full matrix
+    return chosen
+
+
+def _tied_rows(
+    shape: tuple[int, int],
+    listed: tuple[np.ndarray, np.ndarray, np.ndarray],
+    tied: list[int],
+    exact: Noise,
+    setting: tuple[float, int],
+) -> list[tuple[int, int]]:
+    """The best kmax of each of the `tied` rows, picked by argpartition on the row's
+    exact scores, as the full call picks them."""
+    row, col, value = listed
+    temperature, kmax = setting
+    chosen = []
+    for r in tied:
         every = np.flatnonzero(row == r)
         full = np.full(shape[1], -np.inf)
         full[col[every]] = value[every] + exact(every) * temperature
         top = np.argpartition(-full, kmax - 1)[:kmax]
         chosen += [(r, int(c)) for c in top if np.isfinite(full[c])]
-    chosen.sort(key=lambda rc: rc[0])  # row by row, as the rows of the full matrix
     return chosen

@@ -41,6 +41,7 @@ from enum import IntEnum
 import numpy as np
 
 from imssim.config import ModelParams
+from imssim.model import kernels
 from imssim.model.blocks import any_over_areas, count_over_areas, max_over_areas
 from imssim.model.forms import LASTING
 from imssim.world import World
@@ -102,12 +103,33 @@ def strategic_score(
     `framework` [N, N, A] is the form the pair shares through frameworks beyond the
     baseline; `deep_years` counts years of bilateral form >= ``ring_duration_form``.
     """
-    depth = max_over_areas(bilateral) / p.strategic_min_form
+    if kernels.enabled():
+        _, deepest, n_lasting, n_through = kernels.load("rings").pair_areas(
+            bilateral, framework, int(LASTING)
+        )
+        return _score(deepest, n_lasting, n_through, deep_years, p)
     lasting = bilateral >= LASTING
     through_frameworks = (framework >= LASTING) & ~lasting
-    breadth = (
-        count_over_areas(lasting) + p.ring_framework_weight * count_over_areas(through_frameworks)
-    ) / (p.strategic_min_areas)
+    return _score(
+        max_over_areas(bilateral),
+        count_over_areas(lasting),
+        count_over_areas(through_frameworks),
+        deep_years,
+        p,
+    )
+
+
+def _score(
+    deepest: np.ndarray,
+    n_lasting: np.ndarray,
+    n_through: np.ndarray,
+    deep_years: np.ndarray,
+    p: ModelParams,
+) -> np.ndarray:
+    """The least-met strategic criterion from each pair's deepest tie, its areas with a
+    lasting tie and those shared at a lasting form through frameworks only."""
+    depth = deepest / p.strategic_min_form
+    breadth = (n_lasting + p.ring_framework_weight * n_through) / (p.strategic_min_areas)
     duration = deep_years / p.strategic_min_years
     return np.minimum(np.minimum(depth, breadth), duration)
 
@@ -169,8 +191,14 @@ def target_rings(
     of few partners lets i treat as priorities: only they can be strategic in i's
     view. Row i is i's view.
     """
-    any_coop = any_over_areas(bilateral > 0) | any_over_areas(framework > 0)
-    score = strategic_score(bilateral, framework, state.deep_years, p)
+    if kernels.enabled():
+        any_coop, deepest, n_lasting, n_through = kernels.load("rings").pair_areas(
+            bilateral, framework, int(LASTING)
+        )
+        score = _score(deepest, n_lasting, n_through, state.deep_years, p)
+    else:
+        any_coop = any_over_areas(bilateral > 0) | any_over_areas(framework > 0)
+        score = strategic_score(bilateral, framework, state.deep_years, p)
     threshold = np.where(state.ring == Ring.STRATEGIC, 1.0 - p.ring_hysteresis, 1.0)
     candidates = any_coop & (score >= threshold) & (initiative >= p.strategic_min_initiative)
     if priority is not None:

@@ -220,7 +220,7 @@ def steps_may_pay(
     for form in range(int(Form.SPECIALISATION) - 1):
         ok = (fit >= fm.fit_required[form + 1]) & (trust_min >= fm.trust_required[form + 1])
         out.append(ok | ok.T)
-    if not _signs_hold(rules, year) or not bounded:
+    if not signs_hold(rules, year) or not bounded:
         return out
     for form, bound in _bounds(rules, year, partner, bounded):
         may = bound > -BOUND_MARGIN
@@ -229,7 +229,7 @@ def steps_may_pay(
     return out
 
 
-def _signs_hold(rules: CooperationRules, year: CoopYear) -> bool:
+def signs_hold(rules: CooperationRules, year: CoopYear) -> bool:
     """Whether every term the bound of :func:`steps_may_pay` takes at its extreme has
     the sign the bound assumes."""
     p, fm = rules.params, rules.forms

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from imssim.model import kernels
 from imssim.model.blocks import count_over_areas, max_over_areas
 from imssim.model.capabilities import CapabilityState
 from imssim.model.capacity import Outcomes
@@ -82,6 +83,12 @@ def pair_counts(eff: np.ndarray, bilateral: np.ndarray) -> dict[str, np.ndarray]
     """Per ordered pair: the deepest effective and bilateral forms, the areas at any
     form and at a deep form, whether there is a bilateral tie; and over all pairs and
     areas, how many hold each form 1-6, effective and bilateral."""
+    if kernels.enabled():
+        summary = kernels.load("records").pair_summary(eff, bilateral, int(DEEP))
+        names = ("max_form", "bilateral_form", "n_areas", "n_deep_areas", "eff_count", "bil_count")
+        out = dict(zip(names, summary, strict=True))
+        out["bilateral_any"] = out["bilateral_form"] > 0
+        return out
     out = {
         "max_form": max_over_areas(eff),
         "bilateral_form": max_over_areas(bilateral),
@@ -119,8 +126,10 @@ class Recorder:
         self._countries: list[dict[str, np.ndarray]] = []
         self._pairs: list[dict[str, np.ndarray]] = []
         self._alliance: list[dict[str, float | str]] = []
+        self._alliance_areas: list[np.ndarray] = []  # per year float[4, A] (AREA_COLUMNS)
         self._holdings: list[dict[str, np.ndarray]] = []
-        self._frameworks: list[dict[str, object]] = []
+        # per year and framework in force: the year and the framework's row but its year
+        self._frameworks: list[tuple[int, dict[str, object]]] = []
         # a framework's row but its year, per framework and members
         self._rows: dict[tuple[int, bytes], dict[str, object]] = {}
 
@@ -131,6 +140,9 @@ class Recorder:
         self._pairs.append(_pair_columns(state, pair))
         self._holdings.append(_holding_columns(state))
         self._alliance.append(_alliance_row(state, pair, self.world.areas))
+        out = state.outcomes
+        by_area = (state.inputs.requirement, out.aggregate, out.shortfall, out.surplus)
+        self._alliance_areas.append(np.array(by_area, dtype=float))
 
     def latest(self) -> tuple[dict[str, np.ndarray], dict[str, float | str]]:
         """The last year recorded: the countries' columns (arrays over states) and the
@@ -163,7 +175,7 @@ class Recorder:
                     "n_members": len(codes),
                     "members": ";".join(codes),
                 }
-            self._frameworks.append({"year": year, **row})
+            self._frameworks.append((year, row))
 
     def tables(self, events: list) -> Tables:
         """The tidy tables of every year recorded, with `events` as (year, Event) pairs."""
@@ -195,23 +207,8 @@ class Recorder:
                 **pairs,
             }
         )
-        events_df = pd.DataFrame(
-            {
-                "year": np.array([y for y, _ in events], dtype=np.int32),
-                "kind": pd.Categorical.from_codes(
-                    np.array([KIND_CODE.get(e.kind, -1) for _, e in events], dtype=np.int8),
-                    categories=EVENT_KINDS,
-                ),
-                "country": [w.iso3[e.country] if e.country >= 0 else "" for _, e in events],
-                "partner": [e.framework if e.partner < 0 else w.iso3[e.partner] for _, e in events],
-                "area": [w.areas[e.area] for _, e in events],
-                "from_form": np.array([e.from_form for _, e in events], dtype=np.int8),
-                "to_form": np.array([e.to_form for _, e in events], dtype=np.int8),
-                "reason": [e.reason for _, e in events],
-                "motive": [e.motive for _, e in events],
-            }
-        )
-        alliance = _from_rows(self._alliance, list(self._alliance[0]), ("year",))
+        events_df = _events_frame(w, events)
+        alliance = _alliance_frame(self._alliance, self._alliance_areas, w.areas)
         holdings = _stacked(self._holdings)
         states = np.tile(np.repeat(np.arange(w.n_states), w.n_areas), n_years)
         areas = np.tile(np.arange(w.n_areas), w.n_states * n_years)
@@ -237,7 +234,10 @@ class Recorder:
             "n_members",
             "members",
         ]
-        frameworks = _from_rows(self._frameworks, columns, ("year", "form", "since", "n_members"))
+        years = {"year": [year for year, _ in self._frameworks]}
+        rows = [row for _, row in self._frameworks]
+        int32 = ("year", "form", "since", "n_members")
+        frameworks = _from_rows(rows, columns, int32, given=years)
         return Tables(
             countries=countries,
             pairs=pairs,
@@ -248,15 +248,85 @@ class Recorder:
         )
 
 
+def _events_frame(w: World, events: list) -> pd.DataFrame:
+    """The events table of `events`, (year, Event) pairs; its text columns built from
+    codes into their vocabularies (:func:`labels`)."""
+    years = [y for y, _ in events]
+    fields = list(zip(*(e for _, e in events), strict=True)) or [()] * 9
+    kind, country, partner, framework, area, from_form, to_form, reason, motive = fields
+    who = (*w.iso3, "")  # the last: no state (-1)
+    states = np.array(country, dtype=np.int64)
+    partners = np.array(partner, dtype=np.int64)
+    framework_codes, framework_ids = _codes(framework)
+    reason_codes, reasons = _codes(reason)
+    motive_codes, motives = _codes(motive)
+    text = {
+        "country": labels(who, np.where(states < 0, len(who) - 1, states)),
+        # a partner is a state (its ISO3 code) or, for a framework's event, the framework
+        "partner": labels(
+            (*who, *framework_ids), np.where(partners < 0, framework_codes + len(who), partners)
+        ),
+        "area": labels(w.areas, np.array(area, dtype=np.int64)),
+        "reason": labels(reasons, reason_codes),
+        "motive": labels(motives, motive_codes),
+    }
+    if not events:  # as pandas makes the columns of empty lists
+        text = {name: [] for name in text}
+    return pd.DataFrame(
+        {
+            "year": np.array(years, dtype=np.int32),
+            "kind": pd.Categorical.from_codes(
+                np.array([KIND_CODE.get(k, -1) for k in kind], dtype=np.int8),
+                categories=EVENT_KINDS,
+            ),
+            "country": text["country"],
+            "partner": text["partner"],
+            "area": text["area"],
+            "from_form": np.array(from_form, dtype=np.int8),
+            "to_form": np.array(to_form, dtype=np.int8),
+            "reason": text["reason"],
+            "motive": text["motive"],
+        }
+    )
+
+
+def _codes(values: tuple) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Each value's index into the distinct values (in order of first appearance), and
+    those values."""
+    codes, uniques = pd.factorize(np.array(values, dtype=object))
+    return codes.astype(np.int64), tuple(uniques)
+
+
+AREA_COLUMNS = ("requirement", "capability", "shortfall", "surplus")  # the alliance's, per area
+
+
+def _alliance_frame(
+    rows: list[dict[str, float | str]], by_area: list[np.ndarray], areas: tuple[str, ...]
+) -> pd.DataFrame:
+    """The alliance table: the years' `rows`, then per area its requirement, the
+    members' capability, the shortfall and the surplus (`by_area`: per year [4, A])."""
+    head = _from_rows(rows, list(rows[0]), ("year",))
+    stacked = np.stack(by_area).transpose(0, 2, 1).reshape(len(by_area), -1)  # area by area
+    names = [f"{column}_{area}" for area in areas for column in AREA_COLUMNS]
+    return pd.concat([head, pd.DataFrame(stacked, columns=names)], axis=1)
+
+
 def _stacked(years: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     """The columns of the years' tables (each a dict of arrays), one after the other."""
     return {k: np.concatenate([y[k] for y in years]) for k in years[0]}
 
 
-def _from_rows(rows: list[dict], columns: list[str], int32: tuple[str, ...] = ()) -> pd.DataFrame:
+def _from_rows(
+    rows: list[dict],
+    columns: list[str],
+    int32: tuple[str, ...] = (),
+    given: dict[str, list] | None = None,
+) -> pd.DataFrame:
     """The frame of `rows` (dicts with the keys `columns`), as ``pd.DataFrame(rows,
     columns=columns)`` makes it with the `int32` columns then converted to int32; built
-    column by column, the numbers as numpy arrays (faster)."""
+    column by column, the numbers as numpy arrays (faster). `given` holds the values of
+    some columns apart, one per row, instead of in the rows."""
+    given = given or {}
     if not rows:
         frame = pd.DataFrame(rows, columns=columns)
         for col in int32:
@@ -264,7 +334,7 @@ def _from_rows(rows: list[dict], columns: list[str], int32: tuple[str, ...] = ()
         return frame
     data: dict[str, object] = {}
     for c in columns:
-        values = [row[c] for row in rows]
+        values = given[c] if c in given else [row[c] for row in rows]
         if c in int32:
             data[c] = np.array(values, dtype=np.int32)
         elif all(type(v) in _NUMBERS for v in values):
@@ -370,9 +440,4 @@ def _alliance_row(
     worst = int(np.argmax(shortfall))
     row["worst_shortfall"] = float(shortfall[worst])
     row["worst_shortfall_area"] = areas[worst] if shortfall[worst] > 0 else ""
-    for a, area in enumerate(areas):
-        row[f"requirement_{area}"] = float(requirement[a])
-        row[f"capability_{area}"] = float(out.aggregate[a])
-        row[f"shortfall_{area}"] = float(shortfall[a])
-        row[f"surplus_{area}"] = float(out.surplus[a])
     return row

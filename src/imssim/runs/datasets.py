@@ -26,6 +26,7 @@ and are renamed into place.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +51,12 @@ _FIRST = ("run_id",)
 _AFTER = ("seed", "replicate", "job_seed", "status", "error", "wall_seconds")
 
 
-def _row(folder: Path, info: dict[str, Any]) -> dict[str, Any]:
-    row: dict[str, Any] = {"run_id": folder.name}
+def run_row(run_id: str, info: Mapping[str, Any]) -> dict[str, Any]:
+    """A run's row of ``runs.parquet`` from its manifest (`info`: the manifest as read
+    back, or the entries a manifest would hold: ``parameters``, ``seed``,
+    ``replicate``, ``job_seed``, ``status``, ``error``, ``wall_seconds`` and
+    ``headline``, :func:`imssim.runs.sweep.headline`)."""
+    row: dict[str, Any] = {"run_id": run_id}
     row.update(info.get("parameters", {}))
     row.update(
         {
@@ -72,6 +77,41 @@ def _row(folder: Path, info: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def parameter_keys(infos: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The parameters of runs (their manifests' ``parameters``), in the order they first
+    appear: the parameter columns of ``runs.parquet``."""
+    keys: dict[str, None] = {}
+    for info in infos:
+        keys.update(dict.fromkeys(info.get("parameters", {})))
+    return list(keys)
+
+
+def runs_frame(runs: pd.DataFrame, params: Sequence[str]) -> pd.DataFrame:
+    """``runs.parquet`` as a frame, from a frame of its rows (:func:`run_row`, a row
+    per run, in order): ``run_id``, the parameters `params`, then seed, replicate, job
+    seed, status, error and wall time, then the outcomes in the order the rows first
+    name them; a parameter all text (or none), the status and the error as pandas
+    strings."""
+    order = [*_FIRST, *params, *_AFTER]
+    runs = runs[[*order, *[c for c in runs.columns if c not in order]]]
+    for key in params:
+        if runs[key].map(lambda v: v is None or isinstance(v, str)).all():
+            runs[key] = runs[key].astype("string")
+    runs["error"] = runs["error"].astype("string")
+    runs["status"] = runs["status"].astype("string")
+    return runs
+
+
+def write_runs(runs: pd.DataFrame, sweep: Path, params: Sequence[str]) -> Path:
+    """Write ``runs.parquet`` (:func:`runs_frame`) into the folder `sweep`, atomically,
+    with the folder and the parameters in its metadata; return its path."""
+    path = sweep / RUNS_FILE
+    table = pa.Table.from_pandas(runs, preserve_index=False)
+    meta = {b"imssim": json.dumps({"sweep": str(sweep), "parameters": list(params)}).encode()}
+    atomic_parquet(table.replace_schema_metadata(meta), path)
+    return path
+
+
 def collect(sweep: str | Path, *, progress: bool = True, tables: bool = True) -> Path:
     """Collect the sweep folder `sweep` (see the module's description); return the path
     of ``runs.parquet``. Raises :class:`ImssimError` when it holds no run."""
@@ -88,20 +128,16 @@ def collect(sweep: str | Path, *, progress: bool = True, tables: bool = True) ->
         raise ImssimError(f"no run folder (with {MANIFEST}) in {sweep}: not a sweep folder")
     rows = []
     shown = bar(len(folders), what="collecting") if progress else None
-    params: list[str] = []
     infos = []
     for folder in folders:
         try:
-            info = json.loads((folder / MANIFEST).read_text())
+            infos.append(json.loads((folder / MANIFEST).read_text()))
         except (OSError, ValueError) as exc:
             raise ImssimError(f"cannot read {folder / MANIFEST}: {exc}") from None
-        infos.append(info)
-        for key in info.get("parameters", {}):
-            if key not in params:
-                params.append(key)
+    params = parameter_keys(infos)
     try:
         for folder, info in zip(folders, infos, strict=True):
-            row = _row(folder, info)
+            row = run_row(folder.name, info)
             rows.append(row)
             if tables and row["status"] == "completed" and info.get("tables_kept", True):
                 for name in TABLES:  # written by the job already, as a rule
@@ -116,19 +152,7 @@ def collect(sweep: str | Path, *, progress: bool = True, tables: bool = True) ->
     finally:
         if shown is not None:
             shown.close()
-    runs = pd.DataFrame(rows)
-    order = [*_FIRST, *params, *_AFTER]
-    runs = runs[[*order, *[c for c in runs.columns if c not in order]]]
-    for key in params:
-        if runs[key].map(lambda v: v is None or isinstance(v, str)).all():
-            runs[key] = runs[key].astype("string")
-    runs["error"] = runs["error"].astype("string")
-    runs["status"] = runs["status"].astype("string")
-    path = sweep / RUNS_FILE
-    table = pa.Table.from_pandas(runs, preserve_index=False)
-    meta = {b"imssim": json.dumps({"sweep": str(sweep), "parameters": params}).encode()}
-    atomic_parquet(table.replace_schema_metadata(meta), path)
-    return path
+    return write_runs(runs_frame(pd.DataFrame(rows), params), sweep, params)
 
 
 class Sweep:

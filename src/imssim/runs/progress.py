@@ -9,9 +9,10 @@ One bar (:func:`bar`) for everything that counts runs:
   fresh, not forked;
 - the collection of a sweep (:func:`imssim.runs.datasets.collect`), advanced run by run.
 
-Both watchers count the run folders in the sweep folder (:func:`count`; a run folder
-appears only when whole; a study counts its own runs' folders) every `interval`
-seconds. ``python -m imssim.runs.progress <sweep folder> <total> [<interval>]`` is the
+The watchers count every `interval` seconds: a sweep's, the run folders in the sweep
+folder (:func:`count`; a run folder appears only when whole); a study's, what its
+evaluator counts (a model study: the runs in the chunk files written so far).
+``python -m imssim.runs.progress <sweep folder> <total> [<interval>]`` is the sweep's
 watching process: it draws until its standard input closes, then counts once more and
 exits. Imports nothing of the model.
 """

@@ -172,6 +172,72 @@ class RunRecord:
     error: str = ""
 
 
+@dataclasses.dataclass
+class JobRun:
+    """One run of a sweep job: its name (its folder's, the run id), its config, and the
+    entries its manifest records of what the sweep asked of it (:func:`attempt` adds
+    the wall time and the headline outcomes, :func:`failure` the wall time and the
+    traceback)."""
+
+    name: str
+    config: Config
+    entries: dict[str, Any]
+
+    def manifest_entries(self, status: str, error: str = "") -> dict[str, Any]:
+        """What the run's manifest holds for its row of runs.parquet
+        (:func:`imssim.runs.datasets.run_row`): its seed, `status` and `error` (a
+        failure's) and the entries."""
+        info: dict[str, Any] = {"seed": self.config.seed, "status": status}
+        if error:
+            info["error"] = error
+        return {**info, **self.entries}
+
+
+def job_runs(base: Config, overrides: Sequence[str], sweep_dir: Path, job: int) -> list[JobRun]:
+    """The runs of a job: one per replicate seed of `base` (:func:`replicate_seeds`),
+    each named from its overrides and seed (:func:`run_name`)."""
+    seeds = replicate_seeds(base.seed, base.replicates)
+    runs = []
+    for replicate, seed in enumerate(seeds):
+        cfg = dataclasses.replace(base, seed=seed)
+        key = run_key(overrides, seed)
+        entries = {
+            "sweep": str(sweep_dir),
+            "job": job,
+            "overrides": list(overrides),
+            "run_key": key,
+            "replicate": replicate,
+            "replicates": len(seeds),
+            "job_seed": base.seed,
+            "parameters": parameter_values(cfg, overrides),
+            "tables_kept": cfg.output.tables,
+        }
+        runs.append(JobRun(run_name(cfg, key, replicate, len(seeds)), cfg, entries))
+    return runs
+
+
+def attempt(run: JobRun, runner: Callable[[Config], Any], years: Sequence[int] = ()) -> Any:
+    """Run `run` with `runner` and return the result; its entries get the wall time
+    (of the run and its counterfactual) and the headline outcomes (:func:`headline`,
+    with those of `years`). Raises what the run raises."""
+    started = time.perf_counter()
+    result = runner(run.config)
+    run.entries["wall_seconds"] = round(time.perf_counter() - started, 4)
+    run.entries["headline"] = headline(result, years)
+    return result
+
+
+def failure(run: JobRun, exc: BaseException, seconds: float) -> str:
+    """Record in `run`'s entries that it failed with `exc` after `seconds` (its wall
+    time and the traceback, while `exc` is being handled); return the error as one
+    line (``<type>: <message>``), also said on the standard error."""
+    run.entries["wall_seconds"] = round(seconds, 4)
+    run.entries["traceback"] = traceback.format_exc(limit=8)
+    error = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+    print(f"imssim: run {run.name} failed: {error}", file=sys.stderr, flush=True)
+    return error
+
+
 def execute_job(
     config: Any,
     overrides: Sequence[str],
@@ -195,35 +261,18 @@ def execute_job(
         say(f"job {job}: not run: {exc}")
         print(f"imssim: job {job} ({' '.join(overrides)}) not run: {exc}", file=sys.stderr)
         return [RunRecord(f"job {job}", "failed", error=str(exc))]
-    seeds = replicate_seeds(base.seed, base.replicates)
     records = []
-    for replicate, seed in enumerate(seeds):
-        cfg = dataclasses.replace(base, seed=seed)
-        key = run_key(overrides, seed)
-        name = run_name(cfg, key, replicate, len(seeds))
+    for run in job_runs(base, overrides, sweep_dir, job):
+        name, cfg, extra = run.name, run.config, run.entries
         final = sweep_dir / name
-        status = folder_status(final)
-        if status == "completed":
+        if folder_status(final) == "completed":
             records.append(RunRecord(name, "skipped"))
             say(f"{name}: complete already, skipped")
             continue
-        extra = {
-            "sweep": str(sweep_dir),
-            "job": job,
-            "overrides": list(overrides),
-            "run_key": key,
-            "replicate": replicate,
-            "replicates": len(seeds),
-            "job_seed": base.seed,
-            "parameters": parameter_values(cfg, overrides),
-            "tables_kept": cfg.output.tables,
-        }
         old = _set_aside(final) if final.exists() else None  # a failed or broken attempt
         started = time.perf_counter()
         try:
-            result = runner(cfg)
-            extra["wall_seconds"] = round(time.perf_counter() - started, 4)  # both runs
-            extra["headline"] = headline(result, years)
+            result = attempt(run, runner, years)
             if not cfg.output.tables:
                 result = dataclasses.replace(result, tables=_no_tables(result.tables))
                 if result.counterfactual is not None:
@@ -234,18 +283,15 @@ def execute_job(
             arrow = arrow_tables(result.tables) if cfg.output.tables else None
             path = write_run(result, sweep_dir, name=name, extra=extra, arrow=arrow)
             if cfg.output.tables and path.name == name:
-                write_parts(sweep_dir, name, result.tables, {**extra, "seed": seed}, arrow)
+                write_parts(sweep_dir, name, result.tables, {**extra, "seed": cfg.seed}, arrow)
             seconds = time.perf_counter() - started
             records.append(RunRecord(name, "completed", seconds))
             say(f"{name}: completed in {seconds:.2f} s")
         except Exception as exc:  # recorded; the other runs go on
             seconds = time.perf_counter() - started
-            error = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
-            extra["wall_seconds"] = round(seconds, 4)
-            extra["traceback"] = traceback.format_exc(limit=8)
+            error = failure(run, exc, seconds)
             write_failed(sweep_dir, name, cfg, error, extra)
             records.append(RunRecord(name, "failed", seconds, error))
-            print(f"imssim: run {name} failed: {error}", file=sys.stderr, flush=True)
         finally:
             if old is not None:
                 shutil.rmtree(old, ignore_errors=True)

@@ -6,8 +6,10 @@ Split as SALib and the EMA Workbench split it:
 - :mod:`.study`: the study, a typed config dataclass read from ``conf/sensitivity/`` or a
   file, with ``key=value`` overrides, checked completely before anything runs;
 - :mod:`.sample`: the sample SALib draws;
-- :mod:`.evaluate`: the evaluators (the model, or a test function), the runs in
+- :mod:`.evaluate`: the evaluators' interface (and a test function's), the runs in
   parallel chunks, resuming, and the study's manifest;
+- :mod:`.model_evaluator`: the model's evaluator, whose runs keep their rows in
+  chunk files (:mod:`.chunks`) rather than a folder each;
 - :mod:`.analyse`: the indices;
 - :mod:`.report`: the indices' tables, Markdown, summary and figure.
 
@@ -15,16 +17,17 @@ The command line is :mod:`imssim.cli.sensitivity`.
 """
 
 from imssim.studies.sensitivity.analyse import INDEX_COLUMNS, analyse
+from imssim.studies.sensitivity.chunks import CHUNKS_DIR
 from imssim.studies.sensitivity.evaluate import (
     SAMPLES_FILE,
     STUDY_MANIFEST,
     Evaluator,
     FunctionEvaluator,
-    ModelEvaluator,
     Outcome,
     StudyFailed,
     run_study,
 )
+from imssim.studies.sensitivity.model_evaluator import ModelEvaluator
 from imssim.studies.sensitivity.report import (
     INDICES_CSV,
     INDICES_FILE,
@@ -40,6 +43,7 @@ from imssim.studies.sensitivity.study import (
 )
 
 __all__ = [
+    "CHUNKS_DIR",
     "INDEX_COLUMNS",
     "INDICES_CSV",
     "INDICES_FILE",

@@ -4,39 +4,41 @@ reported, resuming what an earlier call left.
 1. **Sample** (:mod:`.sample`). ``samples.parquet`` maps each sample (and replicate)
    to its parameter values and its run id.
 2. **Run.** Samples with the same values share their runs. The runs not complete yet
-   are split into chunks that worker processes (joblib, every core by default) run
-   through :func:`imssim.runs.sweep.execute_job`, exactly as a sweep's jobs: each run leaves a
-   folder named from its parameter values and seed, with its manifest (status,
-   parameters, headline outcomes of every year) and config; a study asks no tables of
-   its runs (``output.tables: false``). Running the same study into the same folder
-   resumes it: complete runs are not run again. Every sample runs with the study's seed
-   (with ``replicates`` > 1, the same replicate seeds spawned from it): common random
+   are split into chunks that worker processes (joblib, every core by default) run.
+   A model study's runs are the runs of a sweep's jobs, named as a sweep names them,
+   but they leave no folder each: a chunk's worker writes the rows ``runs.parquet``
+   holds for its runs (status, parameters, headline outcomes of every year) as one
+   file (:mod:`.model_evaluator`, :mod:`.chunks`); a study asks no tables of its runs
+   (``output.tables: false``). Running the same study into the same folder resumes it:
+   complete runs are not run again. Every sample runs with the study's seed (with
+   ``replicates`` > 1, the same replicate seeds spawned from it): common random
    numbers, so that a difference between samples comes from the parameters, not from
    the draws.
-3. **Collect.** :func:`imssim.runs.datasets.collect` gathers the runs into ``runs.parquet``;
-   the outcomes are read from it in sample order (averaged over replicates). A failed
-   run stops the analysis with a message naming how many failed (both methods need
-   every sample); running the study again retries them.
+3. **Collect.** The runs are gathered into ``runs.parquet`` (for a model study, from
+   its chunk files, as :func:`imssim.runs.datasets.collect` gathers a sweep's run
+   folders); the outcomes are read from it in sample order (averaged over
+   replicates). A failed run stops the analysis with a message naming how many failed
+   and the first failure (both methods need every sample); running the study again
+   retries them.
 4. **Analyse** (:mod:`.analyse`) and **report** (:mod:`.report`), and record the call in
    ``sensitivity.json`` (the study's manifest, with the keys every manifest holds,
    :func:`imssim.runs.folders.manifest_record`: the seed, the base config, the study as
    run, versions, code revision; and the runs and the times of each call; not named
    ``manifest.json``, which marks a run folder).
 
-Evaluation is pluggable (:class:`Evaluator`): the model's evaluator runs the model;
-another evaluator (a test function with known indices, say) goes through the same
-sampling, chunked parallel evaluation and analysis.
+Evaluation is pluggable (:class:`Evaluator`): the model's evaluator
+(:class:`.model_evaluator.ModelEvaluator`) runs the model; another evaluator (a test
+function with known indices, say) goes through the same sampling, chunked parallel
+evaluation and analysis.
 """
 
 from __future__ import annotations
 
 import abc
 import dataclasses
-import functools
 import json
 import math
 import os
-import shutil
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -45,11 +47,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from imssim.config import Config, config_container
-from imssim.errors import ConfigError, ImssimError
+from imssim.errors import ImssimError
 from imssim.runs.folders import (
-    MANIFEST,
-    folder_status,
     manifest_record,
     utc_now,
     write_manifest,
@@ -66,7 +65,7 @@ from imssim.studies.sensitivity.report import (
     write_indices,
 )
 from imssim.studies.sensitivity.sample import draw_samples, sample_values
-from imssim.studies.sensitivity.study import Study, column, with_values
+from imssim.studies.sensitivity.study import Study, column
 
 SAMPLES_FILE = "samples.parquet"
 STUDY_MANIFEST = "sensitivity.json"
@@ -115,6 +114,11 @@ class Evaluator(abc.ABC):
         the evaluator runs no model)."""
         return None
 
+    def progress_counter(self, done: int) -> Callable[[], int] | None:
+        """What counts the runs done, while :meth:`evaluate` runs elsewhere, for a
+        progress bar (`done`: those done before; None: no bar)."""
+        return None
+
 
 class FunctionEvaluator(Evaluator):
     """A function of the parameter values (a dict) that returns {outcome: value}: for
@@ -154,130 +158,11 @@ class FunctionEvaluator(Evaluator):
         return frame.set_index("run_id")
 
 
-def sample_overrides(study: Study, values: Mapping[str, Any]) -> list[str]:
-    """The overrides that describe a sample's run: its values, then the study's base (a
-    run's identity: the same values give the same run, found complete on a resume)."""
-    own = [f"{key}={values[key]!r}" for key in study.keys]
-    return [*own, *study.base]
-
-
-@functools.lru_cache(maxsize=4)
-def _worker_world(data_dir: str | None):
-    from imssim.world import load_world
-
-    return load_world(data_dir)
+# -------------------------------------------------------------------------- running
 
 
 def _quiet(_line: str) -> None:
     pass
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
-
-
-@dataclasses.dataclass
-class ModelEvaluator(Evaluator):
-    """Runs the model: every unit is a sweep job of :func:`imssim.runs.sweep.execute_job`
-    (its replicates), written into `folder`. `base` is the study's base config, composed
-    once (:func:`.study.check_model_study`); a worker sets each sample's values on it and
-    checks the result. `runner` (default: the run and, where the base asks for one, its
-    counterfactual, :func:`imssim.runs.api.run_pair`, on the world loaded once per process)
-    may be replaced."""
-
-    folder: Path
-    base: Config
-    study: Study
-    runner: Callable[[Config], Any] | None = None
-
-    def plan(self, study: Study, values: pd.DataFrame) -> pd.DataFrame:
-        """A row per sample and replicate; equal values share the first such sample's unit."""
-        from imssim.runs.sweep import replicate_seeds, run_key, run_name
-
-        seeds = replicate_seeds(study.seed, study.replicates)
-        rows = []
-        first: dict[tuple, int] = {}
-        for row in values.to_dict("records"):
-            vals = {k: study.typed(k, row[k]) for k in study.keys}
-            unit = first.setdefault(tuple(vals.values()), int(row["sample"]))
-            overrides = sample_overrides(self.study, vals)
-            for rep, seed in enumerate(seeds):
-                cfg = dataclasses.replace(self.base, seed=seed)
-                name = run_name(cfg, run_key(overrides, seed), rep, len(seeds))
-                rows.append({**row, "replicate": rep, "seed": seed, "unit": unit, "run_id": name})
-        return pd.DataFrame(rows)
-
-    def pending(self, study: Study, plan: pd.DataFrame) -> list[dict[str, Any]]:
-        """The units with a run not complete in the study's folder."""
-        done = {
-            run_id
-            for run_id in plan["run_id"].unique()
-            if folder_status(self.folder / run_id) == "completed"
-        }
-        units = []
-        for unit, rows in plan.groupby("unit", sort=True):
-            if set(rows["run_id"]) <= done:
-                continue
-            first = rows.iloc[0]
-            values = {k: _plain(first[k]) for k in study.keys}
-            units.append({"job": int(unit), "runs": rows["run_id"].nunique(), "values": values})
-        return units
-
-    def evaluate(self, units: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Run each unit's replicates as a sweep job; returns how many failed."""
-        import logging
-
-        from imssim.runs.api import run_pair
-        from imssim.runs.sweep import execute_job
-
-        logging.getLogger("MESA").setLevel(logging.WARNING)
-        base = self.base  # composed once, in the main process, and sent along
-        runner = self.runner
-        if runner is None:
-            runner = functools.partial(run_pair, world=_worker_world(base.world.data_dir))
-        years = range(base.start_year + 1, base.end_year + 1)  # every year: reusable runs
-        out = []
-        for unit in units:
-            values = {k: self.study.typed(k, v) for k, v in unit["values"].items()}
-            overrides = sample_overrides(self.study, values)
-            try:
-                config = with_values(base, values)
-            except ConfigError as exc:  # a combination of values the config refuses
-                self._refused(unit["job"], overrides, exc)
-                out.append({"job": unit["job"], "failed": base.replicates})
-                continue
-            records = execute_job(
-                config, overrides, self.folder, unit["job"], runner=runner, say=_quiet, years=years
-            )
-            out.append({"job": unit["job"], "failed": sum(r.status == "failed" for r in records)})
-        return out
-
-    def _refused(self, job: int, overrides: list[str], exc: ConfigError) -> None:
-        """Record each replicate of a unit whose values the config refuses as failed."""
-        from imssim.runs.sweep import replicate_seeds, run_key, run_name, write_failed
-
-        base = self.base
-        for rep, seed in enumerate(replicate_seeds(base.seed, base.replicates)):
-            cfg = dataclasses.replace(base, seed=seed)
-            key = run_key(overrides, seed)
-            name = run_name(cfg, key, rep, base.replicates)
-            shutil.rmtree(self.folder / name, ignore_errors=True)  # an earlier failure
-            extra = {"job": job, "overrides": overrides, "run_key": key}
-            write_failed(self.folder, name, cfg, f"ConfigError: {exc}", extra)
-
-    def outputs(self, study: Study, plan: pd.DataFrame, records: list[dict]) -> pd.DataFrame:
-        """The study folder's runs, collected into runs.parquet, by run id."""
-        from imssim.runs.datasets import collect
-
-        runs = pd.read_parquet(collect(self.folder, progress=False, tables=False))
-        return runs.set_index("run_id")
-
-    def base_config(self) -> dict[str, Any]:
-        """The base config of every run."""
-        return config_container(self.base)
-
-
-# -------------------------------------------------------------------------- running
 
 
 @dataclasses.dataclass
@@ -342,7 +227,7 @@ def run_study(
         + (f" on {workers} process{'es' if workers > 1 else ''}" if call.todo else "")
     )
     try:
-        bar = _progress(folder, plan, total, evaluator) if progress and units else None
+        bar = _progress(folder, total, total - call.todo, evaluator) if progress and units else None
         records = _evaluate(evaluator, units, workers, bar)
         call.ran()
         y = _outcomes(study, plan, evaluator.outputs(study, plan, records), folder)
@@ -421,16 +306,11 @@ def _earlier_calls(folder: Path) -> list[dict[str, Any]]:
     return calls if isinstance(calls, list) else []
 
 
-def _progress(folder: Path, plan: pd.DataFrame, total: int, evaluator: Evaluator):
-    """A bar of runs done (the run folders present) with an ETA; for model runs only."""
-    if not isinstance(evaluator, ModelEvaluator):
-        return None
-    names = list(plan["run_id"].unique())
-
-    def done() -> int:
-        return sum((folder / name / MANIFEST).is_file() for name in names)
-
-    return Progress(folder, total, counter=done).start()
+def _progress(folder: Path, total: int, done: int, evaluator: Evaluator) -> Progress | None:
+    """A bar of runs done (`done` before this call) with an ETA, where the evaluator
+    counts them."""
+    counter = evaluator.progress_counter(done)
+    return None if counter is None else Progress(folder, total, counter=counter).start()
 
 
 def _outcomes(
@@ -444,7 +324,7 @@ def _outcomes(
     failed = [r for r in ids if r not in missing and status.get(r) == "failed"]
     if failed or missing:
         first = failed[0] if failed else missing[0]
-        error = str(outputs.at[first, "error"]) if first in outputs.index else "no run folder"
+        error = str(outputs.at[first, "error"]) if first in outputs.index else "not run"
         raise StudyFailed(
             f"{len(failed) + len(missing)} of {len(ids)} runs failed or are missing "
             f"(first: {first}: {error}); the indices need every sample. The runs are "

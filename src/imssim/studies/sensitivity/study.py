@@ -35,7 +35,7 @@ from imssim.config import (
     conf_dir,
     group_options,
     judged_parameters,
-    to_config,
+    with_values,
 )
 from imssim.errors import ConfigError, ImssimError
 from imssim.outcomes import headline_descriptions
@@ -345,20 +345,6 @@ def numeric_keys() -> list[str]:
 
     walk(Config, "")
     return keys
-
-
-def with_values(config: Config, values: Mapping[str, Any]) -> Config:
-    """`config` with the dotted keys set to `values` (checked: ConfigError)."""
-    for key, value in values.items():
-        config = _replace(config, key.split("."), value)
-    return to_config(config)
-
-
-def _replace(obj: Any, parts: list[str], value: Any) -> Any:
-    if len(parts) == 1:
-        return dataclasses.replace(obj, **{parts[0]: value})
-    child = _replace(getattr(obj, parts[0]), parts[1:], value)
-    return dataclasses.replace(obj, **{parts[0]: child})
 
 
 def compose_base(base: Sequence[str], conf: str | Path | None = None) -> Config:

@@ -1,0 +1,52 @@
+"""Each row's best entries by value plus Gumbel noise, in one compiled pass.
+
+:func:`best_by_row` gives what :func:`imssim.model.noisy_choice.choose_top` gives from
+the uniforms it drew: each listed entry's noise transformed as ``rng.gumbel`` transforms
+its uniform (with the C library's logarithm, as Python's ``math.log``), its score, and
+per row the ``kmax`` best. A row whose kmax-th and next scores tie is returned apart, for
+the numpy code to settle as ``argpartition`` would.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from imssim.model.kernels import kernel
+
+
+@kernel
+def best_by_row(row, col, value, uniform, temperature, kmax):
+    """The chosen entries' rows and columns (row by row) and the rows whose kmax-th and
+    next best scores tie. `row` is sorted (the entries of a
+    row together); `uniform` [rows, columns] holds each entry's uniform at (row, col)."""
+    size = row.size
+    score = np.empty(size)
+    for e in range(size):
+        noise = 0.0 - math.log(-math.log(1.0 - uniform[row[e], col[e]]))
+        score[e] = value[e] + noise * temperature
+    chosen_row = np.empty(size, dtype=np.int64)
+    chosen_col = np.empty(size, dtype=np.int64)
+    tied = np.empty(size, dtype=np.int64)
+    n_chosen = n_tied = 0
+    start = 0
+    while start < size:
+        end = start
+        while end < size and row[end] == row[start]:
+            end += 1
+        if end - start <= kmax:
+            order = np.arange(end - start)
+        else:
+            order = np.argsort(-score[start:end])
+            if score[start + order[kmax - 1]] == score[start + order[kmax]]:
+                tied[n_tied] = row[start]
+                n_tied += 1
+                start = end
+                continue
+            order = order[:kmax]
+        for o in order:
+            chosen_row[n_chosen], chosen_col[n_chosen] = row[start], col[start + o]
+            n_chosen += 1
+        start = end
+    return chosen_row[:n_chosen], chosen_col[:n_chosen], tied[:n_tied]

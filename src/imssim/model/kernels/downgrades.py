@@ -1,0 +1,82 @@
+"""The year's verdicts on the bilateral ties, in one compiled pass.
+
+:func:`verdicts` gives what :func:`imssim.model.downgrades._verdicts` gives for the ties
+it finds (each pair once, i < j, in row-major order): the first reason of
+:data:`imssim.model.downgrades.REASONS` that holds, the form it lowers the tie to and
+whether i is the side that acts. Comparisons and look-ups only: the same in any order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from imssim.model.kernels import inline, kernel
+
+EPS = 1e-9  # as imssim.model.cooperation.EPS
+SHALLOW = 3  # the deepest form with a partner outside one's priority partners
+JOINT_HIRE = 1
+# rows of the float parameters: cut tolerance, trust and fit margins, the yearly chance
+# that joint hire ends, whether a policy prunes (1.0) or not
+P_CUT, P_TRUST, P_FIT, P_EXPIRE, P_PRUNE = 0, 1, 2, 3, 4
+# rows of the pairs' floats [2, N, N] and of the state-area floats [2, N, A]
+TRUST, FIT = 0, 1
+HELD, CUT = 0, 1
+
+
+@inline
+def _verdict(w, i, j, a, f):
+    """(reason index or -1, the form it lowers to, whether i acts) for the tie of form
+    `f` between i and j in area `a`."""
+    dependent, expire, prune, pair_f, priority, area_f, allowed, prune_state, forms, prm = w
+    limit = min(allowed[i, a], allowed[j, a])
+    if not (priority[i, j] and priority[j, i]):
+        limit = min(limit, SHALLOW)
+    if f > limit:
+        return 0, limit, True
+    if prm[P_PRUNE] > 0.0:
+        prune_i = (
+            not priority[i, j] and f <= prune_state[1, i] and prune[0, i, j, a] < prune_state[0, i]
+        )
+        prune_j = (
+            not priority[j, i] and f <= prune_state[1, j] and prune[1, i, j, a] < prune_state[0, j]
+        )
+        if prune_i or prune_j:
+            return 1, 0, prune_i
+    dep_ij, dep_ji = dependent[i, j, a], dependent[j, i, a]
+    gone_i = area_f[HELD, i, a] <= EPS and not dep_ij
+    if gone_i or (area_f[HELD, j, a] <= EPS and not dep_ji):
+        return 2, 0, not gone_i
+    below = max(f - 1, 0)
+    cut_i = area_f[CUT, i, a] > prm[P_CUT] and not dep_ij
+    if cut_i or (area_f[CUT, j, a] > prm[P_CUT] and not dep_ji):
+        return 3, below, not cut_i
+    trust_ij, trust_ji = pair_f[TRUST, i, j], pair_f[TRUST, j, i]
+    if min(trust_ij, trust_ji) < forms[0, below] - prm[P_TRUST]:
+        return 4, below, not trust_ji < trust_ij
+    if pair_f[FIT, i, j] < forms[1, below] - prm[P_FIT]:
+        return 5, below, True
+    if f == JOINT_HIRE and expire[i, j, a] < prm[P_EXPIRE]:
+        return 6, 0, True
+    return -1, -1, True
+
+
+@kernel
+def verdicts(bilateral, w):
+    """The ties (i < j, row-major) of `bilateral` [N, N, A] and their verdicts: i, j,
+    area, form, the form it goes to (-1: kept), the reason (-1: none), whether i acts."""
+    n, _, n_areas = bilateral.shape
+    size = n * (n - 1) // 2 * n_areas
+    out = np.empty((6, size), dtype=np.int64)
+    first = np.empty(size, dtype=np.bool_)
+    t = 0
+    for i in range(n):
+        for j in range(i + 1, n):
+            for a in range(n_areas):
+                f = bilateral[i, j, a]
+                if f <= 0:
+                    continue
+                which, to, first[t] = _verdict(w, i, j, a, f)
+                out[0, t], out[1, t], out[2, t] = i, j, a
+                out[3, t], out[4, t], out[5, t] = f, to, which
+                t += 1
+    return out[:, :t], first[:t]

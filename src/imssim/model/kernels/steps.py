@@ -1,0 +1,246 @@
+"""The year's mutually beneficial steps one form deeper, in one compiled pass.
+
+:func:`mutual_steps` finds what :func:`imssim.model.moves.propose` finds before its noisy
+choice: the candidates (both hold the area, the tie unchanged this year, below form 6),
+those feasible (:func:`imssim.model.moves._feasible`) and the value of each to its
+initiator (:func:`imssim.model.step_value.step_terms` with the policy's bonus and
+penalty), with the same arithmetic in the same order, so the same bits. A pair and area
+is weighed from both sides at once, and the second side only when the first gains:
+a step is mutual only when both do. As :func:`imssim.model.step_value.steps_may_pay`
+does, a pair's steps from a form are not weighed when an upper bound of their value
+over the areas falls below zero on either side (by a margin far above rounding).
+
+The inputs come stacked into a few arrays (:class:`imssim.model.moves.StepInputs`
+builds them), their rows named by the constants below.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from imssim.model.kernels import inline, kernel
+
+EPS = 1e-9  # as imssim.model.cooperation.EPS
+TOP = 6  # form 6, role and task specialisation: no step beyond it
+SHALLOW = 3  # the deepest form with a partner outside one's priority partners
+
+# rows of the parameter vector (imssim.model.moves.step_parameters)
+P_SCALE, P_ECON, P_PRESSURE, P_POLITICAL, P_POL_BASE, P_POL_THREAT = 0, 1, 2, 3, 4, 5
+P_WIDEN, P_RING, P_TRANSACTION, P_RELIEF, P_NEED, P_ALLIANCE_NEED = 6, 7, 8, 9, 10, 11
+P_CORE, P_FLOOR, P_SHARE, P_SWAP, P_BOUNDED = 12, 13, 14, 15, 16
+N_PARAMS = 17
+MARGIN = 1e-9
+# rows of the form table (saving, overhead, access, constraint, trust and fit required)
+F_SAVING, F_OVERHEAD, F_ACCESS, F_CONSTRAINT, F_TRUST, F_FIT = 0, 1, 2, 3, 4, 5
+# rows of the pairs' floats [6, N, N] and flags [4, N, N]
+FIT, RELIABILITY, KNOWN, RING, RELIEF, TRUST_MIN = 0, 1, 2, 3, 4, 5
+COMEMBER, PRIORITY, PARTNER, RELIES = 0, 1, 2, 3
+# rows of the states' floats [6, N]
+PRESSURE, MILITARY, EXPOSURE, AUTONOMY, BONUS, PENALTY, NEED_MAX = 0, 1, 2, 3, 4, 5, 6
+# rows of the state-area floats [3, N, A] and integers [3, N, A]
+HELD, REF, NEED_GAP = 0, 1, 2
+ALLOWED, CORE, AREA_FORM = 0, 1, 2
+
+
+@inline
+def _dependent(area_f, pair_b, ratio, i, j, a):
+    """Whether i would be the dependent of a form-6 tie with j in area `a`
+    (:func:`imssim.model.cooperation.is_dependent`)."""
+    ki, kj = area_f[HELD, i, a], area_f[HELD, j, a]
+    i_relies, j_relies = pair_b[RELIES, i, j], pair_b[RELIES, j, i]
+    if i_relies and not j_relies and ki >= ratio * kj:
+        return False
+    if j_relies and not i_relies and kj >= ratio * ki:
+        return True
+    return ki < kj or (ki == kj and i > j)
+
+
+@inline
+def _gains(w, i, j, a, c, drop):
+    """The economic, military and political gains to i of the step from form `c` one
+    deeper with j in area `a`, each weighted and scaled by the pair's fit
+    (:func:`imssim.model.step_value.step_terms`)."""
+    pair_f, pair_b, state_f, area_f, area_i, alliance_gap, forms, prm, _bil = w
+    share = prm[P_SHARE]
+    new = c + 1
+    keep = 1.0 - pair_f[RELIEF, i, j]
+    scale = prm[P_SCALE] * pair_f[FIT, i, j]
+    held = area_i[AREA_FORM, j, a]
+    # the gain over the deepest form j holds in the area (step_value._economic_gain)
+    base = forms[F_SAVING, held] - forms[F_OVERHEAD, held] * keep
+    econ = forms[F_SAVING, new] - forms[F_OVERHEAD, new] * keep
+    econ = econ - base
+    if new <= held:
+        econ = 0.0
+    if drop:
+        econ = share * (1.0 - base) + (1.0 - share) * econ
+    econ = econ * ((prm[P_ECON] * (1.0 + prm[P_PRESSURE] * state_f[PRESSURE, i])) * scale)
+    # access to j's capability (step_value._military_gain)
+    ref = area_f[REF, i, a]
+    ratio = area_f[HELD, j, a] / ref if ref > EPS else 0.0
+    mil = (forms[F_ACCESS, new] - forms[F_ACCESS, c]) * pair_f[RELIABILITY, i, j]
+    mil = mil * min(1.0, ratio)
+    mil = mil * (
+        (1.0 + prm[P_NEED] * area_f[NEED_GAP, i, a]) + prm[P_ALLIANCE_NEED] * alliance_gap[a]
+    )
+    mil = mil * (state_f[MILITARY, i] * scale)
+    # solidarity (motives.political_value)
+    exposure = state_f[EXPOSURE, j] if pair_b[COMEMBER, i, j] else 0.0
+    pol = prm[P_POLITICAL] * (
+        prm[P_POL_BASE] + prm[P_POL_THREAT] * (state_f[EXPOSURE, i] + exposure)
+    )
+    return econ, mil, pol * scale
+
+
+@inline
+def _value(w, i, j, a, c, drop):
+    """The value to i of the step from form `c` one deeper with j in area `a`, with the
+    policy's bonus and penalty, and the goal that weighs most in it (0-2)."""
+    pair_f, pair_b, state_f, area_f, area_i, _gap, forms, prm, bil = w
+    econ, mil, pol = _gains(w, i, j, a, c, drop)
+    share = prm[P_SHARE]
+    new = c + 1
+    keep = 1.0 - pair_f[RELIEF, i, j]
+    known = pair_f[KNOWN, i, j]
+    # the relationship (motives.relationship_value)
+    rel = prm[P_SCALE] * (
+        prm[P_WIDEN] * known + prm[P_RING] * pair_f[RING, i, j] * float(new) / 3.0
+    )
+    # the autonomy it binds (motives.bound_share) and the transaction cost
+    d_con = forms[F_CONSTRAINT, new] - forms[F_CONSTRAINT, c]
+    if drop:
+        d_con = share * (1.0 - forms[F_CONSTRAINT, c]) + (1.0 - share) * d_con
+    cost = state_f[AUTONOMY, i] * d_con
+    cost = cost * (prm[P_CORE] if area_i[CORE, i, a] else 1.0)
+    ref = area_f[REF, i, a]
+    bound = area_f[HELD, j, a] / ref if ref > EPS else 1.0
+    cost = cost * min(max(bound, prm[P_FLOOR]), 1.0)
+    cost = cost + prm[P_TRANSACTION] * keep * (1.0 - prm[P_RELIEF] * known)
+    bonus = state_f[BONUS, i] if bil[i, j, a] > 0 else 0.0
+    bonus = bonus - (0.0 if pair_b[PARTNER, i, j] else state_f[PENALTY, i])
+    value = econ + mil + pol + rel - cost + bonus
+    motive = 0
+    if mil > econ:
+        motive = 1
+    if pol > max(econ, mil):
+        motive = 2
+    return value, motive
+
+
+@inline
+def _step_bits(pair_f, forms, i, j):
+    """Bit c set: the fit and trust of the pair allow i a step from form c (0-5)."""
+    bits = 0
+    for c in range(TOP):
+        if (
+            pair_f[FIT, i, j] >= forms[F_FIT, c + 1]
+            and pair_f[TRUST_MIN, i, j] >= forms[F_TRUST, c + 1]
+        ):
+            bits |= 1 << c
+    return bits
+
+
+@inline
+def _worth_bits(w, i, j, least):
+    """Bit f set (forms 0-4): a step from form f one deeper with j may be worth it to i,
+    by an upper bound of its value over the areas (bit 5: always)."""
+    pair_f, pair_b, state_f, _area_f, _area_i, _gap, forms, prm, _bil = w
+    keep = 1.0 - pair_f[RELIEF, i, j]
+    scale = prm[P_SCALE] * pair_f[FIT, i, j]
+    econ_scale = prm[P_ECON] * (1.0 + prm[P_PRESSURE] * state_f[PRESSURE, i])
+    reach = pair_f[RELIABILITY, i, j] * state_f[NEED_MAX, i] * state_f[MILITARY, i]
+    exposure = state_f[EXPOSURE, j] if pair_b[COMEMBER, i, j] else 0.0
+    pol = prm[P_POLITICAL] * (
+        prm[P_POL_BASE] + prm[P_POL_THREAT] * (state_f[EXPOSURE, i] + exposure)
+    )
+    known = pair_f[KNOWN, i, j]
+    fixed = prm[P_TRANSACTION] * keep * (1.0 - prm[P_RELIEF] * known)
+    autonomy = state_f[AUTONOMY, i] * min(prm[P_CORE], 1.0) * least
+    penalty = 0.0 if pair_b[PARTNER, i, j] else state_f[PENALTY, i]
+    bits = 1 << (TOP - 1)
+    net = forms[F_SAVING, 0] - forms[F_OVERHEAD, 0] * keep
+    low = high = net
+    for f in range(TOP - 1):
+        net = forms[F_SAVING, f] - forms[F_OVERHEAD, f] * keep
+        low, high = min(low, net), max(high, net)
+        deeper = forms[F_SAVING, f + 1] - forms[F_OVERHEAD, f + 1] * keep
+        econ = max((deeper - low) * econ_scale, (deeper - high) * econ_scale, 0.0)
+        mil = (forms[F_ACCESS, f + 1] - forms[F_ACCESS, f]) * reach
+        rel = prm[P_SCALE] * (
+            prm[P_WIDEN] * known + prm[P_RING] * pair_f[RING, i, j] * (f + 1) / 3.0
+        )
+        value = (econ + mil + pol) * scale + rel
+        value -= autonomy * (forms[F_CONSTRAINT, f + 1] - forms[F_CONSTRAINT, f]) + fixed
+        value += (state_f[BONUS, i] if f > 0 else 0.0) - penalty
+        if value > -MARGIN:
+            bits |= 1 << f
+    return bits
+
+
+@inline
+def _least_share(area_f, prm, i, j):
+    """The least share of i's forces a step with j binds, over the areas j holds."""
+    least = 1.0
+    for a in range(area_f.shape[2]):
+        if area_f[HELD, j, a] > EPS and area_f[REF, i, a] > EPS:
+            least = min(least, area_f[HELD, j, a] / area_f[REF, i, a])
+    return min(max(least, prm[P_FLOOR]), 1.0)
+
+
+@kernel
+def mutual_steps(eff, since, year, w):
+    """The steps one form deeper that are feasible for i and worth it to both sides:
+    their flat indices into [N, N, A] (ascending: row-major order), each one's value to
+    i and its motive."""
+    pair_f, pair_b, _state_f, area_f, area_i, _gap, forms, prm, _bil = w
+    swap, bounded = prm[P_SWAP], prm[P_BOUNDED] > 0.0
+    n, _, n_areas = eff.shape
+    flat = np.empty(n * n * n_areas, dtype=np.int64)
+    value = np.empty(n * n * n_areas)
+    motive = np.empty(n * n * n_areas, dtype=np.int8)
+    count = 0
+    every = (1 << TOP) - 1
+    for i in range(n):
+        for j in range(i + 1, n):
+            s_ij, s_ji = _step_bits(pair_f, forms, i, j), _step_bits(pair_f, forms, j, i)
+            if s_ij == 0 and s_ji == 0:
+                continue
+            both = pair_b[PRIORITY, i, j] and pair_b[PRIORITY, j, i]
+            limit = TOP if both else SHALLOW
+            worth = -1  # both sides' bound bits, computed on the pair's first feasible area
+            for a in range(n_areas):
+                if not (area_f[HELD, i, a] > EPS and area_f[HELD, j, a] > EPS):
+                    continue
+                c_ij, c_ji = eff[i, j, a], eff[j, i, a]
+                if c_ij >= TOP or c_ji >= TOP or since[i, j, a] >= year or since[j, i, a] >= year:
+                    continue
+                cap = min(area_i[ALLOWED, i, a], area_i[ALLOWED, j, a], limit)
+                f_ij = c_ij + 1 <= cap and (s_ij >> c_ij) & 1 == 1
+                f_ji = c_ji + 1 <= cap and (s_ji >> c_ji) & 1 == 1
+                if not (f_ij or f_ji):
+                    continue
+                if worth < 0:
+                    if bounded:
+                        w_ij = _worth_bits(w, i, j, _least_share(area_f, prm, i, j))
+                        w_ji = _worth_bits(w, j, i, _least_share(area_f, prm, j, i))
+                        worth = w_ij & w_ji
+                    else:
+                        worth = every
+                if not ((worth >> c_ij) & 1 == 1 and (worth >> c_ji) & 1 == 1):
+                    continue
+                drop = c_ij == TOP - 1 and _dependent(area_f, pair_b, swap, i, j, a)
+                v_ij, m_ij = _value(w, i, j, a, c_ij, drop)
+                if not v_ij > 0.0:
+                    continue
+                drop = c_ji == TOP - 1 and _dependent(area_f, pair_b, swap, j, i, a)
+                v_ji, m_ji = _value(w, j, i, a, c_ji, drop)
+                if not v_ji > 0.0:
+                    continue
+                if f_ij:
+                    flat[count], value[count], motive[count] = (i * n + j) * n_areas + a, v_ij, m_ij
+                    count += 1
+                if f_ji:
+                    flat[count], value[count], motive[count] = (j * n + i) * n_areas + a, v_ji, m_ji
+                    count += 1
+    order = np.argsort(flat[:count])
+    return flat[:count][order], value[:count][order], motive[:count][order]
