@@ -279,14 +279,16 @@ def sweep_job(cfg, overrides: list[str], sweep: Path, num: int) -> None:
 
 def _warm() -> None:
     """What every job needs, imported and loaded once before a launcher forks its
-    workers: the model, the writers, the shipped world and what every manifest
-    records (the packages' versions, the code's revision)."""
-    import imssim.model.simulation  # Mesa, numpy
+    workers: the model, the writers, the shipped world, the model's compiled kernels
+    (numba's, loaded from its cache by a first run: a one-year run, written nowhere)
+    and what every manifest records (the packages' versions, the code's revision)."""
     import imssim.runs.sweep  # noqa: F401
+    from imssim.config import FIRST_YEAR
+    from imssim.runs.api import run
     from imssim.runs.folders import code_revision, package_versions
     from imssim.world import load_world
 
-    load_world()
+    run({"end_year": FIRST_YEAR + 1, "counterfactual": "none"}, world=load_world())
     package_versions()
     code_revision()
 
@@ -527,6 +529,12 @@ def main() -> None:
                 from imssim.present.plots.helper import start
 
                 _HELPER = start()  # loads matplotlib while the model runs
+            from imssim.runs.launcher import forks_workers
+
+            if forks_workers(args):
+                from imssim.runs import workers
+
+                workers.start(sweep_job.warm)  # warms up while the values are checked
             cfg = preflight(args)
             plain = [a for a in args if not a.startswith("-")]
             single = len(_override_variants(plain)) == 1 and len(plain) == len(args)
@@ -542,6 +550,7 @@ def main() -> None:
                 return
         _task()
     except KeyboardInterrupt:
+        _stop_progress()  # its last count drawn before the last line
         print("imssim: interrupted", file=sys.stderr)
         raise SystemExit(EXIT_INTERRUPTED) from None
     finally:
@@ -549,3 +558,5 @@ def main() -> None:
         if helper is not None:  # not used: figures off, a bad input, an error
             helper.stop()
         _stop_progress()  # a sweep stopped by Ctrl-C or an error: its bar's process too
+        if "imssim.runs.workers" in sys.modules:  # a sweep's worker processes, if started
+            sys.modules["imssim.runs.workers"].stop()

@@ -4,11 +4,18 @@ A sweep's jobs are short (a run takes a tenth to a fifth of a second), so what a
 launcher adds to each job matters as much as the run. Against Hydra's joblib launcher
 this one saves three costs:
 
-* **Workers forked from the launching process** (``backend: fork``, the default on
-  Linux). The model and its libraries are imported once, before the workers start,
-  instead of once in every worker (about a second each). Elsewhere (``backend: loky``,
-  the default on macOS and Windows) the workers are fresh processes, as under Hydra's
-  joblib launcher, and each job's config is composed whole.
+* **Workers forked from a warm process** (``backend: fork``, the default on Linux).
+  The model and its libraries are imported and loaded once (the task's ``warm``: for
+  imssim the model, the world and the model's compiled kernels, about a second and a
+  half), before the workers are forked, instead of once in every worker. The
+  ``imssim`` command starts that process as it starts (:mod:`imssim.runs.workers`,
+  when :func:`forks_workers` says the sweep will fork several workers), so that it
+  warms up on the second core while the command checks the values swept; the launcher
+  then sends it each job's config, composed here. Otherwise the workers are forked
+  from the launching process, warmed up first. With ``backend: loky`` (the default
+  on macOS and Windows) the workers are fresh processes, as under Hydra's joblib
+  launcher, and each job's config is composed whole. Whatever the jobs share is frozen
+  out of Python's garbage collector (``gc.freeze``) while they run.
 * **Each job's config composed from a cached one.** Overrides that choose a config
   group (``scenario=``, ``policy=``, anything with ``@`` or a ``+``/``~`` prefix) are
   composed by Hydra once per worker and combination; the job's other overrides
@@ -35,10 +42,9 @@ import gc
 import logging
 import multiprocessing
 import os
-import pickle
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +64,9 @@ from hydra.plugins.launcher import Launcher
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
+from imssim.runs import workers
 from imssim.runs.hydra_private import apply_plain_overrides
+from imssim.runs.workers import sendable
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +86,35 @@ def processes(n_jobs: int, jobs: int) -> int:
         raise ValueError("hydra.launcher.n_jobs: 0 processes; use -1 for every core or N >= 1")
     n = n_jobs if n_jobs > 0 else max(1, cores() + 1 + n_jobs)
     return max(1, min(n, jobs))
+
+
+def forks_workers(args: Sequence[str]) -> bool:
+    """Whether the command line `args` is a sweep (``-m``) that this launcher will run
+    on several processes forked from the command (the default on Linux): its workers
+    may then be started at once, to warm up while the command checks the values swept
+    (:mod:`imssim.runs.workers`). Anything unclear says no: the workers are then forked
+    when the jobs are launched, as always."""
+    if not any(a in ("-m", "--multirun") for a in args):
+        return False
+    n_jobs, backend, jobs = -1, default_backend(), 1
+    try:
+        parsed = OverridesParser.create().parse_overrides([a for a in args if a[:1] != "-"])
+        for ov in parsed:
+            key = ov.key_or_group
+            if ov.is_sweep_override():
+                if not key.startswith("hydra") and key != "replicates":
+                    jobs *= len(list(ov.sweep_string_iterator()))
+                continue
+            value = ov.get_value_element_as_str()
+            if key == "hydra/launcher" and value != "imssim":
+                return False
+            if key == "hydra.launcher.backend":
+                backend = default_backend() if value == "null" else value
+            elif key == "hydra.launcher.n_jobs":
+                n_jobs = int(value)
+        return backend == "fork" and processes(n_jobs, jobs) > 1
+    except Exception:  # a mistake the command's checks will name
+        return False
 
 
 def split_overrides(
@@ -228,21 +265,57 @@ class _Jobs:
             if self.direct is None or self.composer is None:
                 return self._through_hydra(idx, overrides)
             cfg = self.composer.compose(overrides)
-            value = self.direct(cfg, list(overrides), self.sweep_dir, idx)
-            return JobReturn(
-                overrides=list(overrides),
-                working_dir=os.getcwd(),
-                task_name=self.config.hydra.job.name,
-                status=JobStatus.COMPLETED,
-                _return_value=value,
+            return self._completed(
+                overrides, self.direct(cfg, list(overrides), self.sweep_dir, idx)
             )
         except Exception as exc:
-            return JobReturn(
-                overrides=list(overrides),
-                task_name=self.config.hydra.job.name,
-                status=JobStatus.FAILED,
-                _return_value=_sendable(exc),
+            return self._failed(overrides, exc)
+
+    def _completed(self, overrides: Sequence[str], value: Any) -> JobReturn:
+        return JobReturn(
+            overrides=list(overrides),
+            working_dir=os.getcwd(),
+            task_name=self.config.hydra.job.name,
+            status=JobStatus.COMPLETED,
+            _return_value=value,
+        )
+
+    def _failed(self, overrides: Sequence[str], exc: Exception) -> JobReturn:
+        return JobReturn(
+            overrides=list(overrides),
+            task_name=self.config.hydra.job.name,
+            status=JobStatus.FAILED,
+            _return_value=sendable(exc),
+        )
+
+    def through(
+        self, forker: workers.Forker, n: int, jobs: list[tuple[int, list[str]]]
+    ) -> list[JobReturn]:
+        """The jobs on `n` workers forked by the forker the command started
+        (:mod:`imssim.runs.workers`): each job's config composed here and sent whole."""
+        assert self.direct is not None and self.composer is not None
+        composer, direct = self.composer, self.direct
+        refused: dict[int, Exception] = {}
+
+        def tasks() -> Iterator[workers.Task]:
+            for idx, overrides in jobs:
+                try:
+                    config = OmegaConf.to_container(composer.compose(overrides), resolve=True)
+                except Exception as exc:  # refused as a job would refuse it
+                    refused[idx] = exc
+                    continue
+                yield direct, config, list(overrides), self.sweep_dir, idx
+
+        done = {num: (ok, value) for num, ok, value in forker.run(n, tasks())}
+        returns = []
+        for idx, overrides in jobs:
+            ok, value = done.get(idx, (False, refused.get(idx)))
+            if value is None and not ok:
+                value = RuntimeError("not run: the sweep's worker processes ended")
+            returns.append(
+                self._completed(overrides, value) if ok else self._failed(overrides, value)
             )
+        return returns
 
     def _through_hydra(self, idx: int, overrides: Sequence[str]) -> JobReturn:
         """Any other task function: as Hydra's own launchers run a job."""
@@ -267,17 +340,8 @@ class _Jobs:
             working_dir=ret.working_dir,
             task_name=ret.task_name,
             status=ret.status,
-            _return_value=_sendable(value) if isinstance(value, Exception) else value,
+            _return_value=sendable(value) if isinstance(value, Exception) else value,
         )
-
-
-def _sendable(exc: Exception) -> Exception:
-    """The exception itself when it survives the trip between processes, else its text."""
-    try:
-        pickle.loads(pickle.dumps(exc))
-        return exc
-    except Exception:
-        return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
 _JOBS: _Jobs | None = None  # a worker's context (set before the fork)
@@ -350,11 +414,13 @@ class ImssimLauncher(Launcher):
         if not jobs:
             return []
         n = processes(int(self.n_jobs), len(jobs))
-        how = "" if n == 1 else f" ({self.backend})"
+        _JOBS = _Jobs(self.hydra_context, self.config, self.task_function, Singleton.get_state())
+        # workers forked from the process the command started to warm up, if it did
+        forker = workers.take() if n > 1 and self.backend == "fork" and _JOBS.direct else None
+        how = "" if n == 1 else f" ({self.backend}{', started with the command' * bool(forker)})"
         log.info(f"imssim launcher: {len(jobs)} jobs on {n} process(es){how}, into {sweep_dir}")
         for idx, overrides in jobs:
             log.debug(f"\t#{idx} : {' '.join(filter_overrides(overrides))}")
-        _JOBS = _Jobs(self.hydra_context, self.config, self.task_function, Singleton.get_state())
         try:
             if n > 1 and self.backend == "loky":  # fresh workers, as Hydra's joblib launcher
                 from joblib import Parallel, delayed
@@ -362,6 +428,8 @@ class ImssimLauncher(Launcher):
                 return Parallel(n_jobs=n, backend="loky")(
                     delayed(_loky_run)(_JOBS, idx, overrides) for idx, overrides in jobs
                 )
+            if forker is not None:
+                return _JOBS.through(forker, n, jobs)
             _JOBS.warm(jobs[0][1])
             # what every job shares (the modules, the world, the configs) set aside from
             # Python's garbage collector while the jobs run: a job's full collections,
