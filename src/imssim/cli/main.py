@@ -288,7 +288,8 @@ def _warm() -> None:
     from imssim.runs.folders import code_revision, package_versions
     from imssim.world import load_world
 
-    run({"end_year": FIRST_YEAR + 1, "counterfactual": "none"}, world=load_world())
+    # (None as the jobs pass it: the cache takes load_world() and load_world(None) apart)
+    run({"end_year": FIRST_YEAR + 1, "counterfactual": "none"}, world=load_world(None))
     package_versions()
     code_revision()
 
