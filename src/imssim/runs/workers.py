@@ -46,9 +46,8 @@ class Forker:
         # forked with Ctrl-C ignored, so that none reaches it before it is set up
         before = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            self.process = context.Process(
-                target=_forker, args=(self._tasks_r, self._results_w, warm), name="imssim-forker"
-            )
+            ends = (self._tasks_r, self._results_w, warm, (self._tasks, self._results))
+            self.process = context.Process(target=_forker, args=ends, name="imssim-forker")
             self.process.start()
         finally:
             signal.signal(signal.SIGINT, before)
@@ -88,10 +87,11 @@ class Forker:
     def stop(self) -> None:
         """End the forker and its workers (at once: a job running is stopped)."""
         with contextlib.suppress(OSError):
-            self._tasks.close()  # no more batches: the forker ends
-        if self.process.is_alive():
+            self._tasks.close()  # no more tasks or batches: the forker ends its workers, ends
+        self.process.join(5)
+        if self.process.is_alive():  # (busy sending a result no one reads, say)
             self.process.terminate()  # its workers with it (see _forker)
-        self.process.join(10)
+            self.process.join(5)
         if self.process.is_alive():
             self.process.kill()
             self.process.join()
@@ -131,11 +131,17 @@ def _stopped(*_: Any) -> None:
     raise _Stopped
 
 
-def _forker(tasks: Any, results: Any, warm: Callable[[], None] | None) -> None:
+def _forker(
+    tasks: Any, results: Any, warm: Callable[[], None] | None, theirs: tuple[Any, ...]
+) -> None:
     """The forker: warm up, then for each batch fork the workers asked for and run the
-    tasks sent on them, sending back each result, until no batch comes."""
+    tasks sent on them, sending back each result, until no batch comes (the command
+    closes its end of the tasks' pipe). `theirs`: the command's ends of the pipes,
+    closed here, so that the command's closing is seen."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command handles Ctrl-C
     signal.signal(signal.SIGTERM, _stopped)
+    for end in theirs:
+        end.close()
     pool: Any = None
     size = 0
     try:
@@ -156,6 +162,7 @@ def _forker(tasks: Any, results: Any, warm: Callable[[], None] | None) -> None:
     except (EOFError, OSError, _Stopped):  # the command closed the pipe, or stopped it
         pass
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # ending already
         if pool is not None:
             pool.terminate()
             pool.join()
