@@ -10,7 +10,8 @@ of the entries that may be among a row's best.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -77,10 +78,7 @@ def _choose_compiled(
     when a uniform is exactly 0 (the numpy code then makes the full call)."""
     row, col, value = listed
     temperature, kmax = setting
-    saved = rng.bit_generator.state
-    if buffer is None or buffer.shape != shape:
-        buffer = np.empty(shape)
-    uniform = rng.random(size=shape, out=buffer)  # drawn whether or not any is listed
+    uniform, saved = _uniforms(rng, shape, buffer)
     if uniform.min() == 0.0:
         rng.bit_generator.state = saved
         return None
@@ -91,19 +89,33 @@ def _choose_compiled(
     )
     chosen = list(zip(rows.tolist(), cols.tolist(), strict=True))
     if tied.size:
-        picked = uniform[row, col]
-
-        def exact(idx: np.ndarray) -> np.ndarray:
-            return np.array([_gumbel(u) for u in picked[idx].tolist()], dtype=float)
-
+        exact = _exact_noise(uniform[row, col])
         chosen += _tied_rows(shape, listed, tied.tolist(), exact, (temperature, kmax))
         chosen.sort(key=lambda rc: rc[0])  # row by row, as the rows of the full matrix
     return chosen
 
 
-def _gumbel(u: float) -> float:
-    """The Gumbel draw ``rng.gumbel`` makes of the uniform `u` (the C library's log)."""
-    return 0.0 - math.log(-math.log(1.0 - u))
+def _uniforms(
+    rng: np.random.Generator, shape: tuple[int, int], buffer: np.ndarray | None
+) -> tuple[np.ndarray, Mapping[str, Any]]:
+    """A uniform for every entry of `shape` (into `buffer` when it fits), drawn whether
+    or not any entry is listed, and the generator's state before the draw."""
+    saved = rng.bit_generator.state
+    if buffer is None or buffer.shape != shape:
+        buffer = np.empty(shape)
+    return rng.random(size=shape, out=buffer), saved
+
+
+def _exact_noise(picked: np.ndarray) -> Noise:
+    """The exact noise of the listed entries whose uniforms are `picked`, as
+    ``rng.gumbel`` transforms them (the C library's logarithm)."""
+
+    def exact(idx: np.ndarray) -> np.ndarray:
+        return np.array(
+            [0.0 - math.log(-math.log(1.0 - u)) for u in picked[idx].tolist()], dtype=float
+        )
+
+    return exact
 
 
 def _draw(
@@ -115,10 +127,7 @@ def _draw(
 ) -> tuple[np.ndarray, Noise] | None:
     """The noise of the listed entries: an estimate, and a function giving the exact
     noise of some of them; None when no entry is listed. Draws as ``rng.gumbel`` would."""
-    saved = rng.bit_generator.state
-    if buffer is None or buffer.shape != shape:
-        buffer = np.empty(shape)
-    uniform = rng.random(size=shape, out=buffer)  # drawn whether or not any is listed
+    uniform, saved = _uniforms(rng, shape, buffer)
     if row.size == 0 and uniform.min() > 0.0:
         return None
     if uniform.min() == 0.0:
@@ -132,11 +141,7 @@ def _draw(
 
         return drawn, exact_drawn
     picked = uniform[row, col]
-
-    def exact(idx: np.ndarray) -> np.ndarray:
-        return np.array([_gumbel(u) for u in picked[idx].tolist()], dtype=float)
-
-    return -np.log(-np.log(1.0 - picked)), exact
+    return -np.log(-np.log(1.0 - picked)), _exact_noise(picked)
 
 
 def _thresholds(row: np.ndarray, rough: np.ndarray, kmax: int, temperature: float) -> np.ndarray:
