@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from imssim.model.forms import LASTING
-from imssim.model.tables import Tables
+from imssim.model.tables import TABLE_NAMES, Tables
 
 Kind = Literal["index", "share", "count", "value"]
 KINDS: tuple[Kind, ...] = ("index", "share", "count", "value")
@@ -308,6 +308,16 @@ HEADLINE = (
     "worst_shortfall_pct",
 )
 COMPARED = ("capacity_to_act_index", "autonomy", "n_strategic", "shortfall_pct")
+
+
+def tables_read(keys: Iterable[str]) -> tuple[str, ...]:
+    """The tables a run must keep for the outcomes `keys` (:func:`yearly`): each one's
+    own table, and every table for an outcome computed from the tables."""
+    outcomes = [OUTCOMES[key] for key in keys]
+    if any(outcome.compute is not None for outcome in outcomes):
+        return TABLE_NAMES
+    return tuple(name for name in TABLE_NAMES if name in {o.table for o in outcomes})
+
 
 # the outcomes the comparison charts and the report offer (``imssim-plot --measures``
 # takes their keys), in the order they are listed; and those drawn by default

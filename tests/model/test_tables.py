@@ -1,11 +1,13 @@
-"""The events table: text columns from their codes, as pandas makes them from strings."""
+"""The events table: text columns from their codes, as pandas makes them from strings;
+the tables a run keeps."""
 
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from imssim.model.cooperation import Event
-from imssim.model.tables import _events_frame
+from imssim.model.tables import TABLE_NAMES, Recorder, _events_frame
 from imssim.world import load_world
 
 
@@ -47,3 +49,38 @@ def test_an_empty_events_table_keeps_its_columns():
         "motive",
     ]
     assert frame.empty
+
+
+def test_a_run_keeping_the_headline_tables_gives_them_as_a_full_run_does(tmp_path):
+    """A study keeps only the tables its outcomes read: those are the full run's, the
+    others empty; such a result is not written as a run folder."""
+    from imssim.errors import ImssimError
+    from imssim.outcomes import HEADLINE, tables_read
+    from imssim.runs.api import run
+    from imssim.runs.sweep import headline
+
+    config = {"scenario": "deep_cuts", "end_year": 2020}
+    full = run(config)
+    lean = run(config, tables=tables_read(HEADLINE))
+    assert lean.tables.kept == ("countries", "alliance")
+    pd.testing.assert_frame_equal(lean.tables.countries, full.tables.countries)
+    pd.testing.assert_frame_equal(lean.tables.alliance, full.tables.alliance)
+    assert all(lean.tables.items()[i][1].empty for i in (1, 2, 4, 5))
+    assert headline(lean, range(2013, 2021)) == headline(full, range(2013, 2021))
+    left = "did not keep its pairs, events, holdings, frameworks tables"
+    with pytest.raises(ImssimError, match=left):
+        lean.save(tmp_path / "run")
+    assert not (tmp_path / "run").exists()
+
+
+def test_the_tables_a_run_keeps_are_checked_by_name():
+    with pytest.raises(ValueError, match=r"unknown table\(s\) pair;"):
+        Recorder(load_world(), ["pair"])
+
+
+def test_an_outcome_computed_from_the_tables_needs_every_table():
+    from imssim.outcomes import tables_read
+
+    assert tables_read(["autonomy"]) == ("countries",)
+    assert tables_read(["shortfall_pct", "autonomy"]) == ("countries", "alliance")
+    assert tables_read(["mean_lasting_form"]) == TABLE_NAMES

@@ -36,7 +36,7 @@ its tables.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import mesa
@@ -87,7 +87,7 @@ from imssim.model.moves import apply_moves, propose, thematic
 from imssim.model.partners import current_fit, institutions
 from imssim.model.policy import state_policy
 from imssim.model.rings import RingState, initial_deep_years, moved, one_year_on, target_rings
-from imssim.model.tables import Recorder, Tables, YearState
+from imssim.model.tables import TABLE_NAMES, Recorder, Tables, YearState
 from imssim.model.trust import initial_trust, reliability, update_trust
 from imssim.world import Framework, World, load_world
 from imssim.world.loader import CULTURE_COLUMNS, LEVEL_WEIGHT
@@ -145,11 +145,14 @@ class CooperationModel(mesa.Model):
     """States that form, deepen and abandon military cooperation under austerity."""
 
     def __init__(
-        self, config: Config | Mapping[str, Any] | None = None, world: World | None = None
+        self,
+        config: Config | Mapping[str, Any] | None = None,
+        world: World | None = None,
+        tables: Iterable[str] = TABLE_NAMES,
     ) -> None:
         """The 2012 state of a run of `config` (a Config, or a mapping or DictConfig
         checked by :func:`~imssim.config.to_config`; None: the defaults) in `world` (by
-        default the one ``config.world.data_dir`` names)."""
+        default the one ``config.world.data_dir`` names), recording `tables`."""
         config = to_config(config)
         super().__init__(rng=config.seed)
         self.config = config
@@ -221,7 +224,7 @@ class CooperationModel(mesa.Model):
         for i in range(n):
             StateAgent(self, i)
         self.events: list[tuple[int, Event]] = []
-        self.recorder = Recorder(w)
+        self.recorder = Recorder(w, tables)
         self.outcomes = self._record(eff, area_form, contrib)
 
     # --- helpers ------------------------------------------------------------------

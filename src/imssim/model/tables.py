@@ -9,6 +9,7 @@ state x area) and ``frameworks`` (year x framework in force).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,9 +42,15 @@ EVENT_KINDS = (
 KIND_CODE = {kind: code for code, kind in enumerate(EVENT_KINDS)}  # (-1: none of them)
 
 
+# the output contract's tables, in its order; a run may keep fewer (``keep`` of
+# :class:`Recorder`), but always ALWAYS, which the model and a sweep's checks read each year
+TABLE_NAMES = ("countries", "pairs", "events", "alliance", "holdings", "frameworks")
+ALWAYS = ("countries", "alliance")
+
+
 @dataclass
 class Tables:
-    """The tidy results of one run."""
+    """The tidy results of one run (a table the run did not keep is an empty frame)."""
 
     countries: pd.DataFrame
     pairs: pd.DataFrame
@@ -51,17 +58,11 @@ class Tables:
     alliance: pd.DataFrame
     holdings: pd.DataFrame
     frameworks: pd.DataFrame
+    kept: tuple[str, ...] = TABLE_NAMES  # the tables the run recorded (the others are empty)
 
     def items(self) -> list[tuple[str, pd.DataFrame]]:
         """(name, table) for every table, in the order of the output contract."""
-        return [
-            ("countries", self.countries),
-            ("pairs", self.pairs),
-            ("events", self.events),
-            ("alliance", self.alliance),
-            ("holdings", self.holdings),
-            ("frameworks", self.frameworks),
-        ]
+        return [(name, getattr(self, name)) for name in TABLE_NAMES]
 
 
 def labels(names: tuple[str, ...], codes: np.ndarray) -> object:
@@ -119,10 +120,16 @@ class YearState:
 
 
 class Recorder:
-    """Compact copies of each year's state, turned into the run's tables at the end."""
+    """Compact copies of each year's state, turned into the run's tables at the end;
+    only of the tables `keep` names (and ALWAYS): the others are left empty (a study
+    that reads a few outcomes of each run is spared the rest)."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, keep: Iterable[str] = TABLE_NAMES) -> None:
+        unknown = sorted(set(keep) - set(TABLE_NAMES))
+        if unknown:
+            raise ValueError(f"unknown table(s) {', '.join(unknown)}; tables: {TABLE_NAMES}")
         self.world = world
+        self.keep = frozenset(keep) | frozenset(ALWAYS)
         self._countries: list[dict[str, np.ndarray]] = []
         self._pairs: list[dict[str, np.ndarray]] = []
         self._alliance: list[dict[str, float | str]] = []
@@ -137,8 +144,10 @@ class Recorder:
         """Keep the year's rows of the countries, pairs, holdings and alliance tables."""
         pair = pair_counts(state.eff, state.coop.bilateral)
         self._countries.append(_country_columns(state, pair))
-        self._pairs.append(_pair_columns(state, pair))
-        self._holdings.append(_holding_columns(state))
+        if "pairs" in self.keep:
+            self._pairs.append(_pair_columns(state, pair))
+        if "holdings" in self.keep:
+            self._holdings.append(_holding_columns(state))
         self._alliance.append(_alliance_row(state, pair, self.world.areas))
         out = state.outcomes
         by_area = (state.inputs.requirement, out.aggregate, out.shortfall, out.surplus)
@@ -154,6 +163,8 @@ class Recorder:
     ) -> None:
         """One row per framework in force in `year` (members, lead and host by ISO3
         code; a host only for a forward presence)."""
+        if "frameworks" not in self.keep:
+            return
         iso = self.world.iso3
         in_force = (ended == 0) & members.any(axis=1)
         for f in np.flatnonzero(in_force).tolist():
@@ -178,26 +189,41 @@ class Recorder:
             self._frameworks.append((year, row))
 
     def tables(self, events: list) -> Tables:
-        """The tidy tables of every year recorded, with `events` as (year, Event) pairs."""
+        """The tidy tables of every year recorded, with `events` as (year, Event) pairs
+        (each table built once from its columns in their final order and types: pandas
+        copies a frame's data at every column inserted, dropped or converted)."""
         w = self.world
-        iso = np.array(w.iso3)
-        # each table built once from its columns in their final order and types (pandas
-        # copies a frame's data at every column inserted, dropped or converted)
-        n_years = len(self._countries)
+        built = {
+            "countries": self._countries_table,
+            "pairs": self._pairs_table,
+            "events": lambda: _events_frame(w, events),
+            "alliance": lambda: _alliance_frame(self._alliance, self._alliance_areas, w.areas),
+            "holdings": self._holdings_table,
+            "frameworks": self._frameworks_table,
+        }
+        kept = tuple(name for name in TABLE_NAMES if name in self.keep)
+        empty = {name: pd.DataFrame() for name in TABLE_NAMES if name not in self.keep}
+        return Tables(**{name: built[name]() for name in kept}, **empty, kept=kept)
+
+    def _countries_table(self) -> pd.DataFrame:
+        w, n_years = self.world, len(self._countries)
         countries = _stacked(self._countries)
-        countries = pd.DataFrame(
+        return pd.DataFrame(
             {
                 "year": countries.pop("year").astype(np.int32),
-                "country": np.tile(iso, n_years),
+                "country": np.tile(np.array(w.iso3), n_years),
                 "region": np.tile(w.region, n_years),
                 **countries,
             }
         )
+
+    def _pairs_table(self) -> pd.DataFrame:
+        w = self.world
         pairs = _stacked(self._pairs)
         year = pairs.pop("year")
         country, partner = pairs.pop("country_idx"), pairs.pop("partner_idx")
         ring_idx, partner_ring = pairs.pop("ring_idx"), pairs.pop("partner_ring_idx")
-        pairs = pd.DataFrame(
+        return pd.DataFrame(
             {
                 "year": year,
                 "country": labels(w.iso3, country),
@@ -207,12 +233,13 @@ class Recorder:
                 **pairs,
             }
         )
-        events_df = _events_frame(w, events)
-        alliance = _alliance_frame(self._alliance, self._alliance_areas, w.areas)
+
+    def _holdings_table(self) -> pd.DataFrame:
+        w, n_years = self.world, len(self._holdings)
         holdings = _stacked(self._holdings)
         states = np.tile(np.repeat(np.arange(w.n_states), w.n_areas), n_years)
         areas = np.tile(np.arange(w.n_areas), w.n_states * n_years)
-        holdings = pd.DataFrame(
+        return pd.DataFrame(
             {
                 "year": holdings.pop("year"),
                 "country": labels(w.iso3, states),
@@ -220,32 +247,28 @@ class Recorder:
                 **holdings,
             }
         )
-        columns = [
-            "year",
-            "framework",
-            "name",
-            "purpose",
-            "area",
-            "form",
-            "lead",
-            "host",
-            "since",
-            "origin",
-            "n_members",
-            "members",
-        ]
+
+    def _frameworks_table(self) -> pd.DataFrame:
         years = {"year": [year for year, _ in self._frameworks]}
         rows = [row for _, row in self._frameworks]
         int32 = ("year", "form", "since", "n_members")
-        frameworks = _from_rows(rows, columns, int32, given=years)
-        return Tables(
-            countries=countries,
-            pairs=pairs,
-            events=events_df,
-            alliance=alliance,
-            holdings=holdings,
-            frameworks=frameworks,
-        )
+        return _from_rows(rows, list(FRAMEWORK_COLUMNS), int32, given=years)
+
+
+FRAMEWORK_COLUMNS = (
+    "year",
+    "framework",
+    "name",
+    "purpose",
+    "area",
+    "form",
+    "lead",
+    "host",
+    "since",
+    "origin",
+    "n_members",
+    "members",
+)
 
 
 def _events_frame(w: World, events: list) -> pd.DataFrame:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from imssim.config import Config, counterfactual_config, to_config
-from imssim.model.tables import Tables
+from imssim.model.tables import TABLE_NAMES, Tables
 from imssim.world import World
 
 
@@ -68,40 +68,48 @@ class Result:
         return write_result_report(self, path)
 
 
-def run(config: Any = None, world: World | None = None) -> Result:
+def run(
+    config: Any = None, world: World | None = None, tables: Iterable[str] = TABLE_NAMES
+) -> Result:
     """Run one simulation: config (mapping, DictConfig, Config or None) -> tables.
 
     Pure: it reads the world data but writes nothing; the same config and seed give
     identical tables. Keys not given take the schema's defaults, whose scenario has
     no cuts; the command line's default scenario (austerity_2012) comes from conf/.
+    `tables`: the tables to keep (the others are empty; the countries and alliance
+    tables are always kept): a study that reads a few outcomes of each run keeps
+    only theirs (:func:`imssim.outcomes.tables_read`). A result not of every table
+    is for reading, not for :meth:`Result.save`.
     """
     from imssim.model.simulation import CooperationModel  # (not at import: checking a config, as a
     # sweep's launcher does, needs neither the model nor Mesa)
 
     cfg = to_config(config)
     started = time.perf_counter()
-    model = CooperationModel(cfg, world=world)
+    model = CooperationModel(cfg, world=world, tables=tables)
     model.run()
-    tables = model.tables()
-    return Result(config=cfg, tables=tables, wall_seconds=time.perf_counter() - started)
+    return Result(config=cfg, tables=model.tables(), wall_seconds=time.perf_counter() - started)
 
 
-def run_pair(config: Any = None, world: World | None = None) -> Result:
+def run_pair(
+    config: Any = None, world: World | None = None, tables: Iterable[str] = TABLE_NAMES
+) -> Result:
     """Run a simulation and its counterfactual (``config.counterfactual``), as the
     command line does: the same world, seed and policy, the scenario's budget changes
     removed (or another scenario). Both draw from the same random streams, so that the
     difference is the scenario's effect (docs/ODD.md, common random numbers). The
     counterfactual's result is ``result.counterfactual`` (None with ``none``).
+    `tables`: the tables both keep, as for :func:`run`.
     """
     cfg = to_config(config)
     if world is None:
         from imssim.world import load_world
 
         world = load_world(cfg.world.data_dir)
-    result = run(cfg, world=world)
+    result = run(cfg, world=world, tables=tables)
     other = counterfactual_config(cfg)
     if other is not None:
-        result.counterfactual = run(other, world=world)
+        result.counterfactual = run(other, world=world, tables=tables)
     return result
 
 

@@ -35,7 +35,7 @@ from omegaconf import OmegaConf
 
 from imssim.config import Config, config_container, config_yaml, to_config
 from imssim.errors import ImssimError
-from imssim.model.tables import Tables
+from imssim.model.tables import TABLE_NAMES, Tables
 
 
 class Result(Protocol):
@@ -283,10 +283,14 @@ def write_run(
     figures next (see :func:`update_manifest`). `arrow`: the run's tables converted
     already (:func:`arrow_tables`), by a caller that needs them too.
     """
+    extra = dict(extra or {})
+    keep = extra.get("tables_kept", True)  # False: a sweep run without tables
+    for each in (result, result.counterfactual) if keep else ():
+        left = [] if each is None else [t for t in TABLE_NAMES if t not in each.tables.kept]
+        if left:
+            raise ImssimError(f"the run did not keep its {', '.join(left)} tables: run it with all")
     tmp, final = new_folder(root, name or run_folder_name(result.config))
     try:
-        extra = dict(extra or {})
-        keep = extra.get("tables_kept", True)  # False: a sweep run without tables
         cf = result.counterfactual
         if cf is not None:
             extra["counterfactual"] = {

@@ -18,6 +18,7 @@ Collecting a sweep into one table (``runs.parquet``) and per-year datasets is
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -37,7 +38,8 @@ import pyarrow.parquet as pq
 
 from imssim.config import Config, config_container, config_yaml, to_config
 from imssim.errors import ImssimError
-from imssim.outcomes import COMPARED, DIFF, HeadlineValues
+from imssim.model.tables import TABLE_NAMES
+from imssim.outcomes import COMPARED, DIFF, HEADLINE, HeadlineValues, tables_read
 from imssim.runs.folders import (
     CONFIG_FILE,
     MANIFEST,
@@ -249,11 +251,10 @@ def execute_job(
     years: Sequence[int] = (),
 ) -> list[RunRecord]:
     """Run a sweep job's replicates into `sweep_dir`: skip those already complete,
-    record failures and go on. `runner` (default :func:`imssim.runs.api.run_pair`) turns a
+    record failures and go on. `runner` (default :func:`imssim.runs.api.run_pair`, keeping
+    only the tables the headline outcomes read when the run writes none) turns a
     config into a result; `say` gets one line per run; `years`: headline outcomes of
     these years too (:func:`headline`)."""
-    if runner is None:
-        from imssim.runs.api import run_pair as runner
     say = say or (lambda line: print(line, flush=True))
     try:
         base = to_config(config)
@@ -261,6 +262,11 @@ def execute_job(
         say(f"job {job}: not run: {exc}")
         print(f"imssim: job {job} ({' '.join(overrides)}) not run: {exc}", file=sys.stderr)
         return [RunRecord(f"job {job}", "failed", error=str(exc))]
+    if runner is None:  # without tables to write, a run keeps only those its headline reads
+        from imssim.runs.api import run_pair
+
+        kept = TABLE_NAMES if base.output.tables else tables_read(HEADLINE)
+        runner = functools.partial(run_pair, tables=kept)
     records = []
     for run in job_runs(base, overrides, sweep_dir, job):
         name, cfg, extra = run.name, run.config, run.entries

@@ -28,6 +28,7 @@ import pandas as pd
 
 from imssim.config import Config, config_container, with_values
 from imssim.errors import ConfigError
+from imssim.outcomes import HEADLINE, tables_read
 from imssim.runs.sweep import JobRun, attempt, failure, job_runs
 from imssim.studies.sensitivity.chunks import (
     ChunkCounter,
@@ -66,7 +67,8 @@ class ModelEvaluator(Evaluator):
     `base` is the study's base config, composed once (:func:`.study.check_model_study`);
     a worker sets each sample's values on it. `runner` (default: the run and, where the
     base asks for one, its counterfactual, :func:`imssim.runs.api.run_pair`, on the
-    world loaded once per process) may be replaced."""
+    world loaded once per process, keeping only the tables the headline outcomes read)
+    may be replaced."""
 
     folder: Path
     base: Config
@@ -115,8 +117,9 @@ class ModelEvaluator(Evaluator):
         logging.getLogger("MESA").setLevel(logging.WARNING)
         base = self.base  # composed once, in the main process, and sent along
         runner = self.runner
-        if runner is None:
-            runner = functools.partial(run_pair, world=_worker_world(base.world.data_dir))
+        if runner is None:  # the tables the headline outcomes read: the others not kept
+            world = _worker_world(base.world.data_dir)
+            runner = functools.partial(run_pair, world=world, tables=tables_read(HEADLINE))
         years = range(base.start_year + 1, base.end_year + 1)  # every year: reusable runs
         ran: list[tuple[str, dict[str, Any]]] = []
         out = []
