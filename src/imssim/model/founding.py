@@ -188,14 +188,15 @@ def _invite(
     with_lead = form_value(rules, year, form, (np.arange(n), np.full(n, lead), np.full(n, ar)))
     candidates &= with_lead > 0
     chosen = [lead]
-    for j in np.argsort(-np.where(candidates, with_lead, -np.inf), kind="stable"):
+    # trusted[j]: j and each member invited so far trust each other enough
+    floor = need_t - p.trust_margin
+    trusted = np.ones(n, dtype=bool)
+    for j in np.argsort(-np.where(candidates, with_lead, -np.inf), kind="stable").tolist():
         if not candidates[j] or len(chosen) >= p.found_max_members:
             break
-        others = chosen[1:]
-        if all(trust[m, j] >= need_t - p.trust_margin for m in others) and all(
-            trust[j, m] >= need_t - p.trust_margin for m in others
-        ):
-            chosen.append(int(j))
+        if trusted[j]:
+            chosen.append(j)
+            trusted &= (trust[j] >= floor) & (trust[:, j] >= floor)
     if len(chosen) < p.found_min_members:
         return [], 0.0
     # the lead must gain too: what each member offers it, its autonomy given up once

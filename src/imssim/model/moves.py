@@ -259,14 +259,19 @@ def _choose(
     kmax = min(p.initiatives_per_year, n * a)
     buffer = rules.scratch.array("move_noise", (n, n * a))
     chosen = choose_top(rng, (n, n * a), i, j * a + ar, value, p.choice_temperature, kmax, buffer)
-    moves: dict[tuple[int, int, int], Move] = {}
-    for r, f in chosen:
-        jj_, ar_ = divmod(f, a)
-        key = (min(r, jj_), max(r, jj_), ar_)
-        if key not in moves:
-            now = int(eff[r, jj_, ar_])
-            moves[key] = (r, jj_, ar_, now, min(now + 1, TOP_FORM), "")
-    return [moves[key] for key in sorted(moves)]
+    if not chosen:
+        return []
+    rows, flat = np.array(chosen, dtype=np.int64).T
+    cols, areas = np.divmod(flat, a)
+    # a pair and area once, as its first chooser chose it, in the order of (lower index,
+    # higher index, area)
+    key = (np.minimum(rows, cols) * n + np.maximum(rows, cols)) * a + areas
+    first = np.unique(key, return_index=True)[1]
+    rows, cols, areas = rows[first], cols[first], areas[first]
+    now = eff[rows, cols, areas].astype(np.int64)
+    to = np.minimum(now + 1, TOP_FORM)
+    columns = (rows.tolist(), cols.tolist(), areas.tolist(), now.tolist(), to.tolist())
+    return [(*move, "") for move in zip(*columns, strict=True)]
 
 
 def _with_motives(

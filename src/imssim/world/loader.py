@@ -150,14 +150,19 @@ def _check_codes(values: list[str], known: tuple[str, ...], what: str, file: str
             raise WorldDataError(f"{file}: unknown {what} {v!r}")
 
 
-@lru_cache(maxsize=8)
 def load_world(data_dir: str | Path | None = None) -> World:
-    """Load and validate the world data (the packaged default when `data_dir` is None).
+    """Load and validate the world data (the packaged default when `data_dir` is None),
+    once per process and folder (by its absolute path, however it is named).
 
     Each file is read and checked in turn (a broken one raises a one-line
     :class:`~imssim.errors.WorldDataError` naming it), then each part of the world is
     derived from it."""
-    data_dir = DATA_DIR if data_dir is None else Path(data_dir)
+    return _load_world(DATA_DIR.absolute() if data_dir is None else Path(data_dir).absolute())
+
+
+@lru_cache(maxsize=8)
+def _load_world(data_dir: Path) -> World:
+    """:func:`load_world` of the folder `data_dir` (absolute)."""
     if not data_dir.is_dir():
         raise WorldDataError(f"world data folder not found: {data_dir}")
     catalogue = _read_catalogue(data_dir)

@@ -27,6 +27,7 @@ from typing import Any
 
 _AVAILABLE = importlib.util.find_spec("numba") is not None  # optional: numpy runs without
 _state = {"on": _AVAILABLE and os.environ.get("IMSSIM_COMPILED", "1") != "0"}
+_loaded: dict[str, ModuleType] = {}  # by name: a year asks for them some hundred times
 
 
 def available() -> bool:
@@ -37,7 +38,10 @@ def available() -> bool:
 def load(name: str) -> ModuleType:
     """The kernels' module `name` of this package (imported, and compiled or loaded
     from the cache, on first use)."""
-    return importlib.import_module(f"{__name__}.{name}")
+    module = _loaded.get(name)
+    if module is None:
+        module = _loaded[name] = importlib.import_module(f"{__name__}.{name}")
+    return module
 
 
 def enabled() -> bool:
