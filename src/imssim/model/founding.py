@@ -145,54 +145,98 @@ def _best_offer(
     """Of a lead's `offers` (one per area), the one that gathers the most members, then
     the largest gain for the lead, with its members (lead first); None when none would
     be founded."""
+    offers = [
+        offer
+        for offer in offers
+        if setting.eligible_for(FOUNDABLE[offer[2]][1])[offer[0]]
+        and year.policy.allowed[offer[0], offer[1]] >= FOUNDABLE[offer[2]][0]
+    ]
+    if not offers:
+        return None
+    candidates = _candidates(rules, state.trust, setting, year, offers, local_eff)
+    enough = candidates.sum(axis=0) + 1 >= rules.params.found_min_members  # before the values
+    open_offers = [(offer, candidates[:, o]) for o, offer in enumerate(offers) if enough[o]]
     best: tuple[int, float, Offer, list[int]] | None = None
-    for offer in offers:
-        lead, ar, purpose = offer
-        form, eligibility = int(FOUNDABLE[purpose][0]), FOUNDABLE[purpose][1]
-        if not setting.eligible_for(eligibility)[lead] or year.policy.allowed[lead, ar] < form:
-            continue
-        chosen, gain = _invite(rules, state.trust, setting, year, offer, local_eff)
+    values = _values_with_lead(rules, year, open_offers)
+    for (offer, candidates), with_lead in zip(open_offers, values, strict=True):
+        chosen, gain = _invite(rules, state.trust, year, offer, candidates, with_lead)
         if chosen and (best is None or (len(chosen), gain) > (best[0], best[1])):
             best = (len(chosen), gain, offer, chosen)
     return None if best is None else (best[2], best[3])
 
 
-def _invite(
+def _candidates(
     rules: CooperationRules,
     trust: np.ndarray,
     setting: FrameworkSetting,
     year: CoopYear,
-    offer: Offer,
+    offers: list[Offer],
     local_eff: np.ndarray,
+) -> np.ndarray:
+    """bool[N, offers]: the states a lead may invite to each of its `offers`: eligible,
+    holding the area and short of their need in it, not yet at the form with the lead,
+    allowed it, with the form's fit and mutual trust with the lead."""
+    p, fm = rules.params, rules.forms
+    lead = offers[0][0]
+    areas = np.array([offer[1] for offer in offers])
+    forms = np.array([int(FOUNDABLE[offer[2]][0]) for offer in offers])
+    need_t = fm.trust_required[forms]
+    eligible = [setting.eligible_for(FOUNDABLE[offer[2]][1]) for offer in offers]
+    candidates = np.stack(eligible, axis=1)
+    candidates &= year.states.k[:, areas] > EPS
+    candidates &= year.states.need_gap[:, areas] >= p.found_need_gap
+    candidates &= local_eff[:, lead, areas] < forms
+    candidates &= year.policy.allowed[:, areas] >= forms
+    candidates &= year.pairs.fit[:, lead, None] >= fm.fit_required[forms]
+    candidates &= trust[:, lead, None] >= need_t
+    candidates &= trust[lead, :, None] >= need_t
+    candidates[lead] = False
+    return candidates
+
+
+def _values_with_lead(
+    rules: CooperationRules, year: CoopYear, offers: list[tuple[Offer, np.ndarray]]
+) -> list[np.ndarray]:
+    """Per offer with its candidates, float[N]: each candidate's value of the offer's
+    form with the lead in the area (:func:`imssim.model.step_value.form_value`; -inf
+    for the others), for all the offers in one call per form."""
+    n = year.eff.shape[0]
+    out = [np.full(n, -np.inf) for _ in offers]
+    form_of = [int(FOUNDABLE[offer[2]][0]) for offer, _ in offers]
+    for form in sorted(set(form_of)):
+        picked = [o for o, f in enumerate(form_of) if f == form]
+        rows = [np.flatnonzero(offers[o][1]) for o in picked]
+        sizes = [r.size for r in rows]
+        lead = np.repeat([offers[o][0][0] for o in picked], sizes)
+        area = np.repeat([offers[o][0][1] for o in picked], sizes)
+        value = form_value(rules, year, form, (np.concatenate(rows), lead, area))
+        for o, r, part in zip(picked, rows, np.split(value, np.cumsum(sizes)[:-1]), strict=True):
+            out[o][r] = part
+    return out
+
+
+def _invite(
+    rules: CooperationRules,
+    trust: np.ndarray,
+    year: CoopYear,
+    offer: Offer,
+    candidates: np.ndarray,
+    with_lead: np.ndarray,
 ) -> tuple[list[int], float]:
     """The members a lead would found a framework with in an area (lead first), and
-    its own gain; an empty list when too few would join."""
+    its own gain; an empty list when too few would join. The `candidates` who gain by
+    the form with the lead (`with_lead`, :func:`_values_with_lead`) are invited in the
+    order of that value."""
     p, fm = rules.params, rules.forms
     lead, ar, purpose = offer
     form = int(FOUNDABLE[purpose][0])
-    need_t = fm.trust_required[form]
-    candidates = (
-        setting.eligible_for(FOUNDABLE[purpose][1])
-        & (year.states.k[:, ar] > EPS)
-        & (year.states.need_gap[:, ar] >= p.found_need_gap)
-        & (local_eff[:, lead, ar] < form)
-        & (year.policy.allowed[:, ar] >= form)
-        & (year.pairs.fit[:, lead] >= fm.fit_required[form])
-        & (trust[:, lead] >= need_t)
-        & (trust[lead, :] >= need_t)
-    )
-    candidates[lead] = False
-    if candidates.sum() + 1 < p.found_min_members:  # before the costlier values
-        return [], 0.0
-    n = candidates.size
-    with_lead = form_value(rules, year, form, (np.arange(n), np.full(n, lead), np.full(n, ar)))
-    candidates &= with_lead > 0
+    willing = candidates & (with_lead > 0)
     chosen = [lead]
     # trusted[j]: j and each member invited so far trust each other enough
-    floor = need_t - p.trust_margin
-    trusted = np.ones(n, dtype=bool)
-    for j in np.argsort(-np.where(candidates, with_lead, -np.inf), kind="stable").tolist():
-        if not candidates[j] or len(chosen) >= p.found_max_members:
+    floor = fm.trust_required[form] - p.trust_margin
+    trusted = np.ones(willing.size, dtype=bool)
+    for j in np.argsort(-np.where(willing, with_lead, -np.inf), kind="stable").tolist():
+        if not willing[j] or len(chosen) >= p.found_max_members:
             break
         if trusted[j]:
             chosen.append(j)

@@ -157,12 +157,12 @@ def load_world(data_dir: str | Path | None = None) -> World:
     Each file is read and checked in turn (a broken one raises a one-line
     :class:`~imssim.errors.WorldDataError` naming it), then each part of the world is
     derived from it."""
-    return _load_world(DATA_DIR.absolute() if data_dir is None else Path(data_dir).absolute())
+    return _cached(DATA_DIR.absolute() if data_dir is None else Path(data_dir).absolute())
 
 
-@lru_cache(maxsize=8)
-def _load_world(data_dir: Path) -> World:
-    """:func:`load_world` of the folder `data_dir` (absolute)."""
+def read_world(data_dir: str | Path) -> World:
+    """:func:`load_world` of the folder `data_dir`, read again at every call (not cached)."""
+    data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise WorldDataError(f"world data folder not found: {data_dir}")
     catalogue = _read_catalogue(data_dir)
@@ -173,6 +173,9 @@ def _load_world(data_dir: Path) -> World:
     frameworks = _read_frameworks(data_dir, states.iso3, catalogue, holdings.equipment)
     economy = _read_economy(data_dir, states.iso3)
     return World(catalogue, states, holdings, ties, frameworks, economy)
+
+
+_cached = lru_cache(maxsize=8)(read_world)  # by absolute path
 
 
 def _read_catalogue(data_dir: Path) -> Catalogue:

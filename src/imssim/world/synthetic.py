@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from imssim.world.loader import CULTURE_COLUMNS, DATA_DIR, load_world
+from imssim.world.loader import CULTURE_COLUMNS, DATA_DIR, read_world
 from imssim.world.world import World
 
 GDP_SIGMA = 0.25  # lognormal spread of a copy's GDP around its prototype's
@@ -419,7 +419,7 @@ def write_synthetic_world(
     :class:`~imssim.errors.WorldDataError`), and return the folder."""
     folder = Path(folder)
     _write(folder, n_states, seed, base)
-    load_world.__wrapped__(folder)
+    read_world(folder)
     return folder
 
 
@@ -429,7 +429,7 @@ def synthetic_world(n_states: int, seed: int = 0, base: str | Path | None = None
     with tempfile.TemporaryDirectory(prefix="imssim-world-") as tmp:
         folder = Path(tmp) / "world"
         _write(folder, n_states, seed, base)
-        return load_world.__wrapped__(folder)
+        return read_world(folder)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -442,7 +442,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     folder = write_synthetic_world(args.folder, args.states, args.seed)
-    world = load_world.__wrapped__(folder)
+    world = read_world(folder)
     print(
         f"{folder}: {world.n_states} states, {len(world.tie_a)} ties of 2012, "
         f"{len(world.frameworks)} frameworks"
