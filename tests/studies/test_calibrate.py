@@ -240,3 +240,21 @@ def test_the_shipped_calibrated_set_is_chosen_by_name_and_keeps_the_rest():
     assert all(getattr(config.params, f) == getattr(ModelParams(), f) for f in untouched)
     with pytest.raises(ConfigError, match="calibrated"):
         to_config({"params": "calibratd"})
+
+
+def test_the_targets_read_the_same_values_from_runs_that_keep_only_their_tables():
+    """A particle's runs keep only the tables its targets read (each target names
+    them): every target's value is that of runs keeping every table."""
+    from imssim.runs.api import run
+    from imssim.world import load_world
+
+    names = list(tg.TARGETS)
+    kept = tg.tables_read(names)
+    assert kept == ("countries", "pairs", "events")
+    assert tg.tables_read(["burden_rho"]) == ("countries",)
+    world = load_world()
+    config = {"scenario": "austerity_2012", "end_year": 2017, "seed": 5}
+    full = tg.Runs(world, (run(config, world=world).tables,), (5,))
+    lean = tg.Runs(world, (run(config, world=world, tables=kept).tables,), (5,))
+    for name, value in tg.simulated(full, names).items():
+        np.testing.assert_array_equal(tg.simulated(lean, names)[name], value, err_msg=name)

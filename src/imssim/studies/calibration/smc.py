@@ -36,7 +36,13 @@ from imssim.config import Config
 from imssim.errors import ImssimError
 from imssim.runs.api import run
 from imssim.studies.calibration.study import CalibrationStudy, parameter_values
-from imssim.studies.calibration.targets import TARGETS, Runs, distance, simulated
+from imssim.studies.calibration.targets import (
+    TARGETS,
+    Runs,
+    distance,
+    simulated,
+    tables_read,
+)
 from imssim.world import World, load_world
 
 DATABASE = "abc.db"
@@ -63,8 +69,10 @@ def simulate_targets(
         cfg = parameter_values(config, values)
     except ImssimError:
         return {name: np.array([np.nan]) for name in names}
+    kept = tables_read(names)  # the tables the targets read: the others not built
     tables = tuple(
-        run(dataclasses.replace(cfg, seed=int(seed)), world=world).tables for seed in seeds
+        run(dataclasses.replace(cfg, seed=int(seed)), world=world, tables=kept).tables
+        for seed in seeds
     )
     return simulated(Runs(world, tables, tuple(int(s) for s in seeds)), names)
 

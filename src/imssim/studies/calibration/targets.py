@@ -35,7 +35,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from imssim.model.tables import Tables
+from imssim.model.tables import TABLE_NAMES, Tables
 from imssim.studies.burden_sharing import data_burden_correlation, model_burden_correlation
 from imssim.studies.validation.record import (
     DEEPENING,
@@ -83,12 +83,16 @@ class Target:
     simulate: Callable[[Runs], np.ndarray]
     observe: Callable[[World], np.ndarray] | None  # None: no observed value (model only)
     discrepancy: Callable[[np.ndarray, np.ndarray], float]
+    tables: tuple[str, ...] = TABLE_NAMES  # the run tables `simulate` reads
 
     def observed(self, world: World) -> np.ndarray:
         """The observed value (a ValueError when the target has none)."""
         if self.observe is None:
             raise ValueError(f"{self.name} has no observed value; use it with truth:")
         return np.atleast_1d(np.asarray(self.observe(world), dtype=float))
+
+
+SCORED = ("events", "pairs")  # what scoring a run against the record reads (score_run)
 
 
 def _absolute(sim: np.ndarray, obs: np.ndarray) -> float:
@@ -174,6 +178,7 @@ TARGETS: dict[str, Target] = {
             _record_auc,
             lambda world: np.array([1.0]),
             _absolute,
+            SCORED,
         ),
         Target(
             "record_ap",
@@ -183,6 +188,7 @@ TARGETS: dict[str, Target] = {
             _record_ap,
             lambda world: np.array([1.0]),
             _absolute,
+            SCORED,
         ),
         Target(
             "deepening_timing",
@@ -192,6 +198,7 @@ TARGETS: dict[str, Target] = {
             _timing,
             _record_timing,
             _total_variation,
+            ("events",),
         ),
         Target(
             "burden_rho",
@@ -201,6 +208,7 @@ TARGETS: dict[str, Target] = {
             _burden_rho,
             _data_rho,
             _absolute,
+            ("countries",),
         ),
         Target(
             "deepenings",
@@ -210,9 +218,16 @@ TARGETS: dict[str, Target] = {
             _deepenings,
             None,
             _absolute,
+            ("events",),
         ),
     )
 }
+
+
+def tables_read(names: Sequence[str]) -> tuple[str, ...]:
+    """The run tables the targets `names` read (their runs need keep no others)."""
+    read = {table for name in names for table in TARGETS[name].tables}
+    return tuple(table for table in TABLE_NAMES if table in read)
 
 
 def simulated(runs: Runs, names: Sequence[str]) -> dict[str, np.ndarray]:
