@@ -8,6 +8,8 @@ partner delivers, rises with trust.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from imssim.config import ModelParams
@@ -51,7 +53,7 @@ def update_trust(
     trust = np.where(max_form >= Form.POOLING, grown, decayed)
     n = trust.shape[0]
     noise = rng.normal(0.0, p.trust_noise, size=(n, n)) if p.trust_noise > 0 else np.zeros((n, n))
-    noise = np.triu(noise, 1)
+    noise = np.where(_above_diagonal(n), noise, 0.0)  # np.triu(noise, 1), without its mask built
     noise = noise + noise.T
     trust = trust + np.where(max_form > 0, noise, 0.0)
     # a partner that cuts a capability we share loses some of our trust
@@ -66,6 +68,14 @@ def update_trust(
     trust = np.clip(trust, 0.0, 1.0)
     np.fill_diagonal(trust, 0.0)
     return trust
+
+
+@functools.lru_cache(maxsize=4)
+def _above_diagonal(n: int) -> np.ndarray:
+    """bool[n, n], read-only: the entries above the diagonal."""
+    mask = np.triu(np.ones((n, n), dtype=bool), 1)
+    mask.flags.writeable = False
+    return mask
 
 
 def reliability(trust: np.ndarray, p: ModelParams) -> np.ndarray:
