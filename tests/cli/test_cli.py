@@ -141,6 +141,11 @@ def test_bench_prints_its_figures():
     )
     assert out.returncode == 0, out.stderr
     assert "whole run" in out.stdout and "runs per core-hour" in out.stdout
+    # a study's run and 100,000 of them on two cores, extrapolated from it
+    study = re.search(r"^ +a study's run, processor +(\d+\.\d) ms", out.stdout, re.M)
+    hours = re.search(r"^ +100,000 of them, 2 cores +(\d+\.\d\d) h", out.stdout, re.M)
+    assert study and hours, out.stdout
+    assert float(hours[1]) == pytest.approx(1e5 * float(study[1]) / 1e3 / 2 / 3600, abs=0.01)
     # every figure of the registry, its time and its multiple of a whole run; the total;
     # the report reusing them
     for name in RUN_FIGURES:

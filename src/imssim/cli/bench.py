@@ -1,13 +1,14 @@
 """``imssim-bench``: how long the default run takes, measured in one process.
 
 Prints the median of ``--repeats`` repeats (5) for model construction, one year, a
-whole run and table building; with ``--figures``, also the time to draw and write each
-figure of a run (the figures of the registry, once each, in the default formats and
-resolution unless ``--formats``/``--dpi`` say otherwise), each as a multiple of one
-whole run, their total, and the time of ``imssim-report`` on the run once its figures
-exist (they are reused, not drawn again). Machines are noisy: compare figures from the
-same run of this command (for instance a per-year cost against the whole run), not
-across runs.
+whole run and table building, and the processor time of a run of the default
+sensitivity study (100,000 of them on two cores extrapolated); with ``--figures``, also
+the time to draw and write each figure of a run (the figures of the registry, once
+each, in the default formats and resolution unless ``--formats``/``--dpi`` say
+otherwise), each as a multiple of one whole run, their total, and the time of
+``imssim-report`` on the run once its figures exist (they are reused, not drawn
+again). Machines are noisy: compare figures from the same run of this command (for
+instance a per-year cost against the whole run), not across runs.
 
 With ``--sweep``, instead, the costs of sweeps and of larger worlds, each section
 printed as it finishes: a run of the command line's default config in this process;
@@ -207,6 +208,7 @@ def bench_run(args: argparse.Namespace) -> None:
     print(f"  whole run                 {run_s * 1e3:8.1f} ms")
     print(f"  whole run, processor time {run_cpu * 1e3:8.1f} ms  (less sensitive to other work)")
     _bench_numpy(whole, run_cpu, args.repeats)
+    _bench_study_run(world, args.repeats)
     print(f"  load average (1 minute)   {load_average():>8}")
     print(f"  runs per core-hour        {3600 / run_s:8.0f}")
     print(f"  whole run / median step   {run_s / statistics.median(step_times):8.1f}")
@@ -230,6 +232,35 @@ def _bench_numpy(whole, run_cpu: float, repeats: int) -> None:
         f"  same, numpy code only     {numpy_cpu * 1e3:8.1f} ms  (compiled loops:"
         f" {run_cpu / numpy_cpu:.2f} of its time)"
     )
+
+
+STUDY = "default"  # the sensitivity study whose runs are timed
+STUDY_RUNS = 100_000  # the runs of a large study, extrapolated
+CORES = 2
+
+
+def _bench_study_run(world, repeats: int) -> None:
+    """A run of the default sensitivity study as its workers make it (its base config,
+    the tables its headline outcomes read, those outcomes read in every year), and
+    100,000 of them on two cores extrapolated, the model's part only (a study adds a
+    few ms a run, and its processes' start)."""
+    from imssim.outcomes import HEADLINE, tables_read
+    from imssim.runs.api import run_pair
+    from imssim.runs.sweep import headline
+    from imssim.studies.sensitivity.study import load_study
+
+    _, base = load_study(STUDY)
+    years = range(base.start_year + 1, base.end_year + 1)
+
+    def one() -> None:
+        headline(run_pair(base, world=world, tables=tables_read(HEADLINE)), years)
+
+    one()  # warm up
+    cpu = _median_seconds(one, repeats, clock=time.process_time)
+    hours = STUDY_RUNS * cpu / CORES / 3600
+    label = f"{STUDY_RUNS:,} of them, {CORES} cores"
+    print(f"  a study's run, processor  {cpu * 1e3:8.1f} ms  (conf/sensitivity/{STUDY}.yaml)")
+    print(f"  {label:<26}{hours:8.2f} h   (the runs alone; target 1 h)")
 
 
 def _bench_command(run_s: float, repeats: int) -> None:
