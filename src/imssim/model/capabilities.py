@@ -25,7 +25,7 @@ import numpy as np
 
 from imssim.config import ModelParams
 from imssim.errors import ConfigError
-from imssim.model.blocks import max_over_areas
+from imssim.model.blocks import any_over_partners, max_over_areas
 from imssim.model.cooperation import CoopState, Event
 from imssim.model.economy import YearInputs
 from imssim.model.forms import DEEP, Form, FormTable
@@ -514,7 +514,7 @@ def adjust(
     p = rules.params
     caps = caps.copy()
     ties = Ties(coop)
-    relying = coop.dependent.any(axis=1)  # [N, A]
+    relying = any_over_partners(coop.dependent)  # [N, A]
     tilt = np.ones(caps.k.shape[1])
     if rules.coordinated:
         tilt = np.exp(p.coordination_strength * year.alliance_gap)

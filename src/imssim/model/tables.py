@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from imssim.model import kernels
-from imssim.model.blocks import count_over_areas, max_over_areas
+from imssim.model.blocks import any_over_partners, count_over_areas, max_over_areas
 from imssim.model.capabilities import CapabilityState
 from imssim.model.capacity import Outcomes
 from imssim.model.cooperation import CoopState
@@ -427,7 +427,7 @@ def _holding_columns(state: YearState) -> dict[str, np.ndarray]:
         "held": (k > 1e-9).ravel(),
         "given_up": caps.dropped.ravel().copy(),
         "rebuilding": (caps.rebuild_left > 0).ravel().copy(),
-        "relies_on_partner": state.coop.dependent.any(axis=1).ravel().copy(),
+        "relies_on_partner": any_over_partners(state.coop.dependent).ravel(),
     }
 
 
