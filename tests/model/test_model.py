@@ -175,6 +175,11 @@ def _check_invariants(model: CooperationModel) -> None:
     assert np.array_equal(bil, bil.transpose(1, 0, 2)), "a pair's form differs between sides"
     idx = np.arange(bil.shape[0])
     assert not bil[idx, idx].any(), "self-cooperation"
+    # the effective forms too (ties and frameworks bind both sides): reductions over
+    # partners are taken over the first axis, which numpy reduces faster
+    eff, area_form = model.effective_forms()
+    assert np.array_equal(eff, eff.transpose(1, 0, 2)), "an effective form differs"
+    assert np.array_equal(area_form, eff.max(axis=1))
     assert (model.caps.k >= 0).all() and (model.inputs.budget >= 0).all()
     assert (model.coop.trust >= 0).all() and (model.coop.trust <= 1).all()
     # form 6 only outside the dependent's sovereign core; the dependent has handed part of

@@ -160,7 +160,9 @@ def give_up_thinned(
     """
     if rules.params.viable_scale_factor <= 0:
         return []
-    bound = (year.eff >= Form.INTEGRATED).any(axis=1)  # [N, A]
+    # [N, A]: tied at form 5 or 6 with any partner; eff is symmetric, so numpy's faster
+    # reduction over the first axis gives what the one over partners gives
+    bound = (year.eff >= Form.INTEGRATED).any(axis=0)
     thin = (
         (before > EPS)  # cut, perhaps to nothing
         & (caps.k < rules.viable)
