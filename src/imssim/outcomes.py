@@ -319,6 +319,11 @@ def tables_read(keys: Iterable[str]) -> tuple[str, ...]:
     return tuple(name for name in TABLE_NAMES if name in {o.table for o in outcomes})
 
 
+# the tables a run read only for its headline outcomes keeps (a study's, a sweep's
+# without tables)
+HEADLINE_TABLES = tables_read(HEADLINE)
+
+
 # the outcomes the comparison charts and the report offer (``imssim-plot --measures``
 # takes their keys), in the order they are listed; and those drawn by default
 MEASURES: dict[str, Outcome] = {

@@ -244,7 +244,7 @@ def _bench_study_run(world, repeats: int) -> None:
     the tables its headline outcomes read, those outcomes read in every year), and
     100,000 of them on two cores extrapolated, the model's part only (a study adds a
     few ms a run, and its processes' start)."""
-    from imssim.outcomes import HEADLINE, tables_read
+    from imssim.outcomes import HEADLINE_TABLES
     from imssim.runs.api import run_pair
     from imssim.runs.sweep import headline
     from imssim.studies.sensitivity.study import load_study
@@ -253,7 +253,7 @@ def _bench_study_run(world, repeats: int) -> None:
     years = range(base.start_year + 1, base.end_year + 1)
 
     def one() -> None:
-        headline(run_pair(base, world=world, tables=tables_read(HEADLINE)), years)
+        headline(run_pair(base, world=world, tables=HEADLINE_TABLES), years)
 
     one()  # warm up
     cpu = _median_seconds(one, repeats, clock=time.process_time)

@@ -39,7 +39,7 @@ import pyarrow.parquet as pq
 from imssim.config import Config, config_container, config_yaml, to_config
 from imssim.errors import ImssimError
 from imssim.model.tables import TABLE_NAMES
-from imssim.outcomes import COMPARED, DIFF, HEADLINE, HeadlineValues, tables_read
+from imssim.outcomes import COMPARED, DIFF, HEADLINE_TABLES, HeadlineValues
 from imssim.runs.folders import (
     CONFIG_FILE,
     MANIFEST,
@@ -265,7 +265,7 @@ def execute_job(
     if runner is None:  # without tables to write, a run keeps only those its headline reads
         from imssim.runs.api import run_pair
 
-        kept = TABLE_NAMES if base.output.tables else tables_read(HEADLINE)
+        kept = TABLE_NAMES if base.output.tables else HEADLINE_TABLES
         runner = functools.partial(run_pair, tables=kept)
     records = []
     for run in job_runs(base, overrides, sweep_dir, job):
@@ -384,7 +384,9 @@ def write_parts(
 
 def _no_tables(tables):
     """No tables to write: a sweep run with ``output.tables: false`` keeps its manifest."""
-    return type(tables)(**{name: frame.iloc[0:0] for name, frame in tables.items()})
+    return type(tables)(
+        **{name: frame.iloc[0:0] for name, frame in tables.items()}, kept=tables.kept
+    )
 
 
 # --------------------------------------------------------------------------- a sweep's size

@@ -28,7 +28,7 @@ import pandas as pd
 
 from imssim.config import Config, config_container, with_values
 from imssim.errors import ConfigError
-from imssim.outcomes import HEADLINE, tables_read
+from imssim.outcomes import HEADLINE_TABLES
 from imssim.runs.sweep import JobRun, attempt, failure, job_runs
 from imssim.studies.sensitivity.chunks import (
     ChunkCounter,
@@ -119,7 +119,7 @@ class ModelEvaluator(Evaluator):
         runner = self.runner
         if runner is None:  # the tables the headline outcomes read: the others not kept
             world = _worker_world(base.world.data_dir)
-            runner = functools.partial(run_pair, world=world, tables=tables_read(HEADLINE))
+            runner = functools.partial(run_pair, world=world, tables=HEADLINE_TABLES)
         years = range(base.start_year + 1, base.end_year + 1)  # every year: reusable runs
         ran: list[tuple[str, dict[str, Any]]] = []
         out = []
