@@ -47,7 +47,7 @@ from imssim.errors import ConfigError, WorldDataError
 from imssim.model import capabilities
 from imssim.model import frameworks as fwk
 from imssim.model.agents import StateAgent
-from imssim.model.blocks import max_over_areas
+from imssim.model.blocks import deepest_with, max_over_areas
 from imssim.model.capabilities import CapabilityRules, CapabilityState, CapabilityYear
 from imssim.model.capacity import (
     Outcomes,
@@ -330,8 +330,7 @@ class CooperationModel(mesa.Model):
     def _relief(self, eff: np.ndarray, area_form: np.ndarray) -> np.ndarray:
         """Catalyst relief per state and area: applies when the deepest tie is with a co-member."""
         comember = self.institutions.criteria.comember
-        with_member = (comember[:, :, None] & (eff == area_form[:, None, :])).any(axis=1)
-        return self.config.catalyst * with_member
+        return self.config.catalyst * deepest_with(comember, eff, area_form)
 
     def _unit_cost(self, eff: np.ndarray, area_form: np.ndarray, cost_index: float) -> np.ndarray:
         """float[N, A]: what a unit of capability costs each state a year, net of what
