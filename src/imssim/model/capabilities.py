@@ -25,6 +25,7 @@ import numpy as np
 
 from imssim.config import ModelParams
 from imssim.errors import ConfigError
+from imssim.model import kernels
 from imssim.model.blocks import any_over_partners, max_over_areas
 from imssim.model.cooperation import CoopState, Event
 from imssim.model.economy import YearInputs
@@ -545,6 +546,8 @@ def _cut(
     p = rules.params
     cost = unit * k
     weight = cost * np.where(rules.core, 1.0 - p.core_protection, 1.0) / tilt[None, :]
+    if kernels.enabled():
+        return kernels.load("cuts").spread_cut(k, unit, weight, deficit)
     money = np.zeros_like(cost)
     remaining = deficit.copy()
     for _ in range(k.shape[1]):
