@@ -1,9 +1,10 @@
-"""The compiled loops' sums add in numpy's order, and the compiled cut spreads a deficit
-as the numpy code does, bit for bit."""
+"""The compiled loops' sums add in numpy's order, and the compiled investment and cut
+spread a surplus and a deficit as the numpy code does, bit for bit."""
 
 from __future__ import annotations
 
 import functools
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from imssim.config import ModelParams
 from imssim.model import kernels
-from imssim.model.capabilities import _cut
+from imssim.model.capabilities import _invest_and_cut
 
 pytestmark = pytest.mark.skipif(not kernels.available(), reason="numba is not installed")
 
@@ -45,24 +46,23 @@ def test_a_row_sum_is_numpys_sum_bit_for_bit(rows, n, scale, seed):
     assert _row_sums()(x).tobytes() == x.sum(axis=1).tobytes()
 
 
-class _Rules:
-    """The parts of the capability rules a cut reads."""
-
-    def __init__(self, core: np.ndarray) -> None:
-        self.params = ModelParams()
-        self.core = core
-
-
 @settings(max_examples=60, deadline=None)
 @given(n=st.integers(1, 6), areas=st.integers(1, 20), depth=scales, seed=st.integers(0, 999))
-def test_the_compiled_cut_gives_the_numpy_cut(n, areas, depth, seed):
+def test_the_compiled_investment_and_cut_give_the_numpy_codes(n, areas, depth, seed):
     rng = np.random.default_rng(seed)
     k = rng.random((n, areas)) * (rng.random((n, areas)) < 0.8)
+    caps = SimpleNamespace(k=k, dropped=rng.random((n, areas)) < 0.1)
     unit = rng.random((n, areas)) * (rng.random((n, areas)) < 0.9)
-    tilt = np.exp(rng.standard_normal(areas))
-    deficit = rng.random(n) * depth * (rng.random(n) < 0.8)
-    rules = _Rules(rng.random((n, areas)) < 0.3)
-    compiled = _cut(k, unit, rules, tilt, deficit)
+    year = SimpleNamespace(unit=unit, inputs=SimpleNamespace(cost_index=1.0 + rng.random()))
+    rules = SimpleNamespace(
+        params=ModelParams(),
+        core=rng.random((n, areas)) < 0.3,
+        profile=rng.random((n, areas)) * (rng.random((n, areas)) < 0.9),
+    )
+    gap = rng.standard_normal(n) * depth * (rng.random(n) < 0.8)
+    spread = (np.exp(rng.standard_normal(areas)), rng.random((n, areas)) < 0.1)
+    compiled = _invest_and_cut(caps, year, rules, gap, spread)
     with kernels.numpy_only():
-        numpy = _cut(k, unit, rules, tilt, deficit)
-    assert compiled.tobytes() == numpy.tobytes()
+        numpy = _invest_and_cut(caps, year, rules, gap, spread)
+    for got, want in zip(compiled, numpy, strict=True):
+        assert got.tobytes() == want.tobytes()

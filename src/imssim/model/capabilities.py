@@ -524,17 +524,39 @@ def adjust(
     gap, events = drop_areas(caps, ties, coop, year, rules, tilt, rng)
     gap, rebuilt = rebuild_areas(caps, ties, coop, year, rules, gap)
     events += rebuilt
-    # invest: along the state's own profile (tilted towards alliance shortfalls)
+    caps.k, before = _invest_and_cut(caps, year, rules, gap, (tilt, relying))
+    events += give_up_thinned(caps, before, year, rules)
+    return Adjusted(caps, ties.bilateral, ties.since, events)
+
+
+def _invest_and_cut(
+    caps: CapabilityState,
+    year: CapabilityYear,
+    rules: CapabilityRules,
+    gap: np.ndarray,
+    spread: tuple[np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The holdings after investing the surplus of `gap` [N] and cutting its deficit
+    (:func:`_cut`), and before the cut. A surplus buys capability along the state's own
+    profile, tilted towards the alliance's shortfalls (`spread`: the tilt [A], and
+    where the state relies on a partner [N, A], as it does where it gave the area up:
+    it buys none there). One compiled pass when the kernels are on
+    (:func:`imssim.model.kernels.cuts.invest_and_cut`)."""
+    p = rules.params
+    tilt, relying = spread
+    price = p.upkeep_cost * year.inputs.cost_index * p.acquisition_years
+    if kernels.enabled():
+        core_factor = np.where(rules.core, 1.0 - p.core_protection, 1.0)
+        invest = (rules.profile, tilt, relying, caps.dropped)
+        return kernels.load("cuts").invest_and_cut(
+            caps.k, gap, price, invest, (year.unit, core_factor)
+        )
     alloc = rules.profile * tilt[None, :] * ~relying * ~caps.dropped
     alloc_sum = alloc.sum(axis=1, keepdims=True)
     alloc = np.divide(alloc, alloc_sum, out=np.zeros_like(alloc), where=alloc_sum > 0)
     surplus = np.clip(gap, 0.0, None)
-    price = p.upkeep_cost * year.inputs.cost_index * p.acquisition_years
-    caps.k += surplus[:, None] * alloc / price
-    before = caps.k
-    caps.k = _cut(caps.k, year.unit, rules, tilt, np.clip(-gap, 0.0, None))
-    events += give_up_thinned(caps, before, year, rules)
-    return Adjusted(caps, ties.bilateral, ties.since, events)
+    before = caps.k + surplus[:, None] * alloc / price
+    return _cut(before, year.unit, rules, tilt, np.clip(-gap, 0.0, None)), before
 
 
 def _cut(
@@ -546,8 +568,6 @@ def _cut(
     p = rules.params
     cost = unit * k
     weight = cost * np.where(rules.core, 1.0 - p.core_protection, 1.0) / tilt[None, :]
-    if kernels.enabled():
-        return kernels.load("cuts").spread_cut(k, unit, weight, deficit)
     money = np.zeros_like(cost)
     remaining = deficit.copy()
     for _ in range(k.shape[1]):
