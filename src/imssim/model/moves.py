@@ -26,9 +26,9 @@ from imssim.model.cooperation import (
     hand_over,
     is_dependent,
 )
-from imssim.model.forms import SHALLOW_LIMIT, Form, FormTable
-from imssim.model.motives import MOTIVES, military_need
-from imssim.model.noisy_choice import choose_top
+from imssim.model.forms import SHALLOW_LIMIT, Form
+from imssim.model.motives import MOTIVES
+from imssim.model.noisy_choice import choose_entries, choose_top
 from imssim.model.step_value import Entries, signs_hold, step_terms, steps_may_pay
 
 Move = tuple[int, int, int, int, int, str]  # (initiator, partner, area, from, to, motive)
@@ -52,12 +52,17 @@ def propose(
     (:func:`imssim.model.step_value.steps_may_pay`); the result is that of weighing
     every pair and area.
     """
-    # a known partner: a tie held, or a framework shared beyond NATO and the EU as such
-    partner = any_over_areas(state.bilateral > 0) | (year.pairs.depth > 0)
-    trust_min = np.minimum(state.trust, state.trust.T)
     if kernels.enabled():
-        at, value, motive = _mutual_compiled(rules, state, year, trust_min, partner)
+        steps = kernels.load("steps")
+        row, col, value, motive = steps.mutual_steps(step_inputs(rules, state, year), year.year)
+        moves = _chosen_compiled(rules, year, (row, col, value), motive, rng)
+        if moves is not None:
+            return moves
+        at = (row, *np.divmod(col, year.eff.shape[2]))
     else:
+        # a known partner: a tie held, or a framework shared beyond NATO and the EU as such
+        partner = any_over_areas(state.bilateral > 0) | (year.pairs.depth > 0)
+        trust_min = np.minimum(state.trust, state.trust.T)
         at, value, motive = _mutual(rules, state, year, trust_min, partner)
     chosen = _choose(rules, year, at, value, rng)
     return _with_motives(year, at, motive, chosen)
@@ -90,53 +95,62 @@ def _mutual(
     return (i[mutual], j[mutual], ar[mutual]), value[mutual], motive[mutual]
 
 
-def _mutual_compiled(
+def step_inputs(rules: CooperationRules, state: CoopState, year: CoopYear) -> tuple:
+    """The arrays a step's value reads, as :mod:`imssim.model.kernels.steps` takes them:
+    the record's, the pairs', the states', the state-areas' and the form table's, and
+    the parameters (:func:`step_parameters`)."""
+    s, pairs, policy, fm = year.states, year.pairs, year.policy, rules.forms
+    return (
+        (year.eff, state.since, state.bilateral, state.dependent),
+        (
+            pairs.fit,
+            pairs.reliability,
+            pairs.known,
+            pairs.ring_share,
+            rules.relief,
+            state.trust,
+            pairs.depth,
+            rules.comember,
+            pairs.priority,
+        ),
+        (
+            s.pressure,
+            s.military_weight,
+            s.exposure,
+            policy.autonomy_weight,
+            policy.deepen_bonus,
+            policy.new_partner_penalty,
+        ),
+        (s.k, s.ref, s.need_gap, s.alliance_gap, policy.allowed, rules.core, year.area_form),
+        (fm.saving, fm.overhead, fm.access, fm.constraint, fm.trust_required, fm.fit_required),
+        step_parameters(rules.params, bounded=signs_hold(rules, year)),
+    )
+
+
+def _chosen_compiled(
     rules: CooperationRules,
-    state: CoopState,
     year: CoopYear,
-    trust_min: np.ndarray,
-    partner: np.ndarray,
-) -> tuple[Entries, np.ndarray, np.ndarray]:
-    """What :func:`_mutual` gives, from one compiled pass
-    (:func:`imssim.model.kernels.steps.mutual_steps`)."""
-    p, s, pairs, policy = rules.params, year.states, year.pairs, year.policy
-    relies = any_over_areas(state.dependent)
-    stacked = (
-        np.stack(
-            (pairs.fit, pairs.reliability, pairs.known, pairs.ring_share, rules.relief, trust_min)
-        ),
-        np.stack((rules.comember, pairs.priority, partner, relies)),
-        np.stack(
-            (
-                s.pressure,
-                s.military_weight,
-                s.exposure,
-                policy.autonomy_weight,
-                policy.deepen_bonus,
-                policy.new_partner_penalty,
-                military_need(p, s.need_gap.max(axis=1), s.alliance_gap.max(initial=0.0)),
-            )
-        ),
-        np.stack((s.k, s.ref, s.need_gap)),
-        np.stack((policy.allowed, rules.core, year.area_form)).astype(np.int64, copy=False),
-        s.alliance_gap,
-        _form_rows(rules.forms),
-        step_parameters(p, bounded=signs_hold(rules, year)),
-        state.bilateral,
-    )
-    flat, value, motive = kernels.load("steps").mutual_steps(
-        year.eff, state.since, year.year, stacked
-    )
+    listed: tuple[np.ndarray, np.ndarray, np.ndarray],
+    motive: np.ndarray,
+    rng: np.random.Generator,
+) -> list[Move] | None:
+    """What :func:`_choose` and :func:`_with_motives` give for the mutual steps `listed`
+    (row i, column j * A + a, value; in row-major order) and their motives, from the
+    compiled passes (:func:`imssim.model.noisy_choice.choose_entries`,
+    :func:`imssim.model.kernels.steps.first_choices`); None, the generator as it was,
+    where the noisy choice settles the choice otherwise."""
+    p = rules.params
     n, _, a = year.eff.shape
-    ij, ar = np.divmod(flat, a)
-    i, j = np.divmod(ij, n)
-    return (i, j, ar), value, motive
-
-
-def _form_rows(fm: FormTable) -> np.ndarray:
-    """float[6, 7]: the form table's rows in the order the kernel reads them."""
-    rows = (fm.saving, fm.overhead, fm.access, fm.constraint, fm.trust_required, fm.fit_required)
-    return np.stack(rows)
+    shape = (n, n * a)
+    kmax = min(p.initiatives_per_year, n * a)
+    buffer = rules.scratch.array("move_noise", shape)
+    picked = choose_entries(rng, shape, listed, (p.choice_temperature, kmax), buffer)
+    if picked is None or picked.size == 0:
+        return None if picked is None else []
+    moves = kernels.load("steps").first_choices(picked, listed[0], listed[1], year.eff)
+    i, j, ar, now, to, _ = moves.tolist()
+    motives = [MOTIVES[k] for k in motive[moves[5]].tolist()]
+    return list(zip(i, j, ar, now, to, motives, strict=True))
 
 
 def step_parameters(p: ModelParams, *, bounded: bool) -> np.ndarray:
