@@ -18,7 +18,8 @@ JOINT_HIRE = 1
 # rows of the float parameters: cut tolerance, trust and fit margins, the yearly chance
 # that joint hire ends, whether a policy prunes (1.0) or not
 P_CUT, P_TRUST, P_FIT, P_EXPIRE, P_PRUNE = 0, 1, 2, 3, 4
-# rows of the pairs' floats [2, N, N] and of the state-area floats [2, N, A]
+# rows of the pairs' floats [2, N, N] and of the state-area floats [2, N, A], as
+# imssim.model.downgrades._downgrade_compiled packs them
 TRUST, FIT = 0, 1
 HELD, CUT = 0, 1
 
@@ -61,13 +62,15 @@ def _verdict(w, i, j, a, f):
 
 
 @kernel
-def verdicts(bilateral, w):
-    """The ties (i < j, row-major) of `bilateral` [N, N, A] and their verdicts: i, j,
-    area, form, the form it goes to (-1: kept), the reason (-1: none), whether i acts."""
+def lowered(record, year, w):
+    """The ties (i < j, row-major) of the record's `bilateral` [N, N, A] that a reason
+    lowers or ends, as int64[7, ties]: i, j, area, form, the form it goes to, the reason
+    and whether i acts (1) or j (0); and copies of the record's `bilateral` and `since`
+    with them lowered in `year` (both sides)."""
+    bilateral, since = record
     n, _, n_areas = bilateral.shape
-    size = n * (n - 1) // 2 * n_areas
-    out = np.empty((6, size), dtype=np.int64)
-    first = np.empty(size, dtype=np.bool_)
+    out = np.empty((7, n * n * n_areas // 2 + 1), dtype=np.int64)
+    bil, changed = bilateral.copy(), since.copy()
     t = 0
     for i in range(n):
         for j in range(i + 1, n):
@@ -75,8 +78,12 @@ def verdicts(bilateral, w):
                 f = bilateral[i, j, a]
                 if f <= 0:
                     continue
-                which, to, first[t] = _verdict(w, i, j, a, f)
-                out[0, t], out[1, t], out[2, t] = i, j, a
-                out[3, t], out[4, t], out[5, t] = f, to, which
+                which, to, first = _verdict(w, i, j, a, f)
+                if which < 0:
+                    continue
+                out[0, t], out[1, t], out[2, t], out[3, t] = i, j, a, f
+                out[4, t], out[5, t], out[6, t] = to, which, first
+                bil[i, j, a] = bil[j, i, a] = to
+                changed[i, j, a] = changed[j, i, a] = year
                 t += 1
-    return out[:, :t], first[:t]
+    return out[:, :t], bil, changed
