@@ -314,7 +314,7 @@ def apply_moves(
         return state, year.states, []
     special = _specialise(rules, state, moves, year)
     kept = [m for m in moves if m[4] != TOP_FORM or m in special.reason]
-    i, j, ar, _, new, _ = (np.array(column) for column in zip(*kept, strict=True))
+    i, j, ar, _, new = np.array([m[:5] for m in kept], dtype=np.int64).T
     bil, since = state.bilateral.copy(), state.since.copy()
     was = bil[i, j, ar]
     bil[i, j, ar] = bil[j, i, ar] = new
@@ -323,6 +323,7 @@ def apply_moves(
     if state.initiative is not None:
         initiative = state.initiative.copy()
         np.add.at(initiative, (i, j), 1)
+    reason, mutual = special.reason, "mutual_gain"
     events = [
         Event(
             "formed" if old == 0 else "deepened",
@@ -332,7 +333,7 @@ def apply_moves(
             m[2],
             m[3],
             m[4],
-            special.reason.get(m, "mutual_gain"),
+            reason.get(m, mutual) if reason else mutual,
             m[5],
         )
         for m, old in zip(kept, was.tolist(), strict=True)
@@ -361,10 +362,8 @@ def _specialise(
     dependent, k, handed = state.dependent, year.states.k, year.states.handed
     swap = rules.params.swap_min_ratio
     reason: dict[Move, str] = {}
-    for move in moves:
-        i, j, ar, _, new, _ = move
-        if new != TOP_FORM:
-            continue
+    for move in [m for m in moves if m[4] == TOP_FORM]:
+        i, j, ar, _, _, _ = move
         if (
             dependent[i, :, ar].any()
             or dependent[j, :, ar].any()
@@ -421,47 +420,106 @@ def thematic(
     (:func:`imssim.model.cooperation.thematic_rates`), with a partner outside NATO and
     the EU, in an area both hold, nearer partners being likelier.
     """
-    k = year.states.k
-    n = k.shape[0]
     initiates = rules.comember.any(axis=1)
     counts = rng.poisson(rate * initiates)
     choice_rng = rng if choice_rng is None else choice_rng
     if not counts.any():
         return state, []
-    holds = k > EPS
+    outside = np.flatnonzero(~initiates)  # the possible partners: in neither NATO nor the EU
+    starting = np.flatnonzero(counts)
+    # a tie started this year changes only the starting state's row and the partner's,
+    # which starts none: all openings can be read before the draws
+    if kernels.enabled():
+        record = (state.bilateral, state.since)
+        found = kernels.load("thematic").openings(
+            record, year.year, year.states.k, rules.distance, starting, outside
+        )
+        weights, free = found[0], _FreeAreas(found[1].tolist(), found[2].tolist(), outside)
+    else:
+        weights, free = _openings(rules, state, year, starting, outside)
+    ties = []
+    for s, i in enumerate(starting.tolist()):
+        ties += _draw_ties(choice_rng, (s, i), int(counts[i]), weights[s], free)
     bil, since = state.bilateral.copy(), state.since.copy()
     initiative = None if state.initiative is None else state.initiative.copy()
-    events = []
-    outside = np.flatnonzero(~initiates)  # the possible partners: in neither NATO nor the EU
-    row_of = dict(zip(outside.tolist(), range(outside.size), strict=True))
-    starting = np.flatnonzero(counts)
-    # free[s, m, a]: starting[s] and partner outside[m] both hold area a, untied and
-    # unchanged (a tie started this year changes only the starting state's row and the
-    # partner's, which starts none: all rows can be read before the draws)
+    if ties:
+        i, j, ar = np.array(ties).T
+        bil[i, j, ar] = bil[j, i, ar] = JOINT_HIRE
+        since[i, j, ar] = since[j, i, ar] = year.year
+        if initiative is not None:
+            np.add.at(initiative, (i, j), 1)
+    events = [Event("formed", i, j, "", ar, 0, 1, "thematic") for i, j, ar in ties]
+    after = dataclasses.replace(state, bilateral=bil, since=since, initiative=initiative)
+    return after, events
+
+
+class _FreeAreas:
+    """The areas free for a thematic tie between each starting state and each partner
+    outside NATO and the EU, in order: the areas of all pairs one after the other, with
+    each pair's offset (starting by starting, partner by partner)."""
+
+    def __init__(self, areas: list[int], offsets: list[int], outside: np.ndarray) -> None:
+        self.areas, self.offsets = areas, offsets
+        self.row_of = dict(zip(outside.tolist(), range(outside.size), strict=True))
+
+    def of(self, s: int, j: int) -> list[int]:
+        """A new list of the areas free between starting state `s` and partner `j`."""
+        at = s * len(self.row_of) + self.row_of[j]
+        return self.areas[self.offsets[at] : self.offsets[at + 1]]
+
+
+def _openings(
+    rules: CooperationRules,
+    state: CoopState,
+    year: CoopYear,
+    starting: np.ndarray,
+    outside: np.ndarray,
+) -> tuple[np.ndarray, _FreeAreas]:
+    """For each `starting` state: the weight float[N] of each `outside` partner, nearer
+    partners being likelier (0 for a partner without an area free), and the areas free
+    with each: both hold the area, their tie in it is none and unchanged this year."""
+    holds = year.states.k > EPS
+    n = holds.shape[0]
+    # free_all[s, m, a]: starting[s] and partner outside[m] both hold area a, untied and
+    # unchanged
     free_all = holds[starting][:, None, :] & holds[outside][None, :, :]
-    free_all &= _rows_cols(bil, starting, outside) == 0
-    free_all &= _rows_cols(since, starting, outside) < year.year
+    free_all &= _rows_cols(state.bilateral, starting, outside) == 0
+    free_all &= _rows_cols(state.since, starting, outside) < year.year
     weights = np.zeros((starting.size, n))
     near = 1.0 - 0.5 * _rows_cols(rules.distance, starting, outside)
     weights[:, outside] = near * free_all.any(axis=2)
-    for s, i in enumerate(starting.tolist()):
-        weight = weights[s]
-        free: dict[int, list[int]] = {}  # per partner drawn: the areas still free, in order
-        for _ in range(int(counts[i])):
+    s, m, a = np.nonzero(free_all)  # pair by pair (s, m), area by area
+    offsets = np.searchsorted(s * outside.size + m, np.arange(starting.size * outside.size + 1))
+    return weights, _FreeAreas(a.tolist(), offsets.tolist(), outside)
+
+
+def _draw_ties(
+    rng: np.random.Generator,
+    starter: tuple[int, int],
+    count: int,
+    weight: np.ndarray,
+    free: _FreeAreas,
+) -> list[tuple[int, int, int]]:
+    """The (i, j, area) of up to `count` thematic ties of the starting state i (the s-th
+    starting one: `starter` (s, i)), one after the other: a partner drawn by `weight`
+    (float[N], written: 0 once no area is left with a partner), then one of the areas
+    free with it, uniformly."""
+    s, i = starter
+    areas_with: dict[int, list[int]] = {}  # per partner drawn: the areas still free
+    ties = []
+    total = None  # the weights' sum, taken again after a weight changes
+    for _ in range(count):
+        if total is None:
             total = weight.sum()
-            if total <= 0:
-                break
-            j = _weighted_draw(choice_rng, weight, total)
-            areas = free.get(j)
-            if areas is None:
-                areas = free[j] = np.flatnonzero(free_all[s, row_of[j]]).tolist()
-            ar = areas.pop(int(choice_rng.integers(0, len(areas))))  # a uniform draw of one
-            bil[i, j, ar] = bil[j, i, ar] = JOINT_HIRE
-            since[i, j, ar] = since[j, i, ar] = year.year
-            if initiative is not None:
-                initiative[i, j] += 1
-            if not areas:  # the last area the pair could tie in
-                weight[j] = 0.0
-            events.append(Event("formed", i, j, "", ar, 0, 1, "thematic"))
-    after = dataclasses.replace(state, bilateral=bil, since=since, initiative=initiative)
-    return after, events
+        if total <= 0:
+            break
+        j = _weighted_draw(rng, weight, total)
+        areas = areas_with.get(j)
+        if areas is None:
+            areas = areas_with[j] = free.of(s, j)
+        ar = areas.pop(int(rng.integers(0, len(areas))))  # a uniform draw of one
+        ties.append((i, j, ar))
+        if not areas:  # the last area the pair could tie in
+            weight[j] = 0.0
+            total = None
+    return ties
