@@ -80,22 +80,22 @@ def _downgrade_compiled(
     pruning = bool((policy.prune_rate > 0).any())
     # only policies that prune draw: other runs keep their random stream
     prune = rng.random((2, *bil.shape)) if pruning else np.zeros((2, 1, 1, 1))
-    packed = (
+    inputs = (
         state.dependent,
         expire,
         prune,
-        np.stack((state.trust, year.pairs.fit)),
+        (state.trust, year.pairs.fit),
         year.pairs.priority,
-        np.stack((year.states.k, year.states.cut)),
+        (year.states.k, year.states.cut),
         policy.allowed,
-        np.stack((policy.prune_rate, policy.prune_max_form.astype(float))),
-        np.stack((fm.trust_required, fm.fit_required)),
+        (policy.prune_rate, policy.prune_max_form),
+        (fm.trust_required, fm.fit_required),
         np.array(
             [p.cut_tolerance, p.trust_margin, p.fit_margin, 1.0 / p.hire_duration, float(pruning)]
         ),
     )
     lowered = kernels.load("downgrades").lowered
-    changed, bil, since = lowered((bil, state.since), year.year, packed)
+    changed, bil, since = lowered((bil, state.since), year.year, inputs)
     if changed.shape[1] == 0:
         return state, year.states, []
     return _ended(state, year, changed.tolist(), (bil, since))
