@@ -41,8 +41,9 @@ FIT, RELIABILITY, KNOWN, RING, RELIEF, TRUST_MIN = 0, 1, 2, 3, 4, 5
 COMEMBER, PRIORITY, PARTNER = 0, 1, 2
 # rows of the states' floats [7, N]
 PRESSURE, MILITARY, EXPOSURE, AUTONOMY, BONUS, PENALTY, NEED_MAX = 0, 1, 2, 3, 4, 5, 6
-# rows of the state-area floats [3, N, A] and integers [3, N, A]
-HELD, REF, NEED_GAP = 0, 1, 2
+# rows of the state-area floats [5, N, A] (the holding where held, else inf; the
+# inverse of the base where there is one, else inf) and integers [3, N, A]
+HELD, REF, NEED_GAP, HELD_OR_INF, INV_REF = 0, 1, 2, 3, 4
 ALLOWED, CORE, AREA_FORM = 0, 1, 2
 
 
@@ -195,11 +196,12 @@ def _worth_bits(w, i, j, least):
 
 @inline
 def _least_share(area_f, prm, i, j):
-    """The least share of i's forces a step with j binds, over the areas j holds."""
+    """The least share of i's forces a step with j binds, over the areas j holds (for
+    the bound: by the inverse of i's base, as
+    :func:`imssim.model.step_value._least_bound` takes it, without a branch)."""
     least = 1.0
     for a in range(area_f.shape[2]):
-        if area_f[HELD, j, a] > EPS and area_f[REF, i, a] > EPS:
-            least = min(least, area_f[HELD, j, a] / area_f[REF, i, a])
+        least = min(least, area_f[HELD_OR_INF, j, a] * area_f[INV_REF, i, a])
     return min(max(least, prm[P_FLOOR]), 1.0)
 
 
@@ -261,8 +263,26 @@ def _mutual(eff, since, year, w):
                 if f_ji:
                     flat[count], value[count], motive[count] = (j * n + i) * n_areas + a, v_ji, m_ji
                     count += 1
-    order = np.argsort(flat[:count])
+    order = _by_row(flat[:count], n * n_areas, n)
     return flat[:count][order], value[:count][order], motive[:count][order]
+
+
+@inline
+def _by_row(flat, per_row, n):
+    """The order that sorts the steps' flat indices (``np.argsort(flat)``): each row's
+    steps come in order already (those with a lower partner, from the pairs before the
+    row's own, then those with a higher one), so a stable count by row sorts them."""
+    start = np.zeros(n + 1, dtype=np.int64)
+    for f in flat:
+        start[f // per_row + 1] += 1
+    for i in range(n):
+        start[i + 1] += start[i]
+    order = np.empty(flat.size, dtype=np.int64)
+    for t in range(flat.size):
+        i = flat[t] // per_row
+        order[start[i]] = t
+        start[i] += 1
+    return order
 
 
 @inline
@@ -292,8 +312,12 @@ def _stacked(inputs):
     for i in range(n):
         own = need_gap[i].max()
         state_f[NEED_MAX, i] = 1.0 + prm[P_NEED] * own + prm[P_ALLIANCE_NEED] * alliance
-    area_f = np.empty((3, n, n_areas))
+    area_f = np.empty((5, n, n_areas))
     area_f[HELD], area_f[REF], area_f[NEED_GAP] = k, ref, need_gap
+    for i in range(n):
+        for a in range(n_areas):
+            area_f[HELD_OR_INF, i, a] = k[i, a] if k[i, a] > EPS else np.inf
+            area_f[INV_REF, i, a] = 1.0 / ref[i, a] if ref[i, a] > EPS else np.inf
     area_i = np.empty((3, n, n_areas), dtype=np.int64)
     area_i[ALLOWED], area_i[CORE], area_i[AREA_FORM] = allowed, core, area_form
     form_rows = np.empty((6, forms[0].size))
