@@ -225,29 +225,29 @@ def _mutual(eff, since, year, w):
                 continue
             both = pair_b[PRIORITY, i, j] and pair_b[PRIORITY, j, i]
             limit = TOP if both else SHALLOW
-            worth = -1  # both sides' bound bits, computed on the pair's first feasible area
+            # whether each knows the other: a tie held in some area (or the depth)
+            pair_b[PARTNER, i, j] |= _any_over_areas(bil, i, j)
+            pair_b[PARTNER, j, i] |= _any_over_areas(bil, j, i)
+            worth = every  # both sides' bound bits: the forms a step from may be worth it
+            if bounded:
+                worth = _worth_bits(w, i, j, _least_share(area_f, prm, i, j))
+                if worth != 1 << (TOP - 1):  # the other side's bound can only take away
+                    worth &= _worth_bits(w, j, i, _least_share(area_f, prm, j, i))
             for a in range(n_areas):
+                # the cheapest checks first (form 6: no bit)
+                c_ij, c_ji = eff[i, j, a], eff[j, i, a]
+                if (worth >> c_ij) & (worth >> c_ji) & 1 == 0:
+                    continue
+                if ((s_ij >> c_ij) | (s_ji >> c_ji)) & 1 == 0:
+                    continue
                 if not (area_f[HELD, i, a] > EPS and area_f[HELD, j, a] > EPS):
                     continue
-                c_ij, c_ji = eff[i, j, a], eff[j, i, a]
-                if c_ij >= TOP or c_ji >= TOP or since[i, j, a] >= year or since[j, i, a] >= year:
+                if since[i, j, a] >= year or since[j, i, a] >= year:
                     continue
                 cap = min(area_i[ALLOWED, i, a], area_i[ALLOWED, j, a], limit)
                 f_ij = c_ij + 1 <= cap and (s_ij >> c_ij) & 1 == 1
                 f_ji = c_ji + 1 <= cap and (s_ji >> c_ji) & 1 == 1
                 if not (f_ij or f_ji):
-                    continue
-                if worth < 0:
-                    # whether each knows the other: a tie held in some area (or the depth)
-                    pair_b[PARTNER, i, j] |= _any_over_areas(bil, i, j)
-                    pair_b[PARTNER, j, i] |= _any_over_areas(bil, j, i)
-                    if bounded:
-                        w_ij = _worth_bits(w, i, j, _least_share(area_f, prm, i, j))
-                        w_ji = _worth_bits(w, j, i, _least_share(area_f, prm, j, i))
-                        worth = w_ij & w_ji
-                    else:
-                        worth = every
-                if not ((worth >> c_ij) & 1 == 1 and (worth >> c_ji) & 1 == 1):
                     continue
                 drop = c_ij == TOP - 1 and _dependent(area_f, dependent, swap, i, j, a)
                 v_ij, m_ij = _value(w, i, j, a, c_ij, drop)
