@@ -396,7 +396,7 @@ def _weighted_draw(rng: np.random.Generator, weight: np.ndarray, total: float | 
     if total is None:
         total = weight.sum()
     if kernels.enabled():
-        return kernels.load("draws").weighted_index(weight, total, rng.random())
+        return kernels.load("thematic").weighted_index(weight, total, rng.random())
     cdf = (weight / total).cumsum()
     cdf /= cdf[-1]
     return int(cdf.searchsorted(rng.random(), side="right"))
@@ -429,17 +429,15 @@ def thematic(
     starting = np.flatnonzero(counts)
     # a tie started this year changes only the starting state's row and the partner's,
     # which starts none: all openings can be read before the draws
+    ties = None
     if kernels.enabled():
-        record = (state.bilateral, state.since)
-        found = kernels.load("thematic").openings(
-            record, year.year, year.states.k, rules.distance, starting, outside
-        )
-        weights, free = found[0], _FreeAreas(found[1].tolist(), found[2].tolist(), outside)
-    else:
+        starters = (starting, counts[starting])
+        ties = _drawn_compiled(rules, state, year, (starters, outside), choice_rng)
+    if ties is None:
         weights, free = _openings(rules, state, year, starting, outside)
-    ties = []
-    for s, i in enumerate(starting.tolist()):
-        ties += _draw_ties(choice_rng, (s, i), int(counts[i]), weights[s], free)
+        ties = []
+        for s, i in enumerate(starting.tolist()):
+            ties += _draw_ties(choice_rng, (s, i), int(counts[i]), weights[s], free)
     bil, since = state.bilateral.copy(), state.since.copy()
     initiative = None if state.initiative is None else state.initiative.copy()
     if ties:
@@ -451,6 +449,44 @@ def thematic(
     events = [Event("formed", i, j, "", ar, 0, 1, "thematic") for i, j, ar in ties]
     after = dataclasses.replace(state, bilateral=bil, since=since, initiative=initiative)
     return after, events
+
+
+def _drawn_compiled(
+    rules: CooperationRules,
+    state: CoopState,
+    year: CoopYear,
+    among: tuple[tuple[np.ndarray, np.ndarray], np.ndarray],
+    rng: np.random.Generator,
+) -> list[tuple[int, int, int]] | None:
+    """What :func:`_openings` and :func:`_draw_ties` give for the starters (the starting
+    states and the ties each starts) among the partners outside (`among`), from compiled
+    passes (:func:`imssim.model.kernels.thematic.openings` and
+    :func:`imssim.model.kernels.thematic.drawn_ties`) on the raw outputs of the
+    generator's PCG64, which is then left as the draws leave it; None, the generator as
+    it was, for another bit generator, a world of more states than numpy sums in one
+    block, or where more raw outputs are needed."""
+    bits, compiled, k = rng.bit_generator, kernels.load("thematic"), year.states.k
+    if type(bits) is not np.random.PCG64 or k.shape[0] > compiled.BLOCK:
+        return None
+    (starting, counts), outside = among
+    record = (state.bilateral, state.since)
+    weights, areas, offsets = compiled.openings(
+        record, year.year, k, rules.distance, starting, outside
+    )
+    row_of = np.full(k.shape[0], -1)
+    row_of[outside] = np.arange(outside.size)
+    saved = bits.state
+    raw = bits.random_raw(2 * int(counts.sum()) + 16)  # a draw and a half each, and more
+    kept = (saved["has_uint32"], saved["uinteger"])
+    free = (areas, offsets, row_of)
+    ties, used, *after = compiled.drawn_ties(raw, kept, (starting, counts), weights, free)
+    bits.state = saved
+    if used < 0:
+        return None
+    bits.advance(used)  # as the draws leave it: the outputs used, the half kept
+    left = bits.state
+    bits.state = {**left, "has_uint32": int(after[0]), "uinteger": int(after[1])}
+    return list(zip(*ties.tolist(), strict=True))
 
 
 class _FreeAreas:
