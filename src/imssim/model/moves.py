@@ -9,6 +9,7 @@ start temporary joint-hire ties with states outside both (:func:`thematic`, 7.13
 from __future__ import annotations
 
 import dataclasses
+from itertools import repeat
 
 import numpy as np
 
@@ -323,25 +324,15 @@ def apply_moves(
     if state.initiative is not None:
         initiative = state.initiative.copy()
         np.add.at(initiative, (i, j), 1)
-    reason, mutual = special.reason, "mutual_gain"
-    events = [
-        Event(
-            "formed" if old == 0 else "deepened",
-            m[0],
-            m[1],
-            "",
-            m[2],
-            m[3],
-            m[4],
-            reason.get(m, mutual) if reason else mutual,
-            m[5],
-        )
-        for m, old in zip(kept, was.tolist(), strict=True)
-    ]
-    after = dataclasses.replace(
+    kinds = ["formed" if old == 0 else "deepened" for old in was.tolist()]
+    reasons = [special.reason.get(m, "mutual_gain") for m in kept]
+    _, _, _, before, after, motives = zip(*kept, strict=True)
+    columns = (kinds, i.tolist(), j.tolist(), repeat(""), ar.tolist(), before, after, reasons)
+    events = list(map(Event._make, zip(*columns, motives, strict=False)))  # "" repeated
+    record = dataclasses.replace(
         state, bilateral=bil, since=since, dependent=special.dependent, initiative=initiative
     )
-    return after, special.standing, events
+    return record, special.standing, events
 
 
 @dataclasses.dataclass
