@@ -70,8 +70,9 @@ def downgrade(
 def _downgrade_compiled(
     rules: CooperationRules, state: CoopState, year: CoopYear, rng: np.random.Generator
 ) -> tuple[CoopState, Standing, list[Event]]:
-    """What :func:`downgrade` gives, with the verdicts of one compiled pass
-    (:func:`imssim.model.kernels.downgrades.verdicts`), the same draws in the same order."""
+    """What :func:`downgrade` gives, with the verdicts and the lowered record of one
+    compiled pass (:func:`imssim.model.kernels.downgrades.lowered`), the same draws in
+    the same order."""
     p, fm, policy, bil = rules.params, rules.forms, year.policy, state.bilateral
     expire = rng.random(bil.shape)
     if not bil.any():  # no tie (the record is symmetric, its diagonal empty)
@@ -79,24 +80,25 @@ def _downgrade_compiled(
     pruning = bool((policy.prune_rate > 0).any())
     # only policies that prune draw: other runs keep their random stream
     prune = rng.random((2, *bil.shape)) if pruning else np.zeros((2, 1, 1, 1))
-    packed = (
+    inputs = (
         state.dependent,
         expire,
         prune,
-        np.stack((state.trust, year.pairs.fit)),
+        (state.trust, year.pairs.fit),
         year.pairs.priority,
-        np.stack((year.states.k, year.states.cut)),
+        (year.states.k, year.states.cut),
         policy.allowed,
-        np.stack((policy.prune_rate, policy.prune_max_form.astype(float))),
-        np.stack((fm.trust_required, fm.fit_required)),
+        (policy.prune_rate, policy.prune_max_form),
+        (fm.trust_required, fm.fit_required),
         np.array(
             [p.cut_tolerance, p.trust_margin, p.fit_margin, 1.0 / p.hire_duration, float(pruning)]
         ),
     )
-    ties, first_is_i = kernels.load("downgrades").verdicts(bil, packed)
-    iu, ju, au, form, to, which = ties
-    verdicts = Verdicts(form=form, to=to, which=which, first_is_i=first_is_i)
-    return _lower(state, year, (iu, ju, au), verdicts)
+    lowered = kernels.load("downgrades").lowered
+    changed, bil, since = lowered((bil, state.since), year.year, inputs)
+    if changed.shape[1] == 0:
+        return state, year.states, []
+    return _ended(state, year, changed.tolist(), (bil, since))
 
 
 def _verdicts(
@@ -178,19 +180,21 @@ def _lower(
     bil, since = state.bilateral.copy(), state.since.copy()
     bil[i, j, ar] = bil[j, i, ar] = new
     since[i, j, ar] = since[j, i, ar] = year.year
+    rows = [i, j, ar, f[changed], new, which[changed], first_is_i[changed]]
+    return _ended(state, year, [column.tolist() for column in rows], (bil, since))
+
+
+def _ended(
+    state: CoopState, year: CoopYear, rows: list[list[int]], record: tuple[np.ndarray, np.ndarray]
+) -> tuple[CoopState, Standing, list[Event]]:
+    """The record after the ties with a reason are lowered or ended, the standing after
+    (what a dependent handed over is lost with a form-6 tie) and the events. `rows`: the
+    ties' i, j, area, form, the form it goes to, the reason and whether i acts; `record`:
+    the bilateral forms and the years of their last change with them lowered."""
+    bil, since = record
     dependent, handed = state.dependent, year.states.handed
     events = []
-    rows = zip(
-        i.tolist(),
-        j.tolist(),
-        ar.tolist(),
-        f[changed].tolist(),
-        new.tolist(),
-        which[changed].tolist(),
-        first_is_i[changed].tolist(),
-        strict=True,
-    )
-    for a, b, area, form, lower, reason, first in rows:
+    for a, b, area, form, lower, reason, first in zip(*rows, strict=True):
         if form == SPECIALISATION:  # what was handed over is lost with the tie
             if dependent is state.dependent:  # the first such tie: copies to write
                 dependent, handed = dependent.copy(), handed.copy()

@@ -9,6 +9,7 @@ start temporary joint-hire ties with states outside both (:func:`thematic`, 7.13
 from __future__ import annotations
 
 import dataclasses
+from itertools import repeat
 
 import numpy as np
 
@@ -26,9 +27,9 @@ from imssim.model.cooperation import (
     hand_over,
     is_dependent,
 )
-from imssim.model.forms import SHALLOW_LIMIT, Form, FormTable
-from imssim.model.motives import MOTIVES, military_need
-from imssim.model.noisy_choice import choose_top
+from imssim.model.forms import SHALLOW_LIMIT, Form
+from imssim.model.motives import MOTIVES
+from imssim.model.noisy_choice import choose_entries, choose_top
 from imssim.model.step_value import Entries, signs_hold, step_terms, steps_may_pay
 
 Move = tuple[int, int, int, int, int, str]  # (initiator, partner, area, from, to, motive)
@@ -52,12 +53,17 @@ def propose(
     (:func:`imssim.model.step_value.steps_may_pay`); the result is that of weighing
     every pair and area.
     """
-    # a known partner: a tie held, or a framework shared beyond NATO and the EU as such
-    partner = any_over_areas(state.bilateral > 0) | (year.pairs.depth > 0)
-    trust_min = np.minimum(state.trust, state.trust.T)
     if kernels.enabled():
-        at, value, motive = _mutual_compiled(rules, state, year, trust_min, partner)
+        steps = kernels.load("steps")
+        row, col, value, motive = steps.mutual_steps(step_inputs(rules, state, year), year.year)
+        moves = _chosen_compiled(rules, year, (row, col, value), motive, rng)
+        if moves is not None:
+            return moves
+        at = (row, *np.divmod(col, year.eff.shape[2]))
     else:
+        # a known partner: a tie held, or a framework shared beyond NATO and the EU as such
+        partner = any_over_areas(state.bilateral > 0) | (year.pairs.depth > 0)
+        trust_min = np.minimum(state.trust, state.trust.T)
         at, value, motive = _mutual(rules, state, year, trust_min, partner)
     chosen = _choose(rules, year, at, value, rng)
     return _with_motives(year, at, motive, chosen)
@@ -90,53 +96,62 @@ def _mutual(
     return (i[mutual], j[mutual], ar[mutual]), value[mutual], motive[mutual]
 
 
-def _mutual_compiled(
+def step_inputs(rules: CooperationRules, state: CoopState, year: CoopYear) -> tuple:
+    """The arrays a step's value reads, as :mod:`imssim.model.kernels.steps` takes them:
+    the record's, the pairs', the states', the state-areas' and the form table's, and
+    the parameters (:func:`step_parameters`)."""
+    s, pairs, policy, fm = year.states, year.pairs, year.policy, rules.forms
+    return (
+        (year.eff, state.since, state.bilateral, state.dependent),
+        (
+            pairs.fit,
+            pairs.reliability,
+            pairs.known,
+            pairs.ring_share,
+            rules.relief,
+            state.trust,
+            pairs.depth,
+            rules.comember,
+            pairs.priority,
+        ),
+        (
+            s.pressure,
+            s.military_weight,
+            s.exposure,
+            policy.autonomy_weight,
+            policy.deepen_bonus,
+            policy.new_partner_penalty,
+        ),
+        (s.k, s.ref, s.need_gap, s.alliance_gap, policy.allowed, rules.core, year.area_form),
+        (fm.saving, fm.overhead, fm.access, fm.constraint, fm.trust_required, fm.fit_required),
+        step_parameters(rules.params, bounded=signs_hold(rules, year)),
+    )
+
+
+def _chosen_compiled(
     rules: CooperationRules,
-    state: CoopState,
     year: CoopYear,
-    trust_min: np.ndarray,
-    partner: np.ndarray,
-) -> tuple[Entries, np.ndarray, np.ndarray]:
-    """What :func:`_mutual` gives, from one compiled pass
-    (:func:`imssim.model.kernels.steps.mutual_steps`)."""
-    p, s, pairs, policy = rules.params, year.states, year.pairs, year.policy
-    relies = any_over_areas(state.dependent)
-    stacked = (
-        np.stack(
-            (pairs.fit, pairs.reliability, pairs.known, pairs.ring_share, rules.relief, trust_min)
-        ),
-        np.stack((rules.comember, pairs.priority, partner, relies)),
-        np.stack(
-            (
-                s.pressure,
-                s.military_weight,
-                s.exposure,
-                policy.autonomy_weight,
-                policy.deepen_bonus,
-                policy.new_partner_penalty,
-                military_need(p, s.need_gap.max(axis=1), s.alliance_gap.max(initial=0.0)),
-            )
-        ),
-        np.stack((s.k, s.ref, s.need_gap)),
-        np.stack((policy.allowed, rules.core, year.area_form)).astype(np.int64, copy=False),
-        s.alliance_gap,
-        _form_rows(rules.forms),
-        step_parameters(p, bounded=signs_hold(rules, year)),
-        state.bilateral,
-    )
-    flat, value, motive = kernels.load("steps").mutual_steps(
-        year.eff, state.since, year.year, stacked
-    )
+    listed: tuple[np.ndarray, np.ndarray, np.ndarray],
+    motive: np.ndarray,
+    rng: np.random.Generator,
+) -> list[Move] | None:
+    """What :func:`_choose` and :func:`_with_motives` give for the mutual steps `listed`
+    (row i, column j * A + a, value; in row-major order) and their motives, from the
+    compiled passes (:func:`imssim.model.noisy_choice.choose_entries`,
+    :func:`imssim.model.kernels.steps.first_choices`); None, the generator as it was,
+    where the noisy choice settles the choice otherwise."""
+    p = rules.params
     n, _, a = year.eff.shape
-    ij, ar = np.divmod(flat, a)
-    i, j = np.divmod(ij, n)
-    return (i, j, ar), value, motive
-
-
-def _form_rows(fm: FormTable) -> np.ndarray:
-    """float[6, 7]: the form table's rows in the order the kernel reads them."""
-    rows = (fm.saving, fm.overhead, fm.access, fm.constraint, fm.trust_required, fm.fit_required)
-    return np.stack(rows)
+    shape = (n, n * a)
+    kmax = min(p.initiatives_per_year, n * a)
+    buffer = rules.scratch.array("move_noise", shape)
+    picked = choose_entries(rng, shape, listed, (p.choice_temperature, kmax), buffer)
+    if picked is None or picked.size == 0:
+        return None if picked is None else []
+    moves = kernels.load("steps").first_choices(picked, listed[0], listed[1], year.eff)
+    i, j, ar, now, to, _ = moves.tolist()
+    motives = [MOTIVES[k] for k in motive[moves[5]].tolist()]
+    return list(zip(i, j, ar, now, to, motives, strict=True))
 
 
 def step_parameters(p: ModelParams, *, bounded: bool) -> np.ndarray:
@@ -300,7 +315,7 @@ def apply_moves(
         return state, year.states, []
     special = _specialise(rules, state, moves, year)
     kept = [m for m in moves if m[4] != TOP_FORM or m in special.reason]
-    i, j, ar, _, new, _ = (np.array(column) for column in zip(*kept, strict=True))
+    i, j, ar, _, new = np.array([m[:5] for m in kept], dtype=np.int64).T
     bil, since = state.bilateral.copy(), state.since.copy()
     was = bil[i, j, ar]
     bil[i, j, ar] = bil[j, i, ar] = new
@@ -309,24 +324,15 @@ def apply_moves(
     if state.initiative is not None:
         initiative = state.initiative.copy()
         np.add.at(initiative, (i, j), 1)
-    events = [
-        Event(
-            "formed" if old == 0 else "deepened",
-            m[0],
-            m[1],
-            "",
-            m[2],
-            m[3],
-            m[4],
-            special.reason.get(m, "mutual_gain"),
-            m[5],
-        )
-        for m, old in zip(kept, was.tolist(), strict=True)
-    ]
-    after = dataclasses.replace(
+    kinds = ["formed" if old == 0 else "deepened" for old in was.tolist()]
+    reasons = [special.reason.get(m, "mutual_gain") for m in kept]
+    _, _, _, before, after, motives = zip(*kept, strict=True)
+    columns = (kinds, i.tolist(), j.tolist(), repeat(""), ar.tolist(), before, after, reasons)
+    events = list(map(Event._make, zip(*columns, motives, strict=False)))  # "" repeated
+    record = dataclasses.replace(
         state, bilateral=bil, since=since, dependent=special.dependent, initiative=initiative
     )
-    return after, special.standing, events
+    return record, special.standing, events
 
 
 @dataclasses.dataclass
@@ -347,10 +353,8 @@ def _specialise(
     dependent, k, handed = state.dependent, year.states.k, year.states.handed
     swap = rules.params.swap_min_ratio
     reason: dict[Move, str] = {}
-    for move in moves:
-        i, j, ar, _, new, _ = move
-        if new != TOP_FORM:
-            continue
+    for move in [m for m in moves if m[4] == TOP_FORM]:
+        i, j, ar, _, _, _ = move
         if (
             dependent[i, :, ar].any()
             or dependent[j, :, ar].any()
@@ -383,7 +387,7 @@ def _weighted_draw(rng: np.random.Generator, weight: np.ndarray, total: float | 
     if total is None:
         total = weight.sum()
     if kernels.enabled():
-        return kernels.load("draws").weighted_index(weight, total, rng.random())
+        return kernels.load("thematic").weighted_index(weight, total, rng.random())
     cdf = (weight / total).cumsum()
     cdf /= cdf[-1]
     return int(cdf.searchsorted(rng.random(), side="right"))
@@ -407,47 +411,142 @@ def thematic(
     (:func:`imssim.model.cooperation.thematic_rates`), with a partner outside NATO and
     the EU, in an area both hold, nearer partners being likelier.
     """
-    k = year.states.k
-    n = k.shape[0]
     initiates = rules.comember.any(axis=1)
     counts = rng.poisson(rate * initiates)
     choice_rng = rng if choice_rng is None else choice_rng
     if not counts.any():
         return state, []
-    holds = k > EPS
+    outside = np.flatnonzero(~initiates)  # the possible partners: in neither NATO nor the EU
+    starting = np.flatnonzero(counts)
+    # a tie started this year changes only the starting state's row and the partner's,
+    # which starts none: all openings can be read before the draws
+    ties = None
+    if kernels.enabled():
+        starters = (starting, counts[starting])
+        ties = _drawn_compiled(rules, state, year, (starters, outside), choice_rng)
+    if ties is None:
+        weights, free = _openings(rules, state, year, starting, outside)
+        ties = []
+        for s, i in enumerate(starting.tolist()):
+            ties += _draw_ties(choice_rng, (s, i), int(counts[i]), weights[s], free)
     bil, since = state.bilateral.copy(), state.since.copy()
     initiative = None if state.initiative is None else state.initiative.copy()
-    events = []
-    outside = np.flatnonzero(~initiates)  # the possible partners: in neither NATO nor the EU
-    row_of = dict(zip(outside.tolist(), range(outside.size), strict=True))
-    starting = np.flatnonzero(counts)
-    # free[s, m, a]: starting[s] and partner outside[m] both hold area a, untied and
-    # unchanged (a tie started this year changes only the starting state's row and the
-    # partner's, which starts none: all rows can be read before the draws)
+    if ties:
+        i, j, ar = np.array(ties).T
+        bil[i, j, ar] = bil[j, i, ar] = JOINT_HIRE
+        since[i, j, ar] = since[j, i, ar] = year.year
+        if initiative is not None:
+            np.add.at(initiative, (i, j), 1)
+    events = [Event("formed", i, j, "", ar, 0, 1, "thematic") for i, j, ar in ties]
+    after = dataclasses.replace(state, bilateral=bil, since=since, initiative=initiative)
+    return after, events
+
+
+def _drawn_compiled(
+    rules: CooperationRules,
+    state: CoopState,
+    year: CoopYear,
+    among: tuple[tuple[np.ndarray, np.ndarray], np.ndarray],
+    rng: np.random.Generator,
+) -> list[tuple[int, int, int]] | None:
+    """What :func:`_openings` and :func:`_draw_ties` give for the starters (the starting
+    states and the ties each starts) among the partners outside (`among`), from compiled
+    passes (:func:`imssim.model.kernels.thematic.openings` and
+    :func:`imssim.model.kernels.thematic.drawn_ties`) on the raw outputs of the
+    generator's PCG64, which is then left as the draws leave it; None, the generator as
+    it was, for another bit generator, a world of more states than numpy sums in one
+    block, or where more raw outputs are needed."""
+    bits, compiled, k = rng.bit_generator, kernels.load("thematic"), year.states.k
+    if type(bits) is not np.random.PCG64 or k.shape[0] > compiled.BLOCK:
+        return None
+    (starting, counts), outside = among
+    record = (state.bilateral, state.since)
+    weights, areas, offsets = compiled.openings(
+        record, year.year, k, rules.distance, starting, outside
+    )
+    row_of = np.full(k.shape[0], -1)
+    row_of[outside] = np.arange(outside.size)
+    saved = bits.state
+    raw = bits.random_raw(2 * int(counts.sum()) + 16)  # a draw and a half each, and more
+    kept = (saved["has_uint32"], saved["uinteger"])
+    free = (areas, offsets, row_of)
+    ties, used, *after = compiled.drawn_ties(raw, kept, (starting, counts), weights, free)
+    bits.state = saved
+    if used < 0:
+        return None
+    bits.advance(used)  # as the draws leave it: the outputs used, the half kept
+    left = bits.state
+    bits.state = {**left, "has_uint32": int(after[0]), "uinteger": int(after[1])}
+    return list(zip(*ties.tolist(), strict=True))
+
+
+class _FreeAreas:
+    """The areas free for a thematic tie between each starting state and each partner
+    outside NATO and the EU, in order: the areas of all pairs one after the other, with
+    each pair's offset (starting by starting, partner by partner)."""
+
+    def __init__(self, areas: list[int], offsets: list[int], outside: np.ndarray) -> None:
+        self.areas, self.offsets = areas, offsets
+        self.row_of = dict(zip(outside.tolist(), range(outside.size), strict=True))
+
+    def of(self, s: int, j: int) -> list[int]:
+        """A new list of the areas free between starting state `s` and partner `j`."""
+        at = s * len(self.row_of) + self.row_of[j]
+        return self.areas[self.offsets[at] : self.offsets[at + 1]]
+
+
+def _openings(
+    rules: CooperationRules,
+    state: CoopState,
+    year: CoopYear,
+    starting: np.ndarray,
+    outside: np.ndarray,
+) -> tuple[np.ndarray, _FreeAreas]:
+    """For each `starting` state: the weight float[N] of each `outside` partner, nearer
+    partners being likelier (0 for a partner without an area free), and the areas free
+    with each: both hold the area, their tie in it is none and unchanged this year."""
+    holds = year.states.k > EPS
+    n = holds.shape[0]
+    # free_all[s, m, a]: starting[s] and partner outside[m] both hold area a, untied and
+    # unchanged
     free_all = holds[starting][:, None, :] & holds[outside][None, :, :]
-    free_all &= _rows_cols(bil, starting, outside) == 0
-    free_all &= _rows_cols(since, starting, outside) < year.year
+    free_all &= _rows_cols(state.bilateral, starting, outside) == 0
+    free_all &= _rows_cols(state.since, starting, outside) < year.year
     weights = np.zeros((starting.size, n))
     near = 1.0 - 0.5 * _rows_cols(rules.distance, starting, outside)
     weights[:, outside] = near * free_all.any(axis=2)
-    for s, i in enumerate(starting.tolist()):
-        weight = weights[s]
-        free: dict[int, list[int]] = {}  # per partner drawn: the areas still free, in order
-        for _ in range(int(counts[i])):
+    s, m, a = np.nonzero(free_all)  # pair by pair (s, m), area by area
+    offsets = np.searchsorted(s * outside.size + m, np.arange(starting.size * outside.size + 1))
+    return weights, _FreeAreas(a.tolist(), offsets.tolist(), outside)
+
+
+def _draw_ties(
+    rng: np.random.Generator,
+    starter: tuple[int, int],
+    count: int,
+    weight: np.ndarray,
+    free: _FreeAreas,
+) -> list[tuple[int, int, int]]:
+    """The (i, j, area) of up to `count` thematic ties of the starting state i (the s-th
+    starting one: `starter` (s, i)), one after the other: a partner drawn by `weight`
+    (float[N], written: 0 once no area is left with a partner), then one of the areas
+    free with it, uniformly."""
+    s, i = starter
+    areas_with: dict[int, list[int]] = {}  # per partner drawn: the areas still free
+    ties = []
+    total = None  # the weights' sum, taken again after a weight changes
+    for _ in range(count):
+        if total is None:
             total = weight.sum()
-            if total <= 0:
-                break
-            j = _weighted_draw(choice_rng, weight, total)
-            areas = free.get(j)
-            if areas is None:
-                areas = free[j] = np.flatnonzero(free_all[s, row_of[j]]).tolist()
-            ar = areas.pop(int(choice_rng.integers(0, len(areas))))  # a uniform draw of one
-            bil[i, j, ar] = bil[j, i, ar] = JOINT_HIRE
-            since[i, j, ar] = since[j, i, ar] = year.year
-            if initiative is not None:
-                initiative[i, j] += 1
-            if not areas:  # the last area the pair could tie in
-                weight[j] = 0.0
-            events.append(Event("formed", i, j, "", ar, 0, 1, "thematic"))
-    after = dataclasses.replace(state, bilateral=bil, since=since, initiative=initiative)
-    return after, events
+        if total <= 0:
+            break
+        j = _weighted_draw(rng, weight, total)
+        areas = areas_with.get(j)
+        if areas is None:
+            areas = areas_with[j] = free.of(s, j)
+        ar = areas.pop(int(rng.integers(0, len(areas))))  # a uniform draw of one
+        ties.append((i, j, ar))
+        if not areas:  # the last area the pair could tie in
+            weight[j] = 0.0
+            total = None
+    return ties

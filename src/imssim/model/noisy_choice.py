@@ -66,6 +66,33 @@ def choose_top(
     return _best_by_row(shape, (row, col, value), maybe, score, exact, temperature, kmax)
 
 
+def choose_entries(
+    rng: np.random.Generator,
+    shape: tuple[int, int],
+    listed: tuple[np.ndarray, np.ndarray, np.ndarray],
+    setting: tuple[float, int],
+    buffer: np.ndarray | None = None,
+) -> np.ndarray | None:
+    """The listed (row, column, value) entries that :func:`choose_top` picks with
+    `setting` (temperature, kmax), as indices into them, row by row, from the compiled
+    pass (:func:`imssim.model.kernels.choice.best_by_row`); None, the generator as it
+    was, where :func:`choose_top` settles it otherwise (a uniform exactly 0, or a row
+    whose kmax-th and next scores tie)."""
+    row, col, value = listed
+    temperature, kmax = setting
+    uniform, saved = _uniforms(rng, shape, buffer)
+    if uniform.min() == 0.0:
+        rng.bit_generator.state = saved
+        return None
+    if row.size == 0:
+        return np.empty(0, dtype=np.int64)
+    picked, tied = kernels.load("choice").best_by_row(row, col, value, uniform, temperature, kmax)
+    if tied.size:
+        rng.bit_generator.state = saved
+        return None
+    return picked
+
+
 def _choose_compiled(
     rng: np.random.Generator,
     shape: tuple[int, int],
@@ -84,10 +111,8 @@ def _choose_compiled(
         return None
     if row.size == 0:
         return []
-    rows, cols, tied = kernels.load("choice").best_by_row(
-        row, col, value, uniform, temperature, kmax
-    )
-    chosen = list(zip(rows.tolist(), cols.tolist(), strict=True))
+    picked, tied = kernels.load("choice").best_by_row(row, col, value, uniform, temperature, kmax)
+    chosen = list(zip(row[picked].tolist(), col[picked].tolist(), strict=True))
     if tied.size:
         exact = _exact_noise(uniform[row, col])
         chosen += _tied_rows(shape, listed, tied.tolist(), exact, (temperature, kmax))

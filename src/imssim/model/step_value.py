@@ -233,8 +233,7 @@ def signs_hold(rules: CooperationRules, year: CoopYear) -> bool:
     """Whether every term the bound of :func:`steps_may_pay` takes at its extreme has
     the sign the bound assumes."""
     p, fm = rules.params, rules.forms
-    d_access = np.diff(fm.access)
-    d_constraint = np.diff(fm.constraint)
+    access, constraint = fm.access.tolist(), fm.constraint.tolist()
     terms = (
         p.benefit_scale,
         p.goal_weight_economic,
@@ -243,17 +242,21 @@ def signs_hold(rules: CooperationRules, year: CoopYear) -> bool:
         p.alliance_need_weight,
         p.widen_value,
         p.ring_preference,
-        float(d_access[:5].min()),
-        float(d_constraint[:5].min()),
+        min(access[f + 1] - access[f] for f in range(5)),  # the forms' steps up to 6
+        min(constraint[f + 1] - constraint[f] for f in range(5)),
         p.core_weight,
-        float(year.states.military_weight.min(initial=0.0)),
-        float(year.policy.autonomy_weight.min(initial=0.0)),
-        float(year.policy.deepen_bonus.min(initial=0.0)),
-        float(year.pairs.fit.min(initial=0.0)),
-        float(year.pairs.reliability.min(initial=0.0)),
-        float(year.states.need_gap.min(initial=0.0)),
     )
-    return min(terms) >= 0.0
+    s, pairs, policy = year.states, year.pairs, year.policy
+    year_terms = (
+        s.military_weight,
+        policy.autonomy_weight,
+        policy.deepen_bonus,
+        pairs.fit,
+        pairs.reliability,
+        s.need_gap,
+    )
+    least = np.concatenate([x.ravel() for x in year_terms]).min(initial=0.0)
+    return min(terms) >= 0.0 and least >= 0.0
 
 
 def _least_bound(rules: CooperationRules, year: CoopYear) -> np.ndarray:

@@ -18,16 +18,15 @@ from imssim.model.kernels import kernel
 
 @kernel
 def best_by_row(row, col, value, uniform, temperature, kmax):
-    """The chosen entries' rows and columns (row by row) and the rows whose kmax-th and
-    next best scores tie. `row` is sorted (the entries of a
-    row together); `uniform` [rows, columns] holds each entry's uniform at (row, col)."""
+    """The chosen entries (indices into the listed, row by row) and the rows whose
+    kmax-th and next best scores tie. `row` is sorted (the entries of a row together);
+    `uniform` [rows, columns] holds each entry's uniform at (row, col)."""
     size = row.size
     score = np.empty(size)
     for e in range(size):
         noise = 0.0 - math.log(-math.log(1.0 - uniform[row[e], col[e]]))
         score[e] = value[e] + noise * temperature
-    chosen_row = np.empty(size, dtype=np.int64)
-    chosen_col = np.empty(size, dtype=np.int64)
+    chosen = np.empty(size, dtype=np.int64)
     tied = np.empty(size, dtype=np.int64)
     n_chosen = n_tied = 0
     start = 0
@@ -46,7 +45,7 @@ def best_by_row(row, col, value, uniform, temperature, kmax):
                 continue
             order = order[:kmax]
         for o in order:
-            chosen_row[n_chosen], chosen_col[n_chosen] = row[start], col[start + o]
+            chosen[n_chosen] = start + o
             n_chosen += 1
         start = end
-    return chosen_row[:n_chosen], chosen_col[:n_chosen], tied[:n_tied]
+    return chosen[:n_chosen], tied[:n_tied]

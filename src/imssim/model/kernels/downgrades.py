@@ -18,7 +18,8 @@ JOINT_HIRE = 1
 # rows of the float parameters: cut tolerance, trust and fit margins, the yearly chance
 # that joint hire ends, whether a policy prunes (1.0) or not
 P_CUT, P_TRUST, P_FIT, P_EXPIRE, P_PRUNE = 0, 1, 2, 3, 4
-# rows of the pairs' floats [2, N, N] and of the state-area floats [2, N, A]
+# rows of the pairs' floats [2, N, N] and of the state-area floats [2, N, A], as
+# _packed stacks them
 TRUST, FIT = 0, 1
 HELD, CUT = 0, 1
 
@@ -60,14 +61,36 @@ def _verdict(w, i, j, a, f):
     return -1, -1, True
 
 
+@inline
+def _packed(inputs):
+    """The inputs (:func:`imssim.model.downgrades._downgrade_compiled`) with the pairs'
+    trust and fit, the holdings and cuts, the pruning policy and the form table's
+    requirements each stacked into one array (the rows named above), as
+    :func:`_verdict` reads them."""
+    dependent, expire, prune, pairs, priority, areas, allowed, pruning, forms, prm = inputs
+    n, n_areas = areas[0].shape
+    pair_f = np.empty((2, n, n))
+    pair_f[TRUST], pair_f[FIT] = pairs[0], pairs[1]
+    area_f = np.empty((2, n, n_areas))
+    area_f[HELD], area_f[CUT] = areas[0], areas[1]
+    prune_state = np.empty((2, n))
+    prune_state[0], prune_state[1] = pruning[0], pruning[1]
+    required = np.empty((2, forms[0].size))
+    required[0], required[1] = forms[0], forms[1]
+    return (dependent, expire, prune, pair_f, priority, area_f, allowed, prune_state, required, prm)
+
+
 @kernel
-def verdicts(bilateral, w):
-    """The ties (i < j, row-major) of `bilateral` [N, N, A] and their verdicts: i, j,
-    area, form, the form it goes to (-1: kept), the reason (-1: none), whether i acts."""
+def lowered(record, year, inputs):
+    """The ties (i < j, row-major) of the record's `bilateral` [N, N, A] that a reason
+    lowers or ends, as int64[7, ties]: i, j, area, form, the form it goes to, the reason
+    and whether i acts (1) or j (0); and copies of the record's `bilateral` and `since`
+    with them lowered in `year` (both sides)."""
+    w = _packed(inputs)
+    bilateral, since = record
     n, _, n_areas = bilateral.shape
-    size = n * (n - 1) // 2 * n_areas
-    out = np.empty((6, size), dtype=np.int64)
-    first = np.empty(size, dtype=np.bool_)
+    out = np.empty((7, n * n * n_areas // 2 + 1), dtype=np.int64)
+    bil, changed = bilateral.copy(), since.copy()
     t = 0
     for i in range(n):
         for j in range(i + 1, n):
@@ -75,8 +98,12 @@ def verdicts(bilateral, w):
                 f = bilateral[i, j, a]
                 if f <= 0:
                     continue
-                which, to, first[t] = _verdict(w, i, j, a, f)
-                out[0, t], out[1, t], out[2, t] = i, j, a
-                out[3, t], out[4, t], out[5, t] = f, to, which
+                which, to, first = _verdict(w, i, j, a, f)
+                if which < 0:
+                    continue
+                out[0, t], out[1, t], out[2, t], out[3, t] = i, j, a, f
+                out[4, t], out[5, t], out[6, t] = to, which, first
+                bil[i, j, a] = bil[j, i, a] = to
+                changed[i, j, a] = changed[j, i, a] = year
                 t += 1
-    return out[:, :t], first[:t]
+    return out[:, :t], bil, changed
