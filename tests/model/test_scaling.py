@@ -17,7 +17,8 @@ from imssim.config.compose import compose_config
 from imssim.model import kernels, moves
 from imssim.model.capacity import contribution, offers
 from imssim.model.forms import FormTable
-from imssim.model.noisy_choice import choose_top
+from imssim.model.keyed_uniforms import uniforms, year_key
+from imssim.model.noisy_choice import choose_top, gumbel
 from imssim.model.simulation import CooperationModel
 from imssim.model.tables import labels
 from imssim.world import load_world
@@ -176,44 +177,13 @@ def test_choose_top_picks_what_argpartition_picks_on_the_full_noise(temperature,
         flat.sort()
         row, col = np.divmod(flat, shape[1])
         value = draw.choice([0.01, 0.02, 0.03], size=flat.size)  # many ties at 0 noise
-        rng_a, rng_b = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
-        noise = rng_a.gumbel(size=shape) * temperature
+        key = year_key(np.random.default_rng(seed + 100))
+        every = uniforms(key, np.arange(shape[0] * shape[1])).reshape(shape)
+        noise = np.vectorize(gumbel)(every) * temperature
         with _code(code):
-            chosen = choose_top(rng_b, shape, row, col, value, temperature, kmax)
+            chosen = choose_top(key, shape, (row, col, value), (temperature, kmax))
         assert set(chosen) == _reference_choice(noise, shape, row, col, value, kmax)
         assert [r for r, _ in chosen] == sorted(r for r, _ in chosen)
-        assert rng_a.bit_generator.state == rng_b.bit_generator.state
-
-
-class _ZeroFirst:
-    """A generator whose first uniform is exactly 0 (numpy's gumbel then draws again)."""
-
-    def __init__(self, seed: int) -> None:
-        self.inner = np.random.default_rng(seed)
-        self.bit_generator = self.inner.bit_generator
-        self.gumbel_calls = 0
-
-    def random(self, size, out=None):
-        out = self.inner.random(size=size, out=out)
-        out.flat[0] = 0.0
-        return out
-
-    def gumbel(self, size):
-        self.gumbel_calls += 1
-        return self.inner.gumbel(size=size)
-
-
-@pytest.mark.parametrize("code", ["compiled", "numpy"])
-def test_choose_top_makes_the_full_gumbel_call_when_a_uniform_is_zero(code):
-    shape = (4, 6)
-    row, col = np.array([0, 0, 1, 3]), np.array([1, 4, 2, 5])
-    value = np.array([0.1, 0.2, 0.3, 0.4])
-    fake = _ZeroFirst(7)
-    with _code(code):
-        chosen = choose_top(fake, shape, row, col, value, 0.5, 1)
-    assert fake.gumbel_calls == 1
-    noise = np.random.default_rng(7).gumbel(size=shape) * 0.5
-    assert set(chosen) == _reference_choice(noise, shape, row, col, value, 1)
 
 
 def test_the_contribution_over_the_pairs_with_a_form_is_the_whole_sum():

@@ -71,21 +71,6 @@ class CoopState:
     initiative: np.ndarray | None = None  # int[N, N]: bilateral ties i proposed to j
 
 
-class Scratch:
-    """Memory reused from year to year (the uniforms of the moves' noise); it holds
-    nothing of the run's state: every use overwrites it."""
-
-    def __init__(self) -> None:
-        self._arrays: dict[str, np.ndarray] = {}
-
-    def array(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
-        """An uninitialised float array of `shape`, the same one while the shape holds."""
-        out = self._arrays.get(name)
-        if out is None or out.shape != shape:
-            out = self._arrays[name] = np.empty(shape)
-        return out
-
-
 @dataclass(frozen=True)
 class CooperationRules:
     """The rules' setting: the run's parameters and form table, and the pairs'
@@ -98,7 +83,6 @@ class CooperationRules:
     comember: np.ndarray  # bool[N, N]
     core: np.ndarray  # bool[N, A]: the area is in the state's sovereign core
     catalyst: float
-    scratch: Scratch = field(default_factory=Scratch, repr=False, compare=False)
     relief: np.ndarray = field(init=False, repr=False, compare=False)  # float[N, N]
 
     def __post_init__(self) -> None:

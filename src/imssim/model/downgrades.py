@@ -17,6 +17,7 @@ from imssim.model import kernels
 from imssim.model.blocks import nonzero3
 from imssim.model.cooperation import EPS, CooperationRules, CoopState, CoopYear, Event, Standing
 from imssim.model.forms import SHALLOW_LIMIT, Form
+from imssim.model.keyed_uniforms import uniforms, year_key
 
 SPECIALISATION = int(Form.SPECIALISATION)
 REASONS = ("policy", "policy", "partner_cut", "partner_cut", "trust_fell", "fit_lost", "expired")
@@ -58,12 +59,13 @@ def downgrade(
     iu, ju, au = nonzero3(bil > 0)
     upper = iu < ju  # each pair once (the record is symmetric), in row-major order
     ties = iu[upper], ju[upper], au[upper]
-    # one draw per pair and area whether or not a tie exists there, so that two runs
-    # with the same seed draw the same number for the same tie (common random numbers)
-    expire_all = rng.random(bil.shape)
+    # one key a year whether or not a tie exists, and each tie's draws keyed by it, so
+    # that two runs with the same seed draw the same number for the same tie (common
+    # random numbers)
+    key = year_key(rng)
     if ties[0].size == 0:
         return state, year.states, []
-    verdicts = _verdicts(rules, state, year, ties, (expire_all, rng))
+    verdicts = _verdicts(rules, state, year, ties, key)
     return _lower(state, year, ties, verdicts)
 
 
@@ -71,19 +73,15 @@ def _downgrade_compiled(
     rules: CooperationRules, state: CoopState, year: CoopYear, rng: np.random.Generator
 ) -> tuple[CoopState, Standing, list[Event]]:
     """What :func:`downgrade` gives, with the verdicts and the lowered record of one
-    compiled pass (:func:`imssim.model.kernels.downgrades.lowered`), the same draws in
-    the same order."""
+    compiled pass (:func:`imssim.model.kernels.downgrades.lowered`), the same draws."""
     p, fm, policy, bil = rules.params, rules.forms, year.policy, state.bilateral
-    expire = rng.random(bil.shape)
+    key = year_key(rng)
     if not bil.any():  # no tie (the record is symmetric, its diagonal empty)
         return state, year.states, []
     pruning = bool((policy.prune_rate > 0).any())
-    # only policies that prune draw: other runs keep their random stream
-    prune = rng.random((2, *bil.shape)) if pruning else np.zeros((2, 1, 1, 1))
     inputs = (
         state.dependent,
-        expire,
-        prune,
+        key,
         (state.trust, year.pairs.fit),
         year.pairs.priority,
         (year.states.k, year.states.cut),
@@ -106,13 +104,14 @@ def _verdicts(
     state: CoopState,
     year: CoopYear,
     ties: tuple[np.ndarray, np.ndarray, np.ndarray],
-    draws: tuple[np.ndarray, np.random.Generator],
+    key: np.uint64,
 ) -> Verdicts:
-    """The reason that applies to each tie, if any, and what it does; `draws`: the
-    expiry draw of every pair and area, and the stream of the policy's pruning."""
+    """The reason that applies to each tie, if any, and what it does; `key`: the year's
+    key of the ties' draws (:mod:`imssim.model.keyed_uniforms`): a tie's expiry draw is
+    the uniform of its flat index into [N, N, A], its two sides' pruning draws those of
+    that index plus one and two times the array's size."""
     p, fm = rules.params, rules.forms
     iu, ju, au = ties
-    expire_all, rng = draws
     k, cut, policy, priority = year.states.k, year.states.cut, year.policy, year.pairs.priority
     # flat indices into the [N, N], [N, A] and [N, N, A] arrays: one take each
     n, _, a = state.bilateral.shape
@@ -131,12 +130,12 @@ def _verdicts(
     trust_min = np.minimum(trust_ij, trust_ji)
     prune_i = prune_j = np.zeros(iu.size, dtype=bool)
     if (policy.prune_rate > 0).any():
-        # only policies that prune draw: other runs keep their random stream
-        draw = rng.random((2, *state.bilateral.shape))[:, iu, ju, au]
+        size = state.bilateral.size
+        draw_i, draw_j = uniforms(key, ij * a + au + size), uniforms(key, ij * a + au + 2 * size)
         rate, max_form = policy.prune_rate, policy.prune_max_form
-        prune_i = ~priority[iu, ju] & (f <= max_form[iu]) & (draw[0] < rate[iu])
-        prune_j = ~priority[ju, iu] & (f <= max_form[ju]) & (draw[1] < rate[ju])
-    expire_draw = expire_all.take(ij * a + au)
+        prune_i = ~priority[iu, ju] & (f <= max_form[iu]) & (draw_i < rate[iu])
+        prune_j = ~priority[ju, iu] & (f <= max_form[ju]) & (draw_j < rate[ju])
+    expire_draw = uniforms(key, ij * a + au)
     # the reasons in their order of precedence (REASONS): the first that holds applies
     below = np.maximum(f - 1, 0)
     conditions = [

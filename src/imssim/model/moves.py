@@ -29,6 +29,7 @@ from imssim.model.cooperation import (
 )
 from imssim.model.forms import SHALLOW_LIMIT, Form
 from imssim.model.motives import MOTIVES
+from imssim.model.keyed_uniforms import year_key
 from imssim.model.noisy_choice import choose_entries, choose_top
 from imssim.model.step_value import Entries, signs_hold, step_terms, steps_may_pay
 
@@ -53,10 +54,11 @@ def propose(
     (:func:`imssim.model.step_value.steps_may_pay`); the result is that of weighing
     every pair and area.
     """
+    key = year_key(rng)  # the noise's key: one draw a year, moves or not
     if kernels.enabled():
         steps = kernels.load("steps")
         row, col, value, motive = steps.mutual_steps(step_inputs(rules, state, year), year.year)
-        moves = _chosen_compiled(rules, year, (row, col, value), motive, rng)
+        moves = _chosen_compiled(rules, year, (row, col, value), motive, key)
         if moves is not None:
             return moves
         at = (row, *np.divmod(col, year.eff.shape[2]))
@@ -65,7 +67,7 @@ def propose(
         partner = any_over_areas(state.bilateral > 0) | (year.pairs.depth > 0)
         trust_min = np.minimum(state.trust, state.trust.T)
         at, value, motive = _mutual(rules, state, year, trust_min, partner)
-    chosen = _choose(rules, year, at, value, rng)
+    chosen = _choose(rules, year, at, value, key)
     return _with_motives(year, at, motive, chosen)
 
 
@@ -133,19 +135,18 @@ def _chosen_compiled(
     year: CoopYear,
     listed: tuple[np.ndarray, np.ndarray, np.ndarray],
     motive: np.ndarray,
-    rng: np.random.Generator,
+    key: np.uint64,
 ) -> list[Move] | None:
     """What :func:`_choose` and :func:`_with_motives` give for the mutual steps `listed`
     (row i, column j * A + a, value; in row-major order) and their motives, from the
     compiled passes (:func:`imssim.model.noisy_choice.choose_entries`,
     :func:`imssim.model.kernels.steps.first_choices`); None, the generator as it was,
-    where the noisy choice settles the choice otherwise."""
+    where the noisy choice settles the choice otherwise (`key`: the noise's key)."""
     p = rules.params
     n, _, a = year.eff.shape
     shape = (n, n * a)
     kmax = min(p.initiatives_per_year, n * a)
-    buffer = rules.scratch.array("move_noise", shape)
-    picked = choose_entries(rng, shape, listed, (p.choice_temperature, kmax), buffer)
+    picked = choose_entries(key, shape, listed, (p.choice_temperature, kmax))
     if picked is None or picked.size == 0:
         return None if picked is None else []
     moves = kernels.load("steps").first_choices(picked, listed[0], listed[1], year.eff)
@@ -264,16 +265,16 @@ def _choose(
     year: CoopYear,
     mutual: Entries,
     value: np.ndarray,
-    rng: np.random.Generator,
+    key: np.uint64,
 ) -> list[Move]:
     """Each state's best ``initiatives_per_year`` of its `mutual` moves by value plus
-    noise; a pair and area chosen by both sides counts once (the lower index first)."""
+    noise (under the year's `key`); a pair and area chosen by both sides counts once
+    (the lower index first)."""
     p, eff = rules.params, year.eff
     n, _, a = eff.shape
     i, j, ar = mutual
     kmax = min(p.initiatives_per_year, n * a)
-    buffer = rules.scratch.array("move_noise", (n, n * a))
-    chosen = choose_top(rng, (n, n * a), i, j * a + ar, value, p.choice_temperature, kmax, buffer)
+    chosen = choose_top(key, (n, n * a), (i, j * a + ar, value), (p.choice_temperature, kmax))
     if not chosen:
         return []
     rows, flat = np.array(chosen, dtype=np.int64).T

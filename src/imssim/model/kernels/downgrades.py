@@ -3,7 +3,9 @@
 :func:`verdicts` gives what :func:`imssim.model.downgrades._verdicts` gives for the ties
 it finds (each pair once, i < j, in row-major order): the first reason of
 :data:`imssim.model.downgrades.REASONS` that holds, the form it lowers the tie to and
-whether i is the side that acts. Comparisons and look-ups only: the same in any order.
+whether i is the side that acts. Comparisons and look-ups only: the same in any order;
+a tie's expiry and pruning draws are its uniforms keyed by the year's key
+(:func:`imssim.model.kernels.keyed.uniform_at`), as the numpy code draws them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from imssim.model.kernels import inline, kernel
+from imssim.model.kernels.keyed import uniform_at
 
 EPS = 1e-9  # as imssim.model.cooperation.EPS
 SHALLOW = 3  # the deepest form with a partner outside one's priority partners
@@ -28,7 +31,9 @@ HELD, CUT = 0, 1
 def _verdict(w, i, j, a, f):
     """(reason index or -1, the form it lowers to, whether i acts) for the tie of form
     `f` between i and j in area `a`."""
-    dependent, expire, prune, pair_f, priority, area_f, allowed, prune_state, forms, prm = w
+    dependent, key, pair_f, priority, area_f, allowed, prune_state, forms, prm = w
+    n, _, n_areas = dependent.shape
+    entry, size = (i * n + j) * n_areas + a, n * n * n_areas  # the draws' flat indices
     limit = min(allowed[i, a], allowed[j, a])
     if not (priority[i, j] and priority[j, i]):
         limit = min(limit, SHALLOW)
@@ -36,10 +41,14 @@ def _verdict(w, i, j, a, f):
         return 0, limit, True
     if prm[P_PRUNE] > 0.0:
         prune_i = (
-            not priority[i, j] and f <= prune_state[1, i] and prune[0, i, j, a] < prune_state[0, i]
+            not priority[i, j]
+            and f <= prune_state[1, i]
+            and uniform_at(key, entry + size) < prune_state[0, i]
         )
         prune_j = (
-            not priority[j, i] and f <= prune_state[1, j] and prune[1, i, j, a] < prune_state[0, j]
+            not priority[j, i]
+            and f <= prune_state[1, j]
+            and uniform_at(key, entry + 2 * size) < prune_state[0, j]
         )
         if prune_i or prune_j:
             return 1, 0, prune_i
@@ -56,7 +65,7 @@ def _verdict(w, i, j, a, f):
         return 4, below, not trust_ji < trust_ij
     if pair_f[FIT, i, j] < forms[1, below] - prm[P_FIT]:
         return 5, below, True
-    if f == JOINT_HIRE and expire[i, j, a] < prm[P_EXPIRE]:
+    if f == JOINT_HIRE and uniform_at(key, entry) < prm[P_EXPIRE]:
         return 6, 0, True
     return -1, -1, True
 
@@ -67,7 +76,7 @@ def _packed(inputs):
     trust and fit, the holdings and cuts, the pruning policy and the form table's
     requirements each stacked into one array (the rows named above), as
     :func:`_verdict` reads them."""
-    dependent, expire, prune, pairs, priority, areas, allowed, pruning, forms, prm = inputs
+    dependent, key, pairs, priority, areas, allowed, pruning, forms, prm = inputs
     n, n_areas = areas[0].shape
     pair_f = np.empty((2, n, n))
     pair_f[TRUST], pair_f[FIT] = pairs[0], pairs[1]
@@ -77,7 +86,7 @@ def _packed(inputs):
     prune_state[0], prune_state[1] = pruning[0], pruning[1]
     required = np.empty((2, forms[0].size))
     required[0], required[1] = forms[0], forms[1]
-    return (dependent, expire, prune, pair_f, priority, area_f, allowed, prune_state, required, prm)
+    return (dependent, key, pair_f, priority, area_f, allowed, prune_state, required, prm)
 
 
 @kernel
