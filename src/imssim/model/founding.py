@@ -19,9 +19,10 @@ import dataclasses
 
 import numpy as np
 
+from imssim.model import kernels
 from imssim.model.cooperation import EPS, CooperationRules, CoopState, CoopYear, Event
 from imssim.model.forms import Form
-from imssim.model.frameworks import FrameworkSetting, framework_event
+from imssim.model.frameworks import ELIGIBILITIES, FrameworkSetting, framework_event
 from imssim.model.presence import PRESENCE, PRESENCE_AREA, presence_value
 from imssim.model.step_value import form_value
 from imssim.world import Framework, World
@@ -72,7 +73,7 @@ def found(
     if not lead_ok.any():
         return state, [], []
     expeditionary = world.culture[:, 1]
-    local_eff = year.eff.copy()  # with the frameworks founded so far this year
+    local_eff = year.eff  # with the frameworks founded so far this year (then a copy)
     new_frameworks: list[Framework] = []
     events = []
     for lead in np.flatnonzero(lead_ok.any(axis=1)).tolist():
@@ -86,6 +87,8 @@ def found(
         offer, chosen = best
         fw = _framework(world, offer, chosen, year.year)
         new_frameworks.append(fw)
+        if local_eff is year.eff:
+            local_eff = year.eff.copy()
         both = np.outer(fw.members, fw.members)
         layer = local_eff[:, :, fw.area]
         local_eff[:, :, fw.area] = np.where(both, np.maximum(layer, fw.form), layer)
@@ -107,6 +110,10 @@ def _possible_leads(
     p = rules.params
     n, a = k.shape
     members_now = setting.nato | setting.eu
+    if kernels.enabled():
+        proposes = rng.random((n,)) < p.found_rate
+        possible_leads = kernels.load("founding").possible_leads
+        return possible_leads(k, members_now, setting.table, p.found_lead_rank, proposes)
     holds = k > EPS
     # the largest holders of each area among NATO and EU members
     ranked = np.where(members_now[:, None], k, -np.inf)
@@ -178,6 +185,20 @@ def _candidates(
     allowed it, with the form's fit and mutual trust with the lead."""
     p, fm = rules.params, rules.forms
     lead = offers[0][0]
+    if kernels.enabled():
+        rows = [
+            (ar, int(FOUNDABLE[purpose][0]), ELIGIBILITIES.index(FOUNDABLE[purpose][1]))
+            for _, ar, purpose in offers
+        ]
+        s = year.states
+        return kernels.load("founding").candidates(
+            lead,
+            np.array(rows, dtype=np.int64).T.copy(),
+            setting.eligibility_table,
+            (s.k, s.need_gap, year.policy.allowed, p.found_need_gap),
+            (local_eff, year.pairs.fit, trust),
+            (fm.trust_required, fm.fit_required),
+        )
     areas = np.array([offer[1] for offer in offers])
     forms = np.array([int(FOUNDABLE[offer[2]][0]) for offer in offers])
     need_t = fm.trust_required[forms]

@@ -53,6 +53,8 @@ LEAD_BUILT = ("expeditionary_force", "framework_cluster", "rotation", PRESENCE)
 # pools: what they share is what a member lacks, so they keep and admit members without
 # the capability (the pooled fleets, and the exchanges of the pooling-and-sharing projects)
 POOLS = ("pooled_fleet", "exchange")
+# who may be a member of a framework (imssim.world.Framework.eligibility)
+ELIGIBILITIES = ("nato", "eu", "eda", "nato_or_eu", "any")
 # what a year changes for a state in a framework (the codes of join_and_leave's [F, N]
 # array, and of its compiled kernel's): nothing, it joined, or why it left
 CHANGES = ("stays", "joined", "not_eligible", "no_capability", "policy", "trust_fell")
@@ -215,13 +217,25 @@ class FrameworkSetting:
 
     def eligible_for(self, eligibility: str) -> np.ndarray:
         """bool[N]: the states an eligibility (nato, eu, eda, nato_or_eu, any) admits
-        this year."""
-        if eligibility == "any":
-            return np.ones_like(self.nato)
+        this year (an array to read, not to write)."""
+        return self._eligibilities[eligibility]
+
+    @cached_property
+    def _eligibilities(self) -> dict[str, np.ndarray]:
+        """The states each eligibility admits this year (:meth:`eligible_for`)."""
         eda = self.eu if self.eda is None else self.eda
-        return {"nato": self.nato, "eu": self.eu, "eda": eda, "nato_or_eu": self.nato | self.eu}[
-            eligibility
-        ]
+        return {
+            "nato": self.nato,
+            "eu": self.eu,
+            "eda": eda,
+            "nato_or_eu": self.nato | self.eu,
+            "any": np.ones_like(self.nato),
+        }
+
+    @cached_property
+    def eligibility_table(self) -> np.ndarray:
+        """bool[E, N]: the states each eligibility of :data:`ELIGIBILITIES` admits."""
+        return np.stack([self._eligibilities[name] for name in ELIGIBILITIES])
 
 
 def follow_institutions(
@@ -248,31 +262,40 @@ def end_frameworks(
 ) -> tuple[np.ndarray, np.ndarray, list[Event]]:
     """End frameworks whose lifetime is over, that have fewer than two members, or whose
     lead has left one built around it; the remaining members leave (reason ``ended``).
-    Returns the memberships after, the year each framework ended, and the events."""
-    members, ended = members.copy(), ended.copy()
-    events = []
+    Returns the memberships after, the year each framework ended, and the events (the
+    arrays given when none ends)."""
+    counts, done = members.sum(axis=1).tolist(), ended.tolist()
+    after, events = members, []
     for f, fw in enumerate(frameworks):
-        if ended[f] or fw.fixed:
+        if done[f] or fw.fixed:
             continue
-        m = members[f]
-        reason = ""
-        if fw.until and year > fw.until:
-            reason = "lifetime"
-        elif m.sum() < 2:
-            reason = "too_few_members"
-        elif fw.lead >= 0 and fw.purpose in LEAD_BUILT and not m[fw.lead]:
-            reason = "lead_left"
-        elif fw.host >= 0 and not m[fw.host]:
-            reason = "host_left"
+        reason = _end_reason(fw, members[f], counts[f], year)
         if not reason:
             continue
-        who = fw.lead if fw.lead >= 0 else (int(np.flatnonzero(m)[0]) if m.any() else -1)
+        if after is members:
+            after, ended = members.copy(), ended.copy()
+        m = members[f]
+        who = fw.lead if fw.lead >= 0 else (int(np.flatnonzero(m)[0]) if counts[f] else -1)
         events.append(framework_event("ended", who, fw, 0, reason))
         for i in np.flatnonzero(m):
             events.append(framework_event("left", i, fw, 0, "ended"))
-        members[f] = False
+        after[f] = False
         ended[f] = year
-    return members, ended, events
+    return after, ended, events
+
+
+def _end_reason(fw: Framework, members: np.ndarray, count: int, year: int) -> str:
+    """Why a framework with `members` (bool[N]; `count` of them) ends in `year`:
+    lifetime, too_few_members, lead_left or host_left; "" when it goes on."""
+    if fw.until and year > fw.until:
+        return "lifetime"
+    if count < 2:
+        return "too_few_members"
+    if fw.lead >= 0 and fw.purpose in LEAD_BUILT and not members[fw.lead]:
+        return "lead_left"
+    if fw.host >= 0 and not members[fw.host]:
+        return "host_left"
+    return ""
 
 
 def join_and_leave(
