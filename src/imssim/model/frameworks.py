@@ -405,11 +405,8 @@ def _changes_compiled(
     members that :func:`imssim.model.framework_values.member_sums` gives."""
     p, fm, s = rules.params, rules.forms, year.states
     sums = member_sums(rules, state, year)[1]
-    states = np.stack((s.pressure, s.military_weight, s.exposure, year.policy.autonomy_weight))
-    areas = np.stack((rules.core, s.k, s.handed, year.policy.allowed)).astype(float)
-    forms = np.stack(
-        (fm.saving, fm.overhead, fm.constraint, fm.access, fm.trust_required, fm.fit_required)
-    )
+    standing = (s.pressure, s.military_weight, s.exposure, year.policy.autonomy_weight)
+    forms = (fm.saving, fm.overhead, fm.constraint, fm.access, fm.trust_required, fm.fit_required)
     prm = np.array(
         [
             p.goal_weight_economic,
@@ -435,8 +432,8 @@ def _changes_compiled(
         draws,
         state.trust,
         year.eff,
-        (states, year.area_form),
-        areas,
+        (*standing, year.area_form),
+        (rules.core, s.k, s.handed, year.policy.allowed),
         (setting.table, state.members, setting.eligible),
         (forms, prm),
     )

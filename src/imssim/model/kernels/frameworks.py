@@ -16,12 +16,8 @@ import numpy as np
 
 from imssim.model.kernels import inline, kernel
 
-# rows of join_leave's inputs: per state [4, N], per state and area [4, N, A], per
-# framework [8, F], the form table [6, 7]
-PRESSURE, MILITARY_WEIGHT, EXPOSURE, AUTONOMY = 0, 1, 2, 3
-CORE, HELD, HANDED, ALLOWED = 0, 1, 2, 3
+# rows of the frameworks' table (imssim.model.frameworks.FrameworkSetting.table)
 AREA, LEVEL, LEAD, HOST, POOL, FLEET, FIXED, RUNNING = 0, 1, 2, 3, 4, 5, 6, 7
-SAVING, OVERHEAD, CONSTRAINT, ACCESS, TRUST_REQUIRED, FIT_REQUIRED = 0, 1, 2, 3, 4, 5
 # the parameters, in this order
 (P_ECON, P_PRESSURE, P_POLITICAL, P_POL_BASE, P_POL_THREAT) = (0, 1, 2, 3, 4)
 (P_SCALE, P_CORE, P_TRANSACTION, P_SHARE_COST, P_MARGIN) = (5, 6, 7, 8, 9)
@@ -33,44 +29,46 @@ EPS = 1e-9  # as imssim.model.cooperation.EPS
 
 
 @inline
-def _worth(i, level, now, core, mean, states, forms, prm):
-    """What joining a framework of form `level` is worth to state i, whose deepest form
+def _worth(level, now, core, mean, state, forms, prm):
+    """What joining a framework of form `level` is worth to a state whose deepest form
     in its area is `now` (`core`: the area is in its core; `mean`: the means over the
-    members of its fit, relief and allied exposure, and its military gain), as
-    join_value gives it."""
+    members of its fit, relief and allied exposure, and its military gain; `state`: its
+    pressure, military weight, exposure and autonomy weight), as join_value gives it."""
     fit, relief, allied, mil = mean
-    econ_scale = prm[P_ECON] * (1.0 + prm[P_PRESSURE] * states[PRESSURE, i])
+    pressure, military_weight, exposure, autonomy = state
+    saving, overhead, constraint = forms[0], forms[1], forms[2]
+    econ_scale = prm[P_ECON] * (1.0 + prm[P_PRESSURE] * pressure)
     keep = 1.0 - relief
-    base = forms[SAVING, now] - forms[OVERHEAD, now] * keep
+    base = saving[now] - overhead[now] * keep
     gain, d_con = 0.0, 0.0
     if level > now:
-        gain = (forms[SAVING, level] - forms[OVERHEAD, level] * keep) - base
-        d_con = forms[CONSTRAINT, level] - forms[CONSTRAINT, now]
-    solidarity = states[EXPOSURE, i] + allied
+        gain = (saving[level] - overhead[level] * keep) - base
+        d_con = constraint[level] - constraint[now]
+    solidarity = exposure + allied
     pol = prm[P_POLITICAL] * (prm[P_POL_BASE] + prm[P_POL_THREAT] * solidarity)
-    mixed = gain * econ_scale + states[MILITARY_WEIGHT, i] * mil
+    mixed = gain * econ_scale + military_weight * mil
     mixed = mixed + pol
     benefit = prm[P_SCALE] * fit * mixed
     factor = prm[P_CORE] if core else 1.0
-    cost = states[AUTONOMY, i] * d_con * factor + prm[P_TRANSACTION] * keep
+    cost = autonomy * d_con * factor + prm[P_TRANSACTION] * keep
     return benefit - cost
 
 
 @inline
-def _presence_value(i, f, trust, states, fw, prm):
-    """The political value to state i of taking part in presence f (presence_value)."""
-    lead, host = fw[LEAD, f], fw[HOST, f]
+def _presence_value(i, lead, host, trust, exposure, prm):
+    """The political value to state i of taking part in a presence led by `lead` in
+    `host` (presence_value)."""
     standing = 1.0 if i == lead else trust[i, lead]
-    raw = states[EXPOSURE, host] + states[EXPOSURE, i] + prm[P_VISIBILITY] * standing
+    raw = exposure[host] + exposure[i] + prm[P_VISIBILITY] * standing
     return prm[P_SCALE] * prm[P_POLITICAL] * prm[P_PRESENCE] * raw
 
 
 @inline
-def _least_access(i, a, eff, who, count, forms):
+def _least_access(i, a, eff, who, count, access):
     """The least access state i has in area `a` with any of the `count` members `who`."""
     least = np.inf
     for x in range(count):
-        least = min(least, forms[ACCESS, eff[i, who[x], a]])
+        least = min(least, access[eff[i, who[x], a]])
     return least
 
 
@@ -85,29 +83,30 @@ def _admitted(i, trust, who, count, needed):
 
 
 @inline
-def _leaves(f, group, trust_sum, areas, frameworks, tables, out):
+def _leaves(f, group, trust_sum, holdings, frameworks, tables, out):
     """Marks in `out` (the memberships after and the codes) the members that leave
     framework f and why: the first of not eligible, not holding the area (a pool's
     members, a presence's host and lead are held to it by other things), not allowed
     the form, their trust fallen. `group` holds f's member count and its relief of the
-    thresholds."""
+    thresholds; `holdings` the core, holdings, handed and forms allowed [N, A]."""
     count, relief = group[1], group[2]
+    k, handed, allowed = holdings[1], holdings[2], holdings[3]
     fw, members, eligible = frameworks
-    forms, prm = tables
+    trust_required, prm = tables[0][4], tables[1]
     after, codes = out
     a, level, host, lead = fw[AREA, f], fw[LEVEL, f], fw[HOST, f], fw[LEAD, f]
-    floor = (forms[TRUST_REQUIRED, level - 1] - relief) - prm[P_MARGIN]
+    floor = (trust_required[level - 1] - relief) - prm[P_MARGIN]
     for i in range(members.shape[1]):
         if not members[f, i] or fw[FIXED, f] > 0:
             continue
         roles = i == host or (i == lead and host >= 0)
-        held = areas[HELD, i, a] > EPS or areas[HANDED, i, a] > EPS
+        held = k[i, a] > EPS or handed[i, a] > EPS
         code = STAYS
         if not eligible[f, i]:
             code = NOT_ELIGIBLE
         elif not (held or fw[POOL, f] > 0 or roles):
             code = NO_CAPABILITY
-        elif areas[ALLOWED, i, a] < level:
+        elif allowed[i, a] < level:
             code = POLICY
         elif trust_sum[i, f] / max(count - 1.0, 1.0) < floor:  # the mean over the others
             code = TRUST_FELL
@@ -116,57 +115,62 @@ def _leaves(f, group, trust_sum, areas, frameworks, tables, out):
 
 
 @inline
-def _joins(f, group, pairs, standing, areas, frameworks, tables, out):
+def _joins(f, group, pairs, standing, holdings, frameworks, tables, out):
     """Marks in `out` (the memberships after and the codes) the states that join
     framework f. `group` holds f's members (the first `count` of `who`), its relief of
     the thresholds, whether it is a running presence and in how many presences each
     state takes part; `pairs` the sums over the members, the draws, trust and the
-    effective forms."""
+    effective forms; `standing` the per-state rows and deepest forms per area."""
     who, count, relief, presence, taking_part = group
     (trust_sum, fit_sum, relief_sum, allied_sum), draws, trust, eff = pairs
-    states, area_form = standing
+    pressure, military_weight, exposure, autonomy, area_form = standing
+    core, k, allowed = holdings[0], holdings[1], holdings[3]
     fw, members, eligible = frameworks
     forms, prm = tables
+    access, trust_required, fit_required = forms[3], forms[4], forms[5]
     after, codes = out
     a, level = fw[AREA, f], fw[LEVEL, f]
     if fw[FIXED, f] > 0 or count == 0:
         return
     per = max(count, 1.0)  # the members other than i: all of them
-    needed = forms[TRUST_REQUIRED, level] - relief - prm[P_MARGIN]
+    needed = trust_required[level] - relief - prm[P_MARGIN]
     for i in range(members.shape[1]):
         if members[f, i] or not eligible[f, i] or (presence and taking_part[i] > 0):
             continue  # a member, not eligible, or its unit is in another presence
-        if not (areas[HELD, i, a] > EPS or fw[POOL, f] > 0) or areas[ALLOWED, i, a] < level:
+        if not (k[i, a] > EPS or fw[POOL, f] > 0) or allowed[i, a] < level:
             continue  # not holding the area (unless f is a pool) or not allowed the form
         fit = fit_sum[i, f] / per
-        if fit < forms[FIT_REQUIRED, level] - relief:
-            continue
-        if trust_sum[i, f] / per < forms[TRUST_REQUIRED, level] - relief:
+        if (
+            fit < fit_required[level] - relief
+            or trust_sum[i, f] / per < trust_required[level] - relief
+        ):
             continue
         if _admitted(i, trust, who, count, needed) / per < prm[P_CONSENT] - EPS:
             continue
-        gain = forms[ACCESS, level] - _least_access(i, a, eff, who, count, forms)
+        gain = access[level] - _least_access(i, a, eff, who, count, access)
         mean = (fit, relief_sum[i, f] / per, allied_sum[i, f] / per, max(gain, 0.0))
-        core = areas[CORE, i, a] > 0.0
-        worth = _worth(i, level, area_form[i, a], core, mean, states, forms, prm)
+        state = (pressure[i], military_weight[i], exposure[i], autonomy[i])
+        worth = _worth(level, area_form[i, a], core[i, a], mean, state, forms, prm)
         if presence:
-            worth = worth + _presence_value(i, f, trust, states, fw, prm)
-        if fw[FLEET, f] > 0 and areas[HELD, i, a] <= EPS:
+            worth = worth + _presence_value(i, fw[LEAD, f], fw[HOST, f], trust, exposure, prm)
+        if fw[FLEET, f] > 0 and k[i, a] <= EPS:
             worth = worth - prm[P_SHARE_COST] * 1.0
         if worth > 0 and draws[i, f] < prm[P_JOIN_RATE]:
             codes[f, i], after[f, i] = JOINED, True
 
 
 @kernel
-def join_leave(sums, draws, trust, eff, standing, areas, frameworks, tables):
+def join_leave(sums, draws, trust, eff, standing, holdings, frameworks, tables):
     """(members bool[F, N] after, codes int8[F, N]: STAYS, JOINED or why i left f),
     as join_and_leave decides them. `sums` holds the sums [N, F] over each framework's
     members of i's trust in them, fit, relief and allied exposure (member_sums),
-    `draws` [N, F] the join draws, `standing` the per-state rows [4, N] and each
-    state's deepest form per area, `frameworks` the per-framework table [8, F], the
-    memberships and who is eligible (bool[F, N]), `tables` the form table and the
+    `draws` [N, F] the join draws, `standing` each state's pressure, military weight,
+    exposure and autonomy weight [N] and its deepest form per area [N, A], `holdings`
+    the core (bool), holdings, handed and forms allowed [N, A], `frameworks` the table
+    [8, F], the memberships and who is eligible (bool[F, N]), `tables` the form table's
+    saving, overhead, constraint, access, trust and fit required [7] and the
     parameters."""
-    states = standing[0]
+    exposure = standing[2]
     fw, members = frameworks[0], frameworks[1]
     prm = tables[1]
     n_fw, n = members.shape
@@ -184,8 +188,8 @@ def join_leave(sums, draws, trust, eff, standing, areas, frameworks, tables):
             if members[f, j]:
                 who[count] = j
                 count += 1
-        relief = prm[P_RELIEF] * states[EXPOSURE, max(host, 0)] if host >= 0 else 0.0
+        relief = prm[P_RELIEF] * exposure[max(host, 0)] if host >= 0 else 0.0
         group = (who, count, relief, host >= 0 and fw[RUNNING, f] > 0, taking_part)
-        _leaves(f, group, sums[0], areas, frameworks, tables, out)
-        _joins(f, group, pairs, standing, areas, frameworks, tables, out)
+        _leaves(f, group, sums[0], holdings, frameworks, tables, out)
+        _joins(f, group, pairs, standing, holdings, frameworks, tables, out)
     return out
