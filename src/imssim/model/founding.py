@@ -151,17 +151,26 @@ def _best_offer(
 ) -> tuple[Offer, list[int]] | None:
     """Of a lead's `offers` (one per area), the one that gathers the most members, then
     the largest gain for the lead, with its members (lead first); None when none would
-    be founded."""
-    offers = [
-        offer
-        for offer in offers
-        if setting.eligible_for(FOUNDABLE[offer[2]][1])[offer[0]]
-        and year.policy.allowed[offer[0], offer[1]] >= FOUNDABLE[offer[2]][0]
-    ]
-    if not offers:
-        return None
-    candidates = _candidates(rules, state.trust, setting, year, offers, local_eff)
+    be founded (the offers the lead is not eligible or allowed for left out)."""
+    if kernels.enabled():
+        candidates, valid = _candidates_compiled(
+            rules, state.trust, setting, year, offers, local_eff
+        )
+        offers = [offer for offer, ok in zip(offers, valid.tolist(), strict=True) if ok]
+        candidates = candidates[:, valid]
+    else:
+        offers = [
+            offer
+            for offer in offers
+            if setting.eligible_for(FOUNDABLE[offer[2]][1])[offer[0]]
+            and year.policy.allowed[offer[0], offer[1]] >= FOUNDABLE[offer[2]][0]
+        ]
+        if not offers:
+            return None
+        candidates = _candidates(rules, state.trust, setting, year, offers, local_eff)
     enough = candidates.sum(axis=0) + 1 >= rules.params.found_min_members  # before the values
+    if not enough.any():
+        return None
     open_offers = [(offer, candidates[:, o]) for o, offer in enumerate(offers) if enough[o]]
     best: tuple[int, float, Offer, list[int]] | None = None
     values = _values_with_lead(rules, year, open_offers)
@@ -185,20 +194,6 @@ def _candidates(
     allowed it, with the form's fit and mutual trust with the lead."""
     p, fm = rules.params, rules.forms
     lead = offers[0][0]
-    if kernels.enabled():
-        rows = [
-            (ar, int(FOUNDABLE[purpose][0]), ELIGIBILITIES.index(FOUNDABLE[purpose][1]))
-            for _, ar, purpose in offers
-        ]
-        s = year.states
-        return kernels.load("founding").candidates(
-            lead,
-            np.array(rows, dtype=np.int64).T.copy(),
-            setting.eligibility_table,
-            (s.k, s.need_gap, year.policy.allowed, p.found_need_gap),
-            (local_eff, year.pairs.fit, trust),
-            (fm.trust_required, fm.fit_required),
-        )
     areas = np.array([offer[1] for offer in offers])
     forms = np.array([int(FOUNDABLE[offer[2]][0]) for offer in offers])
     need_t = fm.trust_required[forms]
@@ -213,6 +208,32 @@ def _candidates(
     candidates &= trust[lead, :, None] >= need_t
     candidates[lead] = False
     return candidates
+
+
+def _candidates_compiled(
+    rules: CooperationRules,
+    trust: np.ndarray,
+    setting: FrameworkSetting,
+    year: CoopYear,
+    offers: list[Offer],
+    local_eff: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_candidates` for all of a lead's `offers` in one compiled call
+    (:func:`imssim.model.kernels.founding.candidates`), and bool[offers]: those the lead
+    is eligible and allowed for."""
+    p, fm, s = rules.params, rules.forms, year.states
+    rows = [
+        (ar, int(FOUNDABLE[purpose][0]), ELIGIBILITIES.index(FOUNDABLE[purpose][1]))
+        for _, ar, purpose in offers
+    ]
+    return kernels.load("founding").candidates(
+        offers[0][0],
+        np.array(rows, dtype=np.int64).T.copy(),
+        setting.eligibility_table,
+        (s.k, s.need_gap, year.policy.allowed, p.found_need_gap),
+        (local_eff, year.pairs.fit, trust),
+        (fm.trust_required, fm.fit_required),
+    )
 
 
 def _values_with_lead(

@@ -43,20 +43,23 @@ def possible_leads(k, members_now, table, rank, proposes):
 
 @kernel
 def candidates(lead, offers, eligible, standing, pairs, thresholds):
-    """bool[N, O]: the states `lead` may invite to each of its offers (`offers` [3, O]:
-    area, form, row of `eligible` [E, N]): eligible, holding the area (`standing`: the
-    holdings, the need gaps [N, A], the forms allowed [N, A] and the least need gap)
-    and short of their need in it, not yet at the form with the lead in `pairs`' forms
-    [N, N, A], allowed it, with the form's fit and mutual trust with the lead (`pairs`:
-    the forms, fit and trust [N, N]; `thresholds`: the forms' trust and fit
-    required)."""
+    """(bool[N, O], bool[O]): the states `lead` may invite to each of its offers
+    (`offers` [3, O]: area, form, row of `eligible` [E, N]), and whether the lead itself
+    is eligible and allowed the offer's form. The invitees are eligible, hold the area
+    (`standing`: the holdings, the need gaps [N, A], the forms allowed [N, A] and the
+    least need gap) and fall short of their need in it, are not yet at the form with
+    the lead in `pairs`' forms [N, N, A], are allowed it, and have the form's fit and
+    mutual trust with the lead (`pairs`: the forms, fit and trust [N, N];
+    `thresholds`: the forms' trust and fit required)."""
     k, need_gap, allowed, least_gap = standing
     forms, fit, trust = pairs
     trust_required, fit_required = thresholds
     n, n_offers = k.shape[0], offers.shape[1]
     out = np.zeros((n, n_offers), dtype=np.bool_)
+    valid = np.zeros(n_offers, dtype=np.bool_)
     for o in range(n_offers):
         a, form, e = offers[0, o], offers[1, o], offers[2, o]
+        valid[o] = eligible[e, lead] and allowed[lead, a] >= form
         need_t = trust_required[form]
         for i in range(n):
             out[i, o] = (
@@ -70,4 +73,4 @@ def candidates(lead, offers, eligible, standing, pairs, thresholds):
                 and trust[lead, i] >= need_t
                 and i != lead
             )
-    return out
+    return out, valid
