@@ -345,11 +345,13 @@ def found_presence(
     if PRESENCE_AREA not in world.areas:
         return state, [], []
     ar = world.areas.index(PRESENCE_AREA)
+    exposure = year.states.exposure
+    exposed = setting.nato & (exposure >= p.presence_host_exposure)
+    if not exposed.any():  # no host
+        return state, [], []
     running = [
         fw for f, fw in enumerate(setting.frameworks) if fw.host >= 0 and not setting.ended[f]
     ]
-    exposure = year.states.exposure
-    exposed = setting.nato & (exposure >= p.presence_host_exposure)
     hosts = [h for h in np.argsort(-exposure, kind="stable") if exposed[h]]
     hosts = [int(h) for h in hosts if h not in {fw.host for fw in running}]
     if not hosts:

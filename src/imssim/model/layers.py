@@ -68,9 +68,6 @@ class FrameworkLayers:
         old = self.members
         if members is self._given:
             return self.every, self.beyond
-        if old is not None and old.shape == members.shape and np.array_equal(old, members):
-            self._given = members
-            return self.every, self.beyond
         n = members.shape[1]
         if old is None or old.shape[1] != n or old.shape[0] > members.shape[0]:
             changed = list(range(len(frameworks)))
@@ -79,6 +76,9 @@ class FrameworkLayers:
         else:
             rows = np.flatnonzero((members[: old.shape[0]] != old).any(axis=1))
             changed = [*rows.tolist(), *range(old.shape[0], members.shape[0])]
+            if not changed:  # the same memberships in a new array
+                self._given = members
+                return self.every, self.beyond
         every, beyond = self.every.copy(), self.beyond.copy()
         areas = sorted({frameworks[f].area for f in changed})
         if kernels.enabled():
