@@ -445,11 +445,9 @@ def _join_leave_events(setting: FrameworkSetting, changes: np.ndarray) -> list[E
     its accessions."""
     events: list[Event] = []
     fs, who = np.nonzero(changes)
-    codes = changes[fs, who]
-    order = np.lexsort((who, codes == JOINED, fs))
-    for f, i, code in zip(
-        fs[order].tolist(), who[order].tolist(), codes[order].tolist(), strict=True
-    ):
+    codes = changes[fs, who].tolist()
+    joined = [code == JOINED for code in codes]
+    for f, _, i, code in sorted(zip(fs.tolist(), joined, who.tolist(), codes, strict=True)):
         fw = setting.frameworks[f]
         if code == JOINED:
             events.append(framework_event("joined", i, fw, fw.form, "mutual_gain", from_form=0))
