@@ -12,9 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from imssim.model.kernels import kernel
-
-AREA, LEAD, FIXED, RUNNING = 0, 2, 6, 7  # rows of FrameworkSetting.table
-EPS = 1e-9  # as imssim.model.cooperation.EPS
+from imssim.model.kernels.frameworks import AREA, EPS, FIXED, LEAD, RUNNING
 
 
 @kernel
