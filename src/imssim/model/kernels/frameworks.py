@@ -139,6 +139,8 @@ def _joins(f, group, pairs, standing, holdings, frameworks, tables, out):
             continue  # a member, not eligible, or its unit is in another presence
         if not (k[i, a] > EPS or fw[POOL, f] > 0) or allowed[i, a] < level:
             continue  # not holding the area (unless f is a pool) or not allowed the form
+        if not draws[i, f] < prm[P_JOIN_RATE]:
+            continue  # not negotiating this year (first: it leaves out the most)
         fit = fit_sum[i, f] / per
         if (
             fit < fit_required[level] - relief
@@ -155,7 +157,7 @@ def _joins(f, group, pairs, standing, holdings, frameworks, tables, out):
             worth = worth + _presence_value(i, fw[LEAD, f], fw[HOST, f], trust, exposure, prm)
         if fw[FLEET, f] > 0 and k[i, a] <= EPS:
             worth = worth - prm[P_SHARE_COST] * 1.0
-        if worth > 0 and draws[i, f] < prm[P_JOIN_RATE]:
+        if worth > 0:
             codes[f, i], after[f, i] = JOINED, True
 
 
