@@ -65,32 +65,47 @@ class FrameworkLayers:
         """(every, beyond) under `members` [F, N] of `frameworks`; new arrays whenever
         they change, never written afterwards (`members` the array of the last update:
         the same layers, as the mechanisms write no array they were given)."""
-        old = self.members
         if members is self._given:
             return self.every, self.beyond
-        n = members.shape[1]
+        old, n = self.members, members.shape[1]
         if old is None or old.shape[1] != n or old.shape[0] > members.shape[0]:
-            changed = list(range(len(frameworks)))
+            old = np.zeros((0, n), dtype=bool)  # every framework is new
             self.every = np.zeros((n, n, n_areas), dtype=np.int8)
             self.beyond = np.zeros((n, n, n_areas), dtype=np.int8)
-        else:
-            rows = np.flatnonzero((members[: old.shape[0]] != old).any(axis=1))
-            changed = [*rows.tolist(), *range(old.shape[0], members.shape[0])]
-            if not changed:  # the same memberships in a new array
-                self._given = members
-                return self.every, self.beyond
-        every, beyond = self.every.copy(), self.beyond.copy()
-        areas = sorted({frameworks[f].area for f in changed})
         if kernels.enabled():
-            todo = np.zeros(n_areas, dtype=bool)
-            todo[areas] = True
-            paint_areas = kernels.load("layers").paint_areas
-            paint_areas(members, self._table(frameworks), todo, (every, beyond))
+            repaint = kernels.load("layers").repaint
+            table = self._table(frameworks)
+            every, beyond, changed = repaint(members, old, table, (self.every, self.beyond))
         else:
-            self._paint(members, frameworks, areas, (every, beyond))
-        self.members, self.every, self.beyond = members.copy(), every, beyond
+            every, beyond, changed = self._repaint(members, old, frameworks)
         self._given = members
-        return every, beyond
+        if changed:  # else the same memberships in a new array
+            self.members, self.every, self.beyond = members.copy(), every, beyond
+        return self.every, self.beyond
+
+    def _repaint(
+        self, members: np.ndarray, old: np.ndarray, frameworks: list[Framework]
+    ) -> tuple[np.ndarray, np.ndarray, bool]:
+        """(every, beyond, whether they changed): the layers with the areas of the
+        frameworks whose members differ from `old` [F', N] (those beyond its rows are
+        new) written anew, in copies."""
+        rows = np.flatnonzero((members[: old.shape[0]] != old).any(axis=1))
+        changed = [*rows.tolist(), *range(old.shape[0], members.shape[0])]
+        if not changed:
+            return self.every, self.beyond, False
+        every, beyond = self.every.copy(), self.beyond.copy()
+        baseline = np.array([fw.purpose == "baseline" for fw in frameworks], dtype=bool)
+        idx = np.arange(members.shape[1])
+        for ar in sorted({frameworks[f].area for f in changed}):
+            # the deepest over all frameworks is the deeper of the deepest over those
+            # beyond the baseline and the deepest over the baseline's
+            layer = area_layer(members, frameworks, ar, skip=baseline)
+            layer[idx, idx] = 0
+            beyond[:, :, ar] = layer
+            layer = area_layer(members, frameworks, ar)
+            layer[idx, idx] = 0
+            every[:, :, ar] = layer
+        return every, beyond, True
 
     def _table(self, frameworks: list[Framework]) -> np.ndarray:
         """int[3, F]: each framework's area, form and whether it is beyond the NATO and
@@ -103,27 +118,6 @@ class FrameworkLayers:
             table = np.array(rows, dtype=np.int64).reshape(-1, 3).T.copy()
             self._tables = (tuple(frameworks), table)
         return table
-
-    @staticmethod
-    def _paint(
-        members: np.ndarray,
-        frameworks: list[Framework],
-        areas: list[int],
-        layers: tuple[np.ndarray, np.ndarray],
-    ) -> None:
-        """Write the `areas` of `layers` (every, beyond) anew from the memberships."""
-        every, beyond = layers
-        baseline = np.array([fw.purpose == "baseline" for fw in frameworks], dtype=bool)
-        idx = np.arange(members.shape[1])
-        for ar in areas:
-            # the deepest over all frameworks is the deeper of the deepest over those
-            # beyond the baseline and the deepest over the baseline's
-            layer = area_layer(members, frameworks, ar, skip=baseline)
-            layer[idx, idx] = 0
-            beyond[:, :, ar] = layer
-            layer = area_layer(members, frameworks, ar)
-            layer[idx, idx] = 0
-            every[:, :, ar] = layer
 
     def effective(
         self, bilateral: np.ndarray, members: np.ndarray, frameworks: list[Framework]

@@ -3,9 +3,9 @@
 :func:`paint` gives what :func:`imssim.model.layers.area_layer` gives by assigning each
 framework's form to the block of its members (``layer[np.ix_(who, who)] = form``), the
 frameworks in the order given, so that a later one overwrites an earlier one;
-:func:`paint_areas` gives what :meth:`imssim.model.layers.FrameworkLayers.update` writes
-into the areas that changed, for all of them in one call (area_layer paints the
-shallow forms first: what stays is the deepest, a maximum, exact in any order);
+:func:`repaint` gives what :meth:`imssim.model.layers.FrameworkLayers.update` writes
+into the areas whose frameworks' members changed, all in one call (area_layer paints
+the shallow forms first: what stays is the deepest, a maximum, exact in any order);
 :func:`effective` the deeper of the bilateral and framework forms.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from imssim.model.kernels import kernel
+from imssim.model.kernels import inline, kernel
 
 
 @kernel
@@ -37,7 +37,32 @@ def paint(members, order, forms):
 
 
 @kernel
-def paint_areas(members, table, todo, layers):
+def repaint(members, old, table, layers):
+    """(every, beyond, whether they changed): `layers` (every, beyond) int8[N, N, A],
+    in copies with the areas of the frameworks whose members (`members` bool[F, N])
+    differ from `old` [F', N] (those beyond its rows are new) written anew; `layers`
+    themselves when none differ. `table` [3, F]: each framework's area, form and
+    whether it is beyond the baseline."""
+    todo = np.zeros(layers[0].shape[2], dtype=np.bool_)
+    changed = False
+    for f in range(members.shape[0]):
+        differs = f >= old.shape[0]
+        for i in range(members.shape[1]):
+            if differs:
+                break
+            differs = members[f, i] != old[f, i]
+        if differs:
+            todo[table[0, f]] = True
+            changed = True
+    if not changed:
+        return layers[0], layers[1], False
+    every, beyond = layers[0].copy(), layers[1].copy()
+    _paint_areas(members, table, todo, (every, beyond))
+    return every, beyond, True
+
+
+@inline
+def _paint_areas(members, table, todo, layers):
     """Write anew, in place, the areas `todo` (bool[A]) of `layers`: (every, beyond)
     int8[N, N, A], each pair's deepest form through the frameworks of each area (of
     those beyond the baseline), 0 on the diagonal; `table` [3, F] holds each
