@@ -50,8 +50,12 @@ def member_sums(
     between them and their threat exposure where they are allies of i (the diagonals are
     0: i itself adds nothing)."""
     m = state.members.T.astype(float)  # [N, F]
-    pairs = (state.trust, year.pairs.fit, rules.relief, allied(rules, year))
-    return m, tuple(x @ m for x in pairs)
+    sums = [x @ m for x in (state.trust, year.pairs.fit, rules.relief)]
+    if year.states.exposure.any():
+        sums.append(allied(rules, year) @ m)
+    else:  # no state exposed: the product of zeros, zeros
+        sums.append(np.zeros(m.shape))
+    return m, tuple(sums)
 
 
 def member_means(rules: CooperationRules, state: CoopState, year: CoopYear) -> MemberMeans:
