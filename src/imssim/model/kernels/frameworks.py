@@ -141,13 +141,12 @@ def _joins(f, group, pairs, standing, holdings, frameworks, tables, out):
             continue  # not holding the area (unless f is a pool) or not allowed the form
         if not draws[i, f] < prm[P_JOIN_RATE]:
             continue  # not negotiating this year (first: it leaves out the most)
-        fit = fit_sum[i, f] / per
-        if (
-            fit < fit_required[level] - relief
-            or trust_sum[i, f] / per < trust_required[level] - relief
+        fit, trust_mean = fit_sum[i, f] / per, trust_sum[i, f] / per
+        if not (
+            fit >= fit_required[level] - relief and trust_mean >= trust_required[level] - relief
         ):
-            continue
-        if _admitted(i, trust, who, count, needed) / per < prm[P_CONSENT] - EPS:
+            continue  # (as numpy's conditions: a NaN passes none)
+        if not _admitted(i, trust, who, count, needed) / per >= prm[P_CONSENT] - EPS:
             continue
         gain = access[level] - _least_access(i, a, eff, who, count, access)
         mean = (fit, relief_sum[i, f] / per, allied_sum[i, f] / per, max(gain, 0.0))
