@@ -84,12 +84,6 @@ def pair_counts(eff: np.ndarray, bilateral: np.ndarray) -> dict[str, np.ndarray]
     """Per ordered pair: the deepest effective and bilateral forms, the areas at any
     form and at a deep form, whether there is a bilateral tie; and over all pairs and
     areas, how many hold each form 1-6, effective and bilateral."""
-    if kernels.enabled():
-        summary = kernels.load("records").pair_summary(eff, bilateral, int(DEEP))
-        names = ("max_form", "bilateral_form", "n_areas", "n_deep_areas", "eff_count", "bil_count")
-        out = dict(zip(names, summary, strict=True))
-        out["bilateral_any"] = out["bilateral_form"] > 0
-        return out
     out = {
         "max_form": max_over_areas(eff),
         "bilateral_form": max_over_areas(bilateral),
@@ -103,6 +97,73 @@ def pair_counts(eff: np.ndarray, bilateral: np.ndarray) -> dict[str, np.ndarray]
         out["eff_count"][form] = np.count_nonzero(eff == form)
         out["bil_count"][form] = np.count_nonzero(bilateral == form)
     return out
+
+
+@dataclass(frozen=True)
+class PairYear:
+    """What a year's records count over pairs: per state, its partners in each ring and
+    those it has a tie with; over all pairs and areas, how many hold each form; and,
+    when the pairs table is kept, its year's columns."""
+
+    tallies: dict[str, np.ndarray]  # int64[N] by countries column (n_strategic, ...)
+    eff_count: np.ndarray  # int64[7]: pairs and areas (ordered) at each effective form
+    bil_count: np.ndarray  # int64[7]: at each bilateral form
+    n_pairs_bilateral: int  # ordered pairs with a tie
+    n_pairs_effective: int  # ordered pairs with any form
+    pairs: dict[str, np.ndarray] | None  # the pairs table's columns but the year
+
+
+TALLIES = ("n_strategic", "n_affiliated", "n_opportunity", "n_partners_bilateral")
+PAIR_COLUMNS = (
+    "country_idx",
+    "partner_idx",
+    "ring_idx",
+    "partner_ring_idx",
+    "max_form",
+    "bilateral_form",
+    "n_areas",
+    "n_deep_areas",
+    "trust",
+)
+
+
+def year_pairs(state: YearState, with_pairs: bool) -> PairYear:
+    """The year's :class:`PairYear` (the pairs' columns when `with_pairs`), in one
+    compiled pass (:func:`imssim.model.kernels.records.year_pairs`) or with numpy."""
+    if not kernels.enabled():
+        return _year_pairs_numpy(state, with_pairs)
+    rec = kernels.load("records")
+    tallies, totals, pairs = rec.year_pairs(
+        state.eff, state.coop.bilateral, state.ring, state.coop.trust, int(DEEP), with_pairs
+    )
+    bil_at = rec.BIL_COUNT
+    return PairYear(
+        tallies=dict(zip(TALLIES, tallies, strict=True)),
+        eff_count=totals[:bil_at],
+        bil_count=totals[bil_at : 2 * bil_at],
+        n_pairs_bilateral=int(totals[rec.PAIRS_BILATERAL]),
+        n_pairs_effective=int(totals[rec.PAIRS_EFFECTIVE]),
+        pairs=dict(zip(PAIR_COLUMNS, pairs, strict=True)) if with_pairs else None,
+    )
+
+
+def _year_pairs_numpy(state: YearState, with_pairs: bool) -> PairYear:
+    """:func:`year_pairs` with numpy (:func:`pair_counts`)."""
+    ring, pair = state.ring, pair_counts(state.eff, state.coop.bilateral)
+    tallies = {
+        "n_strategic": (ring == Ring.STRATEGIC).sum(axis=1),
+        "n_affiliated": (ring == Ring.AFFILIATED).sum(axis=1),
+        "n_opportunity": (ring == Ring.OPPORTUNITY).sum(axis=1),
+        "n_partners_bilateral": pair["bilateral_any"].sum(axis=1),
+    }
+    return PairYear(
+        tallies=tallies,
+        eff_count=pair["eff_count"],
+        bil_count=pair["bil_count"],
+        n_pairs_bilateral=int(pair["bilateral_any"].sum()),
+        n_pairs_effective=int((pair["max_form"] > 0).sum()),
+        pairs=_pair_columns(state, pair) if with_pairs else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -142,10 +203,11 @@ class Recorder:
 
     def record(self, state: YearState) -> None:
         """Keep the year's rows of the countries, pairs, holdings and alliance tables."""
-        pair = pair_counts(state.eff, state.coop.bilateral)
-        self._countries.append(_country_columns(state, pair))
-        if "pairs" in self.keep:
-            self._pairs.append(_pair_columns(state, pair))
+        pair = year_pairs(state, "pairs" in self.keep)
+        self._countries.append(_country_columns(state, pair.tallies))
+        if pair.pairs is not None:
+            year = np.full(pair.pairs["country_idx"].size, state.year, dtype=np.int32)
+            self._pairs.append({"year": year, **pair.pairs})
         if "holdings" in self.keep:
             self._holdings.append(_holding_columns(state))
         self._alliance.append(_alliance_row(state, pair, self.world.areas))
@@ -370,8 +432,9 @@ def _from_rows(
 _NUMBERS = {float, np.float64, int, np.int64}  # (bool, an int subclass, is left to pandas)
 
 
-def _country_columns(state: YearState, pair: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The year's columns of the countries table (one value per state)."""
+def _country_columns(state: YearState, tallies: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The year's columns of the countries table (one value per state), with the
+    partners each state counts (:attr:`PairYear.tallies`)."""
     inputs, caps, out, ring = state.inputs, state.caps, state.outcomes, state.ring
     real_budget, capacity = inputs.real_budget, out.capacity
     return {
@@ -388,10 +451,7 @@ def _country_columns(state: YearState, pair: dict[str, np.ndarray]) -> dict[str,
         "efficiency": np.divide(
             capacity, real_budget, out=np.zeros_like(capacity), where=real_budget > 0
         ),
-        "n_strategic": (ring == Ring.STRATEGIC).sum(axis=1),
-        "n_affiliated": (ring == Ring.AFFILIATED).sum(axis=1),
-        "n_opportunity": (ring == Ring.OPPORTUNITY).sum(axis=1),
-        "n_partners_bilateral": pair["bilateral_any"].sum(axis=1),
+        **tallies,
         "n_areas_held": (caps.k > EPS).sum(axis=1),
         "n_areas_dropped": caps.dropped.sum(axis=1),
         "n_areas_rebuilt": caps.rebuilt.copy(),
@@ -399,11 +459,11 @@ def _country_columns(state: YearState, pair: dict[str, np.ndarray]) -> dict[str,
 
 
 def _pair_columns(state: YearState, pair: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The year's columns of the pairs table: every ordered pair with a ring or a form."""
+    """The year's columns of the pairs table but the year (:data:`PAIR_COLUMNS`): every
+    ordered pair with a ring or a form, of :func:`pair_counts`."""
     ring, max_form = state.ring, pair["max_form"]
     rows, cols = np.nonzero((ring > 0) | (max_form > 0))
     return {
-        "year": np.full(rows.size, state.year, dtype=np.int32),
         "country_idx": rows,
         "partner_idx": cols,
         "ring_idx": ring[rows, cols],
@@ -432,26 +492,26 @@ def _holding_columns(state: YearState) -> dict[str, np.ndarray]:
 
 
 def _alliance_row(
-    state: YearState, pair: dict[str, np.ndarray], areas: tuple[str, ...]
+    state: YearState, pair: PairYear, areas: tuple[str, ...]
 ) -> dict[str, float | str]:
     """The year's row of the alliance table."""
     out, requirement = state.outcomes, state.inputs.requirement
     shortfall = out.shortfall
     # each unordered pair once: the record and the frameworks are symmetric, so
     # every count over ordered pairs is twice the count over pairs
-    eff_count, bil_count = pair["eff_count"] // 2, pair["bil_count"] // 2
+    eff_count, bil_count = pair.eff_count // 2, pair.bil_count // 2
     forms = np.arange(eff_count.size)
     n_ties, n_effective = int(bil_count[1:].sum()), int(eff_count[1:].sum())
     row: dict[str, float | str] = {
         "year": state.year,
         "threat": state.inputs.alliance_threat,
         "capability": out.alliance_capability,
-        "n_pairs_bilateral": int(pair["bilateral_any"].sum()) // 2,
+        "n_pairs_bilateral": pair.n_pairs_bilateral // 2,
         "n_ties_bilateral": n_ties,
         "mean_form_bilateral": float(np.float64((forms * bil_count).sum()) / n_ties)
         if n_ties
         else 0.0,
-        "n_pairs_effective": int((pair["max_form"] > 0).sum()) // 2,
+        "n_pairs_effective": pair.n_pairs_effective // 2,
         "mean_form_effective": float(np.float64((forms * eff_count).sum()) / n_effective)
         if n_effective
         else 0.0,
