@@ -9,6 +9,9 @@ state x area) and ``frameworks`` (year x framework in force).
 
 from __future__ import annotations
 
+import functools
+import itertools
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -70,14 +73,42 @@ def labels(names: tuple[str, ...], codes: np.ndarray) -> object:
     ``np.array(names)[codes]``; built by Arrow from the codes where pandas keeps
     strings in Arrow (much faster for long tables)."""
     plain = np.array(names)
-    sample = pd.Series(plain[:1]).array
-    if getattr(sample.dtype, "storage", None) == "pyarrow" and codes.size:
+    kinds = _string_kinds(plain) if codes.size else None
+    if kinds is not None:
         import pyarrow as pa
 
-        kind = pa.array(sample).type  # string or large_string, as pandas makes it
+        dtype, kind = kinds
         taken = pa.array(list(names), type=kind).take(pa.array(codes))
-        return pd.array(taken, dtype=sample.dtype)
+        return pd.array(taken, dtype=dtype)
     return plain[codes]
+
+
+def _string_kinds(plain: np.ndarray) -> tuple[object, object] | None:
+    """(the pandas dtype, the Arrow type) of the column pandas makes from the values
+    `plain` when it keeps them in Arrow (None otherwise); for strings, looked up once
+    under each of pandas' string options."""
+    if plain.dtype.kind != "U":
+        return _string_kinds_of(plain[:1])
+    with warnings.catch_warnings():  # (pandas 3 warns that the first will go)
+        warnings.simplefilter("ignore")
+        options = (pd.get_option("future.infer_string"), pd.get_option("mode.string_storage"))
+    return _string_kinds_under(plain.dtype.str, *options)
+
+
+@functools.lru_cache(maxsize=16)
+def _string_kinds_under(numpy_dtype: str, *options: object) -> tuple[object, object] | None:
+    """:func:`_string_kinds` of strings of `numpy_dtype` under pandas' string `options`."""
+    return _string_kinds_of(np.array(["a"], dtype=numpy_dtype))
+
+
+def _string_kinds_of(sample: np.ndarray) -> tuple[object, object] | None:
+    """:func:`_string_kinds` of the values `sample`."""
+    column = pd.Series(sample).array
+    if getattr(column.dtype, "storage", None) != "pyarrow":
+        return None
+    import pyarrow as pa
+
+    return column.dtype, pa.array(column).type  # string or large_string, as pandas makes it
 
 
 def pair_counts(eff: np.ndarray, bilateral: np.ndarray) -> dict[str, np.ndarray]:
@@ -336,46 +367,52 @@ FRAMEWORK_COLUMNS = (
 def _events_frame(w: World, events: list) -> pd.DataFrame:
     """The events table of `events`, (year, Event) pairs; its text columns built from
     codes into their vocabularies (:func:`labels`)."""
-    years = [y for y, _ in events]
-    fields = list(zip(*(e for _, e in events), strict=True)) or [()] * 9
-    kind, country, partner, framework, area, from_form, to_form, reason, motive = fields
+    if not events:  # as pandas makes the columns of empty lists
+        return pd.DataFrame(
+            {
+                "year": np.array([], dtype=np.int32),
+                "kind": pd.Categorical.from_codes(np.array([], dtype=np.int8), EVENT_KINDS),
+                **{name: [] for name in ("country", "partner", "area")},
+                "from_form": np.array([], dtype=np.int8),
+                "to_form": np.array([], dtype=np.int8),
+                **{name: [] for name in ("reason", "motive")},
+            }
+        )
+    # the events' fields as lists: flattened and sliced (faster than transposed by zip)
+    pairs = list(itertools.chain.from_iterable(events))  # year, event, year, event, ...
+    flat = list(itertools.chain.from_iterable(pairs[1::2]))
+    n_fields = len(flat) // len(events)
+    kind, _, _, framework, _, _, _, reason, motive = (flat[f::n_fields] for f in range(n_fields))
+    states, partners, area, from_form, to_form = (
+        np.fromiter(flat[f::n_fields], dtype=np.int64, count=len(events)) for f in (1, 2, 4, 5, 6)
+    )
     who = (*w.iso3, "")  # the last: no state (-1)
-    states = np.array(country, dtype=np.int64)
-    partners = np.array(partner, dtype=np.int64)
     framework_codes, framework_ids = _codes(framework)
     reason_codes, reasons = _codes(reason)
     motive_codes, motives = _codes(motive)
-    text = {
-        "country": labels(who, np.where(states < 0, len(who) - 1, states)),
-        # a partner is a state (its ISO3 code) or, for a framework's event, the framework
-        "partner": labels(
-            (*who, *framework_ids), np.where(partners < 0, framework_codes + len(who), partners)
-        ),
-        "area": labels(w.areas, np.array(area, dtype=np.int64)),
-        "reason": labels(reasons, reason_codes),
-        "motive": labels(motives, motive_codes),
-    }
-    if not events:  # as pandas makes the columns of empty lists
-        text = {name: [] for name in text}
+    kind_codes, kinds = _codes(kind)
     return pd.DataFrame(
         {
-            "year": np.array(years, dtype=np.int32),
+            "year": np.fromiter(pairs[0::2], dtype=np.int32, count=len(events)),
             "kind": pd.Categorical.from_codes(
-                np.array([KIND_CODE.get(k, -1) for k in kind], dtype=np.int8),
+                np.array([KIND_CODE.get(k, -1) for k in kinds], dtype=np.int8)[kind_codes],
                 categories=EVENT_KINDS,
             ),
-            "country": text["country"],
-            "partner": text["partner"],
-            "area": text["area"],
-            "from_form": np.array(from_form, dtype=np.int8),
-            "to_form": np.array(to_form, dtype=np.int8),
-            "reason": text["reason"],
-            "motive": text["motive"],
+            "country": labels(who, np.where(states < 0, len(who) - 1, states)),
+            # a partner is a state (its ISO3 code) or, for a framework's event, the framework
+            "partner": labels(
+                (*who, *framework_ids), np.where(partners < 0, framework_codes + len(who), partners)
+            ),
+            "area": labels(w.areas, area),
+            "from_form": from_form.astype(np.int8),
+            "to_form": to_form.astype(np.int8),
+            "reason": labels(reasons, reason_codes),
+            "motive": labels(motives, motive_codes),
         }
     )
 
 
-def _codes(values: tuple) -> tuple[np.ndarray, tuple[str, ...]]:
+def _codes(values: list) -> tuple[np.ndarray, tuple[str, ...]]:
     """Each value's index into the distinct values (in order of first appearance), and
     those values."""
     codes, uniques = pd.factorize(np.array(values, dtype=object))
