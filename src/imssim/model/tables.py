@@ -43,6 +43,16 @@ EVENT_KINDS = (
     "ended",
 )
 KIND_CODE = {kind: code for code, kind in enumerate(EVENT_KINDS)}  # (-1: none of them)
+# the categorical columns' types, made once (pandas checks codes and categories each time
+# it makes one: a hundred times slower than the column itself)
+KIND_DTYPE = pd.CategoricalDtype(EVENT_KINDS)
+RING_DTYPE = pd.CategoricalDtype(RING_NAMES)
+
+
+def categorical(codes: np.ndarray, dtype: pd.CategoricalDtype) -> pd.Categorical:
+    """The categorical column of `codes`, valid codes of `dtype` (-1: missing), as
+    ``pd.Categorical.from_codes(codes, categories=dtype.categories)`` makes it."""
+    return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
 
 
 # the output contract's tables, in its order; a run may keep fewer (``keep`` of
@@ -321,8 +331,8 @@ class Recorder:
                 "year": year,
                 "country": labels(w.iso3, country),
                 "partner": labels(w.iso3, partner),
-                "ring": pd.Categorical.from_codes(ring_idx, categories=RING_NAMES),
-                "partner_ring": pd.Categorical.from_codes(partner_ring, categories=RING_NAMES),
+                "ring": categorical(ring_idx, RING_DTYPE),
+                "partner_ring": categorical(partner_ring, RING_DTYPE),
                 **pairs,
             }
         )
@@ -394,9 +404,9 @@ def _events_frame(w: World, events: list) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "year": np.fromiter(pairs[0::2], dtype=np.int32, count=len(events)),
-            "kind": pd.Categorical.from_codes(
+            "kind": categorical(
                 np.array([KIND_CODE.get(k, -1) for k in kinds], dtype=np.int8)[kind_codes],
-                categories=EVENT_KINDS,
+                KIND_DTYPE,
             ),
             "country": labels(who, np.where(states < 0, len(who) - 1, states)),
             # a partner is a state (its ISO3 code) or, for a framework's event, the framework
@@ -427,10 +437,11 @@ def _alliance_frame(
 ) -> pd.DataFrame:
     """The alliance table: the years' `rows`, then per area its requirement, the
     members' capability, the shortfall and the surplus (`by_area`: per year [4, A])."""
-    head = _from_rows(rows, list(rows[0]), ("year",))
+    head = _row_columns(rows, list(rows[0]), ("year",), {})
     stacked = np.stack(by_area).transpose(0, 2, 1).reshape(len(by_area), -1)  # area by area
     names = [f"{column}_{area}" for area in areas for column in AREA_COLUMNS]
-    return pd.concat([head, pd.DataFrame(stacked, columns=names)], axis=1)
+    # one frame of both (as concatenating the two frames makes it, without the copies)
+    return pd.DataFrame({**head, **dict(zip(names, stacked.T, strict=True))})
 
 
 def _stacked(years: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -448,12 +459,18 @@ def _from_rows(
     columns=columns)`` makes it with the `int32` columns then converted to int32; built
     column by column, the numbers as numpy arrays (faster). `given` holds the values of
     some columns apart, one per row, instead of in the rows."""
-    given = given or {}
     if not rows:
         frame = pd.DataFrame(rows, columns=columns)
         for col in int32:
             frame[col] = frame[col].astype(np.int32)
         return frame
+    return pd.DataFrame(_row_columns(rows, columns, int32, given or {}))
+
+
+def _row_columns(
+    rows: list[dict], columns: list[str], int32: tuple[str, ...], given: dict[str, list]
+) -> dict[str, object]:
+    """The columns of :func:`_from_rows` (of at least one row), by name."""
     data: dict[str, object] = {}
     for c in columns:
         values = given[c] if c in given else [row[c] for row in rows]
@@ -463,7 +480,7 @@ def _from_rows(
             data[c] = np.array(values)
         else:
             data[c] = values
-    return pd.DataFrame(data)
+    return data
 
 
 _NUMBERS = {float, np.float64, int, np.int64}  # (bool, an int subclass, is left to pandas)
