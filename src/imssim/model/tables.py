@@ -244,14 +244,14 @@ class Recorder:
 
     def record(self, state: YearState) -> None:
         """Keep the year's rows of the countries, pairs, holdings and alliance tables."""
-        pair = year_pairs(state, "pairs" in self.keep)
-        self._countries.append(_country_columns(state, pair.tallies))
+        pair, figures = year_pairs(state, "pairs" in self.keep), year_figures(state)
+        self._countries.append(_country_columns(state, pair.tallies, figures))
         if pair.pairs is not None:
             year = np.full(pair.pairs["country_idx"].size, state.year, dtype=np.int32)
             self._pairs.append({"year": year, **pair.pairs})
         if "holdings" in self.keep:
             self._holdings.append(_holding_columns(state))
-        self._alliance.append(_alliance_row(state, pair, self.world.areas))
+        self._alliance.append(_alliance_row(state, pair, figures, self.world.areas))
         out = state.outcomes
         by_area = (state.inputs.requirement, out.aggregate, out.shortfall, out.surplus)
         self._alliance_areas.append(np.array(by_area, dtype=float))
@@ -486,28 +486,61 @@ def _row_columns(
 _NUMBERS = {float, np.float64, int, np.int64}  # (bool, an int subclass, is left to pandas)
 
 
-def _country_columns(state: YearState, tallies: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+@dataclass(frozen=True)
+class YearFigures:
+    """The year's figures that the countries and alliance tables compute from its state."""
+
+    efficiency: np.ndarray  # float[N]: capacity to act per unit of real budget (0: none)
+    n_areas_held: np.ndarray  # int64[N]: areas with capability above EPS
+    n_areas_dropped: np.ndarray  # int64[N]: areas given up
+    shortfall_total: float  # the alliance's shortfall, weighted by the requirement
+    n_shortfall_areas: int  # the areas short
+    worst: int  # the first area of the largest shortfall
+
+
+def year_figures(state: YearState) -> YearFigures:
+    """The year's :class:`YearFigures`, in one compiled pass
+    (:func:`imssim.model.kernels.records.year_figures`) or with numpy."""
+    caps, real_budget, capacity = state.caps, state.inputs.real_budget, state.outcomes.capacity
+    shortfall, requirement = state.outcomes.shortfall, state.inputs.requirement
+    if kernels.enabled():
+        efficiency, held, dropped, total, short, worst = kernels.load("records").year_figures(
+            caps.k, caps.dropped, capacity, real_budget, shortfall, requirement
+        )
+        return YearFigures(efficiency, held, dropped, float(total), int(short), int(worst))
+    return YearFigures(
+        efficiency=np.divide(
+            capacity, real_budget, out=np.zeros_like(capacity), where=real_budget > 0
+        ),
+        n_areas_held=(caps.k > EPS).sum(axis=1),
+        n_areas_dropped=caps.dropped.sum(axis=1),
+        shortfall_total=float((shortfall * requirement).sum() / requirement.sum()),
+        n_shortfall_areas=int((shortfall > 0).sum()),
+        worst=int(np.argmax(shortfall)),
+    )
+
+
+def _country_columns(
+    state: YearState, tallies: dict[str, np.ndarray], figures: YearFigures
+) -> dict[str, np.ndarray]:
     """The year's columns of the countries table (one value per state), with the
-    partners each state counts (:attr:`PairYear.tallies`)."""
+    partners each state counts (:attr:`PairYear.tallies`) and its `figures`."""
     inputs, caps, out, ring = state.inputs, state.caps, state.outcomes, state.ring
-    real_budget, capacity = inputs.real_budget, out.capacity
     return {
         "year": np.full(ring.shape[0], state.year),
         "gdp": inputs.gdp.copy(),
         "budget": inputs.budget.copy(),
-        "real_budget": real_budget.copy(),
+        "real_budget": inputs.real_budget.copy(),
         "defence_share": inputs.share.copy(),
         "threat": inputs.threat.copy(),
         "pressure": state.budgets.pressure.copy(),
         "capability": out.capability.copy(),
-        "capacity_to_act": capacity.copy(),
+        "capacity_to_act": out.capacity.copy(),
         "autonomy": out.autonomy.copy(),
-        "efficiency": np.divide(
-            capacity, real_budget, out=np.zeros_like(capacity), where=real_budget > 0
-        ),
+        "efficiency": figures.efficiency,
         **tallies,
-        "n_areas_held": (caps.k > EPS).sum(axis=1),
-        "n_areas_dropped": caps.dropped.sum(axis=1),
+        "n_areas_held": figures.n_areas_held,
+        "n_areas_dropped": figures.n_areas_dropped,
         "n_areas_rebuilt": caps.rebuilt.copy(),
     }
 
@@ -546,11 +579,10 @@ def _holding_columns(state: YearState) -> dict[str, np.ndarray]:
 
 
 def _alliance_row(
-    state: YearState, pair: PairYear, areas: tuple[str, ...]
+    state: YearState, pair: PairYear, figures: YearFigures, areas: tuple[str, ...]
 ) -> dict[str, float | str]:
     """The year's row of the alliance table."""
-    out, requirement = state.outcomes, state.inputs.requirement
-    shortfall = out.shortfall
+    out, shortfall = state.outcomes, state.outcomes.shortfall
     # each unordered pair once: the record and the frameworks are symmetric, so
     # every count over ordered pairs is twice the count over pairs
     eff_count, bil_count = pair.eff_count // 2, pair.bil_count // 2
@@ -572,9 +604,9 @@ def _alliance_row(
     }
     for form in range(1, 7):
         row[f"n_form_{form}"] = int(eff_count[form])
-    row["shortfall_total"] = float((shortfall * requirement).sum() / requirement.sum())
-    row["n_shortfall_areas"] = int((shortfall > 0).sum())
-    worst = int(np.argmax(shortfall))
+    row["shortfall_total"] = figures.shortfall_total
+    row["n_shortfall_areas"] = figures.n_shortfall_areas
+    worst = figures.worst
     row["worst_shortfall"] = float(shortfall[worst])
     row["worst_shortfall_area"] = areas[worst] if shortfall[worst] > 0 else ""
     return row

@@ -1,9 +1,11 @@
-"""What the year's records count over pairs and areas, in one compiled pass.
+"""What the year's records count and sum, in compiled passes.
 
-:func:`pair_summary` gives what :func:`imssim.model.tables.pair_counts` gives from the
-effective and bilateral forms: per ordered pair the deepest of each over the areas and
-the areas at any and at a deep form; over all pairs and areas how many hold each form.
-Counts and maxima of integers: exact in any order.
+:func:`year_pairs` gives what :func:`imssim.model.tables.year_pairs` gives with numpy
+from the rings and the effective and bilateral forms: each state's partners by ring,
+how many pairs and areas hold each form, and the pairs table's year of columns (counts
+and maxima of integers: exact in any order); :func:`year_figures` the countries' and
+the alliance's figures that :func:`imssim.model.tables.year_figures` computes, its sums
+in numpy's order (:mod:`imssim.model.kernels.numpy_like`).
 """
 
 from __future__ import annotations
@@ -11,39 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 from imssim.model.kernels import inline, kernel
+from imssim.model.kernels.numpy_like import numpy_sum
 
 TOP = 6  # the deepest form
-
-
-@kernel
-def pair_summary(eff, bilateral, deep):
-    """(max_form, bilateral_form, n_areas, n_deep_areas, eff_count, bil_count) of the
-    effective forms `eff` and the ties `bilateral` [N, N, A] (int8), with forms of at
-    least `deep` counted deep."""
-    n, m, n_areas = eff.shape
-    max_form = np.zeros((n, m), dtype=np.int8)
-    bilateral_form = np.zeros((n, m), dtype=np.int8)
-    held = np.zeros((n, m), dtype=np.int64)
-    deep_held = np.zeros((n, m), dtype=np.int64)
-    eff_count = np.zeros(TOP + 1, dtype=np.int64)
-    bil_count = np.zeros(TOP + 1, dtype=np.int64)
-    for i in range(n):
-        for j in range(m):
-            top, tie, count, deep_count = 0, 0, 0, 0
-            for a in range(n_areas):
-                e, b = eff[i, j, a], bilateral[i, j, a]
-                top, tie = max(top, e), max(tie, b)
-                if e > 0:
-                    count += 1
-                    if e <= TOP:
-                        eff_count[e] += 1
-                if e >= deep:
-                    deep_count += 1
-                if 0 < b <= TOP:
-                    bil_count[b] += 1
-            max_form[i, j], bilateral_form[i, j] = top, tie
-            held[i, j], deep_held[i, j] = count, deep_count
-    return max_form, bilateral_form, held, deep_held, eff_count, bil_count
+EPS = 1e-9  # as imssim.model.tables.EPS
 
 
 # the rows of the states' tallies and the entries of the totals (year_pairs)
@@ -55,20 +28,13 @@ STRATEGIC, AFFILIATED, OPPORTUNITY = 3, 2, 1  # imssim.model.rings.Ring
 
 
 @inline
-def _form_counts(flat, totals, at):
-    """Add to ``totals[at + f]`` how many of the int8 values `flat` are f, for f in
-    1..TOP (without branches)."""
-    c1, c2, c3, c4, c5, c6 = 0, 0, 0, 0, 0, 0
-    for q in range(flat.size):
-        v = flat[q]
-        c1 += v == 1
-        c2 += v == 2
-        c3 += v == 3
-        c4 += v == 4
-        c5 += v == 5
-        c6 += v == 6
-    totals[at + 1], totals[at + 2], totals[at + 3] = c1, c2, c3
-    totals[at + 4], totals[at + 5], totals[at + 6] = c4, c5, c6
+def _form_counts(forms, i, j, totals, at):
+    """Add to ``totals[at + f]`` how many areas pair (i, j) holds at form f of `forms`,
+    for f in 1..TOP."""
+    for a in range(forms.shape[2]):
+        f = forms[i, j, a]
+        if 0 < f <= TOP:
+            totals[at + f] += 1
 
 
 @kernel
@@ -83,8 +49,6 @@ def year_pairs(eff, bilateral, ring, trust, deep, with_pairs):
     n, m, n_areas = eff.shape
     tallies = np.zeros((4, n), dtype=np.int64)
     totals = np.zeros(N_TOTALS, dtype=np.int64)
-    _form_counts(eff.ravel(), totals, EFF_COUNT)
-    _form_counts(bilateral.ravel(), totals, BIL_COUNT)
     top = np.zeros((n, m), dtype=np.int8)
     tie = np.zeros((n, m), dtype=np.int8)
     held = np.zeros((n, m), dtype=np.int16)
@@ -100,6 +64,10 @@ def year_pairs(eff, bilateral, ring, trust, deep, with_pairs):
                 h += np.int16(e > 0)
                 d += np.int16(e >= deep)
             top[i, j], tie[i, j], held[i, j], deep_held[i, j] = t, b, h, d
+            if t > 0:  # (most pairs hold no form)
+                _form_counts(eff, i, j, totals, EFF_COUNT)
+            if b > 0:
+                _form_counts(bilateral, i, j, totals, BIL_COUNT)
             view = ring[i, j]
             tallies[T_STRATEGIC, i] += view == STRATEGIC
             tallies[T_AFFILIATED, i] += view == AFFILIATED
@@ -124,3 +92,31 @@ def year_pairs(eff, bilateral, ring, trust, deep, with_pairs):
                 p += 1
     pairs = (rows, cols, rings, partner_rings, forms, ties, areas, deep_areas, trusts)
     return tallies, totals, pairs
+
+
+@kernel
+def year_figures(k, dropped, capacity, real_budget, shortfall, requirement):
+    """The year's figures per state (efficiency: `capacity` per unit of `real_budget`,
+    0 without a budget; the areas held (above EPS) and given up) and the alliance's
+    (the shortfall weighted by the `requirement`; the areas short; the first area of
+    the largest shortfall), as :func:`imssim.model.tables.year_figures` computes them."""
+    n, n_areas = k.shape
+    efficiency = np.zeros(n)
+    held = np.zeros(n, dtype=np.int64)
+    given_up = np.zeros(n, dtype=np.int64)
+    for i in range(n):
+        if real_budget[i] > 0:
+            efficiency[i] = capacity[i] / real_budget[i]
+        for a in range(n_areas):
+            held[i] += k[i, a] > EPS
+            given_up[i] += dropped[i, a]
+    weighted = shortfall * requirement
+    total = numpy_sum(weighted) / numpy_sum(requirement)
+    short, worst = 0, 0
+    for a in range(shortfall.size):
+        short += shortfall[a] > 0
+        if shortfall[worst] != shortfall[worst]:  # numpy's argmax: the first NaN
+            continue
+        if shortfall[a] > shortfall[worst] or shortfall[a] != shortfall[a]:
+            worst = a
+    return efficiency, held, given_up, total, short, worst
