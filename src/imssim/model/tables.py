@@ -93,6 +93,19 @@ def labels(names: tuple[str, ...], codes: np.ndarray) -> object:
     return plain[codes]
 
 
+def repeated_labels(names: tuple[str, ...], codes: np.ndarray, times: int) -> object:
+    """:func:`labels` of `codes` repeated `times` times, the strings made once (the
+    repeats share them: Arrow chunks)."""
+    kinds = _string_kinds(np.array(names)) if codes.size and times else None
+    if kinds is None:
+        return labels(names, np.tile(codes, times))
+    import pyarrow as pa
+
+    dtype, kind = kinds
+    once = pa.array(list(names), type=kind).take(pa.array(codes))
+    return pd.array(pa.chunked_array([once] * times, type=kind), dtype=dtype)
+
+
 def _string_kinds(plain: np.ndarray) -> tuple[object, object] | None:
     """(the pandas dtype, the Arrow type) of the column pandas makes from the values
     `plain` when it keeps them in Arrow (None otherwise); for strings, looked up once
@@ -232,7 +245,7 @@ class Recorder:
             raise ValueError(f"unknown table(s) {', '.join(unknown)}; tables: {TABLE_NAMES}")
         self.world = world
         self.keep = frozenset(keep) | frozenset(ALWAYS)
-        self._countries: list[dict[str, np.ndarray]] = []
+        self._countries: list[CountryYear] = []
         self._pairs: list[dict[str, np.ndarray]] = []
         self._alliance: list[dict[str, float | str]] = []
         self._alliance_areas: list[np.ndarray] = []  # per year float[4, A] (AREA_COLUMNS)
@@ -245,7 +258,7 @@ class Recorder:
     def record(self, state: YearState) -> None:
         """Keep the year's rows of the countries, pairs, holdings and alliance tables."""
         pair, figures = year_pairs(state, "pairs" in self.keep), year_figures(state)
-        self._countries.append(_country_columns(state, pair.tallies, figures))
+        self._countries.append(_country_year(state, pair.tallies, figures))
         if pair.pairs is not None:
             year = np.full(pair.pairs["country_idx"].size, state.year, dtype=np.int32)
             self._pairs.append({"year": year, **pair.pairs})
@@ -259,7 +272,7 @@ class Recorder:
     def latest(self) -> tuple[dict[str, np.ndarray], dict[str, float | str]]:
         """The last year recorded: the countries' columns (arrays over states) and the
         alliance's row."""
-        return self._countries[-1], self._alliance[-1]
+        return self._countries[-1].columns, self._alliance[-1]
 
     def record_frameworks(
         self, year: int, frameworks: list, members: np.ndarray, ended: np.ndarray
@@ -309,14 +322,19 @@ class Recorder:
         return Tables(**{name: built[name]() for name in kept}, **empty, kept=kept)
 
     def _countries_table(self) -> pd.DataFrame:
-        w, n_years = self.world, len(self._countries)
-        countries = _stacked(self._countries)
+        w, years = self.world, self._countries
+        columns = _stacked([{k: y.columns[k] for k in ("year", "n_areas_rebuilt")} for y in years])
+        figures = np.concatenate([y.figures for y in years], axis=1)
+        counts = np.concatenate([y.counts for y in years], axis=1)
+        states = np.arange(w.n_states)
         return pd.DataFrame(
             {
-                "year": countries.pop("year").astype(np.int32),
-                "country": np.tile(np.array(w.iso3), n_years),
-                "region": np.tile(w.region, n_years),
-                **countries,
+                "year": columns["year"].astype(np.int32),
+                "country": repeated_labels(w.iso3, states, len(years)),
+                "region": repeated_labels(tuple(w.region), states, len(years)),
+                **dict(zip(FIGURE_COLUMNS, figures, strict=True)),
+                **dict(zip(COUNT_COLUMNS, counts, strict=True)),
+                "n_areas_rebuilt": columns["n_areas_rebuilt"],
             }
         )
 
@@ -340,13 +358,13 @@ class Recorder:
     def _holdings_table(self) -> pd.DataFrame:
         w, n_years = self.world, len(self._holdings)
         holdings = _stacked(self._holdings)
-        states = np.tile(np.repeat(np.arange(w.n_states), w.n_areas), n_years)
-        areas = np.tile(np.arange(w.n_areas), w.n_states * n_years)
+        states = np.repeat(np.arange(w.n_states), w.n_areas)  # a year's rows
+        areas = np.tile(np.arange(w.n_areas), w.n_states)
         return pd.DataFrame(
             {
                 "year": holdings.pop("year"),
-                "country": labels(w.iso3, states),
-                "area": labels(w.areas, areas),
+                "country": repeated_labels(w.iso3, states, n_years),
+                "area": repeated_labels(w.areas, areas, n_years),
                 **holdings,
             }
         )
@@ -520,29 +538,61 @@ def year_figures(state: YearState) -> YearFigures:
     )
 
 
-def _country_columns(
+# the countries table's columns after its year, country and region: the figures, the
+# counts, and the areas rebuilt (int32)
+FIGURE_COLUMNS = (
+    "gdp",
+    "budget",
+    "real_budget",
+    "defence_share",
+    "threat",
+    "pressure",
+    "capability",
+    "capacity_to_act",
+    "autonomy",
+    "efficiency",
+)
+COUNT_COLUMNS = (*TALLIES, "n_areas_held", "n_areas_dropped")
+
+
+@dataclass(frozen=True)
+class CountryYear:
+    """A year of the countries table: its columns by name (one value per state), the
+    figures and counts among them as rows of two blocks (stacked once per run)."""
+
+    columns: dict[str, np.ndarray]
+    figures: np.ndarray  # float[len(FIGURE_COLUMNS), N]
+    counts: np.ndarray  # int64[len(COUNT_COLUMNS), N]
+
+
+def _country_year(
     state: YearState, tallies: dict[str, np.ndarray], figures: YearFigures
-) -> dict[str, np.ndarray]:
-    """The year's columns of the countries table (one value per state), with the
-    partners each state counts (:attr:`PairYear.tallies`) and its `figures`."""
-    inputs, caps, out, ring = state.inputs, state.caps, state.outcomes, state.ring
-    return {
-        "year": np.full(ring.shape[0], state.year),
-        "gdp": inputs.gdp.copy(),
-        "budget": inputs.budget.copy(),
-        "real_budget": inputs.real_budget.copy(),
-        "defence_share": inputs.share.copy(),
-        "threat": inputs.threat.copy(),
-        "pressure": state.budgets.pressure.copy(),
-        "capability": out.capability.copy(),
-        "capacity_to_act": out.capacity.copy(),
-        "autonomy": out.autonomy.copy(),
-        "efficiency": figures.efficiency,
-        **tallies,
-        "n_areas_held": figures.n_areas_held,
-        "n_areas_dropped": figures.n_areas_dropped,
-        "n_areas_rebuilt": caps.rebuilt.copy(),
+) -> CountryYear:
+    """The year's :class:`CountryYear`, with the partners each state counts
+    (:attr:`PairYear.tallies`) and its `figures`."""
+    inputs, out = state.inputs, state.outcomes
+    values = np.array(
+        [
+            inputs.gdp,
+            inputs.budget,
+            inputs.real_budget,
+            inputs.share,
+            inputs.threat,
+            state.budgets.pressure,
+            out.capability,
+            out.capacity,
+            out.autonomy,
+            figures.efficiency,
+        ]
+    )
+    counts = np.array([*tallies.values(), figures.n_areas_held, figures.n_areas_dropped])
+    columns = {
+        "year": np.full(state.ring.shape[0], state.year),
+        **dict(zip(FIGURE_COLUMNS, values, strict=True)),
+        **dict(zip(COUNT_COLUMNS, counts, strict=True)),
+        "n_areas_rebuilt": state.caps.rebuilt.copy(),
     }
+    return CountryYear(columns, values, counts)
 
 
 def _pair_columns(state: YearState, pair: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
