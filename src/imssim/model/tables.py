@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -93,6 +94,19 @@ def labels(names: tuple[str, ...], codes: np.ndarray) -> object:
     return plain[codes]
 
 
+def strings(values: list[str]) -> object:
+    """The column of the strings `values` (at least one), as :func:`labels` makes it
+    from their codes (Arrow converts them at once where pandas keeps strings in it)."""
+    plain = np.array(values[:1])
+    kinds = _string_kinds(plain)
+    if kinds is None:
+        return np.array(values)
+    import pyarrow as pa
+
+    dtype, kind = kinds
+    return pd.array(pa.array(values, type=kind), dtype=dtype)
+
+
 def repeated_labels(names: tuple[str, ...], codes: np.ndarray, times: int) -> object:
     """:func:`labels` of `codes` repeated `times` times, the strings made once (the
     repeats share them: Arrow chunks)."""
@@ -108,20 +122,20 @@ def repeated_labels(names: tuple[str, ...], codes: np.ndarray, times: int) -> ob
 
 def _string_kinds(plain: np.ndarray) -> tuple[object, object] | None:
     """(the pandas dtype, the Arrow type) of the column pandas makes from the values
-    `plain` when it keeps them in Arrow (None otherwise); for strings, looked up once
-    under each of pandas' string options."""
+    `plain` when it keeps them in Arrow (None otherwise); for strings (of any width,
+    which pandas reads alike), looked up once under each of pandas' string options."""
     if plain.dtype.kind != "U":
         return _string_kinds_of(plain[:1])
     with warnings.catch_warnings():  # (pandas 3 warns that the first will go)
         warnings.simplefilter("ignore")
         options = (pd.get_option("future.infer_string"), pd.get_option("mode.string_storage"))
-    return _string_kinds_under(plain.dtype.str, *options)
+    return _string_kinds_under(*options)
 
 
-@functools.lru_cache(maxsize=16)
-def _string_kinds_under(numpy_dtype: str, *options: object) -> tuple[object, object] | None:
-    """:func:`_string_kinds` of strings of `numpy_dtype` under pandas' string `options`."""
-    return _string_kinds_of(np.array(["a"], dtype=numpy_dtype))
+@functools.lru_cache(maxsize=4)
+def _string_kinds_under(*options: object) -> tuple[object, object] | None:
+    """:func:`_string_kinds` of strings under pandas' string `options`."""
+    return _string_kinds_of(np.array(["a"]))
 
 
 def _string_kinds_of(sample: np.ndarray) -> tuple[object, object] | None:
@@ -407,8 +421,7 @@ def _events_frame(w: World, events: list) -> pd.DataFrame:
             }
         )
     # the events' fields as lists: flattened and sliced (faster than transposed by zip)
-    pairs = list(itertools.chain.from_iterable(events))  # year, event, year, event, ...
-    flat = list(itertools.chain.from_iterable(pairs[1::2]))
+    flat = list(itertools.chain.from_iterable(map(operator.itemgetter(1), events)))
     n_fields = len(flat) // len(events)
     kind, _, _, framework, _, _, _, reason, motive = (flat[f::n_fields] for f in range(n_fields))
     states, partners, area, from_form, to_form = (
@@ -416,12 +429,10 @@ def _events_frame(w: World, events: list) -> pd.DataFrame:
     )
     who = (*w.iso3, "")  # the last: no state (-1)
     framework_codes, framework_ids = _codes(framework)
-    reason_codes, reasons = _codes(reason)
-    motive_codes, motives = _codes(motive)
     kind_codes, kinds = _codes(kind)
     return pd.DataFrame(
         {
-            "year": np.fromiter(pairs[0::2], dtype=np.int32, count=len(events)),
+            "year": np.fromiter(map(operator.itemgetter(0), events), np.int32, len(events)),
             "kind": categorical(
                 np.array([KIND_CODE.get(k, -1) for k in kinds], dtype=np.int8)[kind_codes],
                 KIND_DTYPE,
@@ -434,8 +445,8 @@ def _events_frame(w: World, events: list) -> pd.DataFrame:
             "area": labels(w.areas, area),
             "from_form": from_form.astype(np.int8),
             "to_form": to_form.astype(np.int8),
-            "reason": labels(reasons, reason_codes),
-            "motive": labels(motives, motive_codes),
+            "reason": strings(reason),
+            "motive": strings(motive),
         }
     )
 
