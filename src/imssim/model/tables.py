@@ -466,11 +466,10 @@ def _alliance_frame(
 ) -> pd.DataFrame:
     """The alliance table: the years' `rows`, then per area its requirement, the
     members' capability, the shortfall and the surplus (`by_area`: per year [4, A])."""
-    head = _row_columns(rows, list(rows[0]), ("year",), {})
+    head = _from_rows(rows, list(rows[0]), ("year",))
     stacked = np.stack(by_area).transpose(0, 2, 1).reshape(len(by_area), -1)  # area by area
     names = [f"{column}_{area}" for area in areas for column in AREA_COLUMNS]
-    # one frame of both (as concatenating the two frames makes it, without the copies)
-    return pd.DataFrame({**head, **dict(zip(names, stacked.T, strict=True))})
+    return pd.concat([head, pd.DataFrame(stacked, columns=names)], axis=1)
 
 
 def _stacked(years: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -488,18 +487,12 @@ def _from_rows(
     columns=columns)`` makes it with the `int32` columns then converted to int32; built
     column by column, the numbers as numpy arrays (faster). `given` holds the values of
     some columns apart, one per row, instead of in the rows."""
+    given = given or {}
     if not rows:
         frame = pd.DataFrame(rows, columns=columns)
         for col in int32:
             frame[col] = frame[col].astype(np.int32)
         return frame
-    return pd.DataFrame(_row_columns(rows, columns, int32, given or {}))
-
-
-def _row_columns(
-    rows: list[dict], columns: list[str], int32: tuple[str, ...], given: dict[str, list]
-) -> dict[str, object]:
-    """The columns of :func:`_from_rows` (of at least one row), by name."""
     data: dict[str, object] = {}
     for c in columns:
         values = given[c] if c in given else [row[c] for row in rows]
@@ -509,7 +502,7 @@ def _row_columns(
             data[c] = np.array(values)
         else:
             data[c] = values
-    return data
+    return pd.DataFrame(data)
 
 
 _NUMBERS = {float, np.float64, int, np.int64}  # (bool, an int subclass, is left to pandas)
