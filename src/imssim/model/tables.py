@@ -263,7 +263,7 @@ class Recorder:
         self._pairs: list[dict[str, np.ndarray]] = []
         self._alliance: list[dict[str, float | str]] = []
         self._alliance_areas: list[np.ndarray] = []  # per year float[4, A] (AREA_COLUMNS)
-        self._holdings: list[dict[str, np.ndarray]] = []
+        self._holdings: list[tuple[int, np.ndarray, np.ndarray]] = []  # (_holding_year)
         # per year and framework in force: the year and the framework's row but its year
         self._frameworks: list[tuple[int, dict[str, object]]] = []
         # a framework's row but its year, per framework and members
@@ -277,7 +277,7 @@ class Recorder:
             year = np.full(pair.pairs["country_idx"].size, state.year, dtype=np.int32)
             self._pairs.append({"year": year, **pair.pairs})
         if "holdings" in self.keep:
-            self._holdings.append(_holding_columns(state))
+            self._holdings.append(_holding_year(state))
         self._alliance.append(_alliance_row(state, pair, figures, self.world.areas))
         out = state.outcomes
         by_area = (state.inputs.requirement, out.aggregate, out.shortfall, out.surplus)
@@ -371,15 +371,17 @@ class Recorder:
 
     def _holdings_table(self) -> pd.DataFrame:
         w, n_years = self.world, len(self._holdings)
-        holdings = _stacked(self._holdings)
+        years, values, flags = zip(*self._holdings, strict=True)
+        values, flags = np.concatenate(values, axis=1), np.concatenate(flags, axis=1)
         states = np.repeat(np.arange(w.n_states), w.n_areas)  # a year's rows
         areas = np.tile(np.arange(w.n_areas), w.n_states)
         return pd.DataFrame(
             {
-                "year": holdings.pop("year"),
+                "year": np.repeat(np.array(years, dtype=np.int32), states.size),
                 "country": repeated_labels(w.iso3, states, n_years),
                 "area": repeated_labels(w.areas, areas, n_years),
-                **holdings,
+                **dict(zip(HOLDING_VALUES, values, strict=True)),
+                **dict(zip(HOLDING_FLAGS, flags, strict=True)),
             }
         )
 
@@ -617,19 +619,25 @@ def _pair_columns(state: YearState, pair: dict[str, np.ndarray]) -> dict[str, np
     }
 
 
-def _holding_columns(state: YearState) -> dict[str, np.ndarray]:
-    """The year's columns of the holdings table (state x area, row-major)."""
+# the holdings table's columns after its year, state and area: values and flags
+HOLDING_VALUES = ("capability", "need")
+HOLDING_FLAGS = ("held", "given_up", "rebuilding", "relies_on_partner")
+
+
+def _holding_year(state: YearState) -> tuple[int, np.ndarray, np.ndarray]:
+    """The year's rows of the holdings table (state x area, row-major): the year and
+    two blocks, its values float[2, N * A] and its flags bool[4, N * A]
+    (:data:`HOLDING_VALUES`, :data:`HOLDING_FLAGS`)."""
     caps = state.caps
-    k = caps.k
-    return {
-        "year": np.full(k.size, state.year, dtype=np.int32),
-        "capability": k.ravel().copy(),
-        "need": state.inputs.need.ravel().copy(),
-        "held": (k > 1e-9).ravel(),
-        "given_up": caps.dropped.ravel().copy(),
-        "rebuilding": (caps.rebuild_left > 0).ravel().copy(),
-        "relies_on_partner": any_over_partners(state.coop.dependent).ravel(),
-    }
+    values = np.array([caps.k.ravel(), state.inputs.need.ravel()])
+    if kernels.enabled():
+        flags = kernels.load("records").holding_flags(
+            caps.k, caps.dropped, caps.rebuild_left, state.coop.dependent
+        )
+    else:
+        dependent = any_over_partners(state.coop.dependent)
+        flags = np.array([caps.k > 1e-9, caps.dropped, caps.rebuild_left > 0, dependent])
+    return state.year, values, flags.reshape(len(HOLDING_FLAGS), -1)
 
 
 def _alliance_row(

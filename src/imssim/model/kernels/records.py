@@ -120,3 +120,24 @@ def year_figures(k, dropped, capacity, real_budget, shortfall, requirement):
         if shortfall[a] > shortfall[worst] or shortfall[a] != shortfall[a]:
             worst = a
     return efficiency, held, given_up, total, short, worst
+
+
+@kernel
+def holding_flags(k, dropped, rebuild_left, dependent):
+    """bool[4, N, A]: whether each state holds capability in each area (above 1e-9),
+    gave it up, is rebuilding it and relies on a partner for it (`dependent` [N, N, A]
+    any over the partners), as :func:`imssim.model.tables._holding_year` finds them."""
+    n, m, n_areas = dependent.shape
+    flags = np.zeros((4, n, n_areas), dtype=np.bool_)
+    relies = np.zeros(n_areas, dtype=np.uint8)
+    for i in range(n):
+        relies[:] = 0
+        for j in range(m):
+            for a in range(n_areas):  # (without branches)
+                relies[a] |= dependent[i, j, a]
+        for a in range(n_areas):
+            flags[0, i, a] = k[i, a] > 1e-9
+            flags[1, i, a] = dropped[i, a]
+            flags[2, i, a] = rebuild_left[i, a] > 0
+            flags[3, i, a] = relies[a] != 0
+    return flags
