@@ -647,28 +647,31 @@ def _alliance_row(
     out, shortfall = state.outcomes, state.outcomes.shortfall
     # each unordered pair once: the record and the frameworks are symmetric, so
     # every count over ordered pairs is twice the count over pairs
-    eff_count, bil_count = pair.eff_count // 2, pair.bil_count // 2
-    forms = np.arange(eff_count.size)
-    n_ties, n_effective = int(bil_count[1:].sum()), int(eff_count[1:].sum())
+    # (as Python integers: exact, and faster than numpy's scalars)
+    eff_count = [count // 2 for count in pair.eff_count.tolist()]
+    bil_count = [count // 2 for count in pair.bil_count.tolist()]
+    n_ties, n_effective = sum(bil_count[1:]), sum(eff_count[1:])
     row: dict[str, float | str] = {
         "year": state.year,
         "threat": state.inputs.alliance_threat,
         "capability": out.alliance_capability,
         "n_pairs_bilateral": pair.n_pairs_bilateral // 2,
         "n_ties_bilateral": n_ties,
-        "mean_form_bilateral": float(np.float64((forms * bil_count).sum()) / n_ties)
-        if n_ties
-        else 0.0,
+        "mean_form_bilateral": _mean_form(bil_count, n_ties),
         "n_pairs_effective": pair.n_pairs_effective // 2,
-        "mean_form_effective": float(np.float64((forms * eff_count).sum()) / n_effective)
-        if n_effective
-        else 0.0,
+        "mean_form_effective": _mean_form(eff_count, n_effective),
     }
     for form in range(1, 7):
-        row[f"n_form_{form}"] = int(eff_count[form])
+        row[f"n_form_{form}"] = eff_count[form]
     row["shortfall_total"] = figures.shortfall_total
     row["n_shortfall_areas"] = figures.n_shortfall_areas
     worst = figures.worst
     row["worst_shortfall"] = float(shortfall[worst])
     row["worst_shortfall_area"] = areas[worst] if shortfall[worst] > 0 else ""
     return row
+
+
+def _mean_form(counts: list[int], total: int) -> float:
+    """The mean form of `total` pairs and areas, `counts[f]` of them at form f (0.0 of
+    none)."""
+    return float(sum(form * count for form, count in enumerate(counts))) / total if total else 0.0
