@@ -16,8 +16,8 @@ from imssim.model.capacity import contribution, pair_offers, year_outcomes
 from imssim.model.partners import current_fit
 from imssim.model.rings import moved, one_year_on, target_rings
 from imssim.model.simulation import CooperationModel
-from imssim.model.tables import _holding_year, year_figures, year_pairs
 from imssim.model.trust import update_trust
+from imssim.model.year_records import YearState, holding_year, year_figures, year_pairs
 
 pytestmark = pytest.mark.skipif(
     not kernels.available() and os.environ.get("CI", "").lower() != "true",
@@ -102,13 +102,11 @@ def test_the_year_s_records_compiled_are_numpy_s(model):
     _same(*_both(lambda: year_pairs(state, True)))
     _same(*_both(lambda: year_pairs(state, False)))
     _same(*_both(lambda: year_figures(state)))
-    _same(*_both(lambda: _holding_year(state)))
+    _same(*_both(lambda: holding_year(state)))
 
 
 def _year_state(m):
     """The model's YearState as it records it."""
-    from imssim.model.tables import YearState
-
     eff, _ = m.effective_forms()
     return YearState(m.year, m.inputs, m.budgets, m.caps, m.coop, m.rings.ring, eff, m.outcomes)
 

@@ -1,10 +1,10 @@
 """What the year's records count and sum, in compiled passes.
 
-:func:`year_pairs` gives what :func:`imssim.model.tables.year_pairs` gives with numpy
+:func:`year_pairs` gives what :func:`imssim.model.year_records.year_pairs` gives with numpy
 from the rings and the effective and bilateral forms: each state's partners by ring,
 how many pairs and areas hold each form, and the pairs table's year of columns (counts
 and maxima of integers: exact in any order); :func:`year_figures` the countries' and
-the alliance's figures that :func:`imssim.model.tables.year_figures` computes, its sums
+the alliance's figures that :func:`imssim.model.year_records.year_figures` computes, its sums
 in numpy's order (:mod:`imssim.model.kernels.numpy_like`).
 """
 
@@ -16,7 +16,7 @@ from imssim.model.kernels import inline, kernel
 from imssim.model.kernels.numpy_like import numpy_sum
 
 TOP = 6  # the deepest form
-EPS = 1e-9  # as imssim.model.tables.EPS
+EPS = 1e-9  # as imssim.model.year_records.EPS
 
 
 # the rows of the states' tallies and the entries of the totals (year_pairs)
@@ -39,7 +39,7 @@ def _form_counts(forms, i, j, totals, at):
 
 @kernel
 def year_pairs(eff, bilateral, ring, trust, deep, with_pairs):
-    """What a year's records count over pairs (:func:`imssim.model.tables.year_pairs`):
+    """What a year's records count over pairs (:func:`imssim.model.year_records.year_pairs`):
     (tallies int64[4, N]: each state's strategic, affiliated and opportunity partners
     and its partners with a tie; totals int64[N_TOTALS]: how many pairs and areas hold
     each form, effective and bilateral, and how many ordered pairs hold any; and, when
@@ -99,7 +99,7 @@ def year_figures(k, dropped, capacity, real_budget, shortfall, requirement):
     """The year's figures per state (efficiency: `capacity` per unit of `real_budget`,
     0 without a budget; the areas held (above EPS) and given up) and the alliance's
     (the shortfall weighted by the `requirement`; the areas short; the first area of
-    the largest shortfall), as :func:`imssim.model.tables.year_figures` computes them."""
+    the largest shortfall), as :func:`imssim.model.year_records.year_figures` computes them."""
     n, n_areas = k.shape
     efficiency = np.zeros(n)
     held = np.zeros(n, dtype=np.int64)
@@ -126,7 +126,7 @@ def year_figures(k, dropped, capacity, real_budget, shortfall, requirement):
 def holding_flags(k, dropped, rebuild_left, dependent):
     """bool[4, N, A]: whether each state holds capability in each area (above 1e-9),
     gave it up, is rebuilding it and relies on a partner for it (`dependent` [N, N, A]
-    any over the partners), as :func:`imssim.model.tables._holding_year` finds them."""
+    any over the partners), as :func:`imssim.model.year_records.holding_year` finds them."""
     n, m, n_areas = dependent.shape
     flags = np.zeros((4, n, n_areas), dtype=np.bool_)
     relies = np.zeros(n_areas, dtype=np.uint8)
