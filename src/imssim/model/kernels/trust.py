@@ -25,9 +25,11 @@ def next_trust(trust, base, eff, bilateral, cut_fraction, noise, rules):
     gain, decay, shock = rules[R_GAIN], rules[R_DECAY], rules[R_SHOCK]
     pooling = np.int8(rules[R_POOLING])
     cut = np.zeros((m, n_areas), dtype=np.int8)
+    cutter = np.zeros(m, dtype=np.bool_)  # (most states cut nothing: only cutters are read)
     for j in range(m):
         for a in range(n_areas):
             cut[j, a] = cut_fraction[j, a] > rules[R_TOLERANCE]
+            cutter[j] |= cut[j, a] != 0
     out = np.zeros((n, m))
     for i in range(n):
         for j in range(m):
@@ -36,7 +38,9 @@ def next_trust(trust, base, eff, bilateral, cut_fraction, noise, rules):
             top, hit = np.int8(0), np.int8(0)
             for a in range(n_areas):  # (without branches: fast)
                 top = max(top, eff[i, j, a])
-                hit |= np.int8(bilateral[i, j, a] > 0) & cut[j, a]
+            if cutter[j]:
+                for a in range(n_areas):
+                    hit |= np.int8(bilateral[i, j, a] > 0) & cut[j, a]
             t = trust[i, j]
             depth = clip((top - 1) / 5.0, 0.0, 1.0)
             grown = t + gain * depth * (1.0 - t)
