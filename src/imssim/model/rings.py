@@ -33,7 +33,6 @@ it, and how long each pair has cooperated deeply.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
@@ -89,15 +88,15 @@ def one_year_on(state: RingState, bilateral: np.ndarray, p: ModelParams) -> Ring
         years = kernels.load("rings").deep_years_on(
             state.deep_years, bilateral, p.ring_duration_form
         )
-        return dataclasses.replace(state, deep_years=years)
+        return RingState(state.ring, state.below, years)
     deep = max_over_areas(bilateral) >= p.ring_duration_form
-    return dataclasses.replace(state, deep_years=np.where(deep, state.deep_years + 1, 0))
+    return RingState(state.ring, state.below, np.where(deep, state.deep_years + 1, 0))
 
 
 def moved(state: RingState, target: np.ndarray, p: ModelParams) -> RingState:
     """`state` moved towards `target` with hysteresis (:func:`update_rings`)."""
     ring, below = update_rings(state.ring, state.below, target, p)
-    return dataclasses.replace(state, ring=ring, below=below)
+    return RingState(ring, below, state.deep_years)
 
 
 def strategic_score(
