@@ -12,7 +12,7 @@ import numpy as np
 from imssim.model.kernels import kernel
 from imssim.model.kernels.numpy_like import clip
 
-# the rows of the rules vector (imssim.model.trust._rules)
+# the rows of the rules vector (as imssim.model.trust.update_trust makes it)
 R_GAIN, R_DECAY, R_TOLERANCE, R_SHOCK, R_POOLING = range(5)
 
 
