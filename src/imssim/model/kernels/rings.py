@@ -1,10 +1,13 @@
-"""What the rings read of each pair's areas, in one compiled pass.
+"""The rings' yearly passes, compiled.
 
-:func:`pair_areas` gives, per ordered pair, what :func:`imssim.model.rings.target_rings`
-and :func:`imssim.model.rings.strategic_score` reduce over the areas: whether the pair
-cooperates at all (a tie or a framework beyond the baseline), its deepest tie, its
-areas with a lasting tie and those it shares at a lasting form through frameworks only.
-Maxima and counts: exact in any order.
+:func:`pair_areas` gives, per ordered pair, what :func:`imssim.model.rings.strategic_score`
+reduces over the areas: whether the pair cooperates at all (a tie or a framework beyond
+the baseline), its deepest tie, its areas with a lasting tie and those it shares at a
+lasting form through frameworks only. :func:`ring_candidates` and
+:func:`promote_strategic` give :func:`imssim.model.rings.target_rings` (its criteria's
+ratios with the same arithmetic; the ranking by offer as the stable sort's),
+:func:`deep_years_on` :func:`imssim.model.rings.one_year_on` and :func:`rings_moved`
+:func:`imssim.model.rings.update_rings`. Maxima and counts: exact in any order.
 """
 
 from __future__ import annotations
