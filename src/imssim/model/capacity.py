@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from imssim.model import kernels
 from imssim.model.forms import FormTable
 
 EPS = 1e-9
@@ -68,6 +69,10 @@ def pair_offers(
 ) -> np.ndarray:
     """float[P]: the capability each listed partner ``cols[p]`` offers state ``rows[p]``
     over all areas (:func:`partner_offer` at those pairs, computed for them only)."""
+    if kernels.enabled():
+        return kernels.load("offers").pair_offers(
+            k, handed, eff, reliability, forms.access, rows, cols
+        )
     ref = reference_level(k, handed)
     ref_i = ref[rows]  # [P, A]
     ratio = np.divide(k[cols], ref_i, out=np.zeros(ref_i.shape), where=ref_i > EPS)
@@ -94,6 +99,13 @@ def contribution(
     exactly -0.0, are left out, which leaves every sum as it is.
     """
     n, _, a = eff.shape
+    if forms.access[0] == 0.0 and kernels.enabled():
+        # the terms in one pass (their logarithms and exponentials numpy's)
+        minus_x, ia, ref = kernels.load("offers").offer_terms(
+            k, handed, eff, reliability, forms.access
+        )
+        log_none = np.bincount(ia, weights=np.log1p(minus_x), minlength=n * a).reshape(n, a)
+        return ref * (1.0 - np.exp(log_none))
     ref = reference_level(k, handed)  # [N, A]
     if forms.access[0] != 0.0:  # (the config checks exclude it) every pair and area offers
         x = offers(k, handed, eff, reliability, forms)[1]
@@ -183,6 +195,11 @@ def year_outcomes(
     """The outcomes of holdings `k` and `handed` [N, A] under the deepest forms
     `area_form` [N, A], with `contrib` [N, A] what partners make available to each state
     (:func:`contribution`), against the alliance's `requirement` [A] for its `members`."""
+    if kernels.enabled():
+        *per_state, alliance = kernels.load("offers").outcomes(
+            k, handed, area_form, contrib, requirement, members, forms.constraint
+        )
+        return Outcomes(*per_state, alliance_capability=float(alliance))
     capability = k.sum(axis=1)
     aggregate, shortfall, surplus = shortfall_surplus(k, requirement, members)
     return Outcomes(

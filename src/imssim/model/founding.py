@@ -19,9 +19,10 @@ import dataclasses
 
 import numpy as np
 
+from imssim.model import kernels
 from imssim.model.cooperation import EPS, CooperationRules, CoopState, CoopYear, Event
 from imssim.model.forms import Form
-from imssim.model.frameworks import FrameworkSetting, framework_event
+from imssim.model.frameworks import ELIGIBILITIES, FrameworkSetting, framework_event
 from imssim.model.presence import PRESENCE, PRESENCE_AREA, presence_value
 from imssim.model.step_value import form_value
 from imssim.world import Framework, World
@@ -72,7 +73,7 @@ def found(
     if not lead_ok.any():
         return state, [], []
     expeditionary = world.culture[:, 1]
-    local_eff = year.eff.copy()  # with the frameworks founded so far this year
+    local_eff = year.eff  # with the frameworks founded so far this year (then a copy)
     new_frameworks: list[Framework] = []
     events = []
     for lead in np.flatnonzero(lead_ok.any(axis=1)).tolist():
@@ -86,6 +87,8 @@ def found(
         offer, chosen = best
         fw = _framework(world, offer, chosen, year.year)
         new_frameworks.append(fw)
+        if local_eff is year.eff:
+            local_eff = year.eff.copy()
         both = np.outer(fw.members, fw.members)
         layer = local_eff[:, :, fw.area]
         local_eff[:, :, fw.area] = np.where(both, np.maximum(layer, fw.form), layer)
@@ -107,6 +110,10 @@ def _possible_leads(
     p = rules.params
     n, a = k.shape
     members_now = setting.nato | setting.eu
+    if kernels.enabled():
+        proposes = rng.random((n,)) < p.found_rate
+        possible_leads = kernels.load("founding").possible_leads
+        return possible_leads(k, members_now, setting.table, p.found_lead_rank, proposes)
     holds = k > EPS
     # the largest holders of each area among NATO and EU members
     ranked = np.where(members_now[:, None], k, -np.inf)
@@ -144,17 +151,26 @@ def _best_offer(
 ) -> tuple[Offer, list[int]] | None:
     """Of a lead's `offers` (one per area), the one that gathers the most members, then
     the largest gain for the lead, with its members (lead first); None when none would
-    be founded."""
-    offers = [
-        offer
-        for offer in offers
-        if setting.eligible_for(FOUNDABLE[offer[2]][1])[offer[0]]
-        and year.policy.allowed[offer[0], offer[1]] >= FOUNDABLE[offer[2]][0]
-    ]
-    if not offers:
-        return None
-    candidates = _candidates(rules, state.trust, setting, year, offers, local_eff)
+    be founded (the offers the lead is not eligible or allowed for left out)."""
+    if kernels.enabled():
+        candidates, valid = _candidates_compiled(
+            rules, state.trust, setting, year, offers, local_eff
+        )
+        offers = [offer for offer, ok in zip(offers, valid.tolist(), strict=True) if ok]
+        candidates = candidates[:, valid]
+    else:
+        offers = [
+            offer
+            for offer in offers
+            if setting.eligible_for(FOUNDABLE[offer[2]][1])[offer[0]]
+            and year.policy.allowed[offer[0], offer[1]] >= FOUNDABLE[offer[2]][0]
+        ]
+        if not offers:
+            return None
+        candidates = _candidates(rules, state.trust, setting, year, offers, local_eff)
     enough = candidates.sum(axis=0) + 1 >= rules.params.found_min_members  # before the values
+    if not enough.any():
+        return None
     open_offers = [(offer, candidates[:, o]) for o, offer in enumerate(offers) if enough[o]]
     best: tuple[int, float, Offer, list[int]] | None = None
     values = _values_with_lead(rules, year, open_offers)
@@ -192,6 +208,32 @@ def _candidates(
     candidates &= trust[lead, :, None] >= need_t
     candidates[lead] = False
     return candidates
+
+
+def _candidates_compiled(
+    rules: CooperationRules,
+    trust: np.ndarray,
+    setting: FrameworkSetting,
+    year: CoopYear,
+    offers: list[Offer],
+    local_eff: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_candidates` for all of a lead's `offers` in one compiled call
+    (:func:`imssim.model.kernels.founding.candidates`), and bool[offers]: those the lead
+    is eligible and allowed for."""
+    p, fm, s = rules.params, rules.forms, year.states
+    rows = [
+        (ar, int(FOUNDABLE[purpose][0]), ELIGIBILITIES.index(FOUNDABLE[purpose][1]))
+        for _, ar, purpose in offers
+    ]
+    return kernels.load("founding").candidates(
+        offers[0][0],
+        np.array(rows, dtype=np.int64).T.copy(),
+        setting.eligibility_table,
+        (s.k, s.need_gap, year.policy.allowed, p.found_need_gap),
+        (local_eff, year.pairs.fit, trust),
+        (fm.trust_required, fm.fit_required),
+    )
 
 
 def _values_with_lead(
@@ -303,11 +345,13 @@ def found_presence(
     if PRESENCE_AREA not in world.areas:
         return state, [], []
     ar = world.areas.index(PRESENCE_AREA)
+    exposure = year.states.exposure
+    exposed = setting.nato & (exposure >= p.presence_host_exposure)
+    if not exposed.any():  # no host
+        return state, [], []
     running = [
         fw for f, fw in enumerate(setting.frameworks) if fw.host >= 0 and not setting.ended[f]
     ]
-    exposure = year.states.exposure
-    exposed = setting.nato & (exposure >= p.presence_host_exposure)
     hosts = [h for h in np.argsort(-exposure, kind="stable") if exposed[h]]
     hosts = [int(h) for h in hosts if h not in {fw.host for fw in running}]
     if not hosts:

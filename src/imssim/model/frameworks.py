@@ -35,12 +35,16 @@ import numpy as np
 from imssim.config import ScenarioConfig
 from imssim.errors import ConfigError, WorldDataError
 from imssim.model import kernels
-from imssim.model.blocks import BLOCK_ELEMENTS
 from imssim.model.cooperation import EPS, CooperationRules, CoopState, CoopYear, Event
-from imssim.model.forms import Form
+from imssim.model.framework_values import (
+    consent,
+    join_value,
+    member_means,
+    member_sums,
+    presence_terms,
+)
 from imssim.model.layers import area_layer
-from imssim.model.motives import economic_scale, political_value
-from imssim.model.presence import PRESENCE, presence_value, threshold_relief
+from imssim.model.presence import PRESENCE, threshold_relief
 from imssim.world import Framework, World
 from imssim.world.loader import EDA_ASSOCIATE, EDA_OPT_OUT
 
@@ -49,7 +53,12 @@ LEAD_BUILT = ("expeditionary_force", "framework_cluster", "rotation", PRESENCE)
 # pools: what they share is what a member lacks, so they keep and admit members without
 # the capability (the pooled fleets, and the exchanges of the pooling-and-sharing projects)
 POOLS = ("pooled_fleet", "exchange")
-TOP_FORM = int(Form.SPECIALISATION)
+# who may be a member of a framework (imssim.world.Framework.eligibility)
+ELIGIBILITIES = ("nato", "eu", "eda", "nato_or_eu", "any")
+# what a year changes for a state in a framework (the codes of join_and_leave's [F, N]
+# array, and of its compiled kernel's): nothing, it joined, or why it left
+CHANGES = ("stays", "joined", "not_eligible", "no_capability", "policy", "trust_fell")
+STAYS, JOINED, NOT_ELIGIBLE, NO_CAPABILITY, POLICY, TRUST_FELL = range(len(CHANGES))
 
 
 @dataclass(frozen=True)
@@ -198,30 +207,35 @@ class FrameworkSetting:
         """bool[F]: the baseline frameworks, whose members follow NATO or the EU."""
         return np.array([fw.fixed for fw in self.frameworks])
 
+    @cached_property
+    def table(self) -> np.ndarray:
+        """int[8, F]: each framework's area, form, lead, host, whether it is a pool, a
+        pooled fleet, a baseline framework, and running (the rows of
+        :func:`imssim.model.kernels.frameworks.join_leave`)."""
+        rows = (self.area, self.level, self.lead, self.host, self.pool, self.fleet, self.fixed)
+        return np.stack((*rows, self.ended == 0)).astype(np.int64)
+
     def eligible_for(self, eligibility: str) -> np.ndarray:
         """bool[N]: the states an eligibility (nato, eu, eda, nato_or_eu, any) admits
-        this year."""
-        if eligibility == "any":
-            return np.ones_like(self.nato)
+        this year (an array to read, not to write)."""
+        return self._eligibilities[eligibility]
+
+    @cached_property
+    def _eligibilities(self) -> dict[str, np.ndarray]:
+        """The states each eligibility admits this year (:meth:`eligible_for`)."""
         eda = self.eu if self.eda is None else self.eda
-        return {"nato": self.nato, "eu": self.eu, "eda": eda, "nato_or_eu": self.nato | self.eu}[
-            eligibility
-        ]
+        return {
+            "nato": self.nato,
+            "eu": self.eu,
+            "eda": eda,
+            "nato_or_eu": self.nato | self.eu,
+            "any": np.ones_like(self.nato),
+        }
 
-
-@dataclass(frozen=True)
-class MemberMeans:
-    """Each framework as each state sees it, [N, F]: its members (i included) and the
-    mean over the members other than i of i's trust in them, its fit with them, its
-    distance to them and the catalyst's relief between them."""
-
-    member: np.ndarray  # float[N, F]: 1 for a member
-    n_members: np.ndarray  # float[F]
-    trust: np.ndarray
-    fit: np.ndarray
-    distance: np.ndarray
-    relief: np.ndarray
-    allied_exposure: np.ndarray  # the members' threat exposure, counted for allies of i
+    @cached_property
+    def eligibility_table(self) -> np.ndarray:
+        """bool[E, N]: the states each eligibility of :data:`ELIGIBILITIES` admits."""
+        return np.stack([self._eligibilities[name] for name in ELIGIBILITIES])
 
 
 def follow_institutions(
@@ -248,31 +262,40 @@ def end_frameworks(
 ) -> tuple[np.ndarray, np.ndarray, list[Event]]:
     """End frameworks whose lifetime is over, that have fewer than two members, or whose
     lead has left one built around it; the remaining members leave (reason ``ended``).
-    Returns the memberships after, the year each framework ended, and the events."""
-    members, ended = members.copy(), ended.copy()
-    events = []
+    Returns the memberships after, the year each framework ended, and the events (the
+    arrays given when none ends)."""
+    counts, done = members.sum(axis=1).tolist(), ended.tolist()
+    after, events = members, []
     for f, fw in enumerate(frameworks):
-        if ended[f] or fw.fixed:
+        if done[f] or fw.fixed:
             continue
-        m = members[f]
-        reason = ""
-        if fw.until and year > fw.until:
-            reason = "lifetime"
-        elif m.sum() < 2:
-            reason = "too_few_members"
-        elif fw.lead >= 0 and fw.purpose in LEAD_BUILT and not m[fw.lead]:
-            reason = "lead_left"
-        elif fw.host >= 0 and not m[fw.host]:
-            reason = "host_left"
+        reason = _end_reason(fw, members[f], counts[f], year)
         if not reason:
             continue
-        who = fw.lead if fw.lead >= 0 else (int(np.flatnonzero(m)[0]) if m.any() else -1)
+        if after is members:
+            after, ended = members.copy(), ended.copy()
+        m = members[f]
+        who = fw.lead if fw.lead >= 0 else (int(np.flatnonzero(m)[0]) if counts[f] else -1)
         events.append(framework_event("ended", who, fw, 0, reason))
         for i in np.flatnonzero(m):
             events.append(framework_event("left", i, fw, 0, "ended"))
-        members[f] = False
+        after[f] = False
         ended[f] = year
-    return members, ended, events
+    return after, ended, events
+
+
+def _end_reason(fw: Framework, members: np.ndarray, count: int, year: int) -> str:
+    """Why a framework with `members` (bool[N]; `count` of them) ends in `year`:
+    lifetime, too_few_members, lead_left or host_left; "" when it goes on."""
+    if fw.until and year > fw.until:
+        return "lifetime"
+    if count < 2:
+        return "too_few_members"
+    if fw.lead >= 0 and fw.purpose in LEAD_BUILT and not members[fw.lead]:
+        return "lead_left"
+    if fw.host >= 0 and not members[fw.host]:
+        return "host_left"
+    return ""
 
 
 def join_and_leave(
@@ -296,14 +319,36 @@ def join_and_leave(
     requires less fit and trust (:func:`imssim.model.presence.threshold_relief`) and
     adds its political value (:func:`imssim.model.presence.presence_value`).
 
-    Computed for all frameworks at once: arrays are [N, F] (state x framework). The
-    record's frameworks draw from `rng`, those founded in the run from `founded_rng`:
-    a framework founded in one run only leaves the others' draws alone.
+    Computed for all frameworks at once: arrays are [N, F] (state x framework), in one
+    compiled pass where the kernels are on. The record's frameworks draw from `rng`,
+    those founded in the run from `founded_rng`: a framework founded in one run only
+    leaves the others' draws alone.
     """
-    p, fm = rules.params, rules.forms
     if not setting.frameworks:
         return state, []
-    means = _member_means(rules, state, year)
+    draws = _join_draws(setting, state.members.shape[::-1], rng, founded_rng)
+    if kernels.enabled():
+        members, changes = _changes_compiled(rules, state, setting, year, draws)
+    else:
+        members, changes = _changes(rules, state, setting, year, draws)
+    if not changes.any():
+        return state, []
+    events = _join_leave_events(setting, changes)
+    return dataclasses.replace(state, members=members), events
+
+
+def _changes(
+    rules: CooperationRules,
+    state: CoopState,
+    setting: FrameworkSetting,
+    year: CoopYear,
+    draws: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The memberships [F, N] after the year's departures and accessions, and what
+    changed, int8[F, N] (codes of :data:`CHANGES`), with numpy (`draws` [N, F]: the
+    join draws)."""
+    p, fm = rules.params, rules.forms
+    means = member_means(rules, state, year)
     level, relief = setting.level, threshold_relief(rules, year, setting.host)
     k, handed, allowed = year.states.k, year.states.handed, year.policy.allowed
     k_f = k[:, setting.area]
@@ -317,14 +362,10 @@ def join_and_leave(
     member = state.members.T & ~setting.fixed[None, :]
     trust_low = means.trust < (fm.trust_required[level - 1] - relief)[None, :] - p.trust_margin
     leave = member & (~elig | ~holds | trust_low | (allowed_f < level[None, :]))
-    presence, elsewhere = _presence_terms(rules, state, setting, year)
-    if kernels.enabled():
-        worth = _join_worth_compiled(rules, state, setting, year, (means, presence))
-    else:
-        worth = _join_value(rules, state, setting, year, means) + presence
-        worth -= p.pool_share_cost * (setting.fleet[None, :] & (k_f <= EPS))
-    consent = _consent(rules, state, level, means.n_members, relief)
-    draws = _join_draws(setting, means.member.shape, rng, founded_rng)
+    presence, elsewhere = presence_terms(rules, state, setting, year)
+    worth = join_value(rules, state, setting, year, means) + presence
+    worth -= p.pool_share_cost * (setting.fleet[None, :] & (k_f <= EPS))
+    agree = consent(rules, state, level, means.n_members, relief)
     join = (
         elig
         & ~state.members.T
@@ -335,112 +376,37 @@ def join_and_leave(
         & (allowed_f >= level[None, :])
         & (means.fit >= (fm.fit_required[level] - relief)[None, :])
         & (means.trust >= (fm.trust_required[level] - relief)[None, :])
-        & (consent >= p.framework_consent - EPS)
+        & (agree >= p.framework_consent - EPS)
         & (worth > 0)
         & (draws < p.framework_join_rate)
     )
-    events = _join_leave_events(setting, leave, join, elig, holds, allowed_f)
+    # why a member leaves: the first that holds of these, else its trust fell
+    why = np.select(
+        [~elig, ~holds, allowed_f < level[None, :]],
+        [NOT_ELIGIBLE, NO_CAPABILITY, POLICY],
+        TRUST_FELL,
+    )
+    changes = np.where(join, JOINED, np.where(leave, why, STAYS)).astype(np.int8).T
     members = state.members.copy()
     members[leave.T] = False
     members[join.T] = True
-    return dataclasses.replace(state, members=members), events
+    return members, changes
 
 
-def _join_leave_events(
-    setting: FrameworkSetting,
-    leave: np.ndarray,
-    join: np.ndarray,
-    elig: np.ndarray,
-    holds: np.ndarray,
-    allowed_f: np.ndarray,
-) -> list[Event]:
-    """The events of the states that leave and join each framework ([N, F] masks),
-    each departure with its reason."""
-    events: list[Event] = []
-    for f in np.flatnonzero(leave.any(axis=0) | join.any(axis=0)):
-        fw = setting.frameworks[f]
-        for i in np.flatnonzero(leave[:, f]):
-            reason = (
-                "not_eligible"
-                if not elig[i, f]
-                else "no_capability"
-                if not holds[i, f]
-                else "policy"
-                if allowed_f[i, f] < fw.form
-                else "trust_fell"
-            )
-            events.append(framework_event("left", i, fw, 0, reason))
-        for i in np.flatnonzero(join[:, f]):
-            events.append(framework_event("joined", i, fw, fw.form, "mutual_gain", from_form=0))
-    return events
-
-
-def _member_means(rules: CooperationRules, state: CoopState, year: CoopYear) -> MemberMeans:
-    """Each framework's members and the means over them, as each state sees it."""
-    m = state.members.T.astype(float)  # [N, F]
-    n_members = m.sum(axis=0)
-    others = n_members[None, :] - m  # members other than i
-    count = np.maximum(others, 1.0)
-    # the diagonals of trust, fit, distance and relief are 0: i itself adds nothing
-    return MemberMeans(
-        member=m,
-        n_members=n_members,
-        trust=state.trust @ m / count,
-        fit=year.pairs.fit @ m / count,
-        distance=rules.distance @ m / count,
-        relief=rules.relief @ m / count,
-        allied_exposure=(rules.comember * year.states.exposure[None, :]) @ m / count,
-    )
-
-
-def _join_value(
+def _changes_compiled(
     rules: CooperationRules,
     state: CoopState,
     setting: FrameworkSetting,
     year: CoopYear,
-    means: MemberMeans,
-) -> np.ndarray:
-    """float[N, F]: each state's value of joining each framework: the value of 7.10
-    for the framework's form with its members (their mean fit, distance and relief),
-    the military gain over the least access it has now with any member."""
-    p, fm = rules.params, rules.forms
-    area, level, relief = setting.area, setting.level, means.relief
-    form_now = year.area_form[:, area]  # [N, F]
-    base = fm.net_saving(form_now, relief)
-    deeper = level[None, :] > form_now
-    gain = np.where(
-        deeper, fm.net_saving(np.broadcast_to(level, form_now.shape), relief) - base, 0.0
-    )
-    econ = gain * economic_scale(p, year.states.pressure)[:, None]
-    mil = _military_gain(rules, state, setting, year)
-    pol = political_value(p, year.states.exposure[:, None], means.allied_exposure, np.True_)
-    mixed = econ + year.states.military_weight[:, None] * mil + pol
-    benefit = p.benefit_scale * means.fit * mixed
-    d_con = np.where(deeper, fm.constraint[level][None, :] - fm.constraint[form_now], 0.0)
-    core_factor = np.where(rules.core[:, area], p.core_weight, 1.0)
-    autonomy_weight = year.policy.autonomy_weight
-    cost = autonomy_weight[:, None] * d_con * core_factor + p.transaction_cost * (1.0 - relief)
-    return benefit - cost
-
-
-def _join_worth_compiled(
-    rules: CooperationRules,
-    state: CoopState,
-    setting: FrameworkSetting,
-    year: CoopYear,
-    terms: tuple[MemberMeans, np.ndarray],
-) -> np.ndarray:
-    """float[N, F]: :func:`_join_value` plus the presence value (`terms`: the means and
-    the presences' value [N, F]) less a pooled fleet's share cost, in one compiled pass
-    (:func:`imssim.model.kernels.frameworks.join_worth`)."""
+    draws: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_changes` in one compiled pass
+    (:func:`imssim.model.kernels.frameworks.join_leave`), from the sums over the
+    members that :func:`imssim.model.framework_values.member_sums` gives."""
     p, fm, s = rules.params, rules.forms, year.states
-    means, presence = terms
-    mil = _military_gain(rules, state, setting, year)
-    stacked = np.stack((means.fit, means.relief, means.allied_exposure, mil, presence))
-    states = np.stack((s.pressure, s.military_weight, s.exposure, year.policy.autonomy_weight))
-    areas = np.stack((rules.core.astype(float), s.k))
-    fw = np.stack((setting.area, setting.level, setting.fleet)).astype(np.int64)
-    forms = np.stack((fm.saving, fm.overhead, fm.constraint))
+    sums = member_sums(rules, state, year)[1]
+    standing = (s.pressure, s.military_weight, s.exposure, year.policy.autonomy_weight)
+    forms = (fm.saving, fm.overhead, fm.constraint, fm.access, fm.trust_required, fm.fit_required)
     prm = np.array(
         [
             p.goal_weight_economic,
@@ -452,110 +418,42 @@ def _join_worth_compiled(
             p.core_weight,
             p.transaction_cost,
             p.pool_share_cost,
+            p.trust_margin,
+            p.framework_consent,
+            p.framework_join_rate,
+            p.presence_threshold_relief,
+            p.presence_weight,
+            p.presence_visibility,
         ]
     )
-    join_worth = kernels.load("frameworks").join_worth
-    return join_worth(stacked, states, year.area_form, areas, fw, forms, prm)
+    join_leave = kernels.load("frameworks").join_leave
+    return join_leave(
+        sums,
+        draws,
+        state.trust,
+        year.eff,
+        (*standing, year.area_form),
+        (rules.core, s.k, s.handed, year.policy.allowed),
+        (setting.table, state.members, setting.eligible),
+        (forms, prm),
+    )
 
 
-def _presence_terms(
-    rules: CooperationRules, state: CoopState, setting: FrameworkSetting, year: CoopYear
-) -> tuple[np.ndarray, np.ndarray]:
-    """float[N, F]: each state's political value of each forward presence
-    (:func:`imssim.model.presence.presence_value`; 0 for the other frameworks), and
-    bool[N, F]: the presences a state takes no part in while it takes part in another
-    (its unit is committed there)."""
-    n = state.members.shape[1]
-    value = np.zeros((n, len(setting.frameworks)))
-    elsewhere = np.zeros((n, len(setting.frameworks)), dtype=bool)
-    who = np.arange(n)
-    presences = np.flatnonzero((setting.host >= 0) & (setting.ended == 0))
-    taking_part = state.members[presences].sum(axis=0)  # [N]
-    for f in presences:
+def _join_leave_events(setting: FrameworkSetting, changes: np.ndarray) -> list[Event]:
+    """The events of the states that leave and join each framework (`changes` [F, N]:
+    codes of :data:`CHANGES`): per framework, its departures with their reasons, then
+    its accessions."""
+    events: list[Event] = []
+    fs, who = np.nonzero(changes)
+    codes = changes[fs, who].tolist()
+    joined = [code == JOINED for code in codes]
+    for f, _, i, code in sorted(zip(fs.tolist(), joined, who.tolist(), codes, strict=True)):
         fw = setting.frameworks[f]
-        elsewhere[:, f] = taking_part - state.members[f] > 0
-        value[:, f] = presence_value(rules, year, state.trust, fw.lead, fw.host, who)
-    return value, elsewhere
-
-
-def _military_gain(
-    rules: CooperationRules, state: CoopState, setting: FrameworkSetting, year: CoopYear
-) -> np.ndarray:
-    """float[N, F]: the most access the framework's form adds over i's current form with
-    any member (the least access i has now with one): per framework over its members
-    (0 for a framework without members). For a small world all frameworks at once, over
-    an [N, N, F] array; for a large one framework by framework, over its members only."""
-    fm = rules.forms
-    n, n_fw = state.members.shape[1], len(setting.frameworks)
-    monotone = bool((np.diff(fm.access) >= 0).all())  # (the config checks ensure it)
-    if monotone and kernels.enabled():  # any size: no [N, N, F] array
-        least_form = kernels.load("frameworks").least_forms(year.eff, setting.area, state.members)
-        least = fm.access[least_form]
-        mil = np.clip(fm.access[setting.level][None, :] - least, 0.0, None)
-        mil[:, ~state.members.any(axis=1)] = 0.0
-        return mil
-    if n_fw == 0 or n * n * n_fw > BLOCK_ELEMENTS:
-        return _military_gain_each(rules, state, setting, year, monotone)
-    # forms[i, j, f]: the form of i with j in framework f's area
-    forms = year.eff[:, :, setting.area]
-    outside = ~state.members.T[None, :, :]  # [1, N, F]: j is not a member of f
-    if monotone:  # the least access is the access of the least form
-        least = fm.access[np.where(outside, np.int8(TOP_FORM), forms).min(axis=1)]
-    else:
-        least = np.where(outside, np.inf, fm.access[forms]).min(axis=1)
-    mil = np.clip(fm.access[setting.level][None, :] - least, 0.0, None)
-    mil[:, ~state.members.any(axis=1)] = 0.0
-    return mil
-
-
-def _military_gain_each(
-    rules: CooperationRules,
-    state: CoopState,
-    setting: FrameworkSetting,
-    year: CoopYear,
-    monotone: bool,
-) -> np.ndarray:
-    """:func:`_military_gain` framework by framework (for a large world)."""
-    fm = rules.forms
-    area, level = setting.area, setting.level
-    mil = np.zeros((state.members.shape[1], len(setting.frameworks)))
-    for ar in np.unique(area):
-        layer = np.ascontiguousarray(year.eff[:, :, ar])  # [N, N]: the forms in this area
-        access_now = None if monotone else fm.access[layer]
-        for f in np.flatnonzero(area == ar):
-            who = np.flatnonzero(state.members[f])
-            if who.size:
-                if monotone:  # the least access is the access of the least form
-                    least = fm.access[layer[:, who].min(axis=1)]
-                else:
-                    assert access_now is not None  # set when the access is not monotone
-                    least = access_now[:, who].min(axis=1)
-                mil[:, f] = np.clip(fm.access[level[f]] - least, 0.0, None)
-    return mil
-
-
-def _consent(
-    rules: CooperationRules,
-    state: CoopState,
-    level: np.ndarray,
-    n_members: np.ndarray,
-    relief: np.ndarray,
-) -> np.ndarray:
-    """float[N, F]: the share of each framework's members whose trust in i meets its
-    form's requirement, less `relief` [F] (counted over each framework's members: the
-    trust of member j in every i)."""
-    p, fm = rules.params, rules.forms
-    needed = fm.trust_required[level] - relief - p.trust_margin  # [F]
-    if kernels.enabled():
-        admitted = kernels.load("frameworks").consenting(state.trust, state.members, needed)
-        return admitted / np.maximum(n_members, 1.0)[None, :]
-    admitted = np.zeros((state.members.shape[1], state.members.shape[0]))
-    members = state.members.astype(float)
-    for threshold in np.unique(needed):  # per threshold: whose trust in whom meets it
-        fs = np.flatnonzero(needed == threshold)
-        # counts of members (small whole numbers: exact in floating point)
-        admitted[:, fs] = (members[fs] @ (state.trust >= threshold).astype(float)).T
-    return admitted / np.maximum(n_members, 1.0)[None, :]
+        if code == JOINED:
+            events.append(framework_event("joined", i, fw, fw.form, "mutual_gain", from_form=0))
+        else:
+            events.append(framework_event("left", i, fw, 0, CHANGES[code]))
+    return events
 
 
 def _join_draws(

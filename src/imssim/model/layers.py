@@ -53,6 +53,8 @@ class FrameworkLayers:
     def __init__(self) -> None:
         """No layers yet: the first update computes every area."""
         self.members: np.ndarray | None = None
+        self._given: np.ndarray | None = None  # the memberships of the last update
+        self._tables: tuple[tuple[Framework, ...], np.ndarray] = ((), np.zeros((3, 0), np.int64))
         self.every = np.zeros((0, 0, 0), dtype=np.int8)
         self.beyond = np.zeros((0, 0, 0), dtype=np.int8)
         self._effective: tuple[np.ndarray, ...] | None = None  # bilateral, every, eff, forms
@@ -61,21 +63,39 @@ class FrameworkLayers:
         self, members: np.ndarray, frameworks: list[Framework], n_areas: int
     ) -> tuple[np.ndarray, np.ndarray]:
         """(every, beyond) under `members` [F, N] of `frameworks`; new arrays whenever
-        they change, never written afterwards."""
-        old = self.members
-        if old is not None and old.shape == members.shape and np.array_equal(old, members):
+        they change, never written afterwards (`members` the array of the last update:
+        the same layers, as the mechanisms write no array they were given)."""
+        if members is self._given:
             return self.every, self.beyond
-        n = members.shape[1]
+        old, n = self.members, members.shape[1]
         if old is None or old.shape[1] != n or old.shape[0] > members.shape[0]:
-            changed = list(range(len(frameworks)))
+            old = np.zeros((0, n), dtype=bool)  # every framework is new
             self.every = np.zeros((n, n, n_areas), dtype=np.int8)
             self.beyond = np.zeros((n, n, n_areas), dtype=np.int8)
+        if kernels.enabled():
+            repaint = kernels.load("layers").repaint
+            table = self._table(frameworks)
+            every, beyond, changed = repaint(members, old, table, (self.every, self.beyond))
         else:
-            rows = np.flatnonzero((members[: old.shape[0]] != old).any(axis=1))
-            changed = [*rows.tolist(), *range(old.shape[0], members.shape[0])]
+            every, beyond, changed = self._repaint(members, old, frameworks)
+        self._given = members
+        if changed:  # else the same memberships in a new array
+            self.members, self.every, self.beyond = members.copy(), every, beyond
+        return self.every, self.beyond
+
+    def _repaint(
+        self, members: np.ndarray, old: np.ndarray, frameworks: list[Framework]
+    ) -> tuple[np.ndarray, np.ndarray, bool]:
+        """(every, beyond, whether they changed): the layers with the areas of the
+        frameworks whose members differ from `old` [F', N] (those beyond its rows are
+        new) written anew, in copies."""
+        rows = np.flatnonzero((members[: old.shape[0]] != old).any(axis=1))
+        changed = [*rows.tolist(), *range(old.shape[0], members.shape[0])]
+        if not changed:
+            return self.every, self.beyond, False
         every, beyond = self.every.copy(), self.beyond.copy()
         baseline = np.array([fw.purpose == "baseline" for fw in frameworks], dtype=bool)
-        idx = np.arange(n)
+        idx = np.arange(members.shape[1])
         for ar in sorted({frameworks[f].area for f in changed}):
             # the deepest over all frameworks is the deeper of the deepest over those
             # beyond the baseline and the deepest over the baseline's
@@ -85,8 +105,19 @@ class FrameworkLayers:
             layer = area_layer(members, frameworks, ar)
             layer[idx, idx] = 0
             every[:, :, ar] = layer
-        self.members, self.every, self.beyond = members.copy(), every, beyond
-        return every, beyond
+        return every, beyond, True
+
+    def _table(self, frameworks: list[Framework]) -> np.ndarray:
+        """int[3, F]: each framework's area, form and whether it is beyond the NATO and
+        EU baseline (made again only when the frameworks change)."""
+        seen, table = self._tables
+        if len(seen) != len(frameworks) or any(
+            a is not b for a, b in zip(seen, frameworks, strict=True)
+        ):
+            rows = [[fw.area, fw.form, fw.purpose != "baseline"] for fw in frameworks]
+            table = np.array(rows, dtype=np.int64).reshape(-1, 3).T.copy()
+            self._tables = (tuple(frameworks), table)
+        return table
 
     def effective(
         self, bilateral: np.ndarray, members: np.ndarray, frameworks: list[Framework]
@@ -100,7 +131,8 @@ class FrameworkLayers:
         if cached is not None and cached[0] is bilateral and cached[1] is every:
             return cached[2], cached[3]
         if kernels.enabled():
-            eff, area_form = kernels.load("layers").effective(bilateral, every)
+            contiguous = np.ascontiguousarray(bilateral)
+            eff, area_form = kernels.load("layers").effective(contiguous, every)
         else:
             eff = np.maximum(bilateral, every)
             # eff is symmetric (ties and frameworks bind both sides), so the deepest form

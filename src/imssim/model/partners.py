@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from imssim.config import ModelParams
+from imssim.model import kernels
 from imssim.model.blocks import count_over_areas
 from imssim.model.trust import base_trust
 from imssim.world import World
@@ -154,7 +155,7 @@ def fit(
     n_areas = holds.shape[1]
     goals_score = goals / n_areas
     synergy = 0.5 * crit.equipment_synergy + 0.5 * breadth
-    w = np.array([p.weight_distance, p.weight_culture, p.weight_synergy, p.weight_goals])
+    w = _weights(p)
     score = (
         w[0] * (1.0 - crit.distance)
         + w[1] * (1.0 - crit.culture_gap)
@@ -171,6 +172,22 @@ def current_fit(
     """:func:`fit` under this year's holdings `k` and `handed` [N, A] and effective forms
     `eff` [N, N, A]: a state holds an area when it holds capability there or relies on a
     partner for it; the breadth is the share of areas with any form."""
+    if kernels.enabled():
+        w = _weights(p)
+        return kernels.load("partners").current_fit(
+            k,
+            handed,
+            eff,
+            crit.distance,
+            crit.culture_gap,
+            crit.equipment_synergy,
+            np.append(w, w.sum()),
+        )
     holds = (k > EPS) | (handed > EPS)
     breadth = count_over_areas(eff > 0) / eff.shape[2]  # (eff > 0).mean(axis=2)
     return fit(crit, holds, breadth, p)
+
+
+def _weights(p: ModelParams) -> np.ndarray:
+    """float[4]: the weights of distance, culture, synergy and goals in the fit."""
+    return np.array([p.weight_distance, p.weight_culture, p.weight_synergy, p.weight_goals])

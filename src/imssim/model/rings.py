@@ -33,7 +33,6 @@ it, and how long each pair has cooperated deeply.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
@@ -85,14 +84,19 @@ def initial_deep_years(world: World, start_year: int, p: ModelParams) -> np.ndar
 def one_year_on(state: RingState, bilateral: np.ndarray, p: ModelParams) -> RingState:
     """`state` with one more year counted for every pair holding a bilateral tie at form
     >= ``ring_duration_form`` (and the count of every other pair set back to 0)."""
+    if kernels.enabled():
+        years = kernels.load("rings").deep_years_on(
+            state.deep_years, bilateral, p.ring_duration_form
+        )
+        return RingState(state.ring, state.below, years)
     deep = max_over_areas(bilateral) >= p.ring_duration_form
-    return dataclasses.replace(state, deep_years=np.where(deep, state.deep_years + 1, 0))
+    return RingState(state.ring, state.below, np.where(deep, state.deep_years + 1, 0))
 
 
 def moved(state: RingState, target: np.ndarray, p: ModelParams) -> RingState:
     """`state` moved towards `target` with hysteresis (:func:`update_rings`)."""
     ring, below = update_rings(state.ring, state.below, target, p)
-    return dataclasses.replace(state, ring=ring, below=below)
+    return RingState(ring, below, state.deep_years)
 
 
 def strategic_score(
@@ -147,6 +151,26 @@ def priority_rank(offer: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     return rank
 
 
+_NO_LIMIT = np.zeros((0, 0), dtype=bool)  # no policy limits the strategic candidates
+
+
+def _criteria(p: ModelParams) -> np.ndarray:
+    """The strategic criteria as the compiled ring kernels read them (their rows
+    ``C_*`` of :mod:`imssim.model.kernels.rings`)."""
+    return np.array(
+        [
+            int(LASTING),
+            p.strategic_min_form,
+            p.ring_framework_weight,
+            p.strategic_min_areas,
+            p.strategic_min_years,
+            1.0 - p.ring_hysteresis,
+            p.strategic_min_initiative,
+        ],
+        dtype=float,
+    )
+
+
 def _top_candidates(
     offer: np.ndarray | Callable[[np.ndarray, np.ndarray], np.ndarray],
     candidates: np.ndarray,
@@ -192,13 +216,22 @@ def target_rings(
     view. Row i is i's view.
     """
     if kernels.enabled():
-        any_coop, deepest, n_lasting, n_through = kernels.load("rings").pair_areas(
-            bilateral, framework, int(LASTING)
+        rings = kernels.load("rings")
+        allowed = _NO_LIMIT if priority is None else priority
+        ring, rows, cols = rings.ring_candidates(
+            bilateral,
+            framework,
+            state.deep_years,
+            state.ring,
+            initiative,
+            allowed,
+            comember,
+            _criteria(p),
         )
-        score = _score(deepest, n_lasting, n_through, state.deep_years, p)
-    else:
-        any_coop = any_over_areas(bilateral > 0) | any_over_areas(framework > 0)
-        score = strategic_score(bilateral, framework, state.deep_years, p)
+        values = offer(rows, cols) if callable(offer) else offer[rows, cols]
+        return rings.promote_strategic(ring, rows, cols, values, p.strategic_max_partners)
+    any_coop = any_over_areas(bilateral > 0) | any_over_areas(framework > 0)
+    score = strategic_score(bilateral, framework, state.deep_years, p)
     threshold = np.where(state.ring == Ring.STRATEGIC, 1.0 - p.ring_hysteresis, 1.0)
     candidates = any_coop & (score >= threshold) & (initiative >= p.strategic_min_initiative)
     if priority is not None:
@@ -215,6 +248,8 @@ def update_rings(
     current: np.ndarray, below: np.ndarray, target: np.ndarray, p: ModelParams
 ) -> tuple[np.ndarray, np.ndarray]:
     """Move to `target`: up at once, down after `ring_exit_delay` years below."""
+    if kernels.enabled():
+        return kernels.load("rings").rings_moved(current, below, target, p.ring_exit_delay)
     lower = target < current
     below = np.where(lower, below + 1, 0)
     drop = lower & (below > p.ring_exit_delay)

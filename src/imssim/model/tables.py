@@ -1,31 +1,39 @@
 """Collecting the model's outcomes year by year into tidy tables.
 
-Per year the model hands over its state (:class:`YearState`); the recorder keeps compact copies and
-builds the tables of the output contract at the end: ``countries`` (year x state),
-``pairs`` (year x ordered pair with any relation: the first state's own view),
-``events`` (one row per change), ``alliance`` (one row per year), ``holdings`` (year x
-state x area) and ``frameworks`` (year x framework in force).
+Per year the model hands over its state (:class:`YearState`); the recorder keeps compact
+copies of what it computes from it (:mod:`imssim.model.year_records`) and builds the
+tables of the output contract at the end: ``countries`` (year x state), ``pairs`` (year
+x ordered pair with any relation: the first state's own view), ``events`` (one row per
+change), ``alliance`` (one row per year), ``holdings`` (year x state x area) and
+``frameworks`` (year x framework in force).
 """
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from imssim.model import kernels
-from imssim.model.blocks import any_over_partners, count_over_areas, max_over_areas
-from imssim.model.capabilities import CapabilityState
-from imssim.model.capacity import Outcomes
-from imssim.model.cooperation import CoopState
-from imssim.model.economy import BudgetState, YearInputs
-from imssim.model.forms import DEEP
-from imssim.model.rings import RING_NAMES, Ring
+from imssim.model.columns import categorical, labels, repeated_labels, strings
+from imssim.model.rings import RING_NAMES
+from imssim.model.year_records import (
+    COUNT_COLUMNS,
+    FIGURE_COLUMNS,
+    HOLDING_FLAGS,
+    HOLDING_VALUES,
+    CountryYear,
+    YearState,
+    alliance_row,
+    country_year,
+    holding_year,
+    year_figures,
+    year_pairs,
+)
 from imssim.world import World
-
-EPS = 1e-9
 
 EVENT_KINDS = (
     "formed",
@@ -40,7 +48,10 @@ EVENT_KINDS = (
     "ended",
 )
 KIND_CODE = {kind: code for code, kind in enumerate(EVENT_KINDS)}  # (-1: none of them)
-
+# the categorical columns' types, made once (pandas checks codes and categories each time
+# it makes one: a hundred times slower than the column itself)
+KIND_DTYPE = pd.CategoricalDtype(EVENT_KINDS)
+RING_DTYPE = pd.CategoricalDtype(RING_NAMES)
 
 # the output contract's tables, in its order; a run may keep fewer (``keep`` of
 # :class:`Recorder`), but always ALWAYS, which the model and a sweep's checks read each year
@@ -65,60 +76,6 @@ class Tables:
         return [(name, getattr(self, name)) for name in TABLE_NAMES]
 
 
-def labels(names: tuple[str, ...], codes: np.ndarray) -> object:
-    """The column of strings ``names[codes]``, as pandas makes it from
-    ``np.array(names)[codes]``; built by Arrow from the codes where pandas keeps
-    strings in Arrow (much faster for long tables)."""
-    plain = np.array(names)
-    sample = pd.Series(plain[:1]).array
-    if getattr(sample.dtype, "storage", None) == "pyarrow" and codes.size:
-        import pyarrow as pa
-
-        kind = pa.array(sample).type  # string or large_string, as pandas makes it
-        taken = pa.array(list(names), type=kind).take(pa.array(codes))
-        return pd.array(taken, dtype=sample.dtype)
-    return plain[codes]
-
-
-def pair_counts(eff: np.ndarray, bilateral: np.ndarray) -> dict[str, np.ndarray]:
-    """Per ordered pair: the deepest effective and bilateral forms, the areas at any
-    form and at a deep form, whether there is a bilateral tie; and over all pairs and
-    areas, how many hold each form 1-6, effective and bilateral."""
-    if kernels.enabled():
-        summary = kernels.load("records").pair_summary(eff, bilateral, int(DEEP))
-        names = ("max_form", "bilateral_form", "n_areas", "n_deep_areas", "eff_count", "bil_count")
-        out = dict(zip(names, summary, strict=True))
-        out["bilateral_any"] = out["bilateral_form"] > 0
-        return out
-    out = {
-        "max_form": max_over_areas(eff),
-        "bilateral_form": max_over_areas(bilateral),
-        "n_areas": count_over_areas(eff > 0),
-        "n_deep_areas": count_over_areas(eff >= DEEP),
-        "eff_count": np.zeros(7, dtype=np.int64),
-        "bil_count": np.zeros(7, dtype=np.int64),
-    }
-    out["bilateral_any"] = out["bilateral_form"] > 0
-    for form in range(1, 7):
-        out["eff_count"][form] = np.count_nonzero(eff == form)
-        out["bil_count"][form] = np.count_nonzero(bilateral == form)
-    return out
-
-
-@dataclass(frozen=True)
-class YearState:
-    """The model's state at the end of a year, as the recorder reads it."""
-
-    year: int
-    inputs: YearInputs
-    budgets: BudgetState
-    caps: CapabilityState
-    coop: CoopState
-    ring: np.ndarray  # int8[N, N]: each state's view of the others (rings.Ring)
-    eff: np.ndarray  # int8[N, N, A]: the effective forms
-    outcomes: Outcomes
-
-
 class Recorder:
     """Compact copies of each year's state, turned into the run's tables at the end;
     only of the tables `keep` names (and ALWAYS): the others are left empty (a study
@@ -130,11 +87,11 @@ class Recorder:
             raise ValueError(f"unknown table(s) {', '.join(unknown)}; tables: {TABLE_NAMES}")
         self.world = world
         self.keep = frozenset(keep) | frozenset(ALWAYS)
-        self._countries: list[dict[str, np.ndarray]] = []
+        self._countries: list[CountryYear] = []
         self._pairs: list[dict[str, np.ndarray]] = []
         self._alliance: list[dict[str, float | str]] = []
         self._alliance_areas: list[np.ndarray] = []  # per year float[4, A] (AREA_COLUMNS)
-        self._holdings: list[dict[str, np.ndarray]] = []
+        self._holdings: list[tuple[int, np.ndarray, np.ndarray]] = []  # (holding_year)
         # per year and framework in force: the year and the framework's row but its year
         self._frameworks: list[tuple[int, dict[str, object]]] = []
         # a framework's row but its year, per framework and members
@@ -142,13 +99,14 @@ class Recorder:
 
     def record(self, state: YearState) -> None:
         """Keep the year's rows of the countries, pairs, holdings and alliance tables."""
-        pair = pair_counts(state.eff, state.coop.bilateral)
-        self._countries.append(_country_columns(state, pair))
-        if "pairs" in self.keep:
-            self._pairs.append(_pair_columns(state, pair))
+        pair, figures = year_pairs(state, "pairs" in self.keep), year_figures(state)
+        self._countries.append(country_year(state, pair.tallies, figures))
+        if pair.pairs is not None:
+            year = np.full(pair.pairs["country_idx"].size, state.year, dtype=np.int32)
+            self._pairs.append({"year": year, **pair.pairs})
         if "holdings" in self.keep:
-            self._holdings.append(_holding_columns(state))
-        self._alliance.append(_alliance_row(state, pair, self.world.areas))
+            self._holdings.append(holding_year(state))
+        self._alliance.append(alliance_row(state, pair, figures, self.world.areas))
         out = state.outcomes
         by_area = (state.inputs.requirement, out.aggregate, out.shortfall, out.surplus)
         self._alliance_areas.append(np.array(by_area, dtype=float))
@@ -156,7 +114,7 @@ class Recorder:
     def latest(self) -> tuple[dict[str, np.ndarray], dict[str, float | str]]:
         """The last year recorded: the countries' columns (arrays over states) and the
         alliance's row."""
-        return self._countries[-1], self._alliance[-1]
+        return self._countries[-1].columns, self._alliance[-1]
 
     def record_frameworks(
         self, year: int, frameworks: list, members: np.ndarray, ended: np.ndarray
@@ -206,14 +164,19 @@ class Recorder:
         return Tables(**{name: built[name]() for name in kept}, **empty, kept=kept)
 
     def _countries_table(self) -> pd.DataFrame:
-        w, n_years = self.world, len(self._countries)
-        countries = _stacked(self._countries)
+        w, years = self.world, self._countries
+        columns = _stacked([{k: y.columns[k] for k in ("year", "n_areas_rebuilt")} for y in years])
+        figures = np.concatenate([y.figures for y in years], axis=1)
+        counts = np.concatenate([y.counts for y in years], axis=1)
+        states = np.arange(w.n_states)
         return pd.DataFrame(
             {
-                "year": countries.pop("year").astype(np.int32),
-                "country": np.tile(np.array(w.iso3), n_years),
-                "region": np.tile(w.region, n_years),
-                **countries,
+                "year": columns["year"].astype(np.int32),
+                "country": repeated_labels(w.iso3, states, len(years)),
+                "region": repeated_labels(tuple(w.region), states, len(years)),
+                **dict(zip(FIGURE_COLUMNS, figures, strict=True)),
+                **dict(zip(COUNT_COLUMNS, counts, strict=True)),
+                "n_areas_rebuilt": columns["n_areas_rebuilt"],
             }
         )
 
@@ -228,23 +191,25 @@ class Recorder:
                 "year": year,
                 "country": labels(w.iso3, country),
                 "partner": labels(w.iso3, partner),
-                "ring": pd.Categorical.from_codes(ring_idx, categories=RING_NAMES),
-                "partner_ring": pd.Categorical.from_codes(partner_ring, categories=RING_NAMES),
+                "ring": categorical(ring_idx, RING_DTYPE),
+                "partner_ring": categorical(partner_ring, RING_DTYPE),
                 **pairs,
             }
         )
 
     def _holdings_table(self) -> pd.DataFrame:
         w, n_years = self.world, len(self._holdings)
-        holdings = _stacked(self._holdings)
-        states = np.tile(np.repeat(np.arange(w.n_states), w.n_areas), n_years)
-        areas = np.tile(np.arange(w.n_areas), w.n_states * n_years)
+        years, values, flags = zip(*self._holdings, strict=True)
+        values, flags = np.concatenate(values, axis=1), np.concatenate(flags, axis=1)
+        states = np.repeat(np.arange(w.n_states), w.n_areas)  # a year's rows
+        areas = np.tile(np.arange(w.n_areas), w.n_states)
         return pd.DataFrame(
             {
-                "year": holdings.pop("year"),
-                "country": labels(w.iso3, states),
-                "area": labels(w.areas, areas),
-                **holdings,
+                "year": np.repeat(np.array(years, dtype=np.int32), states.size),
+                "country": repeated_labels(w.iso3, states, n_years),
+                "area": repeated_labels(w.areas, areas, n_years),
+                **dict(zip(HOLDING_VALUES, values, strict=True)),
+                **dict(zip(HOLDING_FLAGS, flags, strict=True)),
             }
         )
 
@@ -274,46 +239,49 @@ FRAMEWORK_COLUMNS = (
 def _events_frame(w: World, events: list) -> pd.DataFrame:
     """The events table of `events`, (year, Event) pairs; its text columns built from
     codes into their vocabularies (:func:`labels`)."""
-    years = [y for y, _ in events]
-    fields = list(zip(*(e for _, e in events), strict=True)) or [()] * 9
-    kind, country, partner, framework, area, from_form, to_form, reason, motive = fields
-    who = (*w.iso3, "")  # the last: no state (-1)
-    states = np.array(country, dtype=np.int64)
-    partners = np.array(partner, dtype=np.int64)
-    framework_codes, framework_ids = _codes(framework)
-    reason_codes, reasons = _codes(reason)
-    motive_codes, motives = _codes(motive)
-    text = {
-        "country": labels(who, np.where(states < 0, len(who) - 1, states)),
-        # a partner is a state (its ISO3 code) or, for a framework's event, the framework
-        "partner": labels(
-            (*who, *framework_ids), np.where(partners < 0, framework_codes + len(who), partners)
-        ),
-        "area": labels(w.areas, np.array(area, dtype=np.int64)),
-        "reason": labels(reasons, reason_codes),
-        "motive": labels(motives, motive_codes),
-    }
     if not events:  # as pandas makes the columns of empty lists
-        text = {name: [] for name in text}
+        return pd.DataFrame(
+            {
+                "year": np.array([], dtype=np.int32),
+                "kind": pd.Categorical.from_codes(np.array([], dtype=np.int8), EVENT_KINDS),
+                **{name: [] for name in ("country", "partner", "area")},
+                "from_form": np.array([], dtype=np.int8),
+                "to_form": np.array([], dtype=np.int8),
+                **{name: [] for name in ("reason", "motive")},
+            }
+        )
+    # the events' fields as lists: flattened and sliced (faster than transposed by zip)
+    flat = list(itertools.chain.from_iterable(map(operator.itemgetter(1), events)))
+    n_fields = len(flat) // len(events)
+    kind, _, _, framework, _, _, _, reason, motive = (flat[f::n_fields] for f in range(n_fields))
+    states, partners, area, from_form, to_form = (
+        np.fromiter(flat[f::n_fields], dtype=np.int64, count=len(events)) for f in (1, 2, 4, 5, 6)
+    )
+    who = (*w.iso3, "")  # the last: no state (-1)
+    framework_codes, framework_ids = _codes(framework)
+    kind_codes, kinds = _codes(kind)
     return pd.DataFrame(
         {
-            "year": np.array(years, dtype=np.int32),
-            "kind": pd.Categorical.from_codes(
-                np.array([KIND_CODE.get(k, -1) for k in kind], dtype=np.int8),
-                categories=EVENT_KINDS,
+            "year": np.fromiter(map(operator.itemgetter(0), events), np.int32, len(events)),
+            "kind": categorical(
+                np.array([KIND_CODE.get(k, -1) for k in kinds], dtype=np.int8)[kind_codes],
+                KIND_DTYPE,
             ),
-            "country": text["country"],
-            "partner": text["partner"],
-            "area": text["area"],
-            "from_form": np.array(from_form, dtype=np.int8),
-            "to_form": np.array(to_form, dtype=np.int8),
-            "reason": text["reason"],
-            "motive": text["motive"],
+            "country": labels(who, np.where(states < 0, len(who) - 1, states)),
+            # a partner is a state (its ISO3 code) or, for a framework's event, the framework
+            "partner": labels(
+                (*who, *framework_ids), np.where(partners < 0, framework_codes + len(who), partners)
+            ),
+            "area": labels(w.areas, area),
+            "from_form": from_form.astype(np.int8),
+            "to_form": to_form.astype(np.int8),
+            "reason": strings(reason),
+            "motive": strings(motive),
         }
     )
 
 
-def _codes(values: tuple) -> tuple[np.ndarray, tuple[str, ...]]:
+def _codes(values: list) -> tuple[np.ndarray, tuple[str, ...]]:
     """Each value's index into the distinct values (in order of first appearance), and
     those values."""
     codes, uniques = pd.factorize(np.array(values, dtype=object))
@@ -368,99 +336,3 @@ def _from_rows(
 
 
 _NUMBERS = {float, np.float64, int, np.int64}  # (bool, an int subclass, is left to pandas)
-
-
-def _country_columns(state: YearState, pair: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The year's columns of the countries table (one value per state)."""
-    inputs, caps, out, ring = state.inputs, state.caps, state.outcomes, state.ring
-    real_budget, capacity = inputs.real_budget, out.capacity
-    return {
-        "year": np.full(ring.shape[0], state.year),
-        "gdp": inputs.gdp.copy(),
-        "budget": inputs.budget.copy(),
-        "real_budget": real_budget.copy(),
-        "defence_share": inputs.share.copy(),
-        "threat": inputs.threat.copy(),
-        "pressure": state.budgets.pressure.copy(),
-        "capability": out.capability.copy(),
-        "capacity_to_act": capacity.copy(),
-        "autonomy": out.autonomy.copy(),
-        "efficiency": np.divide(
-            capacity, real_budget, out=np.zeros_like(capacity), where=real_budget > 0
-        ),
-        "n_strategic": (ring == Ring.STRATEGIC).sum(axis=1),
-        "n_affiliated": (ring == Ring.AFFILIATED).sum(axis=1),
-        "n_opportunity": (ring == Ring.OPPORTUNITY).sum(axis=1),
-        "n_partners_bilateral": pair["bilateral_any"].sum(axis=1),
-        "n_areas_held": (caps.k > EPS).sum(axis=1),
-        "n_areas_dropped": caps.dropped.sum(axis=1),
-        "n_areas_rebuilt": caps.rebuilt.copy(),
-    }
-
-
-def _pair_columns(state: YearState, pair: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The year's columns of the pairs table: every ordered pair with a ring or a form."""
-    ring, max_form = state.ring, pair["max_form"]
-    rows, cols = np.nonzero((ring > 0) | (max_form > 0))
-    return {
-        "year": np.full(rows.size, state.year, dtype=np.int32),
-        "country_idx": rows,
-        "partner_idx": cols,
-        "ring_idx": ring[rows, cols],
-        "partner_ring_idx": ring[cols, rows],
-        "max_form": max_form[rows, cols].astype(np.int8),
-        "bilateral_form": pair["bilateral_form"][rows, cols].astype(np.int8),
-        "n_areas": pair["n_areas"][rows, cols].astype(np.int16),
-        "n_deep_areas": pair["n_deep_areas"][rows, cols].astype(np.int16),
-        "trust": state.coop.trust[rows, cols],
-    }
-
-
-def _holding_columns(state: YearState) -> dict[str, np.ndarray]:
-    """The year's columns of the holdings table (state x area, row-major)."""
-    caps = state.caps
-    k = caps.k
-    return {
-        "year": np.full(k.size, state.year, dtype=np.int32),
-        "capability": k.ravel().copy(),
-        "need": state.inputs.need.ravel().copy(),
-        "held": (k > 1e-9).ravel(),
-        "given_up": caps.dropped.ravel().copy(),
-        "rebuilding": (caps.rebuild_left > 0).ravel().copy(),
-        "relies_on_partner": any_over_partners(state.coop.dependent).ravel(),
-    }
-
-
-def _alliance_row(
-    state: YearState, pair: dict[str, np.ndarray], areas: tuple[str, ...]
-) -> dict[str, float | str]:
-    """The year's row of the alliance table."""
-    out, requirement = state.outcomes, state.inputs.requirement
-    shortfall = out.shortfall
-    # each unordered pair once: the record and the frameworks are symmetric, so
-    # every count over ordered pairs is twice the count over pairs
-    eff_count, bil_count = pair["eff_count"] // 2, pair["bil_count"] // 2
-    forms = np.arange(eff_count.size)
-    n_ties, n_effective = int(bil_count[1:].sum()), int(eff_count[1:].sum())
-    row: dict[str, float | str] = {
-        "year": state.year,
-        "threat": state.inputs.alliance_threat,
-        "capability": out.alliance_capability,
-        "n_pairs_bilateral": int(pair["bilateral_any"].sum()) // 2,
-        "n_ties_bilateral": n_ties,
-        "mean_form_bilateral": float(np.float64((forms * bil_count).sum()) / n_ties)
-        if n_ties
-        else 0.0,
-        "n_pairs_effective": int((pair["max_form"] > 0).sum()) // 2,
-        "mean_form_effective": float(np.float64((forms * eff_count).sum()) / n_effective)
-        if n_effective
-        else 0.0,
-    }
-    for form in range(1, 7):
-        row[f"n_form_{form}"] = int(eff_count[form])
-    row["shortfall_total"] = float((shortfall * requirement).sum() / requirement.sum())
-    row["n_shortfall_areas"] = int((shortfall > 0).sum())
-    worst = int(np.argmax(shortfall))
-    row["worst_shortfall"] = float(shortfall[worst])
-    row["worst_shortfall_area"] = areas[worst] if shortfall[worst] > 0 else ""
-    return row

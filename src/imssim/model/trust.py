@@ -13,6 +13,7 @@ import functools
 import numpy as np
 
 from imssim.config import ModelParams
+from imssim.model import kernels
 from imssim.model.blocks import any_over_areas, max_over_areas
 from imssim.model.forms import Form, FormTable
 
@@ -46,13 +47,20 @@ def update_trust(
     rng: np.random.Generator,
 ) -> np.ndarray:
     """float[N, N]: next year's trust of i in j."""
+    n = trust.shape[0]
+    noise = rng.normal(0.0, p.trust_noise, size=(n, n)) if p.trust_noise > 0 else np.zeros((n, n))
+    if kernels.enabled():
+        rules = np.array(
+            [p.trust_gain, p.trust_decay, p.cut_tolerance, p.trust_shock, Form.POOLING]
+        )
+        return kernels.load("trust").next_trust(
+            trust, base, eff, bilateral, cut_fraction, noise, rules
+        )
     max_form = max_over_areas(eff)
     depth = np.clip((max_form - 1) / 5.0, 0.0, 1.0)
     grown = trust + p.trust_gain * depth * (1.0 - trust)
     decayed = trust + p.trust_decay * (base - trust)
     trust = np.where(max_form >= Form.POOLING, grown, decayed)
-    n = trust.shape[0]
-    noise = rng.normal(0.0, p.trust_noise, size=(n, n)) if p.trust_noise > 0 else np.zeros((n, n))
     noise = np.where(_above_diagonal(n), noise, 0.0)  # np.triu(noise, 1), without its mask built
     noise = noise + noise.T
     trust = trust + np.where(max_form > 0, noise, 0.0)
