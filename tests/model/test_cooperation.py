@@ -102,3 +102,20 @@ def test_form_6_divides_tasks_where_the_pair_already_relies_one_way():
     np.testing.assert_array_equal(is_dependent(k, relies, at, 0.5), [True, False])
     none = np.zeros((2, 2), dtype=bool)
     np.testing.assert_array_equal(is_dependent(k, none, at, 0.5), [False, True])
+
+
+def test_moves_to_form_6_that_all_fail_change_nothing():
+    """A state that already relies on a partner in an area takes no second provider: a
+    year whose only moves are such steps to form 6 leaves the record as it was."""
+    from imssim.model.moves import apply_moves
+
+    model = CooperationModel(to_config(None))
+    eff, area_form = model.effective_forms()
+    fit = model.partner_fit(eff)[0]
+    year = model._coop_year(eff, area_form, fit, np.zeros_like(model.caps.k))
+    dependent = model.coop.dependent.copy()
+    dependent[0, 1, 0] = True  # state 0 relies on state 1 in area 0
+    state = dataclasses.replace(model.coop, dependent=dependent)
+    after, standing, events = apply_moves(model.rules, state, [(0, 2, 0, 5, 6, "")], year)
+    assert after is state and events == []
+    assert standing is year.states

@@ -1,6 +1,5 @@
 """The year's moves give the same steps when the compiled choice hands the choice back to
-the noisy choice's own code (as it does for a uniform exactly 0 or a tie at a row's
-kmax-th score)."""
+the noisy choice's own code (as it does for a tie at a row's kmax-th score)."""
 
 from __future__ import annotations
 

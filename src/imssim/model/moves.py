@@ -28,8 +28,8 @@ from imssim.model.cooperation import (
     is_dependent,
 )
 from imssim.model.forms import SHALLOW_LIMIT, Form
-from imssim.model.motives import MOTIVES
 from imssim.model.keyed_uniforms import year_key
+from imssim.model.motives import MOTIVES
 from imssim.model.noisy_choice import choose_entries, choose_top
 from imssim.model.step_value import Entries, signs_hold, step_terms, steps_may_pay
 
@@ -316,6 +316,8 @@ def apply_moves(
         return state, year.states, []
     special = _specialise(rules, state, moves, year)
     kept = [m for m in moves if m[4] != TOP_FORM or m in special.reason]
+    if not kept:  # every move was to form 6, and none of them held
+        return state, special.standing, []
     i, j, ar, _, new = np.array([m[:5] for m in kept], dtype=np.int64).T
     bil, since = state.bilateral.copy(), state.since.copy()
     was = bil[i, j, ar]

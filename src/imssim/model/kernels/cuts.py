@@ -9,7 +9,7 @@ area still costs, passing on what a capped area could not give, for at most as m
 rounds as there are areas. The numpy code does each step for all states at once; a
 state's steps read only its own row, so that the loop does them state by state, with the
 same arithmetic in the same order (row sums as numpy adds them,
-:func:`imssim.model.kernels.sums.row_sum`).
+:func:`imssim.model.kernels.numpy_like.numpy_sum`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from imssim.model.kernels import inline, kernel
-from imssim.model.kernels.sums import row_sum
+from imssim.model.kernels.numpy_like import numpy_sum
 
 EPS = 1e-9  # as imssim.model.capabilities.EPS
 
@@ -33,15 +33,15 @@ def invest_and_cut(k, gap, price, invest, cut):
     unit, core_factor = cut
     n, n_areas = k.shape
     before = np.empty((n, n_areas))
-    alloc = np.empty((1, n_areas))
+    alloc = np.empty(n_areas)
     for i in range(n):
         for a in range(n_areas):
             value = profile[i, a] * tilt[a] * (0.0 if relying[i, a] else 1.0)
-            alloc[0, a] = value * (0.0 if dropped[i, a] else 1.0)
-        total = row_sum(alloc, 0)
+            alloc[a] = value * (0.0 if dropped[i, a] else 1.0)
+        total = numpy_sum(alloc)
         surplus = gap[i] if gap[i] > 0.0 or gap[i] != gap[i] else 0.0
         for a in range(n_areas):
-            share = alloc[0, a] / total if total > 0 else 0.0
+            share = alloc[a] / total if total > 0 else 0.0
             before[i, a] = k[i, a] + surplus * share / price
     deficit = np.empty(n)
     for i in range(n):
@@ -60,21 +60,21 @@ def spread_cut(k, unit, weight, deficit):
     n, n_areas = k.shape
     cost = unit * k
     money = np.zeros((n, n_areas))
-    w = np.zeros((1, n_areas))
-    take = np.zeros((1, n_areas))
+    w = np.zeros(n_areas)
+    take = np.zeros(n_areas)
     for i in range(n):
         remaining = deficit[i]
         for _ in range(n_areas):
             for a in range(n_areas):
-                w[0, a] = weight[i, a] if cost[i, a] - money[i, a] > EPS else 0.0
-            total = row_sum(w, 0)
+                w[a] = weight[i, a] if cost[i, a] - money[i, a] > EPS else 0.0
+            total = numpy_sum(w)
             if not (remaining > EPS and total > 0):
                 break
             for a in range(n_areas):
-                share = w[0, a] / total
-                take[0, a] = min(cost[i, a] - money[i, a], remaining * share)
-                money[i, a] += take[0, a]
-            remaining -= row_sum(take, 0)
+                share = w[a] / total
+                take[a] = min(cost[i, a] - money[i, a], remaining * share)
+                money[i, a] += take[a]
+            remaining -= numpy_sum(take)
     out = np.empty((n, n_areas))
     for i in range(n):
         for a in range(n_areas):
