@@ -123,10 +123,12 @@ B_PARAMETER = "params.economic_pressure"
 
 @pytest.fixture(scope="module")
 def claim_b_at_the_ends():
-    """Claim b at the low and the high end of B_PARAMETER's range, seeds 1 and 2."""
+    """Claim b at the low and the high end of B_PARAMETER's range, judged on the claims'
+    seeds 1-4 (with the screening's two seeds, its closest comparison, the mean form
+    under austerity against deep cuts, sits within the draws' noise)."""
     (candidate,) = [c for c in robustness.CANDIDATES if c.key == B_PARAMETER]
     return {
-        level: claims.run_claims({B_PARAMETER: value}, (1, 2), "b")["b"]
+        level: claims.run_claims({B_PARAMETER: value}, (1, 2, 3, 4), "b")["b"]
         for level, value in (("low", candidate.low), ("high", candidate.high))
     }
 
