@@ -1,6 +1,6 @@
 """The year's verdicts on the bilateral ties, in one compiled pass.
 
-:func:`verdicts` gives what :func:`imssim.model.downgrades._verdicts` gives for the ties
+:func:`lowered` gives what :func:`imssim.model.downgrades._verdicts` gives for the ties
 it finds (each pair once, i < j, in row-major order): the first reason of
 :data:`imssim.model.downgrades.REASONS` that holds, the form it lowers the tie to and
 whether i is the side that acts. Comparisons and look-ups only: the same in any order;
