@@ -196,10 +196,14 @@ def year_outcomes(
     `area_form` [N, A], with `contrib` [N, A] what partners make available to each state
     (:func:`contribution`), against the alliance's `requirement` [A] for its `members`."""
     if kernels.enabled():
-        *per_state, alliance = kernels.load("offers").outcomes(
-            k, handed, area_form, contrib, requirement, members, forms.constraint
+        capability, capacity, autonomy_, aggregate, shortfall, surplus, gap, alliance = (
+            kernels.load("offers").outcomes(
+                k, handed, area_form, contrib, requirement, members, forms.constraint
+            )
         )
-        return Outcomes(*per_state, alliance_capability=float(alliance))
+        return Outcomes(
+            capability, capacity, autonomy_, aggregate, shortfall, surplus, gap, float(alliance)
+        )
     capability = k.sum(axis=1)
     aggregate, shortfall, surplus = shortfall_surplus(k, requirement, members)
     return Outcomes(

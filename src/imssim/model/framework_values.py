@@ -12,7 +12,7 @@ them bit for bit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
@@ -21,9 +21,33 @@ from imssim.model.cooperation import CooperationRules, CoopState, CoopYear
 from imssim.model.forms import Form
 from imssim.model.motives import economic_scale, political_value
 from imssim.model.presence import presence_value
+from imssim.world import Framework
 
-if TYPE_CHECKING:
-    from imssim.model.frameworks import FrameworkSetting
+
+class SettingView(Protocol):
+    """What the terms read of the frameworks' setting this year
+    (:class:`imssim.model.frameworks.FrameworkSetting`)."""
+
+    @property
+    def frameworks(self) -> list[Framework]:
+        """The run's frameworks: the record's and those founded since."""
+
+    @property
+    def ended(self) -> np.ndarray:
+        """int[F]: the year each ended (0: running)."""
+
+    @property
+    def area(self) -> np.ndarray:
+        """int[F]: each framework's area."""
+
+    @property
+    def level(self) -> np.ndarray:
+        """int[F]: each framework's form."""
+
+    @property
+    def host(self) -> np.ndarray:
+        """int[F]: each framework's host (a forward presence), -1: none."""
+
 
 TOP_FORM = int(Form.SPECIALISATION)
 
@@ -81,7 +105,7 @@ def allied(rules: CooperationRules, year: CoopYear) -> np.ndarray:
 def join_value(
     rules: CooperationRules,
     state: CoopState,
-    setting: FrameworkSetting,
+    setting: SettingView,
     year: CoopYear,
     means: MemberMeans,
 ) -> np.ndarray:
@@ -109,7 +133,7 @@ def join_value(
 
 
 def presence_terms(
-    rules: CooperationRules, state: CoopState, setting: FrameworkSetting, year: CoopYear
+    rules: CooperationRules, state: CoopState, setting: SettingView, year: CoopYear
 ) -> tuple[np.ndarray, np.ndarray]:
     """float[N, F]: each state's political value of each forward presence
     (:func:`imssim.model.presence.presence_value`; 0 for the other frameworks), and
@@ -129,7 +153,7 @@ def presence_terms(
 
 
 def military_gain(
-    rules: CooperationRules, state: CoopState, setting: FrameworkSetting, year: CoopYear
+    rules: CooperationRules, state: CoopState, setting: SettingView, year: CoopYear
 ) -> np.ndarray:
     """float[N, F]: the most access the framework's form adds over i's current form with
     any member (the least access i has now with one): per framework over its members
@@ -155,7 +179,7 @@ def military_gain(
 def _military_gain_each(
     rules: CooperationRules,
     state: CoopState,
-    setting: FrameworkSetting,
+    setting: SettingView,
     year: CoopYear,
     monotone: bool,
 ) -> np.ndarray:
