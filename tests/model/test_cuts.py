@@ -6,15 +6,15 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imssim.config import ModelParams
 from imssim.model import kernels
 from imssim.model.capabilities import _invest_and_cut
+from tests.conftest import needs_numba
 
-pytestmark = pytest.mark.skipif(not kernels.available(), reason="numba is not installed")
+pytestmark = needs_numba
 
 scales = st.sampled_from([1e-3, 1.0, 1e3, 1e9])
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import os
 
 import numpy as np
 import pytest
@@ -16,11 +15,9 @@ from imssim.config.compose import compose_config
 from imssim.model import founding, frameworks, kernels, simulation
 from imssim.model.layers import FrameworkLayers
 from imssim.model.simulation import CooperationModel
+from tests.conftest import needs_numba
 
-pytestmark = pytest.mark.skipif(
-    not kernels.available() and os.environ.get("CI", "").lower() != "true",
-    reason="numba (the fast extra) is not installed",  # CI installs it: there, it fails
-)
+pytestmark = needs_numba
 
 
 def _kept(arg):

@@ -14,11 +14,9 @@ from imssim.config.compose import compose_config
 from imssim.model import kernels, moves
 from imssim.model.simulation import CooperationModel
 from imssim.world.synthetic import synthetic_world
+from tests.conftest import needs_numba
 
-pytestmark = pytest.mark.skipif(
-    not kernels.available() and os.environ.get("CI", "").lower() != "true",
-    reason="numba (the fast extra) is not installed",  # CI installs it: there, it fails
-)
+pytestmark = needs_numba
 
 
 def _tables(overrides: list[str], world=None, *, compiled: bool = True):

@@ -5,7 +5,6 @@ ties, long sums)."""
 from __future__ import annotations
 
 import dataclasses
-import os
 
 import numpy as np
 import pytest
@@ -18,11 +17,9 @@ from imssim.model.rings import moved, one_year_on, target_rings
 from imssim.model.simulation import CooperationModel
 from imssim.model.trust import update_trust
 from imssim.model.year_records import YearState, holding_year, year_figures, year_pairs
+from tests.conftest import needs_numba
 
-pytestmark = pytest.mark.skipif(
-    not kernels.available() and os.environ.get("CI", "").lower() != "true",
-    reason="numba (the fast extra) is not installed",  # CI installs it: there, it fails
-)
+pytestmark = needs_numba
 
 
 def _both(call):

@@ -4,12 +4,12 @@ others are drawn; uniform on (0, 1); the compiled loop gives the numpy code's bi
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imssim.model import kernels
 from imssim.model.keyed_uniforms import uniforms, year_key
+from tests.conftest import needs_numba
 
 keys = st.integers(0, 2**64 - 1).map(np.uint64)
 entries = st.lists(st.integers(0, 2**62), min_size=1, max_size=50)
@@ -25,7 +25,7 @@ def test_an_entry_draws_the_same_number_whichever_others_are_drawn(key, flat):
     assert ((together > 0.0) & (together < 1.0)).all()
 
 
-@pytest.mark.skipif(not kernels.available(), reason="numba is not installed")
+@needs_numba
 @settings(max_examples=100, deadline=None)
 @given(key=keys, flat=entries)
 def test_the_compiled_loop_gives_the_numpy_bits(key, flat):

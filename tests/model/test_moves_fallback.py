@@ -3,20 +3,15 @@ the noisy choice's own code (as it does for a tie at a row's kmax-th score)."""
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
-import pytest
 
 from imssim import to_config
 from imssim.config.compose import compose_config
-from imssim.model import kernels, moves
+from imssim.model import moves
 from imssim.model.simulation import CooperationModel
+from tests.conftest import needs_numba
 
-pytestmark = pytest.mark.skipif(
-    not kernels.available() and os.environ.get("CI", "").lower() != "true",
-    reason="numba (the fast extra) is not installed",  # CI installs it: there, it fails
-)
+pytestmark = needs_numba
 
 
 def _tables():

@@ -3,18 +3,15 @@ and leave the generator as it leaves it."""
 
 from __future__ import annotations
 
-import os
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from imssim.model import kernels, moves
+from tests.conftest import needs_numba
 
-pytestmark = pytest.mark.skipif(
-    not kernels.available() and os.environ.get("CI", "").lower() != "true",
-    reason="numba (the fast extra) is not installed",  # CI installs it: there, it fails
-)
+pytestmark = needs_numba
 
 
 def test_the_block_sum_is_numpys_sum():
