@@ -31,10 +31,9 @@ from imssim.model.cooperation import CoopState, Event
 from imssim.model.economy import YearInputs
 from imssim.model.forms import DEEP, Form, FormTable
 from imssim.model.partners import StaticCriteria, current_fit
+from imssim.model.tolerances import EPS
 
 POOLING = Form.POOLING
-
-EPS = 1e-9
 
 
 @dataclass

@@ -20,8 +20,7 @@ import numpy as np
 
 from imssim.model import kernels
 from imssim.model.forms import FormTable
-
-EPS = 1e-9
+from imssim.model.tolerances import EPS
 
 
 def reference_level(k: np.ndarray, handed: np.ndarray) -> np.ndarray:

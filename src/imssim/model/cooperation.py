@@ -40,7 +40,6 @@ from imssim.model.forms import Form, FormTable
 from imssim.model.motives import familiarity, ring_share
 from imssim.model.policy import StatePolicy
 
-EPS = 1e-9
 BOUND_MARGIN = 1e-9  # of a bound or estimate: far above rounding, far below any value that counts
 
 

@@ -15,9 +15,10 @@ import numpy as np
 
 from imssim.model import kernels
 from imssim.model.blocks import nonzero3
-from imssim.model.cooperation import EPS, CooperationRules, CoopState, CoopYear, Event, Standing
+from imssim.model.cooperation import CooperationRules, CoopState, CoopYear, Event, Standing
 from imssim.model.forms import SHALLOW_LIMIT, Form
 from imssim.model.keyed_uniforms import uniforms, year_key
+from imssim.model.tolerances import EPS
 
 SPECIALISATION = int(Form.SPECIALISATION)
 REASONS = ("policy", "policy", "partner_cut", "partner_cut", "trust_fell", "fit_lost", "expired")

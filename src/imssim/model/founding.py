@@ -20,11 +20,12 @@ import dataclasses
 import numpy as np
 
 from imssim.model import kernels
-from imssim.model.cooperation import EPS, CooperationRules, CoopState, CoopYear, Event
+from imssim.model.cooperation import CooperationRules, CoopState, CoopYear, Event
 from imssim.model.forms import Form
 from imssim.model.frameworks import ELIGIBILITIES, FrameworkSetting, framework_event
 from imssim.model.presence import PRESENCE, PRESENCE_AREA, presence_value
 from imssim.model.step_value import form_value
+from imssim.model.tolerances import EPS
 from imssim.world import Framework, World
 
 # the purposes a lead state can found: (form, eligibility, short id, label)

@@ -35,7 +35,7 @@ import numpy as np
 from imssim.config import ScenarioConfig
 from imssim.errors import ConfigError, WorldDataError
 from imssim.model import kernels
-from imssim.model.cooperation import EPS, CooperationRules, CoopState, CoopYear, Event
+from imssim.model.cooperation import CooperationRules, CoopState, CoopYear, Event
 from imssim.model.framework_values import (
     consent,
     join_value,
@@ -45,6 +45,7 @@ from imssim.model.framework_values import (
 )
 from imssim.model.layers import area_layer
 from imssim.model.presence import PRESENCE, threshold_relief
+from imssim.model.tolerances import EPS
 from imssim.world import Framework, World
 from imssim.world.loader import EDA_ASSOCIATE, EDA_OPT_OUT
 

@@ -34,8 +34,8 @@ from numpy.typing import ArrayLike
 
 from imssim.config import ModelParams
 from imssim.model.forms import Form
+from imssim.model.tolerances import EPS
 
-EPS = 1e-9
 MOTIVES = ("economic", "military", "political")  # the goal that weighed most in a step
 TOP_FORM = int(Form.SPECIALISATION)
 RING_SHARE = np.array([0.0, 0.0, 0.5, 1.0])  # none, opportunity, affiliated, strategic

@@ -17,7 +17,6 @@ from imssim.config import ModelParams
 from imssim.model import kernels
 from imssim.model.blocks import any_over_areas, nonzero3, row_blocks
 from imssim.model.cooperation import (
-    EPS,
     CooperationRules,
     CoopState,
     CoopYear,
@@ -32,6 +31,7 @@ from imssim.model.keyed_uniforms import year_key
 from imssim.model.motives import MOTIVES
 from imssim.model.noisy_choice import choose_entries, choose_top
 from imssim.model.step_value import Entries, signs_hold, step_terms, steps_may_pay
+from imssim.model.tolerances import EPS
 
 Move = tuple[int, int, int, int, int, str]  # (initiator, partner, area, from, to, motive)
 

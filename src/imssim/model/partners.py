@@ -29,11 +29,11 @@ import numpy as np
 from imssim.config import ModelParams
 from imssim.model import kernels
 from imssim.model.blocks import count_over_areas
+from imssim.model.tolerances import EPS
 from imssim.model.trust import base_trust
 from imssim.world import World
 
 EARTH_RADIUS_KM = 6371.0
-EPS = 1e-9
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,6 @@ from imssim.model.trust import initial_trust, reliability, update_trust
 from imssim.world import Framework, World, load_world
 from imssim.world.loader import CULTURE_COLUMNS, LEVEL_WEIGHT
 
-EPS = 1e-9
 # one random stream per mechanism, each spawned from the seed: a scenario that changes
 # how often one mechanism draws leaves the others' draws as they were, so a run and its
 # counterfactual share them (common random numbers)

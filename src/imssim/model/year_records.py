@@ -22,8 +22,7 @@ from imssim.model.cooperation import CoopState
 from imssim.model.economy import BudgetState, YearInputs
 from imssim.model.forms import DEEP
 from imssim.model.rings import Ring
-
-EPS = 1e-9
+from imssim.model.tolerances import EPS
 
 
 @dataclass(frozen=True)
@@ -252,7 +251,7 @@ def holding_year(state: YearState) -> tuple[int, np.ndarray, np.ndarray]:
         )
     else:
         dependent = any_over_partners(state.coop.dependent)
-        flags = np.array([caps.k > 1e-9, caps.dropped, caps.rebuild_left > 0, dependent])
+        flags = np.array([caps.k > EPS, caps.dropped, caps.rebuild_left > 0, dependent])
     return state.year, values, flags.reshape(len(HOLDING_FLAGS), -1)
 
 

@@ -18,8 +18,7 @@ import numpy as np
 
 from imssim.model.kernels import inline, kernel
 from imssim.model.kernels.numpy_like import numpy_sum
-
-EPS = 1e-9  # as imssim.model.capabilities.EPS
+from imssim.model.tolerances import EPS
 
 
 @kernel

@@ -14,8 +14,8 @@ import numpy as np
 
 from imssim.model.kernels import inline, kernel
 from imssim.model.kernels.keyed import uniform_at
+from imssim.model.tolerances import EPS
 
-EPS = 1e-9  # as imssim.model.cooperation.EPS
 SHALLOW = 3  # the deepest form with a partner outside one's priority partners
 JOINT_HIRE = 1
 # rows of the float parameters: cut tolerance, trust and fit margins, the yearly chance

@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from imssim.model.kernels import kernel
-from imssim.model.kernels.frameworks import AREA, EPS, FIXED, LEAD, RUNNING
+from imssim.model.kernels.frameworks import AREA, FIXED, LEAD, RUNNING
+from imssim.model.tolerances import EPS
 
 
 @kernel

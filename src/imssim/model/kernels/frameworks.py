@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from imssim.model.kernels import inline, kernel
+from imssim.model.tolerances import EPS
 
 # rows of the frameworks' table (imssim.model.frameworks.FrameworkSetting.table)
 AREA, LEVEL, LEAD, HOST, POOL, FLEET, FIXED, RUNNING = 0, 1, 2, 3, 4, 5, 6, 7
@@ -25,7 +26,6 @@ AREA, LEVEL, LEAD, HOST, POOL, FLEET, FIXED, RUNNING = 0, 1, 2, 3, 4, 5, 6, 7
 N_PARAMS = 15
 # what a year changes for state i in framework f: as imssim.model.frameworks.CHANGES
 STAYS, JOINED, NOT_ELIGIBLE, NO_CAPABILITY, POLICY, TRUST_FELL = 0, 1, 2, 3, 4, 5
-EPS = 1e-9  # as imssim.model.cooperation.EPS
 
 
 @inline

@@ -14,8 +14,8 @@ import numpy as np
 
 from imssim.model.kernels import inline, kernel
 from imssim.model.kernels.numpy_like import clip, maximum, numpy_sum
+from imssim.model.tolerances import EPS
 
-EPS = 1e-9  # as imssim.model.capacity.EPS
 TOP_SHARE = 1.0 - 1e-12  # the largest share a partner offers (capacity.contribution's clip)
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from imssim.model.kernels import kernel
+from imssim.model.tolerances import EPS
 
-EPS = 1e-9  # as imssim.model.partners.EPS
 # the entries of the weights vector (imssim.model.partners._weights)
 W_DISTANCE, W_CULTURE, W_SYNERGY, W_GOALS, W_TOTAL = range(5)
 

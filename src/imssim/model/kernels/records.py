@@ -14,9 +14,9 @@ import numpy as np
 
 from imssim.model.kernels import inline, kernel
 from imssim.model.kernels.numpy_like import numpy_sum
+from imssim.model.tolerances import EPS
 
 TOP = 6  # the deepest form
-EPS = 1e-9  # as imssim.model.year_records.EPS
 
 
 # the rows of the states' tallies and the entries of the totals (year_pairs)
@@ -124,7 +124,7 @@ def year_figures(k, dropped, capacity, real_budget, shortfall, requirement):
 
 @kernel
 def holding_flags(k, dropped, rebuild_left, dependent):
-    """bool[4, N, A]: whether each state holds capability in each area (above 1e-9),
+    """bool[4, N, A]: whether each state holds capability in each area (above EPS),
     gave it up, is rebuilding it and relies on a partner for it (`dependent` [N, N, A]
     any over the partners), as :func:`imssim.model.year_records.holding_year` finds them."""
     n, m, n_areas = dependent.shape
@@ -136,7 +136,7 @@ def holding_flags(k, dropped, rebuild_left, dependent):
             for a in range(n_areas):  # (without branches)
                 relies[a] |= dependent[i, j, a]
         for a in range(n_areas):
-            flags[0, i, a] = k[i, a] > 1e-9
+            flags[0, i, a] = k[i, a] > EPS
             flags[1, i, a] = dropped[i, a]
             flags[2, i, a] = rebuild_left[i, a] > 0
             flags[3, i, a] = relies[a] != 0

@@ -23,8 +23,8 @@ from __future__ import annotations
 import numpy as np
 
 from imssim.model.kernels import inline, kernel
+from imssim.model.tolerances import EPS
 
-EPS = 1e-9  # as imssim.model.cooperation.EPS
 TOP = 6  # form 6, role and task specialisation: no step beyond it
 SHALLOW = 3  # the deepest form with a partner outside one's priority partners
 

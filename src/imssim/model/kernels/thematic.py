@@ -20,8 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from imssim.model.kernels import inline, kernel
-
-EPS = 1e-9  # as imssim.model.cooperation.EPS
+from imssim.model.tolerances import EPS
 
 
 @kernel

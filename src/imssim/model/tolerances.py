@@ -1,0 +1,11 @@
+"""The model's numerical tolerance, defined once for the numpy code and the compiled loops.
+
+``EPS``: a holding, a share, a weight or a sum at or below it counts as nothing (a state
+holds an area when its capability is above it; a ratio with a base at or below it is
+not taken). Far below any value a mechanism means, far above the rounding of the sums
+that make those values.
+"""
+
+from __future__ import annotations
+
+EPS = 1e-9
