@@ -6,19 +6,27 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from imssim.model.cooperation import Event
+from imssim.model.cooperation import Event, EventLog
 from imssim.model.tables import TABLE_NAMES, Recorder, _events_frame
 from imssim.world import load_world
 
 
 def test_the_events_table_names_states_frameworks_and_no_state():
     world = load_world()
-    events = [
-        (2013, Event("formed", 0, 3, "", 2, 0, 1, "thematic")),
-        (2014, Event("joined", 5, -1, "EATC", 4, 0, 3, "mutual_gain")),
-        (2015, Event("ended", -1, -1, "EATC", 4, 3, 0, "no_members")),
-        (2015, Event("deepened", 3, 0, "", 2, 1, 2, "mutual_gain", "economic")),
-    ]
+    events = EventLog()
+    events.add(2013, [Event("formed", 0, 3, "", 2, 0, 1, "thematic")])
+    events.add(2014, [Event("joined", 5, -1, "EATC", 4, 0, 3, "mutual_gain")])
+    events.add(2015, [])  # a year without events leaves no trace
+    events.add(
+        2015,
+        [
+            Event("ended", -1, -1, "EATC", 4, 3, 0, "no_members"),
+            Event("deepened", 3, 0, "", 2, 1, 2, "mutual_gain", "economic"),
+        ],
+    )
+    assert len(events) == 4
+    assert [year for year, _ in events] == [2013, 2014, 2015, 2015]
+    assert events[2:] == [(2015, e) for _, e in list(events)[2:]]
     frame = _events_frame(world, events)
     iso, areas = world.iso3, world.areas
     expected = pd.DataFrame(
@@ -36,7 +44,7 @@ def test_the_events_table_names_states_frameworks_and_no_state():
 
 
 def test_an_empty_events_table_keeps_its_columns():
-    frame = _events_frame(load_world(), [])
+    frame = _events_frame(load_world(), EventLog())
     assert list(frame.columns) == [
         "year",
         "kind",

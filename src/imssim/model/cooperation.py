@@ -28,6 +28,8 @@ nothing it was given.
 from __future__ import annotations
 
 import dataclasses
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -56,6 +58,41 @@ class Event(NamedTuple):
     to_form: int
     reason: str
     motive: str = ""  # a step's: the goal that weighed most for the initiator (motives.MOTIVES)
+
+
+class EventLog:
+    """A run's events, year by year: each year's list kept as the mechanisms returned it
+    (a run records thousands, and a (year, event) pair made for each cost more than the
+    events). Iterated, and sliced, as (year, :class:`Event`) pairs in order."""
+
+    def __init__(self) -> None:
+        self._years: list[int] = []
+        self._chunks: list[list[Event]] = []
+        self._size = 0
+
+    def add(self, year: int, events: list[Event]) -> None:
+        """Append the `events` of `year` (a later year than any before)."""
+        if events:
+            self._years.append(year)
+            self._chunks.append(events)
+            self._size += len(events)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[tuple[int, Event]]:
+        for year, chunk in zip(self._years, self._chunks, strict=True):
+            for event in chunk:
+                yield year, event
+
+    def __getitem__(self, which: slice) -> list[tuple[int, Event]]:
+        return list(self)[which]
+
+    def columns(self) -> tuple[np.ndarray, list[Event]]:
+        """int32[events]: each event's year, and the events in order."""
+        sizes = [len(chunk) for chunk in self._chunks]
+        years = np.repeat(np.array(self._years, dtype=np.int32), sizes)
+        return years, list(itertools.chain.from_iterable(self._chunks))
 
 
 @dataclass

@@ -63,6 +63,7 @@ from imssim.model.cooperation import (
     CoopState,
     CoopYear,
     Event,
+    EventLog,
     PairTerms,
     Standing,
     dependent_of,
@@ -222,7 +223,7 @@ class CooperationModel(mesa.Model):
 
         for i in range(n):
             StateAgent(self, i)
-        self.events: list[tuple[int, Event]] = []
+        self.events = EventLog()
         self.recorder = Recorder(w, tables)
         self.outcomes = self._record(eff, area_form, contrib)
 
@@ -395,7 +396,7 @@ class CooperationModel(mesa.Model):
 
         # 5 cooperation
         events += self._cooperate(eff, area_form, cut_fraction)
-        self.events.extend((self.year, e) for e in events)
+        self.events.add(self.year, events)
 
         # 6 rings and outcomes
         eff, area_form = self.effective_forms()

@@ -11,14 +11,14 @@ change), ``alliance`` (one row per year), ``holdings`` (year x state x area) and
 from __future__ import annotations
 
 import itertools
-import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from imssim.model.columns import categorical, labels, repeated_labels, strings
+from imssim.model.columns import categorical, labels, repeated_labels
+from imssim.model.cooperation import EventLog
 from imssim.model.rings import RING_NAMES
 from imssim.model.year_records import (
     COUNT_COLUMNS,
@@ -146,8 +146,8 @@ class Recorder:
                 }
             self._frameworks.append((year, row))
 
-    def tables(self, events: list) -> Tables:
-        """The tidy tables of every year recorded, with `events` as (year, Event) pairs
+    def tables(self, events: EventLog) -> Tables:
+        """The tidy tables of every year recorded, with the run's `events`
         (each table built once from its columns in their final order and types: pandas
         copies a frame's data at every column inserted, dropped or converted)."""
         w = self.world
@@ -236,13 +236,14 @@ FRAMEWORK_COLUMNS = (
 )
 
 
-def _events_frame(w: World, events: list) -> pd.DataFrame:
-    """The events table of `events`, (year, Event) pairs; its text columns built from
-    codes into their vocabularies (:func:`labels`)."""
+def _events_frame(w: World, log: EventLog) -> pd.DataFrame:
+    """The events table of the run's `log`; its text columns built from codes into
+    their vocabularies (:func:`labels`)."""
+    years, events = log.columns()
     if not events:  # as pandas makes the columns of empty lists
         return pd.DataFrame(
             {
-                "year": np.array([], dtype=np.int32),
+                "year": years,
                 "kind": pd.Categorical.from_codes(np.array([], dtype=np.int8), EVENT_KINDS),
                 **{name: [] for name in ("country", "partner", "area")},
                 "from_form": np.array([], dtype=np.int8),
@@ -251,7 +252,7 @@ def _events_frame(w: World, events: list) -> pd.DataFrame:
             }
         )
     # the events' fields as lists: flattened and sliced (faster than transposed by zip)
-    flat = list(itertools.chain.from_iterable(map(operator.itemgetter(1), events)))
+    flat = list(itertools.chain.from_iterable(events))
     n_fields = len(flat) // len(events)
     kind, _, _, framework, _, _, _, reason, motive = (flat[f::n_fields] for f in range(n_fields))
     states, partners, area, from_form, to_form = (
@@ -262,7 +263,7 @@ def _events_frame(w: World, events: list) -> pd.DataFrame:
     kind_codes, kinds = _codes(kind)
     return pd.DataFrame(
         {
-            "year": np.fromiter(map(operator.itemgetter(0), events), np.int32, len(events)),
+            "year": years,
             "kind": categorical(
                 np.array([KIND_CODE.get(k, -1) for k in kinds], dtype=np.int8)[kind_codes],
                 KIND_DTYPE,
@@ -275,10 +276,17 @@ def _events_frame(w: World, events: list) -> pd.DataFrame:
             "area": labels(w.areas, area),
             "from_form": from_form.astype(np.int8),
             "to_form": to_form.astype(np.int8),
-            "reason": strings(reason),
-            "motive": strings(motive),
+            "reason": _coded(reason),
+            "motive": _coded(motive),
         }
     )
+
+
+def _coded(values: list[str]) -> object:
+    """The column of the strings `values` (at least one), as pandas makes it from
+    them, built from their codes into the few distinct values (:func:`labels`)."""
+    codes, uniques = _codes(values)
+    return labels(uniques, codes)
 
 
 def _codes(values: list) -> tuple[np.ndarray, tuple[str, ...]]:
