@@ -2,8 +2,9 @@
 
 A table's text column is often a few strings repeated (state codes, area names, event
 reasons): :func:`labels` makes it from codes into its vocabulary and
-:func:`repeated_labels` from codes repeated year by year, each with Arrow at once where pandas keeps strings in Arrow (pandas converts them one by one);
-:func:`categorical` makes a categorical column from codes of a type made once.
+:func:`repeated_labels` from codes repeated year by year, each with Arrow at once where
+pandas keeps strings in Arrow (pandas converts them one by one); :func:`categorical`
+makes a categorical column from codes of a type made once.
 """
 
 from __future__ import annotations

@@ -206,6 +206,19 @@ def _least_share(area_f, prm, i, j):
 
 
 @inline
+def _pair_worth(w, i, j, bounded):
+    """Both sides' bound bits (:func:`_worth_bits`): bit f set, a step from form f may
+    be worth it to both i and j (every bit where the bound does not hold)."""
+    if not bounded:
+        return (1 << TOP) - 1
+    area_f, prm = w[3], w[7]
+    worth = _worth_bits(w, i, j, _least_share(area_f, prm, i, j))
+    if worth != 1 << (TOP - 1):  # the other side's bound can only take away
+        worth &= _worth_bits(w, j, i, _least_share(area_f, prm, j, i))
+    return worth
+
+
+@inline
 def _mutual(eff, since, year, w):
     """The steps one form deeper that are feasible for i and worth it to both sides:
     their flat indices into [N, N, A] (ascending: row-major order), each one's value to
@@ -217,7 +230,6 @@ def _mutual(eff, since, year, w):
     value = np.empty(n * n * n_areas)
     motive = np.empty(n * n * n_areas, dtype=np.int8)
     count = 0
-    every = (1 << TOP) - 1
     for i in range(n):
         for j in range(i + 1, n):
             s_ij, s_ji = _step_bits(pair_f, forms, i, j), _step_bits(pair_f, forms, j, i)
@@ -228,11 +240,9 @@ def _mutual(eff, since, year, w):
             # whether each knows the other: a tie held in some area (or the depth)
             pair_b[PARTNER, i, j] |= _any_over_areas(bil, i, j)
             pair_b[PARTNER, j, i] |= _any_over_areas(bil, j, i)
-            worth = every  # both sides' bound bits: the forms a step from may be worth it
-            if bounded:
-                worth = _worth_bits(w, i, j, _least_share(area_f, prm, i, j))
-                if worth != 1 << (TOP - 1):  # the other side's bound can only take away
-                    worth &= _worth_bits(w, j, i, _least_share(area_f, prm, j, i))
+            worth = _pair_worth(w, i, j, bounded)
+            if (worth & s_ij) == 0 and (worth & s_ji) == 0:
+                continue  # in no area may a side take a step from a form both may find worth it
             for a in range(n_areas):
                 # the cheapest checks first (form 6: no bit)
                 c_ij, c_ji = eff[i, j, a], eff[j, i, a]
