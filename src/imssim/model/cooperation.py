@@ -208,11 +208,11 @@ class CoopYear:
 
     def with_forms(self, eff: np.ndarray, area_form: np.ndarray) -> CoopYear:
         """The same inputs with the effective forms as they now are."""
-        return dataclasses.replace(self, eff=eff, area_form=area_form)
+        return CoopYear(self.year, eff, area_form, self.states, self.pairs, self.policy)
 
     def with_states(self, states: Standing) -> CoopYear:
         """The same inputs with another standing (after a change of holdings)."""
-        return dataclasses.replace(self, states=states)
+        return CoopYear(self.year, self.eff, self.area_form, states, self.pairs, self.policy)
 
 
 def hand_over(k: np.ndarray, handed: np.ndarray, d: int, area: int, share: float) -> None:

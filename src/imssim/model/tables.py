@@ -33,7 +33,7 @@ from imssim.model.year_records import (
     year_figures,
     year_pairs,
 )
-from imssim.world import World
+from imssim.world import Framework, World
 
 EVENT_KINDS = (
     "formed",
@@ -92,10 +92,9 @@ class Recorder:
         self._alliance: list[dict[str, float | str]] = []
         self._alliance_areas: list[np.ndarray] = []  # per year float[4, A] (AREA_COLUMNS)
         self._holdings: list[tuple[int, np.ndarray, np.ndarray]] = []  # (holding_year)
-        # per year and framework in force: the year and the framework's row but its year
-        self._frameworks: list[tuple[int, dict[str, object]]] = []
-        # a framework's row but its year, per framework and members
-        self._rows: dict[tuple[int, bytes], dict[str, object]] = {}
+        # per year: the year, the frameworks in force and their members bool[in force, N]
+        self._frameworks: list[tuple[int, np.ndarray, np.ndarray]] = []
+        self._framework_list: list[Framework] = []  # the run's (only ever appended to)
 
     def record(self, state: YearState) -> None:
         """Keep the year's rows of the countries, pairs, holdings and alliance tables."""
@@ -119,32 +118,13 @@ class Recorder:
     def record_frameworks(
         self, year: int, frameworks: list, members: np.ndarray, ended: np.ndarray
     ) -> None:
-        """One row per framework in force in `year` (members, lead and host by ISO3
-        code; a host only for a forward presence)."""
+        """Keep the frameworks in force in `year` and their members (their rows are made
+        at the end: :meth:`_frameworks_table`)."""
         if "frameworks" not in self.keep:
             return
-        iso = self.world.iso3
-        in_force = (ended == 0) & members.any(axis=1)
-        for f in np.flatnonzero(in_force).tolist():
-            key = (f, members[f].tobytes())  # memberships change seldom: rows kept
-            row = self._rows.get(key)
-            if row is None:
-                fw = frameworks[f]
-                codes = [iso[i] for i in np.flatnonzero(members[f])]
-                row = self._rows[key] = {
-                    "framework": fw.id,
-                    "name": fw.name,
-                    "purpose": fw.purpose,
-                    "area": self.world.areas[fw.area],
-                    "form": fw.form,
-                    "lead": iso[fw.lead] if fw.lead >= 0 else "",
-                    "host": iso[fw.host] if fw.host >= 0 else "",
-                    "since": fw.since,
-                    "origin": "founded" if f >= len(self.world.frameworks) else "record",
-                    "n_members": len(codes),
-                    "members": ";".join(codes),
-                }
-            self._frameworks.append((year, row))
+        in_force = np.flatnonzero((ended == 0) & members.any(axis=1))
+        self._frameworks.append((year, in_force, members[in_force]))
+        self._framework_list = frameworks
 
     def tables(self, events: EventLog) -> Tables:
         """The tidy tables of every year recorded, with the run's `events`
@@ -214,12 +194,40 @@ class Recorder:
         )
 
     def _frameworks_table(self) -> pd.DataFrame:
-        years = {"year": [year for year, _ in self._frameworks]}
-        rows = [row for _, row in self._frameworks]
-        int32 = ("year", "form", "since", "n_members")
-        return _from_rows(rows, list(FRAMEWORK_COLUMNS), int32, given=years)
+        """One row per year and framework in force: the framework's own columns, its
+        members by ISO3 code (each membership joined once) and their number."""
+        if not any(f.size for _, f, _ in self._frameworks):
+            return _from_rows([], list(FRAMEWORK_COLUMNS), FRAMEWORK_INT32)
+        w, fws = self.world, self._framework_list
+        years = np.concatenate([np.full(f.size, y, dtype=np.int32) for y, f, _ in self._frameworks])
+        f = np.concatenate([f for _, f, _ in self._frameworks])
+        members = np.concatenate([m for _, _, m in self._frameworks])
+        packed = np.packbits(members, axis=1)
+        groups, which = np.unique(packed, axis=0, return_inverse=True)
+        unpacked = _unpacked(groups, members.shape[1])
+        lists = tuple(";".join(w.iso3[i] for i in np.flatnonzero(g)) for g in unpacked)
+        who = (*w.iso3, "")  # the last: no lead or host (-1)
+        lead, host = (np.array([getattr(fw, side) for fw in fws]) for side in ("lead", "host"))
+        recorded = len(w.frameworks)
+        return pd.DataFrame(
+            {
+                "year": years,
+                "framework": labels(tuple(fw.id for fw in fws), f),
+                "name": labels(tuple(fw.name for fw in fws), f),
+                "purpose": labels(tuple(fw.purpose for fw in fws), f),
+                "area": labels(w.areas, np.array([fw.area for fw in fws])[f]),
+                "form": np.array([fw.form for fw in fws], dtype=np.int32)[f],
+                "lead": labels(who, np.where(lead < 0, len(who) - 1, lead)[f]),
+                "host": labels(who, np.where(host < 0, len(who) - 1, host)[f]),
+                "since": np.array([fw.since for fw in fws], dtype=np.int32)[f],
+                "origin": labels(("record", "founded"), (f >= recorded).astype(np.int64)),
+                "n_members": members.sum(axis=1, dtype=np.int32),
+                "members": labels(lists, which.reshape(-1)),
+            }
+        )
 
 
+FRAMEWORK_INT32 = ("year", "form", "since", "n_members")
 FRAMEWORK_COLUMNS = (
     "year",
     "framework",
@@ -287,6 +295,11 @@ def _coded(values: list[str]) -> object:
     them, built from their codes into the few distinct values (:func:`labels`)."""
     codes, uniques = _codes(values)
     return labels(uniques, codes)
+
+
+def _unpacked(groups: np.ndarray, n: int) -> np.ndarray:
+    """bool[groups, n]: the rows `groups` packed by ``np.packbits(axis=1)``, unpacked."""
+    return np.unpackbits(groups, axis=1, count=n).astype(bool)
 
 
 def _codes(values: list) -> tuple[np.ndarray, tuple[str, ...]]:

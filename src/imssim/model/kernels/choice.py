@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from imssim.model.kernels import kernel
+from imssim.model.kernels import inline, kernel
 from imssim.model.kernels.keyed import uniform_at
 
 
@@ -24,15 +24,14 @@ def best_by_row(listed, key, n_cols, temperature, kmax):
     """The chosen entries (indices into the `listed` (row, column, value), row by row)
     and the rows whose kmax-th and next best scores tie. The rows are sorted (the
     entries of a row together); an entry's uniform is keyed by `key` and its flat index
-    ``row * n_cols + column``."""
+    ``row * n_cols + column``. A row of at most kmax entries takes them all (their
+    scores are not needed); a longer row its kmax best, by score (descending)."""
     row, col, value = listed
     size = row.size
-    score = np.empty(size)
-    for e in range(size):
-        noise = 0.0 - math.log(-math.log(1.0 - uniform_at(key, row[e] * n_cols + col[e])))
-        score[e] = value[e] + noise * temperature
     chosen = np.empty(size, dtype=np.int64)
     tied = np.empty(size, dtype=np.int64)
+    best = np.empty(kmax + 1, dtype=np.int64)  # a row's kmax + 1 best, best first
+    best_score = np.empty(kmax + 1)
     n_chosen = n_tied = 0
     start = 0
     while start < size:
@@ -40,17 +39,39 @@ def best_by_row(listed, key, n_cols, temperature, kmax):
         while end < size and row[end] == row[start]:
             end += 1
         if end - start <= kmax:
-            order = np.arange(end - start)
+            for e in range(start, end):
+                chosen[n_chosen] = e
+                n_chosen += 1
+            start = end
+            continue
+        kept = 0
+        for e in range(start, end):
+            u = uniform_at(key, row[e] * n_cols + col[e])
+            score = value[e] + (0.0 - math.log(-math.log(1.0 - u))) * temperature
+            kept = _keep_best(best, best_score, kept, e, score)
+        if best_score[kmax - 1] == best_score[kmax]:
+            tied[n_tied] = row[start]
+            n_tied += 1
         else:
-            order = np.argsort(-score[start:end])
-            if score[start + order[kmax - 1]] == score[start + order[kmax]]:
-                tied[n_tied] = row[start]
-                n_tied += 1
-                start = end
-                continue
-            order = order[:kmax]
-        for o in order:
-            chosen[n_chosen] = start + o
-            n_chosen += 1
+            for b in range(kmax):
+                chosen[n_chosen] = best[b]
+                n_chosen += 1
         start = end
     return chosen[:n_chosen], tied[:n_tied]
+
+
+@inline
+def _keep_best(best, best_score, kept, entry, score):
+    """Insert `entry` of `score` among the `kept` best so far (`best`, `best_score`:
+    sorted, best first, holding at most their size; an equal score after those before
+    it), and return how many are kept."""
+    place = kept
+    while place > 0 and best_score[place - 1] < score:
+        place -= 1
+    if place == best.size:
+        return kept
+    last = min(kept, best.size - 1)
+    for b in range(last, place, -1):
+        best[b], best_score[b] = best[b - 1], best_score[b - 1]
+    best[place], best_score[place] = entry, score
+    return last + 1
