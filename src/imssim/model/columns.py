@@ -1,10 +1,10 @@
 """The tables' text and categorical columns, made as pandas makes them, only faster.
 
 A table's text column is often a few strings repeated (state codes, area names, event
-reasons): :func:`labels` makes it from codes into its vocabulary and
-:func:`repeated_labels` from codes repeated year by year, each with Arrow at once where
-pandas keeps strings in Arrow (pandas converts them one by one); :func:`categorical`
-makes a categorical column from codes of a type made once.
+reasons): :func:`labels` makes it from codes into its vocabulary, :func:`repeated_labels`
+from codes repeated year by year, :func:`strings` from the strings themselves, each with
+Arrow at once where pandas keeps strings in Arrow (pandas converts them one by one);
+:func:`categorical` makes a categorical column from codes of a type made once.
 """
 
 from __future__ import annotations
@@ -35,6 +35,19 @@ def labels(names: tuple[str, ...], codes: np.ndarray) -> object:
         taken = pa.array(list(names), type=kind).take(pa.array(codes))
         return pd.array(taken, dtype=dtype)
     return plain[codes]
+
+
+def strings(values: list[str]) -> object:
+    """The column of the strings `values` (at least one), as :func:`labels` makes it
+    from their codes (Arrow converts them at once where pandas keeps strings in it)."""
+    plain = np.array(values[:1])
+    kinds = _string_kinds(plain)
+    if kinds is None:
+        return np.array(values)
+    import pyarrow as pa
+
+    dtype, kind = kinds
+    return pd.array(pa.array(values, type=kind), dtype=dtype)
 
 
 def repeated_labels(names: tuple[str, ...], codes: np.ndarray, times: int) -> object:

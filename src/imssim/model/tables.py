@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from imssim.model.columns import categorical, labels, repeated_labels
+from imssim.model.columns import categorical, labels, repeated_labels, strings
 from imssim.model.cooperation import EventLog
 from imssim.model.rings import RING_NAMES
 from imssim.model.year_records import (
@@ -202,27 +202,27 @@ class Recorder:
         years = np.concatenate([np.full(f.size, y, dtype=np.int32) for y, f, _ in self._frameworks])
         f = np.concatenate([f for _, f, _ in self._frameworks])
         members = np.concatenate([m for _, _, m in self._frameworks])
-        packed = np.packbits(members, axis=1)
-        groups, which = np.unique(packed, axis=0, return_inverse=True)
-        unpacked = _unpacked(groups, members.shape[1])
-        lists = tuple(";".join(w.iso3[i] for i in np.flatnonzero(g)) for g in unpacked)
-        who = (*w.iso3, "")  # the last: no lead or host (-1)
-        lead, host = (np.array([getattr(fw, side) for fw in fws]) for side in ("lead", "host"))
-        recorded = len(w.frameworks)
+        lists, which = _member_lists(members, w.iso3)
+        at = f.tolist()
+
+        def taken(values: list) -> list:
+            return [values[i] for i in at]
+
+        iso, recorded = w.iso3, len(w.frameworks)
         return pd.DataFrame(
             {
                 "year": years,
-                "framework": labels(tuple(fw.id for fw in fws), f),
-                "name": labels(tuple(fw.name for fw in fws), f),
-                "purpose": labels(tuple(fw.purpose for fw in fws), f),
-                "area": labels(w.areas, np.array([fw.area for fw in fws])[f]),
+                "framework": taken([fw.id for fw in fws]),
+                "name": taken([fw.name for fw in fws]),
+                "purpose": taken([fw.purpose for fw in fws]),
+                "area": taken([w.areas[fw.area] for fw in fws]),
                 "form": np.array([fw.form for fw in fws], dtype=np.int32)[f],
-                "lead": labels(who, np.where(lead < 0, len(who) - 1, lead)[f]),
-                "host": labels(who, np.where(host < 0, len(who) - 1, host)[f]),
+                "lead": taken([iso[fw.lead] if fw.lead >= 0 else "" for fw in fws]),
+                "host": taken([iso[fw.host] if fw.host >= 0 else "" for fw in fws]),
                 "since": np.array([fw.since for fw in fws], dtype=np.int32)[f],
-                "origin": labels(("record", "founded"), (f >= recorded).astype(np.int64)),
+                "origin": taken([("record", "founded")[g >= recorded] for g in range(len(fws))]),
                 "n_members": members.sum(axis=1, dtype=np.int32),
-                "members": labels(lists, which.reshape(-1)),
+                "members": [lists[g] for g in which.tolist()],
             }
         )
 
@@ -284,22 +284,20 @@ def _events_frame(w: World, log: EventLog) -> pd.DataFrame:
             "area": labels(w.areas, area),
             "from_form": from_form.astype(np.int8),
             "to_form": to_form.astype(np.int8),
-            "reason": _coded(reason),
-            "motive": _coded(motive),
+            "reason": strings(reason),
+            "motive": strings(motive),
         }
     )
 
 
-def _coded(values: list[str]) -> object:
-    """The column of the strings `values` (at least one), as pandas makes it from
-    them, built from their codes into the few distinct values (:func:`labels`)."""
-    codes, uniques = _codes(values)
-    return labels(uniques, codes)
-
-
-def _unpacked(groups: np.ndarray, n: int) -> np.ndarray:
-    """bool[groups, n]: the rows `groups` packed by ``np.packbits(axis=1)``, unpacked."""
-    return np.unpackbits(groups, axis=1, count=n).astype(bool)
+def _member_lists(members: np.ndarray, iso3: tuple[str, ...]) -> tuple[list[str], np.ndarray]:
+    """Each distinct row of `members` [rows, N] as its members' codes joined by ";", and
+    each row's index into them."""
+    packed = np.packbits(members, axis=1)
+    rows = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1])))[:, 0]
+    _, first, which = np.unique(rows, return_index=True, return_inverse=True)
+    lists = [";".join(iso3[i] for i in np.flatnonzero(members[r])) for r in first.tolist()]
+    return lists, which.reshape(-1)
 
 
 def _codes(values: list) -> tuple[np.ndarray, tuple[str, ...]]:
