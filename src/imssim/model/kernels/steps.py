@@ -223,7 +223,7 @@ def _mutual(eff, since, year, w):
     """The steps one form deeper that are feasible for i and worth it to both sides:
     their flat indices into [N, N, A] (ascending: row-major order), each one's value to
     i and its motive; `w` as :func:`_stacked` gives it."""
-    pair_f, pair_b, _state_f, area_f, area_i, _gap, forms, prm, bil, dependent = w
+    pair_f, pair_b, _state_f, area_f, area_i, _gap, forms, prm, _bil, dependent = w
     swap, bounded = prm[P_SWAP], prm[P_BOUNDED] > 0.0
     n, _, n_areas = eff.shape
     flat = np.empty(n * n * n_areas, dtype=np.int64)
@@ -237,9 +237,6 @@ def _mutual(eff, since, year, w):
                 continue
             both = pair_b[PRIORITY, i, j] and pair_b[PRIORITY, j, i]
             limit = TOP if both else SHALLOW
-            # whether each knows the other: a tie held in some area (or the depth)
-            pair_b[PARTNER, i, j] |= _any_over_areas(bil, i, j)
-            pair_b[PARTNER, j, i] |= _any_over_areas(bil, j, i)
             worth = _pair_worth(w, i, j, bounded)
             if (worth & s_ij) == 0 and (worth & s_ji) == 0:
                 continue  # in no area may a side take a step from a form both may find worth it
@@ -299,8 +296,8 @@ def _by_row(flat, per_row, n):
 def _stacked(inputs):
     """The inputs (:func:`imssim.model.moves.step_inputs`) stacked into the few arrays
     the loops read (the rows named above), with each pair's mutual trust, whether i
-    knows j through a framework shared beyond NATO and the EU as such (a tie held is
-    added pair by pair), and each state's largest military need
+    knows j (a tie held, or a framework shared beyond NATO and the EU as such), and
+    each state's largest military need
     (:func:`imssim.model.motives.military_need` at its largest gap and the alliance's)."""
     record, pairs, states, areas, forms, prm = inputs
     bilateral, dependent = record[2], record[3]
@@ -311,7 +308,16 @@ def _stacked(inputs):
     pair_f[TRUST_MIN] = np.minimum(pairs[5], pairs[5].T)
     pair_b = np.empty((3, n, n), dtype=np.bool_)
     pair_b[COMEMBER], pair_b[PRIORITY] = pairs[7], pairs[8]
-    pair_b[PARTNER] = pairs[6] > 0  # a tie held in some area: added pair by pair
+    # whether i knows j: a tie held in some area, or a framework shared beyond NATO and
+    # the EU as such (the depth); the forms OR-ed over the areas (a loop without a
+    # branch, which the compiler vectorises)
+    depth = pairs[6]
+    for i in range(n):
+        for j in range(n):
+            held = 0
+            for a in range(n_areas):
+                held |= bilateral[i, j, a]
+            pair_b[PARTNER, i, j] = held != 0 or depth[i, j] > 0
     k, ref, need_gap, alliance_gap, allowed, core, area_form = areas
     state_f = np.empty((7, n))
     state_f[PRESSURE], state_f[MILITARY], state_f[EXPOSURE] = states[0], states[1], states[2]
