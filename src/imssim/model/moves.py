@@ -318,7 +318,8 @@ def apply_moves(
     kept = [m for m in moves if m[4] != TOP_FORM or m in special.reason]
     if not kept:  # every move was to form 6, and none of them held
         return state, special.standing, []
-    i, j, ar, _, new = np.array([m[:5] for m in kept], dtype=np.int64).T
+    columns = list(zip(*kept, strict=True))  # i, j, area, form before, after, motive
+    i, j, ar, _, new = np.array(columns[:5], dtype=np.int64)
     bil, since = state.bilateral.copy(), state.since.copy()
     was = bil[i, j, ar]
     bil[i, j, ar] = bil[j, i, ar] = new
@@ -329,9 +330,9 @@ def apply_moves(
         np.add.at(initiative, (i, j), 1)
     kinds = ["formed" if old == 0 else "deepened" for old in was.tolist()]
     reasons = [special.reason.get(m, "mutual_gain") for m in kept]
-    _, _, _, before, after, motives = zip(*kept, strict=True)
-    columns = (kinds, i.tolist(), j.tolist(), repeat(""), ar.tolist(), before, after, reasons)
-    events = list(map(Event._make, zip(*columns, motives, strict=False)))  # "" repeated
+    who, partner, area, before, after, motives = columns
+    fields = (kinds, who, partner, repeat(""), area, before, after, reasons, motives)
+    events = list(map(Event._make, zip(*fields, strict=False)))  # "" repeated
     record = dataclasses.replace(
         state, bilateral=bil, since=since, dependent=special.dependent, initiative=initiative
     )
