@@ -61,20 +61,24 @@ class Event(NamedTuple):
 
 
 class EventLog:
-    """A run's events, year by year: each year's list kept as the mechanisms returned it
-    (a run records thousands, and a (year, event) pair made for each cost more than the
-    events). Iterated, and sliced, as (year, :class:`Event`) pairs in order."""
+    """A run's events, year by year: each year's kept together (a run records thousands,
+    and a (year, event) pair made for each cost more than the events), each event as a
+    plain tuple of its fields. Iterated, and sliced, as (year, :class:`Event`) pairs in
+    order."""
 
     def __init__(self) -> None:
         self._years: list[int] = []
-        self._chunks: list[list[Event]] = []
+        self._chunks: list[list[tuple]] = []  # each event's fields
         self._size = 0
 
     def add(self, year: int, events: list[Event]) -> None:
         """Append the `events` of `year` (a later year than any before)."""
         if events:
             self._years.append(year)
-            self._chunks.append(events)
+            # as plain tuples of numbers and strings, which the garbage collector stops
+            # tracking (a run's thousands of events would otherwise make its collections
+            # slower as the run goes on)
+            self._chunks.append(list(map(tuple, events)))
             self._size += len(events)
 
     def __len__(self) -> int:
@@ -83,13 +87,13 @@ class EventLog:
     def __iter__(self) -> Iterator[tuple[int, Event]]:
         for year, chunk in zip(self._years, self._chunks, strict=True):
             for event in chunk:
-                yield year, event
+                yield year, Event._make(event)
 
     def __getitem__(self, which: slice) -> list[tuple[int, Event]]:
         return list(self)[which]
 
-    def columns(self) -> tuple[np.ndarray, list[Event]]:
-        """int32[events]: each event's year, and the events in order."""
+    def columns(self) -> tuple[np.ndarray, list[tuple]]:
+        """int32[events]: each event's year, and the events' fields in order."""
         sizes = [len(chunk) for chunk in self._chunks]
         years = np.repeat(np.array(self._years, dtype=np.int32), sizes)
         return years, list(itertools.chain.from_iterable(self._chunks))
