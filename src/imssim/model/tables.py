@@ -294,9 +294,15 @@ def _member_lists(members: np.ndarray, iso3: tuple[str, ...]) -> tuple[list[str]
     """Each distinct row of `members` [rows, N] as its members' codes joined by ";", and
     each row's index into them."""
     packed = np.packbits(members, axis=1)
-    rows = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1])))[:, 0]
+    if packed.shape[1] <= 8:  # (up to 64 states) each row one 64-bit number: faster
+        padded = np.zeros((packed.shape[0], 8), dtype=np.uint8)
+        padded[:, : packed.shape[1]] = packed
+        rows = padded.view(np.uint64)[:, 0]
+    else:
+        rows = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1])))[:, 0]
     _, first, which = np.unique(rows, return_index=True, return_inverse=True)
-    lists = [";".join(iso3[i] for i in np.flatnonzero(members[r])) for r in first.tolist()]
+    codes = np.array(iso3, dtype=object)
+    lists = [";".join(codes[row]) for row in members[first]]
     return lists, which.reshape(-1)
 
 
