@@ -42,8 +42,6 @@ from imssim.model.forms import Form, FormTable
 from imssim.model.motives import familiarity, ring_share
 from imssim.model.policy import StatePolicy
 
-BOUND_MARGIN = 1e-9  # of a bound or estimate: far above rounding, far below any value that counts
-
 
 class Event(NamedTuple):
     """One change of the cooperation record (indices into the world's tuples); a named

@@ -19,8 +19,8 @@ from collections.abc import Callable
 import numpy as np
 
 from imssim.model import kernels
-from imssim.model.cooperation import BOUND_MARGIN
 from imssim.model.keyed_uniforms import uniforms
+from imssim.model.tolerances import BOUND_MARGIN
 
 Noise = Callable[[np.ndarray], np.ndarray]  # the exact noise of the listed entries idx
 Listed = tuple[np.ndarray, np.ndarray, np.ndarray]  # (row, column, value) of each entry

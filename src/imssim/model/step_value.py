@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from imssim.model.cooperation import BOUND_MARGIN, CooperationRules, CoopYear
+from imssim.model.cooperation import CooperationRules, CoopYear
 from imssim.model.forms import Form
 from imssim.model.motives import (
     bound_share,
@@ -24,7 +24,7 @@ from imssim.model.motives import (
     relationship_value,
     transaction_share,
 )
-from imssim.model.tolerances import EPS
+from imssim.model.tolerances import BOUND_MARGIN, EPS
 
 Entries = tuple[np.ndarray, np.ndarray, np.ndarray]  # (i, j, a): ties, each seen from i
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from imssim.model.forms import SHALLOW_LIMIT, Form
 from imssim.model.kernels import inline, kernel
 from imssim.model.kernels.keyed import uniform_at
 from imssim.model.tolerances import EPS
 
-SHALLOW = 3  # the deepest form with a partner outside one's priority partners
-JOINT_HIRE = 1
+SHALLOW = int(SHALLOW_LIMIT)  # the deepest form with a partner outside one's priority partners
+JOINT_HIRE = int(Form.JOINT_HIRE)
 # rows of the float parameters: cut tolerance, trust and fit margins, the yearly chance
 # that joint hire ends, whether a policy prunes (1.0) or not
 P_CUT, P_TRUST, P_FIT, P_EXPIRE, P_PRUNE = 0, 1, 2, 3, 4

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from imssim.model.forms import Form
 from imssim.model.kernels import inline, kernel
 from imssim.model.kernels.numpy_like import numpy_sum
+from imssim.model.rings import Ring
 from imssim.model.tolerances import EPS
 
-TOP = 6  # the deepest form
+TOP = int(Form.SPECIALISATION)  # the deepest form
 
 
 # the rows of the states' tallies and the entries of the totals (year_pairs)
@@ -24,7 +26,11 @@ T_STRATEGIC, T_AFFILIATED, T_OPPORTUNITY, T_BILATERAL = 0, 1, 2, 3
 EFF_COUNT, BIL_COUNT = 0, TOP + 1  # the counts of forms 0..TOP, effective and bilateral
 PAIRS_BILATERAL, PAIRS_EFFECTIVE = 2 * TOP + 2, 2 * TOP + 3  # ordered pairs with a form
 N_TOTALS = 2 * TOP + 4
-STRATEGIC, AFFILIATED, OPPORTUNITY = 3, 2, 1  # imssim.model.rings.Ring
+STRATEGIC, AFFILIATED, OPPORTUNITY = (
+    int(Ring.STRATEGIC),
+    int(Ring.AFFILIATED),
+    int(Ring.OPPORTUNITY),
+)
 
 
 @inline

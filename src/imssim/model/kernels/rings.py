@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from imssim.model.kernels import inline, kernel
+from imssim.model.rings import Ring
 
 
 @kernel
@@ -45,7 +46,7 @@ def pair_areas(bilateral, framework, lasting):
 
 
 # the ring levels (imssim.model.rings.Ring)
-NONE, OPPORTUNITY, AFFILIATED, STRATEGIC = 0, 1, 2, 3
+NONE, OPPORTUNITY, AFFILIATED, STRATEGIC = (int(r) for r in Ring)
 # the rows of the criteria vector (imssim.model.rings._criteria)
 C_LASTING, C_FORM, C_FRAMEWORK_WEIGHT, C_AREAS, C_YEARS, C_HOLD, C_INITIATIVE = range(7)
 

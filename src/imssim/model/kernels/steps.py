@@ -22,18 +22,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from imssim.model.forms import SHALLOW_LIMIT, Form
 from imssim.model.kernels import inline, kernel
-from imssim.model.tolerances import EPS
+from imssim.model.tolerances import BOUND_MARGIN, EPS
 
-TOP = 6  # form 6, role and task specialisation: no step beyond it
-SHALLOW = 3  # the deepest form with a partner outside one's priority partners
+TOP = int(Form.SPECIALISATION)  # no step beyond it
+SHALLOW = int(SHALLOW_LIMIT)  # the deepest form with a partner outside one's priority partners
 
 # rows of the parameter vector (imssim.model.moves.step_parameters)
 P_SCALE, P_ECON, P_PRESSURE, P_POLITICAL, P_POL_BASE, P_POL_THREAT = 0, 1, 2, 3, 4, 5
 P_WIDEN, P_RING, P_TRANSACTION, P_RELIEF, P_NEED, P_ALLIANCE_NEED = 6, 7, 8, 9, 10, 11
 P_CORE, P_FLOOR, P_SHARE, P_SWAP, P_BOUNDED = 12, 13, 14, 15, 16
 N_PARAMS = 17
-MARGIN = 1e-9
 # rows of the form table (saving, overhead, access, constraint, trust and fit required)
 F_SAVING, F_OVERHEAD, F_ACCESS, F_CONSTRAINT, F_TRUST, F_FIT = 0, 1, 2, 3, 4, 5
 # rows of the pairs' floats [6, N, N] and flags [3, N, N]
@@ -189,7 +189,7 @@ def _worth_bits(w, i, j, least):
         value = (econ + mil + pol) * scale + rel
         value -= autonomy * (forms[F_CONSTRAINT, f + 1] - forms[F_CONSTRAINT, f]) + fixed
         value += (state_f[BONUS, i] if f > 0 else 0.0) - penalty
-        if value > -MARGIN:
+        if value > -BOUND_MARGIN:
             bits |= 1 << f
     return bits
 
