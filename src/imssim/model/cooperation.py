@@ -41,6 +41,7 @@ from imssim.model.capacity import need_gap, reference_level
 from imssim.model.forms import Form, FormTable
 from imssim.model.motives import familiarity, ring_share
 from imssim.model.policy import StatePolicy
+from imssim.world import World
 
 
 class Event(NamedTuple):
@@ -107,6 +108,28 @@ class CoopState:
     members: np.ndarray  # bool[F, N]
     trust: np.ndarray  # float[N, N]: i's trust in j
     initiative: np.ndarray | None = None  # int[N, N]: bilateral ties i proposed to j
+
+
+def initial_record(world: World) -> CoopState:
+    """The 2012 cooperation record: the world's bilateral ties (both ways) and
+    framework memberships; no one relies on a partner yet and trust is still 0."""
+    n, a = world.n_states, world.n_areas
+    bil = np.zeros((n, n, a), dtype=np.int8)
+    since = np.zeros((n, n, a), dtype=np.int16)
+    bil[world.tie_a, world.tie_b, world.tie_area] = world.tie_form
+    bil[world.tie_b, world.tie_a, world.tie_area] = world.tie_form
+    since[world.tie_a, world.tie_b, world.tie_area] = world.tie_since
+    since[world.tie_b, world.tie_a, world.tie_area] = world.tie_since
+    frameworks = world.frameworks
+    members = np.array([fw.members for fw in frameworks]).reshape(len(frameworks), n).copy()
+    return CoopState(
+        bilateral=bil,
+        since=since,
+        dependent=np.zeros((n, n, a), dtype=bool),
+        members=members,
+        trust=np.zeros((n, n)),
+        initiative=(bil > 0).any(axis=2).astype(np.int16),  # the record's: both sides
+    )
 
 
 @dataclass(frozen=True)

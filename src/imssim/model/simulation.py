@@ -60,7 +60,6 @@ from imssim.model.capacity import (
 )
 from imssim.model.cooperation import (
     CooperationRules,
-    CoopState,
     CoopYear,
     Event,
     EventLog,
@@ -68,6 +67,7 @@ from imssim.model.cooperation import (
     Standing,
     dependent_of,
     hand_over,
+    initial_record,
     priority_partners,
     thematic_rates,
 )
@@ -119,28 +119,6 @@ def random_streams(seed: int) -> dict[str, np.random.Generator]:
 CULTURE_EXPEDITIONARY = CULTURE_COLUMNS.index("culture_expeditionary")
 
 
-def initial_record(world: World) -> CoopState:
-    """The 2012 cooperation record: the world's bilateral ties (both ways) and
-    framework memberships; no one relies on a partner yet and trust is still 0."""
-    n, a = world.n_states, world.n_areas
-    bil = np.zeros((n, n, a), dtype=np.int8)
-    since = np.zeros((n, n, a), dtype=np.int16)
-    bil[world.tie_a, world.tie_b, world.tie_area] = world.tie_form
-    bil[world.tie_b, world.tie_a, world.tie_area] = world.tie_form
-    since[world.tie_a, world.tie_b, world.tie_area] = world.tie_since
-    since[world.tie_b, world.tie_a, world.tie_area] = world.tie_since
-    frameworks = world.frameworks
-    members = np.array([fw.members for fw in frameworks]).reshape(len(frameworks), n).copy()
-    return CoopState(
-        bilateral=bil,
-        since=since,
-        dependent=np.zeros((n, n, a), dtype=bool),
-        members=members,
-        trust=np.zeros((n, n)),
-        initiative=(bil > 0).any(axis=2).astype(np.int16),  # the record's: both sides
-    )
-
-
 class CooperationModel(mesa.Model):
     """States that form, deepen and abandon military cooperation under austerity."""
 
@@ -182,8 +160,31 @@ class CooperationModel(mesa.Model):
         self._fw_layers = FrameworkLayers()
         self._setting_cache: tuple[tuple, object, fwk.FrameworkSetting] | None = None
 
-        # capabilities, the start levels and the first year's inputs
+        # capabilities, the start levels and the first year's inputs; trust; the rings
         eff, area_form = self.effective_forms()
+        self._start_capabilities(eff, area_form)
+        contrib = self._start_rings(eff)
+        self.thematic_rate = thematic_rates(
+            self.coop.bilateral,
+            crit.comember,
+            w.culture[:, CULTURE_EXPEDITIONARY],
+            self.policy.thematic_factor,
+            p,
+        )
+        n = w.n_states
+        for i in range(n):
+            StateAgent(self, i)
+        self.events = EventLog()
+        self.recorder = Recorder(w, tables)
+        self.outcomes = self._record(eff, area_form, contrib)
+
+    # --- helpers ------------------------------------------------------------------
+
+    def _start_capabilities(self, eff: np.ndarray, area_form: np.ndarray) -> None:
+        """The 2012 holdings, start levels, first inputs and budgets, the capability
+        rules, and trust: enough for the forms already held, otherwise a base by
+        membership."""
+        w, p, config = self.world, self.params, self.config
         self.caps, self.start, self.inputs = self._start(eff, area_form)
         held = self.caps.k + self.caps.handed
         self.budgets = BudgetState(
@@ -200,34 +201,21 @@ class CooperationModel(mesa.Model):
             held_2012=held,
             viable=capabilities.viable_holdings(held, w.min_viable, p),
         )
-
-        # trust: enough for the forms already held, otherwise a base by membership
         self.coop.trust = initial_trust(self.institutions.trust_base, eff, self.forms, p)
 
-        # the rings, from how long each pair has cooperated at form >= ring_duration_form
-        n = w.n_states
+    def _start_rings(self, eff: np.ndarray) -> np.ndarray:
+        """The 2012 rings, from how long each pair has cooperated at form >=
+        ring_duration_form; returns what partners make available to each state [N, A]
+        (the rings and the record read the same state)."""
+        n = self.world.n_states
         rings = RingState(
             ring=np.zeros((n, n), dtype=np.int8),
             below=np.zeros((n, n), dtype=np.int16),
-            deep_years=initial_deep_years(w, config.start_year, p),
+            deep_years=initial_deep_years(self.world, self.config.start_year, self.params),
         )
-        offer, contrib = self._offers(eff)  # the rings and the record read the same state
+        offer, contrib = self._offers(eff)
         self.rings = RingState(self._target_rings(rings, offer), rings.below, rings.deep_years)
-        self.thematic_rate = thematic_rates(
-            self.coop.bilateral,
-            crit.comember,
-            w.culture[:, CULTURE_EXPEDITIONARY],
-            self.policy.thematic_factor,
-            p,
-        )
-
-        for i in range(n):
-            StateAgent(self, i)
-        self.events = EventLog()
-        self.recorder = Recorder(w, tables)
-        self.outcomes = self._record(eff, area_form, contrib)
-
-    # --- helpers ------------------------------------------------------------------
+        return contrib
 
     def _start(
         self, eff: np.ndarray, area_form: np.ndarray
