@@ -1,13 +1,14 @@
 """``imssim-bench``: how long the default run takes, measured in one process.
 
 Prints the median of ``--repeats`` repeats (5) for model construction, one year, a
-whole run and table building, and the processor time of a run of the default
-sensitivity study (100,000 of them on two cores extrapolated); with ``--figures``, also
-the time to draw and write each figure of a run (the figures of the registry, once
-each, in the default formats and resolution unless ``--formats``/``--dpi`` say
-otherwise), each as a multiple of one whole run, their total, and the time of
-``imssim-report`` on the run once its figures exist (they are reused, not drawn
-again). Machines are noisy: compare figures from the same run of this command (for
+whole run and table building, the mean of 30 whole runs one after the other (the
+garbage collector's work, which a median leaves out, included), and the processor time
+of a run of the default sensitivity study (100,000 of them on two cores extrapolated);
+with ``--figures``, also the time to draw and write each figure of a run (the figures
+of the registry, once each, in the default formats and resolution unless
+``--formats``/``--dpi`` say otherwise), each as a multiple of one whole run, their
+total, and the time of ``imssim-report`` on the run once its figures exist (they are
+reused, not drawn again). Machines are noisy: compare figures from the same run of this command (for
 instance a per-year cost against the whole run), not across runs.
 
 With ``--sweep``, instead, the costs of sweeps and of larger worlds, each section
@@ -58,13 +59,20 @@ QUICK_SEEDS = 3  # --quick --sweep: 12 runs
 QUICK_SIZES = (50, 100, 200)
 
 
-def _median_seconds(fn, repeats: int, clock=time.perf_counter) -> float:
+MEAN_RUNS = 30  # the runs of the mean (in one process: the collector's work included)
+
+
+def _seconds(fn, repeats: int, clock=time.perf_counter) -> list[float]:
     times = []
     for _ in range(repeats):
         started = clock()
         fn()
         times.append(clock() - started)
-    return statistics.median(times)
+    return times
+
+
+def _median_seconds(fn, repeats: int, clock=time.perf_counter) -> float:
+    return statistics.median(_seconds(fn, repeats, clock))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -196,6 +204,7 @@ def bench_run(args: argparse.Namespace) -> None:
     tables_s = _median_seconds(model.tables, args.repeats)
     run_s = _median_seconds(whole, args.repeats)
     run_cpu = _median_seconds(whole, args.repeats, clock=time.process_time)
+    run_mean = statistics.mean(_seconds(whole, MEAN_RUNS))
     n, a = world.n_states, world.n_areas
     print(
         f"imssim-bench: default config, {n} states x {a} areas, {years} years,"
@@ -207,6 +216,10 @@ def bench_run(args: argparse.Namespace) -> None:
     print(f"  tables                    {tables_s * 1e3:8.1f} ms")
     print(f"  whole run                 {run_s * 1e3:8.1f} ms")
     print(f"  whole run, processor time {run_cpu * 1e3:8.1f} ms  (less sensitive to other work)")
+    print(
+        f"  whole run, mean of {MEAN_RUNS}     {run_mean * 1e3:8.1f} ms  (one after the other:"
+        " the garbage collector's work included)"
+    )
     _bench_numpy(whole, run_cpu, args.repeats)
     _bench_study_run(world, args.repeats)
     print(f"  load average (1 minute)   {load_average():>8}")
