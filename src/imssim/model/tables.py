@@ -321,10 +321,11 @@ def _alliance_frame(
 ) -> pd.DataFrame:
     """The alliance table: the years' `rows`, then per area its requirement, the
     members' capability, the shortfall and the surplus (`by_area`: per year [4, A])."""
-    head = _from_rows(rows, list(rows[0]), ("year",))
+    data = _row_columns(rows, list(rows[0]), ("year",))
     stacked = np.stack(by_area).transpose(0, 2, 1).reshape(len(by_area), -1)  # area by area
     names = [f"{column}_{area}" for area in areas for column in AREA_COLUMNS]
-    return pd.concat([head, pd.DataFrame(stacked, columns=names)], axis=1)
+    data.update(zip(names, stacked.T, strict=True))
+    return pd.DataFrame(data)  # one frame made at once (a concatenation costs more)
 
 
 def _stacked(years: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -332,32 +333,30 @@ def _stacked(years: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     return {k: np.concatenate([y[k] for y in years]) for k in years[0]}
 
 
-def _from_rows(
-    rows: list[dict],
-    columns: list[str],
-    int32: tuple[str, ...] = (),
-    given: dict[str, list] | None = None,
-) -> pd.DataFrame:
+def _from_rows(rows: list[dict], columns: list[str], int32: tuple[str, ...] = ()) -> pd.DataFrame:
     """The frame of `rows` (dicts with the keys `columns`), as ``pd.DataFrame(rows,
-    columns=columns)`` makes it with the `int32` columns then converted to int32; built
-    column by column, the numbers as numpy arrays (faster). `given` holds the values of
-    some columns apart, one per row, instead of in the rows."""
-    given = given or {}
+    columns=columns)`` makes it with the `int32` columns then converted to int32."""
     if not rows:
         frame = pd.DataFrame(rows, columns=columns)
         for col in int32:
             frame[col] = frame[col].astype(np.int32)
         return frame
+    return pd.DataFrame(_row_columns(rows, columns, int32))
+
+
+def _row_columns(rows: list[dict], columns: list[str], int32: tuple[str, ...]) -> dict:
+    """The columns of the (at least one) `rows`, as :func:`_from_rows` makes them: the
+    numbers as numpy arrays (faster), the `int32` columns as int32."""
     data: dict[str, object] = {}
     for c in columns:
-        values = given[c] if c in given else [row[c] for row in rows]
+        values = [row[c] for row in rows]
         if c in int32:
             data[c] = np.array(values, dtype=np.int32)
         elif all(type(v) in _NUMBERS for v in values):
             data[c] = np.array(values)
         else:
             data[c] = values
-    return pd.DataFrame(data)
+    return data
 
 
 _NUMBERS = {float, np.float64, int, np.int64}  # (bool, an int subclass, is left to pandas)
