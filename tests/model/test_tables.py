@@ -1,12 +1,12 @@
-"""The events table: text columns from their codes, as pandas makes them from strings;
-the tables a run keeps."""
+"""The events table: text columns from their codes, as pandas makes them from strings,
+from single events and blocks of them in order; the tables a run keeps."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from imssim.model.cooperation import Event, EventLog
+from imssim.model.events import Event, EventBlock, EventLog
 from imssim.model.tables import TABLE_NAMES, Recorder, _events_frame
 from imssim.world import load_world
 
@@ -17,30 +17,38 @@ def test_the_events_table_names_states_frameworks_and_no_state():
     events.add(2013, [Event("formed", 0, 3, "", 2, 0, 1, "thematic")])
     events.add(2014, [Event("joined", 5, -1, "EATC", 4, 0, 3, "mutual_gain")])
     events.add(2015, [])  # a year without events leaves no trace
-    events.add(
-        2015,
-        [
-            Event("ended", -1, -1, "EATC", 4, 3, 0, "no_members"),
-            Event("deepened", 3, 0, "", 2, 1, 2, "mutual_gain", "economic"),
-        ],
-    )
-    assert len(events) == 4
-    assert [year for year, _ in events] == [2013, 2014, 2015, 2015]
-    assert events[2:] == [(2015, e) for _, e in list(events)[2:]]
+    steps = EventBlock(
+        ["deepened", "formed"], [3, 1], [0, 2], "", [2, 6], [1, 0], [2, 1], "mutual_gain",
+        ["economic", "military"],
+    )  # fmt: skip
+    empty = EventBlock("formed", [], [], "", [], 0, 1, "thematic")
+    events.add(2015, [Event("ended", -1, -1, "EATC", 4, 3, 0, "no_members"), empty, steps])
+    events.add(2016, [EventBlock("abandoned", [7], [8], "", [9], 1, 0, ["expired"])])
+    assert list(steps) == [
+        Event("deepened", 3, 0, "", 2, 1, 2, "mutual_gain", "economic"),
+        Event("formed", 1, 2, "", 6, 0, 1, "mutual_gain", "military"),
+    ]
+    assert len(events) == 6
+    assert [year for year, _ in events] == [2013, 2014, 2015, 2015, 2015, 2016]
+    assert events[2:4] == [(2015, e) for _, e in list(events)[2:4]]
+    assert [e.kind for _, e in events][2:] == ["ended", "deepened", "formed", "abandoned"]
     frame = _events_frame(world, events)
     iso, areas = world.iso3, world.areas
     expected = pd.DataFrame(
         {
-            "country": [iso[0], iso[5], "", iso[3]],
-            "partner": [iso[3], "EATC", "EATC", iso[0]],
-            "area": [areas[2], areas[4], areas[4], areas[2]],
-            "reason": ["thematic", "mutual_gain", "no_members", "mutual_gain"],
-            "motive": ["", "", "", "economic"],
+            "country": [iso[0], iso[5], "", iso[3], iso[1], iso[7]],
+            "partner": [iso[3], "EATC", "EATC", iso[0], iso[2], iso[8]],
+            "area": [areas[2], areas[4], areas[4], areas[2], areas[6], areas[9]],
+            "reason": ["thematic", "mutual_gain", "no_members", "mutual_gain", "mutual_gain",
+                       "expired"],
+            "motive": ["", "", "", "economic", "military", ""],
         }
-    )
+    )  # fmt: skip
     pd.testing.assert_frame_equal(frame[expected.columns], expected)
-    assert frame["year"].tolist() == [2013, 2014, 2015, 2015]
-    assert frame["kind"].tolist() == ["formed", "joined", "ended", "deepened"]
+    assert frame["year"].tolist() == [2013, 2014, 2015, 2015, 2015, 2016]
+    kinds = ["formed", "joined", "ended", "deepened", "formed", "abandoned"]
+    assert frame["kind"].tolist() == kinds
+    assert frame["to_form"].tolist() == [1, 3, 0, 2, 1, 0]
 
 
 def test_an_empty_events_table_keeps_its_columns():

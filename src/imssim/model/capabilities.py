@@ -27,8 +27,9 @@ from imssim.config import ModelParams
 from imssim.errors import ConfigError
 from imssim.model import kernels
 from imssim.model.blocks import any_over_partners, max_over_areas
-from imssim.model.cooperation import CoopState, Event
+from imssim.model.cooperation import CoopState
 from imssim.model.economy import YearInputs
+from imssim.model.events import Event
 from imssim.model.forms import DEEP, Form, FormTable
 from imssim.model.partners import StaticCriteria, current_fit
 from imssim.model.tolerances import EPS

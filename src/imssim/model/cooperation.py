@@ -3,7 +3,9 @@
 Cooperation is held per unordered pair of states and capability area at a form 0..6
 (``bilateral``, symmetric), plus memberships of multilateral frameworks, each of
 which ties all its members in one area at one form. The effective form of a pair in
-an area is the deeper of the two. Every change is returned as an :class:`Event`.
+an area is the deeper of the two. Every change is returned as an
+:class:`imssim.model.events.Event` (many at once as an
+:class:`imssim.model.events.EventBlock`).
 
 The rules follow the note:
 - goals come in three categories (p. 3): political-strategic, military
@@ -28,11 +30,8 @@ nothing it was given.
 from __future__ import annotations
 
 import dataclasses
-import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
 
 import numpy as np
 
@@ -42,60 +41,6 @@ from imssim.model.forms import Form, FormTable
 from imssim.model.motives import familiarity, ring_share
 from imssim.model.policy import StatePolicy
 from imssim.world import World
-
-
-class Event(NamedTuple):
-    """One change of the cooperation record (indices into the world's tuples); a named
-    tuple, since a run records thousands (twice as fast to make as a frozen dataclass)."""
-
-    kind: str  # formed, deepened, downgraded, abandoned, joined, left, founded, ended, ...
-    country: int  # a state index (-1: none, for a framework that ended without members)
-    partner: int  # a state index, or -1 for a framework
-    framework: str  # framework id for joined, left, founded and ended, else ""
-    area: int
-    from_form: int
-    to_form: int
-    reason: str
-    motive: str = ""  # a step's: the goal that weighed most for the initiator (motives.MOTIVES)
-
-
-class EventLog:
-    """A run's events, year by year: each year's kept together (a run records thousands,
-    and a (year, event) pair made for each cost more than the events), each event as a
-    plain tuple of its fields. Iterated, and sliced, as (year, :class:`Event`) pairs in
-    order."""
-
-    def __init__(self) -> None:
-        self._years: list[int] = []
-        self._chunks: list[list[tuple]] = []  # each event's fields
-        self._size = 0
-
-    def add(self, year: int, events: list[Event]) -> None:
-        """Append the `events` of `year` (a later year than any before)."""
-        if events:
-            self._years.append(year)
-            # as plain tuples of numbers and strings, which the garbage collector stops
-            # tracking (a run's thousands of events would otherwise make its collections
-            # slower as the run goes on)
-            self._chunks.append(list(map(tuple, events)))
-            self._size += len(events)
-
-    def __len__(self) -> int:
-        return self._size
-
-    def __iter__(self) -> Iterator[tuple[int, Event]]:
-        for year, chunk in zip(self._years, self._chunks, strict=True):
-            for event in chunk:
-                yield year, Event._make(event)
-
-    def __getitem__(self, which: slice) -> list[tuple[int, Event]]:
-        return list(self)[which]
-
-    def columns(self) -> tuple[np.ndarray, list[tuple]]:
-        """int32[events]: each event's year, and the events' fields in order."""
-        sizes = [len(chunk) for chunk in self._chunks]
-        years = np.repeat(np.array(self._years, dtype=np.int32), sizes)
-        return years, list(itertools.chain.from_iterable(self._chunks))
 
 
 @dataclass

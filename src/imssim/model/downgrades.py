@@ -15,7 +15,8 @@ import numpy as np
 
 from imssim.model import kernels
 from imssim.model.blocks import nonzero3
-from imssim.model.cooperation import CooperationRules, CoopState, CoopYear, Event, Standing
+from imssim.model.cooperation import CooperationRules, CoopState, CoopYear, Standing
+from imssim.model.events import EventBlock, Events
 from imssim.model.forms import SHALLOW_LIMIT, Form
 from imssim.model.keyed_uniforms import uniforms, year_key
 from imssim.model.tolerances import EPS
@@ -37,7 +38,7 @@ class Verdicts:
 
 def downgrade(
     rules: CooperationRules, state: CoopState, year: CoopYear, rng: np.random.Generator
-) -> tuple[CoopState, Standing, list[Event]]:
+) -> tuple[CoopState, Standing, Events]:
     """Downgrade or abandon bilateral ties whose conditions no longer hold: the record
     and the standing after (what a dependent handed over is lost with a form-6 tie),
     and the events.
@@ -72,7 +73,7 @@ def downgrade(
 
 def _downgrade_compiled(
     rules: CooperationRules, state: CoopState, year: CoopYear, rng: np.random.Generator
-) -> tuple[CoopState, Standing, list[Event]]:
+) -> tuple[CoopState, Standing, Events]:
     """What :func:`downgrade` gives, with the verdicts and the lowered record of one
     compiled pass (:func:`imssim.model.kernels.downgrades.lowered`), the same draws."""
     p, fm, policy, bil = rules.params, rules.forms, year.policy, state.bilateral
@@ -168,7 +169,7 @@ def _lower(
     year: CoopYear,
     ties: tuple[np.ndarray, np.ndarray, np.ndarray],
     verdicts: Verdicts,
-) -> tuple[CoopState, Standing, list[Event]]:
+) -> tuple[CoopState, Standing, Events]:
     """The record and the standing after the ties with a reason are lowered or ended,
     and the events."""
     iu, ju, au = ties
@@ -186,27 +187,30 @@ def _lower(
 
 def _ended(
     state: CoopState, year: CoopYear, rows: list[list[int]], record: tuple[np.ndarray, np.ndarray]
-) -> tuple[CoopState, Standing, list[Event]]:
+) -> tuple[CoopState, Standing, Events]:
     """The record after the ties with a reason are lowered or ended, the standing after
     (what a dependent handed over is lost with a form-6 tie) and the events. `rows`: the
     ties' i, j, area, form, the form it goes to, the reason and whether i acts; `record`:
     the bilateral forms and the years of their last change with them lowered."""
     bil, since = record
     dependent, handed = state.dependent, year.states.handed
-    events = []
-    for a, b, area, form, lower, reason, first in zip(*rows, strict=True):
-        if form == SPECIALISATION:  # what was handed over is lost with the tie
-            if dependent is state.dependent:  # the first such tie: copies to write
-                dependent, handed = dependent.copy(), handed.copy()
-            was = (dependent[a, b, area], dependent[b, a, area])
-            dependent[a, b, area] = dependent[b, a, area] = False
-            for d, dep in zip((a, b), was, strict=True):
-                # only when it relied on this partner and on no other in the area
-                if dep and not dependent[d, :, area].any():
-                    handed[d, area] = 0.0
-        who, other = (a, b) if first else (b, a)
-        kind = "abandoned" if lower == 0 else "downgraded"
-        events.append(Event(kind, who, other, "", area, form, lower, REASONS[reason]))
+    i, j, area, form, lower, reason, first = rows
+    for t in [t for t, f in enumerate(form) if f == SPECIALISATION]:
+        # what was handed over is lost with the tie
+        if dependent is state.dependent:  # the first such tie: copies to write
+            dependent, handed = dependent.copy(), handed.copy()
+        a, b, ar = i[t], j[t], area[t]
+        was = (dependent[a, b, ar], dependent[b, a, ar])
+        dependent[a, b, ar] = dependent[b, a, ar] = False
+        for d, dep in zip((a, b), was, strict=True):
+            # only when it relied on this partner and on no other in the area
+            if dep and not dependent[d, :, ar].any():
+                handed[d, ar] = 0.0
+    who = [a if acts else b for a, b, acts in zip(i, j, first, strict=True)]
+    other = [b if acts else a for a, b, acts in zip(i, j, first, strict=True)]
+    kinds = ["abandoned" if to == 0 else "downgraded" for to in lower]
+    reasons = [REASONS[r] for r in reason]
+    events: Events = [EventBlock(kinds, who, other, "", area, form, lower, reasons)]
     after = dataclasses.replace(state, bilateral=bil, since=since, dependent=dependent)
     held = year.states
     if handed is not year.states.handed:

@@ -20,7 +20,8 @@ import dataclasses
 import numpy as np
 
 from imssim.model import kernels
-from imssim.model.cooperation import CooperationRules, CoopState, CoopYear, Event
+from imssim.model.cooperation import CooperationRules, CoopState, CoopYear
+from imssim.model.events import Event
 from imssim.model.forms import Form
 from imssim.model.frameworks import ELIGIBILITIES, FrameworkSetting, framework_event
 from imssim.model.presence import PRESENCE, PRESENCE_AREA, presence_value

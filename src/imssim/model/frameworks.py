@@ -35,7 +35,8 @@ import numpy as np
 from imssim.config import ScenarioConfig
 from imssim.errors import ConfigError, WorldDataError
 from imssim.model import kernels
-from imssim.model.cooperation import CooperationRules, CoopState, CoopYear, Event
+from imssim.model.cooperation import CooperationRules, CoopState, CoopYear
+from imssim.model.events import Event
 from imssim.model.framework_values import (
     consent,
     join_value,

@@ -9,7 +9,6 @@ start temporary joint-hire ties with states outside both (:func:`thematic`, 7.13
 from __future__ import annotations
 
 import dataclasses
-from itertools import repeat
 
 import numpy as np
 
@@ -20,12 +19,12 @@ from imssim.model.cooperation import (
     CooperationRules,
     CoopState,
     CoopYear,
-    Event,
     Standing,
     dependent_of,
     hand_over,
     is_dependent,
 )
+from imssim.model.events import EventBlock, Events
 from imssim.model.forms import SHALLOW_LIMIT, Form
 from imssim.model.keyed_uniforms import year_key
 from imssim.model.motives import MOTIVES
@@ -307,7 +306,7 @@ def _with_motives(
 
 def apply_moves(
     rules: CooperationRules, state: CoopState, moves: list[Move], year: CoopYear
-) -> tuple[CoopState, Standing, list[Event]]:
+) -> tuple[CoopState, Standing, Events]:
     """The record and the holdings after the moves, and their events; at form 6 the
     smaller holder hands over ``specialisation_share`` of its capability in the area
     (:func:`imssim.model.cooperation.hand_over`). The moves are of distinct pairs and
@@ -330,13 +329,12 @@ def apply_moves(
         np.add.at(initiative, (i, j), 1)
     kinds = ["formed" if old == 0 else "deepened" for old in was.tolist()]
     reasons = [special.reason.get(m, "mutual_gain") for m in kept]
-    who, partner, area, before, after, motives = columns
-    fields = (kinds, who, partner, repeat(""), area, before, after, reasons, motives)
-    events = list(map(Event._make, zip(*fields, strict=False)))  # "" repeated
+    who, partner, area, before, after, motives = map(list, columns)
+    events = EventBlock(kinds, who, partner, "", area, before, after, reasons, motives)
     record = dataclasses.replace(
         state, bilateral=bil, since=since, dependent=special.dependent, initiative=initiative
     )
-    return record, special.standing, events
+    return record, special.standing, [events]
 
 
 @dataclasses.dataclass
@@ -404,7 +402,7 @@ def thematic(
     rate: np.ndarray,
     rng: np.random.Generator,
     choice_rng: np.random.Generator | None = None,
-) -> tuple[CoopState, list[Event]]:
+) -> tuple[CoopState, Events]:
     """Temporary thematic ties (joint hire) with states outside one's alliances: the
     record after them, and their events.
 
@@ -435,13 +433,15 @@ def thematic(
             ties += _draw_ties(choice_rng, (s, i), int(counts[i]), weights[s], free)
     bil, since = state.bilateral.copy(), state.since.copy()
     initiative = None if state.initiative is None else state.initiative.copy()
+    events: Events = []
     if ties:
         i, j, ar = np.array(ties).T
         bil[i, j, ar] = bil[j, i, ar] = JOINT_HIRE
         since[i, j, ar] = since[j, i, ar] = year.year
         if initiative is not None:
             np.add.at(initiative, (i, j), 1)
-    events = [Event("formed", i, j, "", ar, 0, 1, "thematic") for i, j, ar in ties]
+        who, partner, area = (list(column) for column in zip(*ties, strict=True))
+        events = [EventBlock("formed", who, partner, "", area, 0, 1, "thematic")]
     after = dataclasses.replace(state, bilateral=bil, since=since, initiative=initiative)
     return after, events
 

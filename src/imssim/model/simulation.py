@@ -61,8 +61,6 @@ from imssim.model.capacity import (
 from imssim.model.cooperation import (
     CooperationRules,
     CoopYear,
-    Event,
-    EventLog,
     PairTerms,
     Standing,
     dependent_of,
@@ -81,6 +79,7 @@ from imssim.model.economy import (
     next_budgets,
     next_year,
 )
+from imssim.model.events import EventLog, Events
 from imssim.model.forms import Form, FormTable
 from imssim.model.founding import found, found_presence
 from imssim.model.layers import FrameworkLayers
@@ -299,7 +298,7 @@ class CooperationModel(mesa.Model):
         membership (:func:`imssim.model.frameworks.eda_participants`)."""
         return fwk.eda_participants(self.institutions.eu, self.world.groups)
 
-    def _change_memberships(self, year: int) -> list[Event]:
+    def _change_memberships(self, year: int) -> Events:
         """Apply `year`'s NATO and EU accessions and departures (scenario inputs)."""
         steps = [s for s in self.membership_steps if s.year == year]
         if not steps:
@@ -313,7 +312,7 @@ class CooperationModel(mesa.Model):
         self.rules = self.rules.with_memberships(crit.distance, crit.comember)
         members, events = fwk.follow_institutions(self.coop.members, self.frameworks, nato, eu)
         self.coop = dataclasses.replace(self.coop, members=members)
-        return events
+        return Events(events)
 
     def _relief(self, eff: np.ndarray, area_form: np.ndarray) -> np.ndarray:
         """Catalyst relief per state and area: applies when the deepest tie is with a co-member."""
@@ -395,9 +394,7 @@ class CooperationModel(mesa.Model):
         if self.year >= self.config.end_year:
             self.running = False
 
-    def _adjust_capabilities(
-        self, eff: np.ndarray, unit: np.ndarray, gap: np.ndarray
-    ) -> list[Event]:
+    def _adjust_capabilities(self, eff: np.ndarray, unit: np.ndarray, gap: np.ndarray) -> Events:
         """Phase 3 (:func:`imssim.model.capabilities.adjust`): the new capabilities, and
         the ties the phase set, replace the model's."""
         year = CapabilityYear(
@@ -415,11 +412,11 @@ class CooperationModel(mesa.Model):
         )
         self.caps = done.caps
         self.coop = dataclasses.replace(self.coop, bilateral=done.bilateral, since=done.since)
-        return done.events
+        return Events(done.events)
 
     def _cooperate(
         self, eff: np.ndarray, area_form: np.ndarray, cut_fraction: np.ndarray
-    ) -> list[Event]:
+    ) -> Events:
         """Phase 5 (:mod:`imssim.model.downgrades`, :mod:`imssim.model.frameworks`,
         :mod:`imssim.model.founding`, :mod:`imssim.model.moves`): ties downgraded,
         frameworks, moves one form deeper and thematic ties; the record and holdings
@@ -481,7 +478,7 @@ class CooperationModel(mesa.Model):
         pairs = PairTerms.of(fit, self.reliability(), priority, depth, trust, ring)
         return CoopYear(self.year, eff, area_form, states, pairs, self.policy)
 
-    def _frameworks_step(self, year: CoopYear) -> list[Event]:
+    def _frameworks_step(self, year: CoopYear) -> Events:
         """Frameworks end, states leave and join them, lead states found new ones and
         forward presences (:mod:`imssim.model.frameworks`, :mod:`imssim.model.founding`)."""
         members, self.fw_ended, events = fwk.end_frameworks(
@@ -516,7 +513,7 @@ class CooperationModel(mesa.Model):
             self.streams["presence"],
         )
         self._add_frameworks(new)
-        return events + joined + founded + present
+        return Events(events + joined + founded + present)
 
     def _framework_setting(self) -> fwk.FrameworkSetting:
         """The frameworks as they now stand, with this year's memberships (the same

@@ -10,7 +10,6 @@ change), ``alliance`` (one row per year), ``holdings`` (year x state x area) and
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from imssim.model.columns import categorical, labels, repeated_labels, strings
-from imssim.model.cooperation import EventLog
+from imssim.model.events import EventLog
 from imssim.model.rings import RING_NAMES
 from imssim.model.year_records import (
     COUNT_COLUMNS,
@@ -247,8 +246,8 @@ FRAMEWORK_COLUMNS = (
 def _events_frame(w: World, log: EventLog) -> pd.DataFrame:
     """The events table of the run's `log`; its text columns built from codes into
     their vocabularies (:func:`labels`)."""
-    years, events = log.columns()
-    if not events:  # as pandas makes the columns of empty lists
+    years, fields = log.columns()
+    if not len(log):  # as pandas makes the columns of empty lists
         return pd.DataFrame(
             {
                 "year": years,
@@ -259,12 +258,9 @@ def _events_frame(w: World, log: EventLog) -> pd.DataFrame:
                 **{name: [] for name in ("reason", "motive")},
             }
         )
-    # the events' fields as lists: flattened and sliced (faster than transposed by zip)
-    flat = list(itertools.chain.from_iterable(events))
-    n_fields = len(flat) // len(events)
-    kind, _, _, framework, _, _, _, reason, motive = (flat[f::n_fields] for f in range(n_fields))
+    kind, _, _, framework, _, _, _, reason, motive = fields
     states, partners, area, from_form, to_form = (
-        np.fromiter(flat[f::n_fields], dtype=np.int64, count=len(events)) for f in (1, 2, 4, 5, 6)
+        np.array(fields[f], dtype=np.int64) for f in (1, 2, 4, 5, 6)
     )
     who = (*w.iso3, "")  # the last: no state (-1)
     framework_codes, framework_ids = _codes(framework)
