@@ -274,6 +274,7 @@ def test_the_capability_phase_changes_none_of_its_arguments():
         alliance_gap=np.ones(a),
         criteria=model.institutions.criteria,
         eff=eff,
+        area_form=area_form,
         unit=unit,
         gap=-0.1 * model.inputs.budget,
     )

@@ -47,6 +47,7 @@ def cut_year(model: CooperationModel, share_cut: float, eff: np.ndarray | None =
         alliance_gap=np.zeros(a),
         criteria=model.institutions.criteria,
         eff=np.zeros((n, n, a), dtype=np.int8) if eff is None else eff,
+        area_form=np.zeros((n, a), dtype=np.int8) if eff is None else eff.max(axis=0),
         unit=np.ones((n, a)),
         gap=-share_cut * k.sum(axis=1),
     )

@@ -98,6 +98,7 @@ class CapabilityYear:
     alliance_gap: np.ndarray  # float[A]: the alliance's gap as last recorded (> 0: short)
     criteria: StaticCriteria  # for the partner fit and co-membership
     eff: np.ndarray  # int8[N, N, A]: the effective forms at the start of the year
+    area_form: np.ndarray  # int8[N, A]: each state's deepest of them over its partners
     unit: np.ndarray  # float[N, A]: this year's unit cost of capability
     gap: np.ndarray  # float[N]: budget minus upkeep (< 0: the state must cut)
 
@@ -161,9 +162,7 @@ def give_up_thinned(
     """
     if rules.params.viable_scale_factor <= 0:
         return []
-    # [N, A]: tied at form 5 or 6 with any partner; eff is symmetric, so numpy's faster
-    # reduction over the first axis gives what the one over partners gives
-    bound = (year.eff >= Form.INTEGRATED).any(axis=0)
+    bound = year.area_form >= Form.INTEGRATED  # [N, A]: tied at form 5 or 6 with a partner
     thin = (
         (before > EPS)  # cut, perhaps to nothing
         & (caps.k < rules.viable)

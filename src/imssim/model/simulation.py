@@ -366,7 +366,7 @@ class CooperationModel(mesa.Model):
 
         # 3 capabilities
         before = self.caps
-        events += self._adjust_capabilities(eff, unit, gap)
+        events += self._adjust_capabilities(eff, area_form, unit, gap)
         cut_fraction = capabilities.cut_fraction(before.k, self.caps.k)
 
         # 4 trust
@@ -394,7 +394,9 @@ class CooperationModel(mesa.Model):
         if self.year >= self.config.end_year:
             self.running = False
 
-    def _adjust_capabilities(self, eff: np.ndarray, unit: np.ndarray, gap: np.ndarray) -> Events:
+    def _adjust_capabilities(
+        self, eff: np.ndarray, area_form: np.ndarray, unit: np.ndarray, gap: np.ndarray
+    ) -> Events:
         """Phase 3 (:func:`imssim.model.capabilities.adjust`): the new capabilities, and
         the ties the phase set, replace the model's."""
         year = CapabilityYear(
@@ -404,6 +406,7 @@ class CooperationModel(mesa.Model):
             alliance_gap=self.outcomes.gap,
             criteria=self.institutions.criteria,
             eff=eff,
+            area_form=area_form,
             unit=unit,
             gap=gap,
         )
