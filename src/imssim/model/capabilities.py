@@ -252,9 +252,12 @@ def drop_areas(
     if rules.params.drop_step <= 0:
         return gap, []
     owed = year.owed - caps.dropped.sum(axis=1)
+    must = (owed > 0) & (gap < 0)
+    if not must.any():  # no state owes an area and must still cut
+        return gap, []
     provider = coop.dependent.any(axis=0)  # [N, A]: someone relies on me here
     candidate = (caps.k > EPS) & ~rules.core & ~provider & ~caps.dropped
-    cutting = np.flatnonzero((owed > 0) & (gap < 0) & candidate.any(axis=1))
+    cutting = np.flatnonzero(must & candidate.any(axis=1))
     if cutting.size == 0:
         return gap, []
     if rules.coordinated:  # states decide in turn and see each other's choices

@@ -94,6 +94,11 @@ class CooperationRules:
     def __post_init__(self) -> None:
         object.__setattr__(self, "relief", self.catalyst * self.comember.astype(float))
 
+    @cached_property
+    def allied(self) -> np.ndarray:
+        """bool[N]: the states in NATO or the EU (a co-member of some state)."""
+        return self.comember.any(axis=1)
+
     def with_memberships(self, distance: np.ndarray, comember: np.ndarray) -> CooperationRules:
         """The rules after a change of NATO or EU memberships."""
         return dataclasses.replace(self, distance=distance, comember=comember)

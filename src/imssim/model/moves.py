@@ -413,7 +413,7 @@ def thematic(
     (:func:`imssim.model.cooperation.thematic_rates`), with a partner outside NATO and
     the EU, in an area both hold, nearer partners being likelier.
     """
-    initiates = rules.comember.any(axis=1)
+    initiates = rules.allied
     counts = rng.poisson(rate * initiates)
     choice_rng = rng if choice_rng is None else choice_rng
     if not counts.any():
