@@ -102,6 +102,23 @@ def test_the_year_s_records_compiled_are_numpy_s(model):
     _same(*_both(lambda: holding_year(state)))
 
 
+@pytest.mark.parametrize("n_areas", [17, 300])
+def test_the_pairs_form_counts_are_numpy_s_with_few_areas_and_many(n_areas):
+    """The compiled pass counts a pair's areas at each form in one byte per form while a
+    world has fewer than 256 areas, one by one beyond: both give numpy's counts."""
+    rng = np.random.default_rng(n_areas)
+    n = 6
+    eff = rng.integers(0, 7, size=(n, n, n_areas)).astype(np.int8)
+    eff[rng.random((n, n)) < 0.3] = 0  # pairs with no form at all
+    eff = np.maximum(eff, eff.transpose(1, 0, 2))
+    bil = np.where(rng.random(eff.shape) < 0.5, eff, 0).astype(np.int8)
+    ring = rng.integers(0, 4, size=(n, n)).astype(np.int8)
+    _, totals, _ = kernels.load("records").year_pairs(eff, bil, ring, rng.random((n, n)), 4, False)
+    counts = [np.count_nonzero(forms == f) for forms in (eff, bil) for f in range(7)]
+    assert totals[1:7].tolist() == counts[1:7]  # effective forms 1..6
+    assert totals[8:14].tolist() == counts[8:14]  # bilateral forms 1..6
+
+
 def _year_state(m):
     """The model's YearState as it records it."""
     eff, _ = m.effective_forms()

@@ -43,6 +43,14 @@ def _form_counts(forms, i, j, totals, at):
             totals[at + f] += 1
 
 
+@inline
+def _byte_counts(counts, totals, at):
+    """Add to ``totals[at + f]`` byte f of `counts` (a pair's number of areas at form f,
+    one byte a form), for f in 1..TOP."""
+    for f in range(1, TOP + 1):
+        totals[at + f] += (counts >> (8 * f)) & 255
+
+
 @kernel
 def year_pairs(eff, bilateral, ring, trust, deep, with_pairs):
     """What a year's records count over pairs (:func:`imssim.model.year_records.year_pairs`):
@@ -60,20 +68,30 @@ def year_pairs(eff, bilateral, ring, trust, deep, with_pairs):
     held = np.zeros((n, m), dtype=np.int16)
     deep_held = np.zeros((n, m), dtype=np.int16)
     chosen = 0
+    packed = n_areas < 256  # a pair's count of each form fits in a byte of one integer
     for i in range(n):
         for j in range(m):
             t, b, h, d = np.int8(0), np.int8(0), np.int16(0), np.int16(0)
-            for a in range(n_areas):  # (without branches: the forms are at least 0)
-                e = eff[i, j, a]
+            eff_bytes, tie_bytes = np.int64(0), np.int64(0)
+            for a in range(n_areas):  # (without branches: the forms are 0..TOP)
+                e, f = eff[i, j, a], bilateral[i, j, a]
                 t = max(t, e)
-                b = max(b, bilateral[i, j, a])
+                b = max(b, f)
                 h += np.int16(e > 0)
                 d += np.int16(e >= deep)
+                eff_bytes += np.int64(1) << (np.int64(8) * np.int64(e))
+                tie_bytes += np.int64(1) << (np.int64(8) * np.int64(f))
             top[i, j], tie[i, j], held[i, j], deep_held[i, j] = t, b, h, d
             if t > 0:  # (most pairs hold no form)
-                _form_counts(eff, i, j, totals, EFF_COUNT)
+                if packed:
+                    _byte_counts(eff_bytes, totals, EFF_COUNT)
+                else:
+                    _form_counts(eff, i, j, totals, EFF_COUNT)
             if b > 0:
-                _form_counts(bilateral, i, j, totals, BIL_COUNT)
+                if packed:
+                    _byte_counts(tie_bytes, totals, BIL_COUNT)
+                else:
+                    _form_counts(bilateral, i, j, totals, BIL_COUNT)
             view = ring[i, j]
             tallies[T_STRATEGIC, i] += view == STRATEGIC
             tallies[T_AFFILIATED, i] += view == AFFILIATED
