@@ -408,7 +408,7 @@ def rebuild_areas(
     starting = np.flatnonzero((room > 0) & (gap > 0) & open_.any(axis=1))
     if starting.size == 0:
         return gap, events
-    short = np.clip(year.alliance_gap, 0.0, None)
+    short = year.alliance_gap.clip(0.0, None)
     stakes = rebuild_stake(caps, rules)
     deep = max_over_areas(year.eff) >= DEEP  # [N, N]
     fm, integrated, allowed = rules.forms, Form.INTEGRATED, rules.allowed
@@ -556,9 +556,9 @@ def _invest_and_cut(
     alloc = rules.profile * tilt[None, :] * ~relying * ~caps.dropped
     alloc_sum = alloc.sum(axis=1, keepdims=True)
     alloc = np.divide(alloc, alloc_sum, out=np.zeros_like(alloc), where=alloc_sum > 0)
-    surplus = np.clip(gap, 0.0, None)
+    surplus = gap.clip(0.0, None)
     before = caps.k + surplus[:, None] * alloc / price
-    return _cut(before, year.unit, rules, tilt, np.clip(-gap, 0.0, None)), before
+    return _cut(before, year.unit, rules, tilt, (-gap).clip(0.0, None)), before
 
 
 def _cut(
@@ -584,4 +584,4 @@ def _cut(
         take[~active] = 0.0
         money += take
         remaining -= take.sum(axis=1)
-    return np.clip(k - np.divide(money, unit, out=np.zeros_like(money), where=unit > 0), 0.0, None)
+    return (k - np.divide(money, unit, out=np.zeros_like(money), where=unit > 0)).clip(0.0, None)

@@ -38,7 +38,7 @@ def need_gap(k: np.ndarray, handed: np.ndarray, need: np.ndarray) -> np.ndarray:
     """float[N, A] in [0, 1]: how far what a state holds (or handed to a partner) falls
     short of what it needs in each area (its 2012 holding, scaled by its threat)."""
     ref = reference_level(k, handed)
-    return np.clip(np.divide(need - ref, need, out=np.zeros_like(need), where=need > EPS), 0, 1)
+    return np.divide(need - ref, need, out=np.zeros_like(need), where=need > EPS).clip(0, 1)
 
 
 def offers(
@@ -108,7 +108,7 @@ def contribution(
     ref = reference_level(k, handed)  # [N, A]
     if forms.access[0] != 0.0:  # (the config checks exclude it) every pair and area offers
         x = offers(k, handed, eff, reliability, forms)[1]
-        x = np.clip(x, 0.0, 1.0 - 1e-12)
+        x = x.clip(0.0, 1.0 - 1e-12)
         return ref * (1.0 - np.exp(np.log1p(-x).sum(axis=1)))
     # the pairs and areas with a form, in row-major order, by their flat indices (one
     # take each: faster than indexing with (i, j, ar))
@@ -119,7 +119,7 @@ def contribution(
     ref_i = ref.take(ia)
     ratio = np.divide(k.take(j * a + ar), ref_i, out=np.zeros(ref_i.shape), where=ref_i > EPS)
     x = forms.access[eff.take(flat)] * reliability.take(ij) * np.minimum(1.0, ratio)
-    x = np.clip(x, 0.0, 1.0 - 1e-12)
+    x = x.clip(0.0, 1.0 - 1e-12)
     log_none = np.bincount(ia, weights=np.log1p(-x), minlength=n * a).reshape(n, a)
     return ref * (1.0 - np.exp(log_none))
 
@@ -165,7 +165,7 @@ def shortfall_surplus(
     """
     aggregate = k[members].sum(axis=0)
     gap = (requirement - aggregate) / requirement
-    return aggregate, np.clip(gap, 0.0, None), np.clip(-gap, 0.0, None)
+    return aggregate, gap.clip(0.0, None), (-gap).clip(0.0, None)
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ import numpy as np
 from imssim.config import ModelParams, ScenarioConfig
 from imssim.errors import ConfigError, WorldDataError
 from imssim.model.capacity import threat_factor
-from imssim.model.partners import great_circle_km
 from imssim.world import World
+from imssim.world.pairs import great_circle_km
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def _ramp(years: np.ndarray, start: int, end: int) -> np.ndarray:
     """0 before `start`, 1 from `end` on, linear in between (start==end: a step)."""
     if end == start:
         return (years >= start).astype(float)
-    return np.clip((years - start) / (end - start), 0.0, 1.0)
+    return ((years - start) / (end - start)).clip(0.0, 1.0)
 
 
 def distance_km(world: World, lat: float, lon: float) -> np.ndarray:
@@ -255,8 +255,8 @@ def budget_pressure(
     ``pressure_smoothing``.
     """
     peak = np.max(history[-p.pressure_memory :], axis=0)
-    raw = np.clip(1.0 - real_budget / peak, 0.0, None) + np.clip(-gap / budget, 0.0, None)
-    return (1 - p.pressure_smoothing) * pressure + p.pressure_smoothing * np.clip(raw, 0.0, 1.0)
+    raw = (1.0 - real_budget / peak).clip(0.0, None) + (-gap / budget).clip(0.0, None)
+    return (1 - p.pressure_smoothing) * pressure + p.pressure_smoothing * raw.clip(0.0, 1.0)
 
 
 def next_budgets(

@@ -171,7 +171,7 @@ def military_gain(
         least = fm.access[np.where(outside, np.int8(TOP_FORM), forms).min(axis=1)]
     else:
         least = np.where(outside, np.inf, fm.access[forms]).min(axis=1)
-    mil = np.clip(fm.access[setting.level][None, :] - least, 0.0, None)
+    mil = (fm.access[setting.level][None, :] - least).clip(0.0, None)
     mil[:, ~state.members.any(axis=1)] = 0.0
     return mil
 
@@ -198,7 +198,7 @@ def _military_gain_each(
                 else:
                     assert access_now is not None  # set when the access is not monotone
                     least = access_now[:, who].min(axis=1)
-                mil[:, f] = np.clip(fm.access[level[f]] - least, 0.0, None)
+                mil[:, f] = (fm.access[level[f]] - least).clip(0.0, None)
     return mil
 
 

@@ -68,7 +68,7 @@ def familiarity(depth: np.ndarray, trust: np.ndarray) -> np.ndarray:
     """Float in [0, 1]: how well i knows j, the pair's deepest form over all areas (a
     tie or a framework beyond NATO and the EU as such; full from form 3) times i's trust
     in j, which grows with the years they work together: no tie, no familiarity."""
-    return np.minimum(depth / 3.0, 1.0) * np.clip(trust, 0.0, 1.0)
+    return np.minimum(depth / 3.0, 1.0) * trust.clip(0.0, 1.0)
 
 
 def ring_share(ring: np.ndarray) -> np.ndarray:
@@ -100,4 +100,4 @@ def bound_share(p: ModelParams, partner_k: np.ndarray, own_ref: np.ndarray) -> n
     share = np.divide(
         partner_k, own_ref, out=np.ones(np.broadcast(partner_k, own_ref).shape), where=own_ref > EPS
     )
-    return np.clip(share, p.bound_share_floor, 1.0)
+    return share.clip(p.bound_share_floor, 1.0)

@@ -33,8 +33,6 @@ from imssim.model.tolerances import EPS
 from imssim.model.trust import base_trust
 from imssim.world import World
 
-EARTH_RADIUS_KM = 6371.0
-
 
 @dataclass(frozen=True)
 class StaticCriteria:
@@ -70,16 +68,6 @@ def institutions(
     return Institutions(nato, eu, criteria, base_trust(criteria.comember, p))
 
 
-def great_circle_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Pairwise great-circle distances (haversine), km."""
-    phi = np.radians(lat)
-    lam = np.radians(lon)
-    dphi = phi[:, None] - phi[None, :]
-    dlam = lam[:, None] - lam[None, :]
-    h = np.sin(dphi / 2) ** 2 + np.cos(phi)[:, None] * np.cos(phi)[None, :] * np.sin(dlam / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-
-
 def membership_matrix(world: World) -> np.ndarray:
     """bool[N, M]: NATO, EU and each regional group as columns."""
     cols = [world.nato, world.eu, *(world.groups[g] for g in sorted(world.groups))]
@@ -87,46 +75,21 @@ def membership_matrix(world: World) -> np.ndarray:
 
 
 def static_criteria(world: World, p: ModelParams) -> StaticCriteria:
-    """Distance, culture gap and equipment synergy for every pair."""
-    geo = np.clip(great_circle_km(world.lat, world.lon) / p.distance_scale_km, 0.0, 1.0)
+    """Distance, culture gap and equipment synergy for every pair (the world's pair
+    facts, :attr:`imssim.world.World.pair_facts`, with the memberships' part)."""
+    facts = world.pair_facts
+    geo = (facts.km / p.distance_scale_km).clip(0.0, 1.0)
     m = membership_matrix(world).astype(float)
     shared = m @ m.T
     union = m.sum(1)[:, None] + m.sum(1)[None, :] - shared
     jaccard = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
     distance = p.distance_geo_share * geo + (1.0 - p.distance_geo_share) * (1.0 - jaccard)
-    diff = world.culture[:, None, :] - world.culture[None, :, :]
-    culture_gap = np.sqrt((diff**2).sum(-1) / world.culture.shape[1])
-    eq = world.equipment.astype(float)
-    eq_shared = eq @ eq.T
-    eq_union = eq.sum(1)[:, None] + eq.sum(1)[None, :] - eq_shared
-    eq_syn = np.divide(eq_shared, eq_union, out=np.zeros_like(eq_shared), where=eq_union > 0)
-    # per area: does the pair share an equipment family in that area?
-    onehot = np.zeros((len(world.families), world.n_areas))
-    onehot[np.arange(len(world.families)), world.family_area] = 1.0
-    area_eq = _area_equipment(world.equipment, world.family_area, onehot)
     comember = (world.nato[:, None] & world.nato[None, :]) | (world.eu[:, None] & world.eu[None, :])
-    for arr in (distance, culture_gap, eq_syn):
-        np.fill_diagonal(arr, 0.0)
+    np.fill_diagonal(distance, 0.0)
     np.fill_diagonal(comember, False)
-    area_eq[np.arange(world.n_states), np.arange(world.n_states), :] = False
-    return StaticCriteria(distance, culture_gap, eq_syn, area_eq, comember)
-
-
-def _area_equipment(
-    equipment: np.ndarray, family_area: np.ndarray, onehot: np.ndarray
-) -> np.ndarray:
-    """bool[N, N, A]: whether a pair shares an equipment family in each area: the einsum
-    ``"ie,je,ea->ija" > 0`` of `equipment` bool[N, E], on bit masks of each state's
-    families per area when there are at most 64 families (exact, and much faster)."""
-    n_families = equipment.shape[1]
-    if n_families > 64:
-        eq = equipment.astype(float)
-        return np.einsum("ie,je,ea->ija", eq, eq, onehot) > 0
-    bit = np.uint64(1) << np.arange(n_families, dtype=np.uint64)  # one bit per family
-    held = np.where(equipment, bit[None, :], np.uint64(0))  # [N, E]
-    masks = np.zeros((equipment.shape[0], onehot.shape[1]), dtype=np.uint64)  # [N, A]
-    np.bitwise_or.at(masks.T, family_area, held.T)
-    return (masks[:, None, :] & masks[None, :, :]) != 0
+    return StaticCriteria(
+        distance, facts.culture_gap, facts.equipment_synergy, facts.area_equipment, comember
+    )
 
 
 def shared_counts(flags: np.ndarray) -> np.ndarray:

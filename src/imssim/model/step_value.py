@@ -269,7 +269,7 @@ def _least_bound(rules: CooperationRules, year: CoopYear) -> np.ndarray:
     least = np.multiply.outer(inv[:, 0], partner_k[:, 0])
     for area in range(1, k.shape[1]):  # one area at a time: over all pairs at once
         np.minimum(least, np.multiply.outer(inv[:, area], partner_k[:, area]), out=least)
-    return np.clip(least, rules.params.bound_share_floor, 1.0)
+    return least.clip(rules.params.bound_share_floor, 1.0)
 
 
 def _bounds(

@@ -32,7 +32,7 @@ def initial_trust(
     """float[N, N]: the start year's trust: enough for the deepest form a pair holds
     (its requirement plus ``trust_initial_margin``), and at least the `base`."""
     held = forms.trust_required[eff.max(axis=2)] + p.trust_initial_margin
-    trust = np.clip(np.maximum(base, np.where(eff.max(axis=2) > 0, held, 0.0)), 0, 1)
+    trust = np.maximum(base, np.where(eff.max(axis=2) > 0, held, 0.0)).clip(0, 1)
     np.fill_diagonal(trust, 0.0)
     return trust
 
@@ -57,7 +57,7 @@ def update_trust(
             trust, base, eff, bilateral, cut_fraction, noise, rules
         )
     max_form = max_over_areas(eff)
-    depth = np.clip((max_form - 1) / 5.0, 0.0, 1.0)
+    depth = ((max_form - 1) / 5.0).clip(0.0, 1.0)
     grown = trust + p.trust_gain * depth * (1.0 - trust)
     decayed = trust + p.trust_decay * (base - trust)
     trust = np.where(max_form >= Form.POOLING, grown, decayed)
@@ -73,7 +73,7 @@ def update_trust(
         shared = bilateral[:, cutters, :] > 0
         partner_cut[:, cutters] = any_over_areas(shared & cut[cutters][None, :, :])
     trust = trust - p.trust_shock * partner_cut
-    trust = np.clip(trust, 0.0, 1.0)
+    trust = trust.clip(0.0, 1.0)
     np.fill_diagonal(trust, 0.0)
     return trust
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from imssim.errors import WorldDataError
+from imssim.world.pairs import PairFacts, pair_facts
 
 REGIONS = ("north", "west", "south", "east", "north_america", "other")
 
@@ -245,7 +247,17 @@ class World:
                 )
         return mask
 
+    @cached_property
+    def pair_facts(self) -> PairFacts:
+        """Every pair's distance, culture gap and shared equipment
+        (:mod:`imssim.world.pairs`), made at the first read and kept."""
+        return pair_facts(self)
+
     def with_memberships(self, nato: np.ndarray, eu: np.ndarray) -> World:
-        """The same world with other NATO and EU memberships (bool[N] each)."""
+        """The same world with other NATO and EU memberships (bool[N] each); its pair
+        facts, which the memberships do not change, are this world's."""
         states = dataclasses.replace(self.states, nato=nato, eu=eu)
-        return dataclasses.replace(self, states=states)
+        world = dataclasses.replace(self, states=states)
+        if "pair_facts" in self.__dict__:
+            world.__dict__["pair_facts"] = self.__dict__["pair_facts"]
+        return world

@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from imssim.model.partners import great_circle_km
 from imssim.model.tables import Tables
 from imssim.present.summary import ring_flicker, ring_transitions
 from imssim.studies.claims.reading import (
@@ -25,6 +24,7 @@ from imssim.studies.claims.reading import (
 )
 from imssim.studies.claims.verdicts import Check, Verdict
 from imssim.world import load_world
+from imssim.world.pairs import great_circle_km
 
 RINGS = frozenset(("strategic", "affiliated", "opportunity"))
 

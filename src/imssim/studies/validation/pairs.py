@@ -18,7 +18,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from imssim.model.partners import great_circle_km
 from imssim.studies.validation.baselines import BASELINES, baseline_scores, network_2012
 from imssim.studies.validation.record import record_pair_labels
 from imssim.studies.validation.scoring import (
@@ -29,6 +28,7 @@ from imssim.studies.validation.scoring import (
 )
 from imssim.studies.validation.seed_runs import MIN_DEEP_FORM, SeedRun
 from imssim.world import World
+from imssim.world.pairs import great_circle_km
 
 # predictors of "this pair deepened", in the order of the tables and the figure
 MODEL_TIES = "model: ties"
