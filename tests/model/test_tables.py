@@ -3,6 +3,7 @@ from single events and blocks of them in order; the tables a run keeps."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -23,7 +24,12 @@ def test_the_events_table_names_states_frameworks_and_no_state():
     )  # fmt: skip
     empty = EventBlock("formed", [], [], "", [], 0, 1, "thematic")
     events.add(2015, [Event("ended", -1, -1, "EATC", 4, 3, 0, "no_members"), empty, steps])
-    events.add(2016, [EventBlock("abandoned", [7], [8], "", [9], 1, 0, ["expired"])])
+    # numbers as integer arrays (as the mechanisms give them) iterate as Python's own
+    arrays = EventBlock("abandoned", np.array([7]), np.array([8]), "", np.array([9]), 1,
+                        np.array([0], dtype=np.int8), ["expired"])  # fmt: skip
+    assert list(arrays) == [Event("abandoned", 7, 8, "", 9, 1, 0, "expired")]
+    assert all(type(value) is int for value in next(iter(arrays))[1:7] if value != "")
+    events.add(2016, [arrays])
     assert list(steps) == [
         Event("deepened", 3, 0, "", 2, 1, 2, "mutual_gain", "economic"),
         Event("formed", 1, 2, "", 6, 0, 1, "mutual_gain", "military"),
@@ -49,6 +55,7 @@ def test_the_events_table_names_states_frameworks_and_no_state():
     kinds = ["formed", "joined", "ended", "deepened", "formed", "abandoned"]
     assert frame["kind"].tolist() == kinds
     assert frame["to_form"].tolist() == [1, 3, 0, 2, 1, 0]
+    assert frame["from_form"].tolist() == [0, 0, 3, 1, 0, 1]
 
 
 def test_an_empty_events_table_keeps_its_columns():

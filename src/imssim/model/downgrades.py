@@ -98,7 +98,7 @@ def _downgrade_compiled(
     changed, bil, since = lowered((bil, state.since), year.year, inputs)
     if changed.shape[1] == 0:
         return state, year.states, []
-    return _ended(state, year, changed.tolist(), (bil, since))
+    return _ended(state, year, list(changed), (bil, since))
 
 
 def _verdicts(
@@ -182,34 +182,38 @@ def _lower(
     bil[i, j, ar] = bil[j, i, ar] = new
     since[i, j, ar] = since[j, i, ar] = year.year
     rows = [i, j, ar, f[changed], new, which[changed], first_is_i[changed]]
-    return _ended(state, year, [column.tolist() for column in rows], (bil, since))
+    return _ended(state, year, rows, (bil, since))
 
 
 def _ended(
-    state: CoopState, year: CoopYear, rows: list[list[int]], record: tuple[np.ndarray, np.ndarray]
+    state: CoopState,
+    year: CoopYear,
+    rows: list[np.ndarray],
+    record: tuple[np.ndarray, np.ndarray],
 ) -> tuple[CoopState, Standing, Events]:
     """The record after the ties with a reason are lowered or ended, the standing after
     (what a dependent handed over is lost with a form-6 tie) and the events. `rows`: the
-    ties' i, j, area, form, the form it goes to, the reason and whether i acts; `record`:
-    the bilateral forms and the years of their last change with them lowered."""
+    ties' i, j, area, form, the form it goes to, the reason and whether i acts (integer
+    arrays); `record`: the bilateral forms and the years of their last change with them
+    lowered."""
     bil, since = record
     dependent, handed = state.dependent, year.states.handed
     i, j, area, form, lower, reason, first = rows
-    for t in [t for t, f in enumerate(form) if f == SPECIALISATION]:
+    for t in np.flatnonzero(form == SPECIALISATION).tolist():
         # what was handed over is lost with the tie
         if dependent is state.dependent:  # the first such tie: copies to write
             dependent, handed = dependent.copy(), handed.copy()
-        a, b, ar = i[t], j[t], area[t]
+        a, b, ar = int(i[t]), int(j[t]), int(area[t])
         was = (dependent[a, b, ar], dependent[b, a, ar])
         dependent[a, b, ar] = dependent[b, a, ar] = False
         for d, dep in zip((a, b), was, strict=True):
             # only when it relied on this partner and on no other in the area
             if dep and not dependent[d, :, ar].any():
                 handed[d, ar] = 0.0
-    who = [a if acts else b for a, b, acts in zip(i, j, first, strict=True)]
-    other = [b if acts else a for a, b, acts in zip(i, j, first, strict=True)]
-    kinds = ["abandoned" if to == 0 else "downgraded" for to in lower]
-    reasons = [REASONS[r] for r in reason]
+    acts = first != 0
+    who, other = np.where(acts, i, j), np.where(acts, j, i)
+    kinds = ["abandoned" if to == 0 else "downgraded" for to in lower.tolist()]
+    reasons = [REASONS[r] for r in reason.tolist()]
     events: Events = [EventBlock(kinds, who, other, "", area, form, lower, reasons)]
     after = dataclasses.replace(state, bilateral=bil, since=since, dependent=dependent)
     held = year.states

@@ -33,20 +33,26 @@ class Event(NamedTuple):
 
 
 FIELDS = Event._fields  # the order of an event's fields (and of the events table's)
+# the fields that hold numbers (state and area indices, forms) and those that hold texts
+NUMBERS = tuple(
+    FIELDS.index(name) for name in ("country", "partner", "area", "from_form", "to_form")
+)
+TEXTS = tuple(k for k in range(len(FIELDS)) if k not in NUMBERS)
 
 
 @dataclass(frozen=True)
 class EventBlock:
-    """Events as columns: each field a list with a value per event, or one value they
-    all share (`country` is always a list: it gives their number)."""
+    """Events as columns: each field a list (or, for a number, an integer array) with a
+    value per event, or one value they all share (`country` is never shared: it gives
+    their number)."""
 
     kind: list[str] | str
-    country: list[int]
-    partner: list[int]
+    country: list[int] | np.ndarray
+    partner: list[int] | np.ndarray
     framework: list[str] | str
-    area: list[int]
-    from_form: list[int] | int
-    to_form: list[int] | int
+    area: list[int] | np.ndarray
+    from_form: list[int] | np.ndarray | int
+    to_form: list[int] | np.ndarray | int
     reason: list[str] | str
     motive: list[str] | str = ""
 
@@ -56,13 +62,26 @@ class EventBlock:
     def columns(self) -> list[list]:
         """Each field as a list with a value per event, in the order of :data:`FIELDS`."""
         size = len(self.country)
-        return [
-            value if isinstance(value, list) else [value] * size
-            for value in (getattr(self, name) for name in FIELDS)
-        ]
+        return [_listed(getattr(self, name), size) for name in FIELDS]
 
     def __iter__(self) -> Iterator[Event]:
         return map(Event._make, zip(*self.columns(), strict=True))
+
+
+def _listed(value: object, size: int) -> list:
+    """A block's field as a list of `size` values (Python's own numbers)."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return [value] * size
+
+
+def _array(value: object, size: int) -> np.ndarray:
+    """A block's numeric field as an int64 array of `size` values."""
+    if isinstance(value, np.ndarray | list):
+        return np.asarray(value, dtype=np.int64)
+    return np.full(size, value, dtype=np.int64)
 
 
 Events = list[Event | EventBlock]  # a mechanism's events, in order
@@ -109,14 +128,29 @@ class EventLog:
     def __getitem__(self, which: slice) -> list[tuple[int, Event]]:
         return list(self)[which]
 
-    def columns(self) -> tuple[np.ndarray, list[list]]:
-        """int32[events]: each event's year, and each field as a list with a value per
-        event, in the order of :data:`FIELDS`."""
+    def columns(self) -> tuple[np.ndarray, list[list | np.ndarray]]:
+        """int32[events]: each event's year, and each field with a value per event, in
+        the order of :data:`FIELDS`: the numbers as int64 arrays, the texts as lists."""
         sizes = [len(part) for part in self._parts]
         years = np.repeat(np.array(self._years, dtype=np.int32), sizes)
-        fields: list[list] = [[] for _ in FIELDS]
-        for part in self._parts:
-            columns = part.columns() if isinstance(part, EventBlock) else zip(*part, strict=True)
-            for field, values in zip(fields, columns, strict=True):
-                field.extend(values)
+        texts: dict[int, list] = {k: [] for k in TEXTS}
+        numbers: dict[int, list[np.ndarray]] = {k: [] for k in NUMBERS}
+        for part, size in zip(self._parts, sizes, strict=True):
+            if isinstance(part, EventBlock):
+                values = [getattr(part, name) for name in FIELDS]
+                for k in TEXTS:
+                    texts[k].extend(_listed(values[k], size))
+                for k in NUMBERS:
+                    numbers[k].append(_array(values[k], size))
+            else:
+                columns = list(zip(*part, strict=True))
+                for k in TEXTS:
+                    texts[k].extend(columns[k])
+                for k in NUMBERS:
+                    numbers[k].append(np.array(columns[k], dtype=np.int64))
+        empty = np.zeros(0, dtype=np.int64)
+        fields: list[list | np.ndarray] = [
+            texts[k] if k in texts else np.concatenate([empty, *numbers[k]])
+            for k in range(len(FIELDS))
+        ]
         return years, fields

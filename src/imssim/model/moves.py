@@ -318,7 +318,7 @@ def apply_moves(
     if not kept:  # every move was to form 6, and none of them held
         return state, special.standing, []
     columns = list(zip(*kept, strict=True))  # i, j, area, form before, after, motive
-    i, j, ar, _, new = np.array(columns[:5], dtype=np.int64)
+    i, j, ar, before, new = np.array(columns[:5], dtype=np.int64)
     bil, since = state.bilateral.copy(), state.since.copy()
     was = bil[i, j, ar]
     bil[i, j, ar] = bil[j, i, ar] = new
@@ -329,8 +329,7 @@ def apply_moves(
         np.add.at(initiative, (i, j), 1)
     kinds = ["formed" if old == 0 else "deepened" for old in was.tolist()]
     reasons = [special.reason.get(m, "mutual_gain") for m in kept]
-    who, partner, area, before, after, motives = map(list, columns)
-    events = EventBlock(kinds, who, partner, "", area, before, after, reasons, motives)
+    events = EventBlock(kinds, i, j, "", ar, before, new, reasons, list(columns[5]))
     record = dataclasses.replace(
         state, bilateral=bil, since=since, dependent=special.dependent, initiative=initiative
     )
@@ -440,8 +439,7 @@ def thematic(
         since[i, j, ar] = since[j, i, ar] = year.year
         if initiative is not None:
             np.add.at(initiative, (i, j), 1)
-        who, partner, area = (list(column) for column in zip(*ties, strict=True))
-        events = [EventBlock("formed", who, partner, "", area, 0, 1, "thematic")]
+        events = [EventBlock("formed", i, j, "", ar, 0, 1, "thematic")]
     after = dataclasses.replace(state, bilateral=bil, since=since, initiative=initiative)
     return after, events
 

@@ -258,10 +258,7 @@ def _events_frame(w: World, log: EventLog) -> pd.DataFrame:
                 **{name: [] for name in ("reason", "motive")},
             }
         )
-    kind, _, _, framework, _, _, _, reason, motive = fields
-    states, partners, area, from_form, to_form = (
-        np.array(fields[f], dtype=np.int64) for f in (1, 2, 4, 5, 6)
-    )
+    kind, states, partners, framework, area, from_form, to_form, reason, motive = fields
     who = (*w.iso3, "")  # the last: no state (-1)
     framework_codes, framework_ids = _codes(framework)
     kind_codes, kinds = _codes(kind)
