@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from imssim.model.columns import categorical, labels, repeated_labels, strings
+from imssim.model.columns import categorical, frame, labels, repeated_labels, strings
 from imssim.model.events import EventLog
 from imssim.model.rings import RING_NAMES
 from imssim.model.year_records import (
@@ -148,7 +148,7 @@ class Recorder:
         figures = np.concatenate([y.figures for y in years], axis=1)
         counts = np.concatenate([y.counts for y in years], axis=1)
         states = np.arange(w.n_states)
-        return pd.DataFrame(
+        return frame(
             {
                 "year": columns["year"].astype(np.int32),
                 "country": repeated_labels(w.iso3, states, len(years)),
@@ -165,7 +165,7 @@ class Recorder:
         year = pairs.pop("year")
         country, partner = pairs.pop("country_idx"), pairs.pop("partner_idx")
         ring_idx, partner_ring = pairs.pop("ring_idx"), pairs.pop("partner_ring_idx")
-        return pd.DataFrame(
+        return frame(
             {
                 "year": year,
                 "country": labels(w.iso3, country),
@@ -182,7 +182,7 @@ class Recorder:
         values, flags = np.concatenate(values, axis=1), np.concatenate(flags, axis=1)
         states = np.repeat(np.arange(w.n_states), w.n_areas)  # a year's rows
         areas = np.tile(np.arange(w.n_areas), w.n_states)
-        return pd.DataFrame(
+        return frame(
             {
                 "year": np.repeat(np.array(years, dtype=np.int32), states.size),
                 "country": repeated_labels(w.iso3, states, n_years),
@@ -208,7 +208,7 @@ class Recorder:
             return [values[i] for i in at]
 
         iso, recorded = w.iso3, len(w.frameworks)
-        return pd.DataFrame(
+        return frame(
             {
                 "year": years,
                 "framework": taken([fw.id for fw in fws]),
@@ -262,7 +262,7 @@ def _events_frame(w: World, log: EventLog) -> pd.DataFrame:
     who = (*w.iso3, "")  # the last: no state (-1)
     framework_codes, framework_ids = _codes(framework)
     kind_codes, kinds = _codes(kind)
-    return pd.DataFrame(
+    return frame(
         {
             "year": years,
             "kind": categorical(
@@ -318,7 +318,7 @@ def _alliance_frame(
     stacked = np.stack(by_area).transpose(0, 2, 1).reshape(len(by_area), -1)  # area by area
     names = [f"{column}_{area}" for area in areas for column in AREA_COLUMNS]
     data.update(zip(names, stacked.T, strict=True))
-    return pd.DataFrame(data)  # one frame made at once (a concatenation costs more)
+    return frame(data)  # one frame made at once (a concatenation costs more)
 
 
 def _stacked(years: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -334,7 +334,7 @@ def _from_rows(rows: list[dict], columns: list[str], int32: tuple[str, ...] = ()
         for col in int32:
             frame[col] = frame[col].astype(np.int32)
         return frame
-    return pd.DataFrame(_row_columns(rows, columns, int32))
+    return frame(_row_columns(rows, columns, int32))
 
 
 def _row_columns(rows: list[dict], columns: list[str], int32: tuple[str, ...]) -> dict:
