@@ -10,12 +10,8 @@ world reads the same arrays (read-only) instead of computing them again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from imssim.world.world import World
 
 EARTH_RADIUS_KM = 6371.0
 
@@ -41,23 +37,33 @@ def great_circle_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h.clip(0.0, 1.0)))
 
 
-def pair_facts(world: World) -> PairFacts:
-    """The pair facts of `world` (:attr:`imssim.world.World.pair_facts` keeps them)."""
-    n = world.n_states
-    diff = world.culture[:, None, :] - world.culture[None, :, :]
-    culture_gap = np.sqrt((diff**2).sum(-1) / world.culture.shape[1])
-    eq = world.equipment.astype(float)
+def pair_facts(
+    place: tuple[np.ndarray, np.ndarray],
+    culture: np.ndarray,
+    equipment: np.ndarray,
+    family_area: np.ndarray,
+    n_areas: int,
+) -> PairFacts:
+    """The pair facts of states at `place` (latitudes and longitudes, degrees) with
+    `culture` [N, C] and `equipment` bool[N, E] of families in areas `family_area` [E]
+    (:attr:`imssim.world.World.pair_facts` keeps a world's)."""
+    lat, lon = place
+    n = lat.shape[0]
+    diff = culture[:, None, :] - culture[None, :, :]
+    culture_gap = np.sqrt((diff**2).sum(-1) / culture.shape[1])
+    eq = equipment.astype(float)
     eq_shared = eq @ eq.T
     eq_union = eq.sum(1)[:, None] + eq.sum(1)[None, :] - eq_shared
     eq_syn = np.divide(eq_shared, eq_union, out=np.zeros_like(eq_shared), where=eq_union > 0)
     # per area: does the pair share an equipment family in that area?
-    onehot = np.zeros((len(world.families), world.n_areas))
-    onehot[np.arange(len(world.families)), world.family_area] = 1.0
-    area_eq = _area_equipment(world.equipment, world.family_area, onehot)
+    n_families = equipment.shape[1]
+    onehot = np.zeros((n_families, n_areas))
+    onehot[np.arange(n_families), family_area] = 1.0
+    area_eq = _area_equipment(equipment, family_area, onehot)
     for arr in (culture_gap, eq_syn):
         np.fill_diagonal(arr, 0.0)
     area_eq[np.arange(n), np.arange(n), :] = False
-    facts = PairFacts(great_circle_km(world.lat, world.lon), culture_gap, eq_syn, area_eq)
+    facts = PairFacts(great_circle_km(lat, lon), culture_gap, eq_syn, area_eq)
     for arr in (facts.km, culture_gap, eq_syn, area_eq):
         arr.flags.writeable = False
     return facts

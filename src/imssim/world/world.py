@@ -251,7 +251,9 @@ class World:
     def pair_facts(self) -> PairFacts:
         """Every pair's distance, culture gap and shared equipment
         (:mod:`imssim.world.pairs`), made at the first read and kept."""
-        return pair_facts(self)
+        return pair_facts(
+            (self.lat, self.lon), self.culture, self.equipment, self.family_area, self.n_areas
+        )
 
     def with_memberships(self, nato: np.ndarray, eu: np.ndarray) -> World:
         """The same world with other NATO and EU memberships (bool[N] each); its pair
