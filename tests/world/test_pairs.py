@@ -23,7 +23,7 @@ def test_pair_facts_of_the_default_world():
     world = load_world()
     facts = world.pair_facts
     nld, bel, usa = (world.index(code) for code in ("NLD", "BEL", "USA"))
-    assert facts.km[nld, bel] == pytest.approx(173, abs=15)  # The Hague to Brussels
+    assert facts.km[nld, bel] == pytest.approx(173, abs=5)  # Amsterdam to Brussels
     assert facts.km[nld, usa] > 5000
     for square in (facts.km, facts.culture_gap, facts.equipment_synergy):
         assert np.allclose(square, square.T) and np.all(np.diag(square) == 0.0)
