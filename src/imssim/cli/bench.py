@@ -8,8 +8,8 @@ with ``--figures``, also the time to draw and write each figure of a run (the fi
 of the registry, once each, in the default formats and resolution unless
 ``--formats``/``--dpi`` say otherwise), each as a multiple of one whole run, their
 total, and the time of ``imssim-report`` on the run once its figures exist (they are
-reused, not drawn again). Machines are noisy: compare figures from the same run of this command (for
-instance a per-year cost against the whole run), not across runs.
+reused, not drawn again). Machines are noisy: compare figures from the same run of
+this command (for instance a per-year cost against the whole run), not across runs.
 
 With ``--sweep``, instead, the costs of sweeps and of larger worlds, each section
 printed as it finishes: a run of the command line's default config in this process;

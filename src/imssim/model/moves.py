@@ -430,18 +430,17 @@ def thematic(
         ties = []
         for s, i in enumerate(starting.tolist()):
             ties += _draw_ties(choice_rng, (s, i), int(counts[i]), weights[s], free)
+    if not ties:  # no opening free: the record as it was
+        return state, []
     bil, since = state.bilateral.copy(), state.since.copy()
     initiative = None if state.initiative is None else state.initiative.copy()
-    events: Events = []
-    if ties:
-        i, j, ar = np.array(ties).T
-        bil[i, j, ar] = bil[j, i, ar] = JOINT_HIRE
-        since[i, j, ar] = since[j, i, ar] = year.year
-        if initiative is not None:
-            np.add.at(initiative, (i, j), 1)
-        events = [EventBlock("formed", i, j, "", ar, 0, 1, "thematic")]
+    i, j, ar = np.array(ties).T
+    bil[i, j, ar] = bil[j, i, ar] = JOINT_HIRE
+    since[i, j, ar] = since[j, i, ar] = year.year
+    if initiative is not None:
+        np.add.at(initiative, (i, j), 1)
     after = dataclasses.replace(state, bilateral=bil, since=since, initiative=initiative)
-    return after, events
+    return after, [EventBlock("formed", i, j, "", ar, 0, 1, "thematic")]
 
 
 def _drawn_compiled(

@@ -196,7 +196,7 @@ class Recorder:
         """One row per year and framework in force: the framework's own columns, its
         members by ISO3 code (each membership joined once) and their number."""
         if not any(f.size for _, f, _ in self._frameworks):
-            return _from_rows([], list(FRAMEWORK_COLUMNS), FRAMEWORK_INT32)
+            return _empty_table(list(FRAMEWORK_COLUMNS), FRAMEWORK_INT32)
         w, fws = self.world, self._framework_list
         years = np.concatenate([np.full(f.size, y, dtype=np.int32) for y, f, _ in self._frameworks])
         f = np.concatenate([f for _, f, _ in self._frameworks])
@@ -326,20 +326,18 @@ def _stacked(years: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     return {k: np.concatenate([y[k] for y in years]) for k in years[0]}
 
 
-def _from_rows(rows: list[dict], columns: list[str], int32: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The frame of `rows` (dicts with the keys `columns`), as ``pd.DataFrame(rows,
-    columns=columns)`` makes it with the `int32` columns then converted to int32."""
-    if not rows:
-        frame = pd.DataFrame(rows, columns=columns)
-        for col in int32:
-            frame[col] = frame[col].astype(np.int32)
-        return frame
-    return frame(_row_columns(rows, columns, int32))
+def _empty_table(columns: list[str], int32: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A table of no rows with the `columns`, as ``pd.DataFrame([], columns=columns)``
+    makes it, the `int32` columns converted to int32."""
+    empty = pd.DataFrame([], columns=columns)
+    for col in int32:
+        empty[col] = empty[col].astype(np.int32)
+    return empty
 
 
 def _row_columns(rows: list[dict], columns: list[str], int32: tuple[str, ...]) -> dict:
-    """The columns of the (at least one) `rows`, as :func:`_from_rows` makes them: the
-    numbers as numpy arrays (faster), the `int32` columns as int32."""
+    """The columns of the (at least one) `rows`, as ``pd.DataFrame(rows)`` makes them:
+    the numbers as numpy arrays (faster), the `int32` columns as int32."""
     data: dict[str, object] = {}
     for c in columns:
         values = [row[c] for row in rows]
