@@ -50,6 +50,8 @@ JOBS = [
     ["seed=5", "scenario=history_2012_2024", "counterfactual=none", "replicates=2"],
     ["++sweep.name=x", "world.data_dir=null"],
     ["scenario.name=renamed", "scenario=deep_cuts"],
+    ["catalyst=1", "params.trust_gain=0", "world.data_dir=null"],  # an int for a float; null
+    ["seed=${end_year}", "scenario.description='a b'"],  # an interpolation; quoted text
 ]
 
 
@@ -59,11 +61,13 @@ def test_a_job_is_composed_as_hydra_composes_it(composer, overrides):
     hydra = loader.load_sweep_config(master, list(overrides))
     with open_dict(hydra):
         del hydra["hydra"]
+    expected = OmegaConf.to_container(hydra, resolve=True)
     twice = fast.compose(overrides), fast.compose(overrides)  # the second from the cache
     for cfg in twice:
-        assert OmegaConf.to_container(cfg, resolve=True) == OmegaConf.to_container(
-            hydra, resolve=True
-        )
+        assert OmegaConf.to_container(cfg, resolve=True) == expected
+    # the containers sent to a worker: the same values of the same types
+    for tree in (fast.container(overrides), fast.container(overrides)):
+        assert repr(tree) == repr(expected)
     # what is composed and what is applied afterwards
     structural, values = fast.split(overrides)
     assert all(
@@ -72,6 +76,16 @@ def test_a_job_is_composed_as_hydra_composes_it(composer, overrides):
     assert len(structural) + len(values) == len(overrides)
     # a job's changes do not leak into the cached base of the next job
     assert fast.compose([]).seed == 42
+    assert fast.container([])["seed"] == 42
+
+
+def test_jobs_containers_share_what_they_do_not_change(composer):
+    fast, _, _ = composer
+    three, four = fast.container(["seed=3"]), fast.container(["seed=4", "params.trust_gain=0.2"])
+    assert (three["seed"], four["seed"], four["params"]["trust_gain"]) == (3, 4, 0.2)
+    assert three["scenario"] is four["scenario"]  # one branch, not a copy per job
+    assert three["params"] is not four["params"]  # the changed one is new
+    assert fast.container([])["params"]["trust_gain"] != 0.2  # and the base as it was
 
 
 BAD = [["sedd=1"], ["seed=abc"], ["+seed=1"], ["scenario=nowhere"], ["~sweep.name"]]
@@ -82,10 +96,11 @@ def test_a_refused_job_fails_as_under_hydra(composer, bad):
     fast, loader, master = composer
     with pytest.raises(Exception) as hydra_error:
         loader.load_sweep_config(master, bad)
-    with pytest.raises(Exception) as fast_error:
-        fast.compose(bad)
-    assert type(fast_error.value) is type(hydra_error.value)
-    assert str(fast_error.value) == str(hydra_error.value)
+    for make in (fast.compose, fast.container):
+        with pytest.raises(Exception) as fast_error:
+            make(bad)
+        assert type(fast_error.value) is type(hydra_error.value)
+        assert str(fast_error.value) == str(hydra_error.value)
     if bad == ["sedd=1"]:
         assert isinstance(fast_error.value, ConfigCompositionException)
 
@@ -349,11 +364,14 @@ def test_any_job_is_composed_as_hydra_composes_it(composer, job):
     except Exception as exc:
         with pytest.raises(type(exc)):
             fast.compose(overrides)
+        with pytest.raises(type(exc)):
+            fast.container(overrides)
         return
     with open_dict(hydra):
         del hydra["hydra"]
     expected = OmegaConf.to_container(hydra, resolve=True)
     assert OmegaConf.to_container(fast.compose(overrides), resolve=True) == expected
+    assert repr(fast.container(overrides)) == repr(expected)  # values and their types
     command = OmegaConf.to_container(_Composer([])(overrides), resolve=True)
     assert command == OmegaConf.to_container(compose_config(overrides), resolve=True)
 
@@ -396,7 +414,7 @@ def _frozen_job(cfg, overrides, sweep, num):
     objects its process shares were set aside from the garbage collector."""
     import gc
 
-    return num, cfg.seed, gc.get_freeze_count() > 0
+    return num, cfg["seed"], gc.get_freeze_count() > 0
 
 
 def _any_task(cfg):
