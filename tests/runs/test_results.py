@@ -69,12 +69,12 @@ def test_write_and_read_back(tmp_path, small):
 
 
 def test_a_failed_write_leaves_nothing(tmp_path, small, monkeypatch):
-    import imssim.runs.folders as results
+    import imssim.runs.parquet as parquet
 
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(results.pq, "write_table", boom)
+    monkeypatch.setattr(parquet.pq, "write_table", boom)
     with pytest.raises(OSError):
         write_run(small, tmp_path)
     assert list(tmp_path.iterdir()) == []

@@ -38,11 +38,12 @@ from imssim.errors import ImssimError
 from imssim.outcomes import COMPARED, DIFF, HEADLINE
 from imssim.runs.find import run_folders
 from imssim.runs.folders import MANIFEST, TABLES, RunFolder
+from imssim.runs.parquet import atomic_parquet
 from imssim.runs.progress import bar
 from imssim.runs.sweep import (
     RUNS_FILE,
     TABLES_DIR,
-    atomic_parquet,
+    front_keys,
     with_columns,
 )
 
@@ -146,7 +147,8 @@ def collect(sweep: str | Path, *, progress: bool = True, tables: bool = True) ->
                     if part.exists() or not source.is_file():
                         continue
                     frame = pd.read_parquet(source)
-                    atomic_parquet(with_columns(frame, row, params), part)
+                    table = with_columns(frame, row, params)
+                    atomic_parquet(table, part, front_keys(table, params))
             if shown is not None:
                 shown.update(1)
     finally:

@@ -30,12 +30,12 @@ from typing import Any, Protocol
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 from omegaconf import OmegaConf
 
 from imssim.config import Config, config_container, config_yaml, to_config
 from imssim.errors import ImssimError
 from imssim.model.tables import TABLE_NAMES, Tables
+from imssim.runs.parquet import arrow_table, write_table
 
 
 class Result(Protocol):
@@ -264,9 +264,7 @@ def publish(tmp: Path, final: Path) -> Path:
 def arrow_tables(tables: Tables) -> dict[str, pa.Table]:
     """A run's tables as Arrow tables (no index), as a run folder stores them (without
     the run's manifest and config in their metadata)."""
-    return {
-        name: pa.Table.from_pandas(frame, preserve_index=False) for name, frame in tables.items()
-    }
+    return {name: arrow_table(frame) for name, frame in tables.items()}
 
 
 def write_run(
@@ -339,12 +337,9 @@ def _write_tables(
     (folder / CONFIG_FILE).write_text(config_yaml(container))
     meta = {b"imssim": json.dumps({"manifest": info, "config": container}).encode()}
     for table_name, frame in result.tables.items() if keep else ():
-        if arrow is not None:
-            table = arrow[table_name]
-        else:
-            table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = arrow[table_name] if arrow is not None else arrow_table(frame)
         table = table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
-        pq.write_table(table, folder / f"{table_name}.parquet")
+        write_table(table, folder / f"{table_name}.parquet")
     write_manifest(folder / MANIFEST, info)
 
 

@@ -21,7 +21,6 @@ import dataclasses
 import functools
 import hashlib
 import json
-import os
 import shutil
 import sys
 import time
@@ -34,7 +33,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from imssim.config import Config, config_container, config_yaml, to_config
 from imssim.errors import ImssimError
@@ -52,6 +50,7 @@ from imssim.runs.folders import (
     write_manifest,
     write_run,
 )
+from imssim.runs.parquet import atomic_parquet
 
 RUNS_FILE = "runs.parquet"
 TABLES_DIR = "tables"
@@ -304,15 +303,12 @@ def execute_job(
     return records
 
 
-def atomic_parquet(table: pa.Table, path: Path) -> None:
-    """Write a Parquet file under a temporary name and rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        pq.write_table(table, tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+def front_keys(table: pa.Table, params: Sequence[str]) -> list[str]:
+    """The columns :func:`with_columns` put in front of a run's table (`params`: the
+    run's parameters): what a reader of a sweep's dataset filters on, so their
+    statistics are kept (:func:`imssim.runs.parquet.write_table`)."""
+    front = {"run_id", "seed", "replicate", *params, *(f"param:{key}" for key in params)}
+    return [name for name in table.column_names if name in front]
 
 
 def with_columns(
@@ -376,10 +372,9 @@ def write_parts(
     params = list(extra["parameters"])
     fronts: dict[tuple[str, ...], pa.Table] = {}  # the run's columns in front, converted once
     for table, frame in tables.items():
-        atomic_parquet(
-            with_columns(frame, row, params, None if arrow is None else arrow[table], fronts),
-            sweep_dir / TABLES_DIR / table / f"{name}.parquet",
-        )
+        part = with_columns(frame, row, params, None if arrow is None else arrow[table], fronts)
+        path = sweep_dir / TABLES_DIR / table / f"{name}.parquet"
+        atomic_parquet(part, path, front_keys(part, params))
 
 
 def _no_tables(tables):

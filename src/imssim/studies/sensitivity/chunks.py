@@ -5,7 +5,7 @@ A worker that runs a chunk of a study's units writes one Parquet file,
 row ``runs.parquet`` holds for it (:func:`imssim.runs.datasets.run_row`, from the
 entries its run folder's manifest would have held, :class:`imssim.runs.sweep.JobRun`),
 failed runs among them (``status`` failed, ``error``). The file is written under a
-hidden temporary name and renamed into place (:func:`imssim.runs.sweep.atomic_parquet`);
+hidden temporary name and renamed into place (:func:`imssim.runs.parquet.atomic_parquet`);
 the token keeps a chunk from replacing an earlier one that spans the same jobs.
 
 Reading the store: the runs complete are those with a completed row in some chunk
@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from imssim.runs.datasets import parameter_keys, run_row, runs_frame, write_runs
-from imssim.runs.sweep import atomic_parquet
+from imssim.runs.parquet import atomic_parquet
 
 CHUNKS_DIR = "chunks"
 _META = b"imssim"
