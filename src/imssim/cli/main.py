@@ -18,6 +18,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import hydra
 import yaml
@@ -42,6 +43,9 @@ from imssim.config import conf_dir
 from imssim.config.compose import compose_config, register_schema
 from imssim.config.shipped import yaml_error_line
 from imssim.errors import ConfigError, ImssimError
+
+if TYPE_CHECKING:
+    from imssim.runs.plain_jobs import PlainBase
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
@@ -100,7 +104,7 @@ def preflight(args: list[str]):
     for variant in itertools.islice(_override_variants(overrides), 200):
         try:
             check_group_files(variant, CONF_DIR, compose.dirs[1:])
-            cfg = check(compose(variant))
+            cfg = check(compose.quick(variant))
         except (HydraException, OmegaConfBaseException) as exc:
             _fail(_first_line(exc, compose.dirs[1:]))
         except yaml.YAMLError as exc:
@@ -148,21 +152,41 @@ class _Composer:
     def __init__(self, search: list[str]) -> None:
         self.search = search
         self.dirs = [CONF_DIR, *search_dirs(search)]
-        self.bases: dict[tuple[str, ...], DictConfig] = {}
+        self.bases: dict[tuple[str, ...], PlainBase] = {}
 
     def _is_group(self, key: str) -> bool:
         return any((d / key.replace(".", "/")).is_dir() for d in self.dirs)
 
     def __call__(self, overrides: list[str]) -> DictConfig:
-        from imssim.runs.launcher import apply_overrides, offer, split_overrides
+        from imssim.runs.plain_jobs import apply_overrides
+
+        base, values = self._split(overrides)
+        return apply_overrides(base.base, values)
+
+    def quick(self, overrides: list[str]) -> dict[str, Any] | DictConfig:
+        """The config of `overrides` as plain containers, made from the combination's
+        where that is certain (:mod:`imssim.runs.plain_jobs`: the containers of
+        ``self(overrides)``, resolved); elsewhere ``self(overrides)`` itself, its
+        errors raised as they are."""
+        from imssim.runs.plain_jobs import apply_overrides
+
+        base, values = self._split(overrides)
+        tree = base.apply(values)
+        return tree if tree is not None else apply_overrides(base.base, values)
+
+    def _split(self, overrides: list[str]) -> tuple[PlainBase, list[Any]]:
+        """The combination's config (composed once) and the plain overrides."""
+        from imssim.runs.launcher import offer, split_overrides
+        from imssim.runs.plain_jobs import PlainBase
 
         structural, values = split_overrides(overrides, self._is_group)
         key = tuple(structural)
         base = self.bases.get(key)
         if base is None:
-            base = self.bases[key] = compose_config([*structural, *self.search], CONF_DIR)
-            offer(self.search, structural, base)  # a sweep's launcher composes it once less
-        return apply_overrides(base, values)
+            composed = compose_config([*structural, *self.search], CONF_DIR)
+            offer(self.search, structural, composed)  # a sweep's launcher composes it once less
+            base = self.bases[key] = PlainBase(composed)
+        return base, values
 
 
 def _check_output_root(root: Path) -> None:

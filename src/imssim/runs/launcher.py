@@ -40,7 +40,6 @@ workers and ends the command.
 
 from __future__ import annotations
 
-import copy
 import gc
 import logging
 import multiprocessing
@@ -68,8 +67,7 @@ from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from imssim.runs import workers
-from imssim.runs.hydra_private import apply_plain_overrides
-from imssim.runs.plain_jobs import PlainBase, interpolated
+from imssim.runs.plain_jobs import PlainBase, apply_overrides, interpolated
 from imssim.runs.workers import sendable
 
 log = logging.getLogger(__name__)
@@ -145,15 +143,6 @@ def split_overrides(
         else:
             structural.append(text)
     return structural, values
-
-
-def apply_overrides(base: DictConfig, values: list[Any]) -> DictConfig:
-    """A copy of `base` with plain parsed overrides applied, as Hydra applies them at the
-    end of a composition (the same function: the same result and the same errors; see
-    :mod:`imssim.runs.hydra_private`)."""
-    cfg = copy.deepcopy(base)
-    apply_plain_overrides(values, cfg)
-    return cfg
 
 
 # task configs the command composed before Hydra started (its check of every value
@@ -248,14 +237,10 @@ class JobComposer:
         (:mod:`imssim.runs.plain_jobs`). To be read or sent, not changed: it shares
         branches with the other jobs'."""
         structural, values = self.split(overrides)
-        base = self._base(structural)
         plain = self.plain.get(tuple(structural))
         if plain is None:
-            plain = self.plain[tuple(structural)] = PlainBase(base)
-        tree = plain.apply(values)
-        if tree is None:
-            return OmegaConf.to_container(apply_overrides(base, values), resolve=True)  # type: ignore[return-value]
-        return tree
+            plain = self.plain[tuple(structural)] = PlainBase(self._base(structural))
+        return plain.container(values)
 
 
 class _Jobs:

@@ -35,6 +35,15 @@ _NO = object()  # not made this way: the launcher composes the job in full
 _PLAIN = (str, int, float, bool, type(None))
 
 
+def apply_overrides(base: DictConfig, values: Sequence[Any]) -> DictConfig:
+    """A copy of `base` with plain parsed overrides applied, as Hydra applies them at the
+    end of a composition (the same function: the same result and the same errors; see
+    :mod:`imssim.runs.hydra_private`)."""
+    cfg = copy.deepcopy(base)
+    apply_plain_overrides(list(values), cfg)
+    return cfg
+
+
 def interpolated(value: Any) -> bool:
     """Whether plain containers `value` hold an interpolation (``${...}``) anywhere."""
     if isinstance(value, str):
@@ -57,6 +66,15 @@ class PlainBase:
             None if interpolated(raw) else OmegaConf.to_container(base, resolve=True)  # type: ignore[assignment]
         )
         self._scratch: DictConfig | None = None
+
+    def container(self, values: Sequence[Any]) -> dict[str, Any]:
+        """``OmegaConf.to_container(apply_overrides(base, values), resolve=True)``:
+        the same containers, or the same error, made by :meth:`apply` where it can."""
+        tree = self.apply(values)
+        if tree is None:
+            full = apply_overrides(self.base, values)
+            return OmegaConf.to_container(full, resolve=True)  # type: ignore[return-value]
+        return tree
 
     def apply(self, values: Sequence[Any]) -> dict[str, Any] | None:
         """The containers of the base with the parsed plain overrides `values` applied
