@@ -15,8 +15,11 @@ sweep folder:
   is a Parquet dataset with one schema, read as is by ``pandas.read_parquet``,
   ``pyarrow.dataset.dataset`` and DuckDB (``read_parquet('tables/pairs/*.parquet')``).
 
-Each sweep job writes its runs' dataset files itself, from the tables in memory;
-collection writes those missing (a run of an older sweep, a job killed in between).
+Each sweep job writes its runs' dataset files itself: a run's folder holds its tables
+with those columns in front, and each dataset file is the run's own file under a second
+name (:func:`imssim.runs.sweep.link_parts`). Collection puts back those missing: a link
+to the run's file, or, for a run written without the columns in front (an older
+sweep), the run's table with them.
 Collection streams: it holds one run's tables at a time, and a run's dataset files,
 once written, are not written again, so collecting a sweep still running (or
 interrupted, or resumed) only adds what is new. Files appear under a temporary name
@@ -37,8 +40,8 @@ import pyarrow.parquet as pq
 from imssim.errors import ImssimError
 from imssim.outcomes import COMPARED, DIFF, HEADLINE
 from imssim.runs.find import run_folders
-from imssim.runs.folders import MANIFEST, TABLES, RunFolder
-from imssim.runs.parquet import atomic_parquet
+from imssim.runs.folders import FRONT, MANIFEST, TABLES, RunFolder
+from imssim.runs.parquet import atomic_parquet, link_file
 from imssim.runs.progress import bar
 from imssim.runs.sweep import (
     RUNS_FILE,
@@ -145,6 +148,9 @@ def collect(sweep: str | Path, *, progress: bool = True, tables: bool = True) ->
                     part = sweep / TABLES_DIR / name / f"{folder.name}.parquet"
                     source = folder / f"{name}.parquet"
                     if part.exists() or not source.is_file():
+                        continue
+                    if info.get(FRONT):  # the run's own file is the dataset's
+                        link_file(source, part)
                         continue
                     frame = pd.read_parquet(source)
                     table = with_columns(frame, row, params)

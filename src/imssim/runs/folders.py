@@ -61,6 +61,9 @@ TABLES = ("countries", "pairs", "events", "alliance", "holdings", "frameworks")
 MANIFEST = "manifest.json"
 COUNTERFACTUAL = "counterfactual"  # the subfolder holding a run's counterfactual
 CONFIG_FILE = "config.yaml"
+# a sweep run's manifest: {table: the run's columns in front of it}; its tables are
+# then also its sweep's dataset files (imssim.runs.sweep.dataset_tables)
+FRONT = "front_columns"
 
 
 def write_text_atomic(path: Path, text: str) -> Path:
@@ -336,10 +339,11 @@ def _write_tables(
     container = config_container(result.config)
     (folder / CONFIG_FILE).write_text(config_yaml(container))
     meta = {b"imssim": json.dumps({"manifest": info, "config": container}).encode()}
+    fronts = info.get(FRONT, {})
     for table_name, frame in result.tables.items() if keep else ():
         table = arrow[table_name] if arrow is not None else arrow_table(frame)
         table = table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
-        write_table(table, folder / f"{table_name}.parquet")
+        write_table(table, folder / f"{table_name}.parquet", fronts.get(table_name, ()))
     write_manifest(folder / MANIFEST, info)
 
 
@@ -387,10 +391,17 @@ class RunFolder:
         self.config: Config = (
             config if config is not None else to_config(OmegaConf.load(self.path / CONFIG_FILE))
         )
-        self.tables = (
-            tables
-            if tables is not None
-            else Tables(**{t: pd.read_parquet(self.path / f"{t}.parquet") for t in TABLES})
+        self.tables = tables if tables is not None else self._read_tables()
+
+    def _read_tables(self) -> Tables:
+        """The run's tables, without the columns a sweep's datasets put in front (the
+        run id, parameters, seed and replicate) where its files hold them."""
+        fronts = self.manifest.get(FRONT, {})
+        return Tables(
+            **{
+                t: pd.read_parquet(self.path / f"{t}.parquet").drop(columns=fronts.get(t, []))
+                for t in TABLES
+            }
         )
 
     @functools.cached_property

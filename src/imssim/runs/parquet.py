@@ -1,9 +1,10 @@
 """A run's tables to Arrow and Parquet, as every run folder and sweep dataset stores them.
 
-A sweep job converts its run's six tables to Arrow once and writes each twice (the run
-folder's file and the sweep's dataset file): some hundred columns, most of them a few
-dozen rows. What costs is per column, not per value, so both steps are made cheaper
-per column, the files' contents unchanged in what a reader gets back:
+A sweep job converts its run's six tables to Arrow and writes each once (the run
+folder's file, which is also the sweep's dataset file: :func:`link_file`): some
+hundred columns, most of them a few dozen rows. What costs is per column, not per
+value, so both steps are made cheaper per column, the files' contents unchanged in what
+a reader gets back:
 
 * :func:`arrow_table` gives what ``pa.Table.from_pandas(frame, preserve_index=False)``
   gives, schema and pandas metadata included (a test compares them), at about a third
@@ -21,6 +22,7 @@ per column, the files' contents unchanged in what a reader gets back:
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -99,6 +101,21 @@ def atomic_parquet(table: pa.Table, path: Path, keys: Sequence[str] | None = Non
             pq.write_table(table, tmp)
         else:
             write_table(table, tmp, keys)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def link_file(source: Path, path: Path) -> None:
+    """`source` also under the name `path`: the same file (a hard link), or a copy where
+    the file system has no links; put in place under a temporary name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        try:
+            os.link(source, tmp)
+        except OSError:
+            shutil.copyfile(source, tmp)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -11,8 +11,12 @@ tried again when the sweep is resumed. Run folders are written under a hidden
 temporary name and renamed into place when complete, so a killed sweep never leaves a
 run that looks complete but is not.
 
-Collecting a sweep into one table (``runs.parquet``) and per-year datasets is
-:mod:`imssim.runs.datasets`.
+A run's tables are written once: its folder's files hold them with the run's id,
+parameters, seed and replicate in front (:func:`dataset_tables`; the manifest's
+``front_columns`` names those columns and :class:`imssim.runs.folders.RunFolder` drops
+them), and the sweep's dataset file of each table is the same file under a second name
+(:func:`link_parts`). Collecting a sweep into one table (``runs.parquet``) and per-year
+datasets is :mod:`imssim.runs.datasets`.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from imssim.model.tables import TABLE_NAMES
 from imssim.outcomes import COMPARED, DIFF, HEADLINE_TABLES, HeadlineValues
 from imssim.runs.folders import (
     CONFIG_FILE,
+    FRONT,
     MANIFEST,
     _slug,
     arrow_tables,
@@ -50,7 +55,7 @@ from imssim.runs.folders import (
     write_manifest,
     write_run,
 )
-from imssim.runs.parquet import atomic_parquet
+from imssim.runs.parquet import link_file
 
 RUNS_FILE = "runs.parquet"
 TABLES_DIR = "tables"
@@ -284,11 +289,14 @@ def execute_job(
                     result.counterfactual = dataclasses.replace(
                         result.counterfactual, tables=_no_tables(result.counterfactual.tables)
                     )
-            # converted to Arrow once, for the run folder and the sweep's datasets
-            arrow = arrow_tables(result.tables) if cfg.output.tables else None
-            path = write_run(result, sweep_dir, name=name, extra=extra, arrow=arrow)
-            if cfg.output.tables and path.name == name:
-                write_parts(sweep_dir, name, result.tables, {**extra, "seed": cfg.seed}, arrow)
+            parts, written = None, extra
+            if cfg.output.tables:  # written once: the run folder's files are the datasets'
+                info = {**extra, "seed": cfg.seed}
+                parts, fronts = dataset_tables(name, result.tables, info)
+                written = {**extra, FRONT: fronts}
+            path = write_run(result, sweep_dir, name=name, extra=written, arrow=parts)
+            if parts is not None and path.name == name:
+                link_parts(sweep_dir, path)
             seconds = time.perf_counter() - started
             records.append(RunRecord(name, "completed", seconds))
             say(f"{name}: completed in {seconds:.2f} s")
@@ -358,23 +366,31 @@ def _front_frame(front: dict[str, Any], index: pd.Index) -> pd.DataFrame:
     return extra
 
 
-def write_parts(
-    sweep_dir: Path,
-    name: str,
-    tables,
-    extra: dict[str, Any],
-    arrow: dict[str, pa.Table] | None = None,
-) -> None:
-    """The run's per-year tables into the sweep's datasets (``tables/<table>/<run>``).
-    `arrow`: the tables as Arrow already (:func:`imssim.runs.folders.arrow_tables`)."""
+def dataset_tables(
+    name: str, tables, extra: dict[str, Any]
+) -> tuple[dict[str, pa.Table], dict[str, list[str]]]:
+    """The run `name`'s per-year tables as its sweep's datasets hold them (with its run
+    id, parameters, seed and replicate in front: :func:`with_columns`), and for each
+    table the names of those columns (:func:`front_keys`). `extra`: the run's
+    manifest entries (``parameters``, ``seed``, ``replicate``)."""
     row = {"run_id": name, **extra["parameters"], "seed": extra["seed"]}
     row["replicate"] = extra["replicate"]
     params = list(extra["parameters"])
     fronts: dict[tuple[str, ...], pa.Table] = {}  # the run's columns in front, converted once
-    for table, frame in tables.items():
-        part = with_columns(frame, row, params, None if arrow is None else arrow[table], fronts)
-        path = sweep_dir / TABLES_DIR / table / f"{name}.parquet"
-        atomic_parquet(part, path, front_keys(part, params))
+    arrow = arrow_tables(tables)
+    parts = {
+        table: with_columns(frame, row, params, arrow[table], fronts)
+        for table, frame in tables.items()
+    }
+    return parts, {table: front_keys(part, params) for table, part in parts.items()}
+
+
+def link_parts(sweep_dir: Path, folder: Path) -> None:
+    """The sweep's dataset files (``tables/<table>/<run>.parquet``) of the run written
+    in `folder` with its columns in front (:func:`dataset_tables`): its own files."""
+    for table in TABLE_NAMES:
+        part = sweep_dir / TABLES_DIR / table / f"{folder.name}.parquet"
+        link_file(folder / f"{table}.parquet", part)
 
 
 def _no_tables(tables):
