@@ -30,6 +30,17 @@ def test_a_run_with_a_file_of_ones_own_replays_to_identical_tables(tmp_path, cap
     assert again.name.endswith("_mine_default_NLD_s42")
 
 
+def test_a_sweeps_run_replays_to_identical_tables(tmp_path, capsys):
+    """A sweep run's tables hold the run's columns in front; its replay, a single run,
+    has the same tables without them."""
+    done = imssim(tmp_path, "-m", "seed=3,4", "end_year=2014", "output.figures=false")
+    assert done.returncode == 0, done.stderr
+    (sweep,) = (tmp_path / "results").iterdir()
+    folder = next(p for p in sweep.iterdir() if "_s4_" in p.name)
+    assert main([str(folder), "--check", "--out", str(tmp_path / "again")]) == 0
+    assert "12 tables identical" in capsys.readouterr().out
+
+
 def test_a_folder_that_is_no_run_folder_is_one_line_and_exit_2(tmp_path, capsys):
     assert main([str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()

@@ -28,15 +28,24 @@ def _column(kind: str, rows: int, rng: np.random.Generator) -> object:
     return (codes * 7 - 5).astype(kind) / (3.0 if kind == "float64" else 1)
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    kinds=st.lists(st.sampled_from(KINDS), min_size=1, max_size=12),
-    rows=st.integers(0, 40),
-    seed=st.integers(0, 2**16),
-)
-def test_a_frame_is_the_frame_pandas_makes(kinds, rows, seed):
+# a table's columns drawn: their kinds, the rows and the seed of their values
+TABLES = {
+    "kinds": st.lists(st.sampled_from(KINDS), min_size=1, max_size=12),
+    "rows": st.integers(0, 40),
+    "seed": st.integers(0, 2**16),
+}
+
+
+def columns_of(kinds: list[str], rows: int, seed: int) -> dict[str, object]:
+    """The columns of a drawn table (:data:`TABLES`), named by their place and kind."""
     rng = np.random.default_rng(seed)
-    columns = {f"c{k}_{kind}": _column(kind, rows, rng) for k, kind in enumerate(kinds)}
+    return {f"c{k}_{kind}": _column(kind, rows, rng) for k, kind in enumerate(kinds)}
+
+
+@settings(max_examples=60, deadline=None)
+@given(**TABLES)
+def test_a_frame_is_the_frame_pandas_makes(kinds, rows, seed):
+    columns = columns_of(kinds, rows, seed)
     expected = pd.DataFrame(columns)
     made = frame(columns)
     pd.testing.assert_frame_equal(made, expected, check_column_type=True, check_index_type=True)

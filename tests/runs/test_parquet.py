@@ -8,11 +8,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from imssim.model.columns import frame
 from imssim.runs.parquet import arrow_table, atomic_parquet, write_table
-from tests.model.test_columns import KINDS, _column
+from tests.model.test_columns import TABLES, columns_of
 
 
 def _pandas(table: pd.DataFrame) -> pa.Table:
@@ -20,14 +19,9 @@ def _pandas(table: pd.DataFrame) -> pa.Table:
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    kinds=st.lists(st.sampled_from(KINDS), min_size=1, max_size=12),
-    rows=st.integers(0, 40),
-    seed=st.integers(0, 2**16),
-)
+@given(**TABLES)
 def test_a_table_is_the_table_pandas_conversion_gives(kinds, rows, seed):
-    rng = np.random.default_rng(seed)
-    columns = {f"c{k}_{kind}": _column(kind, rows, rng) for k, kind in enumerate(kinds)}
+    columns = columns_of(kinds, rows, seed)
     for made in (frame(columns), pd.DataFrame(columns)):
         expected = _pandas(made)
         for _ in range(2):  # the second with the schema kept from the first

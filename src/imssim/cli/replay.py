@@ -66,15 +66,27 @@ def _replay(args: argparse.Namespace) -> None:
 
 def _compare(old: Path, new: Path) -> None:
     """Every table of the two run folders (and their counterfactuals) identical, or a
-    one-line ImssimError naming the first that differs."""
-    import pandas as pd
-
+    one-line ImssimError naming the first that differs (a sweep run's tables without
+    the run's columns in front, which a single run's have not)."""
     tables = sorted(p.relative_to(old) for p in old.rglob("*.parquet"))
     for rel in tables:
-        a, b = pd.read_parquet(old / rel), pd.read_parquet(new / rel)
+        a, b = _table(old / rel), _table(new / rel)
         if not a.equals(b):
             raise ImssimError(f"{new / rel} differs from {old / rel}")
     print(f"imssim-replay: {len(tables)} tables identical to {old}")
+
+
+def _table(path: Path):
+    """A run folder's table as the folder reads it back (:data:`imssim.runs.folders.FRONT`)."""
+    import pandas as pd
+
+    from imssim.runs.folders import FRONT, MANIFEST
+
+    try:
+        fronts = json.loads((path.parent / MANIFEST).read_text()).get(FRONT, {})
+    except (OSError, ValueError):
+        fronts = {}
+    return pd.read_parquet(path).drop(columns=fronts.get(path.stem, []))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
