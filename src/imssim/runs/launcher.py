@@ -24,14 +24,14 @@ this one saves three costs:
   containers that share what the job does not change with the combination's
   (:mod:`imssim.runs.plain_jobs`). The result is the config Hydra composes for the job
   (a test compares the two): about 0.2 ms a job, against 6 ms for copying the
-  composed config and converting it. The combinations
-  the ``imssim`` command composed already to check the values swept (:func:`offer`)
-  are taken from it, before the workers are forked, rather than composed again in
-  every worker.
+  composed config and converting it. The combinations the ``imssim`` command composed
+  already to check the values swept (:func:`offer`) are taken from it, before the
+  workers are forked, rather than composed again in every worker.
 * **No per-job working folder, logging set-up or ``.hydra`` record.** A task that
   offers a ``sweep_job(cfg, overrides, sweep_dir, num)`` attribute (imssim's does) is
-  handed the job directly; any other task function goes through Hydra's ``run_job`` as
-  under the other launchers.
+  handed the job directly, its config as plain containers (resolved; shared in part
+  with other jobs', so to be read, not changed); any other task function goes through
+  Hydra's ``run_job`` as under the other launchers.
 
 ``n_jobs`` sets the processes (-1: every core this process may use; 1: the jobs run in
 the launching process). A worker ignores Ctrl-C; the launching process stops the
