@@ -69,24 +69,32 @@ def _compare(old: Path, new: Path) -> None:
     one-line ImssimError naming the first that differs (a sweep run's tables without
     the run's columns in front, which a single run's have not)."""
     tables = sorted(p.relative_to(old) for p in old.rglob("*.parquet"))
+    fronts: dict[Path, dict[str, list[str]]] = {}  # by folder, its manifest read once
     for rel in tables:
-        a, b = _table(old / rel), _table(new / rel)
+        a, b = _table(old / rel, fronts), _table(new / rel, fronts)
         if not a.equals(b):
             raise ImssimError(f"{new / rel} differs from {old / rel}")
     print(f"imssim-replay: {len(tables)} tables identical to {old}")
 
 
-def _table(path: Path):
-    """A run folder's table as the folder reads it back (:data:`imssim.runs.folders.FRONT`)."""
+def _table(path: Path, fronts: dict[Path, dict[str, list[str]]]):
+    """A run folder's table as the folder reads it back (:data:`imssim.runs.folders.FRONT`);
+    `fronts`: the folders' columns in front, by folder, as far as read already."""
     import pandas as pd
 
+    if path.parent not in fronts:
+        fronts[path.parent] = _fronts(path.parent)
+    return pd.read_parquet(path).drop(columns=fronts[path.parent].get(path.stem, []))
+
+
+def _fronts(folder: Path) -> dict[str, list[str]]:
+    """The columns a run folder's tables hold in front of theirs, by table."""
     from imssim.runs.folders import FRONT, MANIFEST
 
     try:
-        fronts = json.loads((path.parent / MANIFEST).read_text()).get(FRONT, {})
+        return json.loads((folder / MANIFEST).read_text()).get(FRONT, {})
     except (OSError, ValueError):
-        fronts = {}
-    return pd.read_parquet(path).drop(columns=fronts.get(path.stem, []))
+        return {}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

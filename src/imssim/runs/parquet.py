@@ -21,10 +21,11 @@ a reader gets back:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -63,15 +64,15 @@ def _kind(frame: pd.DataFrame) -> tuple[object, ...] | None:
     conversion depends on its values too (columns of Python objects) or that the
     quick way does not cover."""
     columns = frame.columns
-    dtypes = tuple(frame.dtypes)
+    names, dtypes = tuple(columns), tuple(frame.dtypes)
     if (
         frame.attrs
         or not columns.is_unique
-        or any(not isinstance(name, str) for name in columns)
+        or any(not isinstance(name, str) for name in names)
         or any(isinstance(dtype, np.dtype) and dtype.kind == "O" for dtype in dtypes)
     ):
         return None
-    return (tuple(columns), dtypes, columns.dtype, columns.name)
+    return (names, dtypes, columns.dtype, columns.name)
 
 
 def write_table(table: pa.Table, path: str | Path, keys: Sequence[str] = ()) -> None:
@@ -94,28 +95,31 @@ def write_table(table: pa.Table, path: str | Path, keys: Sequence[str] = ()) -> 
 def atomic_parquet(table: pa.Table, path: Path, keys: Sequence[str] | None = None) -> None:
     """Write a Parquet file under a temporary name and rename it into place; with
     `keys`, as a run's table (:func:`write_table`), else with Parquet's defaults."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
+    with _placed(path) as tmp:
         if keys is None:
             pq.write_table(table, tmp)
         else:
             write_table(table, tmp, keys)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def link_file(source: Path, path: Path) -> None:
     """`source` also under the name `path`: the same file (a hard link), or a copy where
     the file system has no links; put in place under a temporary name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
+    with _placed(path) as tmp:
         try:
             os.link(source, tmp)
         except OSError:
             shutil.copyfile(source, tmp)
+
+
+@contextlib.contextmanager
+def _placed(path: Path) -> Iterator[Path]:
+    """A temporary name beside `path` to write to; renamed to `path` when the block
+    ends without an error, removed in any case."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        yield tmp
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
